@@ -1,0 +1,28 @@
+"""The parent flow: the whole plan from set-up to referral, one stage flow after another."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from prefect import flow
+
+from flows import stages
+
+
+@flow(name="Đánh giá, phân hạng sản phẩm OCOP - cả kế hoạch", log_prints=True)
+def run_campaign(campaign_file: str, registrations_file: str, scores_file: str,
+                 db_url: str | None = None, out_dir: str | None = None) -> dict[str, Any]:
+    """Run every stage of the plan in order and return each stage's summary."""
+    where = {"db_url": db_url, "out_dir": out_dir}
+    setup = stages.set_up_campaign(campaign_file, **where)
+    code = setup["code"]
+    return {
+        "campaign": code,
+        "set_up": setup,
+        "collect": stages.collect_registrations(registrations_file, code, **where),
+        "verify": stages.verify_registrations(code, **where),
+        "schedule": stages.schedule_council_meeting(code, **where),
+        "scores": stages.record_scores(scores_file, code, **where),
+        "rank": stages.aggregate_and_rank(code, **where),
+        "refer": stages.refer_to_province(code, **where),
+    }

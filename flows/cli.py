@@ -1,0 +1,220 @@
+"""The `ocop` command: each stage of the plan runs its Prefect flow against a campaign.
+
+Prefect is imported lazily, after the process-wide defaults below are in place.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from datetime import date, datetime, time
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ocop.errors import OcopError
+
+# Embedded mode: Prefect's ephemeral server, no telemetry, room for a slow first start.
+PREFECT_DEFAULTS = {
+    "DO_NOT_TRACK": "1",
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+}
+
+app = typer.Typer(
+    help="OCOP: đánh giá, phân hạng sản phẩm theo kế hoạch, có văn bản theo Nghị định 30.\n\n"
+    "OCOP evaluation plans as Prefect flows, with Decree 30 documents.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+campaign_app = typer.Typer(help="Kế hoạch (chiến dịch) / Campaigns.", no_args_is_help=True)
+registrations_app = typer.Typer(help="Đăng ký sản phẩm / Registrations.", no_args_is_help=True)
+meeting_app = typer.Typer(help="Họp Hội đồng / Council meeting.", no_args_is_help=True)
+scores_app = typer.Typer(help="Phiếu đánh giá / Score sheets.", no_args_is_help=True)
+documents_app = typer.Typer(help="Sổ đăng ký văn bản / Document register.", no_args_is_help=True)
+for sub, name in ((campaign_app, "campaign"), (registrations_app, "registrations"), (meeting_app, "meeting"),
+                  (scores_app, "scores"), (documents_app, "documents")):
+    app.add_typer(sub, name=name)
+
+DbOpt = Annotated[str | None, typer.Option("--db", help="URL cơ sở dữ liệu / database URL (mặc định: OUT/ocop.db).")]
+OutOpt = Annotated[Path | None, typer.Option("--out", help="Thư mục văn bản / output folder (mặc định: ./out).")]
+CampaignOpt = Annotated[str | None, typer.Option("--campaign", "-c", help="Mã kế hoạch / campaign code (mặc định: kế hoạch mới nhất).")]
+FileArg = Annotated[Path, typer.Argument(help="Tệp CSV/XLSX (TOML cho kế hoạch) / input file.", exists=False)]
+STATE: dict[str, Any] = {"debug": False}
+
+
+@app.callback()
+def main_options(debug: Annotated[bool, typer.Option("--debug", help="In traceback khi lỗi / show tracebacks.")] = False) -> None:
+    STATE["debug"] = debug
+
+
+def _run(call: Callable[[], Any]) -> Any:
+    """Run a flow; an OcopError becomes a Vietnamese message and exit code 1."""
+    for key, value in PREFECT_DEFAULTS.items():
+        os.environ.setdefault(key, value)
+    try:
+        return call()
+    except OcopError as exc:
+        if STATE["debug"]:
+            traceback.print_exc()
+        typer.secho(f"Lỗi: {exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1) from None
+
+
+def _where(db: str | None, out: Path | None) -> dict[str, str | None]:
+    return {"db_url": db, "out_dir": str(out) if out else None}
+
+
+def _print_ranking(rows: list[dict[str, Any]], referred_label: str) -> None:
+    header = f"{'Mã':<7} {'Sản phẩm':<30} {'Chủ thể':<42} {'Điểm TB':>7} {'Sao':>4}  {referred_label}"
+    typer.echo(header)
+    typer.echo("-" * len(header))
+    for r in rows:
+        typer.echo(f"{r['code']:<7} {r['product'][:30]:<30} {r['producer'][:42]:<42} {r['mean']:>7.2f} "
+                   f"{r['stars']:>3}★  {'Có' if r['outcome'] == 'referred' else 'Không'}")
+        if r["cap_reason"]:
+            typer.echo(f"        ↳ {r['cap_reason']}")
+
+
+@app.command()
+def demo(out: Annotated[Path, typer.Option("--out", help="Thư mục kết quả / output folder.")] = Path("out")) -> None:
+    """Chạy toàn bộ kế hoạch mẫu Lục Nam 2020 / run the whole sample campaign (Lục Nam 2020)."""
+    sample = resources.files("ocop.sample") / "luc-nam-2020"
+    out = out.resolve()
+    db_url = f"sqlite:///{out / 'ocop.db'}"
+
+    def call() -> dict[str, Any]:
+        from flows.campaign import run_campaign
+
+        return run_campaign(str(sample / "campaign.toml"), str(sample / "registrations.csv"),
+                            str(sample / "scores.csv"), db_url=db_url, out_dir=str(out))
+
+    result = _run(call)
+    typer.echo("")
+    typer.echo(f"Kế hoạch: {result['campaign']}  —  kết quả đánh giá, phân hạng:")
+    _print_ranking(result["rank"]["ranking"], "Đề nghị tỉnh")
+    refer = result["refer"]
+    typer.echo(f"\nTờ trình {refer['document']}: {len(refer['referred'])} sản phẩm đề nghị cấp trên.")
+    typer.echo(f"Văn bản: {out}")
+    typer.echo(f"Cơ sở dữ liệu: {db_url}")
+    typer.echo(f"Tiếp tục với các lệnh từng bước, ví dụ: ocop --help; ocop documents list --db {db_url}")
+
+
+@campaign_app.command("create")
+def campaign_create(file: FileArg, db: DbOpt = None, out: OutOpt = None) -> None:
+    """Tạo/cập nhật kế hoạch từ tệp TOML, ra QĐ thành lập Hội đồng / create a campaign from a file."""
+    from flows.stages import set_up_campaign
+
+    r = _run(lambda: set_up_campaign(str(file), **_where(db, out)))
+    verb = "Đã tạo" if r["created"] else ("Đã cập nhật" if r["changed"] else "Không thay đổi")
+    typer.echo(f"{verb} kế hoạch {r['code']}: Hội đồng {r['council']} thành viên, Tổ thư ký {r['secretariat']}; "
+               f"văn bản mới {r['documents']['issued']}.")
+
+
+@registrations_app.command("import")
+def registrations_import(file: FileArg, campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None) -> None:
+    """Nhập phiếu đăng ký (CSV/XLSX) / import registrations."""
+    from flows.stages import collect_registrations
+
+    r = _run(lambda: collect_registrations(str(file), campaign, **_where(db, out)))
+    typer.echo(f"{r['file']}: {r['rows']} dòng — mới {r['new']}, cập nhật {r['updated']}, không đổi {r['unchanged']}.")
+
+
+@app.command()
+def verify(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None) -> None:
+    """Kiểm tra, xét chọn hồ sơ đăng ký / verify registrations."""
+    from flows.stages import verify_registrations
+    from ocop.services.verification import STATUS_VN
+
+    r = _run(lambda: verify_registrations(campaign, **_where(db, out)))
+    typer.echo("Kết quả kiểm tra hồ sơ: " + ", ".join(f"{STATUS_VN[k]} {v}" for k, v in r["counts"].items()))
+    for commune, counts in r["by_commune"].items():
+        typer.echo(f"  {commune}: " + ", ".join(f"{STATUS_VN[k]} {v}" for k, v in counts.items()))
+    for code, name, reason in r["ineligible"]:
+        typer.echo(f"  ✗ {code} {name}: {reason}")
+
+
+def _date(value: str | None) -> date | None:
+    if value is None:
+        return None
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(value, fmt).date()
+        except ValueError:
+            pass
+    raise typer.BadParameter(f"ngày '{value}' không hợp lệ, cần dd/mm/yyyy")
+
+
+@meeting_app.command("schedule")
+def meeting_schedule(
+    campaign: CampaignOpt = None,
+    on: Annotated[str | None, typer.Option("--date", help="Ngày họp dd/mm/yyyy / meeting date.")] = None,
+    at: Annotated[str | None, typer.Option("--time", help="Giờ họp HH:MM / meeting time.")] = None,
+    venue: Annotated[str | None, typer.Option("--venue", help="Địa điểm / venue.")] = None,
+    invitation: Annotated[str | None, typer.Option("--invitation-date", help="Ngày gửi giấy mời và hồ sơ / date dossiers are sent.")] = None,
+    db: DbOpt = None, out: OutOpt = None,
+) -> None:
+    """Lên lịch họp Hội đồng, phát hành giấy mời / schedule the council meeting."""
+    from flows.stages import schedule_council_meeting
+
+    at_time = time.fromisoformat(at) if at else None
+    r = _run(lambda: schedule_council_meeting(campaign, _date(on), at_time, venue, _date(invitation), **_where(db, out)))
+    typer.echo(f"Họp Hội đồng {r['time']:%H:%M} ngày {r['date']:%d/%m/%Y} tại {r['venue']} "
+               f"(hồ sơ gửi trước {r['lead_working_days']} ngày làm việc); văn bản mới {r['documents']['issued']}.")
+
+
+@scores_app.command("import")
+def scores_import(file: FileArg, campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None) -> None:
+    """Nhập phiếu đánh giá (CSV/XLSX, từng tiêu chí hoặc từng phần) / import score sheets."""
+    from flows.stages import record_scores
+
+    r = _run(lambda: record_scores(str(file), campaign, **_where(db, out)))
+    typer.echo(f"{r['file']}: {r['sheets']} phiếu — mới {r['new']}, thay thế {r['replaced']}, không đổi "
+               f"{r['unchanged']}; phiếu in mới {r['documents']['issued']}.")
+
+
+@app.command()
+def rank(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None) -> None:
+    """Tổng hợp điểm, phân hạng sao, lập bảng tổng hợp và biên bản / aggregate and rank."""
+    from flows.stages import aggregate_and_rank
+
+    r = _run(lambda: aggregate_and_rank(campaign, **_where(db, out)))
+    typer.echo(f"Thành viên có mặt {r['present']}/{r['council']}.")
+    _print_ranking(r["ranking"], "Đề nghị cấp trên")
+
+
+@app.command()
+def refer(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None) -> None:
+    """Lập tờ trình đề nghị cấp trên đánh giá, phân hạng / refer products to the next level."""
+    from flows.stages import refer_to_province
+
+    r = _run(lambda: refer_to_province(campaign, **_where(db, out)))
+    typer.echo(f"Tờ trình {r['document']} ngày {r['date']}: {len(r['referred'])} sản phẩm."
+               + (" QUÁ HẠN so với kế hoạch." if r["overdue"] else ""))
+    for p in r["referred"]:
+        typer.echo(f"  {p['code']} {p['product']}: {p['mean']:.2f} điểm, {p['stars']} sao")
+
+
+@documents_app.command("list")
+def documents_list(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None) -> None:
+    """Liệt kê sổ đăng ký văn bản / list the document register."""
+    from ocop.services import stages
+    from ocop.settings import Settings
+
+    settings = Settings.from_env(out_dir=out, database_url=db)
+    rows = _run(lambda: (stages.prepare_database(settings), stages.documents(settings, campaign))[1])
+    for d in rows:
+        symbol = d["symbol"] or "—"
+        typer.echo(f"{d['id']:>4} {d['date']} {symbol:<16} {d['status']:<9} {d['title']}  {d['file']}")
+    typer.echo(f"{len(rows)} văn bản.")
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,76 @@
+"""One flow per stage of the plan, named as the plan names them (UI titles in Vietnamese)."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from pathlib import Path
+from typing import Any
+
+from prefect import flow
+
+from flows import tasks
+
+
+
+@flow(name="Lập kế hoạch và thành lập Hội đồng", log_prints=True)
+def set_up_campaign(campaign_file: str, db_url: str | None = None, out_dir: str | None = None) -> dict[str, Any]:
+    """Set up: create the campaign from its file, the council and secretariat, and the QĐ thành lập."""
+    settings = tasks.resolve_settings(db_url, out_dir)
+    tasks.prepare_database(settings)
+    return tasks.set_up_campaign(settings, Path(campaign_file))
+
+
+@flow(name="Tiếp nhận đăng ký sản phẩm", log_prints=True)
+def collect_registrations(registrations_file: str, campaign: str | None = None,
+                          db_url: str | None = None, out_dir: str | None = None) -> dict[str, Any]:
+    """Collect registrations: import producers' registrations (all rows or none)."""
+    settings = tasks.resolve_settings(db_url, out_dir)
+    tasks.prepare_database(settings)
+    return tasks.import_registrations(settings, campaign, Path(registrations_file))
+
+
+@flow(name="Kiểm tra, xét chọn hồ sơ đăng ký", log_prints=True)
+def verify_registrations(campaign: str | None = None, db_url: str | None = None,
+                         out_dir: str | None = None) -> dict[str, Any]:
+    """Verify registrations: eligible or not, with the reason, per commune."""
+    settings = tasks.resolve_settings(db_url, out_dir)
+    return tasks.verify_registrations(settings, campaign)
+
+
+@flow(name="Lên lịch họp Hội đồng", log_prints=True)
+def schedule_council_meeting(campaign: str | None = None, meeting_date: date | None = None,
+                             meeting_time: time | None = None, venue: str | None = None,
+                             invitation_date: date | None = None, db_url: str | None = None,
+                             out_dir: str | None = None) -> dict[str, Any]:
+    """Schedule the council meeting: check lead time and deadline, issue the invitation."""
+    settings = tasks.resolve_settings(db_url, out_dir)
+    return tasks.schedule_meeting(settings, campaign, meeting_date, meeting_time, venue, invitation_date)
+
+
+@flow(name="Ghi nhận phiếu đánh giá", log_prints=True)
+def record_scores(scores_file: str, campaign: str | None = None, db_url: str | None = None,
+                  out_dir: str | None = None) -> dict[str, Any]:
+    """Record scores: import every member's sheets, then print the filled sheets."""
+    settings = tasks.resolve_settings(db_url, out_dir)
+    summary = tasks.import_scores(settings, campaign, Path(scores_file))
+    return {**summary, "documents": tasks.render_score_sheets(settings, campaign)}
+
+
+@flow(name="Tổng hợp điểm và phân hạng", log_prints=True)
+def aggregate_and_rank(campaign: str | None = None, db_url: str | None = None,
+                       out_dir: str | None = None) -> dict[str, Any]:
+    """Aggregate scores and rank: means, stars, caps; summary table and minutes."""
+    settings = tasks.resolve_settings(db_url, out_dir)
+    return tasks.rank_products(settings, campaign)
+
+
+@flow(name="Đề nghị cấp trên đánh giá, phân hạng", log_prints=True)
+def refer_to_province(campaign: str | None = None, db_url: str | None = None,
+                      out_dir: str | None = None) -> dict[str, Any]:
+    """Refer to the province: the products at or above the edition's threshold, in a Tờ trình."""
+    settings = tasks.resolve_settings(db_url, out_dir)
+    return tasks.refer_products(settings, campaign)
+
+
+STAGE_FLOWS = (set_up_campaign, collect_registrations, verify_registrations, schedule_council_meeting,
+               record_scores, aggregate_and_rank, refer_to_province)

@@ -1,0 +1,68 @@
+"""Tasks: small verbs that call ocop use cases. Side-effecting, so never cached."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from pathlib import Path
+from typing import Any
+
+from prefect import get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from ocop.services import stages
+from ocop.settings import Settings
+
+TASK = {"cache_policy": NO_CACHE, "retries": 0}
+
+
+def resolve_settings(db_url: str | None, out_dir: str | None) -> Settings:
+    """Settings from the environment, overridden by a flow's parameters."""
+    return Settings.from_env(out_dir=out_dir, database_url=db_url)
+
+
+@task(name="Chuẩn bị cơ sở dữ liệu", **TASK)
+def prepare_database(settings: Settings) -> str:
+    url = stages.prepare_database(settings)
+    get_run_logger().info("database ready at %s", url)
+    return url
+
+
+@task(name="Lập kế hoạch, Hội đồng và QĐ thành lập", **TASK)
+def set_up_campaign(settings: Settings, path: Path) -> dict[str, Any]:
+    return stages.set_up_campaign(settings, path)
+
+
+@task(name="Nhập phiếu đăng ký", **TASK)
+def import_registrations(settings: Settings, code: str | None, path: Path) -> dict[str, Any]:
+    return stages.collect_registrations(settings, code, path)
+
+
+@task(name="Xét điều kiện từng hồ sơ", **TASK)
+def verify_registrations(settings: Settings, code: str | None) -> dict[str, Any]:
+    return stages.verify(settings, code)
+
+
+@task(name="Chốt lịch họp và phát hành giấy mời", **TASK)
+def schedule_meeting(settings: Settings, code: str | None, on: date | None, at: time | None,
+                     venue: str | None, invitation_date: date | None) -> dict[str, Any]:
+    return stages.schedule(settings, code, on, at, venue, invitation_date)
+
+
+@task(name="Nhập phiếu đánh giá", **TASK)
+def import_scores(settings: Settings, code: str | None, path: Path) -> dict[str, Any]:
+    return stages.record_scores(settings, code, path)
+
+
+@task(name="In phiếu đánh giá đã chấm", **TASK)
+def render_score_sheets(settings: Settings, code: str | None) -> dict[str, int]:
+    return stages.issue_score_sheets(settings, code)
+
+
+@task(name="Tính điểm trung bình, xếp hạng sao, lập biên bản", **TASK)
+def rank_products(settings: Settings, code: str | None) -> dict[str, Any]:
+    return stages.rank(settings, code)
+
+
+@task(name="Lập tờ trình đề nghị cấp trên", **TASK)
+def refer_products(settings: Settings, code: str | None) -> dict[str, Any]:
+    return stages.refer(settings, code)

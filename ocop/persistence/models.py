@@ -1,0 +1,236 @@
+"""Typed SQLAlchemy 2 models of a campaign and everything it produces."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {dict[str, Any]: JSON, list[str]: JSON}
+
+
+class Campaign(Base):
+    """One yearly evaluation plan of an issuing body, pinned to one legal edition."""
+
+    __tablename__ = "campaign"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    year: Mapped[int]
+    edition_code: Mapped[str] = mapped_column(String(40))
+    level: Mapped[str] = mapped_column(String(20))
+    province: Mapped[str] = mapped_column(String(100))
+    district: Mapped[str] = mapped_column(String(100))
+    place_name: Mapped[str] = mapped_column(String(100))
+    issuing_body: Mapped[str] = mapped_column(String(200))
+    parent_body: Mapped[str] = mapped_column(String(200), default="")
+    issuer_code: Mapped[str] = mapped_column(String(20))
+    office: Mapped[str] = mapped_column(String(200))
+    office_code: Mapped[str] = mapped_column(String(20))
+    council_name: Mapped[str] = mapped_column(String(300))
+    council_code: Mapped[str] = mapped_column(String(20))
+    deadline_verification: Mapped[date] = mapped_column(Date)
+    deadline_evaluation: Mapped[date] = mapped_column(Date)
+    deadline_referral: Mapped[date] = mapped_column(Date)
+    legal_bases: Mapped[list[str]] = mapped_column(JSON, default=list)
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    meeting_date: Mapped[date | None] = mapped_column(Date)
+    meeting_time: Mapped[time | None] = mapped_column(Time)
+    meeting_venue: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+
+    people: Mapped[list[Person]] = relationship(
+        back_populates="campaign", order_by="Person.sort_order", cascade="all, delete-orphan"
+    )
+
+
+class Person(Base):
+    """A council member or a secretariat member of one campaign."""
+
+    __tablename__ = "person"
+    __table_args__ = (UniqueConstraint("campaign_id", "body", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
+    body: Mapped[str] = mapped_column(String(20))  # council | secretariat
+    role: Mapped[str] = mapped_column(String(20))  # chair | vice_chair | member | head
+    name: Mapped[str] = mapped_column(String(100))
+    position: Mapped[str] = mapped_column(String(300))
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    attended: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    campaign: Mapped[Campaign] = relationship(back_populates="people")
+
+
+class Producer(Base):
+    """A producer (chủ thể): enterprise, co-op, co-operative group or household."""
+
+    __tablename__ = "producer"
+    __table_args__ = (UniqueConstraint("name_key", "commune"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    name_key: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(10))  # DN | HTX | THT | HKD
+    commune: Mapped[str] = mapped_column(String(100))
+
+
+class Product(Base):
+    """A product of a producer; the code is the office's own identifier."""
+
+    __tablename__ = "product"
+    __table_args__ = (UniqueConstraint("producer_id", "name_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    producer_id: Mapped[int] = mapped_column(ForeignKey("producer.id"))
+    code: Mapped[str | None] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    name_key: Mapped[str] = mapped_column(String(300))
+
+    producer: Mapped[Producer] = relationship()
+
+
+class Registration(Base):
+    """A product registered into a campaign, with its dossier-check status."""
+
+    __tablename__ = "registration"
+    __table_args__ = (UniqueConstraint("campaign_id", "product_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id"))
+    set_code: Mapped[str] = mapped_column(String(10))
+    commune_confirmed: Mapped[bool] = mapped_column(Boolean)
+    status: Mapped[str] = mapped_column(String(20), default="registered")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(300), default="")
+
+    product: Mapped[Product] = relationship()
+
+
+class ScoreSheet(Base):
+    """One member's score sheet for one product: options per criterion, or part totals."""
+
+    __tablename__ = "score_sheet"
+    __table_args__ = (UniqueConstraint("campaign_id", "product_id", "member_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    mode: Mapped[str] = mapped_column(String(10))  # criteria | parts
+    part_a: Mapped[int]
+    part_b: Mapped[int]
+    part_c: Mapped[int]
+    total: Mapped[int]
+    source: Mapped[str] = mapped_column(String(300), default="")
+
+    items: Mapped[list[ScoreItem]] = relationship(cascade="all, delete-orphan")
+    member: Mapped[Person] = relationship()
+
+
+class ScoreItem(Base):
+    """The points of the option a member chose for one criterion."""
+
+    __tablename__ = "score_item"
+    sheet_id: Mapped[int] = mapped_column(
+        ForeignKey("score_sheet.id", ondelete="CASCADE"), primary_key=True
+    )
+    criterion_code: Mapped[str] = mapped_column(String(10), primary_key=True)
+    points: Mapped[int]
+
+
+class Result(Base):
+    """A product's aggregated result: mean of member totals, stars and what happens next."""
+
+    __tablename__ = "result"
+    __table_args__ = (UniqueConstraint("campaign_id", "product_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id"))
+    sheets: Mapped[int]
+    points_sum: Mapped[int]
+    mean: Mapped[float] = mapped_column(Float)
+    mean_a: Mapped[float] = mapped_column(Float)
+    mean_b: Mapped[float] = mapped_column(Float)
+    mean_c: Mapped[float] = mapped_column(Float)
+    star_by_score: Mapped[int]
+    stars: Mapped[int]
+    cap_reason: Mapped[str] = mapped_column(Text, default="")
+    outcome: Mapped[str] = mapped_column(String(20))  # referred | recognised | none
+
+    product: Mapped[Product] = relationship()
+
+
+class Referral(Base):
+    """A product sent up to the next level, with the referral document that lists it."""
+
+    __tablename__ = "referral"
+    __table_args__ = (UniqueConstraint("campaign_id", "product_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id"))
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
+
+    product: Mapped[Product] = relationship()
+
+
+class NumberSeries(Base):
+    """Last number taken in one issuer's series for one calendar year (Decree 30, Điều 15)."""
+
+    __tablename__ = "number_series"
+    issuer_code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Document(Base):
+    """The document register: every document produced, numbered or not, with its file hash."""
+
+    __tablename__ = "document"
+    __table_args__ = (
+        UniqueConstraint("issuer_code", "year", "number"),
+        Index("ix_document_campaign_kind_subject", "campaign_id", "kind", "subject"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(60))  # template name
+    subject: Mapped[str] = mapped_column(String(100), default="")
+    title: Mapped[str] = mapped_column(String(300))
+    type_code: Mapped[str | None] = mapped_column(String(10))
+    issuer_code: Mapped[str] = mapped_column(String(20))
+    year: Mapped[int]
+    number: Mapped[int | None]
+    symbol: Mapped[str] = mapped_column(String(60), default="")
+    issuer: Mapped[str] = mapped_column(String(200))
+    issued_on: Mapped[date] = mapped_column(Date)
+    signer_name: Mapped[str] = mapped_column(String(100), default="")
+    signer_title: Mapped[str] = mapped_column(String(200), default="")
+    file_path: Mapped[str] = mapped_column(String(500))
+    sha256: Mapped[str] = mapped_column(String(64))
+    context_sha256: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(20), default="issued")  # issued | replaced
+    replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())

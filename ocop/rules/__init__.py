@@ -1,0 +1,1 @@
+"""Legal rules as data: editions, criteria sheets, star bands and mandatory criteria."""

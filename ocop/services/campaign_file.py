@@ -1,0 +1,129 @@
+"""The campaign file (TOML): the plan's data a clerk writes once a year."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from ocop.errors import InputError
+from ocop.text import nfc
+
+Role = Literal["chair", "vice_chair", "member", "head"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _nfc(cls, value):  # noqa: ANN001, ANN206 - pydantic hook
+        return nfc(value) if isinstance(value, str) else value
+
+
+class PersonIn(_Model):
+    name: str = Field(min_length=2)
+    role: Role
+    position: str = Field(min_length=2)
+
+
+class Signer(_Model):
+    """Who signs for a body and how: authority prefix, title, and the head's title for KT./Q."""
+
+    name: str
+    title: str
+    authority: Literal["", "TM.", "KT.", "Q.", "TL.", "TUQ."] = ""
+    head_title: str = ""
+    collective: str = ""
+
+
+class Deadlines(_Model):
+    verification: date
+    evaluation: date
+    referral: date
+
+
+class Meeting(_Model):
+    date: dt.date
+    time: dt.time = dt.time(8, 0)
+    venue: str
+    invitation_date: dt.date | None = None
+
+
+class Rules(_Model):
+    require_commune_confirmation: bool = True
+    quorum_fraction: float = Field(default=2 / 3, gt=0, le=1)
+
+
+class CampaignFile(_Model):
+    """Everything ``ocop campaign create`` needs; see ocop/sample/luc-nam-2020/campaign.toml."""
+
+    code: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")
+    name: str
+    year: int = Field(ge=2019, le=2100)
+    edition: str
+    level: Literal["commune", "district", "province"] = "district"
+    province: str
+    district: str
+    place_name: str
+    issuing_body: str
+    parent_body: str = ""
+    issuer_code: str
+    office: str
+    office_code: str
+    council_name: str
+    council_code: str = "HĐOCOP"
+    legal_bases: list[str] = []
+    council_decision_date: date
+    referral_date: date | None = None
+    deadlines: Deadlines
+    meeting: Meeting | None = None
+    rules: Rules = Rules()
+    numbering: dict[str, int] = {}
+    signers: dict[Literal["issuer", "council"], Signer]
+    council: list[PersonIn] = Field(min_length=3)
+    secretariat: list[PersonIn] = []
+
+
+_MESSAGES = {
+    "missing": "thiếu mục bắt buộc",
+    "extra_forbidden": "mục không được hỗ trợ",
+    "date_type": "cần một ngày dạng YYYY-MM-DD",
+    "date_from_datetime_parsing": "cần một ngày dạng YYYY-MM-DD",
+    "date_parsing": "cần một ngày dạng YYYY-MM-DD",
+    "time_type": "cần một giờ dạng HH:MM:SS",
+    "int_parsing": "cần một số nguyên",
+    "int_type": "cần một số nguyên",
+    "literal_error": "giá trị không nằm trong danh sách cho phép",
+    "string_pattern_mismatch": "chỉ gồm chữ thường không dấu, số và dấu '-'",
+    "too_short": "quá ngắn hoặc quá ít phần tử",
+    "string_too_short": "quá ngắn",
+    "greater_than_equal": "giá trị quá nhỏ",
+    "less_than_equal": "giá trị quá lớn",
+    "string_type": "cần một chuỗi ký tự",
+}
+
+
+def load_campaign_file(path: Path) -> CampaignFile:
+    """Parse and validate a campaign file; every problem is reported with its location."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"Không tìm thấy tệp kế hoạch '{path}'.") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{path.name}: tệp TOML không hợp lệ ({exc}).") from exc
+    try:
+        return CampaignFile.model_validate(raw)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = ".".join(str(p) for p in err["loc"])
+            text = _MESSAGES.get(err["type"], err["msg"])
+            value = err.get("input")
+            shown = f" (giá trị: {value!r})" if isinstance(value, (str, int, float)) else ""
+            problems.append(f"{path.name}, mục '{loc}': {text}{shown}")
+        raise InputError(f"{path.name}: tệp kế hoạch có lỗi.", problems) from None

@@ -1,0 +1,62 @@
+"""Schedule stage: fix the council meeting and check it against the edition's lead time and the deadline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time
+
+from ocop.errors import InputError
+from ocop.persistence.models import Campaign
+from ocop.rules.calendar import working_days_between
+from ocop.rules.editions import get_edition
+
+
+@dataclass(frozen=True)
+class MeetingSummary:
+    date: date
+    time: time
+    venue: str
+    invitation_date: date
+    lead_working_days: int
+    changed: bool
+
+
+def schedule_meeting(
+    campaign: Campaign,
+    on: date | None = None,
+    at: time | None = None,
+    venue: str | None = None,
+    invitation_date: date | None = None,
+) -> MeetingSummary:
+    """Set the meeting (arguments override the campaign file) after checking it can legally be held.
+
+    Dossiers must reach members ``dossier_lead_working_days`` working days before the meeting
+    (1048 guidance: 2; 148 Phụ lục II: 1); the invitation carries them, so it must go out early enough.
+    """
+    on = on or campaign.meeting_date
+    at = at or campaign.meeting_time or time(8, 0)
+    venue = venue or campaign.meeting_venue
+    if on is None or not venue:
+        raise InputError("Chưa có ngày hoặc địa điểm họp Hội đồng: ghi trong tệp kế hoạch hoặc dùng --date/--venue.")
+    raw_inv = campaign.settings.get("invitation_date")
+    invited = invitation_date or (date.fromisoformat(raw_inv) if raw_inv else None)
+    if invited is None:
+        raise InputError("Chưa có ngày gửi giấy mời và hồ sơ cho thành viên (--invitation-date).")
+    lead = get_edition(campaign.edition_code).dossier_lead_working_days
+    problems = []
+    if on > campaign.deadline_evaluation:
+        problems.append(
+            f"ngày họp {on:%d/%m/%Y} sau hạn hoàn thành đánh giá {campaign.deadline_evaluation:%d/%m/%Y}")
+    gap = working_days_between(invited, on)
+    if gap < lead:
+        problems.append(
+            f"hồ sơ gửi ngày {invited:%d/%m/%Y} chỉ trước ngày họp {gap} ngày làm việc, "
+            f"cần ít nhất {lead} theo {campaign.edition_code}")
+    if problems:
+        raise InputError("Không thể tổ chức họp Hội đồng vào ngày đã chọn.", problems)
+    changed = (campaign.meeting_date, campaign.meeting_time, campaign.meeting_venue) != (on, at, venue) or (
+        raw_inv != invited.isoformat())
+    campaign.meeting_date, campaign.meeting_time, campaign.meeting_venue = on, at, venue
+    if raw_inv != invited.isoformat():
+        campaign.settings = {**campaign.settings, "invitation_date": invited.isoformat()}
+    return MeetingSummary(on, at, venue, invited, gap, changed)

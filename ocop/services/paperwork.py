@@ -1,0 +1,317 @@
+"""What each stage puts in its documents: DocSpecs built from the campaign's data.
+
+Context keys follow the template contract in ocop/documents/samples.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from ocop.documents.decree30 import decimal_vn, place_date, signature_lines, time_vn
+from ocop.persistence.models import Campaign, Person, Product, Registration, ScoreSheet
+from ocop.rules.criteria import CriteriaSet, load_sets
+from ocop.rules.editions import get_edition
+from ocop.services.campaigns import council, secretariat
+from ocop.services.ranking import OUTCOME_VN, RankSummary
+from ocop.services.register import DocSpec
+
+ROLE_VN = {"chair": "Chủ tịch Hội đồng", "vice_chair": "Phó Chủ tịch Hội đồng", "member": "Ủy viên"}
+SECRETARIAT_ROLE_VN = {"head": "Tổ trưởng", "member": "Thành viên"}
+UNIT_VN = {"commune": "XÃ", "district": "HUYỆN", "province": "TỈNH"}
+
+
+def dec(x: Fraction | float) -> str:
+    """A mean to 2 decimals with the Vietnamese decimal comma, rounded half-up from the exact value."""
+    value = Decimal(x.numerator) / Decimal(x.denominator) if isinstance(x, Fraction) else Decimal(str(x))
+    return decimal_vn(value, 2)
+
+
+def setting_date(campaign: Campaign, key: str, fallback: date) -> date:
+    raw = campaign.settings.get(key)
+    return date.fromisoformat(raw) if raw else fallback
+
+
+def _signer(campaign: Campaign, who: str, collective: bool) -> tuple[dict[str, Any], str, str]:
+    s = campaign.settings["signers"][who]
+    lines = signature_lines(s["authority"] or None, s["title"],
+                            (s["collective"] or None) if collective else None,
+                            head_title=s["head_title"] or None)
+    return {"dong": lines, "ho_ten": s["name"]}, s["name"], s["title"]
+
+
+def council_heading(campaign: Campaign) -> str:
+    place = campaign.province if campaign.level == "province" else campaign.district
+    return f"HỘI ĐỒNG ĐÁNH GIÁ, PHÂN HẠNG SẢN PHẨM OCOP {UNIT_VN[campaign.level]} {place.upper()}"
+
+
+def _header(campaign: Campaign, council_issued: bool, on: date) -> dict[str, Any]:
+    if council_issued:
+        parent, issuer = campaign.issuing_body.upper(), council_heading(campaign)
+    else:
+        parent, issuer = campaign.parent_body.upper(), campaign.issuing_body.upper()
+    return {"co_quan_chu_quan": parent, "co_quan_ban_hanh": issuer,
+            "dia_danh_ngay": place_date(campaign.place_name, on)}
+
+
+def _person(p: Person) -> dict[str, str]:
+    return {"ho_ten": p.name, "chuc_vu": p.position}
+
+
+def _spec(campaign: Campaign, kind: str, title: str, folder: str, on: date, *, council_issued: bool,
+          type_code: str | None, numbered: bool, signer: tuple, subject: str = "",
+          **context: Any) -> DocSpec:
+    series = campaign.council_code if council_issued else campaign.issuer_code
+    issuer = campaign.council_name if council_issued else campaign.issuing_body
+    return DocSpec(kind=kind, subject=subject, title=title, folder=folder, issuer=issuer, series=series,
+                   type_code=type_code, numbered=numbered, issued_on=on, signer_name=signer[1],
+                   signer_title=signer[2], context={**_header(campaign, council_issued, on), **context})
+
+
+def council_decision(campaign: Campaign) -> DocSpec:
+    """Quyết định thành lập Hội đồng và Tổ thư ký, under the chairman's personal competence (no TM.)."""
+    edition = get_edition(campaign.edition_code)
+    on = setting_date(campaign, "council_decision_date", campaign.deadline_verification)
+    signer = _signer(campaign, "issuer", collective=False)
+    body = campaign.issuing_body
+    return _spec(
+        campaign, "qd_thanh_lap_hoi_dong", "Quyết định thành lập Hội đồng và Tổ thư ký",
+        "01-thanh-lap-hoi-dong", on, council_issued=False, type_code="QĐ", numbered=True, signer=signer,
+        chu_ky=signer[0],
+        trich_yeu=f"Về việc thành lập {campaign.council_name} và Tổ thư ký giúp việc Hội đồng",
+        tham_quyen=f"CHỦ TỊCH {body.upper()}",
+        can_cu=[
+            "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015; Luật sửa đổi, bổ sung một số "
+            "điều của Luật Tổ chức Chính phủ và Luật Tổ chức chính quyền địa phương ngày 22 tháng 11 năm 2019;",
+            f"Căn cứ {edition.title};",
+            *[f"Căn cứ {b};" for b in campaign.legal_bases],
+            f"Theo đề nghị của Trưởng {campaign.office}.",
+        ],
+        ten_hoi_dong=campaign.council_name,
+        thanh_vien=[{**_person(p), "nhiem_vu": ROLE_VN[p.role]} for p in council(campaign)],
+        to_thu_ky=[{**_person(p), "nhiem_vu": SECRETARIAT_ROLE_VN.get(p.role, "Thành viên")}
+                   for p in secretariat(campaign)],
+        nhiem_vu_hoi_dong=(
+            "Hội đồng có nhiệm vụ kiểm tra, thẩm định và xét chọn sản phẩm đăng ký đủ điều kiện tham gia "
+            f"Chương trình OCOP; tổ chức đánh giá, phân hạng sản phẩm theo {edition.short_title}; lựa chọn các "
+            f"sản phẩm đề xuất {body} đề nghị cấp trên đánh giá, phân hạng. Thành viên Hội đồng đánh giá độc "
+            "lập; kết quả của mỗi sản phẩm là điểm trung bình của các thành viên."
+        ),
+        nhiem_vu_to_thu_ky=(
+            "Tổ thư ký giúp Hội đồng tiếp nhận, kiểm tra hồ sơ đăng ký; chuẩn bị tài liệu, phiếu đánh giá; "
+            "tổng hợp kết quả đánh giá, phân hạng báo cáo Chủ tịch Hội đồng."
+        ),
+        dieu_thi_hanh=(
+            f"Chánh Văn phòng HĐND và UBND, Trưởng {campaign.office}, Thủ trưởng các cơ quan, đơn vị có liên "
+            "quan và các ông, bà có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này./."
+        ),
+        noi_nhan=["Như Điều 3;", f"UBND tỉnh {campaign.province} (b/c);", "Sở Nông nghiệp và PTNT;",
+                  f"Lưu: VT, {campaign.office_code}."],
+    )
+
+
+def agenda(session: Session, campaign: Campaign) -> list[Registration]:
+    """Eligible registrations in agenda order: grouped by criteria set, then by product code."""
+    regs = session.scalars(
+        select(Registration)
+        .where(Registration.campaign_id == campaign.id, Registration.status == "eligible")
+        .options(joinedload(Registration.product).joinedload(Product.producer))
+    ).all()
+    return sorted(regs, key=lambda r: (r.set_code.zfill(4), r.product.code or ""))
+
+
+def _set_label(sets: dict[str, CriteriaSet], code: str) -> str:
+    return f"Bộ {sets[code].code} - {sets[code].name}"
+
+
+def invitation(session: Session, campaign: Campaign) -> DocSpec:
+    """Giấy mời họp Hội đồng, signed by the council's chair in the council's own series."""
+    sets = load_sets(get_edition(campaign.edition_code).criteria_dir)
+    on = setting_date(campaign, "invitation_date", campaign.meeting_date)
+    signer = _signer(campaign, "council", collective=False)
+    chair = next(p for p in council(campaign) if p.role == "chair")
+    return _spec(
+        campaign, "giay_moi_hop_hoi_dong", "Giấy mời họp Hội đồng", "02-hop-hoi-dong", on,
+        council_issued=True, type_code="GM", numbered=True, signer=signer, chu_ky=signer[0],
+        trich_yeu=f"Họp {campaign.council_name}",
+        kinh_moi=[_person(p) for p in campaign.people],
+        noi_dung=f"Họp {campaign.council_name} đánh giá, phân hạng các sản phẩm đăng ký tham gia Chương trình OCOP.",
+        thoi_gian=time_vn(campaign.meeting_time, campaign.meeting_date),
+        dia_diem=campaign.meeting_venue,
+        chu_tri=f"Ông/bà {chair.name}, {chair.position}, Chủ tịch Hội đồng",
+        san_pham=[{"stt": i, "ten_san_pham": r.product.name, "chu_the": r.product.producer.name,
+                   "bo_san_pham": _set_label(sets, r.set_code)}
+                  for i, r in enumerate(agenda(session, campaign), 1)],
+        ghi_chu="Đề nghị các thành viên nghiên cứu hồ sơ sản phẩm gửi kèm trước cuộc họp.",
+        noi_nhan=["Như trên;", f"Lưu: VT, {campaign.office_code}."],
+    )
+
+
+def sheet_rows(criteria: CriteriaSet, chosen: dict[str, int] | None) -> list[dict[str, str]]:
+    """The rows of a score sheet: parts, groups, criteria and their option boxes."""
+    rows: list[dict[str, str]] = []
+    for part, points in criteria.parts.items():
+        rows.append({"loai": "phan", "ma": part, "noi_dung": f"Phần {part}: {criteria.part_titles[part].upper()}",
+                     "diem_toi_da": str(points), "o": "", "diem": ""})
+        group = None
+        for c in criteria.part_criteria(part):
+            if c.group != group:
+                group = c.group
+                group_max = sum(x.max_points for x in criteria.criteria if x.group == group)
+                rows.append({"loai": "nhom", "ma": str(group), "noi_dung": c.group_title,
+                             "diem_toi_da": str(group_max), "o": "", "diem": ""})
+            got = None if chosen is None else chosen.get(c.code)
+            rows.append({"loai": "tieu_chi", "ma": c.code, "noi_dung": c.title, "diem_toi_da": str(c.max_points),
+                         "o": "", "diem": "" if got is None else str(got)})
+            for o in c.options:
+                box = "☐" if chosen is None or got != o.points else "☒"
+                rows.append({"loai": "lua_chon", "ma": "", "noi_dung": o.label, "diem_toi_da": str(o.points),
+                             "o": box, "diem": ""})
+    return rows
+
+
+def score_sheets(session: Session, campaign: Campaign) -> Iterator[DocSpec]:
+    """One filled Phiếu đánh giá per member per product, in agenda order (not numbered)."""
+    edition = get_edition(campaign.edition_code)
+    sets = load_sets(edition.criteria_dir)
+    on = campaign.meeting_date or campaign.deadline_evaluation
+    regs = {r.product_id: r for r in agenda(session, campaign)}
+    order = {pid: i for i, pid in enumerate(regs)}
+    sheets = session.scalars(
+        select(ScoreSheet).where(ScoreSheet.campaign_id == campaign.id)
+        .options(joinedload(ScoreSheet.items), joinedload(ScoreSheet.member))
+    ).unique().all()
+    for sheet in sorted((s for s in sheets if s.product_id in regs),
+                        key=lambda s: (order[s.product_id], s.member.sort_order)):
+        reg, criteria = regs[sheet.product_id], sets[regs[sheet.product_id].set_code]
+        chosen = {i.criterion_code: i.points for i in sheet.items} if sheet.mode == "criteria" else None
+        totals = {"A": sheet.part_a, "B": sheet.part_b, "C": sheet.part_c}
+        product = reg.product
+        yield DocSpec(
+            kind="phieu_danh_gia", subject=f"{product.code}/{sheet.member.name}",
+            title=f"Phiếu đánh giá {product.code} - {sheet.member.name}",
+            folder=f"03-phieu-danh-gia/{product.code}", issuer=campaign.council_name,
+            series=campaign.council_code, type_code=None, numbered=False, issued_on=on,
+            signer_name=sheet.member.name, signer_title=sheet.member.position,
+            context={
+                **_header(campaign, True, on),
+                "ten_hoi_dong": campaign.council_name,
+                "can_cu_bo_tieu_chi": edition.title,
+                "ma_san_pham": product.code, "ten_san_pham": product.name,
+                "chu_the": product.producer.name, "dia_chi": f"{product.producer.commune}, {campaign.district}, {campaign.province}",
+                "bo_san_pham": _set_label(sets, reg.set_code),
+                "thanh_vien": _person(sheet.member),
+                "dong": sheet_rows(criteria, chosen),
+                "tong_phan": [{"phan": p, "ten": criteria.part_titles[p], "toi_da": str(criteria.parts[p]),
+                               "diem": str(totals[p])} for p in criteria.parts],
+                "tong_diem": str(sheet.total),
+            },
+        )
+
+
+def _results_table(summary: RankSummary) -> tuple[list[str], list[dict[str, Any]]]:
+    members = summary.present
+    rows = []
+    for i, r in enumerate(summary.results, 1):
+        notes = [OUTCOME_VN[r.outcome]] if r.outcome != "none" else []
+        if r.cap_reason:
+            notes.append(r.cap_reason)
+        rows.append({
+            "stt": i, "ma_san_pham": r.code, "ten_san_pham": r.name, "chu_the": r.producer,
+            "diem_thanh_vien": [str(r.member_totals[m.id]) for m in members],
+            "diem_tb": dec(r.mean), "phan_a": dec(r.part_means[0]), "phan_b": dec(r.part_means[1]),
+            "phan_c": dec(r.part_means[2]), "sao": f"{r.stars} sao", "ghi_chu": "; ".join(notes),
+        })
+    return [m.name for m in members], rows
+
+
+def results_documents(campaign: Campaign, summary: RankSummary) -> list[DocSpec]:
+    """Bảng tổng hợp kết quả (Tổ thư ký) and Biên bản họp Hội đồng, dated the meeting day."""
+    on = campaign.meeting_date or campaign.deadline_evaluation
+    edition = get_edition(campaign.edition_code)
+    level = edition.level(campaign.level)
+    chair_signer = _signer(campaign, "council", collective=False)
+    people = council(campaign)
+    chair = next(p for p in people if p.role == "chair")
+    head = next((p for p in secretariat(campaign) if p.role == "head"), None) or secretariat(campaign)[0]
+    names, rows = _results_table(summary)
+    table = {"thanh_vien": names, "ket_qua": rows}
+    start = campaign.meeting_time
+    absent = [p for p in people if not p.attended]
+    referred = [r for r in summary.results if r.outcome == "referred"]
+    recognised = [r for r in summary.results if r.outcome == "recognised"]
+    counts = ", ".join(f"{summary.counts.get(s, 0)} sản phẩm {s} sao" for s in range(5, 0, -1))
+    conclusions = [f"Hội đồng đã đánh giá, phân hạng {len(summary.results)} sản phẩm: {counts}."]
+    if level.refers_at is not None:
+        conclusions.append(
+            f"{len(referred)} sản phẩm đạt từ {level.refers_at:g} điểm trở lên được đề nghị chuyển hồ sơ đến "
+            f"{level.refers_to} để đánh giá, phân hạng.")
+    if level.recognises:
+        stars = ", ".join(str(s) for s in level.recognises)
+        conclusions.append(f"{len(recognised)} sản phẩm đạt {stars} sao được đề nghị {campaign.issuing_body} công nhận.")
+    bth = _spec(
+        campaign, "bang_tong_hop", "Bảng tổng hợp kết quả đánh giá, phân hạng", "04-ket-qua", on,
+        council_issued=True, type_code=None, numbered=False, signer=chair_signer, chu_ky=chair_signer[0],
+        ten_hoi_dong=campaign.council_name,
+        mo_ta=f"(Kèm theo kết quả họp Hội đồng ngày {on.strftime('%d/%m/%Y')}; theo {edition.short_title})",
+        nguoi_lap={"dong": ["NGƯỜI LẬP BẢNG", "TỔ TRƯỞNG TỔ THƯ KÝ"], "ho_ten": head.name}, **table,
+    )
+    bb = _spec(
+        campaign, "bien_ban_hop_hoi_dong", "Biên bản họp Hội đồng", "04-ket-qua", on,
+        council_issued=True, type_code="BB", numbered=True, signer=chair_signer,
+        trich_yeu=f"Họp {campaign.council_name}",
+        thoi_gian_bat_dau=time_vn(start, on) if start else on.strftime("%d/%m/%Y"),
+        dia_diem=campaign.meeting_venue or "", chu_tri=_person(chair), thu_ky=_person(head),
+        co_mat=[{**_person(p), "vai_tro": ROLE_VN[p.role]} for p in summary.present],
+        vang_mat=[{**_person(p), "vai_tro": ROLE_VN[p.role]} for p in absent],
+        so_co_mat=len(summary.present), tong_so=len(people),
+        nhan_xet_quorum=(f"Có mặt {len(summary.present)}/{len(people)} thành viên (cần tối thiểu {summary.quorum}), "
+                         "đủ điều kiện tiến hành họp."),
+        noi_dung=[
+            f"Tổ thư ký báo cáo kết quả kiểm tra hồ sơ: {len(summary.results)} sản phẩm đủ điều kiện đưa ra Hội đồng.",
+            f"Các thành viên Hội đồng chấm điểm độc lập theo {edition.short_title}; Tổ thư ký tổng hợp điểm, "
+            "điểm của mỗi sản phẩm là trung bình cộng tổng điểm của các thành viên có mặt.",
+            "Kết quả đánh giá, phân hạng như bảng dưới đây.",
+        ],
+        ket_luan=conclusions,
+        thoi_gian_ket_thuc=f"Cuộc họp kết thúc vào ngày {on.strftime('%d/%m/%Y')}; biên bản đã được thông qua.",
+        **table,
+    )
+    return [bth, bb]
+
+
+def referral(campaign: Campaign, summary: RankSummary) -> DocSpec:
+    """Tờ trình đề nghị cấp trên đánh giá, phân hạng các sản phẩm đạt ngưỡng của văn bản áp dụng."""
+    edition = get_edition(campaign.edition_code)
+    level = edition.level(campaign.level)
+    sets = load_sets(edition.criteria_dir)
+    on = setting_date(campaign, "referral_date", campaign.deadline_referral)
+    signer = _signer(campaign, "issuer", collective=True)
+    referred = [r for r in summary.results if r.outcome == "referred"]
+    year = campaign.year
+    return _spec(
+        campaign, "to_trinh_de_nghi_tinh", "Tờ trình đề nghị đánh giá, phân hạng cấp trên", "05-de-nghi-cap-tren",
+        on, council_issued=False, type_code="TTr", numbered=True, signer=signer, chu_ky=signer[0],
+        trich_yeu=f"Đề nghị đánh giá, phân hạng sản phẩm OCOP năm {year}",
+        kinh_gui=f"{level.refers_to} tỉnh {campaign.province}" if campaign.level != "province" else level.refers_to,
+        can_cu=[f"Căn cứ {edition.title};", *[f"Căn cứ {b};" for b in campaign.legal_bases],
+                f"Căn cứ kết quả đánh giá, phân hạng của {campaign.council_name}."],
+        noi_dung=[
+            f"{campaign.council_name} đã tổ chức đánh giá, phân hạng {len(summary.results)} sản phẩm; "
+            f"có {len(referred)} sản phẩm đạt từ {level.refers_at:g} điểm trở lên.",
+            f"{campaign.issuing_body} đề nghị {level.refers_to} đánh giá, phân hạng các sản phẩm sau:",
+        ],
+        san_pham=[{"stt": i, "ten_san_pham": r.name, "chu_the": r.producer,
+                   "dia_chi": f"{r.commune}, {campaign.district}", "bo_san_pham": _set_label(sets, r.set_code),
+                   "diem_tb": dec(r.mean), "sao": f"{r.stars} sao"} for i, r in enumerate(referred, 1)],
+        ho_so_kem_theo=[f"Biên bản họp {campaign.council_name};", "Bảng tổng hợp kết quả đánh giá, phân hạng;",
+                        "Hồ sơ đăng ký của các sản phẩm nêu trên."],
+        de_nghi=f"Kính đề nghị {level.refers_to} xem xét, tổ chức đánh giá, phân hạng./.",
+        noi_nhan=["Như trên;", "Chủ tịch, các PCT UBND;", "Hội đồng OCOP;", f"Lưu: VT, {campaign.office_code}."],
+    )

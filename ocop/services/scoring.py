@@ -1,0 +1,207 @@
+"""Record-scores stage: import members' score sheets (per criterion or part totals), all or nothing."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session, joinedload
+
+from ocop.errors import InputError, RulesError
+from ocop.inputs import Column, Row, parse_int, read_rows, where
+from ocop.persistence.models import Campaign, Person, Registration, ScoreItem, ScoreSheet
+from ocop.rules.criteria import CriteriaSet, load_sets
+from ocop.rules.editions import get_edition
+from ocop.services.campaigns import council
+from ocop.text import fold
+
+PRODUCT = Column("ma_san_pham", "Mã sản phẩm")
+MEMBER = Column("thanh_vien", "Thành viên")
+CRITERION = Column("tieu_chi", "Tiêu chí", required=False)
+POINTS = Column("diem", "Điểm", required=False)
+PART_A = Column("phan_a", "Phần A", required=False)
+PART_B = Column("phan_b", "Phần B", required=False)
+PART_C = Column("phan_c", "Phần C", required=False)
+COLUMNS = (PRODUCT, MEMBER, CRITERION, POINTS, PART_A, PART_B, PART_C)
+PARTS = {"A": PART_A, "B": PART_B, "C": PART_C}
+
+
+@dataclass
+class SheetIn:
+    """One member's sheet for one product as read from the file."""
+
+    registration: Registration
+    member: Person
+    first_row: int
+    items: dict[str, int] = field(default_factory=dict)
+    parts: dict[str, int] | None = None
+
+
+@dataclass(frozen=True)
+class ScoresSummary:
+    file: str
+    sheets: int
+    new: int
+    replaced: int
+    unchanged: int
+
+
+class _Reader:
+    """Validates rows into sheets, collecting every problem before anything is stored."""
+
+    def __init__(self, session: Session, campaign: Campaign, path: Path) -> None:
+        self.path, self.problems = path, []
+        self.sets = load_sets(get_edition(campaign.edition_code).criteria_dir)
+        self.members = {fold(p.name): p for p in council(campaign)}
+        regs = session.scalars(
+            select(Registration).where(Registration.campaign_id == campaign.id)
+            .options(joinedload(Registration.product))
+        )
+        self.regs = {fold(r.product.code or ""): r for r in regs}
+        self.sheets: dict[tuple[int, int], SheetIn] = {}
+
+    def add(self, row: Row) -> None:
+        reg, member = self._registration(row), self._member(row)
+        if reg is None or member is None:
+            return
+        criteria = self.sets[reg.set_code]
+        sheet = self.sheets.setdefault((reg.id, member.id), SheetIn(reg, member, row.number))
+        if row.text(CRITERION.key):
+            self._criterion_row(row, criteria, sheet)
+        else:
+            self._parts_row(row, criteria, sheet)
+
+    def _registration(self, row: Row) -> Registration | None:
+        code = row.text(PRODUCT.key)
+        reg = self.regs.get(fold(code))
+        if reg is None:
+            self.problems.append(f"{where(self.path, row.number, PRODUCT)}: mã '{code}' không có trong danh sách đăng ký.")
+        elif reg.status != "eligible":
+            self.problems.append(f"{where(self.path, row.number, PRODUCT)}: sản phẩm '{code}' không đủ điều kiện đưa ra Hội đồng ({reg.reason or reg.status}).")
+        else:
+            try:
+                self.sets[reg.set_code].require_verified()
+                return reg
+            except RulesError as exc:
+                self.problems.append(f"{where(self.path, row.number, PRODUCT)}: {exc}")
+        return None
+
+    def _member(self, row: Row) -> Person | None:
+        name = row.text(MEMBER.key)
+        member = self.members.get(fold(name))
+        if member is None:
+            names = ", ".join(p.name for p in self.members.values())
+            self.problems.append(f"{where(self.path, row.number, MEMBER)}: '{name}' không phải thành viên Hội đồng (thành viên: {names}).")
+        return member
+
+    def _criterion_row(self, row: Row, criteria: CriteriaSet, sheet: SheetIn) -> None:
+        code = row.text(CRITERION.key)
+        try:
+            criterion = criteria.criterion(code)
+        except RulesError:
+            self.problems.append(f"{where(self.path, row.number, CRITERION)}: bộ {criteria.code} không có tiêu chí '{code}'.")
+            return
+        points = parse_int(row, POINTS, self.path, self.problems)
+        if points is None:
+            return
+        if not criterion.allows(points):
+            allowed = ", ".join(str(o.points) for o in criterion.options)
+            self.problems.append(f"{where(self.path, row.number, POINTS)}: {points} điểm không phải một lựa chọn của tiêu chí {code} (các mức: {allowed}).")
+        elif criterion.code in sheet.items:
+            self.problems.append(f"{self.path.name}, dòng {row.number}: tiêu chí {code} của '{sheet.member.name}' cho sản phẩm này đã có ở dòng trước.")
+        else:
+            sheet.items[criterion.code] = points
+
+    def _parts_row(self, row: Row, criteria: CriteriaSet, sheet: SheetIn) -> None:
+        if sheet.parts is not None:
+            self.problems.append(f"{self.path.name}, dòng {row.number}: phiếu của '{sheet.member.name}' cho sản phẩm này đã có ở dòng {sheet.first_row}.")
+            return
+        parts = {}
+        for part, col in PARTS.items():
+            value = parse_int(row, col, self.path, self.problems)
+            if value is not None and not 0 <= value <= criteria.parts[part]:
+                self.problems.append(f"{where(self.path, row.number, col)}: {value} ngoài khoảng 0–{criteria.parts[part]}.")
+            elif value is not None:
+                parts[part] = value
+        if len(parts) == 3:
+            sheet.parts = parts
+
+    def finish(self) -> list[SheetIn]:
+        for sheet in self.sheets.values():
+            criteria = self.sets[sheet.registration.set_code]
+            who = f"phiếu của '{sheet.member.name}' cho sản phẩm '{sheet.registration.product.code}'"
+            if sheet.items and sheet.parts is not None:
+                self.problems.append(f"{self.path.name}: {who} vừa có điểm từng tiêu chí vừa có điểm từng phần; chỉ dùng một cách.")
+            elif sheet.items:
+                missing = [c.code for c in criteria.criteria if c.code not in sheet.items]
+                if missing:
+                    self.problems.append(f"{self.path.name}: {who} (từ dòng {sheet.first_row}) thiếu tiêu chí {', '.join(missing)}.")
+        if self.problems:
+            raise InputError(f"{self.path.name}: {len(self.problems)} lỗi, không lưu phiếu nào.", self.problems)
+        if not self.sheets:
+            raise InputError(f"{self.path.name}: tệp không có phiếu đánh giá nào.")
+        return list(self.sheets.values())
+
+
+def _totals(sheet: SheetIn, criteria: CriteriaSet) -> dict[str, int]:
+    if sheet.parts is not None:
+        a, b, c = sheet.parts["A"], sheet.parts["B"], sheet.parts["C"]
+    else:
+        sums = defaultdict(int)
+        for criterion in criteria.criteria:
+            sums[criterion.part] += sheet.items[criterion.code]
+        a, b, c = sums["A"], sums["B"], sums["C"]
+    return {"part_a": a, "part_b": b, "part_c": c, "total": a + b + c,
+            "mode": "parts" if sheet.parts is not None else "criteria"}
+
+
+def import_scores(session: Session, campaign: Campaign, path: Path) -> ScoresSummary:
+    """Store every sheet in the file, or none if any row is wrong; a member's new sheet replaces the old."""
+    reader = _Reader(session, campaign, path)
+    for row in read_rows(path, COLUMNS, alternatives=[("tieu_chi", "diem"), ("phan_a", "phan_b", "phan_c")]):
+        reader.add(row)
+    sheets = reader.finish()
+    existing = {
+        (s.product_id, s.member_id): s
+        for s in session.scalars(
+            select(ScoreSheet).where(ScoreSheet.campaign_id == campaign.id)
+            .options(joinedload(ScoreSheet.items))
+        ).unique()
+    }
+    new = replaced = unchanged = 0
+    stale: list[int] = []
+    written: list[tuple[ScoreSheet, dict[str, int]]] = []
+    for sheet in sheets:
+        totals = _totals(sheet, reader.sets[sheet.registration.set_code])
+        key = (sheet.registration.product_id, sheet.member.id)
+        row = existing.get(key)
+        if row is not None:
+            same = all(getattr(row, k) == v for k, v in totals.items()) and {
+                i.criterion_code: i.points for i in row.items} == sheet.items
+            if same:
+                unchanged += 1
+                continue
+            stale.append(row.id)
+            for k, v in totals.items():
+                setattr(row, k, v)
+            row.source = f"{path.name}:{sheet.first_row}"
+            replaced += 1
+        else:
+            row = ScoreSheet(campaign_id=campaign.id, product_id=key[0], member_id=key[1],
+                             source=f"{path.name}:{sheet.first_row}", **totals)
+            session.add(row)
+            new += 1
+        written.append((row, sheet.items))
+    if stale:
+        session.execute(delete(ScoreItem).where(ScoreItem.sheet_id.in_(stale)))
+    session.flush()  # one round trip assigns the ids of every new sheet
+    items = [{"sheet_id": row.id, "criterion_code": c, "points": p}
+             for row, chosen in written for c, p in chosen.items()]
+    if items:
+        session.execute(insert(ScoreItem), items)
+    for row, _ in written:
+        session.expire(row, ["items"])
+    session.flush()
+    return ScoresSummary(path.name, len(sheets), new, replaced, unchanged)

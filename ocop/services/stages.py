@@ -1,0 +1,127 @@
+"""Use cases, one per stage of the plan: each runs in one unit of work and returns plain data.
+
+Flows call these through tasks; the CLI and tests may call them directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date, time
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, select
+
+from ocop.documents.renderer import Renderer
+from ocop.errors import ScoringError
+from ocop.persistence.db import migrate, unit_of_work
+from ocop.persistence.models import Referral, Result
+from ocop.services import paperwork
+from ocop.services.campaigns import get_campaign, setup_campaign
+from ocop.services.meeting import schedule_meeting
+from ocop.services.ranking import rank_products
+from ocop.services.register import issue_documents, list_documents
+from ocop.services.registrations import import_registrations
+from ocop.services.scoring import import_scores
+from ocop.services.verification import verify_registrations
+from ocop.settings import Settings
+
+
+def prepare_database(settings: Settings) -> str:
+    """Create or upgrade the project's database; returns its URL."""
+    migrate(settings.database_url)
+    return settings.database_url
+
+
+def _issue(settings: Settings, session, campaign, specs) -> dict[str, int]:  # noqa: ANN001
+    renderer = Renderer(settings.templates_dir)
+    return asdict(issue_documents(session, campaign, specs, renderer, settings.out_dir))
+
+
+def set_up_campaign(settings: Settings, path: Path) -> dict[str, Any]:
+    with unit_of_work(settings.database_url) as s:
+        summary = setup_campaign(s, path)
+        campaign = get_campaign(s, summary.code)
+        docs = _issue(settings, s, campaign, [paperwork.council_decision(campaign)])
+        return {**asdict(summary), "documents": docs}
+
+
+def collect_registrations(settings: Settings, code: str | None, path: Path) -> dict[str, Any]:
+    with unit_of_work(settings.database_url) as s:
+        return asdict(import_registrations(s, get_campaign(s, code), path))
+
+
+def verify(settings: Settings, code: str | None) -> dict[str, Any]:
+    with unit_of_work(settings.database_url) as s:
+        return asdict(verify_registrations(s, get_campaign(s, code)))
+
+
+def schedule(settings: Settings, code: str | None, on: date | None = None, at: time | None = None,
+             venue: str | None = None, invitation_date: date | None = None) -> dict[str, Any]:
+    with unit_of_work(settings.database_url) as s:
+        campaign = get_campaign(s, code)
+        summary = schedule_meeting(campaign, on, at, venue, invitation_date)
+        s.flush()
+        docs = _issue(settings, s, campaign, [paperwork.invitation(s, campaign)])
+        return {**asdict(summary), "documents": docs}
+
+
+def record_scores(settings: Settings, code: str | None, path: Path) -> dict[str, Any]:
+    with unit_of_work(settings.database_url) as s:
+        return asdict(import_scores(s, get_campaign(s, code), path))
+
+
+def issue_score_sheets(settings: Settings, code: str | None) -> dict[str, int]:
+    with unit_of_work(settings.database_url) as s:
+        campaign = get_campaign(s, code)
+        return _issue(settings, s, campaign, paperwork.score_sheets(s, campaign))
+
+
+def rank(settings: Settings, code: str | None) -> dict[str, Any]:
+    with unit_of_work(settings.database_url) as s:
+        campaign = get_campaign(s, code)
+        summary = rank_products(s, campaign)
+        docs = _issue(settings, s, campaign, paperwork.results_documents(campaign, summary))
+        return {"changed": summary.changed, "counts": summary.counts, "present": len(summary.present),
+                "council": len(summary.council), "ranking": ranking_rows(summary), "documents": docs}
+
+
+def ranking_rows(summary) -> list[dict[str, Any]]:  # noqa: ANN001
+    return [{"code": r.code, "product": r.name, "producer": r.producer, "commune": r.commune,
+             "mean": float(r.mean), "mean_text": f"{float(r.mean):.2f}", "star_by_score": r.star_by_score,
+             "stars": r.stars, "cap_reason": r.cap_reason, "outcome": r.outcome} for r in summary.results]
+
+
+def refer(settings: Settings, code: str | None) -> dict[str, Any]:
+    """Record the referral of every product at or above the edition's threshold and issue the Tờ trình."""
+    with unit_of_work(settings.database_url) as s:
+        campaign = get_campaign(s, code)
+        if s.scalar(select(Result.id).where(Result.campaign_id == campaign.id).limit(1)) is None:
+            raise ScoringError("Chưa có kết quả phân hạng: chạy bước tổng hợp điểm và phân hạng trước.")
+        summary = rank_products(s, campaign)
+        referred = [r for r in summary.results if r.outcome == "referred"]
+        spec = paperwork.referral(campaign, summary)
+        docs = _issue(settings, s, campaign, [spec])
+        doc = next(d for d in reversed(list_documents(s, campaign))
+                   if d.kind == spec.kind and d.status == "issued")
+        existing = {r.product_id: r for r in s.scalars(select(Referral).where(Referral.campaign_id == campaign.id))}
+        wanted = {r.product_id for r in referred}
+        stale = [pid for pid in existing if pid not in wanted]
+        if stale:
+            s.execute(delete(Referral).where(Referral.campaign_id == campaign.id, Referral.product_id.in_(stale)))
+        for pid in wanted:
+            row = existing.get(pid) or Referral(campaign_id=campaign.id, product_id=pid)
+            row.document_id = doc.id
+            s.add(row)
+        on = doc.issued_on
+        return {"referred": [{"code": r.code, "product": r.name, "mean": float(r.mean), "stars": r.stars}
+                             for r in referred],
+                "document": doc.symbol, "date": on.isoformat(),
+                "overdue": on > campaign.deadline_referral, "documents": docs}
+
+
+def documents(settings: Settings, code: str | None) -> list[dict[str, Any]]:
+    with unit_of_work(settings.database_url) as s:
+        campaign = get_campaign(s, code)
+        return [{"id": d.id, "kind": d.kind, "title": d.title, "symbol": d.symbol, "date": d.issued_on.isoformat(),
+                 "status": d.status, "file": d.file_path, "sha256": d.sha256} for d in list_documents(s, campaign)]

@@ -1,0 +1,42 @@
+"""Settings, read once by the composition root (the CLI or a flow's entry) and passed down."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where data lives and where documents go.
+
+    ``database_url``: SQLAlchemy URL of the project's database; by default SQLite in the
+    output folder (``out/ocop.db``). ``out_dir``: rendered documents. ``templates_dir``: DOCX templates.
+    """
+
+    database_url: str
+    out_dir: Path
+    templates_dir: Path
+    timezone: str = "Asia/Ho_Chi_Minh"
+
+    @classmethod
+    def from_env(
+        cls,
+        environ: Mapping[str, str] | None = None,
+        *,
+        out_dir: str | Path | None = None,
+        database_url: str | None = None,
+    ) -> Settings:
+        """Explicit arguments win over OCOP_* variables, which win over the defaults."""
+        env = os.environ if environ is None else environ
+        out = Path(out_dir or env.get("OCOP_OUT_DIR") or "out").resolve()
+        return cls(
+            database_url=database_url or env.get("OCOP_DATABASE_URL") or f"sqlite:///{out / 'ocop.db'}",
+            out_dir=out,
+            templates_dir=Path(env.get("OCOP_TEMPLATES_DIR") or REPO_ROOT / "templates").resolve(),
+            timezone=env.get("OCOP_TIMEZONE") or "Asia/Ho_Chi_Minh",
+        )
