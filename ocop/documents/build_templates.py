@@ -235,7 +235,7 @@ def header_block(doc, *, numbered: bool, widths=(62.0, 103.0)) -> None:
     para(left, "{{ co_quan_chu_quan|upper }}", size=D.SIZE_CO_QUAN, bold=False, align=C)
     tag(left, "{%p endif %}")
     para(left, "{{ co_quan_ban_hanh|upper }}", size=D.SIZE_CO_QUAN, bold=True, align=C)
-    rule(left, D.SHORT_RULE_MM, widths[0] - 2)
+    rule(left, D.ISSUER_RULE_MM, widths[0] - 2)
     para(right, D.QUOC_HIEU, size=D.SIZE_QUOC_HIEU, bold=True, align=C)
     para(right, D.TIEU_NGU, size=D.SIZE_TIEU_NGU, bold=True, align=C)
     rule(right, D.TIEU_NGU_RULE_MM, widths[1] - 2)
@@ -250,7 +250,7 @@ def title_block(doc, ten_loai: str, trich_yeu: str | None, area=D.TEXT_WIDTH_MM)
     para(doc, ten_loai, size=D.SIZE_TITLE, bold=True, align=C, before=18, keep=True)
     if trich_yeu:
         para(doc, trich_yeu, size=D.SIZE_TITLE, bold=True, align=C, keep=True)
-    rule(doc, D.SHORT_RULE_MM, area)
+    rule(doc, D.TITLE_RULE_MM, area)
 
 
 def body(doc, *runs, style="VB Noi dung", **kw):
@@ -264,18 +264,26 @@ def loop(doc, head: str, *runs, style="VB Noi dung", **kw) -> None:
     tag(doc, "{%p endfor %}")
 
 
-def signer(cell, lines: str | list[str], name: str) -> None:
-    """Authority/title lines (a Jinja list expression or fixed lines), space, name."""
+def _title_lines(cell, lines: str | list[str]) -> None:
+    """Authority/title lines: a Jinja list expression (looped) or fixed lines."""
     if isinstance(lines, str):
         tag(cell, "{%p for d in " + lines + " %}")
-        para(cell, "{{ d|upper }}", size=D.SIZE_SIGNATURE, bold=True, align=C)
+        para(cell, "{{ d|upper }}", size=D.SIZE_SIGNATURE, bold=True, align=C, keep=True)
         tag(cell, "{%p endfor %}")
     else:
         for line in lines:
-            para(cell, line, size=D.SIZE_SIGNATURE, bold=True, align=C)
-    for _ in range(4):
-        para(cell, "", size=D.SIZE_SIGNATURE)
+            para(cell, line, size=D.SIZE_SIGNATURE, bold=True, align=C, keep=True)
+
+
+def _name(cell, name: str) -> None:
+    for _ in range(4):                       # room for the signature and the seal
+        para(cell, "", size=D.SIZE_SIGNATURE, keep=True)
     para(cell, "{{ " + name + " }}", size=D.SIZE_SIGNATURE, bold=True, align=C)
+
+
+def signer(cell, lines: str | list[str], name: str) -> None:
+    _title_lines(cell, lines)
+    _name(cell, name)
 
 
 def recipients(cell) -> None:
@@ -285,15 +293,36 @@ def recipients(cell) -> None:
     tag(cell, "{%p endfor %}")
 
 
+def _spacer(doc) -> None:
+    """Keeps the preceding paragraph with the signatures (no page holding only a signature)."""
+    body_el = doc.element.body
+    last = body_el[-2] if len(body_el) > 1 and body_el[-1].tag == qn("w:sectPr") else body_el[-1]
+    if last.tag == qn("w:p"):
+        last.get_or_add_pPr().insert(0, _el("w:keepNext"))
+    para(doc, "", before=6, keep=True)       # also separates it from a table above
+
+
 def signature_block(doc, left=recipients, right=None, widths=(80.0, 85.0)) -> None:
     """Borderless 2-column table kept on one page (cantSplit): Nơi nhận | signer."""
-    para(doc, "", before=6)                  # space; also separates it from a table above
+    _spacer(doc)
     t = table(doc, widths, 1, borders=False, margin_mm=1.0)
     row_props(t.rows[0])
     lc, rc = t.rows[0].cells
     if left:
         left(lc)
     (right or (lambda c: signer(c, "chu_ky.dong", "chu_ky.ho_ten")))(rc)
+    finish_cells(t)
+
+
+def two_signers(doc, left: tuple, right: tuple, widths) -> None:
+    """Two signers side by side; titles in row 1 and names in row 2 so the names line up."""
+    _spacer(doc)
+    t = table(doc, widths, 2, borders=False, margin_mm=1.0)
+    for row in t.rows:
+        row_props(row)
+    for i, (lines, name) in enumerate((left, right)):
+        _title_lines(t.rows[0].cells[i], lines)
+        _name(t.rows[1].cells[i], name)
     finish_cells(t)
 
 
@@ -406,7 +435,7 @@ def phieu_danh_gia():
                  "Địa chỉ: {{ dia_chi }}"):
         para(doc, text, size=13, after=2)
     para(doc, "", size=6)
-    data_table(doc, (14, 99, 12, 20, 20),
+    data_table(doc, (14, 95, 14, 21, 21),
                ("Mã", "Tiêu chí đánh giá", "Chọn", "Điểm tối đa", "Điểm chấm"),
                (_criterion("ma"), _criterion("noi_dung", indent_choice=True, align=L),
                 "{{ r.o }}", _criterion("diem_toi_da"), _criterion("diem")),
@@ -446,8 +475,9 @@ def _result_table(doc) -> None:
     vertical_text(cells[4])
     para(cells[5], "{%tc endfor %}", style="VB Bang nho", size=6)
     for i, text in ((7, "Phần A"), (8, "Phần B"), (9, "Phần C")):
+        cells[i].vertical_alignment = VA.CENTER
         para(cells[i], text, style="VB Bang nho", bold=True, align=C)
-    row_props(h2, cant_split=False, height_mm=32)
+    row_props(h2, cant_split=False, height_mm=34)
     para(m1.cells[0], "{%tr for kq in ket_qua %}", style="VB Bang nho")
     para(m2.cells[0], "{%tr endfor %}", style="VB Bang nho")
     cells = row.cells
@@ -474,8 +504,8 @@ def bang_tong_hop():
                 area=D.TEXT_WIDTH_LANDSCAPE_MM)
     para(doc, "{{ mo_ta }}", italic=True, align=C, before=6, after=6)
     _result_table(doc)
-    signature_block(doc, left=lambda c: signer(c, "nguoi_lap.dong", "nguoi_lap.ho_ten"),
-                    widths=(126.0, 126.0))
+    two_signers(doc, ("nguoi_lap.dong", "nguoi_lap.ho_ten"), ("chu_ky.dong", "chu_ky.ho_ten"),
+                widths=(126.0, 126.0))
     return doc
 
 
@@ -506,7 +536,7 @@ def bien_ban_hop_hoi_dong():
     body(doc, ("Điểm của các thành viên ghi theo thứ tự: {% for tv in thanh_vien %}{{ loop.index }}"
                ". {{ tv }}{{ '; ' if not loop.last else '.' }}{% endfor %}", {"italic": True}),
          keep=True)
-    data_table(doc, (9, 52, 44, 20, 18, 22),
+    data_table(doc, (12, 50, 44, 20, 17, 22),
                ("STT", "Tên sản phẩm, chủ thể", "Điểm của các thành viên", "Điểm trung bình",
                 "Hạng sao", "Ghi chú"),
                ("{{ kq.stt }}", lambda c: (
@@ -519,8 +549,8 @@ def bien_ban_hop_hoi_dong():
     loop(doc, "kl in ket_luan", "{{ kl }}")
     body(doc, "Cuộc họp kết thúc vào hồi {{ thoi_gian_ket_thuc }}; biên bản đã được đọc lại và "
               "thông qua tại cuộc họp./.")
-    signature_block(doc, left=lambda c: signer(c, ["THƯ KÝ"], "thu_ky.ho_ten"),
-                    right=lambda c: signer(c, ["CHỦ TRÌ"], "chu_tri.ho_ten"), widths=(82.5, 82.5))
+    two_signers(doc, (["THƯ KÝ"], "thu_ky.ho_ten"), (["CHỦ TRÌ"], "chu_tri.ho_ten"),
+                widths=(82.5, 82.5))
     return doc
 
 
@@ -533,7 +563,7 @@ def to_trinh_de_nghi_tinh():
     loop(doc, "cc in can_cu", "{{ cc }}")
     loop(doc, "nd in noi_dung", "{{ nd }}")
     body(doc, "Danh sách sản phẩm đề nghị đánh giá, phân hạng:", keep=True)
-    data_table(doc, (10, 35, 31, 32, 25, 16, 16),
+    data_table(doc, (12, 33, 31, 32, 25, 16, 16),
                ("STT", "Tên sản phẩm", "Chủ thể", "Địa chỉ", "Bộ sản phẩm", "Điểm trung bình",
                 "Hạng sao"),
                ("{{ sp.stt }}", "{{ sp.ten_san_pham }}", "{{ sp.chu_the }}", "{{ sp.dia_chi }}",

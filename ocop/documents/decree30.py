@@ -56,7 +56,8 @@ QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
 NOI_NHAN = "Nơi nhận:"
 TIEU_NGU_RULE_MM = 57.0    # measured width of TIEU_NGU at 14 pt bold (Liberation Serif = TNR metrics)
-SHORT_RULE_MM = 25.0       # under the issuer and under the trích yếu (1/3-1/2 of a line)
+ISSUER_RULE_MM = 22.0      # under the issuer: 1/3-1/2 of its line
+TITLE_RULE_MM = 40.0       # under the trích yếu: 1/3-1/2 of its line
 
 # Phụ lục III: type abbreviations (Công văn has none)
 TYPE_CODES = {

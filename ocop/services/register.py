@@ -137,10 +137,11 @@ def _prepare(
         else None
     )
     symbol = number_symbol(number, spec.type_code, spec.series) if spec.numbered else ""
-    stem = ascii_key(symbol) if symbol else ascii_key(spec.subject or spec.kind)
+    stem = ascii_key(symbol or spec.subject)
+    name = f"{stem}_{spec.kind}" if stem else spec.kind
     if version and not spec.numbered:
-        stem += f"_v{version + 1}"
-    path = out_dir / campaign.code / spec.folder / f"{stem}_{spec.kind}.docx"
+        name += f"_v{version + 1}"
+    path = out_dir / campaign.code / spec.folder / f"{name}.docx"
     doc = Document(
         campaign_id=campaign.id, kind=spec.kind, subject=spec.subject, title=spec.title,
         type_code=spec.type_code, issuer_code=spec.series, year=spec.issued_on.year,

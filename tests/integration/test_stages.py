@@ -1,0 +1,159 @@
+"""Stages against a real database (SQLite, and PostgreSQL when configured), without Prefect."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from ocop.errors import InputError
+from ocop.persistence.db import engine_for, unit_of_work
+from ocop.persistence.models import Base, Document, Registration, ScoreItem, ScoreSheet
+from ocop.services import stages
+from ocop.services.register import take_number
+from tests.conftest import SAMPLE
+
+CODE = "luc-nam-2020"
+
+
+def _count(url: str, model) -> int:  # noqa: ANN001
+    with unit_of_work(url) as s:
+        return s.scalar(select(func.count()).select_from(model))
+
+
+def _write_csv(path: Path, rows: list[list[object]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    return path
+
+
+def test_migrations_match_the_models(db_url: str) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    with engine_for(db_url).connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+
+
+def test_setting_up_twice_changes_nothing(settings) -> None:  # noqa: ANN001
+    first = stages.set_up_campaign(settings, SAMPLE / "campaign.toml")
+    second = stages.set_up_campaign(settings, SAMPLE / "campaign.toml")
+    assert (first["created"], first["documents"]["issued"]) == (True, 1)
+    assert (second["created"], second["changed"], second["documents"]["issued"]) == (False, False, 0)
+    assert _count(settings.database_url, Document) == 1
+
+
+def test_registration_file_missing_a_required_column_stores_nothing(sample_campaign, tmp_path: Path) -> None:  # noqa: ANN001
+    before = _count(sample_campaign.database_url, Registration)
+    bad = _write_csv(tmp_path / "dang-ky.csv", [
+        ["Mã sản phẩm", "Tên sản phẩm", "Bộ sản phẩm", "Tên chủ thể", "Loại hình", "Xác nhận UBND xã"],
+        ["X-1", "Mật ong", "1", "HKD A", "HKD", "Có"],
+    ])
+    with pytest.raises(InputError) as err:
+        stages.collect_registrations(sample_campaign, CODE, bad)
+    assert "dang-ky.csv" in str(err.value) and "thiếu cột 'Xã'" in str(err.value)
+    assert _count(sample_campaign.database_url, Registration) == before
+
+
+def test_every_bad_row_is_reported_with_file_row_and_column(sample_campaign, tmp_path: Path) -> None:  # noqa: ANN001
+    bad = _write_csv(tmp_path / "xa-yen-son.csv", [
+        ["ma_san_pham", "TÊN  SẢN PHẨM ", "Bộ sản phẩm", "Tên chủ thể", "Loại hình", "Xã", "Xác nhận UBND xã"],
+        ["Y-1", "Chè Yên Sơn", "1", "HTX Chè", "HTX", "Yên Sơn", "Có"],
+        ["Y-2", "Gà đồi", "99", "HKD B", "HKD", "Yên Sơn", "Có"],
+        ["Y-3", "Mật ong", "1", "HKD C", "Cá nhân", "Yên Sơn", "Có"],
+        ["Y-4", "Lạc", "1", "HKD D", "HKD", "Yên Sơn", "Chắc vậy"],
+        ["Y-1", "Chè Yên Sơn", "1", "HTX Chè", "HTX", "Yên Sơn", "Có"],
+    ])
+    with pytest.raises(InputError) as err:
+        stages.collect_registrations(sample_campaign, CODE, bad)
+    problems = err.value.problems
+    assert any(p.startswith("xa-yen-son.csv, dòng 3, cột 'Bộ sản phẩm'") and "99" in p for p in problems)
+    assert any(p.startswith("xa-yen-son.csv, dòng 4, cột 'Loại hình'") and "DN, HTX, THT hoặc HKD" in p for p in problems)
+    assert any(p.startswith("xa-yen-son.csv, dòng 5, cột 'Xác nhận UBND xã'") for p in problems)
+    assert any("dòng 6" in p and "dòng 2" in p and "trùng" in p for p in problems)
+    assert len(problems) == 4
+    with unit_of_work(sample_campaign.database_url) as s:
+        assert s.scalar(select(func.count()).select_from(Registration)) == 12
+
+
+def test_reimport_is_idempotent_and_nfd_names_match(sample_campaign, tmp_path: Path) -> None:  # noqa: ANN001
+    again = stages.collect_registrations(sample_campaign, CODE, SAMPLE / "registrations.csv")
+    assert (again["new"], again["updated"], again["unchanged"]) == (0, 0, 12)
+    import unicodedata
+
+    rows = list(csv.reader((SAMPLE / "registrations.csv").open(encoding="utf-8")))
+    fixed = [rows[0]] + [[unicodedata.normalize("NFD", c) + "  " for c in r[1:]] for r in rows[1:]]
+    fixed = [["Tên sản phẩm", "Bộ sản phẩm", "Tên chủ thể", "Loại hình", "Xã", "Xác nhận UBND xã"]] + fixed[1:]
+    fixed[-1][-1] = "Có"  # the commune has now confirmed LN-12
+    result = stages.collect_registrations(sample_campaign, CODE, _write_csv(tmp_path / "nfd.csv", fixed))
+    assert (result["new"], result["updated"], result["unchanged"]) == (0, 1, 11)
+    assert _count(sample_campaign.database_url, Registration) == 12
+
+
+def test_verification_rejects_the_unconfirmed_product(sample_campaign) -> None:  # noqa: ANN001
+    summary = stages.verify(sample_campaign, CODE)
+    assert summary["counts"] == {"eligible": 11, "ineligible": 1}
+    assert summary["changed"] == 0  # already verified by the fixture
+    assert summary["ineligible"][0][0] == "LN-12" and "xác nhận của UBND xã" in summary["ineligible"][0][2]
+
+
+def _scores_header() -> list[str]:
+    return ["Mã sản phẩm", "Thành viên", "Tiêu chí", "Điểm"]
+
+
+def test_points_that_are_not_an_option_are_refused_and_nothing_stored(sample_campaign, tmp_path: Path) -> None:  # noqa: ANN001
+    rows = list(csv.reader((SAMPLE / "scores.csv").open(encoding="utf-8")))
+    rows[2][3] = "4"  # criterion 1.2 allows 0, 1, 2, 3
+    with pytest.raises(InputError) as err:
+        stages.record_scores(sample_campaign, CODE, _write_csv(tmp_path / "diem.csv", rows))
+    assert err.value.problems == [
+        "diem.csv, dòng 3, cột 'Điểm': 4 điểm không phải một lựa chọn của tiêu chí 1.2 (các mức: 0, 1, 2, 3).",
+        "diem.csv: phiếu của 'Lương Thế Tuấn' cho sản phẩm 'LN-01' (từ dòng 2) thiếu tiêu chí 1.2.",
+    ]
+    assert _count(sample_campaign.database_url, ScoreSheet) == 0
+    assert _count(sample_campaign.database_url, ScoreItem) == 0
+
+
+def test_part_totals_unknown_members_and_ineligible_products(sample_campaign, tmp_path: Path) -> None:  # noqa: ANN001
+    path = _write_csv(tmp_path / "phan.csv", [
+        ["Mã sản phẩm", "Thành viên", "Phần A", "Phần B", "Phần C"],
+        ["LN-01", "Lương Thế Tuấn", 30, 20, 41],
+        ["LN-02", "Người Lạ", 30, 20, 30],
+        ["LN-12", "Trần Thị Hoa", 10, 10, 10],
+    ])
+    with pytest.raises(InputError) as err:
+        stages.record_scores(sample_campaign, CODE, path)
+    text = "\n".join(err.value.problems)
+    assert "phan.csv, dòng 2, cột 'Phần C': 41 ngoài khoảng 0–40." in text
+    assert "phan.csv, dòng 3, cột 'Thành viên': 'Người Lạ' không phải thành viên Hội đồng" in text
+    assert "phan.csv, dòng 4, cột 'Mã sản phẩm': sản phẩm 'LN-12' không đủ điều kiện" in text
+    ok = _write_csv(tmp_path / "phan-ok.csv", [
+        ["ma_san_pham", "thanh_vien", "phan_a", "phan_b", "phan_c"], ["LN-01", "lương thế tuấn", 30, 20, 40]])
+    assert stages.record_scores(sample_campaign, CODE, ok)["new"] == 1
+    with unit_of_work(sample_campaign.database_url) as s:
+        sheet = s.scalars(select(ScoreSheet)).one()
+        assert (sheet.mode, sheet.total, sheet.part_c) == ("parts", 90, 40)
+
+
+def test_a_new_sheet_replaces_the_old_one(sample_campaign, tmp_path: Path) -> None:  # noqa: ANN001
+    first = stages.record_scores(sample_campaign, CODE, SAMPLE / "scores.csv")
+    assert (first["sheets"], first["new"]) == (77, 77)
+    rows = list(csv.reader((SAMPLE / "scores.csv").open(encoding="utf-8")))
+    one_sheet = [rows[0]] + [r for r in rows[1:] if r[0] == "LN-01" and r[1] == "Lương Thế Tuấn"]
+    one_sheet[1][3] = "1"  # 1.1: 3 -> 1
+    again = stages.record_scores(sample_campaign, CODE, _write_csv(tmp_path / "sua.csv", one_sheet))
+    assert (again["new"], again["replaced"], again["unchanged"]) == (0, 1, 0)
+    with unit_of_work(sample_campaign.database_url) as s:
+        totals = s.scalars(select(ScoreSheet.total).where(ScoreSheet.source.like("sua.csv%"))).all()
+        assert totals == [91]
+        assert s.scalar(select(func.count()).select_from(ScoreItem)) == 77 * 31
+
+
+def test_number_series_per_issuer_and_year(db_url: str) -> None:
+    with unit_of_work(db_url) as s:
+        assert [take_number(s, "UBND", 2020, start=18) for _ in range(3)] == [18, 19, 20]
+        assert take_number(s, "HĐOCOP", 2020) == 1
+        assert take_number(s, "UBND", 2021) == 1
+        assert take_number(s, "UBND", 2020, start=18) == 21
