@@ -18,6 +18,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH as AL
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from docx.text.paragraph import Paragraph
 
 from ocop.documents import decree30 as D
 
@@ -163,7 +164,25 @@ def rule(box, width_mm: float, area_mm: float) -> None:
     p.paragraph_format.line_spacing = Pt(2)
     bdr = _el("w:pBdr")
     bdr.append(_el("w:bottom", val="single", sz="6", space="1", color="000000"))
-    p._p.get_or_add_pPr().append(bdr)
+    p._p.get_or_add_pPr().insert_element_before(bdr, *_PBDR_NEXT)
+
+
+# schema order (ECMA-376 CT_PPr / CT_TblPr / CT_TcPr): Word rejects children out of order
+_PBDR_NEXT = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
+              "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi",
+              "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
+              "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+              "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
+              "w:pPrChange")
+_TBLPR = ("w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual", "w:tblStyleRowBandSize",
+          "w:tblStyleColBandSize", "w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd",
+          "w:tblBorders", "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption",
+          "w:tblDescription", "w:tblPrChange")
+
+
+def _tblpr_add(tblpr, el) -> None:
+    tag = el.tag.split("}")[1]
+    tblpr.insert_element_before(el, *_TBLPR[_TBLPR.index(f"w:{tag}") + 1:])
 
 
 def table(box, widths_mm, rows: int, *, borders: bool = True, margin_mm: float = 1.9):
@@ -175,16 +194,16 @@ def table(box, widths_mm, rows: int, *, borders: bool = True, margin_mm: float =
     tblpr = t._tbl.tblPr
     for e in tblpr.findall(qn("w:tblW")):
         tblpr.remove(e)
-    tblpr.append(_el("w:tblW", w=str(round(sum(widths_mm) * TWIPS_PER_MM)), type="dxa"))
+    _tblpr_add(tblpr, _el("w:tblW", w=str(round(sum(widths_mm) * TWIPS_PER_MM)), type="dxa"))
     if not borders:
         b = _el("w:tblBorders")
         for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
             b.append(_el(f"w:{side}", val="nil"))
-        tblpr.append(b)
+        _tblpr_add(tblpr, b)
     mar = _el("w:tblCellMar")
     for side in ("left", "right"):
         mar.append(_el(f"w:{side}", w=str(round(margin_mm * TWIPS_PER_MM)), type="dxa"))
-    tblpr.append(mar)
+    _tblpr_add(tblpr, mar)
     for gc, w in zip(t._tbl.tblGrid.gridCol_lst, widths_mm):
         gc.w = Mm(w)
     for row in t.rows:
@@ -212,15 +231,9 @@ def row_props(row, *, cant_split=True, header=False, height_mm=None) -> None:
 
 
 def vertical_text(cell) -> None:
-    cell._tc.get_or_add_tcPr().append(_el("w:textDirection", val="btLr"))
+    cell._tc.get_or_add_tcPr().insert_element_before(
+        _el("w:textDirection", val="btLr"), "w:tcFitText", "w:vAlign", "w:hideMark")
 
-
-def merge_mark(cell, how: str) -> None:
-    cell._tc.get_or_add_tcPr().append(_el("w:vMerge", val=how) if how else _el("w:vMerge"))
-
-
-def span(cell, n: int) -> None:
-    cell._tc.get_or_add_tcPr().append(_el("w:gridSpan", val=str(n)))
 
 
 # --- shared blocks -------------------------------------------------------------------------------
@@ -298,7 +311,7 @@ def _spacer(doc) -> None:
     body_el = doc.element.body
     last = body_el[-2] if len(body_el) > 1 and body_el[-1].tag == qn("w:sectPr") else body_el[-1]
     if last.tag == qn("w:p"):
-        last.get_or_add_pPr().insert(0, _el("w:keepNext"))
+        Paragraph(last, doc._body).paragraph_format.keep_with_next = True
     para(doc, "", before=6, keep=True)       # also separates it from a table above
 
 

@@ -19,7 +19,7 @@ from docx.text.paragraph import Paragraph
 from ocop.documents import decree30 as D
 
 _LEFTOVER = re.compile(r"\{\{|\{%|\{#|\}\}|%\}|#\}")
-_DATE_LINE = re.compile(r"^[^,;.()]{1,40}, ngày [\d ]*tháng [\d ]*năm \d{4}$")
+_DATE_LINE = re.compile(r"^[^,;.():]{1,40}, ngày [\d ]*tháng [\d ]*năm \d{4}$")
 _DRAFT_DATE = re.compile(r"^[^,]+, ngày +tháng +năm \d{4}$")
 _OFF = {"0", "false", "off"}
 
@@ -130,11 +130,12 @@ def _page_number_problems(d: _Doc) -> list[str]:
     out = []
     for i, s in enumerate(d.doc.sections, 1):
         def has_page(hf) -> bool:
-            if hf.is_linked_to_previous and i > 1:
+            if not hf._has_definition:
                 return False
-            el = hf._element if not hf.is_linked_to_previous else None
-            return el is not None and any("PAGE" in (t.text or "")
-                                          for t in el.iter(qn("w:instrText")))
+            el = hf._definition.element
+            return any("PAGE" in (t.text or "") for t in el.iter(qn("w:instrText"))) or any(
+                "PAGE" in (f.get(qn("w:instr")) or "") for f in el.iter(qn("w:fldSimple")))
+
         if s.different_first_page_header_footer:
             first_has = has_page(s.first_page_header) or has_page(s.first_page_footer)
         else:

@@ -166,8 +166,10 @@ def decimal_vn(x: float | int | Decimal, places: int = 2) -> str:
     """84.4286 -> '84,43'; 1234.5 -> '1.234,50' (comma decimal, dot thousands, half-up)."""
     try:
         value = Decimal(str(x)) if not isinstance(x, Decimal) else x
+        if not value.is_finite():
+            raise ValueError(x)
         q = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    except Exception as exc:  # InvalidOperation, NaN, inf
+    except (ArithmeticError, ValueError, TypeError) as exc:
         raise DocumentError(f"Không định dạng được số: {x!r}.") from exc
     text = f"{abs(q):,.{places}f}".replace(",", "\x00").replace(".", ",").replace("\x00", ".")
     return ("-" if q < 0 else "") + text

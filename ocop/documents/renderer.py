@@ -102,6 +102,12 @@ def _span(tc) -> int:
     return int(gs.get(qn("w:val"))) if gs is not None else 1
 
 
+_TCPR_ORDER = {qn(f"w:{t}"): i for i, t in enumerate((
+    "cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap", "tcMar",
+    "textDirection", "tcFitText", "vAlign", "hideMark", "headers", "cellIns", "cellDel",
+    "cellMerge", "tcPrChange"))}
+
+
 def _spread_loop_columns(body, loop: _Loop, template: str) -> None:
     """After {%tc for %}: keep the fixed columns, share the loop block's width evenly."""
     tables = list(body.iterchildren(qn("w:tbl")))
@@ -128,10 +134,13 @@ def _spread_loop_columns(body, loop: _Loop, template: str) -> None:
         col = 0
         for tc in tr.iterchildren(qn("w:tc")):
             span = _span(tc)
-            tcw = tc.find(qn("w:tcPr") + "/" + qn("w:tcW"))
+            tcpr = tc.find(qn("w:tcPr"))
+            tcw = None if tcpr is None else tcpr.find(qn("w:tcW"))
             if tcw is not None:
                 tcw.set(qn("w:w"), str(sum(widths[col: col + span])))
                 tcw.set(qn("w:type"), "dxa")
+                # docxtpl's colspan puts gridSpan first; Word wants the schema order
+                tcpr[:] = sorted(tcpr, key=lambda e: _TCPR_ORDER.get(e.tag, 99))
             col += span
 
 

@@ -107,7 +107,7 @@ def qd_thanh_lap_hoi_dong() -> dict[str, Any]:
                          "Điều 1 chịu trách nhiệm thi hành Quyết định này.",
         "chu_ky": CHU_TICH,
         "noi_nhan": ["Như Điều 3;", "Sở Nông nghiệp và PTNT tỉnh Bắc Giang (b/c);",
-                     "Chủ tịch, các PCT UBND huyện;", "Lưu: VT, NN."],
+                     "Chủ tịch, các PCT UBND huyện;", f"{TRICKY} (để biết);", "Lưu: VT, NN."],
     }
 
 

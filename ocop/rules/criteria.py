@@ -62,8 +62,12 @@ class Criterion:
     requirements: tuple[Requirement, ...] = ()
 
     def allows(self, points: int) -> bool:
-        """True for the points of one of the options, or 0 (no box ticked)."""
-        return points == 0 or any(o.points == points for o in self.options)
+        """True only for the points of one of the criterion's options (the member ticks one box).
+
+        Where a sheet offers no 0-point option, 0 is not a valid score: the legal sheet makes
+        the member choose one of its boxes.
+        """
+        return any(o.points == points for o in self.options)
 
     def required_for(self, star: int) -> int:
         """Minimum points this criterion needs for ``star`` (requirements of lower stars apply too)."""

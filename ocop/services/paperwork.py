@@ -60,6 +60,12 @@ def _header(campaign: Campaign, council_issued: bool, on: date) -> dict[str, Any
             "dia_danh_ngay": place_date(campaign.place_name, on)}
 
 
+def head_of(office: str) -> str:
+    """'Phòng Nông nghiệp …' -> 'Trưởng phòng Nông nghiệp …' (the unit word stays lower case)."""
+    first, _, rest = office.partition(" ")
+    return f"Trưởng {first.lower()} {rest}" if rest else f"Trưởng {office}"
+
+
 def _person(p: Person) -> dict[str, str]:
     return {"ho_ten": p.name, "chuc_vu": p.position}
 
@@ -91,7 +97,7 @@ def council_decision(campaign: Campaign) -> DocSpec:
             "điều của Luật Tổ chức Chính phủ và Luật Tổ chức chính quyền địa phương ngày 22 tháng 11 năm 2019;",
             f"Căn cứ {edition.title};",
             *[f"Căn cứ {b};" for b in campaign.legal_bases],
-            f"Theo đề nghị của Trưởng {campaign.office}.",
+            f"Theo đề nghị của {head_of(campaign.office)}.",
         ],
         ten_hoi_dong=campaign.council_name,
         thanh_vien=[{**_person(p), "nhiem_vu": ROLE_VN[p.role]} for p in council(campaign)],
@@ -108,7 +114,7 @@ def council_decision(campaign: Campaign) -> DocSpec:
             "tổng hợp kết quả đánh giá, phân hạng báo cáo Chủ tịch Hội đồng."
         ),
         dieu_thi_hanh=(
-            f"Chánh Văn phòng HĐND và UBND, Trưởng {campaign.office}, Thủ trưởng các cơ quan, đơn vị có liên "
+            f"Chánh Văn phòng HĐND và UBND, {head_of(campaign.office)}, Thủ trưởng các cơ quan, đơn vị có liên "
             "quan và các ông, bà có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này./."
         ),
         noi_nhan=["Như Điều 3;", f"UBND tỉnh {campaign.province} (b/c);", "Sở Nông nghiệp và PTNT;",

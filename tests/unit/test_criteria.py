@@ -113,10 +113,10 @@ def test_1048_has_no_mandatory_requirements():
     assert all(not c.requirements and all(o.stars is None for o in c.options) for c in s.criteria)
 
 
-def test_allows_only_option_points_or_nothing():
+def test_allows_only_option_points():
     c = load_set("qd148-2023", "7").criterion("1.1")
-    assert c.allows(1) and c.allows(5) and c.allows(0)
-    assert not c.allows(2) and not c.allows(6)
+    assert c.allows(1) and c.allows(3) and c.allows(5)
+    assert not c.allows(0) and not c.allows(2) and not c.allows(6)
 
 
 def test_unknown_codes_are_refused_in_vietnamese():

@@ -1,0 +1,118 @@
+"""Decree 30/2020/NĐ-CP rules: dates, numbers, signature lines, decimals."""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+
+import pytest
+
+from ocop.documents import decree30 as D
+from ocop.errors import DocumentError
+
+
+@pytest.mark.parametrize(("d", "expected"), [
+    (date(2020, 1, 1), "ngày 01 tháng 01 năm 2020"),
+    (date(2020, 2, 9), "ngày 09 tháng 02 năm 2020"),
+    (date(2020, 3, 10), "ngày 10 tháng 3 năm 2020"),
+    (date(2019, 6, 29), "ngày 29 tháng 6 năm 2019"),
+    (date(2020, 12, 31), "ngày 31 tháng 12 năm 2020"),
+    (date(2020, 10, 5), "ngày 05 tháng 10 năm 2020"),
+])
+def test_date_vn_leading_zero_rule(d, expected):
+    assert D.date_vn(d) == expected
+
+
+def test_every_day_of_a_leap_year_matches_the_checker_regex():
+    d = date(2020, 1, 1)
+    while d.year == 2020:
+        assert D.PLACE_DATE_RE.match(D.place_date("Lục Nam", d)), d
+        d += timedelta(days=1)
+    assert not D.PLACE_DATE_RE.match("Lục Nam, ngày 7 tháng 1 năm 2020")
+    assert not D.PLACE_DATE_RE.match("Lục Nam, ngày 07 tháng 06 năm 2020")
+
+
+def test_place_date_and_time():
+    assert D.place_date(" Lục Nam ", date(2020, 1, 7)) == "Lục Nam, ngày 07 tháng 01 năm 2020"
+    assert D.time_vn(time(8, 0), date(2020, 10, 20)) == "08 giờ 00 phút, ngày 20 tháng 10 năm 2020"
+    with pytest.raises(DocumentError):
+        D.place_date("  ", date(2020, 1, 7))
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    ((18, "QĐ", "UBND"), "18/QĐ-UBND"),
+    ((5, "QĐ", "HĐOCOP"), "05/QĐ-HĐOCOP"),
+    ((1, "BB", "HĐOCOP"), "01/BB-HĐOCOP"),
+    ((112, "TTr", "UBND"), "112/TTr-UBND"),
+    ((12, None, "UBND-NN"), "12/UBND-NN"),
+    ((None, "QĐ", "UBND"), "     /QĐ-UBND"),
+])
+def test_number_symbol(args, expected):
+    assert D.number_symbol(*args) == expected
+
+
+@pytest.mark.parametrize("bad", [0, -3, True, 2.0])
+def test_number_symbol_refuses_bad_numbers(bad):
+    with pytest.raises(DocumentError):
+        D.number_symbol(bad, "QĐ", "UBND")
+
+
+def test_number_symbol_needs_an_issuer():
+    with pytest.raises(DocumentError):
+        D.number_symbol(3, "QĐ", "")
+
+
+def test_signature_lines():
+    assert D.signature_lines("KT.", "PHÓ CHỦ TỊCH", "ỦY BAN NHÂN DÂN") == [
+        "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
+    assert D.signature_lines("KT.", "PHÓ CHỦ TỊCH", head_title="CHỦ TỊCH") == [
+        "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
+    assert D.signature_lines("KT.", "Phó Giám đốc") == ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"]
+    assert D.signature_lines(None, "CHỦ TỊCH HỘI ĐỒNG") == ["CHỦ TỊCH HỘI ĐỒNG"]
+    assert D.signature_lines("TL.", "CHÁNH VĂN PHÒNG", head_title="CHỦ TỊCH") == [
+        "TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG"]
+    assert D.signature_lines("TM.", "CHỦ TỊCH", "ỦY BAN NHÂN DÂN") == ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]
+    assert D.signature_lines("Q.", "GIÁM ĐỐC") == ["Q. GIÁM ĐỐC"]
+
+
+@pytest.mark.parametrize("bad", ["TT.", "KT", "Thay mặt", "TM"])
+def test_signature_lines_refuses_unknown_prefix(bad):
+    with pytest.raises(DocumentError, match="không hợp lệ"):
+        D.signature_lines(bad, "PHÓ CHỦ TỊCH", head_title="CHỦ TỊCH")
+
+
+@pytest.mark.parametrize(("args", "kwargs"), [
+    (("TM.", "CHỦ TỊCH"), {}),                      # TM. without the collective body
+    (("TL.", "CHÁNH VĂN PHÒNG"), {}),               # TL. without the head's title
+    (("KT.", "CHỦ TỊCH"), {}),                      # KT. of a non-deputy, no head given
+    ((None, "  "), {}),                             # no title
+])
+def test_signature_lines_refuses_incomplete(args, kwargs):
+    with pytest.raises(DocumentError):
+        D.signature_lines(*args, **kwargs)
+
+
+@pytest.mark.parametrize(("x", "places", "expected"), [
+    (84.4286, 2, "84,43"),
+    (84.425, 2, "84,43"),       # half-up on the decimal value, not on the binary float
+    (100, 2, "100,00"),
+    (71.785714, 2, "71,79"),
+    (1234.5, 2, "1.234,50"),
+    (-1.5, 1, "-1,5"),
+    (89.6, 0, "90"),
+])
+def test_decimal_vn(x, places, expected):
+    assert D.decimal_vn(x, places) == expected
+
+
+def test_decimal_vn_refuses_nan():
+    with pytest.raises(DocumentError):
+        D.decimal_vn(float("nan"))
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("thi hành Quyết định này.", "thi hành Quyết định này./."),
+    ("thi hành Quyết định này", "thi hành Quyết định này./."),
+    ("thi hành Quyết định này./.", "thi hành Quyết định này./."),
+])
+def test_ends_document(text, expected):
+    assert D.ends_document(text) == expected
