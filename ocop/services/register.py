@@ -90,41 +90,59 @@ def issue_documents(
 ) -> IssueSummary:
     """Number, render and register the documents that are new or whose data changed."""
     issued = unchanged = replaced = 0
-    for chunk in _chunks(specs, BATCH):
-        kinds = {s.kind for s in chunk}
-        current: dict[tuple[str, str], Document] = {}
-        versions: dict[tuple[str, str], int] = {}
-        for doc in session.scalars(
-            select(Document).where(Document.campaign_id == campaign.id, Document.kind.in_(kinds))
-        ):
-            key = (doc.kind, doc.subject)
-            versions[key] = versions.get(key, 0) + 1
-            if doc.status == "issued":
-                current[key] = doc
-        todo: dict[str, list[tuple[Document, dict[str, Any], Path, Document | None]]] = {}
-        for spec in chunk:
-            key = (spec.kind, spec.subject)
-            old = current.get(key)
-            fingerprint = spec.fingerprint()
-            if old is not None and old.context_sha256 == fingerprint and Path(old.file_path).is_file():
-                unchanged += 1
-                continue
-            doc, context, path = _prepare(session, campaign, spec, fingerprint, versions.get(key, 0), out_dir)
-            if old is not None:
-                old.status = "replaced"
-                replaced += 1
-            todo.setdefault(spec.kind, []).append((doc, context, path, old))
-            issued += 1
-        for kind, entries in todo.items():
-            jobs = ((context, path) for _, context, path, _ in entries)
-            for (doc, _, _, _), (path, sha) in zip(entries, renderer.render_many(kind, jobs), strict=True):
-                doc.file_path, doc.sha256 = str(path), sha
-        session.flush()
-        for doc, _, _, old in (e for entries in todo.values() for e in entries):
-            if old is not None:
-                old.replaced_by_id = doc.id
-        session.flush()
+    written: list[Path] = []
+    try:
+        for chunk in _chunks(specs, BATCH):
+            counts = _issue_chunk(session, campaign, chunk, renderer, out_dir, written)
+            issued, unchanged, replaced = issued + counts[0], unchanged + counts[1], replaced + counts[2]
+    except BaseException:
+        # The caller's transaction rolls back the register; remove the files it would have named.
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
     return IssueSummary(issued, unchanged, replaced)
+
+
+def _issue_chunk(
+    session: Session, campaign: Campaign, chunk: list[DocSpec], renderer: Renderer, out_dir: Path,
+    written: list[Path],
+) -> tuple[int, int, int]:
+    issued = unchanged = replaced = 0
+    kinds = {s.kind for s in chunk}
+    current: dict[tuple[str, str], Document] = {}
+    versions: dict[tuple[str, str], int] = {}
+    for doc in session.scalars(
+        select(Document).where(Document.campaign_id == campaign.id, Document.kind.in_(kinds))
+    ):
+        key = (doc.kind, doc.subject)
+        versions[key] = versions.get(key, 0) + 1
+        if doc.status == "issued":
+            current[key] = doc
+    todo: dict[str, list[tuple[Document, dict[str, Any], Path, Document | None]]] = {}
+    for spec in chunk:
+        key = (spec.kind, spec.subject)
+        old = current.get(key)
+        fingerprint = spec.fingerprint()
+        if old is not None and old.context_sha256 == fingerprint and Path(old.file_path).is_file():
+            unchanged += 1
+            continue
+        doc, context, path = _prepare(session, campaign, spec, fingerprint, versions.get(key, 0), out_dir)
+        if old is not None:
+            old.status = "replaced"
+            replaced += 1
+        todo.setdefault(spec.kind, []).append((doc, context, path, old))
+        written.append(path)  # planned paths are new names: safe to remove if the batch fails
+        issued += 1
+    for kind, entries in todo.items():
+        jobs = ((context, path) for _, context, path, _ in entries)
+        for (doc, _, _, _), (path, sha) in zip(entries, renderer.render_many(kind, jobs), strict=True):
+            doc.file_path, doc.sha256 = str(path), sha
+    session.flush()
+    for doc, _, _, old in (e for entries in todo.values() for e in entries):
+        if old is not None:
+            old.replaced_by_id = doc.id
+    session.flush()
+    return issued, unchanged, replaced
 
 
 def _prepare(

@@ -157,3 +157,23 @@ def test_number_series_per_issuer_and_year(db_url: str) -> None:
         assert take_number(s, "HĐOCOP", 2020) == 1
         assert take_number(s, "UBND", 2021) == 1
         assert take_number(s, "UBND", 2020, start=18) == 21
+
+
+def test_a_failed_render_leaves_no_register_entry_and_no_file(sample_campaign, monkeypatch) -> None:  # noqa: ANN001
+    from ocop.documents.renderer import Renderer
+    from ocop.errors import DocumentError
+
+    stages.record_scores(sample_campaign, CODE, SAMPLE / "scores.csv")
+    real = Renderer.render_many
+
+    def fail_after_three(self, template, items):  # noqa: ANN001, ANN202
+        for i, done in enumerate(real(self, template, items)):
+            if i == 3:
+                raise DocumentError("hỏng giữa chừng")
+            yield done
+
+    monkeypatch.setattr(Renderer, "render_many", fail_after_three)
+    with pytest.raises(DocumentError):
+        stages.issue_score_sheets(sample_campaign, CODE)
+    assert _count(sample_campaign.database_url, Document) == 1  # only the QĐ from set-up
+    assert not list((sample_campaign.out_dir / CODE).rglob("*phieu_danh_gia*.docx"))

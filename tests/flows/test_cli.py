@@ -1,0 +1,62 @@
+"""The README's step-by-step commands, run as written, and the CLI's error path."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, SAMPLE
+
+OCOP = str(Path(sys.executable).parent / "ocop")
+
+
+@pytest.fixture
+def ocop(prefect_api: str):  # noqa: ANN201
+    """Run the installed `ocop` command against the test session's Prefect API."""
+    env = {**os.environ, "PREFECT_API_URL": prefect_api, "OCOP_DATABASE_URL": "", "OCOP_OUT_DIR": ""}
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([OCOP, *args], env=env, capture_output=True, text=True, timeout=180)
+
+    return run
+
+
+def _readme_steps() -> list[str]:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"The same campaign step by step.*?```sh\n(.*?)```", readme, re.S).group(1)
+    return [line for line in block.splitlines() if line.startswith(".venv/bin/ocop")]
+
+
+def test_the_readme_step_by_step_commands_work(ocop, tmp_path: Path) -> None:  # noqa: ANN001
+    outputs = []
+    for line in _readme_steps():
+        line = line.replace("$S", str(SAMPLE)).replace("/tmp/ln", str(tmp_path))
+        result = ocop(*shlex.split(line)[1:])
+        assert result.returncode == 0, f"{line}\n{result.stdout}\n{result.stderr}"
+        outputs.append(result.stdout)
+    text = "\n".join(outputs)
+    assert "Đã tạo kế hoạch luc-nam-2020" in text
+    assert "LN-12 Lạc đỏ Bảo Sơn" in text
+    assert re.search(r"LN-06 .* 50\.00 +3★ +Có", text)
+    assert "Tờ trình 19/TTr-UBND ngày 2020-11-02: 6 sản phẩm." in text
+    assert "82 văn bản." in text  # QĐ, Giấy mời, 77 phiếu, bảng tổng hợp, biên bản, tờ trình
+    assert (tmp_path / "ocop.db").is_file()
+
+
+def test_a_bad_file_gives_a_vietnamese_error_and_exit_code_1(ocop, tmp_path: Path) -> None:  # noqa: ANN001
+    out = ["--out", str(tmp_path)]
+    assert ocop("campaign", "create", str(SAMPLE / "campaign.toml"), *out).returncode == 0
+    bad = tmp_path / "thieu-cot.csv"
+    bad.write_text("Tên sản phẩm,Bộ sản phẩm\nMật ong,1\n", encoding="utf-8")
+    result = ocop("registrations", "import", str(bad), *out)
+    assert result.returncode == 1
+    assert "Lỗi: thieu-cot.csv, dòng 1 (tiêu đề): tệp thiếu cột bắt buộc." in result.stderr
+    assert "thiếu cột 'Tên chủ thể' (hoặc 'ten_chu_the')" in result.stderr
+    listing = ocop("verify", *out)
+    assert listing.returncode == 0 and "Đủ điều kiện" not in listing.stdout
