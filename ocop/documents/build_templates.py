@@ -340,7 +340,7 @@ def two_signers(doc, left: tuple, right: tuple, widths) -> None:
 
 
 def data_table(doc, widths, headers, cells, head: str, *, style="VB Bang", aligns=None,
-               footer=None):
+               footer=None, keep=False):
     """Bordered table: header row, {%tr for head %} marker, data row, {%tr endfor %} marker.
 
     cells: one item per column: a Jinja text for one centred/aligned paragraph, or a
@@ -362,6 +362,9 @@ def data_table(doc, widths, headers, cells, head: str, *, style="VB Bang", align
         for cell, text, al in zip(t.rows[4].cells, footer, aligns):
             para(cell, text, style=style, bold=True, align=al)
     finish_cells(t)
+    if keep:                                 # a short table kept with what follows it
+        for p in t._tbl.iter(qn("w:p")):
+            Paragraph(p, t._parent).paragraph_format.keep_with_next = True
     return t
 
 
@@ -456,7 +459,7 @@ def phieu_danh_gia():
     para(doc, "TỔNG HỢP ĐIỂM", bold=True, align=C, before=12, after=6, keep=True)
     data_table(doc, (20, 95, 25, 25), ("Phần", "Nội dung", "Điểm tối đa", "Điểm chấm"),
                ("{{ t.phan }}", "{{ t.ten }}", "{{ t.toi_da }}", "{{ t.diem }}"), "t in tong_phan",
-               aligns=(C, L, C, C), footer=("", "Tổng điểm", "100", "{{ tong_diem }}"))
+               aligns=(C, L, C, C), footer=("", "Tổng điểm", "100", "{{ tong_diem }}"), keep=True)
     signature_block(doc, left=None,
                     right=lambda c: signer(c, ["THÀNH VIÊN HỘI ĐỒNG"], "thanh_vien.ho_ten"))
     return doc

@@ -18,7 +18,7 @@ from docx.text.paragraph import Paragraph
 
 from ocop.documents import decree30 as D
 
-_LEFTOVER = re.compile(r"\{\{|\{%|\{#|\}\}|%\}|#\}")
+_LEFTOVER = re.compile(r"\{\s*\{|\{\s*%|\{#|\}\s*\}|%\s*\}|#\}")   # also "{ {" typed in Word
 _DATE_LINE = re.compile(r"^[^,;.():]{1,40}, ngày [\d ]*tháng [\d ]*năm \d{4}$")
 _DRAFT_DATE = re.compile(r"^[^,]+, ngày +tháng +năm \d{4}$")
 _OFF = {"0", "false", "off"}

@@ -34,7 +34,7 @@ CP_NS = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties
 docx.oxml.ns.nsmap["cp"] = CP_NS
 
 _NAME = re.compile(r"^[a-z0-9_]+$")
-_LEFTOVER = re.compile(r"\{\{|\{%|\{#|\}\}|%\}|#\}")
+_LEFTOVER = re.compile(r"\{\s*\{|\{\s*%|\{#|\}\s*\}|%\s*\}|#\}")   # also "{ {" typed in Word
 
 
 def _nfc(value: Any) -> Any:

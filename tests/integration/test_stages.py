@@ -177,3 +177,23 @@ def test_a_failed_render_leaves_no_register_entry_and_no_file(sample_campaign, m
         stages.issue_score_sheets(sample_campaign, CODE)
     assert _count(sample_campaign.database_url, Document) == 1  # only the QĐ from set-up
     assert not list((sample_campaign.out_dir / CODE).rglob("*phieu_danh_gia*.docx"))
+
+
+def test_xlsx_registrations_with_numbers_and_stray_spaces(settings, tmp_path: Path) -> None:  # noqa: ANN001
+    from openpyxl import Workbook
+
+    stages.set_up_campaign(settings, SAMPLE / "campaign.toml")
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["  MÃ SẢN PHẨM", "ten san pham", "Bộ  sản phẩm", "Tên chủ thể", "loai_hinh", "Xã", "xac_nhan_xa"])
+    ws.append(["X-01", " Na dai  Huyền Sơn ", 1, "HTX Na Huyền Sơn", "htx", "Huyền Sơn", "có"])
+    ws.append([None, None, None, None, None, None, None])  # an empty row is skipped
+    ws.append(["X-02", "Bưởi đỏ", "Rau, củ, quả, hạt tươi", "Hộ ông Tâm", "Hộ kinh doanh", "Đông Phú", "Không"])
+    wb.save(tmp_path / "dang-ky.xlsx")
+    result = stages.collect_registrations(settings, CODE, tmp_path / "dang-ky.xlsx")
+    assert (result["rows"], result["new"]) == (2, 2)
+    with unit_of_work(settings.database_url) as s:
+        regs = {r.product.code: r for r in s.scalars(select(Registration))}
+        assert regs["X-01"].product.name == "Na dai Huyền Sơn"
+        assert (regs["X-01"].set_code, regs["X-01"].commune_confirmed) == ("1", True)
+        assert (regs["X-02"].product.producer.kind, regs["X-02"].commune_confirmed) == ("HKD", False)
