@@ -1,8 +1,9 @@
-"""Build the Decree 30 DOCX templates with python-docx: ``python -m ocop.documents.build_templates [DIR]``.
+"""Build the Decree 30 DOCX templates: ``python -m ocop.documents.build_templates [DIR]``.
 
-The generated files are committed and may be edited by a clerk in Word afterwards; every
-docxtpl tag sits in its own run/paragraph/row so Word edits do not split it. Low-level OOXML
-helpers live in ``_docx.py``-style functions at the top; the six documents at the bottom.
+The generated files are committed and may be edited by a clerk in Word afterwards; each docxtpl
+tag is typed as one run (``{%p %}``/``{%tr %}``/``{%tc %}`` tags in their own paragraph, row or
+cell). Layout: low-level OOXML helpers, then the shared blocks (header, title, signatures,
+Nơi nhận, data tables), then the six documents.
 """
 
 from __future__ import annotations
