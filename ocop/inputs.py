@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -173,12 +173,3 @@ def parse_yes_no(row: Row, column: Column, path: Path, problems: list[str]) -> b
     problems.append(f"{where(path, row.number, column)}: giá trị '{raw or ''}' không hợp lệ, cần 'Có' hoặc 'Không'.")
     return None
 
-
-def parse_date(value: Any) -> date | None:
-    """A date from an Excel date or dd/mm/yyyy text; None if it is neither."""
-    if isinstance(value, date):
-        return value
-    try:
-        return datetime.strptime(str(value).strip(), "%d/%m/%Y").date()
-    except ValueError:
-        return None

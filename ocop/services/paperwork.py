@@ -17,13 +17,14 @@ from sqlalchemy.orm import Session, joinedload
 from ocop.documents.decree30 import decimal_vn, place_date, signature_lines, time_vn
 from ocop.persistence.models import Campaign, Person, Product, Registration, ScoreSheet
 from ocop.rules.criteria import CriteriaSet, load_sets
-from ocop.rules.editions import get_edition
+from ocop.rules.editions import Edition, get_edition
 from ocop.services.campaigns import council, secretariat
 from ocop.services.ranking import OUTCOME_VN, RankSummary
 from ocop.services.register import DocSpec
 
 ROLE_VN = {"chair": "Chủ tịch Hội đồng", "vice_chair": "Phó Chủ tịch Hội đồng", "member": "Ủy viên"}
 SECRETARIAT_ROLE_VN = {"head": "Tổ trưởng", "member": "Thành viên"}
+SHEETS_PER_QUERY = 200  # products whose sheets are loaded at once; bounds memory
 UNIT_VN = {"commune": "XÃ", "district": "HUYỆN", "province": "TỈNH"}
 
 
@@ -188,37 +189,44 @@ def score_sheets(session: Session, campaign: Campaign) -> Iterator[DocSpec]:
     sets = load_sets(edition.criteria_dir)
     on = campaign.meeting_date or campaign.deadline_evaluation
     regs = {r.product_id: r for r in agenda(session, campaign)}
-    order = {pid: i for i, pid in enumerate(regs)}
-    sheets = session.scalars(
-        select(ScoreSheet).where(ScoreSheet.campaign_id == campaign.id)
-        .options(joinedload(ScoreSheet.items), joinedload(ScoreSheet.member))
-    ).unique().all()
-    for sheet in sorted((s for s in sheets if s.product_id in regs),
-                        key=lambda s: (order[s.product_id], s.member.sort_order)):
-        reg, criteria = regs[sheet.product_id], sets[regs[sheet.product_id].set_code]
-        chosen = {i.criterion_code: i.points for i in sheet.items} if sheet.mode == "criteria" else None
-        totals = {"A": sheet.part_a, "B": sheet.part_b, "C": sheet.part_c}
-        product = reg.product
-        yield DocSpec(
-            kind="phieu_danh_gia", subject=f"{product.code}/{sheet.member.name}",
-            title=f"Phiếu đánh giá {product.code} - {sheet.member.name}",
-            folder=f"03-phieu-danh-gia/{product.code}", issuer=campaign.council_name,
-            series=campaign.council_code, type_code=None, numbered=False, issued_on=on,
-            signer_name=sheet.member.name, signer_title=sheet.member.position,
-            context={
-                **_header(campaign, True, on),
-                "ten_hoi_dong": campaign.council_name,
-                "can_cu_bo_tieu_chi": edition.title,
-                "ma_san_pham": product.code, "ten_san_pham": product.name,
-                "chu_the": product.producer.name, "dia_chi": f"{product.producer.commune}, {campaign.district}, {campaign.province}",
-                "bo_san_pham": _set_label(sets, reg.set_code),
-                "thanh_vien": _person(sheet.member),
-                "dong": sheet_rows(criteria, chosen),
-                "tong_phan": [{"phan": p, "ten": criteria.part_titles[p], "toi_da": str(criteria.parts[p]),
-                               "diem": str(totals[p])} for p in criteria.parts],
-                "tong_diem": str(sheet.total),
-            },
-        )
+    ids = list(regs)
+    for start in range(0, len(ids), SHEETS_PER_QUERY):
+        chunk = ids[start:start + SHEETS_PER_QUERY]
+        order = {pid: i for i, pid in enumerate(chunk)}
+        sheets = session.scalars(
+            select(ScoreSheet).where(ScoreSheet.campaign_id == campaign.id, ScoreSheet.product_id.in_(chunk))
+            .options(joinedload(ScoreSheet.items), joinedload(ScoreSheet.member))
+        ).unique().all()
+        for sheet in sorted(sheets, key=lambda s: (order[s.product_id], s.member.sort_order)):
+            reg = regs[sheet.product_id]
+            yield _score_sheet(campaign, edition, sets[reg.set_code], _set_label(sets, reg.set_code), reg, sheet, on)
+
+
+def _score_sheet(campaign: Campaign, edition: Edition, criteria: CriteriaSet, set_label: str,
+                 reg: Registration, sheet: ScoreSheet, on: date) -> DocSpec:
+    chosen = {i.criterion_code: i.points for i in sheet.items} if sheet.mode == "criteria" else None
+    totals = {"A": sheet.part_a, "B": sheet.part_b, "C": sheet.part_c}
+    product, member = reg.product, sheet.member
+    return DocSpec(
+        kind="phieu_danh_gia", subject=f"{product.code}/{member.name}",
+        title=f"Phiếu đánh giá {product.code} - {member.name}",
+        folder=f"03-phieu-danh-gia/{product.code}", issuer=campaign.council_name,
+        series=campaign.council_code, type_code=None, numbered=False, issued_on=on,
+        signer_name=member.name, signer_title=member.position,
+        context={
+            **_header(campaign, True, on),
+            "ten_hoi_dong": campaign.council_name,
+            "can_cu_bo_tieu_chi": edition.title,
+            "ma_san_pham": product.code, "ten_san_pham": product.name, "chu_the": product.producer.name,
+            "dia_chi": f"{product.producer.commune}, {campaign.district}, {campaign.province}",
+            "bo_san_pham": set_label,
+            "thanh_vien": _person(member),
+            "dong": sheet_rows(criteria, chosen),
+            "tong_phan": [{"phan": p, "ten": criteria.part_titles[p], "toi_da": str(criteria.parts[p]),
+                           "diem": str(totals[p])} for p in criteria.parts],
+            "tong_diem": str(sheet.total),
+        },
+    )
 
 
 def _results_table(summary: RankSummary) -> tuple[list[str], list[dict[str, Any]]]:

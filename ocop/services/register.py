@@ -108,11 +108,12 @@ def _issue_chunk(
     written: list[Path],
 ) -> tuple[int, int, int]:
     issued = unchanged = replaced = 0
-    kinds = {s.kind for s in chunk}
+    kinds, subjects = {s.kind for s in chunk}, {s.subject for s in chunk}
     current: dict[tuple[str, str], Document] = {}
     versions: dict[tuple[str, str], int] = {}
     for doc in session.scalars(
-        select(Document).where(Document.campaign_id == campaign.id, Document.kind.in_(kinds))
+        select(Document).where(Document.campaign_id == campaign.id, Document.kind.in_(kinds),
+                               Document.subject.in_(subjects))
     ):
         key = (doc.kind, doc.subject)
         versions[key] = versions.get(key, 0) + 1
