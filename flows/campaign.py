@@ -11,18 +11,20 @@ from flows import stages
 
 @flow(name="Đánh giá, phân hạng sản phẩm OCOP - cả kế hoạch", log_prints=True)
 def run_campaign(campaign_file: str, registrations_file: str, scores_file: str,
-                 db_url: str | None = None, out_dir: str | None = None) -> dict[str, Any]:
+                 db_url: str | None = None, out_dir: str | None = None,
+                 wait_for_approval: bool = False) -> dict[str, Any]:
     """Run every stage of the plan in order and return each stage's summary."""
     where = {"db_url": db_url, "out_dir": out_dir}
-    setup = stages.set_up_campaign(campaign_file, **where)
+    signed = {**where, "wait_for_approval": wait_for_approval}
+    setup = stages.set_up_campaign(campaign_file, **signed)
     code = setup["code"]
     return {
         "campaign": code,
         "set_up": setup,
         "collect": stages.collect_registrations(registrations_file, code, **where),
         "verify": stages.verify_registrations(code, **where),
-        "schedule": stages.schedule_council_meeting(code, **where),
+        "schedule": stages.schedule_council_meeting(code, **signed),
         "scores": stages.record_scores(scores_file, code, **where),
-        "rank": stages.aggregate_and_rank(code, **where),
-        "refer": stages.refer_to_province(code, **where),
+        "rank": stages.aggregate_and_rank(code, **signed),
+        "refer": stages.refer_to_province(code, **signed),
     }

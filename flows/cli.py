@@ -69,6 +69,13 @@ def _where(db: str | None, out: Path | None) -> dict[str, str | None]:
     return {"db_url": db, "out_dir": str(out) if out else None}
 
 
+def _pending(result: dict[str, Any]) -> None:
+    pending = result["documents"]["pending"]
+    if pending:
+        ids = " ".join(str(i) for i in pending)
+        typer.echo(f"Dự thảo chờ người ký duyệt: {ids} — ocop documents approve {ids}; ocop documents issue {ids}")
+
+
 def _print_ranking(rows: list[dict[str, Any]], referred_label: str) -> None:
     header = f"{'Mã':<7} {'Sản phẩm':<30} {'Chủ thể':<42} {'Điểm TB':>7} {'Sao':>4}  {referred_label}"
     typer.echo(header)
@@ -113,6 +120,7 @@ def campaign_create(file: FileArg, db: DbOpt = None, out: OutOpt = None) -> None
     verb = "Đã tạo" if r["created"] else ("Đã cập nhật" if r["changed"] else "Không thay đổi")
     typer.echo(f"{verb} kế hoạch {r['code']}: Hội đồng {r['council']} thành viên, Tổ thư ký {r['secretariat']}; "
                f"văn bản mới {r['documents']['issued']}.")
+    _pending(r)
 
 
 @registrations_app.command("import")
@@ -165,6 +173,7 @@ def meeting_schedule(
     r = _run(lambda: schedule_council_meeting(campaign, _date(on), at_time, venue, _date(invitation), **_where(db, out)))
     typer.echo(f"Họp Hội đồng {r['time']:%H:%M} ngày {r['date']:%d/%m/%Y} tại {r['venue']} "
                f"(hồ sơ gửi trước {r['lead_working_days']} ngày làm việc); văn bản mới {r['documents']['issued']}.")
+    _pending(r)
 
 
 @scores_app.command("import")
@@ -185,6 +194,7 @@ def rank(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None) -> 
     r = _run(lambda: aggregate_and_rank(campaign, **_where(db, out)))
     typer.echo(f"Thành viên có mặt {r['present']}/{r['council']}.")
     _print_ranking(r["ranking"], "Đề nghị cấp trên")
+    _pending(r)
 
 
 @app.command()
@@ -197,20 +207,101 @@ def refer(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None) ->
                + (" QUÁ HẠN so với kế hoạch." if r["overdue"] else ""))
     for p in r["referred"]:
         typer.echo(f"  {p['code']} {p['product']}: {p['mean']:.2f} điểm, {p['stars']} sao")
+    _pending(r)
+
+
+def _settings(db: str | None, out: Path | None):  # noqa: ANN202
+    from ocop.services import stages
+    from ocop.settings import Settings
+
+    settings = Settings.from_env(out_dir=out, database_url=db)
+    _run(lambda: stages.prepare_database(settings))
+    return settings
 
 
 @documents_app.command("list")
 def documents_list(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None) -> None:
     """Liệt kê sổ đăng ký văn bản / list the document register."""
     from ocop.services import stages
-    from ocop.settings import Settings
+    from ocop.services.register import STATUS_VN
 
-    settings = Settings.from_env(out_dir=out, database_url=db)
-    rows = _run(lambda: (stages.prepare_database(settings), stages.documents(settings, campaign))[1])
+    settings = _settings(db, out)
+    rows = _run(lambda: stages.documents(settings, campaign))
     for d in rows:
         symbol = d["symbol"] or "—"
-        typer.echo(f"{d['id']:>4} {d['date']} {symbol:<16} {d['status']:<9} {d['title']}  {d['file']}")
+        typer.echo(f"{d['id']:>4} {d['date']} {symbol:<16} {STATUS_VN[d['status']]:<12} {d['title']}  {d['file']}")
     typer.echo(f"{len(rows)} văn bản.")
+
+
+IdsArg = Annotated[list[int] | None, typer.Argument(help="Số thứ tự trong sổ (ocop documents list); để trống: tất cả / register ids.")]
+
+
+@documents_app.command("approve")
+def documents_approve(
+    ids: IdsArg = None,
+    signer: Annotated[str | None, typer.Option("--signer", help="Họ tên người ký / signer's name (mặc định: theo kế hoạch).")] = None,
+    title: Annotated[str, typer.Option("--title", help="Chức vụ người ký / signer's title, ví dụ PHÓ CHỦ TỊCH.")] = "",
+    authority: Annotated[str, typer.Option("--authority", help="TM., KT., Q., TL., TUQ. hoặc trống / authority prefix.")] = "",
+    head_title: Annotated[str, typer.Option("--head-title", help="Chức vụ người đứng đầu khi ký KT./TL./TUQ. / head's title.")] = "",
+    campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None,
+) -> None:
+    """Người ký duyệt dự thảo / the signer approves drafts."""
+    from ocop.services import stages
+    from ocop.services.register import Signer
+
+    settings = _settings(db, out)
+    who = Signer(signer, title, authority, head_title) if signer else None
+    for d in _run(lambda: stages.approve_documents(settings, campaign, ids or [], who)):
+        typer.echo(f"Đã duyệt #{d['id']} {d['title']} — {' / '.join(d['signature'])}: {d['signer']}")
+
+
+@documents_app.command("issue")
+def documents_issue(ids: IdsArg = None, campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None) -> None:
+    """Lấy số, ban hành văn bản đã duyệt; văn bản đã ban hành thì ban hành lại bản mới / issue approved documents."""
+    from ocop.services import stages
+
+    settings = _settings(db, out)
+    for d in _run(lambda: stages.issue_documents(settings, campaign, ids or [])):
+        typer.echo(f"Đã ban hành #{d['id']} {d['symbol'] or ''} {d['title']}: {d['file']} (SHA-256 {d['sha256'][:12]}…)")
+
+
+@documents_app.command("cancel")
+def documents_cancel(
+    doc_id: Annotated[int, typer.Argument(help="Số thứ tự trong sổ / register id.")],
+    reason: Annotated[str, typer.Option("--reason", help="Lý do hủy / reason.")],
+    campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None,
+) -> None:
+    """Hủy văn bản đã ban hành, giữ nguyên số / cancel an issued document, keeping its number."""
+    from ocop.services import stages
+
+    settings = _settings(db, out)
+    d = _run(lambda: stages.cancel_document(settings, campaign, doc_id, reason))
+    typer.echo(f"Đã hủy #{d['id']} {d['symbol']} (số không được dùng lại).")
+
+
+@documents_app.command("check")
+def documents_check(
+    files: Annotated[list[Path], typer.Argument(help="Tệp DOCX cần kiểm tra / DOCX files.")],
+) -> None:
+    """Kiểm tra thể thức văn bản theo Nghị định 30 / check Decree 30 formatting."""
+    from docx import Document as Docx
+
+    from ocop.documents.conformance import check
+
+    failed = 0
+    for path in files:
+        if not path.is_file():
+            typer.secho(f"{path}: không tìm thấy tệp.", fg=typer.colors.RED, err=True)
+            failed += 1
+            continue
+        numbered = bool(Docx(str(path)).core_properties.identifier)
+        problems = check(path, numbered=numbered)
+        failed += bool(problems)
+        typer.echo(f"{path}: {'đạt' if not problems else f'{len(problems)} lỗi'}")
+        for p in problems:
+            typer.echo(f"  - {p}")
+    if failed:
+        raise typer.Exit(1)
 
 
 def main() -> None:

@@ -1,4 +1,9 @@
-"""One flow per stage of the plan, named as the plan names them (UI titles in Vietnamese)."""
+"""One flow per stage of the plan, named as the plan names them (UI titles in Vietnamese).
+
+Stages that draft numbered documents take ``wait_for_approval``: with it, the run pauses until
+the signer submits the sign-off form in the Prefect UI; without it, drafts wait for
+`ocop documents approve` / `issue` (or are approved at once when the campaign's sign-off is auto).
+"""
 
 from __future__ import annotations
 
@@ -9,15 +14,24 @@ from typing import Any
 from prefect import flow
 
 from flows import tasks
+from flows.sign_off import sign_off
 
+HOUR = 3600
+
+
+def _signed(settings, campaign: str | None, summary: dict[str, Any], wait: bool, timeout: int) -> dict[str, Any]:  # noqa: ANN001
+    summary["sign_off"] = sign_off(settings, campaign, summary["documents"]["pending"], wait, timeout)
+    return summary
 
 
 @flow(name="Lập kế hoạch và thành lập Hội đồng", log_prints=True)
-def set_up_campaign(campaign_file: str, db_url: str | None = None, out_dir: str | None = None) -> dict[str, Any]:
+def set_up_campaign(campaign_file: str, db_url: str | None = None, out_dir: str | None = None,
+                    wait_for_approval: bool = False, approval_timeout: int = HOUR) -> dict[str, Any]:
     """Set up: create the campaign from its file, the council and secretariat, and the QĐ thành lập."""
     settings = tasks.resolve_settings(db_url, out_dir)
     tasks.prepare_database(settings)
-    return tasks.set_up_campaign(settings, Path(campaign_file))
+    summary = tasks.set_up_campaign(settings, Path(campaign_file))
+    return _signed(settings, summary["code"], summary, wait_for_approval, approval_timeout)
 
 
 @flow(name="Tiếp nhận đăng ký sản phẩm", log_prints=True)
@@ -41,10 +55,12 @@ def verify_registrations(campaign: str | None = None, db_url: str | None = None,
 def schedule_council_meeting(campaign: str | None = None, meeting_date: date | None = None,
                              meeting_time: time | None = None, venue: str | None = None,
                              invitation_date: date | None = None, db_url: str | None = None,
-                             out_dir: str | None = None) -> dict[str, Any]:
+                             out_dir: str | None = None, wait_for_approval: bool = False,
+                             approval_timeout: int = HOUR) -> dict[str, Any]:
     """Schedule the council meeting: check lead time and deadline, issue the invitation."""
     settings = tasks.resolve_settings(db_url, out_dir)
-    return tasks.schedule_meeting(settings, campaign, meeting_date, meeting_time, venue, invitation_date)
+    summary = tasks.schedule_meeting(settings, campaign, meeting_date, meeting_time, venue, invitation_date)
+    return _signed(settings, campaign, summary, wait_for_approval, approval_timeout)
 
 
 @flow(name="Ghi nhận phiếu đánh giá", log_prints=True)
@@ -57,19 +73,21 @@ def record_scores(scores_file: str, campaign: str | None = None, db_url: str | N
 
 
 @flow(name="Tổng hợp điểm và phân hạng", log_prints=True)
-def aggregate_and_rank(campaign: str | None = None, db_url: str | None = None,
-                       out_dir: str | None = None) -> dict[str, Any]:
+def aggregate_and_rank(campaign: str | None = None, db_url: str | None = None, out_dir: str | None = None,
+                       wait_for_approval: bool = False, approval_timeout: int = HOUR) -> dict[str, Any]:
     """Aggregate scores and rank: means, stars, caps; summary table and minutes."""
     settings = tasks.resolve_settings(db_url, out_dir)
-    return tasks.rank_products(settings, campaign)
+    summary = tasks.rank_products(settings, campaign)
+    return _signed(settings, campaign, summary, wait_for_approval, approval_timeout)
 
 
 @flow(name="Đề nghị cấp trên đánh giá, phân hạng", log_prints=True)
-def refer_to_province(campaign: str | None = None, db_url: str | None = None,
-                      out_dir: str | None = None) -> dict[str, Any]:
+def refer_to_province(campaign: str | None = None, db_url: str | None = None, out_dir: str | None = None,
+                      wait_for_approval: bool = False, approval_timeout: int = HOUR) -> dict[str, Any]:
     """Refer to the province: the products at or above the edition's threshold, in a Tờ trình."""
     settings = tasks.resolve_settings(db_url, out_dir)
-    return tasks.refer_products(settings, campaign)
+    summary = tasks.refer_products(settings, campaign)
+    return _signed(settings, campaign, summary, wait_for_approval, approval_timeout)
 
 
 STAGE_FLOWS = (set_up_campaign, collect_registrations, verify_registrations, schedule_council_meeting,

@@ -10,6 +10,7 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from ocop.services import stages
+from ocop.services.register import Signer
 from ocop.settings import Settings
 
 TASK = {"cache_policy": NO_CACHE, "retries": 0}
@@ -66,3 +67,19 @@ def rank_products(settings: Settings, code: str | None) -> dict[str, Any]:
 @task(name="Lập tờ trình đề nghị cấp trên", **TASK)
 def refer_products(settings: Settings, code: str | None) -> dict[str, Any]:
     return stages.refer(settings, code)
+
+
+@task(name="Liệt kê dự thảo chờ duyệt", **TASK)
+def describe_documents(settings: Settings, code: str | None, ids: list[int]) -> list[tuple[int, str]]:
+    return [(d["id"], d["title"]) for d in stages.documents(settings, code) if d["id"] in set(ids)]
+
+
+@task(name="Ghi nhận người ký duyệt", **TASK)
+def approve_documents(settings: Settings, code: str | None, ids: list[int],
+                      signer: tuple[str, str, str, str] | None) -> list[dict[str, Any]]:
+    return stages.approve_documents(settings, code, ids, Signer(*signer) if signer else None)
+
+
+@task(name="Lấy số, ban hành văn bản", **TASK)
+def issue_documents(settings: Settings, code: str | None, ids: list[int]) -> list[dict[str, Any]]:
+    return stages.issue_documents(settings, code, ids)

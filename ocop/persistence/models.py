@@ -207,7 +207,12 @@ class NumberSeries(Base):
 
 
 class Document(Base):
-    """The document register: every document produced, numbered or not, with its file hash."""
+    """The document register: every document produced, numbered or not, and its life.
+
+    Numbered documents go draft -> approved -> issued; the number is taken at issue. An issued
+    document is replaced by a new version (new number, new file) or cancelled (keeps its number).
+    Forms such as score sheets are not numbered and are registered as issued when produced.
+    """
 
     __tablename__ = "document"
     __table_args__ = (
@@ -218,7 +223,10 @@ class Document(Base):
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(60))  # template name
     subject: Mapped[str] = mapped_column(String(100), default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
     title: Mapped[str] = mapped_column(String(300))
+    folder: Mapped[str] = mapped_column(String(200), default="")
+    numbered: Mapped[bool] = mapped_column(Boolean, default=True)
     type_code: Mapped[str | None] = mapped_column(String(10))
     issuer_code: Mapped[str] = mapped_column(String(20))
     year: Mapped[int]
@@ -228,9 +236,19 @@ class Document(Base):
     issued_on: Mapped[date] = mapped_column(Date)
     signer_name: Mapped[str] = mapped_column(String(100), default="")
     signer_title: Mapped[str] = mapped_column(String(200), default="")
-    file_path: Mapped[str] = mapped_column(String(500))
-    sha256: Mapped[str] = mapped_column(String(64))
+    signer_authority: Mapped[str] = mapped_column(String(10), default="")
+    signature: Mapped[list[str]] = mapped_column(JSON, default=list)
+    context: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     context_sha256: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(20), default="issued")  # issued | replaced
+    draft_path: Mapped[str] = mapped_column(String(500), default="")
+    file_path: Mapped[str] = mapped_column(String(500), default="")
+    sha256: Mapped[str] = mapped_column(String(64), default="")
+    pdf_path: Mapped[str] = mapped_column(String(500), default="")
+    pdf_sha256: Mapped[str] = mapped_column(String(64), default="")
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    approved_by: Mapped[str] = mapped_column(String(100), default="")
+    approved_at: Mapped[datetime | None] = mapped_column(DateTime)
+    issued_at: Mapped[datetime | None] = mapped_column(DateTime)
+    note: Mapped[str] = mapped_column(Text, default="")
     replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())

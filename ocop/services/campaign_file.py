@@ -56,6 +56,9 @@ class Meeting(_Model):
 
 class Rules(_Model):
     require_commune_confirmation: bool = True
+    # "manual": numbered documents wait as drafts for their signer's approval (CLI or Prefect UI);
+    # "auto": the designated signer's approval is recorded at once (the sample campaign).
+    sign_off: Literal["auto", "manual"] = "manual"
     quorum_fraction: float = Field(default=2 / 3, gt=0, le=1)
 
 

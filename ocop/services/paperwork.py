@@ -39,12 +39,13 @@ def setting_date(campaign: Campaign, key: str, fallback: date) -> date:
     return date.fromisoformat(raw) if raw else fallback
 
 
-def _signer(campaign: Campaign, who: str, collective: bool) -> tuple[dict[str, Any], str, str]:
+def _signer(campaign: Campaign, who: str, collective: bool) -> tuple[dict[str, Any], str, str, str]:
+    """The designated signer's block, name, title and authority prefix ('issuer' or 'council')."""
     s = campaign.settings["signers"][who]
     lines = signature_lines(s["authority"] or None, s["title"],
                             (s["collective"] or None) if collective else None,
                             head_title=s["head_title"] or None)
-    return {"dong": lines, "ho_ten": s["name"]}, s["name"], s["title"]
+    return {"dong": lines, "ho_ten": s["name"]}, s["name"], s["title"], s["authority"]
 
 
 def council_heading(campaign: Campaign) -> str:
@@ -78,7 +79,8 @@ def _spec(campaign: Campaign, kind: str, title: str, folder: str, on: date, *, c
     issuer = campaign.council_name if council_issued else campaign.issuing_body
     return DocSpec(kind=kind, subject=subject, title=title, folder=folder, issuer=issuer, series=series,
                    type_code=type_code, numbered=numbered, issued_on=on, signer_name=signer[1],
-                   signer_title=signer[2], context={**_header(campaign, council_issued, on), **context})
+                   signer_title=signer[2], signer_authority=signer[3],
+                   context={**_header(campaign, council_issued, on), **context})
 
 
 def council_decision(campaign: Campaign) -> DocSpec:

@@ -1,9 +1,13 @@
-"""The document register: numbering, rendering in batches, and idempotent re-issue.
+"""The document register: drafts, sign-off, numbering at issue, new versions and cancellation.
 
-A stage that runs twice with the same data issues nothing new: each document is keyed by
-(campaign, kind, subject) and fingerprinted by its context. When the data changed, a new version
-is issued with a new number and the old one is marked replaced; an issued file is never
-overwritten.
+A numbered document is drafted (no number), approved by its signer (name, title, authority
+prefix), then issued: numbered in its issuer's series for the year, rendered final, hashed. An
+issued file is never overwritten: issuing again makes a new version with a new number and marks
+the old one replaced; a cancelled document keeps its number. Forms that carry no number (score
+sheets, the summary table) are issued as soon as they are produced.
+
+A stage that runs twice with the same data changes nothing: documents are keyed by (campaign,
+kind, subject) and fingerprinted by their context.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -20,29 +24,34 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ocop.documents.decree30 import number_symbol
+from ocop.documents.decree30 import number_symbol, signature_lines
 from ocop.documents.renderer import Renderer
+from ocop.errors import DocumentError
 from ocop.persistence.models import Campaign, Document, NumberSeries
 from ocop.text import ascii_key
 
 BATCH = 500  # documents rendered and registered per batch; bounds memory at national scale
+OPEN = ("draft", "approved", "issued")  # statuses of the current version of a document
+STATUS_VN = {"draft": "Dự thảo", "approved": "Đã duyệt", "issued": "Đã ban hành",
+             "replaced": "Đã thay thế", "cancelled": "Đã hủy"}
 
 
 @dataclass
 class DocSpec:
-    """A document a stage wants issued; ``context`` excludes the number, added at issue."""
+    """A document a stage wants; ``context`` has no number: that is taken at issue."""
 
     kind: str  # template name
     subject: str  # what it is about within the campaign ("" for one per campaign)
     title: str
     folder: str
     issuer: str
-    series: str  # number series (issuer code): "UBND", "HĐOCOP"
+    series: str  # number series (issuer code): "UBND", "HĐOCOP", "NN"
     type_code: str | None
     numbered: bool
     issued_on: date
     signer_name: str
     signer_title: str
+    signer_authority: str = ""
     context: dict[str, Any] = field(default_factory=dict)
 
     def fingerprint(self) -> str:
@@ -55,6 +64,17 @@ class IssueSummary:
     issued: int
     unchanged: int
     replaced: int
+    pending: list[int] = field(default_factory=list)  # ids of drafts awaiting sign-off
+
+
+@dataclass(frozen=True)
+class Signer:
+    """Who signs at approval: the authority prefix (TM./KT./Q./TL./TUQ. or none) and titles."""
+
+    name: str
+    title: str
+    authority: str = ""
+    head_title: str = ""
 
 
 def take_number(session: Session, series: str, year: int, start: int = 1) -> int:
@@ -81,102 +101,194 @@ def _chunks(items: Iterable[DocSpec], size: int) -> Iterator[list[DocSpec]]:
         yield chunk
 
 
-def issue_documents(
-    session: Session,
-    campaign: Campaign,
-    specs: Iterable[DocSpec],
-    renderer: Renderer,
-    out_dir: Path,
-) -> IssueSummary:
-    """Number, render and register the documents that are new or whose data changed."""
-    issued = unchanged = replaced = 0
-    written: list[Path] = []
-    try:
-        for chunk in _chunks(specs, BATCH):
-            counts = _issue_chunk(session, campaign, chunk, renderer, out_dir, written)
-            issued, unchanged, replaced = issued + counts[0], unchanged + counts[1], replaced + counts[2]
-    except BaseException:
-        # The caller's transaction rolls back the register; remove the files it would have named.
-        for path in written:
+class Register:
+    """Issues documents for one campaign: renders in batches, numbers at issue, cleans up on failure."""
+
+    def __init__(self, session: Session, campaign: Campaign, renderer: Renderer, out_dir: Path,
+                 auto_approve: bool) -> None:
+        self.session, self.campaign, self.renderer = session, campaign, renderer
+        self.out_dir, self.auto_approve = out_dir, auto_approve
+        self.written: list[Path] = []
+
+    def produce(self, specs: Iterable[DocSpec]) -> IssueSummary:
+        """Draft, and where sign-off is automatic issue, every spec whose data is new or changed."""
+        issued = unchanged = replaced = 0
+        pending: list[int] = []
+        try:
+            for chunk in _chunks(specs, BATCH):
+                to_issue, to_draft = [], []
+                current = self._current(chunk)
+                for spec in chunk:
+                    doc = self._draft(spec, current.get((spec.kind, spec.subject)))
+                    if doc is None:
+                        unchanged += 1
+                    elif not spec.numbered or self.auto_approve:
+                        doc.status, doc.approved_by = "approved", doc.signer_name
+                        doc.approved_at = datetime.now()
+                        to_issue.append(doc)
+                    else:
+                        to_draft.append(doc)
+                self.session.flush()
+                self._render_drafts(to_draft)
+                pending += [d.id for d in to_draft]
+                counts = self.issue(to_issue)
+                issued, replaced = issued + counts[0], replaced + counts[1]
+        except BaseException:
+            self.discard_files()
+            raise
+        return IssueSummary(issued, unchanged, replaced, pending)
+
+    def discard_files(self) -> None:
+        """Remove files written in this unit of work: its transaction is being rolled back."""
+        for path in self.written:
             path.unlink(missing_ok=True)
-        raise
-    return IssueSummary(issued, unchanged, replaced)
 
+    def _current(self, chunk: list[DocSpec]) -> dict[tuple[str, str], Document]:
+        docs = self.session.scalars(
+            select(Document).where(
+                Document.campaign_id == self.campaign.id, Document.kind.in_({s.kind for s in chunk}),
+                Document.subject.in_({s.subject for s in chunk}), Document.status.in_(OPEN),
+            ).order_by(Document.version)
+        )
+        return {(d.kind, d.subject): d for d in docs}  # the highest open version wins
 
-def _issue_chunk(
-    session: Session, campaign: Campaign, chunk: list[DocSpec], renderer: Renderer, out_dir: Path,
-    written: list[Path],
-) -> tuple[int, int, int]:
-    issued = unchanged = replaced = 0
-    kinds, subjects = {s.kind for s in chunk}, {s.subject for s in chunk}
-    current: dict[tuple[str, str], Document] = {}
-    versions: dict[tuple[str, str], int] = {}
-    for doc in session.scalars(
-        select(Document).where(Document.campaign_id == campaign.id, Document.kind.in_(kinds),
-                               Document.subject.in_(subjects))
-    ):
-        key = (doc.kind, doc.subject)
-        versions[key] = versions.get(key, 0) + 1
-        if doc.status == "issued":
-            current[key] = doc
-    todo: dict[str, list[tuple[Document, dict[str, Any], Path, Document | None]]] = {}
-    for spec in chunk:
-        key = (spec.kind, spec.subject)
-        old = current.get(key)
+    def _draft(self, spec: DocSpec, current: Document | None) -> Document | None:
         fingerprint = spec.fingerprint()
-        if old is not None and old.context_sha256 == fingerprint and Path(old.file_path).is_file():
-            unchanged += 1
-            continue
-        doc, context, path = _prepare(session, campaign, spec, fingerprint, versions.get(key, 0), out_dir)
-        if old is not None:
-            old.status = "replaced"
-            replaced += 1
-        todo.setdefault(spec.kind, []).append((doc, context, path, old))
-        written.append(path)  # planned paths are new names: safe to remove if the batch fails
-        issued += 1
-    for kind, entries in todo.items():
-        jobs = ((context, path) for _, context, path, _ in entries)
-        for (doc, _, _, _), (path, sha) in zip(entries, renderer.render_many(kind, jobs), strict=True):
-            doc.file_path, doc.sha256 = str(path), sha
-    session.flush()
-    for doc, _, _, old in (e for entries in todo.values() for e in entries):
-        if old is not None:
-            old.replaced_by_id = doc.id
-    session.flush()
-    return issued, unchanged, replaced
+        if current is not None and current.context_sha256 == fingerprint:
+            return None
+        fields = {
+            "title": spec.title, "folder": spec.folder, "type_code": spec.type_code, "issuer_code": spec.series,
+            "issuer": spec.issuer, "issued_on": spec.issued_on, "year": spec.issued_on.year,
+            "signer_name": spec.signer_name, "signer_title": spec.signer_title,
+            "signer_authority": spec.signer_authority,
+            "signature": list(spec.context.get("chu_ky", {}).get("dong", [])),
+            "numbered": spec.numbered, "context": spec.context, "context_sha256": fingerprint,
+            "status": "draft", "approved_by": "", "approved_at": None,
+        }
+        if current is not None and current.status in ("draft", "approved"):
+            for key, value in fields.items():
+                setattr(current, key, value)
+            return current
+        doc = Document(campaign_id=self.campaign.id, kind=spec.kind, subject=spec.subject,
+                       version=current.version + 1 if current else 1, **fields)
+        self.session.add(doc)
+        return doc
+
+    def _name(self, doc: Document, symbol: str) -> str:
+        stem = ascii_key(symbol or doc.subject)
+        name = f"{stem}_{doc.kind}" if stem else doc.kind
+        return name if symbol or doc.version == 1 else f"{name}_v{doc.version}"
+
+    def _render_drafts(self, docs: list[Document]) -> None:
+        for kind, group in _by_kind(docs).items():
+            jobs = []
+            for doc in group:
+                path = self.out_dir / self.campaign.code / doc.folder / "du-thao" / f"{self._name(doc, '')}.docx"
+                draft = number_symbol(None, doc.type_code, doc.issuer_code)
+                jobs.append(({**doc.context, "so_ky_hieu": draft}, path))
+                doc.draft_path = str(path)
+            for _ in self.renderer.render_many(kind, iter(jobs)):
+                pass
+
+    def issue(self, docs: list[Document]) -> tuple[int, int]:
+        """Number, render final and hash approved documents; mark what they replace."""
+        if not docs:
+            return 0, 0
+        numbering = self.campaign.settings.get("numbering", {})
+        jobs: dict[str, list[tuple[Document, dict[str, Any], Path]]] = {}
+        for doc in docs:
+            if doc.status != "approved":
+                raise DocumentError(f"Văn bản #{doc.id} ({doc.title}) chưa được duyệt, không thể ban hành.")
+            context = dict(doc.context or {})
+            symbol = ""
+            if doc.numbered:
+                doc.number = take_number(self.session, doc.issuer_code, doc.issued_on.year,
+                                         int(numbering.get(doc.issuer_code, 1)))
+                symbol = number_symbol(doc.number, doc.type_code, doc.issuer_code)
+                context["so_ky_hieu"] = symbol
+            if "chu_ky" in context:
+                context["chu_ky"] = {"dong": list(doc.signature), "ho_ten": doc.signer_name}
+            path = self.out_dir / self.campaign.code / doc.folder / f"{self._name(doc, symbol)}.docx"
+            if path.exists():
+                raise DocumentError(f"Tệp '{path}' đã có: văn bản đã ban hành không bao giờ bị ghi đè.")
+            doc.symbol, doc.file_path = symbol, str(path)
+            jobs.setdefault(doc.kind, []).append((doc, context, path))
+            self.written.append(path)
+        for kind, entries in jobs.items():
+            rendered = self.renderer.render_many(kind, ((c, p) for _, c, p in entries))
+            for (doc, _, _), (_, sha) in zip(entries, rendered, strict=True):
+                doc.sha256, doc.status, doc.issued_at = sha, "issued", datetime.now()
+                if not doc.numbered:
+                    doc.context = None  # forms are never issued again: don't keep their data twice
+        self.session.flush()
+        return len(docs), self._mark_replaced(docs)
+
+    def _mark_replaced(self, docs: list[Document]) -> int:
+        replaced = 0
+        keys = {(d.kind, d.subject): d for d in docs}
+        older = self.session.scalars(
+            select(Document).where(
+                Document.campaign_id == self.campaign.id, Document.kind.in_({k for k, _ in keys}),
+                Document.subject.in_({s for _, s in keys}), Document.status == "issued",
+            )
+        )
+        for old in older:
+            new = keys.get((old.kind, old.subject))
+            if new is not None and old.id != new.id and old.version < new.version:
+                old.status, old.replaced_by_id = "replaced", new.id
+                replaced += 1
+        self.session.flush()
+        return replaced
 
 
-def _prepare(
-    session: Session, campaign: Campaign, spec: DocSpec, fingerprint: str, version: int, out_dir: Path
-) -> tuple[Document, dict[str, Any], Path]:
-    numbering = campaign.settings.get("numbering", {})
-    number = (
-        take_number(session, spec.series, spec.issued_on.year, int(numbering.get(spec.series, 1)))
-        if spec.numbered
-        else None
+def _by_kind(docs: list[Document]) -> dict[str, list[Document]]:
+    groups: dict[str, list[Document]] = {}
+    for doc in docs:
+        groups.setdefault(doc.kind, []).append(doc)
+    return groups
+
+
+def approve(doc: Document, signer: Signer | None = None) -> None:
+    """Record the signer's approval; the signature block follows the signer's authority prefix."""
+    if doc.status not in ("draft", "approved"):
+        raise DocumentError(f"Văn bản #{doc.id} đang ở trạng thái '{STATUS_VN[doc.status]}', không duyệt được.")
+    if signer is not None:
+        lines = list(doc.signature)
+        collective = lines[0][4:] if lines and lines[0].startswith("TM. ") else None
+        if not signer.name.strip():
+            raise DocumentError("Thiếu họ tên người ký.")
+        doc.signature = signature_lines(signer.authority or None, signer.title, collective,
+                                        head_title=signer.head_title or None)
+        doc.signer_name, doc.signer_title, doc.signer_authority = signer.name.strip(), signer.title, signer.authority
+    doc.status, doc.approved_by, doc.approved_at = "approved", doc.signer_name, datetime.now()
+
+
+def new_version(session: Session, doc: Document) -> Document:
+    """An issued document issued again: a new approved version that will take a new number."""
+    if doc.status != "issued" or doc.context is None:
+        raise DocumentError(f"Chỉ ban hành lại được văn bản có số đã ban hành (#{doc.id} là '{STATUS_VN[doc.status]}').")
+    copy = Document(
+        campaign_id=doc.campaign_id, kind=doc.kind, subject=doc.subject, version=doc.version + 1,
+        title=doc.title, folder=doc.folder, numbered=doc.numbered, type_code=doc.type_code, issuer_code=doc.issuer_code,
+        issuer=doc.issuer, issued_on=doc.issued_on, year=doc.year, signer_name=doc.signer_name,
+        signer_title=doc.signer_title, signer_authority=doc.signer_authority, signature=list(doc.signature),
+        context=doc.context, context_sha256=doc.context_sha256, status="approved",
+        approved_by=doc.approved_by, approved_at=datetime.now(),
     )
-    symbol = number_symbol(number, spec.type_code, spec.series) if spec.numbered else ""
-    stem = ascii_key(symbol or spec.subject)
-    name = f"{stem}_{spec.kind}" if stem else spec.kind
-    if version and not spec.numbered:
-        name += f"_v{version + 1}"
-    path = out_dir / campaign.code / spec.folder / f"{name}.docx"
-    doc = Document(
-        campaign_id=campaign.id, kind=spec.kind, subject=spec.subject, title=spec.title,
-        type_code=spec.type_code, issuer_code=spec.series, year=spec.issued_on.year,
-        number=number, symbol=symbol, issuer=spec.issuer, issued_on=spec.issued_on,
-        signer_name=spec.signer_name, signer_title=spec.signer_title, file_path=str(path),
-        sha256="", context_sha256=fingerprint, status="issued",
-    )
-    session.add(doc)
-    context = {**spec.context, "so_ky_hieu": symbol} if spec.numbered else dict(spec.context)
-    return doc, context, path
+    session.add(copy)
+    session.flush()
+    return copy
+
+
+def cancel(doc: Document, reason: str) -> None:
+    """Cancel an issued document: it keeps its number, marked cancelled, with the reason."""
+    if doc.status != "issued":
+        raise DocumentError(f"Chỉ hủy được văn bản đã ban hành (#{doc.id} là '{STATUS_VN[doc.status]}').")
+    if not reason.strip():
+        raise DocumentError("Cần ghi lý do hủy văn bản.")
+    doc.status, doc.note = "cancelled", reason.strip()
 
 
 def list_documents(session: Session, campaign: Campaign) -> list[Document]:
-    """The campaign's register in issue order."""
-    return list(
-        session.scalars(
-            select(Document).where(Document.campaign_id == campaign.id).order_by(Document.id)
-        )
-    )
+    """The campaign's register in the order documents were registered."""
+    return list(session.scalars(select(Document).where(Document.campaign_id == campaign.id).order_by(Document.id)))

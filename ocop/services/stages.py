@@ -13,14 +13,14 @@ from typing import Any
 from sqlalchemy import delete, select
 
 from ocop.documents.renderer import Renderer
-from ocop.errors import ScoringError
+from ocop.errors import NotFoundError, ScoringError
 from ocop.persistence.db import migrate, unit_of_work
-from ocop.persistence.models import Referral, Result
+from ocop.persistence.models import Document, Referral, Result
 from ocop.services import paperwork
 from ocop.services.campaigns import get_campaign, setup_campaign
 from ocop.services.meeting import schedule_meeting
 from ocop.services.ranking import rank_products
-from ocop.services.register import issue_documents, list_documents
+from ocop.services.register import STATUS_VN, Register, Signer, approve, cancel, list_documents, new_version
 from ocop.services.registrations import import_registrations
 from ocop.services.scoring import import_scores
 from ocop.services.verification import verify_registrations
@@ -33,9 +33,13 @@ def prepare_database(settings: Settings) -> str:
     return settings.database_url
 
 
-def _issue(settings: Settings, session, campaign, specs) -> dict[str, int]:  # noqa: ANN001
-    renderer = Renderer(settings.templates_dir)
-    return asdict(issue_documents(session, campaign, specs, renderer, settings.out_dir))
+def register_for(settings: Settings, session, campaign) -> Register:  # noqa: ANN001
+    auto = campaign.settings.get("rules", {}).get("sign_off", "manual") == "auto"
+    return Register(session, campaign, Renderer(settings.templates_dir), settings.out_dir, auto_approve=auto)
+
+
+def _issue(settings: Settings, session, campaign, specs) -> dict[str, Any]:  # noqa: ANN001
+    return asdict(register_for(settings, session, campaign).produce(specs))
 
 
 def set_up_campaign(settings: Settings, path: Path) -> dict[str, Any]:
@@ -103,7 +107,7 @@ def refer(settings: Settings, code: str | None) -> dict[str, Any]:
         spec = paperwork.referral(campaign, summary)
         docs = _issue(settings, s, campaign, [spec])
         doc = next(d for d in reversed(list_documents(s, campaign))
-                   if d.kind == spec.kind and d.status == "issued")
+                   if d.kind == spec.kind and d.status in ("draft", "approved", "issued"))
         existing = {r.product_id: r for r in s.scalars(select(Referral).where(Referral.campaign_id == campaign.id))}
         wanted = {r.product_id for r in referred}
         stale = [pid for pid in existing if pid not in wanted]
@@ -116,7 +120,7 @@ def refer(settings: Settings, code: str | None) -> dict[str, Any]:
         on = doc.issued_on
         return {"referred": [{"code": r.code, "product": r.name, "mean": float(r.mean), "stars": r.stars}
                              for r in referred],
-                "document": doc.symbol, "date": on.isoformat(),
+                "document": doc.symbol or f"dự thảo #{doc.id}", "date": on.isoformat(),
                 "overdue": on > campaign.deadline_referral, "documents": docs}
 
 
@@ -124,4 +128,46 @@ def documents(settings: Settings, code: str | None) -> list[dict[str, Any]]:
     with unit_of_work(settings.database_url) as s:
         campaign = get_campaign(s, code)
         return [{"id": d.id, "kind": d.kind, "title": d.title, "symbol": d.symbol, "date": d.issued_on.isoformat(),
-                 "status": d.status, "file": d.file_path, "sha256": d.sha256} for d in list_documents(s, campaign)]
+                 "status": d.status, "version": d.version, "signer": d.signer_name, "file": d.file_path or d.draft_path,
+                 "sha256": d.sha256, "pdf": d.pdf_path} for d in list_documents(s, campaign)]
+
+
+def _select(session, campaign, ids: list[int], status: tuple[str, ...]) -> list[Document]:  # noqa: ANN001
+    query = select(Document).where(Document.campaign_id == campaign.id, Document.status.in_(status))
+    if ids:
+        query = query.where(Document.id.in_(ids))
+    docs = list(session.scalars(query.order_by(Document.id)))
+    missing = sorted(set(ids) - {d.id for d in docs})
+    if missing:
+        raise NotFoundError(
+            "Không có văn bản " + ", ".join(f"#{i}" for i in missing)
+            + f" ở trạng thái {' / '.join(STATUS_VN[x] for x in status)} trong kế hoạch {campaign.code}.")
+    return docs
+
+
+def approve_documents(settings: Settings, code: str | None, ids: list[int], signer: Signer | None) -> list[dict[str, Any]]:
+    """The signer approves drafts (all pending ones when no ids are given)."""
+    with unit_of_work(settings.database_url) as s:
+        campaign = get_campaign(s, code)
+        docs = _select(s, campaign, ids, ("draft", "approved"))
+        for doc in docs:
+            approve(doc, signer)
+        return [{"id": d.id, "title": d.title, "signer": d.signer_name, "signature": d.signature} for d in docs]
+
+
+def issue_documents(settings: Settings, code: str | None, ids: list[int]) -> list[dict[str, Any]]:
+    """Issue approved documents; an already issued one is issued again as a new version."""
+    with unit_of_work(settings.database_url) as s:
+        campaign = get_campaign(s, code)
+        docs = _select(s, campaign, ids, ("approved", "issued") if ids else ("approved",))
+        docs = [new_version(s, d) if d.status == "issued" else d for d in docs]
+        register_for(settings, s, campaign).issue(docs)
+        return [{"id": d.id, "title": d.title, "symbol": d.symbol, "file": d.file_path, "sha256": d.sha256}
+                for d in docs]
+
+
+def cancel_document(settings: Settings, code: str | None, doc_id: int, reason: str) -> dict[str, Any]:
+    with unit_of_work(settings.database_url) as s:
+        doc = _select(s, get_campaign(s, code), [doc_id], ("issued",))[0]
+        cancel(doc, reason)
+        return {"id": doc.id, "symbol": doc.symbol, "status": doc.status}

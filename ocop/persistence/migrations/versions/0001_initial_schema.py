@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 17:27:22.397490
+Create Date: 2026-11-28
 """
 
 from alembic import op
@@ -66,7 +66,10 @@ def upgrade() -> None:
     sa.Column('campaign_id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=60), nullable=False),
     sa.Column('subject', sa.String(length=100), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('title', sa.String(length=300), nullable=False),
+    sa.Column('folder', sa.String(length=200), nullable=False),
+    sa.Column('numbered', sa.Boolean(), nullable=False),
     sa.Column('type_code', sa.String(length=10), nullable=True),
     sa.Column('issuer_code', sa.String(length=20), nullable=False),
     sa.Column('year', sa.Integer(), nullable=False),
@@ -76,10 +79,20 @@ def upgrade() -> None:
     sa.Column('issued_on', sa.Date(), nullable=False),
     sa.Column('signer_name', sa.String(length=100), nullable=False),
     sa.Column('signer_title', sa.String(length=200), nullable=False),
+    sa.Column('signer_authority', sa.String(length=10), nullable=False),
+    sa.Column('signature', sa.JSON(), nullable=False),
+    sa.Column('context', sa.JSON(), nullable=True),
+    sa.Column('context_sha256', sa.String(length=64), nullable=False),
+    sa.Column('draft_path', sa.String(length=500), nullable=False),
     sa.Column('file_path', sa.String(length=500), nullable=False),
     sa.Column('sha256', sa.String(length=64), nullable=False),
-    sa.Column('context_sha256', sa.String(length=64), nullable=False),
+    sa.Column('pdf_path', sa.String(length=500), nullable=False),
+    sa.Column('pdf_sha256', sa.String(length=64), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('approved_by', sa.String(length=100), nullable=False),
+    sa.Column('approved_at', sa.DateTime(), nullable=True),
+    sa.Column('issued_at', sa.DateTime(), nullable=True),
+    sa.Column('note', sa.Text(), nullable=False),
     sa.Column('replaced_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.ForeignKeyConstraint(['campaign_id'], ['campaign.id'], name=op.f('fk_document_campaign_id_campaign'), ondelete='CASCADE'),

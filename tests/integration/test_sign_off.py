@@ -1,0 +1,111 @@
+"""Sign-off and the register: draft -> approved -> issued, numbers taken at issue, never reused."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from docx import Document as Docx
+from sqlalchemy import select
+
+from ocop.errors import DocumentError, NotFoundError
+from ocop.persistence.db import unit_of_work
+from ocop.persistence.models import NumberSeries
+from ocop.services import stages
+from ocop.services.register import Signer
+from tests.conftest import SAMPLE
+
+CODE = "luc-nam-2020"
+
+
+@pytest.fixture
+def manual(settings, tmp_path: Path):  # noqa: ANN001, ANN201
+    text = (SAMPLE / "campaign.toml").read_text(encoding="utf-8").replace('sign_off = "auto"', 'sign_off = "manual"')
+    path = tmp_path / "campaign.toml"
+    path.write_text(text, encoding="utf-8")
+    return settings, path
+
+
+def _sha(path: str) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _text(path: str) -> str:
+    doc = Docx(path)
+    return "\n".join([p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells])
+
+
+def test_a_draft_takes_no_number_until_issued(manual) -> None:  # noqa: ANN001
+    settings, path = manual
+    result = stages.set_up_campaign(settings, path)
+    assert result["documents"]["issued"] == 0 and len(result["documents"]["pending"]) == 1
+    [doc] = stages.documents(settings, CODE)
+    assert (doc["status"], doc["symbol"]) == ("draft", "")
+    assert "Số:      /QĐ-UBND" in _text(doc["file"])  # the draft leaves the number blank
+    with unit_of_work(settings.database_url) as s:
+        assert s.scalars(select(NumberSeries)).all() == []
+    with pytest.raises(NotFoundError, match="Đã duyệt"):
+        stages.issue_documents(settings, CODE, [doc["id"]])  # not approved yet
+    again = stages.set_up_campaign(settings, path)
+    assert again["documents"] == {"issued": 0, "unchanged": 1, "replaced": 0, "pending": []}
+
+
+def test_the_signer_approves_then_the_document_is_numbered_and_hashed(manual) -> None:  # noqa: ANN001
+    settings, path = manual
+    stages.set_up_campaign(settings, path)
+    chairman = Signer(name="Nguyễn Văn Tuấn", title="CHỦ TỊCH")  # signs himself: no KT.
+    [approved] = stages.approve_documents(settings, CODE, [], chairman)
+    assert approved["signature"] == ["CHỦ TỊCH"]
+    [issued] = stages.issue_documents(settings, CODE, [])
+    assert issued["symbol"] == "18/QĐ-UBND" and _sha(issued["file"]) == issued["sha256"]
+    text = _text(issued["file"])
+    assert "Số: 18/QĐ-UBND" in text and "Nguyễn Văn Tuấn" in text and "KT. CHỦ TỊCH" not in text
+
+
+def test_issuing_again_makes_a_new_version_and_never_reuses_a_number(manual) -> None:  # noqa: ANN001
+    settings, path = manual
+    stages.set_up_campaign(settings, path)
+    stages.approve_documents(settings, CODE, [], Signer("Lương Thế Tuấn", "PHÓ CHỦ TỊCH", "KT.", "CHỦ TỊCH"))
+    [first] = stages.issue_documents(settings, CODE, [])
+    first_bytes = Path(first["file"]).read_bytes()
+    [second] = stages.issue_documents(settings, CODE, [first["id"]])
+    assert (first["symbol"], second["symbol"]) == ("18/QĐ-UBND", "19/QĐ-UBND")
+    assert second["file"] != first["file"] and Path(first["file"]).read_bytes() == first_bytes
+    stages.cancel_document(settings, CODE, second["id"], "Ghi sai thành phần Hội đồng")
+    docs = {d["id"]: d for d in stages.documents(settings, CODE)}
+    assert (docs[first["id"]]["status"], docs[second["id"]]["status"]) == ("replaced", "cancelled")
+    assert docs[second["id"]]["symbol"] == "19/QĐ-UBND"  # a cancelled document keeps its number
+    with pytest.raises(NotFoundError):
+        stages.cancel_document(settings, CODE, first["id"], "đã bị thay thế")
+    with unit_of_work(settings.database_url) as s:
+        from ocop.services.register import take_number
+
+        assert take_number(s, "UBND", 2020, 18) == 20
+
+
+def test_changed_data_after_issue_drafts_a_new_version(manual, tmp_path: Path) -> None:  # noqa: ANN001
+    settings, path = manual
+    stages.set_up_campaign(settings, path)
+    stages.approve_documents(settings, CODE, [], None)
+    [first] = stages.issue_documents(settings, CODE, [])
+    changed = tmp_path / "changed.toml"
+    changed.write_text(path.read_text(encoding="utf-8").replace("Trưởng phòng Y tế", "Phó trưởng phòng Y tế"),
+                       encoding="utf-8")
+    result = stages.set_up_campaign(settings, changed)
+    assert len(result["documents"]["pending"]) == 1
+    docs = stages.documents(settings, CODE)
+    assert [(d["status"], d["version"]) for d in docs] == [("issued", 1), ("draft", 2)]
+    stages.approve_documents(settings, CODE, [], None)
+    [second] = stages.issue_documents(settings, CODE, [])
+    assert second["symbol"] == "19/QĐ-UBND"
+    assert [d["status"] for d in stages.documents(settings, CODE)] == ["replaced", "issued"]
+    assert _sha(first["file"]) == first["sha256"]
+
+
+def test_a_bad_authority_prefix_is_refused(manual) -> None:  # noqa: ANN001
+    settings, path = manual
+    stages.set_up_campaign(settings, path)
+    with pytest.raises(DocumentError, match="không hợp lệ"):
+        stages.approve_documents(settings, CODE, [], Signer("Lương Thế Tuấn", "PHÓ CHỦ TỊCH", "XY."))
+    assert stages.documents(settings, CODE)[0]["status"] == "draft"
