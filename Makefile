@@ -25,5 +25,8 @@ test: $(STAMP)
 templates: $(STAMP)
 	$(BIN)/python -m ocop.documents.build_templates
 
+bench: $(STAMP)
+	$(BIN)/python scripts/bench_documents.py --count 1000
+
 clean:
 	rm -rf $(OUT) .pytest_cache .pytest-prefect

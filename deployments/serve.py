@@ -15,6 +15,7 @@ from flows.campaign import run_campaign
 from flows.stages import (
     aggregate_and_rank,
     collect_registrations,
+    recognise_results,
     record_scores,
     refer_to_province,
     schedule_council_meeting,
@@ -31,6 +32,7 @@ STAGES = {
     "schedule-council-meeting": schedule_council_meeting,
     "record-scores": record_scores,
     "aggregate-and-rank": aggregate_and_rank,
+    "recognise-results": recognise_results,
     "refer-to-province": refer_to_province,
     "run-campaign": run_campaign,
 }

@@ -70,6 +70,8 @@ def _where(db: str | None, out: Path | None) -> dict[str, str | None]:
 
 
 def _pending(result: dict[str, Any]) -> None:
+    for note in result["documents"].get("notes", []):
+        typer.secho(note, fg=typer.colors.YELLOW, err=True)
     pending = result["documents"]["pending"]
     if pending:
         ids = " ".join(str(i) for i in pending)
@@ -139,11 +141,13 @@ def verify(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None) -
     from ocop.services.verification import STATUS_VN
 
     r = _run(lambda: verify_registrations(campaign, **_where(db, out)))
+    typer.echo(f"Thông báo kết quả kiểm tra hồ sơ: mới {r['documents']['issued']}.")
     typer.echo("Kết quả kiểm tra hồ sơ: " + ", ".join(f"{STATUS_VN[k]} {v}" for k, v in r["counts"].items()))
     for commune, counts in r["by_commune"].items():
         typer.echo(f"  {commune}: " + ", ".join(f"{STATUS_VN[k]} {v}" for k, v in counts.items()))
     for code, name, reason in r["ineligible"]:
         typer.echo(f"  ✗ {code} {name}: {reason}")
+    _pending(r)
 
 
 def _date(value: str | None) -> date | None:
@@ -164,15 +168,19 @@ def meeting_schedule(
     at: Annotated[str | None, typer.Option("--time", help="Giờ họp HH:MM / meeting time.")] = None,
     venue: Annotated[str | None, typer.Option("--venue", help="Địa điểm / venue.")] = None,
     invitation: Annotated[str | None, typer.Option("--invitation-date", help="Ngày gửi giấy mời và hồ sơ / date dossiers are sent.")] = None,
+    packs: Annotated[bool, typer.Option("--print-packs", help="Mỗi thành viên một tệp PDF phiếu trắng để in / one PDF of blank sheets per member.")] = False,
     db: DbOpt = None, out: OutOpt = None,
 ) -> None:
-    """Lên lịch họp Hội đồng, phát hành giấy mời / schedule the council meeting."""
+    """Lên lịch họp Hội đồng, phát hành giấy mời và phiếu trắng / schedule the council meeting."""
     from flows.stages import schedule_council_meeting
 
     at_time = time.fromisoformat(at) if at else None
-    r = _run(lambda: schedule_council_meeting(campaign, _date(on), at_time, venue, _date(invitation), **_where(db, out)))
+    r = _run(lambda: schedule_council_meeting(campaign, _date(on), at_time, venue, _date(invitation),
+                                              print_packs=packs, **_where(db, out)))
     typer.echo(f"Họp Hội đồng {r['time']:%H:%M} ngày {r['date']:%d/%m/%Y} tại {r['venue']} "
                f"(hồ sơ gửi trước {r['lead_working_days']} ngày làm việc); văn bản mới {r['documents']['issued']}.")
+    for pack in r["print_packs"]:
+        typer.echo(f"  In: {pack}")
     _pending(r)
 
 
@@ -194,6 +202,21 @@ def rank(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None) -> 
     r = _run(lambda: aggregate_and_rank(campaign, **_where(db, out)))
     typer.echo(f"Thành viên có mặt {r['present']}/{r['council']}.")
     _print_ranking(r["ranking"], "Đề nghị cấp trên")
+    _pending(r)
+
+
+@app.command()
+def recognise(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None) -> None:
+    """Công nhận kết quả, cấp giấy chứng nhận (khi cấp này được công nhận) / recognise and certify."""
+    from flows.stages import recognise_results
+
+    r = _run(lambda: recognise_results(campaign, **_where(db, out)))
+    if r["reason"]:
+        typer.echo(r["reason"])
+    for p in r["recognised"]:
+        typer.echo(f"  {p['code']} {p['product']}: {p['stars']} sao")
+    if r["decision"]:
+        typer.echo(f"Quyết định công nhận {r['decision']}; văn bản mới {r['documents']['issued']}.")
     _pending(r)
 
 

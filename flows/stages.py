@@ -19,8 +19,17 @@ from flows.sign_off import sign_off
 HOUR = 3600
 
 
-def _signed(settings, campaign: str | None, summary: dict[str, Any], wait: bool, timeout: int) -> dict[str, Any]:  # noqa: ANN001
-    summary["sign_off"] = sign_off(settings, campaign, summary["documents"]["pending"], wait, timeout)
+def _signed(settings, campaign: str | None, run, wait: bool, timeout: int) -> dict[str, Any]:  # noqa: ANN001
+    """Run a stage's document task and sign off its drafts; when documents it waits on (the plan
+    cites the decisions, certificates cite the recognising decision) were just issued, run again."""
+    issued: list[str] = []
+    for _ in range(3):
+        summary = run()
+        signed = sign_off(settings, campaign or summary.get("code"), summary["documents"]["pending"], wait, timeout)
+        issued += signed["issued"]
+        if not (summary.get("follow_up") and signed["issued"]):
+            break
+    summary["sign_off"] = {**signed, "issued": issued}
     return summary
 
 
@@ -30,8 +39,8 @@ def set_up_campaign(campaign_file: str, db_url: str | None = None, out_dir: str 
     """Set up: create the campaign from its file, the council and secretariat, and the QĐ thành lập."""
     settings = tasks.resolve_settings(db_url, out_dir)
     tasks.prepare_database(settings)
-    summary = tasks.set_up_campaign(settings, Path(campaign_file))
-    return _signed(settings, summary["code"], summary, wait_for_approval, approval_timeout)
+    return _signed(settings, None, lambda: tasks.set_up_campaign(settings, Path(campaign_file)),
+                   wait_for_approval, approval_timeout)
 
 
 @flow(name="Tiếp nhận đăng ký sản phẩm", log_prints=True)
@@ -44,11 +53,12 @@ def collect_registrations(registrations_file: str, campaign: str | None = None,
 
 
 @flow(name="Kiểm tra, xét chọn hồ sơ đăng ký", log_prints=True)
-def verify_registrations(campaign: str | None = None, db_url: str | None = None,
-                         out_dir: str | None = None) -> dict[str, Any]:
-    """Verify registrations: eligible or not, with the reason, per commune."""
+def verify_registrations(campaign: str | None = None, db_url: str | None = None, out_dir: str | None = None,
+                         wait_for_approval: bool = False, approval_timeout: int = HOUR) -> dict[str, Any]:
+    """Verify registrations: eligible or not, with the reason, per commune; a notice to each producer."""
     settings = tasks.resolve_settings(db_url, out_dir)
-    return tasks.verify_registrations(settings, campaign)
+    return _signed(settings, campaign, lambda: tasks.verify_registrations(settings, campaign),
+                   wait_for_approval, approval_timeout)
 
 
 @flow(name="Lên lịch họp Hội đồng", log_prints=True)
@@ -56,11 +66,13 @@ def schedule_council_meeting(campaign: str | None = None, meeting_date: date | N
                              meeting_time: time | None = None, venue: str | None = None,
                              invitation_date: date | None = None, db_url: str | None = None,
                              out_dir: str | None = None, wait_for_approval: bool = False,
-                             approval_timeout: int = HOUR) -> dict[str, Any]:
-    """Schedule the council meeting: check lead time and deadline, issue the invitation."""
+                             approval_timeout: int = HOUR, print_packs: bool = False) -> dict[str, Any]:
+    """Schedule the council meeting: check lead time and deadline, issue the invitation and the
+    blank score sheets; with print_packs, one PDF per member of their blank sheets."""
     settings = tasks.resolve_settings(db_url, out_dir)
-    summary = tasks.schedule_meeting(settings, campaign, meeting_date, meeting_time, venue, invitation_date)
-    return _signed(settings, campaign, summary, wait_for_approval, approval_timeout)
+    return _signed(settings, campaign, lambda: tasks.schedule_meeting(
+        settings, campaign, meeting_date, meeting_time, venue, invitation_date, print_packs),
+        wait_for_approval, approval_timeout)
 
 
 @flow(name="Ghi nhận phiếu đánh giá", log_prints=True)
@@ -77,8 +89,17 @@ def aggregate_and_rank(campaign: str | None = None, db_url: str | None = None, o
                        wait_for_approval: bool = False, approval_timeout: int = HOUR) -> dict[str, Any]:
     """Aggregate scores and rank: means, stars, caps; summary table and minutes."""
     settings = tasks.resolve_settings(db_url, out_dir)
-    summary = tasks.rank_products(settings, campaign)
-    return _signed(settings, campaign, summary, wait_for_approval, approval_timeout)
+    return _signed(settings, campaign, lambda: tasks.rank_products(settings, campaign),
+                   wait_for_approval, approval_timeout)
+
+
+@flow(name="Công nhận kết quả và cấp giấy chứng nhận", log_prints=True)
+def recognise_results(campaign: str | None = None, db_url: str | None = None, out_dir: str | None = None,
+                      wait_for_approval: bool = False, approval_timeout: int = HOUR) -> dict[str, Any]:
+    """Recognise: where the edition lets this level recognise a star, the decision and certificates."""
+    settings = tasks.resolve_settings(db_url, out_dir)
+    return _signed(settings, campaign, lambda: tasks.recognise_products(settings, campaign),
+                   wait_for_approval, approval_timeout)
 
 
 @flow(name="Đề nghị cấp trên đánh giá, phân hạng", log_prints=True)
@@ -86,9 +107,9 @@ def refer_to_province(campaign: str | None = None, db_url: str | None = None, ou
                       wait_for_approval: bool = False, approval_timeout: int = HOUR) -> dict[str, Any]:
     """Refer to the province: the products at or above the edition's threshold, in a Tờ trình."""
     settings = tasks.resolve_settings(db_url, out_dir)
-    summary = tasks.refer_products(settings, campaign)
-    return _signed(settings, campaign, summary, wait_for_approval, approval_timeout)
+    return _signed(settings, campaign, lambda: tasks.refer_products(settings, campaign),
+                   wait_for_approval, approval_timeout)
 
 
 STAGE_FLOWS = (set_up_campaign, collect_registrations, verify_registrations, schedule_council_meeting,
-               record_scores, aggregate_and_rank, refer_to_province)
+               record_scores, aggregate_and_rank, recognise_results, refer_to_province)

@@ -45,8 +45,8 @@ def verify_registrations(settings: Settings, code: str | None) -> dict[str, Any]
 
 @task(name="Chốt lịch họp và phát hành giấy mời", **TASK)
 def schedule_meeting(settings: Settings, code: str | None, on: date | None, at: time | None,
-                     venue: str | None, invitation_date: date | None) -> dict[str, Any]:
-    return stages.schedule(settings, code, on, at, venue, invitation_date)
+                     venue: str | None, invitation_date: date | None, packs: bool = False) -> dict[str, Any]:
+    return stages.schedule(settings, code, on, at, venue, invitation_date, packs)
 
 
 @task(name="Nhập phiếu đánh giá", **TASK)
@@ -62,6 +62,11 @@ def render_score_sheets(settings: Settings, code: str | None) -> dict[str, int]:
 @task(name="Tính điểm trung bình, xếp hạng sao, lập biên bản", **TASK)
 def rank_products(settings: Settings, code: str | None) -> dict[str, Any]:
     return stages.rank(settings, code)
+
+
+@task(name="Lập quyết định công nhận và giấy chứng nhận", **TASK)
+def recognise_products(settings: Settings, code: str | None) -> dict[str, Any]:
+    return stages.recognise(settings, code)
 
 
 @task(name="Lập tờ trình đề nghị cấp trên", **TASK)

@@ -22,6 +22,7 @@ class Settings:
     out_dir: Path
     templates_dir: Path
     timezone: str = "Asia/Ho_Chi_Minh"
+    pdf: str = "auto"  # "auto": PDF copies where LibreOffice is installed; "on": required; "off": none
 
     @classmethod
     def from_env(
@@ -39,4 +40,5 @@ class Settings:
             out_dir=out,
             templates_dir=Path(env.get("OCOP_TEMPLATES_DIR") or REPO_ROOT / "templates").resolve(),
             timezone=env.get("OCOP_TIMEZONE") or "Asia/Ho_Chi_Minh",
+            pdf=(env.get("OCOP_PDF") or "auto").lower(),
         )

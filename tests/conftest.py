@@ -17,6 +17,9 @@ import pytest
 os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="ocop-prefect-home-"))
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+# Run logs stay on the console: a log shipped to the API after the test server has stopped made
+# Prefect's log worker start an ephemeral server at interpreter exit and deadlock on a closed stream.
+os.environ.setdefault("PREFECT_LOGGING_TO_API_ENABLED", "false")
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "ocop" / "sample" / "luc-nam-2020"

@@ -1,86 +1,41 @@
 """Full sample contexts, one per template: the living contract between services and templates.
 
-``sample(name)`` returns a fresh dict. Values are Vietnamese, NFC, and one chủ thể contains
-``&``, ``<`` and ``>`` on purpose (``TRICKY``) to prove autoescaping end to end.
+``sample(name)`` returns a fresh dict. Values are Vietnamese, NFC, and every sample carries a
+value with ``&`` (most with ``TRICKY``: ``&``, ``<`` and ``>``) to prove autoescaping end to end.
+This module holds the council's documents of the founding campaign (2020); ``samples_plan``
+the Kế hoạch (the founding plan itself) and the Quy chế, ``samples_results`` the documents of
+a 2023 (148/QĐ-TTg) recognition round.
 """
 
 from __future__ import annotations
 
 import copy
 from datetime import date, time
-from statistics import mean
 from typing import Any
 
-from ocop.documents.decree30 import (date_vn, decimal_vn, number_symbol, place_date,
-                                     signature_lines, time_vn)
+from ocop.documents.decree30 import date_vn, number_symbol, time_vn
+from ocop.documents.samples_common import (
+    BO_TIEU_CHI,
+    CHU_TICH,
+    CHU_TICH_HD,
+    HD_CHU_QUAN,
+    HOI_DONG,
+    SAN_PHAM,
+    THANH_VIEN,
+    TO_THU_KY,
+    TRICKY,
+    common,
+    ket_qua,
+)
+from ocop.documents.samples_plan import ke_hoach, qd_ban_hanh_quy_che
+from ocop.documents.samples_results import (
+    giay_chung_nhan,
+    qd_cong_nhan,
+    thong_bao_ket_qua,
+    thong_bao_kiem_tra_ho_so,
+)
 
-TRICKY = "HTX Nông nghiệp & Dịch vụ <Thanh Lâm>"
-PLACE = "Lục Nam"
-UBND = "Ủy ban nhân dân huyện Lục Nam"
-HOI_DONG = "Hội đồng đánh giá, phân hạng sản phẩm OCOP huyện Lục Nam năm 2020"
-BO_TIEU_CHI = ("Quyết định số 1048/QĐ-TTg ngày 21/8/2019 của Thủ tướng Chính phủ ban hành Bộ tiêu "
-               "chí đánh giá, phân hạng sản phẩm Chương trình Mỗi xã một sản phẩm")
-CHU_TICH = {"dong": signature_lines("KT.", "PHÓ CHỦ TỊCH", "ỦY BAN NHÂN DÂN"),
-            "ho_ten": "Nguyễn Văn Hùng"}
-CHU_TICH_HD = {"dong": signature_lines(None, "CHỦ TỊCH HỘI ĐỒNG"), "ho_ten": "Nguyễn Văn Hùng"}
-
-THANH_VIEN = [
-    ("Nguyễn Văn Hùng", "Phó Chủ tịch UBND huyện", "Chủ tịch Hội đồng"),
-    ("Trần Thị Lan", "Trưởng phòng Nông nghiệp và PTNT", "Phó Chủ tịch Hội đồng"),
-    ("Lê Văn Minh", "Trưởng phòng Kinh tế và Hạ tầng", "Ủy viên"),
-    ("Phạm Thị Hoa", "Trưởng phòng Văn hóa và Thông tin", "Ủy viên"),
-    ("Hoàng Văn Đức", "Trưởng phòng Tài chính - Kế hoạch", "Ủy viên"),
-    ("Vũ Thị Thu", "Trưởng phòng Y tế", "Ủy viên"),
-    ("Đỗ Văn Nam", "Giám đốc Trung tâm Dịch vụ nông nghiệp", "Ủy viên"),
-]
-TO_THU_KY = [
-    ("Ngô Thị Mai", "Phó Trưởng phòng Nông nghiệp và PTNT", "Tổ trưởng"),
-    ("Bùi Văn Tuấn", "Chuyên viên Phòng Nông nghiệp và PTNT", "Thành viên"),
-    ("Đinh Thị Hằng", "Viên chức Trung tâm Dịch vụ nông nghiệp", "Thành viên"),
-]
-# (mã, tên sản phẩm, chủ thể, địa chỉ, bộ sản phẩm, điểm của 7 thành viên, phần A/B/C trung bình)
-SAN_PHAM = [
-    ("LN-01", "Vải thiều Lục Nam", TRICKY, "Xã Thanh Lâm, huyện Lục Nam, tỉnh Bắc Giang",
-     "Rau, củ, quả, hạt tươi", [78, 80, 76.5, 79, 81, 77, 78], (28.5, 19.0, 31.0)),
-    ("LN-02", "Mật ong rừng Lục Nam", "Tổ hợp tác nuôi ong Bình Sơn",
-     "Xã Bình Sơn, huyện Lục Nam, tỉnh Bắc Giang", "Mật ong, sản phẩm từ mật ong",
-     [72, 70, 74, 71.5, 73, 70, 72], (25.0, 17.5, 29.5)),
-    ("LN-03", "Gà đồi Lục Nam", "Công ty TNHH Gà đồi Yên Sơn",
-     "Xã Yên Sơn, huyện Lục Nam, tỉnh Bắc Giang", "Thịt, trứng, sữa tươi",
-     [64, 66, 62, 65, 63.5, 61, 64], (22.0, 15.0, 26.8)),
-]
-
-
-def _stars(avg: float) -> str:
-    for floor, stars in ((90, 5), (70, 4), (50, 3), (30, 2)):
-        if avg >= floor:
-            return f"{stars} sao"
-    return "1 sao"
-
-
-HD_CHU_QUAN = {"co_quan_chu_quan": "UBND huyện Lục Nam",
-               "co_quan_ban_hanh": "Hội đồng đánh giá, phân hạng sản phẩm OCOP"}
-
-
-def common(d: date, so_ky_hieu: str | None = None, *, co_quan_chu_quan: str = "",
-           co_quan_ban_hanh: str = UBND) -> dict[str, Any]:
-    """Keys shared by every document; ``so_ky_hieu`` only for numbered ones."""
-    ctx = {"co_quan_chu_quan": co_quan_chu_quan, "co_quan_ban_hanh": co_quan_ban_hanh,
-           "dia_danh_ngay": place_date(PLACE, d)}
-    if so_ky_hieu is not None:
-        ctx["so_ky_hieu"] = so_ky_hieu
-    return ctx
-
-
-def _ket_qua() -> list[dict[str, Any]]:
-    rows = []
-    for i, (ma, ten, chu_the, _dc, _bo, diem, (a, b, c)) in enumerate(SAN_PHAM, 1):
-        avg = mean(diem)
-        rows.append({"stt": str(i), "ma_san_pham": ma, "ten_san_pham": ten, "chu_the": chu_the,
-                     "diem_thanh_vien": [decimal_vn(x) for x in diem], "diem_tb": decimal_vn(avg),
-                     "phan_a": decimal_vn(a), "phan_b": decimal_vn(b), "phan_c": decimal_vn(c),
-                     "sao": _stars(avg), "ghi_chu": "Đề nghị cấp tỉnh" if avg >= 70 else ""})
-    return rows
+__all__ = ["SAMPLES", "TRICKY", "phieu_danh_gia", "sample"]
 
 
 def qd_thanh_lap_hoi_dong() -> dict[str, Any]:
@@ -214,7 +169,7 @@ def bang_tong_hop() -> dict[str, Any]:
         "mo_ta": "(Kèm theo Biên bản số 01/BB-HĐOCOP "
                  f"{date_vn(date(2020, 10, 20))} của Hội đồng)",
         "thanh_vien": [n for n, _, _ in THANH_VIEN],
-        "ket_qua": _ket_qua(),
+        "ket_qua": ket_qua(),
         "nguoi_lap": {"dong": ["NGƯỜI LẬP BẢNG", "TỔ TRƯỞNG TỔ THƯ KÝ"], "ho_ten": "Ngô Thị Mai"},
         "chu_ky": CHU_TICH_HD,
     }
@@ -241,7 +196,7 @@ def bien_ban_hop_hoi_dong() -> dict[str, Any]:
             "Các thành viên Hội đồng chấm điểm độc lập trên phiếu đánh giá; Tổ thư ký tổng hợp "
             "kết quả như sau:",
         ],
-        "thanh_vien": [n for n, _, _ in THANH_VIEN], "ket_qua": _ket_qua(),
+        "thanh_vien": [n for n, _, _ in THANH_VIEN], "ket_qua": ket_qua(),
         "ket_luan": ["Thống nhất kết quả đánh giá, phân hạng 03 sản phẩm như trên.",
                      "Giao Tổ thư ký hoàn thiện hồ sơ 02 sản phẩm đạt từ 70 điểm trở lên, tham mưu "
                      "UBND huyện đề nghị Sở Nông nghiệp và PTNT tổ chức đánh giá cấp tỉnh."],
@@ -250,7 +205,7 @@ def bien_ban_hop_hoi_dong() -> dict[str, Any]:
 
 
 def to_trinh_de_nghi_tinh() -> dict[str, Any]:
-    kq = _ket_qua()
+    kq = ket_qua()
     return common(date(2020, 11, 2), number_symbol(112, "TTr", "UBND")) | {
         "trich_yeu": "Đề nghị đánh giá, phân hạng sản phẩm OCOP cấp tỉnh năm 2020",
         "kinh_gui": "Sở Nông nghiệp và Phát triển nông thôn tỉnh Bắc Giang",
@@ -271,8 +226,10 @@ def to_trinh_de_nghi_tinh() -> dict[str, Any]:
     }
 
 
-SAMPLES = {f.__name__: f for f in (qd_thanh_lap_hoi_dong, giay_moi_hop_hoi_dong, phieu_danh_gia,
-                                   bang_tong_hop, bien_ban_hop_hoi_dong, to_trinh_de_nghi_tinh)}
+SAMPLES = {f.__name__: f for f in (
+    ke_hoach, qd_thanh_lap_hoi_dong, qd_ban_hanh_quy_che, thong_bao_kiem_tra_ho_so,
+    giay_moi_hop_hoi_dong, phieu_danh_gia, bang_tong_hop, bien_ban_hop_hoi_dong,
+    to_trinh_de_nghi_tinh, qd_cong_nhan, giay_chung_nhan, thong_bao_ket_qua)}
 
 
 def sample(name: str) -> dict[str, Any]:

@@ -41,6 +41,7 @@ class Edition:
     criteria_dir: str
     dossier_lead_working_days: int
     mandatory_criteria: bool
+    certificate_months: int
     star_lower_bounds: tuple[float, ...]
     max_points: float
     parts: dict[str, int]
@@ -84,6 +85,7 @@ def _parse(path: Path) -> Edition:
             criteria_dir=raw["criteria_dir"],
             dossier_lead_working_days=int(raw["dossier_lead_working_days"]),
             mandatory_criteria=bool(raw["mandatory_criteria"]),
+            certificate_months=int(raw["certificate_months"]),
             star_lower_bounds=tuple(float(x) for x in raw["star_lower_bounds"]),
             max_points=float(raw["max_points"]),
             parts=parts,

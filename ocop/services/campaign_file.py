@@ -59,7 +59,27 @@ class Rules(_Model):
     # "manual": numbered documents wait as drafts for their signer's approval (CLI or Prefect UI);
     # "auto": the designated signer's approval is recorded at once (the sample campaign).
     sign_off: Literal["auto", "manual"] = "manual"
+    # Local council rules written into the Quy chế (domain.md §3.3): maximum spread between
+    # members' totals before the council must discuss and re-score, in points.
+    max_spread: float = Field(default=10, ge=0, le=100)
     quorum_fraction: float = Field(default=2 / 3, gt=0, le=1)
+
+
+class Responsibility(_Model):
+    unit: str
+    tasks: list[str]
+
+
+class Plan(_Model):
+    """The plan document (Kế hoạch) itself: its date and the texts that are the office's own."""
+
+    date: dt.date
+    purposes: list[str] = []
+    requirements: list[str] = []
+    budget: str = ""
+    responsibilities: list[Responsibility] = []
+    recipients: list[str] = []
+    electronic_recipients: list[str] = []
 
 
 class CampaignFile(_Model):
@@ -82,12 +102,17 @@ class CampaignFile(_Model):
     council_code: str = "HĐOCOP"
     legal_bases: list[str] = []
     council_decision_date: date
+    rules_decision_date: date | None = None
+    verification_notice_date: date | None = None
+    recognition_date: date | None = None
     referral_date: date | None = None
+    plan: Plan | None = None
     deadlines: Deadlines
     meeting: Meeting | None = None
     rules: Rules = Rules()
     numbering: dict[str, int] = {}
-    signers: dict[Literal["issuer", "council"], Signer]
+    # issuer: the People's Committee; council: the council's chair; office: the agriculture office
+    signers: dict[Literal["issuer", "council", "office"], Signer]
     council: list[PersonIn] = Field(min_length=3)
     secretariat: list[PersonIn] = []
 

@@ -27,6 +27,11 @@ def _fields(spec: CampaignFile) -> dict:
     settings = {
         "council_decision_date": spec.council_decision_date.isoformat(),
         "referral_date": spec.referral_date.isoformat() if spec.referral_date else None,
+        "rules_decision_date": spec.rules_decision_date.isoformat() if spec.rules_decision_date else None,
+        "verification_notice_date": (
+            spec.verification_notice_date.isoformat() if spec.verification_notice_date else None),
+        "recognition_date": spec.recognition_date.isoformat() if spec.recognition_date else None,
+        "plan": spec.plan.model_dump(mode="json") if spec.plan else None,
         "invitation_date": (
             spec.meeting.invitation_date.isoformat()
             if spec.meeting and spec.meeting.invitation_date

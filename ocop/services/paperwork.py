@@ -21,6 +21,7 @@ from ocop.rules.editions import Edition, get_edition
 from ocop.services.campaigns import council, secretariat
 from ocop.services.ranking import OUTCOME_VN, RankSummary
 from ocop.services.register import DocSpec
+from ocop.text import ascii_key
 
 ROLE_VN = {"chair": "Chủ tịch Hội đồng", "vice_chair": "Phó Chủ tịch Hội đồng", "member": "Ủy viên"}
 SECRETARIAT_ROLE_VN = {"head": "Tổ trưởng", "member": "Thành viên"}
@@ -39,9 +40,10 @@ def setting_date(campaign: Campaign, key: str, fallback: date) -> date:
     return date.fromisoformat(raw) if raw else fallback
 
 
-def _signer(campaign: Campaign, who: str, collective: bool) -> tuple[dict[str, Any], str, str, str]:
+def signer_of(campaign: Campaign, who: str, collective: bool) -> tuple[dict[str, Any], str, str, str]:
     """The designated signer's block, name, title and authority prefix ('issuer' or 'council')."""
-    s = campaign.settings["signers"][who]
+    signers = campaign.settings["signers"]
+    s = signers.get(who) or signers["issuer"]
     lines = signature_lines(s["authority"] or None, s["title"],
                             (s["collective"] or None) if collective else None,
                             head_title=s["head_title"] or None)
@@ -53,13 +55,21 @@ def council_heading(campaign: Campaign) -> str:
     return f"HỘI ĐỒNG ĐÁNH GIÁ, PHÂN HẠNG SẢN PHẨM OCOP {UNIT_VN[campaign.level]} {place.upper()}"
 
 
-def _header(campaign: Campaign, council_issued: bool, on: date) -> dict[str, Any]:
-    if council_issued:
+def _header(campaign: Campaign, body: str, on: date) -> dict[str, Any]:
+    """Header block: the issuing body and the body above it (Decree 30, ô 2-3)."""
+    if body == "council":
         parent, issuer = campaign.issuing_body.upper(), council_heading(campaign)
+    elif body == "office":
+        parent, issuer = _short(campaign.issuing_body).upper(), campaign.office.upper()
     else:
         parent, issuer = campaign.parent_body.upper(), campaign.issuing_body.upper()
     return {"co_quan_chu_quan": parent, "co_quan_ban_hanh": issuer,
             "dia_danh_ngay": place_date(campaign.place_name, on)}
+
+
+def _short(body: str) -> str:
+    """'Ủy ban nhân dân huyện Lục Nam' -> 'UBND huyện Lục Nam' (the common abbreviation, Decree 30)."""
+    return body.replace("Ủy ban nhân dân", "UBND", 1)
 
 
 def head_of(office: str) -> str:
@@ -72,26 +82,27 @@ def _person(p: Person) -> dict[str, str]:
     return {"ho_ten": p.name, "chuc_vu": p.position}
 
 
-def _spec(campaign: Campaign, kind: str, title: str, folder: str, on: date, *, council_issued: bool,
-          type_code: str | None, numbered: bool, signer: tuple, subject: str = "",
-          **context: Any) -> DocSpec:
-    series = campaign.council_code if council_issued else campaign.issuer_code
-    issuer = campaign.council_name if council_issued else campaign.issuing_body
+def spec_for(campaign: Campaign, kind: str, title: str, folder: str, on: date, *, body: str,
+             type_code: str | None, numbered: bool, signer: tuple, subject: str = "",
+             **context: Any) -> DocSpec:
+    """A DocSpec issued by ``body`` ('issuer', 'council' or 'office') in that body's number series."""
+    series = {"council": campaign.council_code, "office": campaign.office_code}.get(body, campaign.issuer_code)
+    issuer = {"council": campaign.council_name, "office": campaign.office}.get(body, campaign.issuing_body)
     return DocSpec(kind=kind, subject=subject, title=title, folder=folder, issuer=issuer, series=series,
                    type_code=type_code, numbered=numbered, issued_on=on, signer_name=signer[1],
                    signer_title=signer[2], signer_authority=signer[3],
-                   context={**_header(campaign, council_issued, on), **context})
+                   context={**_header(campaign, body, on), **context})
 
 
 def council_decision(campaign: Campaign) -> DocSpec:
     """Quyết định thành lập Hội đồng và Tổ thư ký, under the chairman's personal competence (no TM.)."""
     edition = get_edition(campaign.edition_code)
     on = setting_date(campaign, "council_decision_date", campaign.deadline_verification)
-    signer = _signer(campaign, "issuer", collective=False)
+    signer = signer_of(campaign, "issuer", collective=False)
     body = campaign.issuing_body
-    return _spec(
+    return spec_for(
         campaign, "qd_thanh_lap_hoi_dong", "Quyết định thành lập Hội đồng và Tổ thư ký",
-        "01-thanh-lap-hoi-dong", on, council_issued=False, type_code="QĐ", numbered=True, signer=signer,
+        "01-thanh-lap-hoi-dong", on, body="issuer", type_code="QĐ", numbered=True, signer=signer,
         chu_ky=signer[0],
         trich_yeu=f"Về việc thành lập {campaign.council_name} và Tổ thư ký giúp việc Hội đồng",
         tham_quyen=f"CHỦ TỊCH {body.upper()}",
@@ -135,7 +146,7 @@ def agenda(session: Session, campaign: Campaign) -> list[Registration]:
     return sorted(regs, key=lambda r: (r.set_code.zfill(4), r.product.code or ""))
 
 
-def _set_label(sets: dict[str, CriteriaSet], code: str) -> str:
+def set_label(sets: dict[str, CriteriaSet], code: str) -> str:
     return f"Bộ {sets[code].code} - {sets[code].name}"
 
 
@@ -143,11 +154,11 @@ def invitation(session: Session, campaign: Campaign) -> DocSpec:
     """Giấy mời họp Hội đồng, signed by the council's chair in the council's own series."""
     sets = load_sets(get_edition(campaign.edition_code).criteria_dir)
     on = setting_date(campaign, "invitation_date", campaign.meeting_date)
-    signer = _signer(campaign, "council", collective=False)
+    signer = signer_of(campaign, "council", collective=False)
     chair = next(p for p in council(campaign) if p.role == "chair")
-    return _spec(
+    return spec_for(
         campaign, "giay_moi_hop_hoi_dong", "Giấy mời họp Hội đồng", "02-hop-hoi-dong", on,
-        council_issued=True, type_code="GM", numbered=True, signer=signer, chu_ky=signer[0],
+        body="council", type_code="GM", numbered=True, signer=signer, chu_ky=signer[0],
         trich_yeu=f"Họp {campaign.council_name}",
         kinh_moi=[_person(p) for p in campaign.people],
         noi_dung=f"Họp {campaign.council_name} đánh giá, phân hạng các sản phẩm đăng ký tham gia Chương trình OCOP.",
@@ -155,7 +166,7 @@ def invitation(session: Session, campaign: Campaign) -> DocSpec:
         dia_diem=campaign.meeting_venue,
         chu_tri=f"Ông/bà {chair.name}, {chair.position}, Chủ tịch Hội đồng",
         san_pham=[{"stt": i, "ten_san_pham": r.product.name, "chu_the": r.product.producer.name,
-                   "bo_san_pham": _set_label(sets, r.set_code)}
+                   "bo_san_pham": set_label(sets, r.set_code)}
                   for i, r in enumerate(agenda(session, campaign), 1)],
         ghi_chu="Đề nghị các thành viên nghiên cứu hồ sơ sản phẩm gửi kèm trước cuộc họp.",
         noi_nhan=["Như trên;", f"Lưu: VT, {campaign.office_code}."],
@@ -185,6 +196,25 @@ def sheet_rows(criteria: CriteriaSet, chosen: dict[str, int] | None) -> list[dic
     return rows
 
 
+def blank_score_sheets(session: Session, campaign: Campaign) -> Iterator[DocSpec]:
+    """Blank Phiếu đánh giá for printing: one per council member per product, in agenda order."""
+    edition = get_edition(campaign.edition_code)
+    sets = load_sets(edition.criteria_dir)
+    on = campaign.meeting_date or campaign.deadline_evaluation
+    members = council(campaign)
+    for reg in agenda(session, campaign):
+        criteria, product = sets[reg.set_code], reg.product
+        for member in members:
+            yield DocSpec(
+                kind="phieu_danh_gia", subject=f"trang/{member.id}/{product.code}",
+                title=f"Phiếu đánh giá (trắng) {product.code} - {member.name}",
+                folder=f"02-hop-hoi-dong/phieu-trang/{ascii_key(member.name)}", issuer=campaign.council_name,
+                series=campaign.council_code, type_code=None, numbered=False, issued_on=on,
+                signer_name=member.name, signer_title=member.position,
+                context=_sheet_context(campaign, edition, criteria, set_label(sets, reg.set_code), reg, member,
+                                       None, None, on))
+
+
 def score_sheets(session: Session, campaign: Campaign) -> Iterator[DocSpec]:
     """One filled Phiếu đánh giá per member per product, in agenda order (not numbered)."""
     edition = get_edition(campaign.edition_code)
@@ -201,10 +231,29 @@ def score_sheets(session: Session, campaign: Campaign) -> Iterator[DocSpec]:
         ).unique().all()
         for sheet in sorted(sheets, key=lambda s: (order[s.product_id], s.member.sort_order)):
             reg = regs[sheet.product_id]
-            yield _score_sheet(campaign, edition, sets[reg.set_code], _set_label(sets, reg.set_code), reg, sheet, on)
+            yield _score_sheet(campaign, edition, sets[reg.set_code], set_label(sets, reg.set_code), reg, sheet, on)
 
 
-def _score_sheet(campaign: Campaign, edition: Edition, criteria: CriteriaSet, set_label: str,
+def _sheet_context(campaign: Campaign, edition: Edition, criteria: CriteriaSet, label: str, reg: Registration,
+                   member: Person, chosen: dict[str, int] | None, totals: dict[str, int] | None,
+                   on: date) -> dict[str, Any]:
+    product = reg.product
+    return {
+        **_header(campaign, "council", on),
+        "ten_hoi_dong": campaign.council_name,
+        "can_cu_bo_tieu_chi": edition.title,
+        "ma_san_pham": product.code, "ten_san_pham": product.name, "chu_the": product.producer.name,
+        "dia_chi": f"{product.producer.commune}, {campaign.district}, {campaign.province}",
+        "bo_san_pham": label,
+        "thanh_vien": _person(member),
+        "dong": sheet_rows(criteria, chosen),
+        "tong_phan": [{"phan": p, "ten": criteria.part_titles[p], "toi_da": str(criteria.parts[p]),
+                       "diem": "" if totals is None else str(totals[p])} for p in criteria.parts],
+        "tong_diem": "" if totals is None else str(sum(totals.values())),
+    }
+
+
+def _score_sheet(campaign: Campaign, edition: Edition, criteria: CriteriaSet, label: str,
                  reg: Registration, sheet: ScoreSheet, on: date) -> DocSpec:
     chosen = {i.criterion_code: i.points for i in sheet.items} if sheet.mode == "criteria" else None
     totals = {"A": sheet.part_a, "B": sheet.part_b, "C": sheet.part_c}
@@ -215,19 +264,7 @@ def _score_sheet(campaign: Campaign, edition: Edition, criteria: CriteriaSet, se
         folder=f"03-phieu-danh-gia/{product.code}", issuer=campaign.council_name,
         series=campaign.council_code, type_code=None, numbered=False, issued_on=on,
         signer_name=member.name, signer_title=member.position,
-        context={
-            **_header(campaign, True, on),
-            "ten_hoi_dong": campaign.council_name,
-            "can_cu_bo_tieu_chi": edition.title,
-            "ma_san_pham": product.code, "ten_san_pham": product.name, "chu_the": product.producer.name,
-            "dia_chi": f"{product.producer.commune}, {campaign.district}, {campaign.province}",
-            "bo_san_pham": set_label,
-            "thanh_vien": _person(member),
-            "dong": sheet_rows(criteria, chosen),
-            "tong_phan": [{"phan": p, "ten": criteria.part_titles[p], "toi_da": str(criteria.parts[p]),
-                           "diem": str(totals[p])} for p in criteria.parts],
-            "tong_diem": str(sheet.total),
-        },
+        context=_sheet_context(campaign, edition, criteria, label, reg, member, chosen, totals, on),
     )
 
 
@@ -252,7 +289,7 @@ def results_documents(campaign: Campaign, summary: RankSummary) -> list[DocSpec]
     on = campaign.meeting_date or campaign.deadline_evaluation
     edition = get_edition(campaign.edition_code)
     level = edition.level(campaign.level)
-    chair_signer = _signer(campaign, "council", collective=False)
+    chair_signer = signer_of(campaign, "council", collective=False)
     people = council(campaign)
     chair = next(p for p in people if p.role == "chair")
     head = next((p for p in secretariat(campaign) if p.role == "head"), None) or secretariat(campaign)[0]
@@ -271,16 +308,16 @@ def results_documents(campaign: Campaign, summary: RankSummary) -> list[DocSpec]
     if level.recognises:
         stars = ", ".join(str(s) for s in level.recognises)
         conclusions.append(f"{len(recognised)} sản phẩm đạt {stars} sao được đề nghị {campaign.issuing_body} công nhận.")
-    bth = _spec(
+    bth = spec_for(
         campaign, "bang_tong_hop", "Bảng tổng hợp kết quả đánh giá, phân hạng", "04-ket-qua", on,
-        council_issued=True, type_code=None, numbered=False, signer=chair_signer, chu_ky=chair_signer[0],
+        body="council", type_code=None, numbered=False, signer=chair_signer, chu_ky=chair_signer[0],
         ten_hoi_dong=campaign.council_name,
         mo_ta=f"(Kèm theo kết quả họp Hội đồng ngày {on.strftime('%d/%m/%Y')}; theo {edition.short_title})",
         nguoi_lap={"dong": ["NGƯỜI LẬP BẢNG", "TỔ TRƯỞNG TỔ THƯ KÝ"], "ho_ten": head.name}, **table,
     )
-    bb = _spec(
+    bb = spec_for(
         campaign, "bien_ban_hop_hoi_dong", "Biên bản họp Hội đồng", "04-ket-qua", on,
-        council_issued=True, type_code="BB", numbered=True, signer=chair_signer,
+        body="council", type_code="BB", numbered=True, signer=chair_signer,
         trich_yeu=f"Họp {campaign.council_name}",
         thoi_gian_bat_dau=time_vn(start, on) if start else on.strftime("%d/%m/%Y"),
         dia_diem=campaign.meeting_venue or "", chu_tri=_person(chair), thu_ky=_person(head),
@@ -308,12 +345,12 @@ def referral(campaign: Campaign, summary: RankSummary) -> DocSpec:
     level = edition.level(campaign.level)
     sets = load_sets(edition.criteria_dir)
     on = setting_date(campaign, "referral_date", campaign.deadline_referral)
-    signer = _signer(campaign, "issuer", collective=True)
+    signer = signer_of(campaign, "issuer", collective=True)
     referred = [r for r in summary.results if r.outcome == "referred"]
     year = campaign.year
-    return _spec(
+    return spec_for(
         campaign, "to_trinh_de_nghi_tinh", "Tờ trình đề nghị đánh giá, phân hạng cấp trên", "05-de-nghi-cap-tren",
-        on, council_issued=False, type_code="TTr", numbered=True, signer=signer, chu_ky=signer[0],
+        on, body="issuer", type_code="TTr", numbered=True, signer=signer, chu_ky=signer[0],
         trich_yeu=f"Đề nghị đánh giá, phân hạng sản phẩm OCOP năm {year}",
         kinh_gui=f"{level.refers_to} tỉnh {campaign.province}" if campaign.level != "province" else level.refers_to,
         can_cu=[f"Căn cứ {edition.title};", *[f"Căn cứ {b};" for b in campaign.legal_bases],
@@ -324,7 +361,7 @@ def referral(campaign: Campaign, summary: RankSummary) -> DocSpec:
             f"{campaign.issuing_body} đề nghị {level.refers_to} đánh giá, phân hạng các sản phẩm sau:",
         ],
         san_pham=[{"stt": i, "ten_san_pham": r.name, "chu_the": r.producer,
-                   "dia_chi": f"{r.commune}, {campaign.district}", "bo_san_pham": _set_label(sets, r.set_code),
+                   "dia_chi": f"{r.commune}, {campaign.district}", "bo_san_pham": set_label(sets, r.set_code),
                    "diem_tb": dec(r.mean), "sao": f"{r.stars} sao"} for i, r in enumerate(referred, 1)],
         ho_so_kem_theo=[f"Biên bản họp {campaign.council_name};", "Bảng tổng hợp kết quả đánh giá, phân hạng;",
                         "Hồ sơ đăng ký của các sản phẩm nêu trên."],

@@ -25,6 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ocop.documents.decree30 import number_symbol, signature_lines
+from ocop.documents.pdf import PdfUnavailable, to_pdf
 from ocop.documents.renderer import Renderer
 from ocop.errors import DocumentError
 from ocop.persistence.models import Campaign, Document, NumberSeries
@@ -65,6 +66,8 @@ class IssueSummary:
     unchanged: int
     replaced: int
     pending: list[int] = field(default_factory=list)  # ids of drafts awaiting sign-off
+    pdf: int = 0  # PDF copies written
+    notes: list[str] = field(default_factory=list)  # e.g. why no PDF was written
 
 
 @dataclass(frozen=True)
@@ -105,10 +108,11 @@ class Register:
     """Issues documents for one campaign: renders in batches, numbers at issue, cleans up on failure."""
 
     def __init__(self, session: Session, campaign: Campaign, renderer: Renderer, out_dir: Path,
-                 auto_approve: bool) -> None:
+                 auto_approve: bool, pdf: str = "off") -> None:
         self.session, self.campaign, self.renderer = session, campaign, renderer
-        self.out_dir, self.auto_approve = out_dir, auto_approve
+        self.out_dir, self.auto_approve, self.pdf = out_dir, auto_approve, pdf
         self.written: list[Path] = []
+        self.pdfs, self.notes = 0, []
 
     def produce(self, specs: Iterable[DocSpec]) -> IssueSummary:
         """Draft, and where sign-off is automatic issue, every spec whose data is new or changed."""
@@ -136,7 +140,7 @@ class Register:
         except BaseException:
             self.discard_files()
             raise
-        return IssueSummary(issued, unchanged, replaced, pending)
+        return IssueSummary(issued, unchanged, replaced, pending, self.pdfs, list(self.notes))
 
     def discard_files(self) -> None:
         """Remove files written in this unit of work: its transaction is being rolled back."""
@@ -220,8 +224,40 @@ class Register:
                 doc.sha256, doc.status, doc.issued_at = sha, "issued", datetime.now()
                 if not doc.numbered:
                     doc.context = None  # forms are never issued again: don't keep their data twice
+        self._pdf_copies([doc for entries in jobs.values() for doc, _, _ in entries])
         self.session.flush()
         return len(docs), self._mark_replaced(docs)
+
+    def _pdf_copies(self, docs: list[Document], forms: bool = False) -> None:
+        """PDF beside each issued DOCX, one LibreOffice call per batch; skipped where it is missing.
+
+        Forms (score sheets: ~6 pages, ~0.6 s each in LibreOffice) get PDFs only when asked
+        (``forms=True``), e.g. for the members' print packs; numbered documents always do.
+        """
+        docs = [d for d in docs if d.numbered or forms]
+        if self.pdf == "off" or not docs:
+            return
+        try:
+            pdfs = to_pdf([Path(d.file_path) for d in docs])
+        except PdfUnavailable as exc:
+            if self.pdf == "on" or forms:
+                raise
+            if str(exc) not in self.notes:
+                self.notes.append(str(exc))
+            return
+        self.written += pdfs
+        for doc, pdf in zip(docs, pdfs, strict=True):
+            doc.pdf_path, doc.pdf_sha256 = str(pdf), hashlib.sha256(pdf.read_bytes()).hexdigest()
+        self.pdfs += len(pdfs)
+
+    def pdf_copies(self, docs: list[Document]) -> int:
+        """PDF copies of issued documents that have none yet, forms included; returns how many."""
+        todo = [d for d in docs if d.status == "issued" and not d.pdf_path]
+        before = self.pdfs
+        for start in range(0, len(todo), BATCH):
+            self._pdf_copies(todo[start:start + BATCH], forms=True)
+        self.session.flush()
+        return self.pdfs - before
 
     def _mark_replaced(self, docs: list[Document]) -> int:
         replaced = 0
@@ -287,6 +323,15 @@ def cancel(doc: Document, reason: str) -> None:
     if not reason.strip():
         raise DocumentError("Cần ghi lý do hủy văn bản.")
     doc.status, doc.note = "cancelled", reason.strip()
+
+
+def current_document(session: Session, campaign: Campaign, kind: str, subject: str = "") -> Document | None:
+    """The latest open version (draft, approved or issued) of a document, if any."""
+    return session.scalar(
+        select(Document).where(Document.campaign_id == campaign.id, Document.kind == kind,
+                               Document.subject == subject, Document.status.in_(OPEN))
+        .order_by(Document.version.desc()).limit(1)
+    )
 
 
 def list_documents(session: Session, campaign: Campaign) -> list[Document]:

@@ -12,19 +12,31 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
+from ocop.documents.pdf import merge
 from ocop.documents.renderer import Renderer
 from ocop.errors import NotFoundError, ScoringError
 from ocop.persistence.db import migrate, unit_of_work
 from ocop.persistence.models import Document, Referral, Result
-from ocop.services import paperwork
-from ocop.services.campaigns import get_campaign, setup_campaign
+from ocop.rules.editions import get_edition
+from ocop.services import notices, paperwork, plan_documents, recognition
+from ocop.services.campaigns import council, get_campaign, setup_campaign
 from ocop.services.meeting import schedule_meeting
 from ocop.services.ranking import rank_products
-from ocop.services.register import STATUS_VN, Register, Signer, approve, cancel, list_documents, new_version
+from ocop.services.register import (
+    STATUS_VN,
+    Register,
+    Signer,
+    approve,
+    cancel,
+    current_document,
+    list_documents,
+    new_version,
+)
 from ocop.services.registrations import import_registrations
 from ocop.services.scoring import import_scores
 from ocop.services.verification import verify_registrations
 from ocop.settings import Settings
+from ocop.text import ascii_key
 
 
 def prepare_database(settings: Settings) -> str:
@@ -35,7 +47,17 @@ def prepare_database(settings: Settings) -> str:
 
 def register_for(settings: Settings, session, campaign) -> Register:  # noqa: ANN001
     auto = campaign.settings.get("rules", {}).get("sign_off", "manual") == "auto"
-    return Register(session, campaign, Renderer(settings.templates_dir), settings.out_dir, auto_approve=auto)
+    return Register(session, campaign, Renderer(settings.templates_dir), settings.out_dir, auto_approve=auto,
+                    pdf=settings.pdf)
+
+
+def _merge(*summaries) -> dict[str, Any]:  # noqa: ANN002
+    merged = {"issued": 0, "unchanged": 0, "replaced": 0, "pending": [], "pdf": 0, "notes": []}
+    for summary in summaries:
+        for key, value in asdict(summary).items():
+            merged[key] = merged[key] + value if key != "notes" else merged[key] + [
+                n for n in value if n not in merged[key]]
+    return merged
 
 
 def _issue(settings: Settings, session, campaign, specs) -> dict[str, Any]:  # noqa: ANN001
@@ -46,8 +68,19 @@ def set_up_campaign(settings: Settings, path: Path) -> dict[str, Any]:
     with unit_of_work(settings.database_url) as s:
         summary = setup_campaign(s, path)
         campaign = get_campaign(s, summary.code)
-        docs = _issue(settings, s, campaign, [paperwork.council_decision(campaign)])
-        return {**asdict(summary), "documents": docs}
+        register = register_for(settings, s, campaign)
+        first = register.produce([paperwork.council_decision(campaign), plan_documents.council_rules(campaign)])
+        decision = current_document(s, campaign, "qd_thanh_lap_hoi_dong")
+        rules = current_document(s, campaign, "qd_ban_hanh_quy_che")
+        # the plan cites both decisions by number: it is drafted once they are issued
+        ready = all(d is not None and d.status == "issued" for d in (decision, rules))
+        plan = plan_documents.plan(
+            campaign,
+            plan_documents.reference(decision, f"Chủ tịch {campaign.issuing_body}"),
+            plan_documents.reference(rules, campaign.council_name)) if ready else None
+        second = register.produce([plan] if plan else [])
+        waiting = not ready and bool(campaign.settings.get("plan"))
+        return {**asdict(summary), "documents": _merge(first, second), "follow_up": waiting}
 
 
 def collect_registrations(settings: Settings, code: str | None, path: Path) -> dict[str, Any]:
@@ -56,18 +89,46 @@ def collect_registrations(settings: Settings, code: str | None, path: Path) -> d
 
 
 def verify(settings: Settings, code: str | None) -> dict[str, Any]:
+    """Decide every registration, then write each producer its dossier-check notice."""
     with unit_of_work(settings.database_url) as s:
-        return asdict(verify_registrations(s, get_campaign(s, code)))
+        campaign = get_campaign(s, code)
+        summary = asdict(verify_registrations(s, campaign))
+        return {**summary, "documents": _issue(settings, s, campaign, notices.dossier_notices(s, campaign))}
 
 
 def schedule(settings: Settings, code: str | None, on: date | None = None, at: time | None = None,
-             venue: str | None = None, invitation_date: date | None = None) -> dict[str, Any]:
+             venue: str | None = None, invitation_date: date | None = None,
+             packs: bool = False) -> dict[str, Any]:
+    """Fix the meeting, issue the invitation and the blank score sheets; with ``packs``, one
+    printable PDF per member of all that member's blank sheets in agenda order."""
     with unit_of_work(settings.database_url) as s:
         campaign = get_campaign(s, code)
         summary = schedule_meeting(campaign, on, at, venue, invitation_date)
         s.flush()
-        docs = _issue(settings, s, campaign, [paperwork.invitation(s, campaign)])
-        return {**asdict(summary), "documents": docs}
+        register = register_for(settings, s, campaign)
+        docs = register.produce([paperwork.invitation(s, campaign)])
+        blank = register.produce(paperwork.blank_score_sheets(s, campaign))
+        printed = print_packs(s, campaign, settings, register) if packs else []
+        return {**asdict(summary), "documents": _merge(docs, blank), "print_packs": printed}
+
+
+def print_packs(session, campaign, settings: Settings, register: Register) -> list[str]:  # noqa: ANN001
+    """One PDF per council member with all of that member's blank score sheets, in agenda order."""
+    order = {r.product.code: i for i, r in enumerate(paperwork.agenda(session, campaign))}
+    by_member = {}
+    for member in council(campaign):
+        docs = session.scalars(
+            select(Document).where(Document.campaign_id == campaign.id, Document.kind == "phieu_danh_gia",
+                                   Document.subject.like(f"trang/{member.id}/%"), Document.status == "issued")
+        ).all()
+        by_member[member.name] = sorted(docs, key=lambda d: order.get(d.subject.rsplit("/", 1)[1], len(order)))
+    register.pdf_copies([d for docs in by_member.values() for d in docs])
+    packs = []
+    for name, docs in by_member.items():
+        if docs:
+            out = settings.out_dir / campaign.code / "02-hop-hoi-dong" / f"in-phieu-trang_{ascii_key(name)}.pdf"
+            packs.append(str(merge([Path(d.pdf_path) for d in docs], out)))
+    return packs
 
 
 def record_scores(settings: Settings, code: str | None, path: Path) -> dict[str, Any]:
@@ -85,9 +146,34 @@ def rank(settings: Settings, code: str | None) -> dict[str, Any]:
     with unit_of_work(settings.database_url) as s:
         campaign = get_campaign(s, code)
         summary = rank_products(s, campaign)
-        docs = _issue(settings, s, campaign, paperwork.results_documents(campaign, summary))
+        register = register_for(settings, s, campaign)
+        docs = _merge(register.produce(paperwork.results_documents(campaign, summary)),
+                      register.produce(notices.result_notices(s, campaign, summary)))
         return {"changed": summary.changed, "counts": summary.counts, "present": len(summary.present),
                 "council": len(summary.council), "ranking": ranking_rows(summary), "documents": docs}
+
+
+def recognise(settings: Settings, code: str | None) -> dict[str, Any]:
+    """Where this level recognises stars itself: the recognising decision, then the certificates."""
+    with unit_of_work(settings.database_url) as s:
+        campaign = get_campaign(s, code)
+        level = get_edition(campaign.edition_code).level(campaign.level)
+        if not level.recognises:
+            return {"recognised": [], "documents": _merge(),
+                    "reason": f"Theo {campaign.edition_code}, {level.name} không công nhận hạng sao; "
+                              f"sản phẩm đạt ngưỡng được đề nghị {level.refers_to}."}
+        summary = rank_products(s, campaign)
+        register = register_for(settings, s, campaign)
+        spec = recognition.decision(campaign, summary)
+        first = register.produce([spec] if spec else [])
+        issued = current_document(s, campaign, "qd_cong_nhan")
+        ready = issued is not None and issued.status == "issued"
+        second = register.produce(recognition.certificates(campaign, summary, issued) if ready else [])
+        return {"recognised": [{"code": r.code, "product": r.name, "stars": r.stars}
+                               for r in recognition.recognised(summary)],
+                "decision": issued.symbol if ready else "", "documents": _merge(first, second),
+                "follow_up": spec is not None and not ready,
+                "reason": "" if ready or spec is None else "Giấy chứng nhận chờ Quyết định công nhận được ban hành."}
 
 
 def ranking_rows(summary) -> list[dict[str, Any]]:  # noqa: ANN001

@@ -69,7 +69,8 @@ def test_every_product_gets_its_mean_stars_and_referral(campaign_run) -> None:  
         assert (r["stars"], r["outcome"] == "referred") == (stars, referred), code
     assert result["verify"]["counts"] == {"eligible": 11, "ineligible": 1}
     assert [p["code"] for p in result["refer"]["referred"]] == ["LN-01", "LN-02", "LN-03", "LN-04", "LN-05", "LN-06"]
-    assert result["refer"]["document"] == "19/TTr-UBND" and result["refer"]["overdue"] is False
+    assert result["refer"]["document"] == "20/TTr-UBND" and result["refer"]["overdue"] is False
+    assert result["recognise"]["recognised"] == [] and "1048/2019" in result["recognise"]["reason"]
 
 
 def test_documents_carry_their_key_text(campaign_run) -> None:  # noqa: ANN001
@@ -82,28 +83,62 @@ def test_documents_carry_their_key_text(campaign_run) -> None:  # noqa: ANN001
     for d in docs:
         by_kind[d["kind"]].append(d)
     assert {k: len(v) for k, v in by_kind.items()} == {
-        "qd_thanh_lap_hoi_dong": 1, "giay_moi_hop_hoi_dong": 1, "phieu_danh_gia": 77,
-        "bang_tong_hop": 1, "bien_ban_hop_hoi_dong": 1, "to_trinh_de_nghi_tinh": 1}
-    for d in docs:
-        assert Path(d["file"]).is_file() and len(d["sha256"]) == 64
+        "qd_thanh_lap_hoi_dong": 1, "qd_ban_hanh_quy_che": 1, "ke_hoach": 1, "thong_bao_kiem_tra_ho_so": 12,
+        "giay_moi_hop_hoi_dong": 1, "phieu_danh_gia": 154, "bang_tong_hop": 1, "bien_ban_hop_hoi_dong": 1,
+        "thong_bao_ket_qua": 11, "to_trinh_de_nghi_tinh": 1}
+    symbols = sorted(d["symbol"] for d in docs if d["symbol"])
+    assert len(symbols) == len(set(symbols)) == 29  # UBND 3, HĐOCOP 14, NN 12: no number used twice
     decision = _text(by_kind["qd_thanh_lap_hoi_dong"][0]["file"])
     for needle in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Số: 18/QĐ-UBND",
                    "Lục Nam, ngày 07 tháng 01 năm 2020", "QUYẾT ĐỊNH", "Lương Thế Tuấn",
                    "Trưởng phòng Y tế", "Ngô Thị Thu Hằng", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"):
         assert needle in decision, needle
+    plan = _text(by_kind["ke_hoach"][0]["file"])
+    for needle in ("Số: 19/KH-UBND", "KẾ HOẠCH", "Ngày 07 tháng 01 năm 2020 Chủ tịch Ủy ban nhân dân huyện Lục Nam "
+                   "đã ban hành Quyết định số 18/QĐ-UBND", "xong trước ngày 05/7/2020", "trước ngày 30/10/2020",
+                   "từ 50 điểm đến 100 điểm", "Quyết định số 269/QĐ-UBND", "Bản điện tử", "LĐVP, CVVP."):
+        assert needle in plan, needle
+    rules = _text(by_kind["qd_ban_hanh_quy_che"][0]["file"])
+    assert "Số: 01/QĐ-HĐOCOP" in rules and "QUY CHẾ" in rules and "10 điểm" in rules and "67%" in rules
+    notice = next(d for d in by_kind["thong_bao_kiem_tra_ho_so"] if "Phạm Thị Xuân" in d["title"])
+    assert "Không đủ điều kiện" in _text(notice["file"]) and "xác nhận của UBND xã" in _text(notice["file"])
     invitation = _text(by_kind["giay_moi_hop_hoi_dong"][0]["file"])
-    assert "Số: 01/GM-HĐOCOP" in invitation and "HTX Nông nghiệp & Dịch vụ <Tiên Hưng>" in invitation
-    sheet = next(d for d in by_kind["phieu_danh_gia"] if d["title"].endswith("LN-01 - Lương Thế Tuấn"))
-    sheet_text = _text(sheet["file"])
-    assert "Na dai Huyền Sơn" in sheet_text and "☒" in sheet_text and "93" in sheet_text
+    assert "Số: 02/GM-HĐOCOP" in invitation and "HTX Nông nghiệp & Dịch vụ <Tiên Hưng>" in invitation
+    sheets = {d["title"]: d for d in by_kind["phieu_danh_gia"]}
+    filled = _text(sheets["Phiếu đánh giá LN-01 - Lương Thế Tuấn"]["file"])
+    assert "Na dai Huyền Sơn" in filled and "☒" in filled and "93" in filled
+    blank = _text(sheets["Phiếu đánh giá (trắng) LN-01 - Lương Thế Tuấn"]["file"])
+    assert "Na dai Huyền Sơn" in blank and "☐" in blank and "☒" not in blank
     summary = _text(by_kind["bang_tong_hop"][0]["file"])
     assert "91,71" in summary and "50,00" in summary and "Đỗ Văn Quyết" in summary
     minutes = _text(by_kind["bien_ban_hop_hoi_dong"][0]["file"])
-    assert "Số: 02/BB-HĐOCOP" in minutes and "7/7" in minutes
+    assert "Số: 03/BB-HĐOCOP" in minutes and "7/7" in minutes
+    result = next(d for d in by_kind["thong_bao_ket_qua"] if d["title"].endswith("LN-06"))
+    result_text = _text(result["file"])
+    assert "50,00" in result_text and "3 sao" in result_text
     referral = _text(by_kind["to_trinh_de_nghi_tinh"][0]["file"])
-    assert "Số: 19/TTr-UBND" in referral and "Lục Nam, ngày 02 tháng 11 năm 2020" in referral
+    assert "Số: 20/TTr-UBND" in referral and "Lục Nam, ngày 02 tháng 11 năm 2020" in referral
     assert "Mít tố nữ Trường Sơn" in referral and "Dứa Đan Hội" not in referral
     assert "TM. ỦY BAN NHÂN DÂN" in referral
+
+
+def test_every_document_conforms_and_matches_its_hash(campaign_run) -> None:  # noqa: ANN001
+    import hashlib
+
+    from ocop.documents.conformance import check
+    from ocop.services import stages
+    from ocop.settings import Settings
+
+    _, url, out = campaign_run
+    docs = stages.documents(Settings.from_env({}, out_dir=out, database_url=url), "luc-nam-2020")
+    problems = {}
+    for d in docs:
+        path = Path(d["file"])
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == d["sha256"], path
+        found = check(path, numbered=bool(d["symbol"]))
+        if found:
+            problems[path.name] = found
+    assert problems == {}
 
 
 def test_running_the_campaign_again_creates_nothing(campaign_run) -> None:  # noqa: ANN001
@@ -117,6 +152,6 @@ def test_running_the_campaign_again_creates_nothing(campaign_run) -> None:  # no
     assert again["verify"]["changed"] == 0
     assert (again["scores"]["new"], again["scores"]["replaced"]) == (0, 0)
     assert again["rank"]["changed"] == 0
-    for stage in ("set_up", "schedule", "scores", "rank", "refer"):
+    for stage in ("set_up", "verify", "schedule", "scores", "rank", "recognise", "refer"):
         assert again[stage]["documents"]["issued"] == 0, stage
-    assert again["refer"]["document"] == "19/TTr-UBND"
+    assert again["refer"]["document"] == "20/TTr-UBND"

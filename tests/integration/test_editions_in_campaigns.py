@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import csv
+import shutil
 from pathlib import Path
 
 import pytest
+from docx import Document as Docx
 
 from ocop.errors import RulesError
 from ocop.rules.criteria import load_set
@@ -56,6 +58,17 @@ def test_148_cap_and_local_recognition(settings, tmp_path: Path) -> None:  # noq
     assert "1.3" in t2["cap_reason"] and "3/7" in t2["cap_reason"]
     referred = stages.refer(settings, "luc-nam-2024")["referred"]
     assert [p["code"] for p in referred] == ["T-1"]
+    recognised = stages.recognise(settings, "luc-nam-2024")
+    assert recognised["recognised"] == [{"code": "T-2", "product": "Vải sấy", "stars": 3}]
+    docs = {d["kind"]: d for d in stages.documents(settings, "luc-nam-2024")}
+    assert recognised["decision"] == docs["qd_cong_nhan"]["symbol"] == "21/QĐ-UBND"
+    certificate = docs["giay_chung_nhan"]
+    assert certificate["symbol"] == "22/GCN-UBND"
+    doc = Docx(certificate["file"])
+    text = "\n".join([p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells])
+    # the recognition date defaults to the referral deadline, 05/11/2020; valid 36 months
+    assert "Quyết định số 21/QĐ-UBND ngày 05/11/2020" in text and "ngày 05 tháng 11 năm 2023" in text
+    assert stages.recognise(settings, "luc-nam-2024")["documents"]["issued"] == 0
 
 
 def test_a_district_campaign_under_1489_is_refused(settings, tmp_path: Path) -> None:  # noqa: ANN001
@@ -66,3 +79,27 @@ def test_a_district_campaign_under_1489_is_refused(settings, tmp_path: Path) -> 
 def test_a_province_campaign_under_1489_is_accepted(settings, tmp_path: Path) -> None:  # noqa: ANN001
     result = stages.set_up_campaign(settings, _campaign_file(tmp_path, "148/2023+1489/2025", "bac-ninh-2026", "province"))
     assert result["created"] is True
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_print_packs_one_pdf_per_member_in_agenda_order(settings, tmp_path: Path) -> None:  # noqa: ANN001
+    from pypdf import PdfReader
+
+    stages.set_up_campaign(settings, _campaign_file(tmp_path, "148/2023", "luc-nam-2024"))
+    regs = tmp_path / "dk.csv"
+    with regs.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([
+            ["Mã sản phẩm", "Tên sản phẩm", "Bộ sản phẩm", "Tên chủ thể", "Loại hình", "Xã", "Xác nhận UBND xã"],
+            ["T-2", "Vải sấy", "7", "HTX Vải Bình Sơn", "HTX", "Bình Sơn", "Có"],
+            ["T-1", "Mật ong bạc hà", "4", "HTX Ong Lục Sơn", "HTX", "Lục Sơn", "Có"],
+        ])
+    stages.collect_registrations(settings, "luc-nam-2024", regs)
+    stages.verify(settings, "luc-nam-2024")
+    result = stages.schedule(settings, "luc-nam-2024", packs=True)
+    assert len(result["print_packs"]) == 7
+    pack = next(p for p in result["print_packs"] if p.endswith("do_van_quyet.pdf"))
+    pages = [page.extract_text() for page in PdfReader(pack).pages]
+    first_t2 = next(i for i, t in enumerate(pages) if "Vải sấy" in t)
+    first_t1 = next(i for i, t in enumerate(pages) if "Mật ong bạc hà" in t)
+    assert first_t1 < first_t2  # agenda order: set 4 before set 7
+    assert all("Đỗ Văn Quyết" in t for t in pages if "Thành viên" in t)

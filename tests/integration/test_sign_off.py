@@ -27,6 +27,11 @@ def manual(settings, tmp_path: Path):  # noqa: ANN001, ANN201
     return settings, path
 
 
+def _decision(settings) -> dict:  # noqa: ANN001
+    return next(d for d in stages.documents(settings, CODE)
+                if d["kind"] == "qd_thanh_lap_hoi_dong" and d["status"] != "replaced")
+
+
 def _sha(path: str) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
@@ -39,8 +44,11 @@ def _text(path: str) -> str:
 def test_a_draft_takes_no_number_until_issued(manual) -> None:  # noqa: ANN001
     settings, path = manual
     result = stages.set_up_campaign(settings, path)
-    assert result["documents"]["issued"] == 0 and len(result["documents"]["pending"]) == 1
-    [doc] = stages.documents(settings, CODE)
+    # the council decision and the council's rules wait as drafts; the plan, which cites their
+    # numbers, waits for them
+    assert result["documents"]["issued"] == 0 and len(result["documents"]["pending"]) == 2
+    assert result["follow_up"] is True
+    doc = _decision(settings)
     assert (doc["status"], doc["symbol"]) == ("draft", "")
     assert "Số:      /QĐ-UBND" in _text(doc["file"])  # the draft leaves the number blank
     with unit_of_work(settings.database_url) as s:
@@ -48,16 +56,23 @@ def test_a_draft_takes_no_number_until_issued(manual) -> None:  # noqa: ANN001
     with pytest.raises(NotFoundError, match="Đã duyệt"):
         stages.issue_documents(settings, CODE, [doc["id"]])  # not approved yet
     again = stages.set_up_campaign(settings, path)
-    assert again["documents"] == {"issued": 0, "unchanged": 1, "replaced": 0, "pending": []}
+    assert (again["documents"]["issued"], again["documents"]["unchanged"], again["documents"]["pending"]) == (0, 2, [])
+    stages.approve_documents(settings, CODE, [], None)
+    assert [d["symbol"] for d in stages.issue_documents(settings, CODE, [])] == ["18/QĐ-UBND", "01/QĐ-HĐOCOP"]
+    third = stages.set_up_campaign(settings, path)
+    plan = next(d for d in stages.documents(settings, CODE) if d["kind"] == "ke_hoach")
+    assert third["documents"]["pending"] == [plan["id"]] and third["follow_up"] is False
+    assert "đã ban hành Quyết định số 18/QĐ-UBND" in _text(plan["file"])
 
 
 def test_the_signer_approves_then_the_document_is_numbered_and_hashed(manual) -> None:  # noqa: ANN001
     settings, path = manual
     stages.set_up_campaign(settings, path)
     chairman = Signer(name="Nguyễn Văn Tuấn", title="CHỦ TỊCH")  # signs himself: no KT.
-    [approved] = stages.approve_documents(settings, CODE, [], chairman)
+    doc_id = _decision(settings)["id"]
+    [approved] = stages.approve_documents(settings, CODE, [doc_id], chairman)
     assert approved["signature"] == ["CHỦ TỊCH"]
-    [issued] = stages.issue_documents(settings, CODE, [])
+    [issued] = stages.issue_documents(settings, CODE, [doc_id])
     assert issued["symbol"] == "18/QĐ-UBND" and _sha(issued["file"]) == issued["sha256"]
     text = _text(issued["file"])
     assert "Số: 18/QĐ-UBND" in text and "Nguyễn Văn Tuấn" in text and "KT. CHỦ TỊCH" not in text
@@ -66,8 +81,9 @@ def test_the_signer_approves_then_the_document_is_numbered_and_hashed(manual) ->
 def test_issuing_again_makes_a_new_version_and_never_reuses_a_number(manual) -> None:  # noqa: ANN001
     settings, path = manual
     stages.set_up_campaign(settings, path)
-    stages.approve_documents(settings, CODE, [], Signer("Lương Thế Tuấn", "PHÓ CHỦ TỊCH", "KT.", "CHỦ TỊCH"))
-    [first] = stages.issue_documents(settings, CODE, [])
+    doc_id = _decision(settings)["id"]
+    stages.approve_documents(settings, CODE, [doc_id], Signer("Lương Thế Tuấn", "PHÓ CHỦ TỊCH", "KT.", "CHỦ TỊCH"))
+    [first] = stages.issue_documents(settings, CODE, [doc_id])
     first_bytes = Path(first["file"]).read_bytes()
     [second] = stages.issue_documents(settings, CODE, [first["id"]])
     assert (first["symbol"], second["symbol"]) == ("18/QĐ-UBND", "19/QĐ-UBND")
@@ -87,19 +103,21 @@ def test_issuing_again_makes_a_new_version_and_never_reuses_a_number(manual) -> 
 def test_changed_data_after_issue_drafts_a_new_version(manual, tmp_path: Path) -> None:  # noqa: ANN001
     settings, path = manual
     stages.set_up_campaign(settings, path)
-    stages.approve_documents(settings, CODE, [], None)
-    [first] = stages.issue_documents(settings, CODE, [])
+    doc_id = _decision(settings)["id"]
+    stages.approve_documents(settings, CODE, [doc_id], None)
+    [first] = stages.issue_documents(settings, CODE, [doc_id])
     changed = tmp_path / "changed.toml"
     changed.write_text(path.read_text(encoding="utf-8").replace("Trưởng phòng Y tế", "Phó trưởng phòng Y tế"),
                        encoding="utf-8")
-    result = stages.set_up_campaign(settings, changed)
-    assert len(result["documents"]["pending"]) == 1
-    docs = stages.documents(settings, CODE)
-    assert [(d["status"], d["version"]) for d in docs] == [("issued", 1), ("draft", 2)]
-    stages.approve_documents(settings, CODE, [], None)
-    [second] = stages.issue_documents(settings, CODE, [])
+    stages.set_up_campaign(settings, changed)
+    decisions = [d for d in stages.documents(settings, CODE) if d["kind"] == "qd_thanh_lap_hoi_dong"]
+    assert [(d["status"], d["version"]) for d in decisions] == [("issued", 1), ("draft", 2)]
+    new_id = decisions[1]["id"]
+    stages.approve_documents(settings, CODE, [new_id], None)
+    [second] = stages.issue_documents(settings, CODE, [new_id])
     assert second["symbol"] == "19/QĐ-UBND"
-    assert [d["status"] for d in stages.documents(settings, CODE)] == ["replaced", "issued"]
+    decisions = [d for d in stages.documents(settings, CODE) if d["kind"] == "qd_thanh_lap_hoi_dong"]
+    assert [d["status"] for d in decisions] == ["replaced", "issued"]
     assert _sha(first["file"]) == first["sha256"]
 
 
@@ -108,4 +126,4 @@ def test_a_bad_authority_prefix_is_refused(manual) -> None:  # noqa: ANN001
     stages.set_up_campaign(settings, path)
     with pytest.raises(DocumentError, match="không hợp lệ"):
         stages.approve_documents(settings, CODE, [], Signer("Lương Thế Tuấn", "PHÓ CHỦ TỊCH", "XY."))
-    assert stages.documents(settings, CODE)[0]["status"] == "draft"
+    assert {d["status"] for d in stages.documents(settings, CODE)} == {"draft"}

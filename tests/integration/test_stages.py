@@ -40,9 +40,10 @@ def test_migrations_match_the_models(db_url: str) -> None:
 def test_setting_up_twice_changes_nothing(settings) -> None:  # noqa: ANN001
     first = stages.set_up_campaign(settings, SAMPLE / "campaign.toml")
     second = stages.set_up_campaign(settings, SAMPLE / "campaign.toml")
-    assert (first["created"], first["documents"]["issued"]) == (True, 1)
+    # QĐ thành lập Hội đồng, QĐ ban hành Quy chế, Kế hoạch
+    assert (first["created"], first["documents"]["issued"]) == (True, 3)
     assert (second["created"], second["changed"], second["documents"]["issued"]) == (False, False, 0)
-    assert _count(settings.database_url, Document) == 1
+    assert _count(settings.database_url, Document) == 3
 
 
 def test_registration_file_missing_a_required_column_stores_nothing(sample_campaign, tmp_path: Path) -> None:  # noqa: ANN001
@@ -173,9 +174,10 @@ def test_a_failed_render_leaves_no_register_entry_and_no_file(sample_campaign, m
             yield done
 
     monkeypatch.setattr(Renderer, "render_many", fail_after_three)
+    before = _count(sample_campaign.database_url, Document)
     with pytest.raises(DocumentError):
         stages.issue_score_sheets(sample_campaign, CODE)
-    assert _count(sample_campaign.database_url, Document) == 1  # only the QĐ from set-up
+    assert _count(sample_campaign.database_url, Document) == before
     assert not list((sample_campaign.out_dir / CODE).rglob("*phieu_danh_gia*.docx"))
 
 

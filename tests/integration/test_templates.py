@@ -19,8 +19,15 @@ from ocop.errors import DocumentError
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 NUMBERED = {"qd_thanh_lap_hoi_dong", "giay_moi_hop_hoi_dong", "bien_ban_hop_hoi_dong",
-            "to_trinh_de_nghi_tinh"}
+            "to_trinh_de_nghi_tinh", "ke_hoach", "qd_ban_hanh_quy_che", "thong_bao_kiem_tra_ho_so",
+            "qd_cong_nhan", "giay_chung_nhan", "thong_bao_ket_qua"}
 TITLES = {
+    "ke_hoach": "KẾ HOẠCH",
+    "qd_ban_hanh_quy_che": "QUYẾT ĐỊNH",
+    "thong_bao_kiem_tra_ho_so": "THÔNG BÁO",
+    "qd_cong_nhan": "QUYẾT ĐỊNH",
+    "giay_chung_nhan": "GIẤY CHỨNG NHẬN",
+    "thong_bao_ket_qua": "THÔNG BÁO",
     "qd_thanh_lap_hoi_dong": "QUYẾT ĐỊNH",
     "giay_moi_hop_hoi_dong": "GIẤY MỜI",
     "phieu_danh_gia": "PHIẾU ĐÁNH GIÁ, PHÂN HẠNG SẢN PHẨM OCOP",
@@ -28,6 +35,10 @@ TITLES = {
     "bien_ban_hop_hoi_dong": "BIÊN BẢN",
     "to_trinh_de_nghi_tinh": "TỜ TRÌNH",
 }
+# a value with '&', '<' or '>' printed by each sample, and how it must appear in the XML; the
+# Kế hoạch sample is the founding plan verbatim, whose only such character is '&'
+TRICKY_XML = "HTX Nông nghiệp &amp; Dịch vụ &lt;Thanh Lâm&gt;"
+ESCAPED = {"ke_hoach": ("Sở Nông nghiệp & PTNT;", "Sở Nông nghiệp &amp; PTNT;")}
 
 
 def texts(path: Path) -> list[str]:
@@ -78,7 +89,8 @@ def test_render_sample(renderer, name, tmp_path):
 
     lines = texts(out)
     joined = "\n".join(lines)
-    for expected in (TITLES[name], D.QUOC_HIEU, D.TIEU_NGU, ctx["dia_danh_ngay"], TRICKY,
+    tricky, tricky_xml = ESCAPED.get(name, (TRICKY, TRICKY_XML))
+    for expected in (TITLES[name], D.QUOC_HIEU, D.TIEU_NGU, ctx["dia_danh_ngay"], tricky,
                      *signers(name, ctx)):
         assert expected in lines or expected in joined, expected
     if name in NUMBERED:
@@ -100,7 +112,7 @@ def test_render_sample(renderer, name, tmp_path):
     assert cell_lines == expected_head
     # escaped correctly in the XML, intact in the text
     xml = zipfile.ZipFile(out).read("word/document.xml").decode()
-    assert "HTX Nông nghiệp &amp; Dịch vụ &lt;Thanh Lâm&gt;" in xml
+    assert tricky_xml in xml
     assert all(unicodedata.is_normalized("NFC", t) for t in lines)
 
     assert conformance.check(out, numbered=name in NUMBERED) == []
@@ -128,7 +140,22 @@ def test_blank_score_sheet(renderer, tmp_path):
     renderer.render("phieu_danh_gia", blank, tmp_path / "p.docx")
     lines = texts(tmp_path / "p.docx")
     assert "☒" not in lines and lines.count("☐") == sum(r["o"] == "☐" for r in blank["dong"])
+    assert lines.count("☐") == sum(r["loai"] == "lua_chon" for r in blank["dong"]) > 0
+    doc = Document(str(tmp_path / "p.docx"))
+    criteria, totals = doc.tables[1], doc.tables[2]
+    assert criteria.rows[0].cells[-1].text == "Điểm chấm"
+    assert len(criteria.rows) == 1 + len(blank["dong"])
+    assert all(row.cells[-1].text == "" for row in criteria.rows[1:])          # no points
+    assert totals.rows[0].cells[-1].text == "Điểm chấm"
+    assert all(row.cells[-1].text == "" for row in totals.rows[1:])            # nor totals
+    assert [c.text for c in totals.rows[-1].cells] == ["", "Tổng điểm", "100", ""]
     assert conformance.check(tmp_path / "p.docx", numbered=False) == []
+    # the filled sheet, by contrast, has its points and one ☒ per criterion
+    filled = sample("phieu_danh_gia")
+    renderer.render("phieu_danh_gia", filled, tmp_path / "f.docx")
+    doc = Document(str(tmp_path / "f.docx"))
+    assert texts(tmp_path / "f.docx").count("☒") == sum(r["loai"] == "tieu_chi" for r in filled["dong"])
+    assert doc.tables[2].rows[-1].cells[-1].text == filled["tong_diem"] != ""
 
 
 @pytest.mark.parametrize("members", [5, 9])

@@ -1,0 +1,182 @@
+"""PDF copies of rendered DOCX files (LibreOffice headless) and merged PDFs (pypdf).
+
+* ``to_pdf(paths)``: one ``soffice --headless --convert-to pdf`` call per batch of up to
+  ``BATCH`` files (≈ 1 s start-up, then ≈ 0.07 s per document), with a private, throw-away
+  LibreOffice profile so concurrent conversions never hand their files to each other; the PDFs
+  land next to their DOCX files (or in ``out_dir``) only once every file of the call converted.
+* ``merge(pdfs, out)``: one PDF from several, in the given order — e.g. one file per council
+  member with all of that member's blank score sheets in agenda order.
+
+Fonts: the templates ask for Times New Roman. Where it is not installed fontconfig substitutes a
+metric-compatible serif. Checked on Debian 12 (LibreOffice 7.4, fonts-liberation2):
+``fc-match "Times New Roman"`` → ``LiberationSerif-Regular.ttf``; ``pdffonts`` on every converted
+template lists embedded subsets of LiberationSerif, -Bold, -Italic, -BoldItalic (TrueType, with
+ToUnicode; Vietnamese diacritics extract intact), plus DejaVuSans only for symbols Liberation
+lacks (☐/☒ on the score sheet, ★ on the certificate). Same metrics as Times New Roman, so line
+breaks and page count match Word's. A licensed Times New Roman dropped into a fonts directory
+(+ ``fc-cache``) is used instead automatically.
+
+``OCOP_SOFFICE`` (read only here) names the LibreOffice executable; otherwise ``soffice`` /
+``libreoffice`` is looked up on PATH.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from ocop.documents.renderer import _write_atomic
+from ocop.errors import DocumentError
+
+BATCH = 200                      # files per soffice call
+INSTALL_HINT = ("apt-get install --no-install-recommends libreoffice-writer-nogui "
+                "fonts-liberation fonts-liberation2")
+
+
+class PdfUnavailable(DocumentError):
+    """LibreOffice is not installed (or OCOP_SOFFICE points nowhere): no PDF, DOCX still valid."""
+
+
+def soffice() -> str | None:
+    """Path of the LibreOffice executable, or None.
+
+    ``OCOP_SOFFICE`` wins when set (a path or a command name); when it names nothing
+    executable the answer is None rather than a silent fall-back to another installation."""
+    configured = os.environ.get("OCOP_SOFFICE", "").strip()
+    if configured:
+        return shutil.which(configured)
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def _unavailable() -> PdfUnavailable:
+    configured = os.environ.get("OCOP_SOFFICE", "").strip()
+    where = (f"OCOP_SOFFICE='{configured}' không trỏ tới tệp chạy được"
+             if configured else "không tìm thấy lệnh 'soffice' hay 'libreoffice' trong PATH")
+    return PdfUnavailable(
+        f"Không tạo được bản PDF: chưa cài LibreOffice ({where}). Cài bằng lệnh: {INSTALL_HINT} "
+        "(hoặc đặt biến môi trường OCOP_SOFFICE là đường dẫn tới soffice). Các tệp DOCX đã tạo "
+        "vẫn hợp lệ và dùng được; chỉ thiếu bản PDF.")
+
+
+def to_pdf(docx_paths: Sequence[Path], out_dir: Path | None = None,
+           timeout: float = 300) -> list[Path]:
+    """Convert DOCX files to PDF; return the PDF paths in the order of ``docx_paths``.
+
+    Each PDF is written next to its DOCX (``x.docx`` → ``x.pdf``) or into ``out_dir``. Nothing
+    is written unless every file converted. ``timeout`` (seconds) applies to each soffice call.
+    Raises PdfUnavailable without LibreOffice, DocumentError when a file is missing or did not
+    convert (naming the files)."""
+    sources = [Path(p) for p in docx_paths]
+    if not sources:
+        return []
+    missing = [str(p) for p in sources if not p.is_file()]
+    if missing:
+        raise DocumentError("Không tìm thấy tệp DOCX cần chuyển sang PDF: " + ", ".join(missing) + ".")
+    targets = [(Path(out_dir) if out_dir is not None else p.parent) / f"{p.stem}.pdf" for p in sources]
+    dupes = sorted({str(t) for t in targets if targets.count(t) > 1})
+    if dupes:
+        raise DocumentError("Nhiều tệp DOCX sẽ ghi đè cùng một tệp PDF: " + ", ".join(dupes) + ".")
+    exe = soffice()
+    if exe is None:
+        raise _unavailable()
+
+    work = Path(tempfile.mkdtemp(prefix="ocop-pdf-"))
+    try:
+        profile = work / "profile"                      # private LibreOffice profile, this call only
+        results: list[Path] = []
+        for start in range(0, len(sources), BATCH):
+            chunk = sources[start:start + BATCH]
+            src_dir, pdf_dir = work / f"in{start}", work / f"out{start}"
+            src_dir.mkdir()
+            pdf_dir.mkdir()
+            inputs = []
+            for i, src in enumerate(chunk):             # ASCII names: no locale or stem clashes
+                copy = src_dir / f"{start + i:06d}.docx"
+                shutil.copyfile(src, copy)
+                inputs.append(copy)
+            log = _run(exe, profile, inputs, pdf_dir, timeout)
+            for i, src in enumerate(chunk):
+                pdf = pdf_dir / f"{start + i:06d}.pdf"
+                results.append(pdf if pdf.is_file() and pdf.stat().st_size > 0 else None)
+        failed = [str(src) for src, pdf in zip(sources, results) if pdf is None]
+        if failed:
+            raise DocumentError(
+                f"LibreOffice không chuyển được {len(failed)}/{len(sources)} tệp sang PDF: "
+                + ", ".join(failed[:20]) + (" …" if len(failed) > 20 else "")
+                + (f". Thông báo của LibreOffice: {log[-500:]}" if log else "") + ".")
+        for pdf, target in zip(results, targets):
+            _move_atomic(pdf, target)
+        return targets
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _run(exe: str, profile: Path, inputs: list[Path], pdf_dir: Path, timeout: float) -> str:
+    cmd = [exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+           "--nologo", "--nodefault", "--nolockcheck", "--convert-to", "pdf",
+           "--outdir", str(pdf_dir), *map(str, inputs)]
+    try:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+    except OSError as exc:
+        raise PdfUnavailable(f"Không chạy được LibreOffice '{exe}': {exc}. Cài bằng lệnh: "
+                             f"{INSTALL_HINT}. Các tệp DOCX vẫn hợp lệ.") from exc
+    try:
+        out, _ = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill(proc)
+        raise DocumentError(f"LibreOffice chuyển {len(inputs)} tệp sang PDF quá {timeout:g} giây, "
+                            "đã dừng; chưa ghi tệp PDF nào.") from None
+    except BaseException:
+        _kill(proc)
+        raise
+    return out.decode("utf-8", "replace").strip()
+
+
+def _kill(proc: subprocess.Popen) -> None:
+    """soffice starts soffice.bin in its session: stop the whole process group."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    proc.wait()
+
+
+def _move_atomic(src: Path, dst: Path) -> None:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.replace(src, dst)                            # same file system: atomic rename
+    except OSError:
+        _write_atomic(dst, src.read_bytes())            # temp file next to dst + os.replace
+
+
+def merge(pdfs: Sequence[Path], out: Path) -> Path:
+    """Concatenate ``pdfs`` in order into ``out`` (written atomically); return ``out``."""
+    try:
+        from pypdf import PdfReader, PdfWriter
+        from pypdf.errors import PyPdfError
+    except ImportError as exc:            # pragma: no cover - pypdf is a dependency
+        raise DocumentError("Thiếu thư viện pypdf để gộp tệp PDF (pip install pypdf).") from exc
+    paths = [Path(p) for p in pdfs]
+    if not paths:
+        raise DocumentError(f"Không có tệp PDF nào để gộp vào '{out}'.")
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        raise DocumentError("Không tìm thấy tệp PDF cần gộp: " + ", ".join(missing) + ".")
+    writer = PdfWriter()
+    for p in paths:
+        try:
+            writer.append(PdfReader(p))
+        except (PyPdfError, OSError, ValueError) as exc:
+            raise DocumentError(f"Tệp PDF '{p}' hỏng, không gộp được: {exc}.") from exc
+    buf = io.BytesIO()
+    writer.write(buf)
+    out = Path(out)
+    _write_atomic(out, buf.getvalue())
+    return out

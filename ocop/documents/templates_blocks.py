@@ -1,0 +1,189 @@
+"""Shared blocks of the Decree 30 templates: header, title, body paragraphs and loops,
+signatures, Nơi nhận, data tables with {%tr for %} rows.
+
+Each docxtpl tag is typed as one run ({%p %}/{%tr %}/{%tc %} tags in their own paragraph, row
+or cell) so that a clerk can edit the generated files in Word.
+"""
+
+from __future__ import annotations
+
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT as VA
+from docx.enum.text import WD_ALIGN_PARAGRAPH as AL
+from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
+
+from ocop.documents import decree30 as D
+from ocop.documents.templates_ooxml import (
+    finish_cells,
+    para,
+    row_props,
+    rule,
+    table,
+    tag,
+)
+
+C, L, J = AL.CENTER, AL.LEFT, AL.JUSTIFY
+
+
+def header_block(doc, *, numbered: bool, dated: bool = True, widths=(62.0, 103.0)) -> None:
+    """Issuer | quốc hiệu + tiêu ngữ; then 'Số:' | place and date (borderless). Without number
+    and date (the first page of an attached Quy chế) the second row is left out."""
+    t = table(doc, widths, 2 if numbered or dated else 1, borders=False, margin_mm=1.0)
+    left, right = t.rows[0].cells
+    tag(left, "{%p if co_quan_chu_quan %}")
+    para(left, "{{ co_quan_chu_quan|upper }}", size=D.SIZE_CO_QUAN, bold=False, align=C)
+    tag(left, "{%p endif %}")
+    para(left, "{{ co_quan_ban_hanh|upper }}", size=D.SIZE_CO_QUAN, bold=True, align=C)
+    rule(left, D.ISSUER_RULE_MM, widths[0] - 2)
+    para(right, D.QUOC_HIEU, size=D.SIZE_QUOC_HIEU, bold=True, align=C)
+    para(right, D.TIEU_NGU, size=D.SIZE_TIEU_NGU, bold=True, align=C)
+    rule(right, D.TIEU_NGU_RULE_MM, widths[1] - 2)
+    if numbered or dated:
+        left, right = t.rows[1].cells
+        if numbered:
+            para(left, "Số: {{ so_ky_hieu }}", size=D.SIZE_SO, bold=False, align=C, before=6)
+        if dated:
+            para(right, "{{ dia_danh_ngay }}", size=D.SIZE_DATE, italic=True, align=C, before=6)
+    finish_cells(t)
+
+
+def title_block(doc, ten_loai: str, trich_yeu: str | None, area=D.TEXT_WIDTH_MM) -> None:
+    para(doc, ten_loai, size=D.SIZE_TITLE, bold=True, align=C, before=18, keep=True)
+    if trich_yeu:
+        para(doc, trich_yeu, size=D.SIZE_TITLE, bold=True, align=C, keep=True)
+    rule(doc, D.TITLE_RULE_MM, area, before=3)
+
+
+def body(doc, *runs, style="VB Noi dung", **kw):
+    return para(doc, *runs, style=style, **kw)
+
+
+def loop(doc, head: str, *runs, style="VB Noi dung", **kw) -> None:
+    """{%p for head %} / one paragraph / {%p endfor %}."""
+    tag(doc, "{%p for " + head + " %}")
+    para(doc, *runs, style=style, **kw)
+    tag(doc, "{%p endfor %}")
+
+
+def _title_lines(cell, lines: str | list[str]) -> None:
+    """Authority/title lines: a Jinja list expression (looped) or fixed lines."""
+    if isinstance(lines, str):
+        tag(cell, "{%p for d in " + lines + " %}")
+        para(cell, "{{ d|upper }}", size=D.SIZE_SIGNATURE, bold=True, align=C, keep=True)
+        tag(cell, "{%p endfor %}")
+    else:
+        for line in lines:
+            para(cell, line, size=D.SIZE_SIGNATURE, bold=True, align=C, keep=True)
+
+
+def _name(cell, name: str) -> None:
+    for _ in range(4):                       # room for the signature and the seal
+        para(cell, "", size=D.SIZE_SIGNATURE, keep=True)
+    para(cell, "{{ " + name + " }}", size=D.SIZE_SIGNATURE, bold=True, align=C)
+
+
+def signer(cell, lines: str | list[str], name: str) -> None:
+    _title_lines(cell, lines)
+    _name(cell, name)
+
+
+def recipients(cell) -> None:
+    para(cell, D.NOI_NHAN, size=D.SIZE_NOI_NHAN, bold=True, italic=True, align=L)
+    tag(cell, "{%p for r in noi_nhan %}")
+    para(cell, "- {{ r }}", style="VB Noi nhan", size=D.SIZE_RECIPIENT, align=L)
+    tag(cell, "{%p endfor %}")
+
+
+def recipients_and_copies(cell) -> None:
+    """Nơi nhận, then (when given) the italic 'Bản điện tử:' list of electronic copies."""
+    recipients(cell)
+    tag(cell, "{%p if ban_dien_tu %}")
+    para(cell, "Bản điện tử:", size=D.SIZE_NOI_NHAN, italic=True, align=L, before=3)
+    tag(cell, "{%p for r in ban_dien_tu %}")
+    para(cell, "- {{ r }}", style="VB Noi nhan", size=D.SIZE_RECIPIENT, align=L)
+    tag(cell, "{%p endfor %}")
+    tag(cell, "{%p endif %}")
+
+
+def decision_opening(doc) -> None:
+    """QUYẾT ĐỊNH body opening: the competent authority, the căn cứ lines, 'QUYẾT ĐỊNH:'."""
+    para(doc, "{{ tham_quyen|upper }}", bold=True, align=C, before=12, after=12)
+    loop(doc, "cc in can_cu", "{{ cc }}", style="VB Can cu")
+    para(doc, "QUYẾT ĐỊNH:", bold=True, align=C, before=6, after=12)
+
+
+def articles(doc, items: str, first: int | str = 1) -> None:
+    """'Điều n.' (bold) + text for each string of the list ``items``; the last ends with './.'."""
+    number = "loop.index" if first == 1 else f"loop.index + {int(first) - 1}"
+    tag(doc, "{%p for d in " + items + " %}")
+    para(doc, ("Điều {{ " + number + " }}. ", {"bold": True}),
+         "{{ d|ket_thuc if loop.last else d }}", style="VB Noi dung")
+    tag(doc, "{%p endfor %}")
+
+
+def _spacer(doc) -> None:
+    """Keeps the preceding paragraph with the signatures (no page holding only a signature)."""
+    body_el = doc.element.body
+    last = body_el[-2] if len(body_el) > 1 and body_el[-1].tag == qn("w:sectPr") else body_el[-1]
+    if last.tag == qn("w:p"):
+        Paragraph(last, doc._body).paragraph_format.keep_with_next = True
+    para(doc, "", before=6, keep=True)       # also separates it from a table above
+
+
+def signature_block(doc, left=recipients, right=None, widths=(80.0, 85.0)) -> None:
+    """Borderless 2-column table kept on one page (cantSplit): Nơi nhận | signer."""
+    _spacer(doc)
+    t = table(doc, widths, 1, borders=False, margin_mm=1.0)
+    row_props(t.rows[0])
+    lc, rc = t.rows[0].cells
+    if left:
+        left(lc)
+    (right or (lambda c: signer(c, "chu_ky.dong", "chu_ky.ho_ten")))(rc)
+    finish_cells(t)
+
+
+def two_signers(doc, left: tuple, right: tuple, widths) -> None:
+    """Two signers side by side; titles in row 1 and names in row 2 so the names line up."""
+    _spacer(doc)
+    t = table(doc, widths, 2, borders=False, margin_mm=1.0)
+    for row in t.rows:
+        row_props(row)
+    for i, (lines, name) in enumerate((left, right)):
+        _title_lines(t.rows[0].cells[i], lines)
+        _name(t.rows[1].cells[i], name)
+    finish_cells(t)
+
+
+def data_table(doc, widths, headers, cells, head: str, *, style="VB Bang", aligns=None,
+               footer=None, keep=False):
+    """Bordered table: header row, {%tr for head %} marker, data row, {%tr endfor %} marker.
+
+    cells: one item per column: a Jinja text for one centred/aligned paragraph, or a
+    callable(cell) writing the cell itself."""
+    aligns = aligns or [C] * len(widths)
+    t = table(doc, widths, 4 + (1 if footer else 0))
+    row_props(t.rows[0], header=True)
+    for cell, text in zip(t.rows[0].cells, headers):
+        cell.vertical_alignment = VA.CENTER
+        para(cell, text, style=style, bold=True, align=C)
+    para(t.rows[1].cells[0], "{%tr for " + head + " %}", style=style)
+    row_props(t.rows[2])
+    for cell, spec, al in zip(t.rows[2].cells, cells, aligns):
+        cell.vertical_alignment = VA.CENTER
+        spec(cell) if callable(spec) else para(cell, spec, style=style, align=al)
+    para(t.rows[3].cells[0], "{%tr endfor %}", style=style)
+    if footer:
+        row_props(t.rows[4])
+        for cell, text, al in zip(t.rows[4].cells, footer, aligns):
+            para(cell, text, style=style, bold=True, align=al)
+    finish_cells(t)
+    if keep:                                 # a short table kept with what follows it
+        for p in t._tbl.iter(qn("w:p")):
+            Paragraph(p, t._parent).paragraph_format.keep_with_next = True
+    return t
+
+
+def member_table(doc, head: str) -> None:
+    data_table(doc, (12, 44, 71, 38), ("STT", "Họ và tên", "Chức vụ, đơn vị công tác", "Nhiệm vụ"),
+               ("{{ loop.index }}", "{{ m.ho_ten }}", "{{ m.chuc_vu }}", "{{ m.nhiem_vu }}"),
+               head, aligns=(C, L, L, L))

@@ -1,0 +1,103 @@
+"""Templates addressed to producers and of the recognition: Thông báo kết quả kiểm tra hồ sơ,
+Quyết định công nhận kết quả đánh giá, phân hạng, Thông báo kết quả đánh giá, phân hạng."""
+
+from __future__ import annotations
+
+from ocop.documents.templates_blocks import (
+    C,
+    L,
+    articles,
+    body,
+    data_table,
+    decision_opening,
+    header_block,
+    loop,
+    signature_block,
+    title_block,
+)
+from ocop.documents.templates_ooxml import new_document, para, tag
+
+
+def _addressed(doc) -> None:
+    """THÔNG BÁO heading, 'Kính gửi: …' and the opening paragraphs."""
+    header_block(doc, numbered=True)
+    title_block(doc, "THÔNG BÁO", "{{ trich_yeu }}")
+    para(doc, "Kính gửi: {{ kinh_gui }}", size=14, align=C, before=12, after=12)
+    loop(doc, "nd in noi_dung", "{{ nd }}")
+
+
+def thong_bao_kiem_tra_ho_so():
+    """THÔNG BÁO of the agriculture office (…/TB-NN) to one producer: per-product result of the
+    dossier check and, when needed, what to supplement by when."""
+    doc = new_document("Thông báo kết quả kiểm tra hồ sơ đăng ký đánh giá, phân hạng sản phẩm OCOP",
+                       "Thông báo")
+    _addressed(doc)
+    data_table(doc, (12, 38, 38, 27, 50),
+               ("STT", "Tên sản phẩm", "Bộ sản phẩm", "Kết quả kiểm tra", "Lý do, ghi chú"),
+               ("{{ sp.stt }}", "{{ sp.ten_san_pham }}", "{{ sp.bo_san_pham }}",
+                "{{ sp.ket_qua }}", "{{ sp.ly_do }}"),
+               "sp in san_pham", aligns=(C, L, L, C, L))
+    tag(doc, "{%p if bo_sung %}")
+    body(doc, "Đề nghị chủ thể bổ sung, hoàn thiện hồ sơ theo các nội dung sau:", before=6,
+         keep=True)
+    data_table(doc, (12, 118, 35), ("STT", "Nội dung cần bổ sung, hoàn thiện", "Thời hạn nộp"),
+               ("{{ loop.index }}", "{{ b.muc }}", "{{ b.han }}"), "b in bo_sung",
+               aligns=(C, L, C))
+    tag(doc, "{%p endif %}")
+    body(doc, "{{ ket_thuc|ket_thuc }}", before=6)
+    signature_block(doc)
+    return doc
+
+
+def _chu_the(cell) -> None:
+    para(cell, "{{ sp.chu_the }}", style="VB Bang nho", align=L)
+    para(cell, "{{ sp.dia_chi }}", style="VB Bang nho", italic=True, align=L)
+
+
+def qd_cong_nhan():
+    """QUYẾT ĐỊNH công nhận kết quả đánh giá, phân hạng (…/QĐ-UBND): Điều 1 + the recognised
+    products table, then Điều 2, 3 … (validity of the certificates, execution)."""
+    doc = new_document("Quyết định công nhận kết quả đánh giá, phân hạng sản phẩm OCOP",
+                       "Quyết định")
+    header_block(doc, numbered=True)
+    title_block(doc, "QUYẾT ĐỊNH", "{{ trich_yeu }}")
+    decision_opening(doc)
+    body(doc, ("Điều 1. ", {"bold": True}), "{{ dieu_1 }}", keep=True)
+    data_table(doc, (12, 29, 47, 26, 16, 14, 21),
+               ("STT", "Tên sản phẩm", "Chủ thể, địa chỉ", "Bộ sản phẩm", "Điểm trung bình",
+                "Hạng sao", "Số giấy chứng nhận"),
+               ("{{ sp.stt }}", "{{ sp.ten_san_pham }}", _chu_the, "{{ sp.bo_san_pham }}",
+                "{{ sp.diem_tb }}", "{{ sp.sao }}", "{{ sp.so_chung_nhan }}"),
+               "sp in san_pham", style="VB Bang nho", aligns=(C, L, L, L, C, C, C))
+    para(doc, "", size=6)
+    articles(doc, "dieu_khac", first=2)
+    signature_block(doc)
+    return doc
+
+
+def thong_bao_ket_qua():
+    """THÔNG BÁO of the council (…/TB-HĐOCOP) to one producer: the product's result, the mean
+    score per part and the criteria that lost the most points."""
+    doc = new_document("Thông báo kết quả đánh giá, phân hạng sản phẩm OCOP", "Thông báo")
+    _addressed(doc)
+    body(doc, "Tên sản phẩm: ", ("{{ san_pham.ten_san_pham }}", {"bold": True}), after=2)
+    body(doc, "Bộ sản phẩm: {{ san_pham.bo_san_pham }}", after=2)
+    body(doc, "Điểm trung bình: ", ("{{ san_pham.diem_tb }}", {"bold": True}),
+         " điểm; hạng: ", ("{{ san_pham.sao }}", {"bold": True}), after=2)
+    body(doc, "Kết quả: {{ san_pham.ket_qua }}")
+    body(doc, ("Điểm trung bình theo từng phần của Bộ tiêu chí:", {"bold": True}), keep=True)
+    data_table(doc, (20, 85, 30, 30), ("Phần", "Nội dung", "Điểm tối đa", "Điểm trung bình"),
+               ("{{ p.phan }}", "{{ p.ten }}", "{{ p.toi_da }}", "{{ p.diem_tb }}"), "p in phan",
+               aligns=(C, L, C, C), footer=("", "Tổng điểm", "100", "{{ san_pham.diem_tb }}"),
+               keep=True)
+    tag(doc, "{%p if mat_diem %}")
+    body(doc, ("Các tiêu chí bị trừ nhiều điểm nhất (cần cải thiện):", {"bold": True}),
+         before=6, keep=True)
+    data_table(doc, (17, 82, 22, 22, 22),
+               ("Mã", "Tiêu chí", "Điểm tối đa", "Điểm trung bình", "Điểm bị trừ"),
+               ("{{ t.ma }}", "{{ t.tieu_chi }}", "{{ t.toi_da }}", "{{ t.diem_tb }}",
+                "{{ t.mat }}"), "t in mat_diem", aligns=(C, L, C, C, C))
+    tag(doc, "{%p endif %}")
+    body(doc, "{{ ket_thuc|ket_thuc }}", before=6)
+    signature_block(doc)
+    return doc

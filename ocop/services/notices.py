@@ -1,0 +1,102 @@
+"""Letters to producers: the dossier-check notice and the result notice."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from fractions import Fraction
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from ocop.documents.decree30 import date_vn
+from ocop.persistence.models import Campaign, Product, Registration, ScoreItem, ScoreSheet
+from ocop.rules.criteria import load_sets
+from ocop.rules.editions import get_edition
+from ocop.services.paperwork import dec, set_label, setting_date, signer_of, spec_for
+from ocop.services.ranking import RankSummary
+from ocop.services.register import DocSpec
+from ocop.services.verification import STATUS_VN
+
+TOP_LOSSES = 5  # criteria listed in the result notice as costing the most points
+NEXT_VN = {"referred": "Đề nghị cấp trên đánh giá, phân hạng", "recognised": "Đề nghị công nhận tại cấp này",
+           "none": "Chưa đủ điều kiện đề nghị công nhận"}
+
+
+def dossier_notices(session: Session, campaign: Campaign) -> Iterator[DocSpec]:
+    """One Thông báo kết quả kiểm tra hồ sơ per producer, listing each of its products."""
+    sets = load_sets(get_edition(campaign.edition_code).criteria_dir)
+    on = setting_date(campaign, "verification_notice_date", campaign.deadline_verification)
+    signer = signer_of(campaign, "office", collective=False)
+    regs = session.scalars(
+        select(Registration).where(Registration.campaign_id == campaign.id)
+        .options(joinedload(Registration.product).joinedload(Product.producer))
+    ).all()
+    by_producer: dict[int, list[Registration]] = defaultdict(list)
+    for reg in regs:
+        by_producer[reg.product.producer_id].append(reg)
+    for group in by_producer.values():
+        group.sort(key=lambda r: r.product.code or "")
+        producer = group[0].product.producer
+        eligible = sum(r.status == "eligible" for r in group)
+        yield spec_for(
+            campaign, "thong_bao_kiem_tra_ho_so", f"Thông báo kết quả kiểm tra hồ sơ - {producer.name}",
+            "02-kiem-tra-ho-so", on, body="office", type_code="TB", numbered=True, signer=signer,
+            subject=f"{producer.id}", chu_ky=signer[0],
+            trich_yeu=f"Kết quả kiểm tra hồ sơ đăng ký sản phẩm OCOP năm {campaign.year}",
+            kinh_gui=producer.name,
+            noi_dung=[
+                f"Thực hiện {campaign.name}, {campaign.office} đã kiểm tra hồ sơ đăng ký sản phẩm của "
+                f"{producer.name} ({producer.commune}). Kết quả như sau:"],
+            san_pham=[{"stt": i, "ten_san_pham": r.product.name, "bo_san_pham": set_label(sets, r.set_code),
+                       "ket_qua": STATUS_VN[r.status], "ly_do": r.reason or ""} for i, r in enumerate(group, 1)],
+            bo_sung=[],
+            ket_thuc=(f"{eligible} sản phẩm đủ điều kiện được đưa ra {campaign.council_name} đánh giá, phân hạng "
+                      "trước ngày " + campaign.deadline_evaluation.strftime("%d/%m/%Y") + ". "
+                      f"{campaign.office} thông báo để {producer.name} biết, thực hiện./."),
+            noi_nhan=["Như trên;", f"UBND xã {producer.commune};", f"Lưu: VT, {campaign.office_code}."],
+        )
+
+
+def _losses(session: Session, campaign: Campaign, product_ids: list[int]) -> dict[int, dict[str, Fraction]]:
+    """Per product, the mean points chosen per criterion over its itemised sheets."""
+    sums: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for product_id, code, points in session.execute(
+        select(ScoreSheet.product_id, ScoreItem.criterion_code, ScoreItem.points)
+        .join(ScoreItem, ScoreItem.sheet_id == ScoreSheet.id)
+        .where(ScoreSheet.campaign_id == campaign.id, ScoreSheet.product_id.in_(product_ids))
+    ):
+        sums[product_id][code].append(points)
+    return {pid: {c: Fraction(sum(v), len(v)) for c, v in codes.items()} for pid, codes in sums.items()}
+
+
+def result_notices(session: Session, campaign: Campaign, summary: RankSummary) -> Iterator[DocSpec]:
+    """One Thông báo kết quả đánh giá per product: part means, stars, the criteria that cost most."""
+    edition = get_edition(campaign.edition_code)
+    sets = load_sets(edition.criteria_dir)
+    on = campaign.meeting_date or campaign.deadline_evaluation
+    signer = signer_of(campaign, "council", collective=False)
+    means = _losses(session, campaign, [r.product_id for r in summary.results])
+    for r in summary.results:
+        criteria = sets[r.set_code]
+        chosen = means.get(r.product_id, {})
+        lost = sorted(((c.max_points - chosen[c.code], c) for c in criteria.criteria if c.code in chosen),
+                      key=lambda x: (-x[0], x[1].code))
+        yield spec_for(
+            campaign, "thong_bao_ket_qua", f"Thông báo kết quả đánh giá, phân hạng - {r.code}", "04-ket-qua/thong-bao",
+            on, body="council", type_code="TB", numbered=True, signer=signer, subject=r.code, chu_ky=signer[0],
+            trich_yeu=f"Kết quả đánh giá, phân hạng sản phẩm {r.name}",
+            kinh_gui=r.producer,
+            noi_dung=[f"Ngày {date_vn(on)[5:]}, {campaign.council_name} đã họp đánh giá, phân hạng sản phẩm "
+                      f"theo {edition.short_title}. Kết quả đối với sản phẩm của {r.producer} như sau:"],
+            san_pham={"ten_san_pham": r.name, "bo_san_pham": set_label(sets, r.set_code), "diem_tb": dec(r.mean),
+                      "sao": f"{r.stars} sao", "ket_qua": NEXT_VN[r.outcome] + (f". {r.cap_reason}" if r.cap_reason else "")},
+            phan=[{"phan": p, "ten": criteria.part_titles[p], "toi_da": str(criteria.parts[p]),
+                   "diem_tb": dec(r.part_means[i])} for i, p in enumerate(criteria.parts)],
+            mat_diem=[{"ma": c.code, "tieu_chi": c.title, "toi_da": str(c.max_points),
+                       "diem_tb": dec(chosen[c.code]), "mat": dec(loss)}
+                      for loss, c in lost[:TOP_LOSSES] if loss > 0],
+            ket_thuc=(f"Đề nghị {r.producer} tiếp tục hoàn thiện sản phẩm, chú trọng các tiêu chí bị mất nhiều điểm "
+                      "nêu trên./."),
+            noi_nhan=["Như trên;", f"Lưu: VT, {campaign.office_code}."],
+        )

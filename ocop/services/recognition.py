@@ -1,0 +1,79 @@
+"""Recognise stage: where the edition lets this level recognise a star (148: the district, 3★),
+the decision recognising the results and one certificate per product, valid 36 months."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+
+from ocop.documents.decree30 import date_vn
+from ocop.persistence.models import Campaign, Document
+from ocop.rules.criteria import load_sets
+from ocop.rules.editions import get_edition
+from ocop.services.paperwork import dec, head_of, set_label, setting_date, signer_of, spec_for
+from ocop.services.ranking import RankSummary, Ranked
+from ocop.services.register import DocSpec
+
+STARS = "★"
+
+
+def add_months(d: date, months: int) -> date:
+    """The same day ``months`` later (the last day of the month when that day does not exist)."""
+    month = d.month - 1 + months
+    year, month = d.year + month // 12, month % 12 + 1
+    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+
+
+def recognised(summary: RankSummary) -> list[Ranked]:
+    return [r for r in summary.results if r.outcome == "recognised"]
+
+
+def decision(campaign: Campaign, summary: RankSummary) -> DocSpec | None:
+    """Quyết định công nhận kết quả đánh giá, phân hạng (None when nothing is recognised here)."""
+    products = recognised(summary)
+    if not products:
+        return None
+    edition = get_edition(campaign.edition_code)
+    sets = load_sets(edition.criteria_dir)
+    on = setting_date(campaign, "recognition_date", campaign.deadline_referral)
+    signer = signer_of(campaign, "issuer", collective=False)
+    until = add_months(on, edition.certificate_months)
+    return spec_for(
+        campaign, "qd_cong_nhan", "Quyết định công nhận kết quả đánh giá, phân hạng sản phẩm OCOP", "06-cong-nhan",
+        on, body="issuer", type_code="QĐ", numbered=True, signer=signer, chu_ky=signer[0],
+        trich_yeu=f"Về việc công nhận kết quả đánh giá, phân hạng sản phẩm OCOP năm {campaign.year}",
+        tham_quyen=f"CHỦ TỊCH {campaign.issuing_body.upper()}",
+        can_cu=[f"Căn cứ {edition.title};", *[f"Căn cứ {b};" for b in campaign.legal_bases],
+                f"Căn cứ kết quả đánh giá, phân hạng của {campaign.council_name};",
+                f"Theo đề nghị của {head_of(campaign.office)}."],
+        dieu_1=f"Công nhận {len(products)} sản phẩm đạt hạng sao sản phẩm OCOP năm {campaign.year}, cụ thể như sau:",
+        san_pham=[{"stt": i, "ten_san_pham": r.name, "chu_the": r.producer, "dia_chi": f"{r.commune}, {campaign.district}",
+                   "bo_san_pham": set_label(sets, r.set_code), "diem_tb": dec(r.mean), "sao": f"{r.stars} sao",
+                   "so_chung_nhan": r.code} for i, r in enumerate(products, 1)],
+        dieu_khac=[
+            f"Các sản phẩm tại Điều 1 được cấp Giấy chứng nhận sản phẩm OCOP, có giá trị {edition.certificate_months} "
+            f"tháng kể từ ngày ký Quyết định này (đến {date_vn(until)}).",
+            f"Chánh Văn phòng HĐND và UBND, {head_of(campaign.office)}, các chủ thể có sản phẩm "
+            "tại Điều 1 và các cơ quan, đơn vị có liên quan chịu trách nhiệm thi hành Quyết định này./."],
+        noi_nhan=["Như Điều 3;", f"UBND tỉnh {campaign.province} (b/c);", "Sở Nông nghiệp và PTNT;",
+                  f"Lưu: VT, {campaign.office_code}."],
+    )
+
+
+def certificates(campaign: Campaign, summary: RankSummary, issued_decision: Document) -> list[DocSpec]:
+    """One Giấy chứng nhận per recognised product, citing the issued decision."""
+    edition = get_edition(campaign.edition_code)
+    sets = load_sets(edition.criteria_dir)
+    on = issued_decision.issued_on
+    signer = signer_of(campaign, "issuer", collective=False)
+    cited = f"Quyết định số {issued_decision.symbol} ngày {on:%d/%m/%Y} của Chủ tịch {campaign.issuing_body}"
+    return [
+        spec_for(
+            campaign, "giay_chung_nhan", f"Giấy chứng nhận sản phẩm OCOP - {r.code}", "06-cong-nhan/giay-chung-nhan",
+            on, body="issuer", type_code="GCN", numbered=True, signer=signer, subject=r.code, chu_ky=signer[0],
+            ten_san_pham=r.name, chu_the=r.producer, dia_chi=f"{r.commune}, {campaign.district}, {campaign.province}",
+            bo_san_pham=set_label(sets, r.set_code), sao=r.stars, sao_ky_hieu=STARS * r.stars, diem_tb=dec(r.mean),
+            quyet_dinh=cited, hieu_luc_den=date_vn(add_months(on, edition.certificate_months)),
+        )
+        for r in recognised(summary)
+    ]
