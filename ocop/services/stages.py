@@ -159,7 +159,7 @@ def recognise(settings: Settings, code: str | None) -> dict[str, Any]:
         campaign = get_campaign(s, code)
         level = get_edition(campaign.edition_code).level(campaign.level)
         if not level.recognises:
-            return {"recognised": [], "documents": _merge(),
+            return {"recognised": [], "documents": _merge(), "decision": "", "follow_up": False,
                     "reason": f"Theo {campaign.edition_code}, {level.name} không công nhận hạng sao; "
                               f"sản phẩm đạt ngưỡng được đề nghị {level.refers_to}."}
         summary = rank_products(s, campaign)

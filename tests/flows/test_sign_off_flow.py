@@ -39,7 +39,8 @@ def test_set_up_pauses_for_sign_off_and_issues_on_resume(tmp_path: Path) -> None
     url, name, out = f"sqlite:///{tmp_path / 'ocop.db'}", f"sign-off-{uuid.uuid4().hex[:8]}", {}
     run = set_up_campaign.with_options(flow_run_name=name)
     worker = threading.Thread(target=lambda: out.setdefault("result", run(
-        str(campaign), db_url=url, out_dir=str(tmp_path), wait_for_approval=True, approval_timeout=120)))
+        str(campaign), db_url=url, out_dir=str(tmp_path), wait_for_approval=True, approval_timeout=120)),
+        daemon=True)  # a failed assertion must not leave the session waiting on a paused run
     worker.start()
     paused = _wait_paused(name)
     settings = Settings.from_env({}, out_dir=tmp_path, database_url=url)
