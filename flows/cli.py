@@ -87,6 +87,8 @@ def _print_ranking(rows: list[dict[str, Any]], referred_label: str) -> None:
                    f"{r['stars']:>3}★  {'Có' if r['outcome'] == 'referred' else 'Không'}")
         if r["cap_reason"]:
             typer.echo(f"        ↳ {r['cap_reason']}")
+        for flag in r.get("flags", []):
+            typer.echo(f"        ⚑ {flag}")
 
 
 @app.command()
@@ -185,13 +187,54 @@ def meeting_schedule(
 
 
 @scores_app.command("import")
-def scores_import(file: FileArg, campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None) -> None:
+def scores_import(
+    file: FileArg,
+    reason: Annotated[str, typer.Option("--reason", help="Lý do chấm lại (ghi vào biên bản) / re-scoring reason.")] = "",
+    campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None,
+) -> None:
     """Nhập phiếu đánh giá (CSV/XLSX, từng tiêu chí hoặc từng phần) / import score sheets."""
     from flows.stages import record_scores
 
-    r = _run(lambda: record_scores(str(file), campaign, **_where(db, out)))
+    r = _run(lambda: record_scores(str(file), campaign, reason=reason, **_where(db, out)))
     typer.echo(f"{r['file']}: {r['sheets']} phiếu — mới {r['new']}, thay thế {r['replaced']}, không đổi "
                f"{r['unchanged']}; phiếu in mới {r['documents']['issued']}.")
+
+
+@scores_app.command("status")
+def scores_status(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None) -> None:
+    """Ai đã nộp phiếu (chỉ số lượng, không lộ điểm) / who has submitted (counts only)."""
+    from ocop.services import stages
+
+    settings = _settings(db, out)
+    for p in _run(lambda: stages.scores_progress(settings, campaign)):
+        missing = f" — thiếu: {', '.join(p['missing'])}" if p["missing"] else ""
+        typer.echo(f"{p['code']:<8} {p['name'][:32]:<32} {p['submitted']}/{p['present']}{missing}")
+
+
+@meeting_app.command("attendance")
+def meeting_attendance(
+    absent: Annotated[list[str] | None, typer.Option("--absent", help="Thành viên vắng / absent member (lặp lại được).")] = None,
+    present: Annotated[list[str] | None, typer.Option("--present", help="Thành viên có mặt trở lại / present again.")] = None,
+    campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None,
+) -> None:
+    """Ghi nhận thành viên có mặt, kiểm tra túc số / record attendance and check the quorum."""
+    from ocop.services import stages
+
+    settings = _settings(db, out)
+    r = _run(lambda: stages.attendance(settings, campaign, absent or [], present or []))
+    typer.echo(r["quorum"])
+    if r["absent"]:
+        typer.echo("Vắng: " + ", ".join(r["absent"]))
+
+
+@meeting_app.command("close")
+def meeting_close(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None) -> None:
+    """Kết thúc phiên họp: khóa phiếu đánh giá / close the meeting and lock the sheets."""
+    from ocop.services import stages
+
+    settings = _settings(db, out)
+    _run(lambda: stages.close_meeting(settings, campaign))
+    typer.echo("Phiên họp đã kết thúc; phiếu đánh giá đã khóa (sửa phải chấm lại có lý do: --reason).")
 
 
 @app.command()
@@ -200,8 +243,13 @@ def rank(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None) -> 
     from flows.stages import aggregate_and_rank
 
     r = _run(lambda: aggregate_and_rank(campaign, **_where(db, out)))
-    typer.echo(f"Thành viên có mặt {r['present']}/{r['council']}.")
-    _print_ranking(r["ranking"], "Đề nghị cấp trên")
+    typer.echo(r["quorum"])
+    for line in r["rescores"]:
+        typer.echo(f"  Chấm lại: {line}")
+    for line in r["blocked"]:
+        typer.secho(f"  Chưa có kết quả: {line}", fg=typer.colors.YELLOW)
+    if r["quorum_met"]:
+        _print_ranking(r["ranking"], "Đề nghị cấp trên")
     _pending(r)
 
 

@@ -77,10 +77,11 @@ def schedule_council_meeting(campaign: str | None = None, meeting_date: date | N
 
 @flow(name="Ghi nhận phiếu đánh giá", log_prints=True)
 def record_scores(scores_file: str, campaign: str | None = None, db_url: str | None = None,
-                  out_dir: str | None = None) -> dict[str, Any]:
-    """Record scores: import every member's sheets, then print the filled sheets."""
+                  out_dir: str | None = None, reason: str = "") -> dict[str, Any]:
+    """Record scores: import members' sheets (a reason makes changes a recorded re-scoring), then
+    print the filled sheets of every product all present members have scored."""
     settings = tasks.resolve_settings(db_url, out_dir)
-    summary = tasks.import_scores(settings, campaign, Path(scores_file))
+    summary = tasks.import_scores(settings, campaign, Path(scores_file), reason)
     return {**summary, "documents": tasks.render_score_sheets(settings, campaign)}
 
 

@@ -50,8 +50,8 @@ def schedule_meeting(settings: Settings, code: str | None, on: date | None, at: 
 
 
 @task(name="Nhập phiếu đánh giá", **TASK)
-def import_scores(settings: Settings, code: str | None, path: Path) -> dict[str, Any]:
-    return stages.record_scores(settings, code, path)
+def import_scores(settings: Settings, code: str | None, path: Path, reason: str = "") -> dict[str, Any]:
+    return stages.record_scores(settings, code, path, reason)
 
 
 @task(name="In phiếu đánh giá đã chấm", **TASK)

@@ -60,7 +60,8 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path):
 def settings(db_url: str, tmp_path: Path):
     from ocop.settings import Settings
 
-    return Settings.from_env({}, out_dir=tmp_path / "out", database_url=db_url)
+    # PDF copies are exercised by the flow tests and test_pdf; here they would only add soffice time
+    return Settings.from_env({"OCOP_PDF": "off"}, out_dir=tmp_path / "out", database_url=db_url)
 
 
 @pytest.fixture

@@ -64,6 +64,8 @@ class Campaign(Base):
     meeting_date: Mapped[date | None] = mapped_column(Date)
     meeting_time: Mapped[time | None] = mapped_column(Time)
     meeting_venue: Mapped[str | None] = mapped_column(String(300))
+    # planned -> open (scores come in; a new sheet replaces the old) -> closed (sheets locked)
+    meeting_status: Mapped[str] = mapped_column(String(10), default="planned")
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
 
     people: Mapped[list[Person]] = relationship(
@@ -180,6 +182,8 @@ class Result(Base):
     stars: Mapped[int]
     cap_reason: Mapped[str] = mapped_column(Text, default="")
     outcome: Mapped[str] = mapped_column(String(20))  # referred | recognised | none
+    spread: Mapped[int] = mapped_column(Integer, default=0)  # highest minus lowest member total
+    flags: Mapped[str] = mapped_column(Text, default="")  # decision-support flags for the council
 
     product: Mapped[Product] = relationship()
 
@@ -252,3 +256,23 @@ class Document(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+
+
+class ScoreChange(Base):
+    """A member's sheet replaced before the meeting closed, or re-scored (with a reason) after
+    the spread rule blocked a product or the meeting closed; re-scorings go into the minutes."""
+
+    __tablename__ = "score_change"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    kind: Mapped[str] = mapped_column(String(10))  # replace | rescore
+    old_total: Mapped[int]
+    new_total: Mapped[int]
+    reason: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+
+    member: Mapped[Person] = relationship()
+    product: Mapped[Product] = relationship()

@@ -63,6 +63,7 @@ class Rules(_Model):
     # members' totals before the council must discuss and re-score, in points.
     max_spread: float = Field(default=10, ge=0, le=100)
     quorum_fraction: float = Field(default=2 / 3, gt=0, le=1)
+    quorum_requires_chair: bool = False
 
 
 class Responsibility(_Model):

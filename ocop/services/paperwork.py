@@ -11,7 +11,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from ocop.documents.decree30 import decimal_vn, place_date, signature_lines, time_vn
@@ -216,17 +216,27 @@ def blank_score_sheets(session: Session, campaign: Campaign) -> Iterator[DocSpec
 
 
 def score_sheets(session: Session, campaign: Campaign) -> Iterator[DocSpec]:
-    """One filled Phiếu đánh giá per member per product, in agenda order (not numbered)."""
+    """One filled Phiếu đánh giá per member per product, in agenda order (not numbered).
+
+    Independence: a product's filled sheets are printed only once every present member has
+    submitted one, so no document shows a member's points while others are still scoring.
+    """
     edition = get_edition(campaign.edition_code)
     sets = load_sets(edition.criteria_dir)
     on = campaign.meeting_date or campaign.deadline_evaluation
-    regs = {r.product_id: r for r in agenda(session, campaign)}
+    present = [p.id for p in council(campaign) if p.attended]
+    complete = set(session.scalars(
+        select(ScoreSheet.product_id).where(ScoreSheet.campaign_id == campaign.id,
+                                            ScoreSheet.member_id.in_(present))
+        .group_by(ScoreSheet.product_id).having(func.count() == len(present))))
+    regs = {r.product_id: r for r in agenda(session, campaign) if r.product_id in complete}
     ids = list(regs)
     for start in range(0, len(ids), SHEETS_PER_QUERY):
         chunk = ids[start:start + SHEETS_PER_QUERY]
         order = {pid: i for i, pid in enumerate(chunk)}
         sheets = session.scalars(
-            select(ScoreSheet).where(ScoreSheet.campaign_id == campaign.id, ScoreSheet.product_id.in_(chunk))
+            select(ScoreSheet).where(ScoreSheet.campaign_id == campaign.id, ScoreSheet.product_id.in_(chunk),
+                                     ScoreSheet.member_id.in_(present))
             .options(joinedload(ScoreSheet.items), joinedload(ScoreSheet.member))
         ).unique().all()
         for sheet in sorted(sheets, key=lambda s: (order[s.product_id], s.member.sort_order)):
@@ -275,6 +285,7 @@ def _results_table(summary: RankSummary) -> tuple[list[str], list[dict[str, Any]
         notes = [OUTCOME_VN[r.outcome]] if r.outcome != "none" else []
         if r.cap_reason:
             notes.append(r.cap_reason)
+        notes += [f"Lưu ý: {flag}" for flag in r.flags]
         rows.append({
             "stt": i, "ma_san_pham": r.code, "ten_san_pham": r.name, "chu_the": r.producer,
             "diem_thanh_vien": [str(r.member_totals[m.id]) for m in members],
@@ -300,14 +311,34 @@ def results_documents(campaign: Campaign, summary: RankSummary) -> list[DocSpec]
     referred = [r for r in summary.results if r.outcome == "referred"]
     recognised = [r for r in summary.results if r.outcome == "recognised"]
     counts = ", ".join(f"{summary.counts.get(s, 0)} sản phẩm {s} sao" for s in range(5, 0, -1))
-    conclusions = [f"Hội đồng đã đánh giá, phân hạng {len(summary.results)} sản phẩm: {counts}."]
-    if level.refers_at is not None:
+    if not summary.quorum.met:
+        conclusions = ["Hội đồng không đủ điều kiện tiến hành đánh giá, phân hạng; không có kết quả. "
+                       "Đề nghị tổ chức lại phiên họp."]
+    else:
+        conclusions = [f"Hội đồng đã đánh giá, phân hạng {len(summary.results)} sản phẩm: {counts}."]
+    if summary.quorum.met and level.refers_at is not None:
         conclusions.append(
             f"{len(referred)} sản phẩm đạt từ {level.refers_at:g} điểm trở lên được đề nghị chuyển hồ sơ đến "
             f"{level.refers_to} để đánh giá, phân hạng.")
-    if level.recognises:
+    if summary.quorum.met and level.recognises:
         stars = ", ".join(str(s) for s in level.recognises)
         conclusions.append(f"{len(recognised)} sản phẩm đạt {stars} sao được đề nghị {campaign.issuing_body} công nhận.")
+    if summary.blocked:
+        conclusions.append(f"{len(summary.blocked)} sản phẩm chưa có kết quả do chênh lệch điểm giữa các thành viên "
+                           f"vượt quá {summary.max_spread:g} điểm: " + "; ".join(b.text(summary.max_spread) for b in summary.blocked) + ".")
+    proceedings = [
+        f"Tổ thư ký báo cáo kết quả kiểm tra hồ sơ: {len(summary.results) + len(summary.blocked)} sản phẩm "
+        "đủ điều kiện đưa ra Hội đồng.",
+        f"Các thành viên Hội đồng chấm điểm độc lập theo {edition.short_title}; Tổ thư ký tổng hợp điểm, "
+        "điểm của mỗi sản phẩm là trung bình cộng tổng điểm của các thành viên có mặt (không làm tròn khi xếp hạng).",
+    ]
+    if summary.rescores:
+        proceedings.append("Chấm lại: " + "; ".join(r.text() for r in summary.rescores) + ".")
+    flagged = [f"{r.code} ({', '.join(r.flags)})" for r in summary.results if r.flags]
+    if flagged:
+        proceedings.append("Hội đồng thảo luận các sản phẩm cần lưu ý: " + "; ".join(flagged) + ".")
+    if summary.quorum.met:
+        proceedings.append("Kết quả đánh giá, phân hạng như bảng dưới đây.")
     bth = spec_for(
         campaign, "bang_tong_hop", "Bảng tổng hợp kết quả đánh giá, phân hạng", "04-ket-qua", on,
         body="council", type_code=None, numbered=False, signer=chair_signer, chu_ky=chair_signer[0],
@@ -324,19 +355,13 @@ def results_documents(campaign: Campaign, summary: RankSummary) -> list[DocSpec]
         co_mat=[{**_person(p), "vai_tro": ROLE_VN[p.role]} for p in summary.present],
         vang_mat=[{**_person(p), "vai_tro": ROLE_VN[p.role]} for p in absent],
         so_co_mat=len(summary.present), tong_so=len(people),
-        nhan_xet_quorum=(f"Có mặt {len(summary.present)}/{len(people)} thành viên (cần tối thiểu {summary.quorum}), "
-                         "đủ điều kiện tiến hành họp."),
-        noi_dung=[
-            f"Tổ thư ký báo cáo kết quả kiểm tra hồ sơ: {len(summary.results)} sản phẩm đủ điều kiện đưa ra Hội đồng.",
-            f"Các thành viên Hội đồng chấm điểm độc lập theo {edition.short_title}; Tổ thư ký tổng hợp điểm, "
-            "điểm của mỗi sản phẩm là trung bình cộng tổng điểm của các thành viên có mặt.",
-            "Kết quả đánh giá, phân hạng như bảng dưới đây.",
-        ],
+        nhan_xet_quorum=summary.quorum.text(),
+        noi_dung=proceedings,
         ket_luan=conclusions,
         thoi_gian_ket_thuc=f"Cuộc họp kết thúc vào ngày {on.strftime('%d/%m/%Y')}; biên bản đã được thông qua.",
         **table,
     )
-    return [bth, bb]
+    return [bth, bb] if summary.quorum.met else [bb]
 
 
 def referral(campaign: Campaign, summary: RankSummary) -> DocSpec:

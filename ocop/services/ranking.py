@@ -1,8 +1,12 @@
-"""Aggregate-and-rank stage: mean of member totals, stars, mandatory caps, and what happens next."""
+"""Aggregate-and-rank stage: mean of member totals, stars, mandatory caps, council rules, flags.
+
+Only present members' sheets count. Without quorum nothing is ranked. A product whose members'
+totals spread wider than the council allows is blocked until they re-score. Products near a band
+edge, and products whose star one member's sheet decides, are flagged for the council.
+"""
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -11,7 +15,17 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, joinedload
 
 from ocop.errors import ScoringError
-from ocop.persistence.models import Campaign, Person, Product, Registration, Result, ScoreItem, ScoreSheet
+from ocop.persistence.models import (
+    Campaign,
+    Person,
+    Product,
+    Registration,
+    Result,
+    ScoreChange,
+    ScoreItem,
+    ScoreSheet,
+)
+from ocop.rules.council import Quorum, edge_flags, leave_one_out, quorum, spread
 from ocop.rules.criteria import load_sets
 from ocop.rules.editions import Edition, Level, get_edition
 from ocop.rules.stars import capped_star, missed_requirements, star_for
@@ -39,6 +53,35 @@ class Ranked:
     cap_reason: str
     outcome: str
     member_totals: dict[int, int]
+    spread: int = 0
+    flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Blocked:
+    """A product held back by the spread rule until members re-score."""
+
+    code: str
+    name: str
+    spread: int
+    low: tuple[str, int]
+    high: tuple[str, int]
+
+    def text(self, limit: float) -> str:
+        return (f"{self.code} {self.name}: chênh lệch {self.spread} điểm (> {limit:g}) giữa "
+                f"{self.high[0]} ({self.high[1]}) và {self.low[0]} ({self.low[1]}); chờ chấm lại")
+
+
+@dataclass(frozen=True)
+class Rescore:
+    code: str
+    member: str
+    old_total: int
+    new_total: int
+    reason: str
+
+    def text(self) -> str:
+        return f"{self.member} chấm lại {self.code}: {self.old_total} → {self.new_total} điểm ({self.reason})"
 
 
 @dataclass(frozen=True)
@@ -46,9 +89,12 @@ class RankSummary:
     results: list[Ranked]
     council: list[Person]
     present: list[Person]
-    quorum: int
+    quorum: Quorum
     changed: int = 0
     counts: dict[int, int] = field(default_factory=dict)
+    blocked: list[Blocked] = field(default_factory=list)
+    rescores: list[Rescore] = field(default_factory=list)
+    max_spread: float = 10
 
 
 def outcome_for(level: Level, edition: Edition, mean: Fraction, stars: int) -> str:
@@ -61,69 +107,84 @@ def outcome_for(level: Level, edition: Edition, mean: Fraction, stars: int) -> s
     return RECOGNISED if stars in level.recognises else NONE
 
 
-def quorum_needed(campaign: Campaign, size: int) -> int:
-    fraction = float(campaign.settings.get("rules", {}).get("quorum_fraction", 2 / 3))
-    return math.ceil(fraction * size - 1e-9)
+def council_quorum(campaign: Campaign) -> tuple[list[Person], list[Person], Quorum]:
+    rules = campaign.settings.get("rules", {})
+    members = council(campaign)
+    present = [m for m in members if m.attended]
+    chair = any(m.role == "chair" for m in present)
+    q = quorum(len(present), len(members), float(rules.get("quorum_fraction", 2 / 3)),
+               bool(rules.get("quorum_requires_chair", False)), chair)
+    return members, present, q
 
 
 def rank_products(session: Session, campaign: Campaign) -> RankSummary:
     """Compute and store every eligible product's result from the present members' sheets."""
     edition = get_edition(campaign.edition_code)
     level = edition.level(campaign.level)
-    members = council(campaign)
-    present = [m for m in members if m.attended]
-    quorum = quorum_needed(campaign, len(members))
-    if len(present) < quorum:
-        raise ScoringError(
-            f"Không đủ số thành viên dự họp ({len(present)}/{len(members)}, cần {quorum}): "
-            "Hội đồng không được công bố kết quả."
-        )
+    members, present, q = council_quorum(campaign)
+    limit = float(campaign.settings.get("rules", {}).get("max_spread", 10))
+    rescores = _rescores(session, campaign)
+    if not q.met:
+        return RankSummary([], members, present, q, rescores=rescores, max_spread=limit)
     regs = session.scalars(
         select(Registration)
         .where(Registration.campaign_id == campaign.id, Registration.status == "eligible")
         .options(joinedload(Registration.product).joinedload(Product.producer))
     ).all()
     present_ids = [m.id for m in present]
-    sheet_rows = session.execute(
+    by_product: dict[int, list] = defaultdict(list)
+    for row in session.execute(
         select(ScoreSheet.product_id, ScoreSheet.member_id, ScoreSheet.total,
                ScoreSheet.part_a, ScoreSheet.part_b, ScoreSheet.part_c)
         .where(ScoreSheet.campaign_id == campaign.id, ScoreSheet.member_id.in_(present_ids))
-    ).all()
-    by_product: dict[int, list] = defaultdict(list)
-    for row in sheet_rows:
+    ):
         by_product[row.product_id].append(row)
     missing = _missing_sheets(regs, by_product, present)
     if missing:
-        raise ScoringError(
-            "Chưa đủ phiếu đánh giá của các thành viên có mặt: " + "; ".join(missing) + "."
-        )
+        raise ScoringError("Chưa đủ phiếu đánh giá của các thành viên có mặt: " + "; ".join(missing) + ".")
+    names = {m.id: m.name for m in present}
     chosen = _chosen_options(session, campaign, present_ids) if edition.mandatory_criteria else {}
     sets = load_sets(edition.criteria_dir)
-    results = []
+    results, blocked = [], []
     for reg in regs:
         rows = by_product[reg.product_id]
-        n = len(rows)
-        mean = Fraction(sum(r.total for r in rows), n)
-        parts = tuple(Fraction(sum(getattr(r, p) for r in rows), n) for p in ("part_a", "part_b", "part_c"))
-        by_score = star_for(mean, edition.star_lower_bounds, edition.max_points)
-        missed = missed_requirements(sets[reg.set_code], chosen.get(reg.product_id, [{}] * n)) if edition.mandatory_criteria else []
-        stars = capped_star(by_score, missed)
-        reason = "; ".join(m.reason() for m in missed if m.star <= by_score)
-        results.append(Ranked(
-            reg.product_id, reg.product.code or "", reg.product.name, reg.product.producer.name,
-            reg.product.producer.commune, reg.set_code, n, mean, parts, by_score, stars,
-            (f"Hạ từ {by_score} sao xuống {stars} sao: {reason}." if stars < by_score else ""),
-            outcome_for(level, edition, mean, stars), {r.member_id: r.total for r in rows},
-        ))
+        totals = {r.member_id: r.total for r in rows}
+        width = spread(list(totals.values()))
+        if width > limit:
+            low, high = min(rows, key=lambda r: r.total), max(rows, key=lambda r: r.total)
+            blocked.append(Blocked(reg.product.code or "", reg.product.name, width,
+                                   (names[low.member_id], low.total), (names[high.member_id], high.total)))
+            continue
+        results.append(_result(reg, rows, totals, width, edition, level, sets, chosen, names))
     results.sort(key=lambda r: (-r.mean, r.code))
     changed = _store(session, campaign, results)
     counts: dict[int, int] = defaultdict(int)
     for r in results:
         counts[r.stars] += 1
-    return RankSummary(results, members, present, quorum, changed, dict(counts))
+    return RankSummary(results, members, present, q, changed, dict(counts), blocked, rescores, limit)
 
 
-def _missing_sheets(regs, by_product, present) -> list[str]:  # noqa: ANN001 - internal rows
+def _result(reg, rows, totals, width, edition, level, sets, chosen, names) -> Ranked:  # noqa: ANN001
+    n = len(rows)
+    mean = Fraction(sum(totals.values()), n)
+    parts = tuple(Fraction(sum(getattr(r, p) for r in rows), n) for p in ("part_a", "part_b", "part_c"))
+    by_score = star_for(mean, edition.star_lower_bounds, edition.max_points)
+    missed = missed_requirements(sets[reg.set_code], chosen.get(reg.product_id, [{}] * n)) \
+        if edition.mandatory_criteria else []
+    stars = capped_star(by_score, missed)
+    reason = "; ".join(m.reason() for m in missed if m.star <= by_score)
+    flags = [f"sát ngưỡng {b:g} điểm" for b in edge_flags(mean, edition.star_lower_bounds)]
+    flags += [f"bỏ phiếu của {names[m]} thì còn {s} sao"
+              for m, s in leave_one_out(totals, edition.star_lower_bounds, edition.max_points).items()]
+    return Ranked(
+        reg.product_id, reg.product.code or "", reg.product.name, reg.product.producer.name,
+        reg.product.producer.commune, reg.set_code, n, mean, parts, by_score, stars,
+        f"Hạ từ {by_score} sao xuống {stars} sao: {reason}." if stars < by_score else "",
+        outcome_for(level, edition, mean, stars), totals, width, tuple(flags),
+    )
+
+
+def _missing_sheets(regs, by_product, present) -> list[str]:  # noqa: ANN001
     missing = []
     for reg in regs:
         have = {r.member_id for r in by_product.get(reg.product_id, [])}
@@ -131,6 +192,14 @@ def _missing_sheets(regs, by_product, present) -> list[str]:  # noqa: ANN001 - i
         if lacking:
             missing.append(f"{reg.product.code} ({reg.product.name}) thiếu phiếu của {', '.join(lacking)}")
     return missing
+
+
+def _rescores(session: Session, campaign: Campaign) -> list[Rescore]:
+    changes = session.scalars(
+        select(ScoreChange).where(ScoreChange.campaign_id == campaign.id, ScoreChange.kind == "rescore")
+        .options(joinedload(ScoreChange.member), joinedload(ScoreChange.product)).order_by(ScoreChange.id)
+    ).all()
+    return [Rescore(c.product.code or "", c.member.name, c.old_total, c.new_total, c.reason) for c in changes]
 
 
 def _chosen_options(session: Session, campaign: Campaign, member_ids: list[int]) -> dict[int, list[dict[str, int]]]:
@@ -166,6 +235,7 @@ def _store(session: Session, campaign: Campaign, results: list[Ranked]) -> int:
             "sheets": r.sheets, "points_sum": int(r.mean * r.sheets), "mean": float(r.mean),
             "mean_a": float(r.part_means[0]), "mean_b": float(r.part_means[1]), "mean_c": float(r.part_means[2]),
             "star_by_score": r.star_by_score, "stars": r.stars, "cap_reason": r.cap_reason, "outcome": r.outcome,
+            "spread": r.spread, "flags": "; ".join(r.flags),
         }
         row = existing.get(r.product_id)
         if row is None:

@@ -9,9 +9,9 @@ from pathlib import Path
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session, joinedload
 
-from ocop.errors import InputError, RulesError
+from ocop.errors import InputError, RulesError, ScoringError
 from ocop.inputs import Column, Row, parse_int, read_rows, where
-from ocop.persistence.models import Campaign, Person, Registration, ScoreItem, ScoreSheet
+from ocop.persistence.models import Campaign, Person, Registration, ScoreChange, ScoreItem, ScoreSheet
 from ocop.rules.criteria import CriteriaSet, load_sets
 from ocop.rules.editions import get_edition
 from ocop.services.campaigns import council
@@ -94,6 +94,9 @@ class _Reader:
         if member is None:
             names = ", ".join(p.name for p in self.members.values())
             self.problems.append(f"{where(self.path, row.number, MEMBER)}: '{name}' không phải thành viên Hội đồng (thành viên: {names}).")
+        elif not member.attended:
+            self.problems.append(f"{where(self.path, row.number, MEMBER)}: '{member.name}' vắng mặt tại phiên họp, phiếu không được tính.")
+            return None
         return member
 
     def _criterion_row(self, row: Row, criteria: CriteriaSet, sheet: SheetIn) -> None:
@@ -157,12 +160,27 @@ def _totals(sheet: SheetIn, criteria: CriteriaSet) -> dict[str, int]:
             "mode": "parts" if sheet.parts is not None else "criteria"}
 
 
-def import_scores(session: Session, campaign: Campaign, path: Path) -> ScoresSummary:
-    """Store every sheet in the file, or none if any row is wrong; a member's new sheet replaces the old."""
+def import_scores(session: Session, campaign: Campaign, path: Path, reason: str = "") -> ScoresSummary:
+    """Store every sheet in the file, or none if any row is wrong (see :func:`store_rows`)."""
+    rows = read_rows(path, COLUMNS, alternatives=[("tieu_chi", "diem"), ("phan_a", "phan_b", "phan_c")])
+    return store_rows(session, campaign, path, rows, reason)
+
+
+def store_rows(session: Session, campaign: Campaign, path: Path, rows: list[Row], reason: str = "") -> ScoresSummary:
+    """Validate and store sheets; ``path`` names the source in messages.
+
+    Until the meeting closes, a member's new sheet replaces the old one and the change is logged;
+    with a ``reason`` the change is a re-scoring, which the minutes list (the spread rule asks
+    for one). After close, sheets are locked: only a re-scoring with a reason changes them.
+    """
     reader = _Reader(session, campaign, path)
-    for row in read_rows(path, COLUMNS, alternatives=[("tieu_chi", "diem"), ("phan_a", "phan_b", "phan_c")]):
+    for row in rows:
         reader.add(row)
     sheets = reader.finish()
+    closed = campaign.meeting_status == "closed"
+    if closed and not reason.strip():
+        raise ScoringError(
+            "Phiên họp đã kết thúc, phiếu đánh giá đã khóa: muốn sửa phải chấm lại và ghi lý do (--reason).")
     existing = {
         (s.product_id, s.member_id): s
         for s in session.scalars(
@@ -173,29 +191,37 @@ def import_scores(session: Session, campaign: Campaign, path: Path) -> ScoresSum
     new = replaced = unchanged = 0
     stale: list[int] = []
     written: list[tuple[ScoreSheet, dict[str, int]]] = []
+    changes: list[ScoreChange] = []
     for sheet in sheets:
         totals = _totals(sheet, reader.sets[sheet.registration.set_code])
         key = (sheet.registration.product_id, sheet.member.id)
         row = existing.get(key)
+        source = f"{path.name}:{sheet.first_row}"
         if row is not None:
             same = all(getattr(row, k) == v for k, v in totals.items()) and {
                 i.criterion_code: i.points for i in row.items} == sheet.items
             if same:
                 unchanged += 1
                 continue
+            changes.append(ScoreChange(
+                campaign_id=campaign.id, product_id=key[0], member_id=key[1], kind="rescore" if reason else "replace",
+                old_total=row.total, new_total=totals["total"], reason=reason.strip(), source=source))
             stale.append(row.id)
             for k, v in totals.items():
                 setattr(row, k, v)
-            row.source = f"{path.name}:{sheet.first_row}"
+            row.source = source
             replaced += 1
+        elif closed:
+            raise ScoringError(f"Phiên họp đã kết thúc: không nhận phiếu mới của '{sheet.member.name}' "
+                               f"cho sản phẩm '{sheet.registration.product.code}'.")
         else:
-            row = ScoreSheet(campaign_id=campaign.id, product_id=key[0], member_id=key[1],
-                             source=f"{path.name}:{sheet.first_row}", **totals)
+            row = ScoreSheet(campaign_id=campaign.id, product_id=key[0], member_id=key[1], source=source, **totals)
             session.add(row)
             new += 1
         written.append((row, sheet.items))
     if stale:
         session.execute(delete(ScoreItem).where(ScoreItem.sheet_id.in_(stale)))
+    session.add_all(changes)
     session.flush()  # one round trip assigns the ids of every new sheet
     items = [{"sheet_id": row.id, "criterion_code": c, "points": p}
              for row, chosen in written for c, p in chosen.items()]
@@ -203,5 +229,58 @@ def import_scores(session: Session, campaign: Campaign, path: Path) -> ScoresSum
         session.execute(insert(ScoreItem), items)
     for row, _ in written:
         session.expire(row, ["items"])
+    if campaign.meeting_status == "planned" and (new or replaced):
+        campaign.meeting_status = "open"
     session.flush()
     return ScoresSummary(path.name, len(sheets), new, replaced, unchanged)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How many present members have submitted, per product: counts only, never scores."""
+
+    code: str
+    name: str
+    submitted: int
+    present: int
+    missing: list[str]
+
+
+def progress(session: Session, campaign: Campaign) -> list[Progress]:
+    """Submission status for the secretariat: who is still missing, without any member's points."""
+    present = [p for p in council(campaign) if p.attended]
+    have: dict[int, set[int]] = defaultdict(set)
+    for product_id, member_id in session.execute(
+        select(ScoreSheet.product_id, ScoreSheet.member_id).where(ScoreSheet.campaign_id == campaign.id)
+    ):
+        have[product_id].add(member_id)
+    regs = session.scalars(
+        select(Registration).where(Registration.campaign_id == campaign.id, Registration.status == "eligible")
+        .options(joinedload(Registration.product))
+    ).all()
+    out = []
+    for reg in sorted(regs, key=lambda r: r.product.code or ""):
+        got = have.get(reg.product_id, set())
+        missing = [p.name for p in present if p.id not in got]
+        out.append(Progress(reg.product.code or "", reg.product.name, len(present) - len(missing), len(present), missing))
+    return out
+
+
+def set_attendance(campaign: Campaign, absent: list[str], present: list[str]) -> list[str]:
+    """Record who attended the meeting (everyone by default); refused once the meeting has closed."""
+    if campaign.meeting_status == "closed":
+        raise ScoringError("Phiên họp đã kết thúc: không sửa được danh sách có mặt.")
+    members = {fold(p.name): p for p in council(campaign)}
+    unknown = [n for n in [*absent, *present] if fold(n) not in members]
+    if unknown:
+        raise InputError("Không phải thành viên Hội đồng: " + ", ".join(unknown) + ".")
+    for name in absent:
+        members[fold(name)].attended = False
+    for name in present:
+        members[fold(name)].attended = True
+    return [p.name for p in members.values() if not p.attended]
+
+
+def close_meeting(campaign: Campaign) -> None:
+    """End the session: from now on sheets are locked and a change needs a recorded re-scoring."""
+    campaign.meeting_status = "closed"

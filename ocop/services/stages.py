@@ -21,7 +21,8 @@ from ocop.rules.editions import get_edition
 from ocop.services import notices, paperwork, plan_documents, recognition
 from ocop.services.campaigns import council, get_campaign, setup_campaign
 from ocop.services.meeting import schedule_meeting
-from ocop.services.ranking import rank_products
+from ocop.services import scoring
+from ocop.services.ranking import council_quorum, rank_products
 from ocop.services.register import (
     STATUS_VN,
     Register,
@@ -131,9 +132,29 @@ def print_packs(session, campaign, settings: Settings, register: Register) -> li
     return packs
 
 
-def record_scores(settings: Settings, code: str | None, path: Path) -> dict[str, Any]:
+def record_scores(settings: Settings, code: str | None, path: Path, reason: str = "") -> dict[str, Any]:
     with unit_of_work(settings.database_url) as s:
-        return asdict(import_scores(s, get_campaign(s, code), path))
+        return asdict(import_scores(s, get_campaign(s, code), path, reason))
+
+
+def scores_progress(settings: Settings, code: str | None) -> list[dict[str, Any]]:
+    with unit_of_work(settings.database_url) as s:
+        return [asdict(p) for p in scoring.progress(s, get_campaign(s, code))]
+
+
+def attendance(settings: Settings, code: str | None, absent: list[str], present: list[str]) -> dict[str, Any]:
+    with unit_of_work(settings.database_url) as s:
+        campaign = get_campaign(s, code)
+        missing = scoring.set_attendance(campaign, absent, present)
+        _, here, q = council_quorum(campaign)
+        return {"absent": missing, "present": [p.name for p in here], "quorum_met": q.met, "quorum": q.text()}
+
+
+def close_meeting(settings: Settings, code: str | None) -> dict[str, Any]:
+    with unit_of_work(settings.database_url) as s:
+        campaign = get_campaign(s, code)
+        scoring.close_meeting(campaign)
+        return {"status": campaign.meeting_status}
 
 
 def issue_score_sheets(settings: Settings, code: str | None) -> dict[str, int]:
@@ -150,7 +171,10 @@ def rank(settings: Settings, code: str | None) -> dict[str, Any]:
         docs = _merge(register.produce(paperwork.results_documents(campaign, summary)),
                       register.produce(notices.result_notices(s, campaign, summary)))
         return {"changed": summary.changed, "counts": summary.counts, "present": len(summary.present),
-                "council": len(summary.council), "ranking": ranking_rows(summary), "documents": docs}
+                "council": len(summary.council), "quorum_met": summary.quorum.met, "quorum": summary.quorum.text(),
+                "blocked": [b.text(summary.max_spread) for b in summary.blocked],
+                "rescores": [r.text() for r in summary.rescores],
+                "ranking": ranking_rows(summary), "documents": docs}
 
 
 def recognise(settings: Settings, code: str | None) -> dict[str, Any]:
@@ -179,7 +203,8 @@ def recognise(settings: Settings, code: str | None) -> dict[str, Any]:
 def ranking_rows(summary) -> list[dict[str, Any]]:  # noqa: ANN001
     return [{"code": r.code, "product": r.name, "producer": r.producer, "commune": r.commune,
              "mean": float(r.mean), "mean_text": f"{float(r.mean):.2f}", "star_by_score": r.star_by_score,
-             "stars": r.stars, "cap_reason": r.cap_reason, "outcome": r.outcome} for r in summary.results]
+             "stars": r.stars, "cap_reason": r.cap_reason, "outcome": r.outcome, "spread": r.spread,
+             "flags": list(r.flags)} for r in summary.results]
 
 
 def refer(settings: Settings, code: str | None) -> dict[str, Any]:
@@ -189,6 +214,8 @@ def refer(settings: Settings, code: str | None) -> dict[str, Any]:
         if s.scalar(select(Result.id).where(Result.campaign_id == campaign.id).limit(1)) is None:
             raise ScoringError("Chưa có kết quả phân hạng: chạy bước tổng hợp điểm và phân hạng trước.")
         summary = rank_products(s, campaign)
+        if not summary.quorum.met:
+            raise ScoringError(f"Không lập tờ trình: {summary.quorum.text()}")
         referred = [r for r in summary.results if r.outcome == "referred"]
         spec = paperwork.referral(campaign, summary)
         docs = _issue(settings, s, campaign, [spec])

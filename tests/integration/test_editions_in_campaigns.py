@@ -83,8 +83,11 @@ def test_a_province_campaign_under_1489_is_accepted(settings, tmp_path: Path) ->
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 def test_print_packs_one_pdf_per_member_in_agenda_order(settings, tmp_path: Path) -> None:  # noqa: ANN001
+    from dataclasses import replace
+
     from pypdf import PdfReader
 
+    settings = replace(settings, pdf="on")
     stages.set_up_campaign(settings, _campaign_file(tmp_path, "148/2023", "luc-nam-2024"))
     regs = tmp_path / "dk.csv"
     with regs.open("w", encoding="utf-8", newline="") as fh:

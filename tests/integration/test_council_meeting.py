@@ -1,0 +1,128 @@
+"""The meeting: attendance and quorum, the spread rule with re-scoring, the lock after close,
+independence of members' sheets, and the flags in the summary table and minutes."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from docx import Document as Docx
+
+from ocop.errors import InputError, ScoringError
+from ocop.services import stages
+from tests.conftest import SAMPLE
+
+CODE = "luc-nam-2020"
+
+
+def _rows() -> list[list[str]]:
+    return list(csv.reader((SAMPLE / "scores.csv").open(encoding="utf-8")))
+
+
+def _write(path: Path, rows: list[list[str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    return path
+
+
+def _text(path: str) -> str:
+    doc = Docx(path)
+    return "\n".join([p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells])
+
+
+def _doc(settings, kind: str) -> dict:  # noqa: ANN001
+    return [d for d in stages.documents(settings, CODE) if d["kind"] == kind and d["status"] == "issued"][-1]
+
+
+def test_without_quorum_there_is_no_result_and_the_minutes_say_so(sample_campaign) -> None:  # noqa: ANN001
+    absent = ["Trần Thị Hoa", "Phạm Đức Thắng", "Vũ Thị Lan"]
+    r = stages.attendance(sample_campaign, CODE, absent, [])
+    assert r["quorum_met"] is False and "4/7" in r["quorum"]
+    result = stages.rank(sample_campaign, CODE)
+    assert (result["quorum_met"], result["ranking"]) == (False, [])
+    minutes = _text(_doc(sample_campaign, "bien_ban_hop_hoi_dong")["file"])
+    assert "không đủ số thành viên" in minutes and "không có kết quả" in minutes
+    assert not [d for d in stages.documents(sample_campaign, CODE) if d["kind"] == "bang_tong_hop"]
+    with pytest.raises(ScoringError, match="Chưa có kết quả phân hạng"):
+        stages.refer(sample_campaign, CODE)
+
+
+def test_an_absent_members_sheet_is_refused(sample_campaign, tmp_path: Path) -> None:  # noqa: ANN001
+    stages.attendance(sample_campaign, CODE, ["Đỗ Văn Quyết"], [])
+    with pytest.raises(InputError) as err:
+        stages.record_scores(sample_campaign, CODE, SAMPLE / "scores.csv")
+    assert "'Đỗ Văn Quyết' vắng mặt tại phiên họp" in str(err.value)
+    rows = [r for r in _rows() if r[1] != "Đỗ Văn Quyết"]
+    stages.record_scores(sample_campaign, CODE, _write(tmp_path / "co-mat.csv", rows))
+    result = stages.rank(sample_campaign, CODE)
+    assert result["quorum_met"] and len(result["ranking"]) == 11
+    ln01 = next(r for r in result["ranking"] if r["code"] == "LN-01")
+    assert ln01["mean"] == pytest.approx((642 - 92) / 6)  # Đỗ Văn Quyết's 92 is not counted
+
+
+def test_spread_blocks_a_product_until_members_re_score(sample_campaign, tmp_path: Path) -> None:  # noqa: ANN001
+    rows = _rows()
+    # Lương Thế Tuấn scores LN-09 far above the others: 30 -> 31 + 14 = 45 (others 29..32)
+    sheet = [r for r in rows[1:] if r[0] == "LN-09" and r[1] == "Lương Thế Tuấn"]
+    high = {"4.1": "5", "4.2": "5", "4.3": "5", "5.1": "5", "1.5": "5"}
+    for r in sheet:
+        r[3] = high.get(r[2], r[3])
+    total = sum(int(r[3]) for r in sheet)
+    stages.record_scores(sample_campaign, CODE, _write(tmp_path / "lech.csv", rows))
+    result = stages.rank(sample_campaign, CODE)
+    assert [r["code"] for r in result["ranking"]].count("LN-09") == 0
+    assert len(result["blocked"]) == 1 and "LN-09" in result["blocked"][0]
+    assert f"Lương Thế Tuấn ({total})" in result["blocked"][0]
+    minutes = _text(_doc(sample_campaign, "bien_ban_hop_hoi_dong")["file"])
+    assert "chênh lệch" in minutes and "LN-09" in minutes
+
+    fixed = [rows[0]] + [r for r in _rows()[1:] if r[0] == "LN-09" and r[1] == "Lương Thế Tuấn"]
+    stages.record_scores(sample_campaign, CODE, _write(tmp_path / "cham-lai.csv", fixed),
+                         reason="Hội đồng thảo luận, thống nhất lại tiêu chí tiếp thị")
+    result = stages.rank(sample_campaign, CODE)
+    assert result["blocked"] == [] and "LN-09" in [r["code"] for r in result["ranking"]]
+    assert result["rescores"] == [f"Lương Thế Tuấn chấm lại LN-09: {total} → 31 điểm "
+                                  "(Hội đồng thảo luận, thống nhất lại tiêu chí tiếp thị)"]
+    minutes = _text(_doc(sample_campaign, "bien_ban_hop_hoi_dong")["file"])
+    assert f"Lương Thế Tuấn chấm lại LN-09: {total} → 31 điểm" in minutes
+
+
+def test_sheets_are_locked_after_the_meeting_closes(sample_campaign, tmp_path: Path) -> None:  # noqa: ANN001
+    stages.record_scores(sample_campaign, CODE, SAMPLE / "scores.csv")
+    stages.close_meeting(sample_campaign, CODE)
+    rows = _rows()
+    changed = [rows[0]] + [r for r in rows[1:] if r[0] == "LN-02" and r[1] == "Trần Thị Hoa"]
+    changed[1][3] = "1" if changed[1][3] != "1" else "2"
+    path = _write(tmp_path / "sua.csv", changed)
+    with pytest.raises(ScoringError, match="đã khóa"):
+        stages.record_scores(sample_campaign, CODE, path)
+    with pytest.raises(ScoringError, match="đã kết thúc"):
+        stages.attendance(sample_campaign, CODE, ["Trần Thị Hoa"], [])
+    again = stages.record_scores(sample_campaign, CODE, path, reason="Nhập nhầm tiêu chí 1.1")
+    assert again["replaced"] == 1
+    assert "Trần Thị Hoa chấm lại LN-02" in stages.rank(sample_campaign, CODE)["rescores"][0]
+
+
+def test_no_document_or_status_shows_scores_before_every_present_member_has_submitted(sample_campaign, tmp_path: Path) -> None:  # noqa: ANN001
+    rows = _rows()
+    partial = [rows[0]] + [r for r in rows[1:] if not (r[0] == "LN-01" and r[1] == "Đỗ Văn Quyết")]
+    stages.record_scores(sample_campaign, CODE, _write(tmp_path / "thieu.csv", partial))
+    printed = stages.issue_score_sheets(sample_campaign, CODE)
+    assert printed["issued"] == 70  # LN-02 … LN-11; LN-01's six sheets wait for the seventh
+    status = {p["code"]: p for p in stages.scores_progress(sample_campaign, CODE)}
+    assert (status["LN-01"]["submitted"], status["LN-01"]["missing"]) == (6, ["Đỗ Văn Quyết"])
+    assert set(status["LN-01"]) == {"code", "name", "submitted", "present", "missing"}  # no points anywhere
+    with pytest.raises(ScoringError, match="thiếu phiếu của Đỗ Văn Quyết"):
+        stages.rank(sample_campaign, CODE)
+
+
+def test_flags_reach_the_summary_table(sample_campaign) -> None:  # noqa: ANN001
+    stages.record_scores(sample_campaign, CODE, SAMPLE / "scores.csv")
+    result = stages.rank(sample_campaign, CODE)
+    flags = {r["code"]: r["flags"] for r in result["ranking"]}
+    assert "sát ngưỡng 70 điểm" in flags["LN-03"]  # 70.14
+    assert "sát ngưỡng 50 điểm" in flags["LN-06"]  # 50.00
+    assert any(f.startswith("bỏ phiếu của ") for f in flags["LN-06"])  # one low sheet drops it to 2★
+    table = _text(_doc(sample_campaign, "bang_tong_hop")["file"])
+    assert "sát ngưỡng 70 điểm" in table
