@@ -200,6 +200,20 @@ def scores_import(
                f"{r['unchanged']}; phiếu in mới {r['documents']['issued']}.")
 
 
+@scores_app.command("template")
+def scores_template(
+    folder: Annotated[Path, typer.Argument(help="Thư mục ghi các tệp / output folder.")],
+    member: Annotated[str | None, typer.Option("--member", help="Chỉ cho một thành viên / one member only.")] = None,
+    campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None,
+) -> None:
+    """Tệp Excel chấm điểm cho từng thành viên, mỗi sản phẩm một sheet / per-member score workbooks."""
+    from ocop.services import stages
+
+    settings = _settings(db, out)
+    for path in _run(lambda: stages.scores_templates(settings, campaign, folder, member)):
+        typer.echo(path)
+
+
 @scores_app.command("status")
 def scores_status(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None) -> None:
     """Ai đã nộp phiếu (chỉ số lượng, không lộ điểm) / who has submitted (counts only)."""

@@ -14,6 +14,7 @@ from typing import Any
 from prefect import flow
 
 from flows import tasks
+from flows.member_scores import collect_member_scores
 from flows.sign_off import sign_off
 
 HOUR = 3600
@@ -76,12 +77,18 @@ def schedule_council_meeting(campaign: str | None = None, meeting_date: date | N
 
 
 @flow(name="Ghi nhận phiếu đánh giá", log_prints=True)
-def record_scores(scores_file: str, campaign: str | None = None, db_url: str | None = None,
-                  out_dir: str | None = None, reason: str = "") -> dict[str, Any]:
-    """Record scores: import members' sheets (a reason makes changes a recorded re-scoring), then
-    print the filled sheets of every product all present members have scored."""
+def record_scores(scores_file: str | None = None, campaign: str | None = None, db_url: str | None = None,
+                  out_dir: str | None = None, reason: str = "", wait_for_members: bool = False,
+                  member_timeout: int = HOUR) -> dict[str, Any]:
+    """Record scores: import members' sheets (a reason makes changes a recorded re-scoring); with
+    wait_for_members, pause for each member still missing sheets until all have submitted in the
+    UI; then print the filled sheets of every product all present members have scored."""
     settings = tasks.resolve_settings(db_url, out_dir)
-    summary = tasks.import_scores(settings, campaign, Path(scores_file), reason)
+    summary: dict[str, Any] = {"file": "", "sheets": 0, "new": 0, "replaced": 0, "unchanged": 0}
+    if scores_file:
+        summary = tasks.import_scores(settings, campaign, Path(scores_file), reason)
+    if wait_for_members:
+        summary["from_form"] = collect_member_scores(settings, campaign, member_timeout)
     return {**summary, "documents": tasks.render_score_sheets(settings, campaign)}
 
 

@@ -88,3 +88,14 @@ def approve_documents(settings: Settings, code: str | None, ids: list[int],
 @task(name="Lấy số, ban hành văn bản", **TASK)
 def issue_documents(settings: Settings, code: str | None, ids: list[int]) -> list[dict[str, Any]]:
     return stages.issue_documents(settings, code, ids)
+
+
+@task(name="Liệt kê phiếu còn thiếu", **TASK)
+def missing_sheets(settings: Settings, code: str | None) -> dict[str, list[dict[str, Any]]]:
+    return stages.missing_sheets(settings, code)
+
+
+@task(name="Ghi phiếu của một thành viên từ biểu mẫu", **TASK)
+def record_part_totals(settings: Settings, code: str | None, member: str,
+                       totals: dict[str, dict[str, int]]) -> dict[str, Any]:
+    return stages.record_part_totals(settings, code, member, totals, "bieu-mau-prefect")

@@ -15,13 +15,21 @@ from sqlalchemy import delete, select
 from ocop.documents.pdf import merge
 from ocop.documents.renderer import Renderer
 from ocop.errors import NotFoundError, ScoringError
+from ocop.inputs import Row
 from ocop.persistence.db import migrate, unit_of_work
 from ocop.persistence.models import Document, Referral, Result
+from ocop.rules.criteria import load_sets
 from ocop.rules.editions import get_edition
-from ocop.services import notices, paperwork, plan_documents, recognition
+from ocop.services import (
+    notices,
+    paperwork,
+    plan_documents,
+    recognition,
+    scores_workbook,
+    scoring,
+)
 from ocop.services.campaigns import council, get_campaign, setup_campaign
 from ocop.services.meeting import schedule_meeting
-from ocop.services import scoring
 from ocop.services.ranking import council_quorum, rank_products
 from ocop.services.register import (
     STATUS_VN,
@@ -133,8 +141,40 @@ def print_packs(session, campaign, settings: Settings, register: Register) -> li
 
 
 def record_scores(settings: Settings, code: str | None, path: Path, reason: str = "") -> dict[str, Any]:
+    """Long-form CSV/XLSX, or a member's workbook from `ocop scores template`: same validation."""
     with unit_of_work(settings.database_url) as s:
-        return asdict(import_scores(s, get_campaign(s, code), path, reason))
+        campaign = get_campaign(s, code)
+        if scores_workbook.is_member_workbook(path):
+            return asdict(scores_workbook.import_member_workbook(s, campaign, path, reason))
+        return asdict(import_scores(s, campaign, path, reason))
+
+
+def scores_templates(settings: Settings, code: str | None, folder: Path, member: str | None) -> list[str]:
+    with unit_of_work(settings.database_url) as s:
+        return [str(p) for p in scores_workbook.write_templates(s, get_campaign(s, code), folder, member)]
+
+
+def missing_sheets(settings: Settings, code: str | None) -> dict[str, list[dict[str, Any]]]:
+    """Per present member, the products still without their sheet, with each part's maximum."""
+    with unit_of_work(settings.database_url) as s:
+        campaign = get_campaign(s, code)
+        sets = load_sets(get_edition(campaign.edition_code).criteria_dir)
+        regs = {r.product.code: r for r in paperwork.agenda(s, campaign)}
+        out: dict[str, list[dict[str, Any]]] = {}
+        for p in scoring.progress(s, campaign):
+            parts = sets[regs[p.code].set_code].parts
+            for name in p.missing:
+                out.setdefault(name, []).append({"code": p.code, "name": p.name, **{k.lower(): v for k, v in parts.items()}})
+        return out
+
+
+def record_part_totals(settings: Settings, code: str | None, member: str, totals: dict[str, dict[str, int]],
+                       source: str) -> dict[str, Any]:
+    """One member's part totals per product (from a form), through the same validation as a file."""
+    rows = [Row(i, {"ma_san_pham": product, "thanh_vien": member, "phan_a": t["a"], "phan_b": t["b"], "phan_c": t["c"]})
+            for i, (product, t) in enumerate(totals.items(), start=1)]
+    with unit_of_work(settings.database_url) as s:
+        return asdict(scoring.store_rows(s, get_campaign(s, code), Path(source), rows))
 
 
 def scores_progress(settings: Settings, code: str | None) -> list[dict[str, Any]]:

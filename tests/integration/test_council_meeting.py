@@ -126,3 +126,33 @@ def test_flags_reach_the_summary_table(sample_campaign) -> None:  # noqa: ANN001
     assert any(f.startswith("bỏ phiếu của ") for f in flags["LN-06"])  # one low sheet drops it to 2★
     table = _text(_doc(sample_campaign, "bang_tong_hop")["file"])
     assert "sát ngưỡng 70 điểm" in table
+
+
+def test_a_members_workbook_round_trips_through_the_same_validation(sample_campaign, tmp_path: Path) -> None:  # noqa: ANN001
+    from openpyxl import load_workbook
+
+    [path] = stages.scores_templates(sample_campaign, CODE, tmp_path, "Trần Thị Hoa")
+    wb = load_workbook(path)
+    assert wb.sheetnames[0] == "Hướng dẫn" and wb.sheetnames[1:] == [f"LN-{i:02d}" for i in range(1, 12)]
+    ws = wb["LN-01"]
+    assert ws["B2"].value == "Trần Thị Hoa" and ws["A7"].value == "1.1"
+    assert any("E7" in str(dv.sqref) and dv.formula1 == '"1,2,3"' for dv in ws.data_validations.dataValidation)
+    mine = {(r[0], r[2]): int(r[3]) for r in _rows()[1:] if r[1] == "Trần Thị Hoa"}
+    for title in wb.sheetnames[1:]:
+        sheet = wb[title]
+        for row in range(7, sheet.max_row + 1):
+            sheet.cell(row, 5).value = mine[(title, sheet.cell(row, 1).value)]
+    wb["LN-03"]["E7"].value = 4  # not an option of 1.1
+    wb.save(path)
+    with pytest.raises(InputError) as err:
+        stages.record_scores(sample_campaign, CODE, Path(path))
+    assert err.value.problems == [
+        "phieu-cham_tran_thi_hoa.xlsx, sheet 'LN-03', dòng 7, cột 'Điểm': 4 điểm không phải một lựa chọn "
+        "của tiêu chí 1.1 (các mức: 1, 2, 3).",
+        "phieu-cham_tran_thi_hoa.xlsx, sheet 'LN-03': phiếu của 'Trần Thị Hoa' cho sản phẩm 'LN-03' (từ dòng 7) "
+        "thiếu tiêu chí 1.1.",
+    ]
+    assert stages.scores_progress(sample_campaign, CODE)[0]["submitted"] == 0  # nothing stored
+    wb["LN-03"]["E7"].value = mine[("LN-03", "1.1")]
+    wb.save(path)
+    assert stages.record_scores(sample_campaign, CODE, Path(path))["new"] == 11

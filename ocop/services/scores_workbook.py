@@ -1,0 +1,131 @@
+"""The per-member score workbook: one sheet per product, a drop-down of the allowed points per
+criterion; filled in at the meeting and imported back through the same validation as any sheet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
+from sqlalchemy.orm import Session
+
+from ocop.errors import InputError
+from ocop.inputs import Row
+from ocop.persistence.models import Campaign, Person
+from ocop.rules.criteria import load_sets
+from ocop.rules.editions import get_edition
+from ocop.services.campaigns import council
+from ocop.services.paperwork import agenda, set_label
+from ocop.services.scoring import ScoresSummary, _Reader, store_rows
+from ocop.text import ascii_key, fold
+
+FIRST_ROW = 7  # criteria start here; rows 1-5 say whose sheet it is
+HEADER = ("Mã tiêu chí", "Tiêu chí", "Các mức điểm (chọn một)", "Điểm tối đa", "Điểm chấm")
+MARK = "Phiếu đánh giá OCOP"  # A1 of every product sheet; the reader recognises the workbook by it
+
+
+def write_member_workbook(session: Session, campaign: Campaign, member: Person, path: Path) -> Path:
+    """A workbook for one member: an instruction sheet, then one sheet per product in agenda order."""
+    sets = load_sets(get_edition(campaign.edition_code).criteria_dir)
+    wb = Workbook()
+    guide = wb.active
+    guide.title = "Hướng dẫn"
+    for line in (
+        f"{campaign.council_name}",
+        f"Phiếu đánh giá của thành viên: {member.name} ({member.position})",
+        "Mỗi sheet là một sản phẩm. Ở cột 'Điểm chấm', chọn một mức điểm trong danh sách cho từng tiêu chí.",
+        "Chấm đủ mọi tiêu chí của sản phẩm; sheet để trống hoàn toàn được bỏ qua khi nhập.",
+        "Không sửa các ô Thành viên, Mã sản phẩm và cột Mã tiêu chí. Nhập lại: ocop scores import TỆP.xlsx",
+    ):
+        guide.append([line])
+    guide.column_dimensions["A"].width = 110
+    bold = Font(bold=True)
+    for reg in agenda(session, campaign):
+        criteria, product = sets[reg.set_code], reg.product
+        ws = wb.create_sheet(title=(product.code or str(product.id))[:31])
+        ws.append([MARK])
+        ws.append(["Thành viên", member.name])
+        ws.append(["Mã sản phẩm", product.code])
+        ws.append(["Sản phẩm", f"{product.name} — {product.producer.name}"])
+        ws.append(["Bộ sản phẩm", set_label(sets, reg.set_code)])
+        ws.append(list(HEADER))
+        for cell in ws[6]:
+            cell.font = bold
+            cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        for i, c in enumerate(criteria.criteria):
+            r = FIRST_ROW + i
+            levels = "\n".join(f"{o.points} đ: {o.label}" for o in c.options)
+            ws.append([c.code, f"{c.group_title} — {c.title}", levels, c.max_points, None])
+            allowed = ",".join(str(p) for p in sorted({o.points for o in c.options}))
+            dv = DataValidation(type="list", formula1=f'"{allowed}"', allow_blank=True, showErrorMessage=True,
+                                errorTitle="Điểm không hợp lệ", error=f"Tiêu chí {c.code}: chỉ chọn {allowed}.")
+            ws.add_data_validation(dv)
+            dv.add(f"E{r}")
+            ws.cell(r, 3).alignment = Alignment(wrap_text=True, vertical="top")
+        for col, width in zip("ABCDE", (11, 45, 70, 11, 11), strict=True):
+            ws.column_dimensions[col].width = width
+        ws.freeze_panes = "A7"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+def write_templates(session: Session, campaign: Campaign, folder: Path, member: str | None = None) -> list[Path]:
+    """One workbook per council member (or only the named one) in ``folder``."""
+    people = council(campaign)
+    if member:
+        people = [p for p in people if fold(p.name) == fold(member)]
+        if not people:
+            raise InputError(f"'{member}' không phải thành viên Hội đồng.")
+    return [write_member_workbook(session, campaign, p, folder / f"phieu-cham_{ascii_key(p.name)}.xlsx")
+            for p in people]
+
+
+def is_member_workbook(path: Path) -> bool:
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return False
+    wb = load_workbook(path, read_only=True)
+    try:
+        return any(ws.title != "Hướng dẫn" and ws["A1"].value == MARK for ws in wb.worksheets)
+    finally:
+        wb.close()
+
+
+def read_member_workbook(path: Path) -> dict[str, list[Row]]:
+    """Long-form rows per sheet: (product, member, criterion, points) for every filled cell."""
+    wb = load_workbook(path, read_only=True, data_only=True)
+    sheets: dict[str, list[Row]] = {}
+    try:
+        for ws in wb.worksheets:
+            cells = list(ws.iter_rows(values_only=True))
+            if not cells or cells[0][0] != MARK:
+                continue
+            member, code = cells[1][1], cells[2][1]
+            rows = [Row(n, {"ma_san_pham": code, "thanh_vien": member, "tieu_chi": line[0], "diem": line[4]})
+                    for n, line in enumerate(cells[FIRST_ROW - 1:], start=FIRST_ROW)
+                    if len(line) > 4 and line[0] is not None and line[4] is not None]
+            if rows:
+                sheets[ws.title] = rows
+    finally:
+        wb.close()
+    return sheets
+
+
+def import_member_workbook(session: Session, campaign: Campaign, path: Path, reason: str = "") -> ScoresSummary:
+    """Validate every sheet (problems name the file, sheet, row and column), then store all or none."""
+    sheets = read_member_workbook(path)
+    if not sheets:
+        raise InputError(f"{path.name}: chưa có sheet nào được chấm.")
+    problems: list[str] = []
+    for title, rows in sheets.items():
+        reader = _Reader(session, campaign, Path(f"{path.name}, sheet '{title}'"))
+        for row in rows:
+            reader.add(row)
+        try:
+            reader.finish()
+        except InputError as exc:
+            problems += exc.problems or [str(exc)]
+    if problems:
+        raise InputError(f"{path.name}: {len(problems)} lỗi, không lưu phiếu nào.", problems)
+    return store_rows(session, campaign, path, [r for rows in sheets.values() for r in rows], reason)
