@@ -27,6 +27,8 @@ templates: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench_documents.py --count 1000
+	$(BIN)/python scripts/bench_registrations.py --rows 10000
+	$(BIN)/python scripts/bench_ranking.py --products 15000
 
 clean:
 	rm -rf $(OUT) .pytest_cache .pytest-prefect

@@ -128,12 +128,64 @@ def campaign_create(file: FileArg, db: DbOpt = None, out: OutOpt = None) -> None
 
 
 @registrations_app.command("import")
-def registrations_import(file: FileArg, campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None) -> None:
-    """Nhập phiếu đăng ký (CSV/XLSX) / import registrations."""
+def registrations_import(
+    file: Annotated[Path, typer.Argument(help="Tệp CSV/XLSX, hoặc thư mục mỗi xã một tệp / a file or a folder.")],
+    partial: Annotated[bool, typer.Option("--partial", help="Lưu các dòng đúng, ghi dòng lỗi ra <tệp>.loi.xlsx / store the valid rows, write the others to <file>.loi.xlsx.")] = False,
+    campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None,
+) -> None:
+    """Nhập phiếu đăng ký (CSV/XLSX, một tệp hoặc cả thư mục) / import registrations (a file or a folder)."""
     from flows.stages import collect_registrations
 
-    r = _run(lambda: collect_registrations(str(file), campaign, **_where(db, out)))
-    typer.echo(f"{r['file']}: {r['rows']} dòng — mới {r['new']}, cập nhật {r['updated']}, không đổi {r['unchanged']}.")
+    r = _run(lambda: collect_registrations(str(file), campaign, partial=partial, **_where(db, out)))
+    refused = False
+    for f in r["files"]:
+        if f["refused"]:
+            refused = True
+            typer.secho(f"{f['file']}: không lưu — {f['message']}", fg=typer.colors.RED, err=True)
+        else:
+            typer.echo(f"{f['file']}: {f['rows']} dòng — mới {f['new']}, cập nhật {f['updated']}, "
+                       f"không đổi {f['unchanged']}" + (f", lỗi {f['rejected']}" if f["rejected"] else "") + ".")
+        for problem in f["problems"]:
+            typer.secho(f"  - {problem}", fg=typer.colors.YELLOW, err=True)
+        if f["error_file"]:
+            typer.echo(f"  Dòng lỗi: {f['error_file']}")
+    if len(r["files"]) > 1:
+        typer.echo(f"Tổng: {r['rows']} dòng — mới {r['new']}, cập nhật {r['updated']}, không đổi {r['unchanged']}"
+                   + (f", lỗi {r['rejected']}" if r["rejected"] else "") + ".")
+    if refused and not partial:
+        raise typer.Exit(1)
+
+
+@registrations_app.command("template")
+def registrations_template(
+    file: Annotated[Path, typer.Argument(help="Tệp .xlsx cần tạo / the workbook to write.")],
+    campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None,
+) -> None:
+    """Tạo mẫu phiếu đăng ký (XLSX, có danh sách chọn) cho các xã / write the registration workbook communes fill."""
+    from ocop.services import stages
+
+    settings = _settings(db, out)
+    r = _run(lambda: stages.registration_template(settings, campaign, file))
+    typer.echo(f"Đã tạo {r['file']} ({r['edition']}, {r['communes']} xã).")
+
+
+@registrations_app.command("inspect")
+def registrations_inspect(
+    product: Annotated[str, typer.Argument(help="Mã sản phẩm / product code.")],
+    on: Annotated[str, typer.Option("--date", help="Ngày kiểm tra dd/mm/yyyy / inspection date.")],
+    inspector: Annotated[list[str], typer.Option("--inspector", help="Người kiểm tra (lặp lại được) / inspector (repeatable).")],
+    findings: Annotated[str, typer.Option("--findings", help="Kết quả kiểm tra / findings.")] = "",
+    failed: Annotated[bool, typer.Option("--failed", help="Không đạt: sản phẩm không đủ điều kiện / not passed.")] = False,
+    campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None,
+) -> None:
+    """Ghi biên bản kiểm tra thực tế tại cơ sở / record a field inspection of a registration."""
+    from ocop.services import stages
+
+    settings = _settings(db, out)
+    on_date = _date(on)
+    r = _run(lambda: stages.record_inspection(settings, campaign, product, on_date, inspector, findings, not failed))
+    typer.echo(f"{'Đã ghi' if r['created'] else 'Đã cập nhật'} kiểm tra thực tế {r['code']} ngày {on_date:%d/%m/%Y}: "
+               f"{'đạt' if r['passed'] else 'không đạt'}. Chạy lại 'ocop verify' để xét hồ sơ.")
 
 
 @app.command()
@@ -145,10 +197,18 @@ def verify(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None) -
     r = _run(lambda: verify_registrations(campaign, **_where(db, out)))
     typer.echo(f"Thông báo kết quả kiểm tra hồ sơ: mới {r['documents']['issued']}.")
     typer.echo("Kết quả kiểm tra hồ sơ: " + ", ".join(f"{STATUS_VN[k]} {v}" for k, v in r["counts"].items()))
-    for commune, counts in r["by_commune"].items():
-        typer.echo(f"  {commune}: " + ", ".join(f"{STATUS_VN[k]} {v}" for k, v in counts.items()))
+    if r["by_commune"]:
+        typer.echo(f"  {'Xã, thị trấn':<24} {'Đăng ký':>8} {'Đủ điều kiện':>13} {'Cần bổ sung':>12} {'Không đủ ĐK':>12}")
+        for commune, c in r["by_commune"].items():
+            typer.echo(f"  {commune[:24]:<24} {c['registered']:>8} {c['eligible']:>13} {c['needs_supplement']:>12} "
+                       f"{c['ineligible']:>12}")
+        typer.echo(f"Danh sách: {r['lists']}")
     for code, name, reason in r["ineligible"]:
         typer.echo(f"  ✗ {code} {name}: {reason}")
+    for item in r["needs_supplement"]:
+        typer.echo(f"  ↻ {item['code']} {item['name']}: bổ sung trước {item['due']} — {'; '.join(item['missing'])}")
+    for code, name, on in r["late"]:
+        typer.echo(f"  ⚑ {code} {name}: đăng ký ngày {on}, sau hạn kiểm tra hồ sơ.")
     _pending(r)
 
 

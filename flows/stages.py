@@ -46,17 +46,21 @@ def set_up_campaign(campaign_file: str, db_url: str | None = None, out_dir: str 
 
 @flow(name="Tiếp nhận đăng ký sản phẩm", log_prints=True)
 def collect_registrations(registrations_file: str, campaign: str | None = None,
-                          db_url: str | None = None, out_dir: str | None = None) -> dict[str, Any]:
-    """Collect registrations: import producers' registrations (all rows or none)."""
+                          db_url: str | None = None, out_dir: str | None = None,
+                          partial: bool = False) -> dict[str, Any]:
+    """Collect registrations: one file, or a folder with one workbook per commune. A file with
+    errors stores nothing, unless ``partial``: then its valid rows are stored and the others go
+    to ``<stem>.loi.xlsx`` beside it."""
     settings = tasks.resolve_settings(db_url, out_dir)
     tasks.prepare_database(settings)
-    return tasks.import_registrations(settings, campaign, Path(registrations_file))
+    return tasks.import_registrations(settings, campaign, Path(registrations_file), partial)
 
 
 @flow(name="Kiểm tra, xét chọn hồ sơ đăng ký", log_prints=True)
 def verify_registrations(campaign: str | None = None, db_url: str | None = None, out_dir: str | None = None,
                          wait_for_approval: bool = False, approval_timeout: int = HOUR) -> dict[str, Any]:
-    """Verify registrations: eligible or not, with the reason, per commune; a notice to each producer."""
+    """Verify registrations: eligible, needs supplement (items, due date) or ineligible (reason);
+    the lists for the council, a summary per commune, and a dossier-check notice to each producer."""
     settings = tasks.resolve_settings(db_url, out_dir)
     return _signed(settings, campaign, lambda: tasks.verify_registrations(settings, campaign),
                    wait_for_approval, approval_timeout)

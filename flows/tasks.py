@@ -34,8 +34,13 @@ def set_up_campaign(settings: Settings, path: Path) -> dict[str, Any]:
 
 
 @task(name="Nhập phiếu đăng ký", **TASK)
-def import_registrations(settings: Settings, code: str | None, path: Path) -> dict[str, Any]:
-    return stages.collect_registrations(settings, code, path)
+def import_registrations(settings: Settings, code: str | None, path: Path, partial: bool = False) -> dict[str, Any]:
+    summary = stages.collect_registrations(settings, code, path, partial)
+    for result in summary["files"]:
+        if result["problems"]:
+            get_run_logger().warning("%s: %d lỗi%s", result["file"], len(result["problems"]),
+                                     f" — {result['error_file']}" if result["error_file"] else "")
+    return summary
 
 
 @task(name="Xét điều kiện từng hồ sơ", **TASK)

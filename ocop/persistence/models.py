@@ -19,7 +19,9 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    false,
     func,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -100,6 +102,9 @@ class Producer(Base):
     name_key: Mapped[str] = mapped_column(String(300))
     kind: Mapped[str] = mapped_column(String(10))  # DN | HTX | THT | HKD
     commune: Mapped[str] = mapped_column(String(100))
+    address: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    representative: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
 
 
 class Product(Base):
@@ -129,8 +134,33 @@ class Registration(Base):
     status: Mapped[str] = mapped_column(String(20), default="registered")
     reason: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[str] = mapped_column(String(300), default="")
+    # first | upgrade | reevaluation; the last two refer to an earlier certificate
+    kind: Mapped[str] = mapped_column(String(20), default="first", server_default="first")
+    certificate_number: Mapped[str | None] = mapped_column(String(60))
+    certificate_date: Mapped[date | None] = mapped_column(Date)
+    certificate_stars: Mapped[int | None] = mapped_column(Integer)
+    registered_on: Mapped[date | None] = mapped_column(Date)
+    # dossier items declared by the file, {item key: submitted}; {} when the file declares none
+    dossier: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default=text("'{}'"))
+    # set by the verify stage: items to supplement, their due date, registered after the deadline
+    missing: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
+    due_on: Mapped[date | None] = mapped_column(Date)
+    late: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     product: Mapped[Product] = relationship()
+
+
+class FieldInspection(Base):
+    """An on-site check of a registration's producer (kiểm tra thực tế tại cơ sở)."""
+
+    __tablename__ = "field_inspection"
+    __table_args__ = (UniqueConstraint("registration_id", "inspected_on"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registration.id", ondelete="CASCADE"))
+    inspected_on: Mapped[date] = mapped_column(Date)
+    inspectors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    findings: Mapped[str] = mapped_column(Text, default="")
+    passed: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
 class ScoreSheet(Base):

@@ -63,6 +63,10 @@ class Rules(_Model):
     # members' totals before the council must discuss and re-score, in points.
     max_spread: float = Field(default=10, ge=0, le=100)
     quorum_fraction: float = Field(default=2 / 3, gt=0, le=1)
+    # Dossier check (ocop.rules.dossier): working days after the dossier-check notice to send a
+    # missing item; registrations dated after the verification deadline are flagged or rejected.
+    supplement_working_days: int = Field(default=5, ge=1, le=60)
+    late_registrations: Literal["flag", "reject"] = "flag"
     quorum_requires_chair: bool = False
 
 
@@ -116,6 +120,16 @@ class CampaignFile(_Model):
     signers: dict[Literal["issuer", "council", "office"], Signer]
     council: list[PersonIn] = Field(min_length=3)
     secretariat: list[PersonIn] = []
+    # The communes (xã, thị trấn) that may register; when listed, any other commune is refused.
+    communes: list[str] = []
+
+    @field_validator("communes")
+    @classmethod
+    def _distinct_communes(cls, value: list[str]) -> list[str]:
+        seen = [c.casefold() for c in value]
+        if len(set(seen)) != len(seen) or not all(seen):
+            raise ValueError("danh sách xã có tên trống hoặc bị lặp")
+        return value
 
 
 _MESSAGES = {
@@ -151,7 +165,7 @@ def load_campaign_file(path: Path) -> CampaignFile:
         problems = []
         for err in exc.errors():
             loc = ".".join(str(p) for p in err["loc"])
-            text = _MESSAGES.get(err["type"], err["msg"])
+            text = _MESSAGES.get(err["type"], err["msg"].removeprefix("Value error, "))
             value = err.get("input")
             shown = f" (giá trị: {value!r})" if isinstance(value, (str, int, float)) else ""
             problems.append(f"{path.name}, mục '{loc}': {text}{shown}")

@@ -40,6 +40,7 @@ def _fields(spec: CampaignFile) -> dict:
         "rules": spec.rules.model_dump(),
         "numbering": dict(spec.numbering),
         "signers": {k: v.model_dump() for k, v in spec.signers.items()},
+        "communes": list(spec.communes),
     }
     return {
         "name": spec.name,

@@ -7,7 +7,7 @@ from datetime import date, time
 
 from ocop.errors import InputError
 from ocop.persistence.models import Campaign
-from ocop.rules.calendar import working_days_between
+from ocop.rules.calendar import is_working_day, working_days_between
 from ocop.rules.editions import get_edition
 
 
@@ -31,7 +31,8 @@ def schedule_meeting(
     """Set the meeting (arguments override the campaign file) after checking it can legally be held.
 
     Dossiers must reach members ``dossier_lead_working_days`` working days before the meeting
-    (1048 guidance: 2; 148 Phụ lục II: 1); the invitation carries them, so it must go out early enough.
+    (1048 guidance: 2; 148 Phụ lục II: 1), counted on Vietnam's working-day calendar (weekends,
+    public holidays, Tết); the invitation carries them, so it must go out early enough.
     """
     on = on or campaign.meeting_date
     at = at or campaign.meeting_time or time(8, 0)
@@ -44,6 +45,8 @@ def schedule_meeting(
         raise InputError("Chưa có ngày gửi giấy mời và hồ sơ cho thành viên (--invitation-date).")
     lead = get_edition(campaign.edition_code).dossier_lead_working_days
     problems = []
+    if not is_working_day(on):
+        problems.append(f"ngày họp {on:%d/%m/%Y} là ngày nghỉ (cuối tuần hoặc ngày lễ, Tết)")
     if on > campaign.deadline_evaluation:
         problems.append(
             f"ngày họp {on:%d/%m/%Y} sau hạn hoàn thành đánh giá {campaign.deadline_evaluation:%d/%m/%Y}")

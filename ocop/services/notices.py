@@ -50,12 +50,27 @@ def dossier_notices(session: Session, campaign: Campaign) -> Iterator[DocSpec]:
                 f"{producer.name} ({producer.commune}). Kết quả như sau:"],
             san_pham=[{"stt": i, "ten_san_pham": r.product.name, "bo_san_pham": set_label(sets, r.set_code),
                        "ket_qua": STATUS_VN[r.status], "ly_do": r.reason or ""} for i, r in enumerate(group, 1)],
-            bo_sung=[],
+            bo_sung=_supplements(group),
             ket_thuc=(f"{eligible} sản phẩm đủ điều kiện được đưa ra {campaign.council_name} đánh giá, phân hạng "
                       "trước ngày " + campaign.deadline_evaluation.strftime("%d/%m/%Y") + ". "
+                      + _supplement_note(group) +
                       f"{campaign.office} thông báo để {producer.name} biết, thực hiện./."),
             noi_nhan=["Như trên;", f"UBND xã {producer.commune};", f"Lưu: VT, {campaign.office_code}."],
         )
+
+
+def _supplements(group: list[Registration]) -> list[dict[str, str]]:
+    """What each needs-supplement product of the producer lacks, with its due date."""
+    return [{"muc": f"{item} - sản phẩm {r.product.name}", "han": r.due_on.strftime("%d/%m/%Y") if r.due_on else ""}
+            for r in group if r.status == "needs_supplement" for item in (r.missing or [])]
+
+
+def _supplement_note(group: list[Registration]) -> str:
+    dues = sorted({r.due_on for r in group if r.status == "needs_supplement" and r.due_on})
+    if not dues:
+        return ""
+    return (f"Sản phẩm cần bổ sung hồ sơ được xem xét khi nhận đủ hồ sơ trước ngày {dues[-1]:%d/%m/%Y}; "
+            "quá thời hạn, sản phẩm không được đưa ra Hội đồng đánh giá. ")
 
 
 def _losses(session: Session, campaign: Campaign, product_ids: list[int]) -> dict[int, dict[str, Fraction]]:

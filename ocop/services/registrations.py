@@ -1,52 +1,51 @@
-"""Collect stage: import producers' registrations from a CSV/XLSX file, all or nothing."""
+"""Collect stage: import registrations from one file or a folder of commune workbooks.
+
+Each file is read in one streaming pass; every problem in it is reported at once. By default a
+file with any problem stores nothing; with ``partial`` its valid rows are stored and the others
+are written to ``<stem>.loi.xlsx`` beside it, with the reason in a last column. A product is
+matched by its code, or by producer and name after normalisation, so re-importing a file
+changes nothing and a corrected file updates the rows it matches; the same product registered
+twice, within a file, across the files of a folder or across communes, is reported.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ocop.errors import InputError, RulesError
-from ocop.inputs import Column, Row, parse_yes_no, read_rows, where
-from ocop.persistence.models import Campaign, Producer, Product, Registration
-from ocop.rules.criteria import CriteriaSet, load_set, load_sets
-from ocop.rules.editions import get_edition
+from ocop.errors import InputError
+from ocop.persistence.models import Campaign
+from ocop.services.registration_form import (
+    CODE,
+    COLUMNS,
+    NAME,
+    FormContext,
+    ParsedRegistration,
+    RowReader,
+    form_context,
+)
+from ocop.services.registration_store import Entry, Store
+from ocop.services.registration_workbooks import error_path, write_errors
+from ocop.sheets import Table, close, open_table
 from ocop.text import fold
 
-CODE = Column("ma_san_pham", "Mã sản phẩm", required=False)
-NAME = Column("ten_san_pham", "Tên sản phẩm")
-SET = Column("bo_san_pham", "Bộ sản phẩm")
-PRODUCER = Column("ten_chu_the", "Tên chủ thể")
-KIND = Column("loai_hinh", "Loại hình")
-COMMUNE = Column("xa", "Xã")
-CONFIRMED = Column("xac_nhan_xa", "Xác nhận UBND xã")
-COLUMNS = (CODE, NAME, SET, PRODUCER, KIND, COMMUNE, CONFIRMED)
-
-KINDS = {
-    "dn": "DN", "doanh nghiệp": "DN",
-    "htx": "HTX", "hợp tác xã": "HTX",
-    "tht": "THT", "tổ hợp tác": "THT",
-    "hkd": "HKD", "hộ kinh doanh": "HKD", "hộ sản xuất": "HKD",
-}  # fmt: skip
+SUFFIXES = (".xlsx", ".xlsm", ".csv")
 
 
 @dataclass(frozen=True)
-class ParsedRegistration:
-    row: int
-    code: str | None
-    name: str
-    set_code: str
-    producer: str
-    kind: str
-    commune: str
-    confirmed: bool
-
-    @property
-    def identity(self) -> tuple:
-        return ("code", fold(self.code)) if self.code else (
-            "name", fold(self.producer), fold(self.commune), fold(self.name))
+class FileResult:
+    file: str
+    rows: int  # non-empty data rows read
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0  # rows not stored
+    refused: bool = False  # nothing from the file was stored
+    problems: list[str] = field(default_factory=list)
+    error_file: str = ""
+    message: str = ""  # why the file was refused
 
 
 @dataclass(frozen=True)
@@ -56,147 +55,157 @@ class ImportSummary:
     new: int
     updated: int
     unchanged: int
+    rejected: int = 0
+    partial: bool = False
+    files: list[FileResult] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    error_files: list[str] = field(default_factory=list)
 
 
-def resolve_set(sets: dict[str, CriteriaSet], value: str) -> CriteriaSet:
-    """A criteria set from its number/code ("1", "01", "11a") or its Vietnamese name."""
-    by_name = {fold(s.name): s for s in sets.values()}
-    if fold(value) in by_name:
-        return by_name[fold(value)]
-    candidates = [s for s in sets.values() if str(s.number) == value.lstrip("0")]
-    if len(candidates) > 1:
-        names = "; ".join(f"{s.code}: {s.name}" for s in candidates)
-        raise RulesError(f"bộ {value} có nhiều phương án, cần ghi rõ mã ({names})")
-    if len(candidates) == 1:
-        return candidates[0]
-    return load_set(next(iter(sets.values())).edition_dir, value)
+@dataclass(slots=True)
+class _Seen:
+    file: str
+    row: int
+    code_key: str | None
+    commune: str
 
 
-def _parse(path: Path, rows: list[Row], sets: dict[str, CriteriaSet]) -> list[ParsedRegistration]:
-    problems: list[str] = []
-    parsed: list[ParsedRegistration] = []
-    seen: dict[tuple, int] = {}
-    for row in rows:
-        before = len(problems)
-        for col in (NAME, SET, PRODUCER, KIND, COMMUNE):
-            if not row.text(col.key):
-                problems.append(f"{where(path, row.number, col)}: ô trống, cần {col.header.lower()}.")
-        kind = KINDS.get(fold(row.text(KIND.key)))
-        if row.text(KIND.key) and kind is None:
-            problems.append(
-                f"{where(path, row.number, KIND)}: '{row.text(KIND.key)}' không hợp lệ, "
-                "cần DN, HTX, THT hoặc HKD."
-            )
-        confirmed = parse_yes_no(row, CONFIRMED, path, problems)
-        set_code = ""
-        if row.text(SET.key):
-            try:
-                set_code = resolve_set(sets, row.text(SET.key)).code
-            except RulesError as exc:
-                problems.append(f"{where(path, row.number, SET)}: {exc}")
-        if len(problems) > before:
-            continue
-        item = ParsedRegistration(
-            row.number, row.text(CODE.key) or None, row.text(NAME.key), set_code,
-            row.text(PRODUCER.key), kind or "", row.text(COMMUNE.key), bool(confirmed))
-        if item.identity in seen:
-            problems.append(
-                f"{path.name}, dòng {row.number}: sản phẩm '{item.name}' của '{item.producer}' "
-                f"đã có ở dòng {seen[item.identity]} (đăng ký trùng)."
-            )
-            continue
-        seen[item.identity] = row.number
-        parsed.append(item)
-    if problems:
-        raise InputError(f"{path.name}: {len(problems)} lỗi, không lưu dòng nào.", problems)
-    if not parsed:
-        raise InputError(f"{path.name}: tệp không có dòng đăng ký nào.")
-    return parsed
+def registration_files(path: Path) -> list[Path]:
+    """The file itself, or the workbooks and CSV files of a folder (not error workbooks or the
+    lock files office programs leave)."""
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES
+                       and not p.name.startswith(("~$", ".")) and not p.name.lower().endswith(".loi.xlsx"))
+        if not files:
+            raise InputError(f"Thư mục '{path}' không có tệp .xlsx hoặc .csv nào.")
+        return files
+    if not path.is_file():
+        raise InputError(f"Không tìm thấy tệp '{path}'.")
+    return [path]
 
 
-def import_registrations(session: Session, campaign: Campaign, path: Path) -> ImportSummary:
-    """Store every registration in the file, or none if any row is wrong.
+class _Run:
+    """One import: the store, and the products seen so far in this run (all files)."""
 
-    A product is matched by its code, or else by producer, commune and product name after
-    normalisation, so re-importing a corrected file updates rows instead of duplicating them.
+    def __init__(self, session: Session, campaign: Campaign, partial: bool) -> None:
+        self.context: FormContext = form_context(campaign)
+        self.store = Store(session, campaign)
+        self.partial = partial
+        self.by_code: dict[str, _Seen] = {}
+        self.by_pn: dict[tuple[str, str], list[_Seen]] = {}
+
+    def _duplicate(self, table: Table, item: ParsedRegistration) -> str | None:
+        prior = self.by_code.get(item.code_key) if item.code_key else None
+        key = CODE.key if prior else NAME.key
+        if prior is None:  # different codes tell apart same-named products of different communes
+            prior = next((s for s in self.by_pn.get(item.pn_key, []) if not (
+                item.code_key and s.code_key and s.code_key != item.code_key
+                and fold(s.commune) != fold(item.commune))), None)
+        if prior is None:
+            return None
+        where = f"{table.where(item.row, key)}: sản phẩm '{item.name}' của '{item.producer}' đã có ở "
+        other = f" (xã {prior.commune})" if fold(prior.commune) != fold(item.commune) else ""
+        place = f"dòng {prior.row}{other}" if prior.file == table.path.name else (
+            f"tệp {prior.file}, dòng {prior.row} (xã {prior.commune})")
+        return f"{where}{place} (đăng ký trùng)."
+
+    def _remember(self, file: str, item: ParsedRegistration) -> None:
+        seen = _Seen(file, item.row, item.code_key, item.commune)
+        if item.code_key:
+            self.by_code[item.code_key] = seen
+        self.by_pn.setdefault(item.pn_key, []).append(seen)
+
+    def _stored_duplicate(self, table: Table, item: ParsedRegistration, other: Entry) -> str:
+        file, _, line = other.source.rpartition(":")
+        if item.code_key and other.code_key == item.code_key and other.pn_key != item.pn_key:
+            return (f"{table.where(item.row, CODE.key)}: mã '{item.code}' đã dùng cho một sản phẩm khác "
+                    f"(xã {other.commune}, tệp {file}, dòng {line}), cần mã khác hoặc để trống.")
+        return (f"{table.where(item.row, NAME.key)}: sản phẩm '{item.name}' của '{item.producer}' đã đăng ký ở "
+                f"xã {other.commune} (tệp {file}, dòng {line}) (đăng ký trùng).")
+
+    def file(self, path: Path) -> FileResult:
+        table, handle = open_table(path, COLUMNS)
+        reader = RowReader(table, self.context)
+        problems: list[str] = []
+        bad: dict[int, list[str]] = {}
+        items: list[tuple[ParsedRegistration, Entry | None]] = []
+        merges: dict[int, list] = {}
+        for m in table.merged:
+            if m[0] > table.header_row:
+                merges.setdefault(m[0], []).append(m)
+        covered: dict[int, str] = {}
+        rows = 0
+        try:
+            for number, raw in table.rows:
+                if number in covered:
+                    rows += 1
+                    bad[number] = [covered[number]]
+                    continue
+                cells = reader.values(raw)
+                if cells is None:
+                    continue
+                rows += 1
+                if number in merges:
+                    bad[number] = []
+                    for r1, c1, r2, _, ref in merges[number]:
+                        message = (f"{table.where(r1, table.column_name(c1 - 1), r2)}: các ô {ref} được gộp, "
+                                   "cần bỏ gộp ô và ghi giá trị ở từng dòng.")
+                        problems.append(message)
+                        bad[number].append(message)
+                        covered.update((r, message) for r in range(r1 + 1, r2 + 1))
+                    continue
+                item, row_problems = reader.read(number, cells)
+                if item is not None and not table.problems:  # a broken header: check cells only
+                    duplicate = self._duplicate(table, item)
+                    matched, other = (None, None) if duplicate else self.store.match(item, path.name)
+                    if duplicate or other is not None:
+                        row_problems = [duplicate or self._stored_duplicate(table, item, other)]
+                    else:
+                        self._remember(path.name, item)
+                        items.append((item, matched))
+                if row_problems:
+                    problems += row_problems
+                    bad[number] = row_problems
+        finally:
+            close(handle)
+        return self._finish(path, table, rows, items, problems, bad)
+
+    def _finish(self, path: Path, table: Table, rows: int, items: list, problems: list[str],
+                bad: dict[int, list[str]]) -> FileResult:
+        if table.problems:
+            what = "tệp thiếu cột bắt buộc." if table.missing else "tiêu đề không đúng mẫu."
+            return FileResult(path.name, rows, rejected=rows, refused=True, problems=table.problems + problems,
+                              message=f"{table.where_file}, dòng {table.header_row} (tiêu đề): {what}")
+        if not rows:
+            return FileResult(path.name, 0, refused=True, message=f"{table.where_file}: tệp không có dòng đăng ký nào.")
+        if problems and not self.partial:
+            return FileResult(path.name, rows, rejected=rows, refused=True, problems=problems,
+                              message=f"{table.where_file}: {len(problems)} lỗi, không lưu dòng nào.")
+        counts = self.store.apply(items, path.name)
+        error_file = ""
+        if bad:
+            error_file = str(write_errors(path, table, bad, error_path(path)))
+        return FileResult(path.name, rows, counts.new, counts.updated, counts.unchanged, rejected=len(bad),
+                          refused=not items and bool(bad), problems=problems, error_file=error_file,
+                          message="" if items else
+                          f"{table.where_file}: {len(problems)} lỗi, không có dòng nào hợp lệ.")
+
+
+def import_registrations(session: Session, campaign: Campaign, path: Path, partial: bool = False) -> ImportSummary:
+    """Import one file or every workbook of a folder (one per commune).
+
+    One file without ``partial``: all rows or none, an InputError listing every problem. With
+    ``partial``, or for a folder, each file is stored or refused on its own and the summary
+    lists what was refused; a file whose header is wrong is always refused as a whole.
     """
-    sets = load_sets(get_edition(campaign.edition_code).criteria_dir)
-    items = _parse(path, read_rows(path, COLUMNS), sets)
-    producers = _upsert_producers(session, items)
-    products = _upsert_products(session, items, producers)
-    existing = {
-        r.product_id: r
-        for r in session.scalars(select(Registration).where(Registration.campaign_id == campaign.id))
-    }
-    new = updated = unchanged = 0
-    for item in items:
-        product = products[item.identity]
-        reg = existing.get(product.id)
-        values = {"set_code": item.set_code, "commune_confirmed": item.confirmed}
-        if reg is None:
-            session.add(Registration(campaign_id=campaign.id, product_id=product.id,
-                                     source=f"{path.name}:{item.row}", status="registered", **values))
-            new += 1
-        elif any(getattr(reg, k) != v for k, v in values.items()):
-            for k, v in values.items():
-                setattr(reg, k, v)
-            reg.status, reg.reason, reg.source = "registered", "", f"{path.name}:{item.row}"
-            updated += 1
-        else:
-            unchanged += 1
+    files = registration_files(path)
+    run = _Run(session, campaign, partial)
+    results = [run.file(f) for f in files]
     session.flush()
-    return ImportSummary(path.name, len(items), new, updated, unchanged)
-
-
-def _upsert_producers(session: Session, items: list[ParsedRegistration]) -> dict[tuple, Producer]:
-    keys = {(fold(i.producer), fold(i.commune)) for i in items}
-    names = sorted({k[0] for k in keys})
-    found = {
-        (p.name_key, fold(p.commune)): p
-        for p in session.scalars(select(Producer).where(Producer.name_key.in_(names)))
-    }
-    for item in items:
-        key = (fold(item.producer), fold(item.commune))
-        producer = found.get(key)
-        if producer is None:
-            producer = Producer(name=item.producer, name_key=key[0], kind=item.kind,
-                                commune=item.commune)
-            session.add(producer)
-            found[key] = producer
-        elif producer.kind != item.kind:
-            producer.kind = item.kind
-    session.flush()
-    return {k: found[k] for k in keys}
-
-
-def _upsert_products(
-    session: Session, items: list[ParsedRegistration], producers: dict[tuple, Producer]
-) -> dict[tuple, Product]:
-    codes = [i.code for i in items if i.code]
-    by_code = {p.code: p for p in session.scalars(select(Product).where(Product.code.in_(codes)))}
-    producer_ids = [p.id for p in producers.values()]
-    by_name = {
-        (p.producer_id, p.name_key): p
-        for p in session.scalars(select(Product).where(Product.producer_id.in_(producer_ids)))
-    }
-    result: dict[tuple, Product] = {}
-    for item in items:
-        producer = producers[(fold(item.producer), fold(item.commune))]
-        product = by_code.get(item.code) if item.code else None
-        product = product or by_name.get((producer.id, fold(item.name)))
-        if product is None:
-            product = Product(producer_id=producer.id, code=item.code, name=item.name,
-                              name_key=fold(item.name))
-            session.add(product)
-        else:
-            product.name, product.name_key = item.name, fold(item.name)
-            product.producer_id = producer.id
-            product.code = item.code or product.code
-        by_name[(producer.id, fold(item.name))] = product
-        result[item.identity] = product
-    session.flush()
-    for product in result.values():
-        if product.code is None:
-            product.code = f"SP{product.id:06d}"
-    session.flush()
-    return result
+    if path.is_file() and results[0].refused and (not partial or not results[0].error_file):
+        raise InputError(results[0].message, results[0].problems)
+    return ImportSummary(
+        file=path.name, rows=sum(r.rows for r in results), new=sum(r.new for r in results),
+        updated=sum(r.updated for r in results), unchanged=sum(r.unchanged for r in results),
+        rejected=sum(r.rejected for r in results), partial=partial, files=results,
+        problems=[p for r in results for p in r.problems], error_files=[r.error_file for r in results if r.error_file])

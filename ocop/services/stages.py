@@ -43,6 +43,7 @@ from ocop.services.register import (
 )
 from ocop.services.registrations import import_registrations
 from ocop.services.scoring import import_scores
+from ocop.services import registration_workbooks, verification
 from ocop.services.verification import verify_registrations
 from ocop.settings import Settings
 from ocop.text import ascii_key
@@ -92,17 +93,39 @@ def set_up_campaign(settings: Settings, path: Path) -> dict[str, Any]:
         return {**asdict(summary), "documents": _merge(first, second), "follow_up": waiting}
 
 
-def collect_registrations(settings: Settings, code: str | None, path: Path) -> dict[str, Any]:
+def collect_registrations(settings: Settings, code: str | None, path: Path, partial: bool = False) -> dict[str, Any]:
+    """Import one registration file, or a folder of commune workbooks; ``partial`` stores the
+    valid rows of a file with errors and writes the rest to ``<stem>.loi.xlsx``."""
     with unit_of_work(settings.database_url) as s:
-        return asdict(import_registrations(s, get_campaign(s, code), path))
+        return asdict(import_registrations(s, get_campaign(s, code), path, partial))
+
+
+def registration_template(settings: Settings, code: str | None, path: Path) -> dict[str, Any]:
+    """Write the registration workbook communes fill, for the campaign's edition and communes."""
+    with unit_of_work(settings.database_url) as s:
+        campaign = get_campaign(s, code)
+        return {"file": str(registration_workbooks.write_template(path, campaign)), "campaign": campaign.code,
+                "edition": campaign.edition_code, "communes": len(campaign.settings.get("communes") or [])}
+
+
+def record_inspection(settings: Settings, code: str | None, product: str, on: date, inspectors: list[str],
+                      findings: str, passed: bool = True) -> dict[str, Any]:
+    with unit_of_work(settings.database_url) as s:
+        return verification.record_inspection(s, get_campaign(s, code), product, on, inspectors, findings, passed)
 
 
 def verify(settings: Settings, code: str | None) -> dict[str, Any]:
-    """Decide every registration, then write each producer its dossier-check notice."""
+    """Decide every registration, write the lists for the council, then each producer's
+    dossier-check notice."""
     with unit_of_work(settings.database_url) as s:
         campaign = get_campaign(s, code)
-        summary = asdict(verify_registrations(s, campaign))
-        return {**summary, "documents": _issue(settings, s, campaign, notices.dossier_notices(s, campaign))}
+        summary = verify_registrations(s, campaign)
+        s.flush()
+        lists = registration_workbooks.write_lists(
+            settings.out_dir / campaign.code / "02-kiem-tra-ho-so" / "danh-sach-kiem-tra-ho-so.xlsx",
+            verification.list_sections(summary))
+        return {**asdict(summary), "lists": str(lists),
+                "documents": _issue(settings, s, campaign, notices.dossier_notices(s, campaign))}
 
 
 def schedule(settings: Settings, code: str | None, on: date | None = None, at: time | None = None,

@@ -1,72 +1,180 @@
-"""Verify stage: decide for every registration whether it goes before the council."""
+"""Verify stage: decide every registration (ocop.rules.dossier) in one pass over the campaign.
+
+One query reads the registrations, one their field inspections, one bulk update writes the
+decisions that changed; the summary gives the lists for the council and a count per commune.
+"""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
-from ocop.persistence.models import Campaign, Product, Registration
+from ocop.errors import NotFoundError
+from ocop.persistence.models import Campaign, FieldInspection, Producer, Product, Registration
 from ocop.rules.criteria import load_sets
+from ocop.rules.dossier import (
+    ELIGIBLE,
+    INELIGIBLE,
+    KIND_VN,
+    SUPPLEMENT,
+    Facts,
+    Inspection,
+    Policy,
+    decide,
+    dossier_rules,
+    supplement_due,
+)
 from ocop.rules.editions import get_edition
+from ocop.services.registration_store import chunks
+from ocop.text import ascii_key
 
-ELIGIBLE, INELIGIBLE = "eligible", "ineligible"
 STATUS_VN = {
     "registered": "Chưa kiểm tra",
     ELIGIBLE: "Đủ điều kiện",
-    "needs_supplement": "Cần bổ sung",
+    SUPPLEMENT: "Cần bổ sung",
     INELIGIBLE: "Không đủ điều kiện",
 }
+COMMUNE_KEYS = ("registered", ELIGIBLE, SUPPLEMENT, INELIGIBLE)
 
 
 @dataclass(frozen=True)
 class VerifySummary:
     counts: dict[str, int]
     changed: int
+    # commune -> registered (all), eligible, needs_supplement, ineligible
     by_commune: dict[str, dict[str, int]] = field(default_factory=dict)
     ineligible: list[tuple[str, str, str]] = field(default_factory=list)  # code, name, reason
+    needs_supplement: list[dict[str, Any]] = field(default_factory=list)
+    eligible: list[dict[str, Any]] = field(default_factory=list)
+    late: list[tuple[str, str, str]] = field(default_factory=list)  # code, name, dd/mm/yyyy
+    due: str = ""  # supplements due by (dd/mm/yyyy)
 
 
-def decide(reg: Registration, campaign: Campaign) -> tuple[str, str]:
-    """Status and reason for one registration under the campaign's rules.
-
-    The founding plan makes the commune's confirmation of the registration form a condition
-    (founding-plan.md, IV.5); the campaign setting ``rules.require_commune_confirmation`` says so.
-    """
+def policy_of(campaign: Campaign) -> Policy:
     rules = campaign.settings.get("rules", {})
-    if rules.get("require_commune_confirmation", True) and not reg.commune_confirmed:
-        return INELIGIBLE, "Phiếu đăng ký chưa có xác nhận của UBND xã."
-    return ELIGIBLE, ""
+    return Policy(campaign.deadline_verification, campaign.deadline_evaluation,
+                  bool(rules.get("require_commune_confirmation", True)),
+                  rules.get("late_registrations", "flag"))
+
+
+def notice_date(campaign: Campaign) -> date:
+    raw = campaign.settings.get("verification_notice_date")
+    return date.fromisoformat(raw) if raw else campaign.deadline_verification
+
+
+def due_date(campaign: Campaign) -> date:
+    days = int(campaign.settings.get("rules", {}).get("supplement_working_days", 5))
+    return supplement_due(notice_date(campaign), days)
+
+
+def _inspections(session: Session, campaign: Campaign) -> dict[int, Inspection]:
+    latest: dict[int, Inspection] = {}
+    for reg_id, on, passed, findings in session.execute(
+            select(FieldInspection.registration_id, FieldInspection.inspected_on, FieldInspection.passed,
+                   FieldInspection.findings)
+            .join(Registration, Registration.id == FieldInspection.registration_id)
+            .where(Registration.campaign_id == campaign.id).order_by(FieldInspection.inspected_on)):
+        latest[reg_id] = Inspection(on, passed, findings)
+    return latest
 
 
 def verify_registrations(session: Session, campaign: Campaign) -> VerifySummary:
-    """Apply :func:`decide` to every registration; unchanged decisions are left untouched."""
+    """Decide every registration; only decisions that changed are written."""
+    rules, policy = dossier_rules(campaign.edition_code), policy_of(campaign)
     sets = load_sets(get_edition(campaign.edition_code).criteria_dir)
-    regs = session.scalars(
-        select(Registration)
-        .where(Registration.campaign_id == campaign.id)
-        .options(joinedload(Registration.product).joinedload(Product.producer))
-    ).all()
-    changed = 0
+    due = due_date(campaign)
+    inspections = _inspections(session, campaign)
+    rows = session.execute(
+        select(Registration.id, Registration.set_code, Registration.commune_confirmed, Registration.dossier,
+               Registration.kind, Registration.certificate_number, Registration.certificate_date,
+               Registration.certificate_stars, Registration.registered_on, Registration.status,
+               Registration.reason, Registration.missing, Registration.due_on, Registration.late,
+               Product.code, Product.name, Producer.name.label("producer"), Producer.kind.label("producer_kind"),
+               Producer.commune)
+        .join(Product, Product.id == Registration.product_id).join(Producer, Producer.id == Product.producer_id)
+        .where(Registration.campaign_id == campaign.id))
+    rows = sorted(rows, key=lambda r: (ascii_key(r.commune), r.commune, r.code or ""))  # same order on every database
+    changes: list[dict[str, Any]] = []
     counts: Counter[str] = Counter()
-    by_commune: dict[str, Counter[str]] = defaultdict(Counter)
-    ineligible = []
-    for reg in regs:
-        status, reason = decide(reg, campaign)
-        criteria = sets.get(reg.set_code)
-        if status == ELIGIBLE and criteria is not None and not criteria.verified:
-            reason = f"Bộ tiêu chí {criteria.code} chưa được kiểm chứng; chưa thể chấm điểm."
-        if (reg.status, reg.reason) != (status, reason):
-            reg.status, reg.reason = status, reason
-            changed += 1
-        counts[status] += 1
-        by_commune[reg.product.producer.commune][status] += 1
-        if status == INELIGIBLE:
-            ineligible.append((reg.product.code or "", reg.product.name, reason))
-    session.flush()
+    by_commune: dict[str, Counter[str]] = {}
+    out: dict[str, list] = {ELIGIBLE: [], SUPPLEMENT: [], INELIGIBLE: [], "late": []}
+    for r in rows:
+        decision = decide(Facts(r.set_code, r.producer_kind, r.commune_confirmed, r.dossier or {}, r.kind,
+                                r.certificate_number, r.certificate_date, r.certificate_stars, r.registered_on,
+                                inspections.get(r.id)), rules, policy)
+        reason = decision.reason
+        criteria = sets.get(r.set_code)
+        if decision.status == ELIGIBLE and criteria is not None and not criteria.verified:
+            reason = " ".join(filter(None, [reason, f"Bộ tiêu chí {criteria.code} chưa được kiểm chứng; "
+                                                    "chưa thể chấm điểm."]))
+        new = {"status": decision.status, "reason": reason, "missing": list(decision.missing),
+               "due_on": due if decision.status == SUPPLEMENT else None, "late": decision.late}
+        if any(getattr(r, k) != v for k, v in new.items()):
+            changes.append({"id": r.id, **new})
+        counts[decision.status] += 1
+        commune = by_commune.setdefault(r.commune, Counter({k: 0 for k in COMMUNE_KEYS}))
+        commune["registered"] += 1
+        commune[decision.status] += 1
+        item = {"code": r.code or "", "name": r.name, "producer": r.producer, "commune": r.commune,
+                "set_code": r.set_code, "kind": r.kind, "reason": reason}
+        if decision.status == INELIGIBLE:
+            out[INELIGIBLE].append((r.code or "", r.name, reason))
+        elif decision.status == SUPPLEMENT:
+            out[SUPPLEMENT].append({**item, "missing": list(decision.missing), "due": f"{due:%d/%m/%Y}"})
+        else:
+            out[ELIGIBLE].append(item)
+        if decision.late:
+            out["late"].append((r.code or "", r.name, f"{r.registered_on:%d/%m/%Y}"))
+    for part in chunks(changes):
+        session.execute(update(Registration), list(part))
     return VerifySummary(
-        counts=dict(counts), changed=changed,
-        by_commune={k: dict(v) for k, v in sorted(by_commune.items())}, ineligible=ineligible,
-    )
+        counts=dict(counts), changed=len(changes),
+        by_commune={k: dict(v) for k, v in by_commune.items()}, ineligible=out[INELIGIBLE],
+        needs_supplement=out[SUPPLEMENT], eligible=out[ELIGIBLE], late=out["late"],
+        due=f"{due:%d/%m/%Y}" if out[SUPPLEMENT] else "")
+
+
+def record_inspection(session: Session, campaign: Campaign, code: str, on: date, inspectors: list[str],
+                      findings: str, passed: bool = True) -> dict[str, Any]:
+    """Attach a field inspection to a product's registration; the same date again replaces it."""
+    reg = session.scalar(select(Registration).join(Product, Product.id == Registration.product_id)
+                         .where(Registration.campaign_id == campaign.id, Product.code == code.strip()))
+    if reg is None:
+        raise NotFoundError(f"Không có sản phẩm mã '{code}' đăng ký trong kế hoạch {campaign.code}.")
+    row = session.scalar(select(FieldInspection).where(FieldInspection.registration_id == reg.id,
+                                                       FieldInspection.inspected_on == on))
+    created = row is None
+    row = row or FieldInspection(registration_id=reg.id, inspected_on=on)
+    row.inspectors, row.findings, row.passed = list(inspectors), findings, passed
+    session.add(row)
+    session.flush()
+    return {"code": code, "date": on.isoformat(), "created": created, "passed": passed,
+            "inspectors": list(inspectors), "findings": findings}
+
+
+def list_sections(summary: VerifySummary) -> dict[str, tuple[list[str], list[list[Any]]]]:
+    """The verify stage's lists for the council, one sheet each: eligible products, products
+    whose dossier needs a supplement, ineligible products, and the count per commune."""
+    head = ["STT", "Mã sản phẩm", "Tên sản phẩm", "Bộ sản phẩm", "Tên chủ thể", "Xã"]
+    eligible = [[i, e["code"], e["name"], e["set_code"], e["producer"], e["commune"], KIND_VN.get(e["kind"], ""),
+                 e["reason"]] for i, e in enumerate(summary.eligible, 1)]
+    supplement = [[i, e["code"], e["name"], e["set_code"], e["producer"], e["commune"], "; ".join(e["missing"]),
+                   e["due"]] for i, e in enumerate(summary.needs_supplement, 1)]
+    ineligible = [[i, code, name, reason] for i, (code, name, reason) in enumerate(summary.ineligible, 1)]
+    totals = Counter()
+    communes = []
+    for commune, c in summary.by_commune.items():
+        communes.append([commune, *(c[k] for k in COMMUNE_KEYS)])
+        totals.update(c)
+    communes.append(["Tổng cộng", *(totals[k] for k in COMMUNE_KEYS)])
+    return {
+        "Đủ điều kiện": (head + ["Hình thức đăng ký", "Ghi chú"], eligible),
+        "Cần bổ sung": (head + ["Nội dung cần bổ sung", "Hạn bổ sung"], supplement),
+        "Không đủ điều kiện": (["STT", "Mã sản phẩm", "Tên sản phẩm", "Lý do"], ineligible),
+        "Tổng hợp theo xã": (["Xã", "Đăng ký", "Đủ điều kiện", "Cần bổ sung", "Không đủ điều kiện"], communes),
+    }

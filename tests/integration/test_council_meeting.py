@@ -156,3 +156,32 @@ def test_a_members_workbook_round_trips_through_the_same_validation(sample_campa
     wb["LN-03"]["E7"].value = mine[("LN-03", "1.1")]
     wb.save(path)
     assert stages.record_scores(sample_campaign, CODE, Path(path))["new"] == 11
+
+
+@pytest.mark.parametrize(
+    ("meeting", "invited", "why"),
+    [
+        ("2020-10-31", "2020-10-27", "sau hạn hoàn thành đánh giá 30/10/2020"),
+        ("2020-10-20", "2020-10-16", "chỉ trước ngày họp 1 ngày làm việc, cần ít nhất 2"),  # Fri 16 -> Tue 20: Mon 19 only
+        ("2020-10-24", "2020-10-15", "là ngày nghỉ"),  # a Saturday
+    ],
+)
+def test_the_schedule_stage_refuses_a_date_and_says_why(sample_campaign, meeting: str, invited: str, why: str) -> None:  # noqa: ANN001
+    from datetime import date
+
+    with pytest.raises(InputError) as err:
+        stages.schedule(sample_campaign, CODE, on=date.fromisoformat(meeting), invitation_date=date.fromisoformat(invited))
+    assert any(why in p for p in err.value.problems), err.value.problems
+
+
+def test_lead_time_counts_tet_as_non_working(settings, tmp_path: Path) -> None:  # noqa: ANN001
+    from datetime import date
+
+    text = (SAMPLE / "campaign.toml").read_text(encoding="utf-8").replace("evaluation = 2020-10-30", "evaluation = 2024-12-30")
+    path = tmp_path / "c.toml"
+    path.write_text(text.replace("year = 2020", "year = 2024"), encoding="utf-8")
+    stages.set_up_campaign(settings, path)
+    # dossiers sent Wed 7/2/2024; Tết 8/2-14/2: Thursday 15/2 is only the first working day after
+    with pytest.raises(InputError, match="chỉ trước ngày họp 0 ngày làm việc"):
+        stages.schedule(settings, CODE, on=date(2024, 2, 15), invitation_date=date(2024, 2, 7))
+    assert stages.schedule(settings, CODE, on=date(2024, 2, 19), invitation_date=date(2024, 2, 7))["lead_working_days"] == 2

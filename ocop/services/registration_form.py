@@ -1,0 +1,258 @@
+"""The registration form's columns and the reading of one row into a registration.
+
+The first seven columns are the original input file's (README, "Input files"); the others are
+optional, so old files still load, and the workbook template (``ocop registrations template``)
+has them all. A value a column does not accept is a problem naming the file, sheet, row,
+column, the value and what was expected.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from ocop.inputs import NO, YES, Column
+from ocop.persistence.models import Campaign
+from ocop.rules.criteria import load_sets
+from ocop.rules.dossier import FIRST, ITEMS, KIND_VN, REEVALUATION, UPGRADE
+from ocop.rules.editions import get_edition
+from ocop.sheets import Table, is_formula
+from ocop.text import fold, nfc
+
+CODE = Column("ma_san_pham", "Mã sản phẩm", required=False)
+NAME = Column("ten_san_pham", "Tên sản phẩm")
+SET = Column("bo_san_pham", "Bộ sản phẩm")
+PRODUCER = Column("ten_chu_the", "Tên chủ thể")
+TYPE = Column("loai_hinh", "Loại hình")
+COMMUNE = Column("xa", "Xã")
+CONFIRMED = Column("xac_nhan_xa", "Xác nhận UBND xã")
+ADDRESS = Column("dia_chi", "Địa chỉ", required=False)
+REPRESENTATIVE = Column("nguoi_dai_dien", "Người đại diện", required=False)
+PHONE = Column("dien_thoai", "Điện thoại", required=False)
+KIND = Column("hinh_thuc_dang_ky", "Hình thức đăng ký", required=False)
+CERT_NUMBER = Column("so_giay_chung_nhan_ocop", "Số giấy chứng nhận OCOP", required=False)
+CERT_DATE = Column("ngay_cap_giay_chung_nhan", "Ngày cấp giấy chứng nhận", required=False)
+CERT_STARS = Column("hang_sao_da_dat", "Hạng sao đã đạt", required=False)
+REGISTERED_ON = Column("ngay_dang_ky", "Ngày đăng ký", required=False)
+ITEM_COLUMNS = tuple(Column(key, header, required=False) for key, header in ITEMS.items())
+COLUMNS = (CODE, NAME, SET, PRODUCER, TYPE, COMMUNE, CONFIRMED, ADDRESS, REPRESENTATIVE, PHONE, KIND,
+           CERT_NUMBER, CERT_DATE, CERT_STARS, REGISTERED_ON, *ITEM_COLUMNS)
+
+PRODUCER_TYPES = {
+    "dn": "DN", "doanh nghiệp": "DN", "công ty": "DN",
+    "htx": "HTX", "hợp tác xã": "HTX",
+    "tht": "THT", "tổ hợp tác": "THT",
+    "hkd": "HKD", "hộ kinh doanh": "HKD", "hộ sản xuất": "HKD",
+}  # fmt: skip
+KINDS = {fold(v): k for k, v in KIND_VN.items()} | {
+    "lan dau": FIRST, "nang hang": UPGRADE, "danh gia lai": REEVALUATION, "công nhận lại": REEVALUATION}
+COMMUNE_PREFIXES = ("xã ", "thị trấn ", "tt. ", "tt ", "phường ")
+_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_STARS = re.compile(r"^([1-5])(?:[.,]0+)?\s*(?:sao|★)?$")
+
+
+@dataclass(frozen=True)
+class FormContext:
+    """What a row is checked against: the edition's sets and the campaign's communes."""
+
+    edition: str
+    sets: dict[str, str]  # folded code / name / "code - name" -> set code; "" where ambiguous
+    set_names: dict[str, str]  # set code -> name
+    communes: dict[str, str]  # folded name (with and without "xã", "thị trấn") -> canonical name
+    district: str
+
+
+def commune_keys(name: str) -> set[str]:
+    key = fold(name)
+    return {key} | {key[len(p):] for p in COMMUNE_PREFIXES if key.startswith(p)}
+
+
+def form_context(campaign: Campaign) -> FormContext:
+    sets = load_sets(get_edition(campaign.edition_code).criteria_dir)
+    lookup: dict[str, str] = {}
+    by_number: dict[str, list[str]] = {}
+    for s in sets.values():
+        for key in (s.code, s.code.lstrip("0"), f"{s.number:02d}" if s.code == str(s.number) else s.code,
+                    f"{s.code} - {s.name}"):
+            lookup[fold(key)] = s.code
+        name = fold(s.name)
+        lookup[name] = "" if name in lookup and lookup[name] != s.code else s.code
+        by_number.setdefault(str(s.number), []).append(s.code)
+    for number, codes in by_number.items():
+        if len(codes) > 1:
+            lookup[number] = lookup[number.zfill(2)] = ""
+    communes: dict[str, str] = {}
+    for name in campaign.settings.get("communes") or []:
+        for key in commune_keys(name):
+            communes[key] = name
+    return FormContext(campaign.edition_code, lookup, {s.code: s.name for s in sets.values()}, communes,
+                       campaign.district)
+
+
+@dataclass(slots=True)
+class ParsedRegistration:
+    """One valid row. ``registration`` and ``producer`` hold only the columns the file has."""
+
+    row: int
+    code: str | None
+    name: str
+    producer: str
+    commune: str
+    registration: dict[str, Any] = field(default_factory=dict)
+    producer_values: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def code_key(self) -> str | None:
+        return fold(self.code) if self.code else None
+
+    @property
+    def pn_key(self) -> tuple[str, str]:
+        """Producer and product name after normalisation: the same product in any commune."""
+        return fold(self.producer), fold(self.name)
+
+
+def cell_text(value: Any) -> str:
+    """A cell as clean text: NFC, trimmed; whole numbers without '.0'; dates as dd/mm/yyyy."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return nfc(str(value))
+
+
+def parse_date(value: Any) -> date | None:
+    """An Excel date, or text dd/mm/yyyy (also d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy, yyyy-mm-dd)."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = cell_text(value)
+    m, iso = _DATE.match(text), _ISO.match(text)
+    try:
+        if m:
+            return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        if iso:
+            return date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
+    except ValueError:
+        return None
+    return None
+
+
+class RowReader:
+    """Checks the rows of one open table against the form, collecting problems per row."""
+
+    def __init__(self, table: Table, context: FormContext) -> None:
+        self.table, self.context = table, context
+        self.present = list(table.positions)  # in the file's column order
+        self.positions = list(table.positions.items())
+
+    def values(self, raw: Sequence[Any]) -> dict[str, Any] | None:
+        """The row's cells by column key (blank text as None); None for an empty row."""
+        n = len(raw)
+        values = {}
+        for key, i in self.positions:
+            value = raw[i] if i < n else None
+            if isinstance(value, str) and not value.strip():
+                value = None
+            values[key] = value
+        return values if any(v is not None for v in values.values()) else None
+
+    def read(self, number: int, cells: dict[str, Any]) -> tuple[ParsedRegistration | None, list[str]]:
+        """A row's registration (``cells`` from :meth:`values`), or its problems."""
+        problems: list[str] = []
+        where = self.table.where
+        for key, value in cells.items():
+            if is_formula(value):
+                problems.append(f"{where(number, key)}: ô chứa công thức '{value}', cần giá trị "
+                                "(dán giá trị thay cho công thức).")
+        if problems:
+            return None, problems
+        text = {key: cell_text(value) for key, value in cells.items()}
+        for col in (NAME, SET, PRODUCER, TYPE, COMMUNE):
+            if col.key in self.present and not text[col.key]:
+                problems.append(f"{where(number, col.key)}: ô trống, cần {col.header.lower()}.")
+        ctx = self.context
+        set_code = ctx.sets.get(fold(text.get(SET.key, ""))) if text.get(SET.key) else None
+        if text.get(SET.key) and not set_code:
+            ambiguous = set_code == ""
+            problems.append(
+                f"{where(number, SET.key)}: giá trị '{text[SET.key]}' "
+                + ("có nhiều phương án, cần ghi rõ mã bộ (ví dụ 26a hoặc 26b)." if ambiguous else
+                   f"không phải bộ sản phẩm của {ctx.edition}, cần mã bộ (ví dụ 1, 07, 26a) hoặc tên bộ."))
+        producer_type = PRODUCER_TYPES.get(fold(text.get(TYPE.key, "")).split(" - ")[0])
+        if text.get(TYPE.key) and producer_type is None:
+            problems.append(f"{where(number, TYPE.key)}: giá trị '{text[TYPE.key]}' không hợp lệ, "
+                            "cần DN, HTX, THT hoặc HKD.")
+        commune = text.get(COMMUNE.key, "")
+        if commune and ctx.communes:
+            canonical = next((ctx.communes[k] for k in commune_keys(commune) if k in ctx.communes), None)
+            if canonical is None:
+                problems.append(f"{where(number, COMMUNE.key)}: giá trị '{commune}' không phải xã, thị trấn "
+                                f"của {ctx.district}, cần một tên trong danh sách xã của kế hoạch.")
+            commune = canonical or commune
+        confirmed = self._yes_no(number, CONFIRMED.key, text, problems)
+        reg: dict[str, Any] = {}
+        if set_code:
+            reg["set_code"] = set_code
+        if confirmed is not None:
+            reg["commune_confirmed"] = confirmed
+        self._optional(number, text, cells, reg, problems)
+        if problems:
+            return None, problems
+        producer = {"kind": producer_type}
+        for col, attr in ((ADDRESS, "address"), (REPRESENTATIVE, "representative"), (PHONE, "phone")):
+            if col.key in self.present:
+                producer[attr] = text[col.key]
+        if PHONE.key in self.present and re.fullmatch(r"[1-9]\d{8}", text[PHONE.key]):
+            producer["phone"] = "0" + text[PHONE.key]  # a mobile number typed as a number lost its 0
+        return ParsedRegistration(number, text.get(CODE.key) or None, text.get(NAME.key, ""),
+                                  text.get(PRODUCER.key, ""), commune, reg, producer), []
+
+    def _yes_no(self, number: int, key: str, text: dict[str, str], problems: list[str]) -> bool | None:
+        if key not in self.present:
+            return None
+        value = fold(text[key])
+        if value in YES:
+            return True
+        if value in NO or (not value and key != CONFIRMED.key):
+            return False
+        problems.append(f"{self.table.where(number, key)}: giá trị '{text[key]}' không hợp lệ, "
+                        "cần 'Có' hoặc 'Không'.")
+        return None
+
+    def _optional(self, number: int, text: dict[str, str], cells: dict[str, Any], reg: dict[str, Any],
+                  problems: list[str]) -> None:
+        where = self.table.where
+        if KIND.key in self.present:
+            kind = KINDS.get(fold(text[KIND.key])) if text[KIND.key] else FIRST
+            if kind is None:
+                problems.append(f"{where(number, KIND.key)}: giá trị '{text[KIND.key]}' không hợp lệ, "
+                                "cần 'Lần đầu', 'Nâng hạng' hoặc 'Đánh giá lại'.")
+            reg["kind"] = kind
+        if CERT_NUMBER.key in self.present:
+            reg["certificate_number"] = text[CERT_NUMBER.key] or None
+        for col, attr in ((CERT_DATE, "certificate_date"), (REGISTERED_ON, "registered_on")):
+            if col.key in self.present:
+                value = cells[col.key]
+                parsed = parse_date(value) if value is not None else None
+                if value is not None and (parsed is None or not 1990 <= parsed.year <= 2100):
+                    problems.append(f"{where(number, col.key)}: giá trị '{text[col.key]}' không phải ngày, "
+                                    "cần ngày dạng dd/mm/yyyy.")
+                reg[attr] = parsed
+        if CERT_STARS.key in self.present:
+            m = _STARS.match(fold(text[CERT_STARS.key]))
+            if text[CERT_STARS.key] and (m is None or int(m.group(1)) < 3):
+                problems.append(f"{where(number, CERT_STARS.key)}: giá trị '{text[CERT_STARS.key]}' không hợp lệ, "
+                                "cần số sao từ 3 đến 5.")
+            reg["certificate_stars"] = int(m.group(1)) if m else None
+        items = [col.key for col in ITEM_COLUMNS if col.key in self.present]
+        if items:
+            reg["dossier"] = {key: self._yes_no(number, key, text, problems) for key in items}

@@ -1,0 +1,233 @@
+"""Set-based storage of imported registrations: a few queries per file, never one per row.
+
+The campaign's registrations are loaded once into an index, which also tells the importer when
+a row is the same product as one already registered (a corrected file updates it) or a second
+registration of it from another commune (reported).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from ocop.persistence.models import Campaign, Producer, Product, Registration
+from ocop.services.registration_form import ParsedRegistration
+from ocop.text import fold
+
+CHUNK = 5000  # values per IN (...) list
+REG_FIELDS = ("set_code", "commune_confirmed", "kind", "certificate_number", "certificate_date",
+              "certificate_stars", "registered_on", "dossier")
+RESET = {"status": "registered", "reason": "", "missing": [], "due_on": None, "late": False}
+
+
+def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+@dataclass(slots=True)
+class Entry:
+    """A registration of the campaign as the index knows it."""
+
+    reg_id: int | None
+    product_id: int | None
+    code_key: str | None
+    pn_key: tuple[str, str]
+    commune: str
+    source: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def source_file(self) -> str:
+        return self.source.rsplit(":", 1)[0]
+
+
+@dataclass
+class Counts:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+class Store:
+    """The campaign's registrations, indexed by product code, by producer + name, and by
+    producer + commune + name."""
+
+    def __init__(self, session: Session, campaign: Campaign) -> None:
+        self.session, self.campaign = session, campaign
+        self.by_code: dict[str, Entry] = {}
+        self.by_pn: dict[tuple[str, str], list[Entry]] = {}
+        self.by_product: dict[int, Entry] = {}
+        rows = session.execute(
+            select(Registration.id, Registration.product_id, Registration.source, Product.code, Product.name,
+                   Producer.name, Producer.commune, *(getattr(Registration, f) for f in REG_FIELDS))
+            .join(Product, Product.id == Registration.product_id)
+            .join(Producer, Producer.id == Product.producer_id)
+            .where(Registration.campaign_id == campaign.id))
+        for reg_id, product_id, source, code, name, producer, commune, *values in rows:
+            self._add(Entry(reg_id, product_id, fold(code) if code else None, (fold(producer), fold(name)),
+                            commune, source, dict(zip(REG_FIELDS, values, strict=True))))
+
+    def _add(self, entry: Entry) -> None:
+        if entry.code_key:
+            self.by_code[entry.code_key] = entry
+        self.by_pn.setdefault(entry.pn_key, []).append(entry)
+        if entry.product_id is not None:
+            self.by_product[entry.product_id] = entry
+
+    def match(self, item: ParsedRegistration, file: str) -> tuple[Entry | None, Entry | None]:
+        """(the registration this row updates, or the one it duplicates from another commune).
+
+        By product code first (a code already used for another product in another file is a
+        duplicate), then by producer + commune + name, then by producer + name in another
+        commune: the same product registered twice, unless it came from this very file (its
+        commune corrected) or both carry different codes.
+        """
+        code = item.code_key
+        if code and code in self.by_code:
+            entry = self.by_code[code]
+            if entry.pn_key != item.pn_key and entry.source_file != file:
+                return None, entry
+            return entry, None
+        for entry in self.by_pn.get(item.pn_key, []):
+            if code and entry.code_key and entry.code_key != code and fold(entry.commune) != fold(item.commune):
+                continue
+            if fold(entry.commune) == fold(item.commune) or entry.source_file == file:
+                return entry, None
+            return None, entry
+        return None, None
+
+    def apply(self, items: list[tuple[ParsedRegistration, Entry | None]], file: str) -> Counts:
+        """Store valid rows: producers, products, then registrations, each in bulk."""
+        producers = self._producers([i for i, _ in items])
+        products = self._products(items, producers)
+        counts = Counts()
+        new_rows: list[dict[str, Any]] = []
+        changed: list[dict[str, Any]] = []
+        for (item, matched), product_id in zip(items, products, strict=True):
+            entry = matched if matched is not None and matched.reg_id is not None else self.by_product.get(product_id)
+            source = f"{file}:{item.row}"
+            if entry is None or entry.reg_id is None:
+                values = {"kind": "first", "dossier": {}} | item.registration
+                new_rows.append({"campaign_id": self.campaign.id, "product_id": product_id, "source": source,
+                                 "status": "registered", "reason": "", **values})
+                entry = Entry(None, product_id, item.code_key, item.pn_key, item.commune, source, values)
+                counts.new += 1
+            else:
+                values = dict(item.registration)
+                if "dossier" in values:
+                    values["dossier"] = {**(entry.values.get("dossier") or {}), **values["dossier"]}
+                diff = {k: v for k, v in values.items() if entry.values.get(k) != v}
+                if diff:
+                    changed.append({"id": entry.reg_id, "source": source, **diff, **RESET})
+                    entry.values.update(diff)
+                    entry.source = source
+                    counts.updated += 1
+                else:
+                    counts.unchanged += 1
+                entry.commune, entry.pn_key, entry.product_id = item.commune, item.pn_key, product_id
+                entry.code_key = entry.code_key or item.code_key
+            self._add(entry)
+        if new_rows:
+            reg_ids = self._insert(
+                Registration, new_rows, lambda r: (r["product_id"],),
+                lambda part: select(Registration.id, Registration.product_id).where(
+                    Registration.campaign_id == self.campaign.id,
+                    Registration.product_id.in_([r["product_id"] for r in part])))
+            for row, reg_id in zip(new_rows, reg_ids, strict=True):
+                self.by_product[row["product_id"]].reg_id = reg_id
+        if changed:
+            for part in chunks(changed):
+                self.session.execute(update(Registration), list(part))
+        return counts
+
+    def _producers(self, items: list[ParsedRegistration]) -> dict[tuple[str, str], int]:
+        wanted: dict[tuple[str, str], ParsedRegistration] = {}
+        for item in items:
+            wanted[(fold(item.producer), fold(item.commune))] = item
+        found: dict[tuple[str, str], tuple] = {}
+        names = sorted({k[0] for k in wanted})
+        for part in chunks(names):
+            for row in self.session.execute(
+                    select(Producer.id, Producer.name_key, Producer.commune, Producer.kind, Producer.address,
+                           Producer.representative, Producer.phone).where(Producer.name_key.in_(part))):
+                found[(row.name_key, fold(row.commune))] = row
+        ids: dict[tuple[str, str], int] = {}
+        new, changed = [], []
+        for key, item in wanted.items():
+            row = found.get(key)
+            if row is None:
+                new.append({"name": item.producer, "name_key": key[0], "commune": item.commune,
+                            **{"address": "", "representative": "", "phone": ""}, **item.producer_values})
+                continue
+            ids[key] = row.id
+            diff = {k: v for k, v in item.producer_values.items() if getattr(row, k) != v}
+            if diff:
+                changed.append({"id": row.id, **diff})
+        new_ids = self._insert(Producer, new, lambda r: (r["name_key"], r["commune"]), lambda part: (
+            select(Producer.id, Producer.name_key, Producer.commune)
+            .where(Producer.name_key.in_({r["name_key"] for r in part}))))
+        ids.update(((r["name_key"], fold(r["commune"])), i) for r, i in zip(new, new_ids, strict=True))
+        for part in chunks(changed):
+            self.session.execute(update(Producer), list(part))
+        return ids
+
+    def _insert(self, model: Any, rows: list[dict[str, Any]], key: Any, lookup: Any) -> list[int]:
+        """Insert ``rows`` (one executemany per chunk), then read their ids back by their unique
+        key: ``lookup(chunk)`` selects (id, *key) of at least those rows. Cheaper than RETURNING,
+        whose ordered form re-splices the results of every page."""
+        found: dict[tuple, int] = {}
+        for part in chunks(rows):
+            self.session.execute(insert(model), list(part))
+            found.update((tuple(r[1:]), r[0]) for r in self.session.execute(lookup(part)))
+        return [found[key(r)] for r in rows]
+
+    def _products(self, items: list[tuple[ParsedRegistration, Entry | None]],
+                  producers: dict[tuple[str, str], int]) -> list[int]:
+        matched_ids = sorted({m.product_id for _, m in items if m is not None and m.product_id is not None})
+        codes = sorted({i.code for i, m in items if i.code and (m is None or m.product_id is None)})
+        columns = (Product.id, Product.code, Product.name, Product.producer_id, Product.name_key)
+        by_id: dict[int, Any] = {}
+        for part in chunks(matched_ids):
+            by_id.update((row.id, row) for row in self.session.execute(select(*columns).where(Product.id.in_(part))))
+        by_code: dict[str, Any] = {}
+        for part in chunks(codes):
+            rows = self.session.execute(select(*columns).where(Product.code.in_(part)))
+            by_code.update((fold(r.code), r) for r in rows)
+        by_name: dict[tuple[int, str], Any] = {}
+        for part in chunks(sorted(set(producers.values()))):
+            for row in self.session.execute(select(*columns).where(Product.producer_id.in_(part))):
+                by_name[(row.producer_id, row.name_key)] = row
+        result: list[int] = []
+        new: list[dict[str, Any]] = []
+        pending: dict[tuple[int, str], int] = {}  # rows of ``new`` by (producer, name) key
+        changed: dict[int, dict[str, Any]] = {}
+        for item, matched in items:
+            producer_id = producers[(fold(item.producer), fold(item.commune))]
+            name_key = fold(item.name)
+            row = by_id.get(matched.product_id) if matched is not None and matched.product_id is not None else None
+            row = row or (by_code.get(item.code_key) if item.code_key else None) or by_name.get((producer_id, name_key))
+            if row is None:
+                if (producer_id, name_key) not in pending:
+                    pending[(producer_id, name_key)] = len(new)
+                    new.append({"producer_id": producer_id, "code": item.code, "name": item.name,
+                                "name_key": name_key})
+                result.append(-1 - pending[(producer_id, name_key)])
+                continue
+            wanted = {"name": item.name, "name_key": name_key, "producer_id": producer_id,
+                      "code": item.code or row.code}
+            diff = {k: v for k, v in wanted.items() if k != "name_key" and getattr(row, k) != v}
+            if diff:
+                changed[row.id] = {"id": row.id, **wanted}
+            result.append(row.id)
+        ids = self._insert(Product, new, lambda r: (r["producer_id"], r["name_key"]), lambda part: (
+            select(Product.id, Product.producer_id, Product.name_key)
+            .where(Product.producer_id.in_({r["producer_id"] for r in part}))))
+        codes_for_new = [{"id": i, "code": f"SP{i:06d}"} for i, r in zip(ids, new, strict=True) if not r["code"]]
+        for part in chunks(list(changed.values()) + codes_for_new):
+            self.session.execute(update(Product), list(part))
+        return [ids[-1 - r] if r < 0 else r for r in result]

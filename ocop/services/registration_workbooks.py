@@ -1,0 +1,222 @@
+"""Workbooks of the collect and verify stages: the blank registration workbook a commune fills,
+the error workbook of a partial import, and the verification lists for the council."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from ocop.persistence.models import Campaign
+from ocop.rules.dossier import ITEMS, KIND_VN, PRODUCER_VN, dossier_rules
+from ocop.services import registration_form as form
+from ocop.sheets import DATA_SHEET, Table
+from ocop.text import fold
+
+TEMPLATE_ROWS = 1000  # rows of the data sheet with drop-downs (LibreOffice keeps 1000 on saving)
+LISTS = "DanhMuc"
+BOLD = Font(bold=True)
+REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
+OPTIONAL_FILL = PatternFill("solid", fgColor="DDEBF7")
+DATE_FORMAT = "DD/MM/YYYY"
+HINTS = {
+    form.CODE.key: "Mã của Phòng, nếu có; để trống thì phần mềm tự cấp (SP000001 …).",
+    form.NAME.key: "Tên sản phẩm như trên nhãn.",
+    form.SET.key: "Chọn trong danh sách (mã - tên bộ sản phẩm).",
+    form.PRODUCER.key: "Tên doanh nghiệp, HTX, tổ hợp tác hoặc hộ kinh doanh.",
+    form.TYPE.key: "DN (doanh nghiệp), HTX (hợp tác xã), THT (tổ hợp tác), HKD (hộ kinh doanh).",
+    form.COMMUNE.key: "Chọn trong danh sách xã, thị trấn của kế hoạch.",
+    form.CONFIRMED.key: "Có: UBND xã đã ký xác nhận phiếu đăng ký.",
+    form.KIND.key: "Lần đầu; Nâng hạng (giấy chứng nhận còn hiệu lực); Đánh giá lại (giấy chứng nhận "
+                   "đã hoặc sắp hết hiệu lực). Để trống: Lần đầu.",
+    form.CERT_NUMBER.key: "Chỉ ghi khi Nâng hạng hoặc Đánh giá lại.",
+    form.CERT_DATE.key: "dd/mm/yyyy. Giấy chứng nhận có hiệu lực 36 tháng.",
+    form.CERT_STARS.key: "3, 4 hoặc 5.",
+    form.REGISTERED_ON.key: "dd/mm/yyyy. Đăng ký sau hạn kiểm tra hồ sơ được đánh dấu để Hội đồng xem xét.",
+    form.ADDRESS.key: "Địa chỉ trụ sở, nơi sản xuất của chủ thể.",
+    form.REPRESENTATIVE.key: "Họ tên người đại diện theo pháp luật.",
+    form.PHONE.key: "Số điện thoại liên hệ.",
+}
+
+
+def _list_sheet(wb: Workbook, columns: dict[str, list[str]]) -> dict[str, str]:
+    """A hidden sheet holding the drop-down lists; returns each list's range formula."""
+    ws = wb.create_sheet(LISTS)
+    ranges = {}
+    for i, (title, values) in enumerate(columns.items(), start=1):
+        ws.cell(1, i, title).font = BOLD
+        for r, value in enumerate(values, start=2):
+            ws.cell(r, i, value)
+        letter = get_column_letter(i)
+        ranges[title] = f"{LISTS}!${letter}$2:${letter}${max(2, len(values) + 1)}"
+    ws.sheet_state = "hidden"
+    return ranges
+
+
+def _validation(ws: Any, letter: str, **kwargs: Any) -> None:
+    dv = DataValidation(allow_blank=True, showErrorMessage=True, errorTitle="Giá trị không hợp lệ", **kwargs)
+    dv.add(f"{letter}2:{letter}{TEMPLATE_ROWS + 1}")
+    ws.add_data_validation(dv)
+
+
+def template_columns(campaign: Campaign) -> list:
+    """The workbook's columns: the form's, with the dossier items this edition asks for."""
+    items = set(dossier_rules(campaign.edition_code).items)
+    order = (form.CODE, form.NAME, form.SET, form.PRODUCER, form.TYPE, form.COMMUNE, form.ADDRESS,
+             form.REPRESENTATIVE, form.PHONE, form.KIND, form.CERT_NUMBER, form.CERT_DATE, form.CERT_STARS,
+             form.REGISTERED_ON, form.CONFIRMED)
+    return [*order, *(c for c in form.ITEM_COLUMNS if c.key in items)]
+
+
+def write_template(path: Path, campaign: Campaign) -> Path:
+    """The registration workbook: sheet 'Đăng ký' with drop-downs, 'Hướng dẫn', hidden lists."""
+    ctx = form.form_context(campaign)
+    rules = dossier_rules(campaign.edition_code)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = DATA_SHEET
+    communes = list(campaign.settings.get("communes") or [])
+    sets = [f"{code} - {name}" for code, name in ctx.set_names.items()]
+    ranges = _list_sheet(wb, {"Bộ sản phẩm": sets, "Loại hình": list(PRODUCER_VN), "Xã": communes,
+                              "Hình thức đăng ký": list(KIND_VN.values()), "Có/Không": ["Có", "Không"]})
+    columns = template_columns(campaign)
+    for i, col in enumerate(columns, start=1):
+        cell = ws.cell(1, i, col.header)
+        cell.font, cell.alignment = BOLD, Alignment(wrap_text=True, vertical="center")
+        cell.fill = REQUIRED_FILL if col.required else OPTIONAL_FILL
+        hint = HINTS.get(col.key) or f"Có hoặc Không (để trống: Không) - {rules.label(col.key)}."
+        cell.comment = Comment(f"{'Bắt buộc' if col.required else 'Không bắt buộc'}. {hint}", "OCOP")
+        letter = get_column_letter(i)
+        ws.column_dimensions[letter].width = 30 if col in (form.NAME, form.PRODUCER, form.SET, form.ADDRESS) else 16
+        lists = {form.SET.key: "Bộ sản phẩm", form.TYPE.key: "Loại hình", form.KIND.key: "Hình thức đăng ký"}
+        if col.key == form.COMMUNE.key and communes:
+            lists[col.key] = "Xã"
+        if col.key == form.CONFIRMED.key or col.key in ITEMS:
+            lists[col.key] = "Có/Không"
+        if col.key in lists:
+            _validation(ws, letter, type="list", formula1=ranges[lists[col.key]],
+                        error=f"Chọn một giá trị trong danh sách của cột '{col.header}'.")
+        elif col.key in (form.CERT_DATE.key, form.REGISTERED_ON.key):
+            _validation(ws, letter, type="date", operator="between", formula1="DATE(1990,1,1)",
+                        formula2="DATE(2100,12,31)", error="Cần một ngày dạng dd/mm/yyyy.")
+            for r in range(2, TEMPLATE_ROWS + 2):
+                ws.cell(r, i).number_format = DATE_FORMAT
+        elif col.key == form.CERT_STARS.key:
+            _validation(ws, letter, type="whole", operator="between", formula1="3", formula2="5",
+                        error="Cần số sao từ 3 đến 5.")
+        elif col.key in (form.CODE.key, form.PHONE.key, form.CERT_NUMBER.key):
+            for r in range(2, TEMPLATE_ROWS + 2):
+                ws.cell(r, i).number_format = "@"  # text: leading zeros survive
+    ws.freeze_panes = "C2"
+    ws.row_dimensions[1].height = 45
+    _instructions(wb.create_sheet("Hướng dẫn", 1), campaign, columns, rules)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+def _instructions(ws: Any, campaign: Campaign, columns: list, rules: Any) -> None:
+    lines = [
+        (f"HƯỚNG DẪN GHI PHIẾU ĐĂNG KÝ SẢN PHẨM OCOP - {campaign.name}", True),
+        (f"Mỗi xã, thị trấn ghi vào sheet '{DATA_SHEET}', mỗi dòng một sản phẩm, bắt đầu từ dòng 2; "
+         "không gộp ô, không dùng công thức, không đổi tên hay thêm cột.", False),
+        ("Cột tô màu cam là bắt buộc; cột tô màu xanh không bắt buộc. Ngày ghi dd/mm/yyyy.", False),
+        (f"Hạn kiểm tra hồ sơ: {campaign.deadline_verification:%d/%m/%Y}. Hồ sơ thiếu được thông báo bổ sung; "
+         "quá hạn bổ sung thì không đưa ra Hội đồng.", False),
+        ("", False),
+    ]
+    for r, (text, bold) in enumerate(lines, start=1):
+        ws.cell(r, 1, text).font = Font(bold=bold)
+    r = len(lines) + 1
+    for i, title in enumerate(("Cột", "Khóa (không dấu)", "Bắt buộc", "Cách ghi"), start=1):
+        ws.cell(r, i, title).font = BOLD
+    for col in columns:
+        r += 1
+        hint = HINTS.get(col.key) or f"Có hoặc Không (để trống: Không) - {rules.label(col.key)}."
+        for i, value in enumerate((col.header, col.key, "Có" if col.required else "Không", hint), start=1):
+            ws.cell(r, i, value).alignment = Alignment(wrap_text=True, vertical="top")
+    r += 2
+    ws.cell(r, 1, f"Hồ sơ theo {campaign.edition_code}").font = BOLD
+    food = ", ".join(sorted(rules.food_and_drink_sets, key=lambda c: (len(c), c))) or "—"
+    notes = [
+        "Bắt buộc: " + "; ".join(rules.label(k) for k in rules.required) + ". Thiếu: hồ sơ cần bổ sung.",
+        "Tư cách pháp lý (thiếu: không đủ điều kiện): " + "; ".join(
+            f"{k}: {v}" for k, v in rules.legal_status.items()) + ".",
+        f"Bộ thực phẩm, đồ uống ({food}) cần thêm: " + "; ".join(rules.label(k) for k in rules.food_and_drink) + ".",
+        "Sản phẩm dịch vụ (" + (", ".join(sorted(rules.service_sets)) or "—") + ") không nộp mẫu; "
+        "Phòng kiểm tra thực tế tại cơ sở.",
+        "Nâng hạng: giấy chứng nhận còn hiệu lực; Đánh giá lại: giấy chứng nhận đã hết hoặc hết hiệu lực trước hạn "
+        f"đánh giá {campaign.deadline_evaluation:%d/%m/%Y}.",
+    ]
+    for note in notes:
+        r += 1
+        ws.cell(r, 1, note)
+    for letter, width in zip("ABCD", (28, 26, 10, 90), strict=True):
+        ws.column_dimensions[letter].width = width
+
+
+def error_path(path: Path) -> Path:
+    """``<input-stem>.loi.xlsx`` beside the input."""
+    return path.with_name(f"{path.stem}.loi.xlsx")
+
+
+def _rows_again(path: Path, sheet: str | None) -> Iterable[tuple[int, Sequence[Any]]]:
+    if sheet is None:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            yield from enumerate(csv.reader(fh), start=1)
+        return
+    wb = load_workbook(path, read_only=True, data_only=False)
+    try:
+        ws = wb[sheet]
+        ws.reset_dimensions()
+        yield from enumerate(ws.iter_rows(values_only=True), start=1)
+    finally:
+        wb.close()
+
+
+def _cell(ws: Any, value: Any) -> Any:
+    cell = WriteOnlyCell(ws, value=value)
+    if isinstance(value, (date, datetime)):
+        cell.number_format = DATE_FORMAT
+    return cell
+
+
+def write_errors(path: Path, table: Table, bad: dict[int, list[str]], out: Path) -> Path:
+    """The rows of ``path`` that were not stored, as in the input, plus a column 'Lỗi' saying why.
+
+    A second streaming pass over the input: nothing but the row numbers is kept from the first.
+    Corrected, the file can be imported again (the 'Lỗi' column is ignored).
+    """
+    keep = [i for i, h in enumerate(table.header) if fold(h) not in ("lỗi", "loi")]
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(DATA_SHEET)
+    ws.append([_cell(ws, table.header[i]) for i in keep] + [_cell(ws, "Lỗi")])
+    prefix = f"{table.where_file}, "
+    for number, raw in _rows_again(path, table.sheet):
+        if number in bad:
+            why = "; ".join(p.removeprefix(prefix) for p in bad[number])
+            ws.append([_cell(ws, raw[i] if i < len(raw) else None) for i in keep] + [_cell(ws, why)])
+    wb.save(out)
+    return out
+
+
+def write_lists(path: Path, sections: dict[str, tuple[Sequence[str], Iterable[Sequence[Any]]]]) -> Path:
+    """One sheet per section (title -> header, rows): the verify stage's lists for the council."""
+    wb = Workbook(write_only=True)
+    for title, (header, rows) in sections.items():
+        ws = wb.create_sheet(title)
+        ws.append(list(header))
+        for row in rows:
+            ws.append(list(row))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path

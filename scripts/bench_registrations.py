@@ -1,0 +1,168 @@
+"""Benchmark: import and verify 10,000 registrations (``make bench``).
+
+Generates a filled copy of the registration workbook (every column of the template, one row
+per product across the sample district's communes) in a temporary folder, sets up the Lục Nam
+2020 sample campaign in a temporary SQLite database, then times, in one process:
+
+* baseline 1 — openpyxl alone: streaming every row of the workbook (read-only), nothing else;
+* baseline 2 — the same registrations stored one row at a time through the ORM (a lookup and a
+  flush per producer, product and registration), as a naive importer would;
+* the collect stage (``stages.collect_registrations``: read, check, store) and the verify stage's
+  decisions with the lists for the council (``verification.verify_registrations`` and the lists
+  workbook), each in its own unit of work, as the flows run them; then the same file again;
+* optionally (``--notices``) the dossier-check notices, one DOCX per producer.
+
+Run: ``.venv/bin/python scripts/bench_registrations.py [--rows 10000] [--notices]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from openpyxl import Workbook, load_workbook  # noqa: E402
+from sqlalchemy import select  # noqa: E402
+
+from ocop.documents.pdf import soffice  # noqa: E402
+from ocop.persistence.db import migrate, unit_of_work  # noqa: E402
+from ocop.persistence.models import Producer, Product, Registration  # noqa: E402
+from ocop.services import notices, registration_workbooks, stages, verification  # noqa: E402
+from ocop.services.campaigns import get_campaign  # noqa: E402
+from ocop.settings import Settings  # noqa: E402
+from ocop.text import fold  # noqa: E402
+
+SAMPLE = Path(__file__).resolve().parents[1] / "ocop" / "sample" / "luc-nam-2020"
+
+
+def make_workbook(path: Path, rows: int, campaign) -> list:  # noqa: ANN001
+    """A filled copy of the template's columns: the usual mix of complete and incomplete dossiers."""
+    columns = registration_workbooks.template_columns(campaign)
+    communes = campaign.settings["communes"]
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Đăng ký")
+    ws.append([c.header for c in columns])
+    kinds = ["Lần đầu"] * 8 + ["Nâng hạng", "Đánh giá lại"]
+    data = []
+    for i in range(rows):
+        values = {
+            "ma_san_pham": f"BM{i:05d}", "ten_san_pham": f"Sản phẩm thử {i}", "bo_san_pham": "1 - Rau, củ, quả, hạt tươi",
+            "ten_chu_the": f"Hộ kinh doanh Nguyễn Văn {i // 2}", "loai_hinh": ["HKD", "HTX", "DN", "THT"][i % 4],
+            "xa": communes[i % len(communes)], "dia_chi": f"Thôn {i % 17}", "nguoi_dai_dien": f"Nguyễn Văn {i // 2}",
+            "dien_thoai": f"09{i:08d}", "hinh_thuc_dang_ky": kinds[i % 10],
+            "so_giay_chung_nhan_ocop": f"{i % 90 + 1}/GCN-UBND" if i % 10 >= 8 else None,
+            "ngay_cap_giay_chung_nhan": f"{i % 28 + 1:02d}/0{i % 9 + 1}/2017" if i % 10 >= 8 else None,
+            "hang_sao_da_dat": 3 if i % 10 >= 8 else None, "ngay_dang_ky": f"{i % 30 + 1:02d}/06/2020",
+            "xac_nhan_xa": "Có" if i % 13 else "Không",
+        }
+        row = [values.get(c.key, "Có" if (i + len(c.key)) % 17 else "Không") for c in columns]
+        ws.append(row)
+        data.append(values)
+    wb.save(path)
+    return data
+
+
+def saved_by_office(path: Path, tmp: Path) -> tuple[Path, str]:
+    """The workbook as an office program saves it (shared strings, sheet size first): opened and
+    saved again by LibreOffice where installed; otherwise openpyxl's own file (inline strings,
+    slower to read)."""
+    exe = soffice()
+    if exe is None:
+        return path, "written by openpyxl (LibreOffice not installed)"
+    out = tmp / "libreoffice"
+    subprocess.run([exe, f"-env:UserInstallation={(tmp / 'lo-profile').as_uri()}", "--headless", "--norestore",
+                    "--convert-to", "xlsx", "--outdir", str(out), str(path)], check=True, capture_output=True,
+                   timeout=300)
+    return out / path.name, "saved by LibreOffice"
+
+
+def read_only(path: Path) -> int:
+    wb = load_workbook(path, read_only=True, data_only=False)
+    n = sum(1 for _ in wb.worksheets[0].iter_rows(values_only=True))
+    wb.close()
+    return n
+
+
+def per_row_orm(url: str, data: list) -> None:
+    """Baseline 2: one lookup and one flush per producer, product and registration."""
+    with unit_of_work(url) as s:
+        campaign = get_campaign(s, None)
+        for v in data:
+            producer = s.scalar(select(Producer).where(Producer.name_key == fold(v["ten_chu_the"]),
+                                                       Producer.commune == v["xa"]))
+            if producer is None:
+                producer = Producer(name=v["ten_chu_the"], name_key=fold(v["ten_chu_the"]), kind=v["loai_hinh"],
+                                    commune=v["xa"])
+                s.add(producer)
+                s.flush()
+            product = s.scalar(select(Product).where(Product.code == v["ma_san_pham"]))
+            if product is None:
+                product = Product(producer_id=producer.id, code=v["ma_san_pham"], name=v["ten_san_pham"],
+                                  name_key=fold(v["ten_san_pham"]))
+                s.add(product)
+                s.flush()
+            s.add(Registration(campaign_id=campaign.id, product_id=product.id, set_code="1",
+                               commune_confirmed=v["xac_nhan_xa"] == "Có"))
+            s.flush()
+        s.rollback()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--notices", action="store_true", help="also render the dossier-check notices")
+    args = parser.parse_args()
+    os.environ.setdefault("OCOP_PDF", "off")
+    with tempfile.TemporaryDirectory(prefix="ocop-bench-") as tmp:
+        tmp = Path(tmp)
+        settings = Settings.from_env(out_dir=tmp / "out", database_url=f"sqlite:///{tmp / 'ocop.db'}")
+        migrate(settings.database_url)
+        stages.set_up_campaign(settings, SAMPLE / "campaign.toml")
+        with unit_of_work(settings.database_url) as s:
+            data = make_workbook(tmp / "dang-ky.xlsx", args.rows, get_campaign(s, None))
+        book, how = saved_by_office(tmp / "dang-ky.xlsx", tmp)
+        size = book.stat().st_size / 1e6
+        print(f"{args.rows} registrations, {size:.1f} MB workbook {how}, {os.cpu_count()} CPUs, SQLite")
+
+        t = time.perf_counter()
+        read_only(book)
+        t_read = time.perf_counter() - t
+        t = time.perf_counter()
+        per_row_orm(settings.database_url, data)
+        t_orm = time.perf_counter() - t
+
+        t = time.perf_counter()
+        result = stages.collect_registrations(settings, None, book)
+        t_import = time.perf_counter() - t
+        t = time.perf_counter()
+        with unit_of_work(settings.database_url) as s:
+            campaign = get_campaign(s, None)
+            summary = verification.verify_registrations(s, campaign)
+            registration_workbooks.write_lists(tmp / "out" / "lists.xlsx", verification.list_sections(summary))
+        t_verify = time.perf_counter() - t
+        total = t_import + t_verify
+        print(f"baseline, openpyxl read-only stream alone: {t_read:6.2f} s")
+        print(f"baseline, per-row ORM inserts (no checks): {t_orm:6.2f} s")
+        print(f"import (read, check, store {result['new']} new):  {t_import:6.2f} s")
+        print(f"verify (decide, lists workbook):          {t_verify:6.2f} s   {summary.counts}")
+        print(f"import + verify:                          {total:6.2f} s   {args.rows / total:,.0f} rows/s")
+        t = time.perf_counter()
+        again = stages.collect_registrations(settings, None, book)
+        print(f"re-import of the same file:               {time.perf_counter() - t:6.2f} s   "
+              f"({again['unchanged']} unchanged, {again['new'] + again['updated']} written)")
+        if args.notices:
+            t = time.perf_counter()
+            with unit_of_work(settings.database_url) as s:
+                campaign = get_campaign(s, None)
+                docs = stages.register_for(settings, s, campaign).produce(notices.dossier_notices(s, campaign))
+            print(f"dossier-check notices ({docs.issued} DOCX):  {time.perf_counter() - t:6.2f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,60 @@
+"""`ocop registrations template / import [--partial] / inspect` and `ocop verify`, as a clerk runs them."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.conftest import SAMPLE
+
+OCOP = str(Path(sys.executable).parent / "ocop")
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "registrations"
+
+
+@pytest.fixture
+def ocop(prefect_api: str, tmp_path: Path):  # noqa: ANN201
+    env = {**os.environ, "PREFECT_API_URL": prefect_api, "OCOP_DATABASE_URL": "", "OCOP_OUT_DIR": "", "OCOP_PDF": "off"}
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([OCOP, *args, "--out", str(tmp_path / "out")], env=env, capture_output=True, text=True,
+                              timeout=180)
+
+    assert run("campaign", "create", str(SAMPLE / "campaign.toml")).returncode == 0
+    return run
+
+
+def test_template_folder_import_partial_inspection_and_verify(ocop, tmp_path: Path) -> None:  # noqa: ANN001
+    made = ocop("registrations", "template", str(tmp_path / "mau.xlsx"))
+    assert made.returncode == 0 and "1048/2019, 26 xã" in made.stdout
+    assert load_workbook(tmp_path / "mau.xlsx").sheetnames[:2] == ["Đăng ký", "Hướng dẫn"]
+
+    folder = tmp_path / "dang-ky"
+    shutil.copytree(CORPUS / "thu-muc", folder)
+    shutil.copy(CORPUS / "dong-trong-va-gop-o.xlsx", folder / "xa-bao-son-2.xlsx")
+    first = ocop("registrations", "import", str(folder))
+    assert first.returncode == 1, first.stdout + first.stderr
+    assert "xa-bao-dai.xlsx: 2 dòng — mới 2, cập nhật 0, không đổi 0." in first.stdout
+    assert "xa-bao-son.xlsx: không lưu — xa-bao-son.xlsx, sheet 'Đăng ký': 1 lỗi, không lưu dòng nào." in first.stderr
+    assert "dòng 7–9, cột 'Tên chủ thể': các ô D7:D9 được gộp" in first.stderr
+
+    partial = ocop("registrations", "import", str(folder), "--partial")
+    assert partial.returncode == 0, partial.stdout + partial.stderr
+    assert "xa-bao-son-2.xlsx: 6 dòng — mới 2, cập nhật 0, không đổi 0, lỗi 4." in partial.stdout
+    assert f"Dòng lỗi: {folder / 'xa-bao-son-2.loi.xlsx'}" in partial.stdout
+    assert (folder / "xa-bao-son.loi.xlsx").is_file()
+
+    inspected = ocop("registrations", "inspect", "BS-01", "--date", "25/06/2020", "--inspector", "Lê Quang Huy",
+                     "--findings", "Cơ sở sản xuất không đảm bảo vệ sinh", "--failed")
+    assert inspected.returncode == 0 and "không đạt" in inspected.stdout
+    verified = ocop("verify")
+    assert verified.returncode == 0, verified.stderr
+    assert "Kết quả kiểm tra hồ sơ: Đủ điều kiện 4, Không đủ điều kiện 1" in verified.stdout
+    assert "  Bảo Sơn                         3             2            0            1" in verified.stdout
+    assert "✗ BS-01 Lạc đỏ Bảo Sơn: Kiểm tra thực tế ngày 25/06/2020 không đạt" in verified.stdout
+    assert "danh-sach-kiem-tra-ho-so.xlsx" in verified.stdout
