@@ -332,6 +332,10 @@ def results_documents(campaign: Campaign, summary: RankSummary) -> list[DocSpec]
         f"Các thành viên Hội đồng chấm điểm độc lập theo {edition.short_title}; Tổ thư ký tổng hợp điểm, "
         "điểm của mỗi sản phẩm là trung bình cộng tổng điểm của các thành viên có mặt (không làm tròn khi xếp hạng).",
     ]
+    if summary.results:
+        proceedings.append(
+            f"Chênh lệch giữa tổng điểm cao nhất và thấp nhất của các thành viên (tối đa cho phép "
+            f"{summary.max_spread:g} điểm): " + "; ".join(f"{r.code}: {r.spread}" for r in summary.results) + ".")
     if summary.rescores:
         proceedings.append("Chấm lại: " + "; ".join(r.text() for r in summary.rescores) + ".")
     flagged = [f"{r.code} ({', '.join(r.flags)})" for r in summary.results if r.flags]

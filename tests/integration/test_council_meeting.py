@@ -126,6 +126,10 @@ def test_flags_reach_the_summary_table(sample_campaign) -> None:  # noqa: ANN001
     assert any(f.startswith("bỏ phiếu của ") for f in flags["LN-06"])  # one low sheet drops it to 2★
     table = _text(_doc(sample_campaign, "bang_tong_hop")["file"])
     assert "sát ngưỡng 70 điểm" in table
+    minutes = _text(_doc(sample_campaign, "bien_ban_hop_hoi_dong")["file"])
+    assert "Có mặt 7/7 thành viên (cần tối thiểu 5), đủ điều kiện tiến hành họp." in minutes
+    assert "(tối đa cho phép 10 điểm): LN-01: 6;" in minutes  # 89..95
+    assert "LN-03 (sát ngưỡng 70 điểm" in minutes
 
 
 def test_a_members_workbook_round_trips_through_the_same_validation(sample_campaign, tmp_path: Path) -> None:  # noqa: ANN001
