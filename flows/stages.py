@@ -13,7 +13,7 @@ from typing import Any
 
 from prefect import flow
 
-from flows import tasks
+from flows import artifacts, tasks
 from flows.member_scores import collect_member_scores
 from flows.sign_off import sign_off
 
@@ -62,8 +62,10 @@ def verify_registrations(campaign: str | None = None, db_url: str | None = None,
     """Verify registrations: eligible, needs supplement (items, due date) or ineligible (reason);
     the lists for the council, a summary per commune, and a dossier-check notice to each producer."""
     settings = tasks.resolve_settings(db_url, out_dir)
-    return _signed(settings, campaign, lambda: tasks.verify_registrations(settings, campaign),
-                   wait_for_approval, approval_timeout)
+    summary = _signed(settings, campaign, lambda: tasks.verify_registrations(settings, campaign),
+                      wait_for_approval, approval_timeout)
+    artifacts.verification(summary["campaign"], summary)
+    return summary
 
 
 @flow(name="Lên lịch họp Hội đồng", log_prints=True)
@@ -101,8 +103,10 @@ def aggregate_and_rank(campaign: str | None = None, db_url: str | None = None, o
                        wait_for_approval: bool = False, approval_timeout: int = HOUR) -> dict[str, Any]:
     """Aggregate scores and rank: means, stars, caps; summary table and minutes."""
     settings = tasks.resolve_settings(db_url, out_dir)
-    return _signed(settings, campaign, lambda: tasks.rank_products(settings, campaign),
-                   wait_for_approval, approval_timeout)
+    summary = _signed(settings, campaign, lambda: tasks.rank_products(settings, campaign),
+                      wait_for_approval, approval_timeout)
+    artifacts.ranking(summary["campaign"], summary)
+    return summary
 
 
 @flow(name="Công nhận kết quả và cấp giấy chứng nhận", log_prints=True)
@@ -119,8 +123,10 @@ def refer_to_province(campaign: str | None = None, db_url: str | None = None, ou
                       wait_for_approval: bool = False, approval_timeout: int = HOUR) -> dict[str, Any]:
     """Refer to the province: the products at or above the edition's threshold, in a Tờ trình."""
     settings = tasks.resolve_settings(db_url, out_dir)
-    return _signed(settings, campaign, lambda: tasks.refer_products(settings, campaign),
-                   wait_for_approval, approval_timeout)
+    summary = _signed(settings, campaign, lambda: tasks.refer_products(settings, campaign),
+                      wait_for_approval, approval_timeout)
+    artifacts.referral(summary["campaign"], summary)
+    return summary
 
 
 STAGE_FLOWS = (set_up_campaign, collect_registrations, verify_registrations, schedule_council_meeting,

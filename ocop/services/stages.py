@@ -124,7 +124,7 @@ def verify(settings: Settings, code: str | None) -> dict[str, Any]:
         lists = registration_workbooks.write_lists(
             settings.out_dir / campaign.code / "02-kiem-tra-ho-so" / "danh-sach-kiem-tra-ho-so.xlsx",
             verification.list_sections(summary))
-        return {**asdict(summary), "lists": str(lists),
+        return {**asdict(summary), "campaign": campaign.code, "lists": str(lists),
                 "documents": _issue(settings, s, campaign, notices.dossier_notices(s, campaign))}
 
 
@@ -233,7 +233,8 @@ def rank(settings: Settings, code: str | None) -> dict[str, Any]:
         register = register_for(settings, s, campaign)
         docs = _merge(register.produce(paperwork.results_documents(campaign, summary)),
                       register.produce(notices.result_notices(s, campaign, summary)))
-        return {"changed": summary.changed, "counts": summary.counts, "present": len(summary.present),
+        return {"campaign": campaign.code, "changed": summary.changed, "counts": summary.counts,
+                "present": len(summary.present),
                 "council": len(summary.council), "quorum_met": summary.quorum.met, "quorum": summary.quorum.text(),
                 "blocked": [b.text(summary.max_spread) for b in summary.blocked],
                 "rescores": [r.text() for r in summary.rescores],
@@ -296,7 +297,7 @@ def refer(settings: Settings, code: str | None) -> dict[str, Any]:
         on = doc.issued_on
         return {"referred": [{"code": r.code, "product": r.name, "mean": float(r.mean), "stars": r.stars}
                              for r in referred],
-                "document": doc.symbol or f"dự thảo #{doc.id}", "date": on.isoformat(),
+                "campaign": campaign.code, "document": doc.symbol or f"dự thảo #{doc.id}", "date": on.isoformat(),
                 "overdue": on > campaign.deadline_referral, "documents": docs}
 
 

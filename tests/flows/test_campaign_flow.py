@@ -155,3 +155,18 @@ def test_running_the_campaign_again_creates_nothing(campaign_run) -> None:  # no
     for stage in ("set_up", "verify", "schedule", "scores", "rank", "recognise", "refer"):
         assert again[stage]["documents"]["issued"] == 0, stage
     assert again["refer"]["document"] == "20/TTr-UBND"
+
+
+def test_runs_leave_vietnamese_artifacts_for_the_clerk(campaign_run) -> None:  # noqa: ANN001
+    import json
+
+    from prefect.artifacts import Artifact
+
+    ranking = {r["Mã"]: r for r in json.loads(Artifact.get("luc-nam-2020-xep-hang").data)}
+    assert (ranking["LN-01"]["Sản phẩm"], ranking["LN-01"]["Điểm TB"], ranking["LN-01"]["Hạng sao"]) == (
+        "Na dai Huyền Sơn", "91.71", 5)
+    assert ranking["LN-06"]["Kết quả"] == "Đề nghị cấp trên" and "sát ngưỡng 50 điểm" in ranking["LN-06"]["Lưu ý"]
+    communes = {r["Xã"]: r for r in json.loads(Artifact.get("luc-nam-2020-kiem-tra-ho-so").data)}
+    assert communes["Bảo Sơn"]["Không đủ điều kiện"] == 1
+    summary = Artifact.get("luc-nam-2020-tom-tat-de-nghi")
+    assert summary is not None and "20/TTr-UBND" in summary.data and "6 sản phẩm" in summary.data
