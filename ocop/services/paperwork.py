@@ -203,16 +203,9 @@ def blank_score_sheets(session: Session, campaign: Campaign) -> Iterator[DocSpec
     on = campaign.meeting_date or campaign.deadline_evaluation
     members = council(campaign)
     for reg in agenda(session, campaign):
-        criteria, product = sets[reg.set_code], reg.product
+        criteria = sets[reg.set_code]
         for member in members:
-            yield DocSpec(
-                kind="phieu_danh_gia", subject=f"trang/{member.id}/{product.code}",
-                title=f"Phiếu đánh giá (trắng) {product.code} - {member.name}",
-                folder=f"02-hop-hoi-dong/phieu-trang/{ascii_key(member.name)}", issuer=campaign.council_name,
-                series=campaign.council_code, type_code=None, numbered=False, issued_on=on,
-                signer_name=member.name, signer_title=member.position,
-                context=_sheet_context(campaign, edition, criteria, set_label(sets, reg.set_code), reg, member,
-                                       None, None, on))
+            yield _sheet_spec(campaign, edition, criteria, set_label(sets, reg.set_code), reg, member, on)
 
 
 def score_sheets(session: Session, campaign: Campaign) -> Iterator[DocSpec]:
@@ -267,13 +260,22 @@ def _score_sheet(campaign: Campaign, edition: Edition, criteria: CriteriaSet, la
                  reg: Registration, sheet: ScoreSheet, on: date) -> DocSpec:
     chosen = {i.criterion_code: i.points for i in sheet.items} if sheet.mode == "criteria" else None
     totals = {"A": sheet.part_a, "B": sheet.part_b, "C": sheet.part_c}
-    product, member = reg.product, sheet.member
+    return _sheet_spec(campaign, edition, criteria, label, reg, sheet.member, on, chosen, totals)
+
+
+def _sheet_spec(campaign: Campaign, edition: Edition, criteria: CriteriaSet, label: str, reg: Registration,
+                member: Person, on: date, chosen: dict[str, int] | None = None,
+                totals: dict[str, int] | None = None) -> DocSpec:
+    """A Phiếu đánh giá: blank for printing (no totals) or as the member filled it."""
+    product, blank = reg.product, totals is None
     return DocSpec(
-        kind="phieu_danh_gia", subject=f"{product.code}/{member.name}",
-        title=f"Phiếu đánh giá {product.code} - {member.name}",
-        folder=f"03-phieu-danh-gia/{product.code}", issuer=campaign.council_name,
-        series=campaign.council_code, type_code=None, numbered=False, issued_on=on,
-        signer_name=member.name, signer_title=member.position,
+        kind="phieu_danh_gia",
+        subject=f"trang/{member.id}/{product.code}" if blank else f"{product.code}/{member.name}",
+        title=f"Phiếu đánh giá{' (trắng)' if blank else ''} {product.code} - {member.name}",
+        folder=(f"02-hop-hoi-dong/phieu-trang/{ascii_key(member.name)}" if blank
+                else f"03-phieu-danh-gia/{product.code}"),
+        issuer=campaign.council_name, series=campaign.council_code, type_code=None, numbered=False,
+        issued_on=on, signer_name=member.name, signer_title=member.position,
         context=_sheet_context(campaign, edition, criteria, label, reg, member, chosen, totals, on),
     )
 

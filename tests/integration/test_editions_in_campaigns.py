@@ -27,17 +27,24 @@ def _campaign_file(tmp_path: Path, edition: str, code: str, level: str = "distri
     return path
 
 
-def test_148_cap_and_local_recognition(settings, tmp_path: Path) -> None:  # noqa: ANN001
-    stages.set_up_campaign(settings, _campaign_file(tmp_path, "148/2023", "luc-nam-2024"))
+def _register(settings, tmp_path: Path, rows: list[list[str]]) -> None:  # noqa: ANN001
+    """Import and verify registrations of the test campaign 'luc-nam-2024'."""
     regs = tmp_path / "dk.csv"
     with regs.open("w", encoding="utf-8", newline="") as fh:
         csv.writer(fh).writerows([
             ["Mã sản phẩm", "Tên sản phẩm", "Bộ sản phẩm", "Tên chủ thể", "Loại hình", "Xã", "Xác nhận UBND xã"],
-            ["T-1", "Na sấy dẻo", "7", "HTX Na Huyền Sơn", "HTX", "Huyền Sơn", "Có"],
-            ["T-2", "Vải sấy", "Chế biến từ rau, củ, quả, hạt", "HTX Vải Bình Sơn", "HTX", "Bình Sơn", "Có"],
+            *rows,
         ])
     stages.collect_registrations(settings, "luc-nam-2024", regs)
     stages.verify(settings, "luc-nam-2024")
+
+
+def test_148_cap_and_local_recognition(settings, tmp_path: Path) -> None:  # noqa: ANN001
+    stages.set_up_campaign(settings, _campaign_file(tmp_path, "148/2023", "luc-nam-2024"))
+    _register(settings, tmp_path, [
+        ["T-1", "Na sấy dẻo", "7", "HTX Na Huyền Sơn", "HTX", "Huyền Sơn", "Có"],
+        ["T-2", "Vải sấy", "Chế biến từ rau, củ, quả, hạt", "HTX Vải Bình Sơn", "HTX", "Bình Sơn", "Có"],
+    ])
     criteria = load_set("qd148-2023", "7")
     scores = tmp_path / "diem.csv"
     with scores.open("w", encoding="utf-8", newline="") as fh:
@@ -89,15 +96,10 @@ def test_print_packs_one_pdf_per_member_in_agenda_order(settings, tmp_path: Path
 
     settings = replace(settings, pdf="on")
     stages.set_up_campaign(settings, _campaign_file(tmp_path, "148/2023", "luc-nam-2024"))
-    regs = tmp_path / "dk.csv"
-    with regs.open("w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh).writerows([
-            ["Mã sản phẩm", "Tên sản phẩm", "Bộ sản phẩm", "Tên chủ thể", "Loại hình", "Xã", "Xác nhận UBND xã"],
-            ["T-2", "Vải sấy", "7", "HTX Vải Bình Sơn", "HTX", "Bình Sơn", "Có"],
-            ["T-1", "Mật ong bạc hà", "4", "HTX Ong Lục Sơn", "HTX", "Lục Sơn", "Có"],
-        ])
-    stages.collect_registrations(settings, "luc-nam-2024", regs)
-    stages.verify(settings, "luc-nam-2024")
+    _register(settings, tmp_path, [
+        ["T-2", "Vải sấy", "7", "HTX Vải Bình Sơn", "HTX", "Bình Sơn", "Có"],
+        ["T-1", "Mật ong bạc hà", "4", "HTX Ong Lục Sơn", "HTX", "Lục Sơn", "Có"],
+    ])
     result = stages.schedule(settings, "luc-nam-2024", packs=True)
     assert len(result["print_packs"]) == 7
     pack = next(p for p in result["print_packs"] if p.endswith("do_van_quyet.pdf"))
