@@ -6,18 +6,102 @@ means; never a member's points), so they respect the council's independence rule
 
 from __future__ import annotations
 
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.artifacts import (
+    create_markdown_artifact,
+    create_progress_artifact,
+    create_table_artifact,
+    update_progress_artifact,
+)
 
+from ocop import progress
+from ocop.services import stages
+from ocop.services.register import STATUS_VN
+from ocop.settings import Settings
 from ocop.text import ascii_key
 
 OUTCOME = {"referred": "Đề nghị cấp trên", "recognised": "Công nhận tại cấp này", "none": "—"}
+PROGRESS_AFTER = 3.0  # seconds: a batch shorter than this gets no progress artifact
+LISTED = 12  # documents of one kind listed one by one; beyond that, their count and folder
+# the documents each stage produces, by template
+KINDS = {
+    "set-up": ("qd_thanh_lap_hoi_dong", "qd_ban_hanh_quy_che", "ke_hoach"),
+    "verify": ("thong_bao_kiem_tra_ho_so",),
+    "meeting": ("giay_moi_hop_hoi_dong", "phieu_danh_gia"),
+    "scores": ("phieu_danh_gia",),
+    "rank": ("bang_tong_hop", "bien_ban_hop_hoi_dong", "thong_bao_ket_qua"),
+    "recognise": ("qd_cong_nhan", "giay_chung_nhan"),
+    "refer": ("to_trinh_de_nghi_tinh",),
+}
+# names of documents that come many at a time
+GROUPS = {"phieu_danh_gia/trang": "Phiếu đánh giá trắng", "phieu_danh_gia": "Phiếu đánh giá đã chấm",
+          "thong_bao_kiem_tra_ho_so": "Thông báo kết quả kiểm tra hồ sơ",
+          "thong_bao_ket_qua": "Thông báo kết quả đánh giá", "giay_chung_nhan": "Giấy chứng nhận"}
+KINDS["campaign"] = tuple(k for kinds in KINDS.values() for k in kinds if k != "phieu_danh_gia") + ("phieu_danh_gia",)
 
 
 def _key(campaign: str, what: str) -> str:
     """Artifact keys allow lowercase letters, digits and dashes only."""
     return f"{ascii_key(campaign).replace('_', '-')}-{what}"
+
+
+@contextmanager
+def progress_of(campaign: str | None, stage: str) -> Iterator[None]:
+    """Show batches that take more than a few seconds as a progress artifact on the run."""
+    started, state = time.monotonic(), {"id": None}
+
+    def show(label: str, done: int, total: int) -> None:
+        percent = min(100.0, 100.0 * done / total)
+        if state["id"] is None:
+            if time.monotonic() - started < PROGRESS_AFTER or done >= total:
+                return
+            state["id"] = create_progress_artifact(
+                percent, key=_key(campaign or "ocop", f"tien-do-{stage}"),
+                description=f"{label}: {done}/{total}")
+        else:
+            update_progress_artifact(state["id"], percent, description=f"{label}: {done}/{total}")
+
+    with progress.reporting(show):
+        yield
+    if state["id"] is not None:
+        update_progress_artifact(state["id"], 100.0, description="Hoàn thành")
+
+
+def documents(settings: Settings, campaign: str, stage: str) -> str:
+    """A Markdown table of the stage's documents (current versions) with their paths on the server."""
+    kinds = KINDS[stage]
+    docs = [d for d in stages.documents(settings, campaign) if d["kind"] in kinds
+            and d["status"] in ("draft", "approved", "issued")]
+    if not docs:
+        return ""
+    lines = ["| Số, ký hiệu | Văn bản | Trạng thái | Tệp |", "|---|---|---|---|"]
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for kind in kinds:
+        for d in docs:
+            if d["kind"] == kind:
+                blank = kind == "phieu_danh_gia" and d["subject"].startswith("trang/")
+                groups.setdefault(GROUPS.get(kind + ("/trang" if blank else ""), kind), []).append(d)
+    for name, group in groups.items():
+        if len(group) > LISTED:
+            folder = Path(os.path.commonpath([d["file"] for d in group]))
+            lines.append(f"| — | {len(group)} × {name} | "
+                         f"{', '.join(sorted({STATUS_VN[d['status']] for d in group}))} | `{folder}` |")
+            continue
+        for d in group:
+            pdf = f" ([PDF]({_link(d['pdf'])}))" if d["pdf"] else ""
+            lines.append(f"| {d['symbol'] or '—'} | {d['title']} | {STATUS_VN[d['status']]} | "
+                         f"[{Path(d['file']).name}]({_link(d['file'])}){pdf} |")
+    return "\n".join(["", f"**Văn bản** (thư mục `{settings.out_dir / campaign}`):", "", *lines])
+
+
+def _link(path: str) -> str:
+    return Path(path).resolve().as_uri()
 
 
 def _documents(summary: dict[str, Any]) -> str:
@@ -28,26 +112,84 @@ def _documents(summary: dict[str, Any]) -> str:
     return line + "."
 
 
-def verification(campaign: str, summary: dict[str, Any]) -> None:
+def _summary(key: str, title: str, lines: list[str], description: str) -> None:
+    create_markdown_artifact("\n".join([f"### {title}", *lines]), key=key, description=description)
+
+
+def set_up(settings: Settings, summary: dict[str, Any]) -> None:
+    code = summary["code"]
+    state = "tạo mới" if summary["created"] else ("cập nhật" if summary["changed"] else "không thay đổi")
+    _summary(_key(code, "tom-tat-lap-ke-hoach"), f"Lập kế hoạch — {code}",
+             [f"- Kế hoạch: {state}", f"- Hội đồng: **{summary['council']}** thành viên; "
+              f"Tổ thư ký: **{summary['secretariat']}** người", _documents(summary),
+              documents(settings, code, "set-up")], "Tóm tắt bước lập kế hoạch, thành lập Hội đồng")
+
+
+def collection(summary: dict[str, Any]) -> None:
+    code = summary["campaign"]
+    rows = [{"Tệp": Path(f["file"]).name, "Số dòng": f["rows"], "Mới": f["new"], "Cập nhật": f["updated"],
+             "Không đổi": f["unchanged"], "Bị loại": f["rejected"], "Lỗi": len(f["problems"]),
+             "Tệp lỗi": f["error_file"] or ""} for f in summary["files"]]
+    create_table_artifact(rows, key=_key(code, "tiep-nhan-dang-ky"), description="Phiếu đăng ký đã nhập, theo tệp")
+    lines = [f"- {summary['rows']} dòng: mới **{summary['new']}**, cập nhật **{summary['updated']}**, "
+             f"không đổi {summary['unchanged']}, bị loại **{summary['rejected']}**"]
+    lines += [f"- Lỗi: {p}" for p in summary["problems"][:20]]
+    if len(summary["problems"]) > 20:
+        lines.append(f"- … và {len(summary['problems']) - 20} lỗi khác (xem tệp lỗi)")
+    lines += [f"- Tệp lỗi: `{f}`" for f in summary["error_files"]]
+    _summary(_key(code, "tom-tat-tiep-nhan"), f"Tiếp nhận đăng ký — {code}", lines, "Tóm tắt bước tiếp nhận đăng ký")
+
+
+def verification(settings: Settings, summary: dict[str, Any]) -> None:
+    campaign = summary["campaign"]
     rows = [{"Xã": commune, "Đăng ký": c["registered"], "Đủ điều kiện": c["eligible"],
              "Cần bổ sung": c["needs_supplement"], "Không đủ điều kiện": c["ineligible"]}
             for commune, c in summary["by_commune"].items()]
     create_table_artifact(rows, key=_key(campaign, "kiem-tra-ho-so"),
                           description="Kết quả kiểm tra hồ sơ theo xã")
-    lines = [f"### Kiểm tra hồ sơ — {campaign}",
-             f"- Đủ điều kiện: **{summary['counts'].get('eligible', 0)}**",
+    lines = [f"- Đủ điều kiện: **{summary['counts'].get('eligible', 0)}**",
              f"- Cần bổ sung: **{summary['counts'].get('needs_supplement', 0)}**",
              f"- Không đủ điều kiện: **{summary['counts'].get('ineligible', 0)}**"]
     lines += [f"  - {code} {name}: {reason}" for code, name, reason in summary["ineligible"]]
-    lines.append(_documents(summary))
-    create_markdown_artifact("\n".join(lines), key=_key(campaign, "tom-tat-kiem-tra"),
-                             description="Tóm tắt bước kiểm tra hồ sơ")
+    lines += [f"- Danh sách kiểm tra hồ sơ: [{Path(summary['lists']).name}]({_link(summary['lists'])})",
+              _documents(summary), documents(settings, campaign, "verify")]
+    _summary(_key(campaign, "tom-tat-kiem-tra"), f"Kiểm tra hồ sơ — {campaign}", lines,
+             "Tóm tắt bước kiểm tra hồ sơ")
 
 
-def ranking(campaign: str, summary: dict[str, Any]) -> None:
+def meeting(settings: Settings, summary: dict[str, Any]) -> None:
+    code = summary["campaign"]
+    lines = [f"- Họp lúc **{summary['time']:%H:%M} ngày {summary['date']:%d/%m/%Y}** tại {summary['venue']}",
+             f"- Giấy mời ngày {summary['invitation_date']:%d/%m/%Y}, gửi trước "
+             f"{summary['lead_working_days']} ngày làm việc"]
+    lines += [f"- Bộ phiếu in: `{p}`" for p in summary["print_packs"]]
+    lines += [_documents(summary), documents(settings, code, "meeting")]
+    _summary(_key(code, "tom-tat-lich-hop"), f"Lịch họp Hội đồng — {code}", lines, "Tóm tắt bước lên lịch họp")
+
+
+def scores(settings: Settings, campaign: str | None, summary: dict[str, Any]) -> None:
+    """Submission counts per product (never a member's points) and the filled sheets printed."""
+    rows_in = stages.scores_progress(settings, campaign)
+    code = stages.campaign_code(settings, campaign)
+    rows = [{"Mã": p["code"], "Sản phẩm": p["name"], "Đã nộp": p["submitted"], "Thành viên có mặt": p["present"],
+             "Còn thiếu": ", ".join(p["missing"])} for p in rows_in]
+    create_table_artifact(rows, key=_key(code, "phieu-da-nop"), description="Số phiếu đánh giá đã nộp theo sản phẩm")
+    complete = sum(1 for p in rows_in if not p["missing"])
+    lines = [f"- Tệp: `{summary['file']}`" if summary.get("file") else "- Không nhập tệp",
+             f"- Phiếu trong tệp: {summary['sheets']} (mới {summary['new']}, thay thế {summary['replaced']}, "
+             f"không đổi {summary['unchanged']})",
+             f"- Sản phẩm đủ phiếu: **{complete}/{len(rows_in)}**",
+             f"- Phiếu đã chấm được in: {summary['documents']['issued']} mới"]
+    lines += [f"- Đã chấm trên giao diện: {m}" for m in summary.get("from_form", [])]
+    _summary(_key(code, "tom-tat-phieu-danh-gia"), f"Phiếu đánh giá — {code}", lines,
+             "Tóm tắt bước ghi nhận phiếu đánh giá")
+
+
+def ranking(settings: Settings, summary: dict[str, Any]) -> None:
+    campaign = summary["campaign"]
     if not summary["quorum_met"]:
-        create_markdown_artifact(f"### Họp Hội đồng — {campaign}\n\n{summary['quorum']}",
-                                 key=_key(campaign, "tom-tat-xep-hang"), description="Không đủ túc số")
+        _summary(_key(campaign, "tom-tat-xep-hang"), f"Họp Hội đồng — {campaign}", [summary["quorum"]],
+                 "Không đủ túc số")
         return
     rows = [{"Mã": r["code"], "Sản phẩm": r["product"], "Chủ thể": r["producer"], "Điểm TB": r["mean_text"],
              "Hạng sao": r["stars"], "Kết quả": OUTCOME[r["outcome"]],
@@ -55,22 +197,92 @@ def ranking(campaign: str, summary: dict[str, Any]) -> None:
             for r in summary["ranking"]]
     create_table_artifact(rows, key=_key(campaign, "xep-hang"), description="Kết quả đánh giá, phân hạng")
     counts = ", ".join(f"{summary['counts'].get(s, 0)} × {s}★" for s in range(5, 0, -1))
-    lines = [f"### Tổng hợp điểm và phân hạng — {campaign}", summary["quorum"],
-             f"- {len(rows)} sản phẩm: {counts}"]
+    lines = [summary["quorum"], f"- {len(rows)} sản phẩm: {counts}"]
     lines += [f"- Chưa có kết quả: {b}" for b in summary["blocked"]]
     lines += [f"- Chấm lại: {r}" for r in summary["rescores"]]
-    lines.append(_documents(summary))
-    create_markdown_artifact("\n".join(lines), key=_key(campaign, "tom-tat-xep-hang"),
-                             description="Tóm tắt phiên họp Hội đồng")
+    lines += [_documents(summary), documents(settings, campaign, "rank")]
+    _summary(_key(campaign, "tom-tat-xep-hang"), f"Tổng hợp điểm và phân hạng — {campaign}", lines,
+             "Tóm tắt phiên họp Hội đồng")
 
 
-def referral(campaign: str, summary: dict[str, Any]) -> None:
+def recognition(settings: Settings, summary: dict[str, Any]) -> None:
+    code = summary["campaign"]
+    if summary["recognised"]:
+        create_table_artifact([{"Mã": r["code"], "Sản phẩm": r["product"], "Hạng sao": r["stars"]}
+                               for r in summary["recognised"]], key=_key(code, "cong-nhan"),
+                              description=f"Sản phẩm được công nhận theo Quyết định {summary['decision']}")
+    lines = [f"- {summary['reason']}"] if summary["reason"] else []
+    if summary["decision"]:
+        lines.append(f"- Quyết định công nhận **{summary['decision']}**: {len(summary['recognised'])} sản phẩm")
+    lines += [_documents(summary), documents(settings, code, "recognise")]
+    _summary(_key(code, "tom-tat-cong-nhan"), f"Công nhận kết quả — {code}", lines, "Tóm tắt bước công nhận")
+
+
+def referral(settings: Settings, summary: dict[str, Any]) -> None:
+    campaign = summary["campaign"]
     rows = [{"Mã": p["code"], "Sản phẩm": p["product"], "Điểm TB": f"{p['mean']:.2f}", "Hạng sao": p["stars"]}
             for p in summary["referred"]]
     create_table_artifact(rows, key=_key(campaign, "de-nghi-cap-tren"),
                           description=f"Danh sách kèm Tờ trình {summary['document']}")
     late = " — QUÁ HẠN so với kế hoạch" if summary["overdue"] else ""
-    create_markdown_artifact(
-        f"### Đề nghị cấp trên — {campaign}\n\nTờ trình **{summary['document']}** ngày {summary['date']}: "
-        f"{len(rows)} sản phẩm{late}.\n\n{_documents(summary)}",
-        key=_key(campaign, "tom-tat-de-nghi"), description="Tóm tắt bước đề nghị cấp trên")
+    _summary(_key(campaign, "tom-tat-de-nghi"), f"Đề nghị cấp trên — {campaign}",
+             [f"Tờ trình **{summary['document']}** ngày {summary['date']}: {len(rows)} sản phẩm{late}.", "",
+              _documents(summary), documents(settings, campaign, "refer")], "Tóm tắt bước đề nghị cấp trên")
+
+
+def campaign(settings: Settings, result: dict[str, Any]) -> None:
+    """The whole plan on the parent run: one line per stage, the ranking, and every document."""
+    code, rank = result["campaign"], result["rank"]
+    rows = [{"Mã": r["code"], "Sản phẩm": r["product"], "Chủ thể": r["producer"], "Xã": r["commune"],
+             "Điểm TB": r["mean_text"], "Hạng sao": r["stars"], "Kết quả": OUTCOME[r["outcome"]]}
+            for r in rank.get("ranking", [])]
+    create_table_artifact(rows, key=_key(code, "ket-qua-ke-hoach"), description="Kết quả cả kế hoạch")
+    verify, refer = result["verify"]["counts"], result["refer"]
+    lines = [f"- Đăng ký: {result['collect']['rows']} dòng, đủ điều kiện **{verify.get('eligible', 0)}**, "
+             f"cần bổ sung {verify.get('needs_supplement', 0)}, không đủ điều kiện {verify.get('ineligible', 0)}",
+             f"- Họp Hội đồng ngày {result['schedule']['date']:%d/%m/%Y}: {rank['quorum']}",
+             f"- Phân hạng: " + ", ".join(f"{rank['counts'].get(s, 0)} × {s}★" for s in range(5, 0, -1)),
+             f"- Tờ trình **{refer['document']}**: {len(refer['referred'])} sản phẩm đề nghị cấp trên"]
+    if result["recognise"]["decision"]:
+        lines.append(f"- Quyết định công nhận **{result['recognise']['decision']}**")
+    lines.append(documents(settings, code, "campaign"))
+    _summary(_key(code, "tom-tat-ke-hoach"), f"Kết quả kế hoạch — {code}", lines, "Tóm tắt cả kế hoạch")
+
+
+def _reminder_lines(d: dict[str, Any]) -> list[str]:
+    state = "**QUÁ HẠN**" if d["overdue"] else d["status"]
+    what = f"{len(d['open'])} việc còn mở" if d["open"] else "đã hoàn thành"
+    lines = [f"- **{d['label']}** ({d['campaign']}, hạn {d['date_text']}) — {state}: {what}"]
+    lines += [f"  - {i['title']}: {i['detail']}" for i in d["open"][:LISTED]]
+    if len(d["open"]) > LISTED:
+        lines.append(f"  - … và {len(d['open']) - LISTED} việc khác (xem bảng)")
+    return lines
+
+
+def reminders(campaign: str | None, report: dict[str, Any]) -> None:
+    """Deadline reminders: one row per open item of each deadline due (codes and names only, never
+    points), and a short summary. Keyed per campaign, or ``tat-ca-ke-hoach-…`` for all campaigns."""
+    scope = campaign or "tat-ca-ke-hoach"
+    on = f"{report['on_text']} ({report['weekday']})"
+    rows = []
+    for d in report["deadlines"]:
+        base = {"Kế hoạch": d["campaign"], "Hạn": d["label"], "Ngày hạn": d["date_text"], "Tình trạng": d["status"]}
+        rows += [{**base, "Việc còn mở": i["title"], "Chi tiết": i["detail"]} for i in d["open"]]
+        if not d["open"]:
+            rows.append({**base, "Việc còn mở": "—", "Chi tiết": "Đã hoàn thành"})
+    if not report["working_day"]:
+        lines = [f"Ngày {on} là ngày nghỉ ({report['day_off']}): không nhắc hạn."]
+    elif not report["deadlines"]:
+        lines = [f"Không có hạn nào còn đúng {', '.join(str(n) for n in report['days_before'])} ngày làm việc, "
+                 "cũng không có hạn vừa qua còn việc mở: không nhắc hạn."]
+    else:
+        lines = [line for d in report["deadlines"] for line in _reminder_lines(d)]
+        lines.append(f"- Tổng: **{report['open']}** việc còn mở"
+                     + (f", trong đó **{report['overdue']}** quá hạn." if report["overdue"] else "."))
+    if not rows:  # the table always shows the latest run, even when nothing is due
+        rows = [{"Kế hoạch": campaign or "Tất cả", "Hạn": "—", "Ngày hạn": "—",
+                 "Tình trạng": "Ngày nghỉ" if not report["working_day"] else "Không có hạn cần nhắc",
+                 "Việc còn mở": "—", "Chi tiết": lines[0]}]
+    create_table_artifact(rows, key=_key(scope, "nhac-han"), description=f"Nhắc hạn kế hoạch ngày {on}")
+    _summary(_key(scope, "tom-tat-nhac-han"), f"Nhắc hạn — {campaign or 'mọi kế hoạch'}, ngày {on}", lines,
+             "Tóm tắt nhắc hạn kế hoạch")

@@ -6,26 +6,33 @@ from typing import Any
 
 from prefect import flow
 
-from flows import stages
+from flows import artifacts, stages, tasks
+from flows.params import CampaignFiles, MeetingDetails, PlanFile, RegistrationImport, ScoreImport, SignOffOptions, Storage
 
 
 @flow(name="Đánh giá, phân hạng sản phẩm OCOP - cả kế hoạch", log_prints=True)
-def run_campaign(campaign_file: str, registrations_file: str, scores_file: str,
-                 db_url: str | None = None, out_dir: str | None = None,
-                 wait_for_approval: bool = False) -> dict[str, Any]:
-    """Run every stage of the plan in order and return each stage's summary."""
-    where = {"db_url": db_url, "out_dir": out_dir}
-    signed = {**where, "wait_for_approval": wait_for_approval}
-    setup = stages.set_up_campaign(campaign_file, **signed)
+def run_campaign(files: CampaignFiles, sign_off: SignOffOptions = SignOffOptions(),
+                 storage: Storage = Storage()) -> dict[str, Any]:
+    """Run every stage of the plan in order and return each stage's summary.
+
+    Args:
+        files: Tệp kế hoạch, tệp phiếu đăng ký và tệp phiếu đánh giá, trên máy chủ.
+        sign_off: Có chờ người ký duyệt trên giao diện ở mỗi bước hay không.
+        storage: Để trống để dùng cơ sở dữ liệu và thư mục văn bản của máy chủ.
+    """
+    setup = stages.set_up_campaign(PlanFile(campaign_file=files.campaign_file), sign_off, storage)
     code = setup["code"]
-    return {
+    result = {
         "campaign": code,
         "set_up": setup,
-        "collect": stages.collect_registrations(registrations_file, code, **where),
-        "verify": stages.verify_registrations(code, **signed),
-        "schedule": stages.schedule_council_meeting(code, **signed),
-        "scores": stages.record_scores(scores_file, code, **where),
-        "rank": stages.aggregate_and_rank(code, **signed),
-        "recognise": stages.recognise_results(code, **signed),
-        "refer": stages.refer_to_province(code, **signed),
+        "collect": stages.collect_registrations(
+            RegistrationImport(registrations_file=files.registrations_file), code, storage),
+        "verify": stages.verify_registrations(code, sign_off, storage),
+        "schedule": stages.schedule_council_meeting(code, MeetingDetails(), sign_off, storage),
+        "scores": stages.record_scores(code, ScoreImport(scores_file=files.scores_file), storage),
+        "rank": stages.aggregate_and_rank(code, sign_off, storage),
+        "recognise": stages.recognise_results(code, sign_off, storage),
+        "refer": stages.refer_to_province(code, sign_off, storage),
     }
+    artifacts.campaign(tasks.resolve_settings(storage.db_url, storage.out_dir), result)
+    return result

@@ -16,6 +16,7 @@ from typing import Annotated, Any
 
 import typer
 
+from flows.params import CampaignFiles, MeetingDetails, PlanFile, RegistrationImport, ScoreImport, Storage
 from ocop.errors import OcopError
 
 # Embedded mode: Prefect's ephemeral server, no telemetry, room for a slow first start.
@@ -65,8 +66,8 @@ def _run(call: Callable[[], Any]) -> Any:
         raise typer.Exit(1) from None
 
 
-def _where(db: str | None, out: Path | None) -> dict[str, str | None]:
-    return {"db_url": db, "out_dir": str(out) if out else None}
+def _where(db: str | None, out: Path | None) -> Storage:
+    return Storage(db_url=db, out_dir=str(out) if out else None)
 
 
 def _pending(result: dict[str, Any]) -> None:
@@ -101,8 +102,10 @@ def demo(out: Annotated[Path, typer.Option("--out", help="Thư mục kết quả
     def call() -> dict[str, Any]:
         from flows.campaign import run_campaign
 
-        return run_campaign(str(sample / "campaign.toml"), str(sample / "registrations.csv"),
-                            str(sample / "scores.csv"), db_url=db_url, out_dir=str(out))
+        files = CampaignFiles(campaign_file=str(sample / "campaign.toml"),
+                              registrations_file=str(sample / "registrations.csv"),
+                              scores_file=str(sample / "scores.csv"))
+        return run_campaign(files, storage=Storage(db_url=db_url, out_dir=str(out)))
 
     result = _run(call)
     typer.echo("")
@@ -120,7 +123,7 @@ def campaign_create(file: FileArg, db: DbOpt = None, out: OutOpt = None) -> None
     """Tạo/cập nhật kế hoạch từ tệp TOML, ra QĐ thành lập Hội đồng / create a campaign from a file."""
     from flows.stages import set_up_campaign
 
-    r = _run(lambda: set_up_campaign(str(file), **_where(db, out)))
+    r = _run(lambda: set_up_campaign(PlanFile(campaign_file=str(file)), storage=_where(db, out)))
     verb = "Đã tạo" if r["created"] else ("Đã cập nhật" if r["changed"] else "Không thay đổi")
     typer.echo(f"{verb} kế hoạch {r['code']}: Hội đồng {r['council']} thành viên, Tổ thư ký {r['secretariat']}; "
                f"văn bản mới {r['documents']['issued']}.")
@@ -136,7 +139,8 @@ def registrations_import(
     """Nhập phiếu đăng ký (CSV/XLSX, một tệp hoặc cả thư mục) / import registrations (a file or a folder)."""
     from flows.stages import collect_registrations
 
-    r = _run(lambda: collect_registrations(str(file), campaign, partial=partial, **_where(db, out)))
+    r = _run(lambda: collect_registrations(RegistrationImport(registrations_file=str(file), partial=partial), campaign,
+                                          _where(db, out)))
     refused = False
     for f in r["files"]:
         if f["refused"]:
@@ -194,7 +198,7 @@ def verify(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None) -
     from flows.stages import verify_registrations
     from ocop.services.verification import STATUS_VN
 
-    r = _run(lambda: verify_registrations(campaign, **_where(db, out)))
+    r = _run(lambda: verify_registrations(campaign, storage=_where(db, out)))
     typer.echo(f"Thông báo kết quả kiểm tra hồ sơ: mới {r['documents']['issued']}.")
     typer.echo("Kết quả kiểm tra hồ sơ: " + ", ".join(f"{STATUS_VN[k]} {v}" for k, v in r["counts"].items()))
     if r["by_commune"]:
@@ -237,8 +241,9 @@ def meeting_schedule(
     from flows.stages import schedule_council_meeting
 
     at_time = time.fromisoformat(at) if at else None
-    r = _run(lambda: schedule_council_meeting(campaign, _date(on), at_time, venue, _date(invitation),
-                                              print_packs=packs, **_where(db, out)))
+    r = _run(lambda: schedule_council_meeting(campaign, MeetingDetails(
+        meeting_date=_date(on), meeting_time=at_time, venue=venue, invitation_date=_date(invitation),
+        print_packs=packs), storage=_where(db, out)))
     typer.echo(f"Họp Hội đồng {r['time']:%H:%M} ngày {r['date']:%d/%m/%Y} tại {r['venue']} "
                f"(hồ sơ gửi trước {r['lead_working_days']} ngày làm việc); văn bản mới {r['documents']['issued']}.")
     for pack in r["print_packs"]:
@@ -255,7 +260,7 @@ def scores_import(
     """Nhập phiếu đánh giá (CSV/XLSX, từng tiêu chí hoặc từng phần) / import score sheets."""
     from flows.stages import record_scores
 
-    r = _run(lambda: record_scores(str(file), campaign, reason=reason, **_where(db, out)))
+    r = _run(lambda: record_scores(campaign, ScoreImport(scores_file=str(file), reason=reason), _where(db, out)))
     typer.echo(f"{r['file']}: {r['sheets']} phiếu — mới {r['new']}, thay thế {r['replaced']}, không đổi "
                f"{r['unchanged']}; phiếu in mới {r['documents']['issued']}.")
 
@@ -316,7 +321,7 @@ def rank(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None) -> 
     """Tổng hợp điểm, phân hạng sao, lập bảng tổng hợp và biên bản / aggregate and rank."""
     from flows.stages import aggregate_and_rank
 
-    r = _run(lambda: aggregate_and_rank(campaign, **_where(db, out)))
+    r = _run(lambda: aggregate_and_rank(campaign, storage=_where(db, out)))
     typer.echo(r["quorum"])
     for line in r["rescores"]:
         typer.echo(f"  Chấm lại: {line}")
@@ -332,7 +337,7 @@ def recognise(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None
     """Công nhận kết quả, cấp giấy chứng nhận (khi cấp này được công nhận) / recognise and certify."""
     from flows.stages import recognise_results
 
-    r = _run(lambda: recognise_results(campaign, **_where(db, out)))
+    r = _run(lambda: recognise_results(campaign, storage=_where(db, out)))
     if r["reason"]:
         typer.echo(r["reason"])
     for p in r["recognised"]:
@@ -347,12 +352,49 @@ def refer(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None) ->
     """Lập tờ trình đề nghị cấp trên đánh giá, phân hạng / refer products to the next level."""
     from flows.stages import refer_to_province
 
-    r = _run(lambda: refer_to_province(campaign, **_where(db, out)))
+    r = _run(lambda: refer_to_province(campaign, storage=_where(db, out)))
     typer.echo(f"Tờ trình {r['document']} ngày {r['date']}: {len(r['referred'])} sản phẩm."
                + (" QUÁ HẠN so với kế hoạch." if r["overdue"] else ""))
     for p in r["referred"]:
         typer.echo(f"  {p['code']} {p['product']}: {p['mean']:.2f} điểm, {p['stars']} sao")
     _pending(r)
+
+
+@app.command()
+def remind(
+    on: Annotated[str | None, typer.Option("--on", help="Ngày xét dd/mm/yyyy hoặc yyyy-mm-dd (mặc định: hôm nay, giờ Việt Nam) / the day to check (default: today in Vietnam).")] = None,
+    days: Annotated[list[int] | None, typer.Option("--days", help="Nhắc khi còn N ngày làm việc tới hạn, lặp lại được (mặc định 5 và 1) / lead time in working days, repeatable (default 5 and 1).")] = None,
+    campaign: Annotated[str | None, typer.Option("--campaign", "-c", help="Mã kế hoạch / campaign code (mặc định: mọi kế hoạch / default: every campaign).")] = None,
+    db: DbOpt = None, out: OutOpt = None,
+) -> None:
+    """Nhắc hạn kế hoạch: việc còn mở trước hạn, quá hạn (chỉ đọc) / deadline reminders: what is still open (read-only)."""
+    from flows.params import ReminderOptions
+    from flows.reminders import remind_deadlines
+    from ocop.services.reminders import lead_times, parse_date
+
+    def call() -> dict[str, Any]:
+        options = ReminderOptions(on=parse_date(on) if on else None, days_before=lead_times(days))
+        return remind_deadlines(campaign, options, _where(db, out))
+
+    r = _run(call)
+    when = f"{r['on_text']} ({r['weekday']})"
+    if not r["working_day"]:
+        typer.echo(f"Ngày {when} là ngày nghỉ ({r['day_off']}): không nhắc hạn.")
+        return
+    if not r["deadlines"]:
+        leads = ", ".join(str(n) for n in r["days_before"]) or "—"
+        typer.echo(f"Ngày {when}: không có hạn nào cần nhắc ({r['campaigns']} kế hoạch; nhắc trước hạn {leads} "
+                   "ngày làm việc, báo quá hạn ngày làm việc đầu tiên sau hạn).")
+        return
+    typer.echo(f"Nhắc hạn ngày {when}: {r['open']} việc còn mở"
+               + (f", trong đó {r['overdue']} quá hạn." if r["overdue"] else "."))
+    for d in r["deadlines"]:
+        typer.secho(f"{d['campaign']} — {d['label']}, hạn {d['date_text']}: {d['status']}",
+                    fg=typer.colors.RED if d["overdue"] else None, bold=d["overdue"])
+        for item in d["open"]:
+            typer.echo(f"  • {item['title']}: {item['detail']}")
+        if not d["open"]:
+            typer.echo("  Đã hoàn thành.")
 
 
 def _settings(db: str | None, out: Path | None):  # noqa: ANN202

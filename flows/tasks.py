@@ -104,3 +104,38 @@ def missing_sheets(settings: Settings, code: str | None) -> dict[str, list[dict[
 def record_part_totals(settings: Settings, code: str | None, member: str,
                        totals: dict[str, dict[str, int]]) -> dict[str, Any]:
     return stages.record_part_totals(settings, code, member, totals, "bieu-mau-prefect")
+
+
+# --- deadline reminders (read-only) -------------------------------------------------------------
+
+OPEN_ITEM_LOG = {  # English log lines of the open items of a reminders report
+    "unverified": lambda i: f"registration {', '.join(i['codes'])} awaits the dossier check",
+    "supplement": lambda i: f"registration {', '.join(i['codes'])} awaits its supplement",
+    "meeting": lambda i: "council meeting not scheduled: the invitation (Giấy mời) is not issued",
+    "score_sheets": lambda i: f"{i['member']} has not submitted {len(i['codes'])} score sheet(s): "
+                              + ", ".join(i["codes"]),
+    "ranking": lambda i: f"{len(i['codes'])} eligible product(s) not ranked: " + ", ".join(i["codes"]),
+    "referral": lambda i: "referral letter (Tờ trình) to the next level not issued",
+}
+
+
+@task(name="Xét việc còn mở trước các hạn của kế hoạch", **TASK)
+def deadline_report(settings: Settings, code: str | None, on: date | None,
+                    days_before: list[int]) -> dict[str, Any]:
+    """The reminders report (nothing is written); each open item is logged, overdue ones as warnings."""
+    report = stages.reminders(settings, code, on, days_before)
+    log = get_run_logger()
+    if not report["working_day"]:
+        log.info("%s is a day off (%s): no reminders", report["on"], report["day_off"])
+    elif not report["deadlines"]:
+        log.info("%s: no deadline of %d campaign(s) is %s working day(s) away or just passed", report["on"],
+                 report["campaigns"], ", ".join(str(d) for d in report["days_before"]) or "-")
+    for d in report["deadlines"]:
+        when = "OVERDUE" if d["overdue"] else f"{d['working_days_left']} working day(s) left"
+        if not d["open"]:
+            log.info("%s: %s deadline %s (%s): nothing open", d["campaign"], d["deadline"], d["date"], when)
+        for item in d["open"]:
+            (log.warning if d["overdue"] else log.info)(
+                "%s: %s deadline %s (%s): %s", d["campaign"], d["deadline"], d["date"], when,
+                OPEN_ITEM_LOG[item["item"]](item))
+    return report

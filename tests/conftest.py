@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import tempfile
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,17 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path):
         yield url
         engine_for(url).dispose()
         return
+    with pg_schema_url() as url:
+        yield url
+
+
+@contextmanager
+def pg_schema_url():
+    """A migrated PostgreSQL schema of its own, dropped on exit (needs OCOP_TEST_DATABASE_URL)."""
+    from sqlalchemy import create_engine, text
+
+    from ocop.persistence.db import engine_for, migrate
+
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(PG_URL)
     with admin.begin() as conn:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sized
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import islice
@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ocop import progress
 from ocop.documents.decree30 import number_symbol, signature_lines
 from ocop.documents.pdf import PdfUnavailable, to_pdf
 from ocop.documents.renderer import Renderer
@@ -114,10 +115,14 @@ class Register:
         self.written: list[Path] = []
         self.pdfs, self.notes = 0, []
 
-    def produce(self, specs: Iterable[DocSpec]) -> IssueSummary:
-        """Draft, and where sign-off is automatic issue, every spec whose data is new or changed."""
-        issued = unchanged = replaced = 0
+    def produce(self, specs: Iterable[DocSpec], total: int | None = None, label: str = "Văn bản") -> IssueSummary:
+        """Draft, and where sign-off is automatic issue, every spec whose data is new or changed.
+
+        ``total`` (the number of specs, when ``specs`` is a generator) lets progress be reported per batch.
+        """
+        issued = unchanged = replaced = done = 0
         pending: list[int] = []
+        total = len(specs) if total is None and isinstance(specs, Sized) else total
         try:
             for chunk in _chunks(specs, BATCH):
                 to_issue, to_draft = [], []
@@ -137,6 +142,8 @@ class Register:
                 pending += [d.id for d in to_draft]
                 counts = self.issue(to_issue)
                 issued, replaced = issued + counts[0], replaced + counts[1]
+                done += len(chunk)
+                progress.report(label, done, total)
         except BaseException:
             self.discard_files()
             raise

@@ -10,14 +10,14 @@ from datetime import date, time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from ocop.documents.pdf import merge
 from ocop.documents.renderer import Renderer
 from ocop.errors import NotFoundError, ScoringError
 from ocop.inputs import Row
 from ocop.persistence.db import migrate, unit_of_work
-from ocop.persistence.models import Document, Referral, Result
+from ocop.persistence.models import Document, Referral, Registration, Result, ScoreSheet
 from ocop.rules.criteria import load_sets
 from ocop.rules.editions import get_edition
 from ocop.services import (
@@ -44,6 +44,7 @@ from ocop.services.register import (
 from ocop.services.registrations import import_registrations
 from ocop.services.scoring import import_scores
 from ocop.services import registration_workbooks, verification
+from ocop.services import reminders as deadline_reminders
 from ocop.services.verification import verify_registrations
 from ocop.settings import Settings
 from ocop.text import ascii_key
@@ -68,6 +69,11 @@ def _merge(*summaries) -> dict[str, Any]:  # noqa: ANN002
             merged[key] = merged[key] + value if key != "notes" else merged[key] + [
                 n for n in value if n not in merged[key]]
     return merged
+
+
+def _count(session, campaign, model, *where) -> int:  # noqa: ANN001
+    """Rows of one campaign's table: the total of a batch, for progress reports."""
+    return session.scalar(select(func.count()).select_from(model).where(model.campaign_id == campaign.id, *where))
 
 
 def _issue(settings: Settings, session, campaign, specs) -> dict[str, Any]:  # noqa: ANN001
@@ -97,7 +103,8 @@ def collect_registrations(settings: Settings, code: str | None, path: Path, part
     """Import one registration file, or a folder of commune workbooks; ``partial`` stores the
     valid rows of a file with errors and writes the rest to ``<stem>.loi.xlsx``."""
     with unit_of_work(settings.database_url) as s:
-        return asdict(import_registrations(s, get_campaign(s, code), path, partial))
+        campaign = get_campaign(s, code)
+        return {**asdict(import_registrations(s, campaign, path, partial)), "campaign": campaign.code}
 
 
 def registration_template(settings: Settings, code: str | None, path: Path) -> dict[str, Any]:
@@ -139,9 +146,10 @@ def schedule(settings: Settings, code: str | None, on: date | None = None, at: t
         s.flush()
         register = register_for(settings, s, campaign)
         docs = register.produce([paperwork.invitation(s, campaign)])
-        blank = register.produce(paperwork.blank_score_sheets(s, campaign))
+        sheets = _count(s, campaign, Registration, Registration.status == "eligible") * len(council(campaign))
+        blank = register.produce(paperwork.blank_score_sheets(s, campaign), sheets, "Phiếu đánh giá trắng")
         printed = print_packs(s, campaign, settings, register) if packs else []
-        return {**asdict(summary), "documents": _merge(docs, blank), "print_packs": printed}
+        return {**asdict(summary), "campaign": campaign.code, "documents": _merge(docs, blank), "print_packs": printed}
 
 
 def print_packs(session, campaign, settings: Settings, register: Register) -> list[str]:  # noqa: ANN001
@@ -200,6 +208,12 @@ def record_part_totals(settings: Settings, code: str | None, member: str, totals
         return asdict(scoring.store_rows(s, get_campaign(s, code), Path(source), rows))
 
 
+def campaign_code(settings: Settings, code: str | None) -> str:
+    """The code of the campaign meant: this one, or the most recent."""
+    with unit_of_work(settings.database_url) as s:
+        return get_campaign(s, code).code
+
+
 def scores_progress(settings: Settings, code: str | None) -> list[dict[str, Any]]:
     with unit_of_work(settings.database_url) as s:
         return [asdict(p) for p in scoring.progress(s, get_campaign(s, code))]
@@ -223,7 +237,10 @@ def close_meeting(settings: Settings, code: str | None) -> dict[str, Any]:
 def issue_score_sheets(settings: Settings, code: str | None) -> dict[str, int]:
     with unit_of_work(settings.database_url) as s:
         campaign = get_campaign(s, code)
-        return _issue(settings, s, campaign, paperwork.score_sheets(s, campaign))
+        sheets = _count(s, campaign, ScoreSheet)  # an upper bound: sheets of products not fully scored wait
+        summary = register_for(settings, s, campaign).produce(paperwork.score_sheets(s, campaign), sheets,
+                                                              "Phiếu đánh giá đã chấm")
+        return asdict(summary)
 
 
 def rank(settings: Settings, code: str | None) -> dict[str, Any]:
@@ -232,7 +249,8 @@ def rank(settings: Settings, code: str | None) -> dict[str, Any]:
         summary = rank_products(s, campaign)
         register = register_for(settings, s, campaign)
         docs = _merge(register.produce(paperwork.results_documents(campaign, summary)),
-                      register.produce(notices.result_notices(s, campaign, summary)))
+                      register.produce(notices.result_notices(s, campaign, summary), len(summary.results),
+                                       "Thông báo kết quả đánh giá"))
         return {"campaign": campaign.code, "changed": summary.changed, "counts": summary.counts,
                 "present": len(summary.present),
                 "council": len(summary.council), "quorum_met": summary.quorum.met, "quorum": summary.quorum.text(),
@@ -247,7 +265,7 @@ def recognise(settings: Settings, code: str | None) -> dict[str, Any]:
         campaign = get_campaign(s, code)
         level = get_edition(campaign.edition_code).level(campaign.level)
         if not level.recognises:
-            return {"recognised": [], "documents": _merge(), "decision": "", "follow_up": False,
+            return {"campaign": campaign.code, "recognised": [], "documents": _merge(), "decision": "", "follow_up": False,
                     "reason": f"Theo {campaign.edition_code}, {level.name} không công nhận hạng sao; "
                               f"sản phẩm đạt ngưỡng được đề nghị {level.refers_to}."}
         summary = rank_products(s, campaign)
@@ -257,7 +275,7 @@ def recognise(settings: Settings, code: str | None) -> dict[str, Any]:
         issued = current_document(s, campaign, "qd_cong_nhan")
         ready = issued is not None and issued.status == "issued"
         second = register.produce(recognition.certificates(campaign, summary, issued) if ready else [])
-        return {"recognised": [{"code": r.code, "product": r.name, "stars": r.stars}
+        return {"campaign": campaign.code, "recognised": [{"code": r.code, "product": r.name, "stars": r.stars}
                                for r in recognition.recognised(summary)],
                 "decision": issued.symbol if ready else "", "documents": _merge(first, second),
                 "follow_up": spec is not None and not ready,
@@ -304,7 +322,7 @@ def refer(settings: Settings, code: str | None) -> dict[str, Any]:
 def documents(settings: Settings, code: str | None) -> list[dict[str, Any]]:
     with unit_of_work(settings.database_url) as s:
         campaign = get_campaign(s, code)
-        return [{"id": d.id, "kind": d.kind, "title": d.title, "symbol": d.symbol, "date": d.issued_on.isoformat(),
+        return [{"id": d.id, "kind": d.kind, "subject": d.subject, "title": d.title, "symbol": d.symbol, "date": d.issued_on.isoformat(),
                  "status": d.status, "version": d.version, "signer": d.signer_name, "file": d.file_path or d.draft_path,
                  "sha256": d.sha256, "pdf": d.pdf_path} for d in list_documents(s, campaign)]
 
@@ -348,3 +366,18 @@ def cancel_document(settings: Settings, code: str | None, doc_id: int, reason: s
         doc = _select(s, get_campaign(s, code), [doc_id], ("issued",))[0]
         cancel(doc, reason)
         return {"id": doc.id, "symbol": doc.symbol, "status": doc.status}
+
+
+def reminders(settings: Settings, code: str | None, on: date | None = None,
+              days_before: list[int] | None = None) -> dict[str, Any]:
+    """Deadline reminders, read-only: on ``on`` (default: today in the settings' time zone), what
+    is still open before each deadline due for a reminder ``days_before`` working days ahead
+    (default 5 and 1), and what is overdue on the first working day after a deadline; for one
+    campaign, or every campaign when ``code`` is None (ocop/services/reminders.py)."""
+    on = on or deadline_reminders.today(settings.timezone)
+    leads = deadline_reminders.lead_times(days_before)
+    deadline_reminders.require_database(settings.database_url)
+    with unit_of_work(settings.database_url) as s:
+        report = deadline_reminders.report(s, on, leads, code)
+        s.rollback()  # read-only: nothing loaded here is ever written back
+        return report

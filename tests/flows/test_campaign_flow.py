@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import csv
+import re
 from collections import defaultdict
+from contextlib import ExitStack
 from fractions import Fraction
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 import pytest
 from docx import Document as Docx
 
-from tests.conftest import SAMPLE
+from tests.conftest import BACKENDS, SAMPLE, pg_schema_url
 
 # Member totals per product, added up by hand from ocop/sample/luc-nam-2020/scores.csv
 # (see scripts/make_sample_scores.py), and the stars and referral the 1048 rules give.
@@ -38,16 +41,29 @@ def _text(path: str) -> str:
     return "\n".join(parts)
 
 
-@pytest.fixture(scope="module")
-def campaign_run(tmp_path_factory: pytest.TempPathFactory):
+@pytest.fixture(scope="module", params=BACKENDS)
+def campaign_run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """The whole sample campaign, once per backend (PostgreSQL when OCOP_TEST_DATABASE_URL is set)."""
     from flows.campaign import run_campaign
+    from flows.params import Storage
 
     out = tmp_path_factory.mktemp("demo")
-    url = f"sqlite:///{out / 'ocop.db'}"
-    state = run_campaign(str(SAMPLE / "campaign.toml"), str(SAMPLE / "registrations.csv"),
-                         str(SAMPLE / "scores.csv"), db_url=url, out_dir=str(out), return_state=True)
-    assert state.is_completed()
-    return state.result(), url, out
+    with ExitStack() as stack:
+        url = (stack.enter_context(pg_schema_url()) if request.param == "postgresql"
+               else f"sqlite:///{out / 'ocop.db'}")
+        state = run_campaign(sample_files(), storage=Storage(db_url=url, out_dir=str(out)), return_state=True)
+        assert state.is_completed()
+        yield state.result(), url, out
+
+
+def sample_files():  # noqa: ANN201
+    from flows.params import CampaignFiles
+
+    return CampaignFiles(campaign_file=str(SAMPLE / "campaign.toml"),
+                         registrations_file=str(SAMPLE / "registrations.csv"),
+                         scores_file=str(SAMPLE / "scores.csv"))
+
+
 
 
 def test_the_hand_computed_totals_match_the_sample_file() -> None:
@@ -145,8 +161,9 @@ def test_running_the_campaign_again_creates_nothing(campaign_run) -> None:  # no
     from flows.campaign import run_campaign
 
     _, url, out = campaign_run
-    again = run_campaign(str(SAMPLE / "campaign.toml"), str(SAMPLE / "registrations.csv"),
-                         str(SAMPLE / "scores.csv"), db_url=url, out_dir=str(out))
+    from flows.params import Storage
+
+    again = run_campaign(sample_files(), storage=Storage(db_url=url, out_dir=str(out)))
     assert again["set_up"]["changed"] is False
     assert (again["collect"]["new"], again["collect"]["updated"]) == (0, 0)
     assert again["verify"]["changed"] == 0
@@ -170,3 +187,29 @@ def test_runs_leave_vietnamese_artifacts_for_the_clerk(campaign_run) -> None:  #
     assert communes["Bảo Sơn"]["Không đủ điều kiện"] == 1
     summary = Artifact.get("luc-nam-2020-tom-tat-de-nghi")
     assert summary is not None and "20/TTr-UBND" in summary.data and "6 sản phẩm" in summary.data
+    plan = Artifact.get("luc-nam-2020-tom-tat-ke-hoach").data
+    assert "Tờ trình **20/TTr-UBND**: 6 sản phẩm" in plan and "Na dai Huyền Sơn" not in plan
+    paths = re.findall(r"\]\((file://[^)]+\.docx)\)", plan)
+    assert paths and all(Path(unquote(urlparse(p).path)).is_file() for p in paths)
+    # 11 eligible products × 7 members, blank and filled, each summarised with its folder
+    assert "77 × Phiếu đánh giá trắng" in plan and "77 × Phiếu đánh giá đã chấm" in plan
+    files = json.loads(Artifact.get("luc-nam-2020-tiep-nhan-dang-ky").data)
+    assert [(f["Tệp"], f["Số dòng"], f["Bị loại"]) for f in files] == [("registrations.csv", 12, 0)]
+    sheets = {r["Mã"]: r for r in json.loads(Artifact.get("luc-nam-2020-phieu-da-nop").data)}
+    assert (sheets["LN-01"]["Đã nộp"], sheets["LN-01"]["Còn thiếu"]) == (7, "")
+
+
+def test_long_batches_show_their_progress(campaign_run, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    from prefect.artifacts import Artifact
+
+    from flows import artifacts
+    from flows.params import Storage, ScoreImport
+    from flows.stages import record_scores
+    from ocop.services import register
+
+    _, url, out = campaign_run
+    monkeypatch.setattr(register, "BATCH", 10)  # 77 sheets in 8 batches
+    monkeypatch.setattr(artifacts, "PROGRESS_AFTER", 0.0)
+    record_scores("luc-nam-2020", ScoreImport(), Storage(db_url=url, out_dir=str(out)))
+    shown = Artifact.get("luc-nam-2020-tien-do-phieu-danh-gia")
+    assert shown is not None and float(shown.data) == 100.0

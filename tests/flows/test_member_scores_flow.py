@@ -38,6 +38,7 @@ def _form(member: str) -> dict[str, int]:
 def test_record_scores_waits_for_each_member_in_the_ui(tmp_path: Path) -> None:
     from prefect.flow_runs import resume_flow_run
 
+    from flows.params import ScoreImport, Storage
     from flows.stages import record_scores
     from ocop.services import stages
     from ocop.settings import Settings
@@ -56,7 +57,8 @@ def test_record_scores_waits_for_each_member_in_the_ui(tmp_path: Path) -> None:
     name, out = f"scores-{uuid.uuid4().hex[:8]}", {}
     run = record_scores.with_options(flow_run_name=name)
     worker = threading.Thread(target=lambda: out.setdefault("result", run(
-        str(early), db_url=url, out_dir=str(tmp_path), wait_for_members=True, member_timeout=120)), daemon=True)
+        None, ScoreImport(scores_file=str(early), wait_for_members=True, member_timeout=120),
+        Storage(db_url=url, out_dir=str(tmp_path)))), daemon=True)
     worker.start()
     paused = _wait_paused(name)
     # nothing of anyone's points is printed while two members are still scoring

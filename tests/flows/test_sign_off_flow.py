@@ -29,6 +29,7 @@ def _wait_paused(name: str, timeout: float = 90):  # noqa: ANN202
 def test_set_up_pauses_for_sign_off_and_issues_on_resume(tmp_path: Path) -> None:
     from prefect.flow_runs import resume_flow_run
 
+    from flows.params import PlanFile, SignOffOptions, Storage
     from flows.stages import set_up_campaign
     from ocop.services import stages
     from ocop.settings import Settings
@@ -39,7 +40,8 @@ def test_set_up_pauses_for_sign_off_and_issues_on_resume(tmp_path: Path) -> None
     url, name, out = f"sqlite:///{tmp_path / 'ocop.db'}", f"sign-off-{uuid.uuid4().hex[:8]}", {}
     run = set_up_campaign.with_options(flow_run_name=name)
     worker = threading.Thread(target=lambda: out.setdefault("result", run(
-        str(campaign), db_url=url, out_dir=str(tmp_path), wait_for_approval=True, approval_timeout=120)),
+        PlanFile(campaign_file=str(campaign)), SignOffOptions(wait=True, timeout=120),
+        Storage(db_url=url, out_dir=str(tmp_path)))),
         daemon=True)  # a failed assertion must not leave the session waiting on a paused run
     worker.start()
     paused = _wait_paused(name)
