@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 OUT ?= out
 
-.PHONY: install demo test templates bench clean
+.PHONY: install demo test server ui-check templates bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,17 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The office's dashboard: Prefect server on 127.0.0.1:4200, deployments, a worker (Ctrl+C stops all).
+server: $(STAMP)
+	$(BIN)/ocop server --out $(OUT)
+
+# Headless Chromium opens a finished campaign run in the Prefect UI and saves screenshots (not in `make test`).
+ui-check: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[ui]'
+	@command -v chromium >/dev/null || (command -v apt-get >/dev/null && apt-get install -y --no-install-recommends chromium >/dev/null) \
+		|| (echo "ui-check needs Debian's chromium: apt-get install chromium" && exit 1)
+	$(BIN)/python scripts/ui_check.py --out docs/ui
 
 templates: $(STAMP)
 	$(BIN)/python -m ocop.documents.build_templates

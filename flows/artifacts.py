@@ -28,7 +28,7 @@ from ocop.text import ascii_key
 
 OUTCOME = {"referred": "Đề nghị cấp trên", "recognised": "Công nhận tại cấp này", "none": "—"}
 PROGRESS_AFTER = 3.0  # seconds: a batch shorter than this gets no progress artifact
-LISTED = 12  # documents of one kind listed one by one; beyond that, their count and folder
+LISTED = 10  # documents of one kind listed one by one; beyond that, their count and folder
 # the documents each stage produces, by template
 KINDS = {
     "set-up": ("qd_thanh_lap_hoi_dong", "qd_ban_hanh_quy_che", "ke_hoach"),
@@ -271,7 +271,7 @@ def reminders(campaign: str | None, report: dict[str, Any]) -> None:
         if not d["open"]:
             rows.append({**base, "Việc còn mở": "—", "Chi tiết": "Đã hoàn thành"})
     if not report["working_day"]:
-        lines = [f"Ngày {on} là ngày nghỉ ({report['day_off']}): không nhắc hạn."]
+        lines = [f"Ngày {report['on_text']}: {report['day_off']}, ngày nghỉ — không nhắc hạn."]
     elif not report["deadlines"]:
         lines = [f"Không có hạn nào còn đúng {', '.join(str(n) for n in report['days_before'])} ngày làm việc, "
                  "cũng không có hạn vừa qua còn việc mở: không nhắc hạn."]

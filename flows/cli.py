@@ -379,7 +379,7 @@ def remind(
     r = _run(call)
     when = f"{r['on_text']} ({r['weekday']})"
     if not r["working_day"]:
-        typer.echo(f"Ngày {when} là ngày nghỉ ({r['day_off']}): không nhắc hạn.")
+        typer.echo(f"Ngày {r['on_text']}: {r['day_off']}, ngày nghỉ — không nhắc hạn.")
         return
     if not r["deadlines"]:
         leads = ", ".join(str(n) for n in r["days_before"]) or "—"
@@ -395,6 +395,100 @@ def remind(
             typer.echo(f"  • {item['title']}: {item['detail']}")
         if not d["open"]:
             typer.echo("  Đã hoàn thành.")
+
+
+HostOpt = Annotated[str, typer.Option("--host", help="Địa chỉ máy chủ Prefect / Prefect server host.")]
+PortOpt = Annotated[int, typer.Option("--port", help="Cổng máy chủ Prefect / Prefect server port.")]
+
+
+def _start(host: str, port: int, out: Path | None, db: str | None) -> tuple[str, dict[str, str]]:
+    """Point this process and its children at the server; documents default to ./out."""
+    from flows import server
+
+    api = server.api_url(host, port)
+    env = server.environment(api, (out or Path("out")).resolve(), db)
+    os.environ.update({k: env[k] for k in (*server.DEFAULTS, *PREFECT_DEFAULTS, "PREFECT_API_URL", "OCOP_OUT_DIR")
+                       if k in env})
+    if db:
+        os.environ["OCOP_DATABASE_URL"] = db
+    return api, env
+
+
+def _banner(host: str, port: int, started: bool, how: str) -> None:
+    from flows.deployments import full_names
+
+    typer.echo(f"Giao diện Prefect: http://{host}:{port}  ({'máy chủ mới khởi động' if started else 'máy chủ đang chạy sẵn'})")
+    typer.echo(f"Các deployment ({how}):")
+    for name in full_names():
+        typer.echo(f"  - {name}")
+    typer.echo(f"Chạy thử: prefect deployment run '{full_names()[0]}' (hoặc nút Run trên giao diện). "
+               "Dừng: Ctrl+C.")
+
+
+@app.command()
+def server(
+    host: HostOpt = "127.0.0.1", port: PortOpt = 4200,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Số worker / number of process workers.")] = 1,
+    db: DbOpt = None, out: OutOpt = None,
+) -> None:
+    """Máy chủ Prefect, đăng ký các deployment, chạy worker; chạy tới khi Ctrl+C / server, deployments and a worker, in the foreground."""
+    from flows import server as srv
+    from flows.deployments import POOL
+
+    api, env = _start(host, port, out, db)
+    workers_started = []
+    with srv.server_at(host, port, env, None) as started, srv.connected(api):
+        srv.ensure_pool(POOL)
+        srv.register(POOL, Path.cwd())
+        try:
+            workers_started = [srv.start_worker(POOL, f"ocop-worker-{i + 1}", env) for i in range(workers)]
+            _banner(host, port, started, f"work pool {POOL}, {workers} worker")
+            typer.echo(f"Văn bản: {env['OCOP_OUT_DIR']}")
+            srv.wait_for_signal()
+        finally:
+            for worker in workers_started:
+                srv.stop(worker)
+    typer.echo("Đã dừng.")
+
+
+@app.command()
+def deploy(
+    pool: Annotated[str, typer.Option("--pool", help="Work pool (kiểu process) / process work pool name.")] = "ocop-pool",
+    workdir: Annotated[Path | None, typer.Option("--workdir", help="Thư mục làm việc của lượt chạy / working directory of runs (mặc định: thư mục hiện tại).")] = None,
+) -> None:
+    """Đăng ký các deployment lên máy chủ PREFECT_API_URL / register every deployment on the server at PREFECT_API_URL."""
+    from flows import server as srv
+
+    for key, value in {**srv.DEFAULTS, **PREFECT_DEFAULTS}.items():
+        os.environ.setdefault(key, value)
+    api = os.environ.get("PREFECT_API_URL")
+    if not api or not srv.healthy(api):
+        typer.secho(f"Lỗi: không kết nối được máy chủ Prefect tại PREFECT_API_URL={api or '(chưa đặt)'}.",
+                    fg=typer.colors.RED, err=True)
+        raise typer.Exit(1)
+    with srv.connected(api):
+        srv.ensure_pool(pool)
+        names = srv.register(pool, (workdir or Path.cwd()).resolve())
+    for name in names:
+        typer.echo(f"  - {name}")
+    typer.echo(f"Đã đăng ký {len(names)} deployment cho work pool {pool}; chạy worker: prefect worker start --pool {pool}")
+
+
+@app.command()
+def serve(host: HostOpt = "127.0.0.1", port: PortOpt = 4200, db: DbOpt = None, out: OutOpt = None) -> None:
+    """Một tiến trình chạy mọi deployment (không cần worker) / serve every deployment from this one process."""
+    from flows import server as srv
+
+    api, env = _start(host, port, out, db)
+    with srv.server_at(host, port, env, None) as started, srv.connected(api):
+        from prefect import serve as prefect_serve
+
+        from flows.deployments import build
+
+        _banner(host, port, started, "ocop serve")
+        typer.echo(f"Văn bản: {env['OCOP_OUT_DIR']}")
+        # pause_on_shutdown=False keeps the reminders' schedule on after a restart (notes/prefect.md)
+        prefect_serve(*build(None), pause_on_shutdown=False, limit=4)
 
 
 def _settings(db: str | None, out: Path | None):  # noqa: ANN202

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class Storage(BaseModel):
-    """Where the campaign's data and documents live; empty means the server's settings."""
+    # Where the campaign's data and documents live; empty means the server's settings.
 
     model_config = ConfigDict(title="Nơi lưu dữ liệu và văn bản", extra="forbid")
 
@@ -28,7 +28,7 @@ class Storage(BaseModel):
 
 
 class SignOffOptions(BaseModel):
-    """Whether a stage waits in the UI for the signer's decision on its drafts."""
+    # Whether a stage waits in the UI for the signer's decision on its drafts.
 
     model_config = ConfigDict(title="Ký duyệt văn bản", extra="forbid")
 
@@ -108,7 +108,7 @@ class CampaignFiles(BaseModel):
 
 
 class ReminderOptions(BaseModel):
-    """The day to check and how many working days before each deadline a reminder goes out."""
+    # The day to check and how many working days before each deadline a reminder goes out.
 
     model_config = ConfigDict(title="Nhắc hạn", extra="forbid")
 

@@ -191,9 +191,9 @@ def _unissued(docs: list[tuple[int, str]], what: str, command: str) -> str:
         return ""
     if not docs:
         return f"chưa lập {what} ({command})"
-    ids = " ".join(str(i) for i, _ in docs)
-    return f"{what}: dự thảo số {ids.replace(' ', ', ')} trong sổ chờ ký duyệt " \
-           f"(ocop documents approve {ids}; ocop documents issue {ids})"
+    ids = [str(i) for i, _ in docs]
+    return (f"{what}: dự thảo #{', #'.join(ids)} chờ ký duyệt "
+            f"(ocop documents approve {' '.join(ids)}; ocop documents issue {' '.join(ids)})")
 
 
 def _evaluation(session: Session, ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:

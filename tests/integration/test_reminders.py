@@ -86,6 +86,9 @@ def test_days_off_are_named_and_bad_input_is_refused_in_vietnamese() -> None:
     with pytest.raises(InputError, match="từ 1 trở lên"):
         reminders.lead_times([5, 0])
     assert reminders.lead_times(None) == [5, 1] and reminders.lead_times([1, 5, 5, 10]) == [10, 5, 1]
+    assert reminders._unissued([(7, "draft")], "Tờ trình đề nghị cấp trên", "ocop refer") == (
+        "Tờ trình đề nghị cấp trên: dự thảo #7 chờ ký duyệt (ocop documents approve 7; ocop documents issue 7)")
+    assert reminders._unissued([(9, "issued")], "Tờ trình", "ocop refer") == ""
 
 
 def test_the_verification_deadline_lists_registrations_not_yet_checked(settings) -> None:  # noqa: ANN001

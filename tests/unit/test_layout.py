@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import ast
-import importlib
 import re
 
 import pytest
-import yaml
 
 from tests.conftest import REPO
 
@@ -28,23 +26,28 @@ def test_rules_import_neither_sqlalchemy_nor_docx() -> None:
         assert "sqlalchemy" not in text and "docx" not in text, path
 
 
-def test_every_stage_flow_is_deployed_by_both_deployment_files() -> None:
+def test_every_flow_is_deployed_with_vietnamese_run_forms() -> None:
     from flows.campaign import run_campaign
+    from flows.deployments import build
+    from flows.reminders import remind_deadlines
     from flows.stages import STAGE_FLOWS
 
-    spec = yaml.safe_load((REPO / "deployments" / "prefect.yaml").read_text(encoding="utf-8"))
-    loaded = []
-    for d in spec["deployments"]:
-        module_path, func = d["entrypoint"].split(":")
-        module = importlib.import_module(module_path.removesuffix(".py").replace("/", "."))
-        loaded.append(getattr(module, func))
-    assert set(loaded) == {*STAGE_FLOWS, run_campaign}
-
-    import runpy
-
-    serve = runpy.run_path(str(REPO / "deployments" / "serve.py"), run_name="smoke")
-    built = serve["deployments"]()
-    assert {d.flow_name for d in built} == {f.name for f in loaded}
+    built = build()
+    assert {d.flow_name for d in built} == {f.name for f in (*STAGE_FLOWS, run_campaign, remind_deadlines)}
+    for d in built:
+        assert d.work_pool_name == "ocop-pool" and d.description
+        schema = d._parameter_openapi_schema  # noqa: SLF001
+        for name, prop in schema.properties.items():  # a title a clerk reads, not the Python name
+            assert prop["title"] != name and not prop["title"].isascii(), (d.name, name)
+        for model in schema.definitions.values():
+            assert not model["title"].isascii() and "description" not in model, (d.name, model["title"])
+            for field_name, field in model["properties"].items():
+                assert not field["title"].isascii(), (d.name, field_name)
+    reminders = next(d for d in built if d.flow_name == remind_deadlines.name)
+    [schedule] = reminders.schedules
+    assert (schedule.schedule.cron, schedule.schedule.timezone) == ("30 7 * * 1-5", "Asia/Ho_Chi_Minh")
+    campaign = next(d for d in built if d.flow_name == run_campaign.name)
+    assert all((REPO / path).is_file() for path in campaign.parameters["files"].values())
 
 
 def _commands(app, prefix=()):  # noqa: ANN001, ANN202
