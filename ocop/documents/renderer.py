@@ -28,7 +28,6 @@ import io
 import os
 import re
 import secrets
-import time
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping
@@ -57,6 +56,7 @@ from ocop.errors import DocumentError
 # docxcompose (pulled in by docxtpl[subdoc]) rebinds the "cp" prefix to the custom-properties
 # namespace, which corrupts docProps/core.xml; bind it back after importing docxtpl.
 CP_NS = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+DATE_KEY = "_ngay_van_ban"  # ISO date of the document, for its properties and zip entries
 docx.oxml.ns.nsmap["cp"] = CP_NS
 
 _NAME = re.compile(r"^[a-z0-9_]+$")
@@ -483,10 +483,10 @@ class Renderer:
         self._set_properties(CoreProperties(core), prepared, context)
         outputs.append((fast.core_name, serialize_part_xml(core)))
         buf = io.BytesIO(fast.prefix)
-        now = time.localtime()[:6]
+        stamp = _stamp(context).timetuple()[:6]
         with zipfile.ZipFile(buf, "a") as z:
             for part_name, data in outputs:
-                z.writestr(_zipinfo(part_name, now), data, compresslevel=_COMPRESS_LEVEL)
+                z.writestr(_zipinfo(part_name, stamp), data, compresslevel=_COMPRESS_LEVEL)
         return buf.getvalue()
 
     def _render_docxtpl(self, prepared: _Prepared, context: Mapping[str, Any]) -> bytes:
@@ -503,7 +503,7 @@ class Renderer:
         self._set_properties(doc.core_properties, prepared, context)
         buf = io.BytesIO()
         tpl.save(buf)
-        return buf.getvalue()
+        return _restamp(buf.getvalue(), _stamp(context).timetuple()[:6])
 
     @staticmethod
     def _check_leftovers(doc, name: str) -> None:
@@ -531,8 +531,26 @@ class Renderer:
         cp.language = "vi-VN"
         cp.keywords, cp.comments, cp.last_modified_by = "OCOP", "", "ocop"
         cp.category = prepared.category
-        cp.created = cp.modified = datetime.now(timezone.utc).replace(microsecond=0, tzinfo=None)
+        cp.created = cp.modified = _stamp(context)
         cp.revision = 1
+
+
+def _stamp(context: Mapping[str, Any]) -> datetime:
+    """When the document is dated: its issue date (``DATE_KEY``, set by the register), so the same
+    data renders the same bytes on any day; otherwise now."""
+    when = context.get(DATE_KEY)
+    if when:
+        return datetime.fromisoformat(str(when))
+    return datetime.now(timezone.utc).replace(microsecond=0, tzinfo=None)
+
+
+def _restamp(data: bytes, date_time) -> bytes:  # noqa: ANN001
+    """The same DOCX with every zip entry dated ``date_time`` (python-docx dates them now)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w") as zout:
+        for info in zin.infolist():
+            zout.writestr(_zipinfo(info.filename, date_time), zin.read(info), compresslevel=_COMPRESS_LEVEL)
+    return out.getvalue()
 
 
 def _zipinfo(name: str, date_time) -> zipfile.ZipInfo:

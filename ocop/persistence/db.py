@@ -17,12 +17,24 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001 - DB-API connection
+    # SQLAlchemy, not the driver, begins transactions: see _sqlite_begin
+    dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     # WAL lets a reader (the CLI listing documents) and a writer (a flow) work side by side.
     cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute("PRAGMA busy_timeout=60000")
     cur.close()
+
+
+def _sqlite_begin(conn) -> None:  # noqa: ANN001 - SQLAlchemy connection
+    """Take the write lock when a transaction begins, waiting up to busy_timeout for it.
+
+    A deferred transaction that reads and then writes fails at once with "database is locked"
+    when another process committed in between; two stages of two campaigns running on two
+    workers would hit that. IMMEDIATE makes writers queue instead (SQLAlchemy's documented recipe).
+    """
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 @cache
@@ -34,6 +46,7 @@ def engine_for(url: str) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
 

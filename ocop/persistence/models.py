@@ -71,7 +71,8 @@ class Campaign(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
 
     people: Mapped[list[Person]] = relationship(
-        back_populates="campaign", order_by="Person.sort_order", cascade="all, delete-orphan"
+        back_populates="campaign", order_by="[Person.body, Person.sort_order, Person.id]",
+        cascade="all, delete-orphan",
     )
 
 
@@ -232,9 +233,14 @@ class Referral(Base):
 
 
 class NumberSeries(Base):
-    """Last number taken in one issuer's series for one calendar year (Decree 30, Điều 15)."""
+    """Last number taken in one issuer's series for one calendar year (Decree 30, Điều 15).
+
+    ``owner`` names the issuing organ within its locality (see ``series_owner``): every district
+    has its own "UBND" and "Phòng Nông nghiệp…", each with its own register.
+    """
 
     __tablename__ = "number_series"
+    owner: Mapped[str] = mapped_column(String(400), primary_key=True)
     issuer_code: Mapped[str] = mapped_column(String(20), primary_key=True)
     year: Mapped[int] = mapped_column(primary_key=True)
     last_number: Mapped[int] = mapped_column(Integer, default=0)
@@ -250,7 +256,7 @@ class Document(Base):
 
     __tablename__ = "document"
     __table_args__ = (
-        UniqueConstraint("issuer_code", "year", "number"),
+        UniqueConstraint("series_owner", "issuer_code", "year", "number"),
         Index("ix_document_campaign_kind_subject", "campaign_id", "kind", "subject"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -267,6 +273,7 @@ class Document(Base):
     number: Mapped[int | None]
     symbol: Mapped[str] = mapped_column(String(60), default="")
     issuer: Mapped[str] = mapped_column(String(200))
+    series_owner: Mapped[str] = mapped_column(String(400))  # whose number series (register.series_owner)
     issued_on: Mapped[date] = mapped_column(Date)
     signer_name: Mapped[str] = mapped_column(String(100), default="")
     signer_title: Mapped[str] = mapped_column(String(200), default="")

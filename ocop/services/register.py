@@ -22,12 +22,14 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from ocop import progress
 from ocop.documents.decree30 import number_symbol, signature_lines
 from ocop.documents.pdf import PdfUnavailable, to_pdf
-from ocop.documents.renderer import Renderer
+from ocop.documents.renderer import DATE_KEY, Renderer
 from ocop.errors import DocumentError
 from ocop.persistence.models import Campaign, Document, NumberSeries
 from ocop.text import ascii_key
@@ -81,18 +83,26 @@ class Signer:
     head_title: str = ""
 
 
-def take_number(session: Session, series: str, year: int, start: int = 1) -> int:
-    """Next number in a series: per issuer and calendar year, from 01, never reused.
+def series_owner(campaign: Campaign, issuer: str) -> str:
+    """Whose register a number comes from: the organ, within the body it belongs to."""
+    return issuer if issuer == campaign.issuing_body else f"{campaign.issuing_body} › {issuer}"
 
-    ``start`` lets an office whose series already ran outside this system continue it.
+
+def take_number(session: Session, owner: str, series: str, year: int, start: int = 1) -> int:
+    """Next number in a series: per issuing organ, code and calendar year, from 01, never reused.
+
+    ``start`` lets an office whose series already ran outside this system continue it. Safe when
+    campaigns of one organ issue at the same time: the row is created if missing without a race,
+    then locked until the transaction ends.
     """
-    row = session.scalar(
-        select(NumberSeries)
-        .where(NumberSeries.issuer_code == series, NumberSeries.year == year)
-        .with_for_update()
-    )
+    key = {"owner": owner, "issuer_code": series, "year": year}
+    dialect = session.get_bind().dialect.name
+    if dialect in ("postgresql", "sqlite"):
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        session.execute(insert(NumberSeries).values(**key, last_number=0).on_conflict_do_nothing())
+    row = session.scalar(select(NumberSeries).filter_by(**key).with_for_update())
     if row is None:
-        row = NumberSeries(issuer_code=series, year=year, last_number=0)
+        row = NumberSeries(**key, last_number=0)
         session.add(row)
     row.last_number = max(row.last_number + 1, start)
     session.flush()
@@ -169,7 +179,8 @@ class Register:
             return None
         fields = {
             "title": spec.title, "folder": spec.folder, "type_code": spec.type_code, "issuer_code": spec.series,
-            "issuer": spec.issuer, "issued_on": spec.issued_on, "year": spec.issued_on.year,
+            "issuer": spec.issuer, "series_owner": series_owner(self.campaign, spec.issuer),
+            "issued_on": spec.issued_on, "year": spec.issued_on.year,
             "signer_name": spec.signer_name, "signer_title": spec.signer_title,
             "signer_authority": spec.signer_authority,
             "signature": list(spec.context.get("chu_ky", {}).get("dong", [])),
@@ -196,7 +207,7 @@ class Register:
             for doc in group:
                 path = self.out_dir / self.campaign.code / doc.folder / "du-thao" / f"{self._name(doc, '')}.docx"
                 draft = number_symbol(None, doc.type_code, doc.issuer_code)
-                jobs.append(({**doc.context, "so_ky_hieu": draft}, path))
+                jobs.append(({**doc.context, "so_ky_hieu": draft, DATE_KEY: doc.issued_on.isoformat()}, path))
                 doc.draft_path = str(path)
             for _ in self.renderer.render_many(kind, iter(jobs)):
                 pass
@@ -210,10 +221,10 @@ class Register:
         for doc in docs:
             if doc.status != "approved":
                 raise DocumentError(f"Văn bản #{doc.id} ({doc.title}) chưa được duyệt, không thể ban hành.")
-            context = dict(doc.context or {})
+            context = {**(doc.context or {}), DATE_KEY: doc.issued_on.isoformat()}
             symbol = ""
             if doc.numbered:
-                doc.number = take_number(self.session, doc.issuer_code, doc.issued_on.year,
+                doc.number = take_number(self.session, doc.series_owner, doc.issuer_code, doc.issued_on.year,
                                          int(numbering.get(doc.issuer_code, 1)))
                 symbol = number_symbol(doc.number, doc.type_code, doc.issuer_code)
                 context["so_ky_hieu"] = symbol
@@ -313,7 +324,8 @@ def new_version(session: Session, doc: Document) -> Document:
     copy = Document(
         campaign_id=doc.campaign_id, kind=doc.kind, subject=doc.subject, version=doc.version + 1,
         title=doc.title, folder=doc.folder, numbered=doc.numbered, type_code=doc.type_code, issuer_code=doc.issuer_code,
-        issuer=doc.issuer, issued_on=doc.issued_on, year=doc.year, signer_name=doc.signer_name,
+        issuer=doc.issuer, series_owner=doc.series_owner, issued_on=doc.issued_on, year=doc.year,
+        signer_name=doc.signer_name,
         signer_title=doc.signer_title, signer_authority=doc.signer_authority, signature=list(doc.signature),
         context=doc.context, context_sha256=doc.context_sha256, status="approved",
         approved_by=doc.approved_by, approved_at=datetime.now(),

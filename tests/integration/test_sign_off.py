@@ -97,7 +97,7 @@ def test_issuing_again_makes_a_new_version_and_never_reuses_a_number(manual) -> 
     with unit_of_work(settings.database_url) as s:
         from ocop.services.register import take_number
 
-        assert take_number(s, "UBND", 2020, 18) == 20
+        assert take_number(s, "Ủy ban nhân dân huyện Lục Nam", "UBND", 2020, 18) == 20
 
 
 def test_changed_data_after_issue_drafts_a_new_version(manual, tmp_path: Path) -> None:  # noqa: ANN001

@@ -153,11 +153,37 @@ def test_a_new_sheet_replaces_the_old_one(sample_campaign, tmp_path: Path) -> No
 
 
 def test_number_series_per_issuer_and_year(db_url: str) -> None:
+    luc_nam, lang_giang = "Ủy ban nhân dân huyện Lục Nam", "Ủy ban nhân dân huyện Lạng Giang"
     with unit_of_work(db_url) as s:
-        assert [take_number(s, "UBND", 2020, start=18) for _ in range(3)] == [18, 19, 20]
-        assert take_number(s, "HĐOCOP", 2020) == 1
-        assert take_number(s, "UBND", 2021) == 1
-        assert take_number(s, "UBND", 2020, start=18) == 21
+        assert [take_number(s, luc_nam, "UBND", 2020, start=18) for _ in range(3)] == [18, 19, 20]
+        assert take_number(s, luc_nam, "HĐOCOP", 2020) == 1
+        assert take_number(s, luc_nam, "UBND", 2021) == 1
+        assert take_number(s, luc_nam, "UBND", 2020, start=18) == 21
+        assert take_number(s, lang_giang, "UBND", 2020) == 1  # another district keeps its own register
+
+
+def test_a_register_from_before_series_owners_keeps_its_numbers(tmp_path: Path) -> None:
+    """Migration 0004 gives every issued document its series owner and rebuilds the series."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from ocop.persistence.db import alembic_config, engine_for, migrate
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    with engine_for(url).begin() as conn:
+        cfg = alembic_config(url)
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0003")
+        insert_row(conn, "campaign", id=1, code="c", issuing_body="UBND huyện D", settings={})
+        for i, (issuer, code, number) in enumerate([("UBND huyện D", "UBND", 18), ("UBND huyện D", "UBND", 19),
+                                                    ("Phòng NN", "NN", 4)]):
+            insert_row(conn, "document", id=i + 1, campaign_id=1, subject=str(i), issuer_code=code, issuer=issuer,
+                       year=2020, number=number, numbered=True, status="issued")
+        conn.execute(text("INSERT INTO number_series VALUES ('UBND', 2020, 19), ('NN', 2020, 4)"))
+    migrate(url)
+    with unit_of_work(url) as s:
+        assert take_number(s, "UBND huyện D", "UBND", 2020) == 20
+        assert take_number(s, "UBND huyện D › Phòng NN", "NN", 2020) == 5
 
 
 def test_a_failed_render_leaves_no_register_entry_and_no_file(sample_campaign, monkeypatch) -> None:  # noqa: ANN001
@@ -199,3 +225,20 @@ def test_xlsx_registrations_with_numbers_and_stray_spaces(settings, tmp_path: Pa
         assert regs["X-01"].product.name == "Na dai Huyền Sơn"
         assert (regs["X-01"].set_code, regs["X-01"].commune_confirmed) == ("1", True)
         assert (regs["X-02"].product.producer.kind, regs["X-02"].commune_confirmed) == ("HKD", False)
+
+
+def insert_row(conn, table: str, **values) -> None:  # noqa: ANN001, ANN003
+    """A row in a table as the database has it now, with a plain value in every required column."""
+    import datetime as dt
+    import json
+
+    from sqlalchemy import MetaData, Table
+
+    columns = Table(table, MetaData(), autoload_with=conn).columns
+    plain = {"INTEGER": 0, "BOOLEAN": False, "DATE": dt.date(2020, 1, 1), "DATETIME": dt.datetime(2020, 1, 1)}
+    for column in columns:
+        if column.name not in values and not column.nullable and column.server_default is None:
+            values[column.name] = plain.get(str(column.type).split("(")[0], "")
+        if column.name in values and str(column.type) == "JSON":
+            values[column.name] = json.dumps(values[column.name] if values[column.name] != "" else [])
+    conn.execute(columns[0].table.insert().values(**values))
