@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 OUT ?= out
 
-.PHONY: install demo test server ui-check templates bench clean
+.PHONY: install demo test server ui-check system-deps templates bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,15 @@ ui-check: $(STAMP)
 	@command -v chromium >/dev/null || (command -v apt-get >/dev/null && apt-get install -y --no-install-recommends chromium >/dev/null) \
 		|| (echo "ui-check needs Debian's chromium: apt-get install chromium" && exit 1)
 	$(BIN)/python scripts/ui_check.py --out docs/ui
+
+# LibreOffice (PDF copies) and poppler from Debian, for the PDF tests and `make demo`'s PDFs;
+# without them PDFs are reported unavailable and their tests skip. Needs root and apt-get.
+system-deps:
+	@if command -v soffice >/dev/null && command -v pdftoppm >/dev/null; then echo "LibreOffice and poppler present"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get install -y --no-install-recommends libreoffice-writer-nogui libreoffice-calc-nogui \
+			fonts-liberation fonts-liberation2 poppler-utils >/dev/null && echo "LibreOffice and poppler installed"; \
+	else echo "system-deps: run as root on Debian, or install LibreOffice and poppler yourself"; exit 1; fi
 
 templates: $(STAMP)
 	$(BIN)/python -m ocop.documents.build_templates

@@ -218,3 +218,59 @@ def test_reminders_are_scheduled_and_run_through_the_api(prefect_server, tmp_pat
     assert evaluation and all(row["Tình trạng"] == "còn 5 ngày làm việc" for row in evaluation)
     missing = [row["Chi tiết"] for row in evaluation if "Phiếu đánh giá" in row["Việc còn mở"]]
     assert len(missing) == 7 and any(m.startswith("Vũ Thị Lan: 11 phiếu — LN-01, LN-02") for m in missing)
+
+
+def test_ocop_serve_starts_a_server_serves_the_deployments_and_stops_it(tmp_path: Path) -> None:
+    """`ocop serve`: one process, no worker; with no server at the address it starts one, and
+    SIGTERM stops both."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from prefect.client.orchestration import get_client
+    from prefect.deployments import run_deployment
+
+    from flows import server
+    from flows.server import connected
+    from ocop.services import stages
+    from ocop.settings import Settings
+
+    url = f"sqlite:///{tmp_path / 'ocop.db'}"
+    settings = Settings.from_env({"OCOP_PDF": "off"}, out_dir=tmp_path, database_url=url)
+    stages.prepare_database(settings)
+    stages.set_up_campaign(settings, SAMPLE / "campaign.toml")
+    port = free_port()
+    api = server.api_url("127.0.0.1", port)
+    log = (tmp_path / "serve.log").open("wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from flows.cli import main; main()", "serve", "--port", str(port),
+         "--db", url, "--out", str(tmp_path)],
+        env={**os.environ, "PREFECT_HOME": str(tmp_path / "home")}, stdout=log, stderr=subprocess.STDOUT,
+        start_new_session=True)
+    try:
+        end = time.monotonic() + 120
+        with connected(api):
+            while True:
+                assert proc.poll() is None, (tmp_path / "serve.log").read_text(errors="replace")
+                if server.healthy(api):
+                    with get_client(sync_client=True) as client:
+                        names = {d.name for d in client.read_deployments()}
+                    if "nhac-han" in names:
+                        break
+                assert time.monotonic() < end, "ocop serve registered no deployment in 120 s"
+                time.sleep(1)
+            run = run_deployment(REMINDERS, timeout=0, parameters={
+                "campaign": "luc-nam-2020", "reminders": {"on": "2020-07-03"}})
+        [done] = wait_all(api, [run.id], timeout=120)
+        assert done.state.is_completed(), done.state.message
+        assert done.deployment_id is not None and done.work_pool_name is None  # served, not from a pool
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(60)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            raise
+        log.close()
+    assert not server.healthy(api)  # the server it started is gone with it
