@@ -90,8 +90,10 @@ def documents(settings: Settings, campaign: str, stage: str) -> str:
     for name, group in groups.items():
         if len(group) > LISTED:
             folder = Path(os.path.commonpath([d["file"] for d in group]))
+            base = settings.out_dir / campaign
+            shown = f"{folder.relative_to(base)}/" if folder.is_relative_to(base) else str(folder)
             lines.append(f"| — | {len(group)} × {name} | "
-                         f"{', '.join(sorted({STATUS_VN[d['status']] for d in group}))} | `{folder}` |")
+                         f"{', '.join(sorted({STATUS_VN[d['status']] for d in group}))} | `{shown}` |")
             continue
         for d in group:
             pdf = f" ([PDF]({_link(d['pdf'])}))" if d["pdf"] else ""

@@ -192,7 +192,8 @@ def test_runs_leave_vietnamese_artifacts_for_the_clerk(campaign_run) -> None:  #
     paths = re.findall(r"\]\((file://[^)]+\.docx)\)", plan)
     assert paths and all(Path(unquote(urlparse(p).path)).is_file() for p in paths)
     # 11 eligible products × 7 members, blank and filled, each summarised with its folder
-    assert "77 × Phiếu đánh giá trắng" in plan and "77 × Phiếu đánh giá đã chấm" in plan
+    assert "77 × Phiếu đánh giá trắng | Đã ban hành | `02-hop-hoi-dong/phieu-trang/`" in plan
+    assert "77 × Phiếu đánh giá đã chấm | Đã ban hành | `03-phieu-danh-gia/`" in plan
     files = json.loads(Artifact.get("luc-nam-2020-tiep-nhan-dang-ky").data)
     assert [(f["Tệp"], f["Số dòng"], f["Bị loại"]) for f in files] == [("registrations.csv", 12, 0)]
     sheets = {r["Mã"]: r for r in json.loads(Artifact.get("luc-nam-2020-phieu-da-nop").data)}
