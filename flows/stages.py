@@ -9,6 +9,7 @@ Every stage leaves Vietnamese artifacts on its run (flows/artifacts.py).
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,16 @@ def _signed(settings, campaign: str | None, run, options: SignOffOptions) -> dic
         if not (summary.get("follow_up") and signed["issued"]):
             break
     summary["sign_off"] = {**signed, "issued": issued}
+    return summary
+
+
+def _stage(campaign: str | None, storage: Storage, sign_off: SignOffOptions, produce, show,  # noqa: ANN001
+           progress: str | None = None) -> dict[str, Any]:
+    """A stage that drafts documents: produce, sign off, leave its artifacts on the run."""
+    settings = tasks.resolve_settings(storage.db_url, storage.out_dir)
+    with artifacts.progress_of(campaign, progress) if progress else nullcontext():
+        summary = _signed(settings, campaign, lambda: produce(settings, campaign), sign_off)
+    show(settings, summary)
     return summary
 
 
@@ -83,10 +94,7 @@ def verify_registrations(campaign: str | None = None, sign_off: SignOffOptions =
         sign_off: Có chờ người ký duyệt trên giao diện hay không.
         storage: Để trống để dùng cơ sở dữ liệu và thư mục văn bản của máy chủ.
     """
-    settings = tasks.resolve_settings(storage.db_url, storage.out_dir)
-    summary = _signed(settings, campaign, lambda: tasks.verify_registrations(settings, campaign), sign_off)
-    artifacts.verification(settings, summary)
-    return summary
+    return _stage(campaign, storage, sign_off, tasks.verify_registrations, artifacts.verification)
 
 
 @flow(name="Lên lịch họp Hội đồng", log_prints=True)
@@ -145,11 +153,7 @@ def aggregate_and_rank(campaign: str | None = None, sign_off: SignOffOptions = S
         sign_off: Có chờ người ký duyệt trên giao diện hay không.
         storage: Để trống để dùng cơ sở dữ liệu và thư mục văn bản của máy chủ.
     """
-    settings = tasks.resolve_settings(storage.db_url, storage.out_dir)
-    with artifacts.progress_of(campaign, "xep-hang"):
-        summary = _signed(settings, campaign, lambda: tasks.rank_products(settings, campaign), sign_off)
-    artifacts.ranking(settings, summary)
-    return summary
+    return _stage(campaign, storage, sign_off, tasks.rank_products, artifacts.ranking, "xep-hang")
 
 
 @flow(name="Công nhận kết quả và cấp giấy chứng nhận", log_prints=True)
@@ -162,10 +166,7 @@ def recognise_results(campaign: str | None = None, sign_off: SignOffOptions = Si
         sign_off: Có chờ người ký duyệt trên giao diện hay không.
         storage: Để trống để dùng cơ sở dữ liệu và thư mục văn bản của máy chủ.
     """
-    settings = tasks.resolve_settings(storage.db_url, storage.out_dir)
-    summary = _signed(settings, campaign, lambda: tasks.recognise_products(settings, campaign), sign_off)
-    artifacts.recognition(settings, summary)
-    return summary
+    return _stage(campaign, storage, sign_off, tasks.recognise_products, artifacts.recognition)
 
 
 @flow(name="Đề nghị cấp trên đánh giá, phân hạng", log_prints=True)
@@ -178,10 +179,7 @@ def refer_to_province(campaign: str | None = None, sign_off: SignOffOptions = Si
         sign_off: Có chờ người ký duyệt trên giao diện hay không.
         storage: Để trống để dùng cơ sở dữ liệu và thư mục văn bản của máy chủ.
     """
-    settings = tasks.resolve_settings(storage.db_url, storage.out_dir)
-    summary = _signed(settings, campaign, lambda: tasks.refer_products(settings, campaign), sign_off)
-    artifacts.referral(settings, summary)
-    return summary
+    return _stage(campaign, storage, sign_off, tasks.refer_products, artifacts.referral)
 
 
 STAGE_FLOWS = (set_up_campaign, collect_registrations, verify_registrations, schedule_council_meeting,
