@@ -447,7 +447,7 @@ def server(
             srv.wait_for_signal()
         finally:
             for worker in workers_started:
-                srv.stop(worker)
+                srv.stop_worker(worker)
     typer.echo("Đã dừng.")
 
 

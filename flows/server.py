@@ -57,7 +57,7 @@ def _spawn(args: list[str], env: dict[str, str], log: Path | None) -> subprocess
 
 
 def stop(process: subprocess.Popen, timeout: float = 20.0) -> None:
-    """SIGTERM the process group (Prefect's server and worker both stop on it), then SIGKILL."""
+    """SIGTERM the process group (Prefect's server stops on it), then SIGKILL after ``timeout``."""
     if process.poll() is not None:
         return
     try:
@@ -82,6 +82,15 @@ def start_server(host: str, port: int, env: dict[str, str], log: Path | None = N
         time.sleep(0.5)
     stop(server)
     raise RuntimeError(f"Prefect server did not answer on {host}:{port} within {STARTUP_TIMEOUT:.0f} s")
+
+
+# Prefect 3.9's process worker logs "Sending SIGINT to the process worker" on SIGTERM but, idle,
+# takes 20-40 s to exit (measured): a worker is given a few seconds, then killed with its group.
+WORKER_STOP_SECONDS = 5.0
+
+
+def stop_worker(process: subprocess.Popen) -> None:
+    stop(process, WORKER_STOP_SECONDS)
 
 
 def start_worker(pool: str, name: str, env: dict[str, str], limit: int = 4, log: Path | None = None) -> subprocess.Popen:

@@ -64,7 +64,7 @@ def start_private(stack: ExitStack) -> str:
     server.ensure_pool("ocop-pool")
     server.register("ocop-pool", REPO)
     worker = server.start_worker("ocop-pool", "ui-check", env, log=home / "worker.log")
-    stack.callback(server.stop, worker)
+    stack.callback(server.stop_worker, worker)
     return api
 
 

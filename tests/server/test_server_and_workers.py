@@ -47,7 +47,7 @@ def prefect_server(tmp_path_factory: pytest.TempPathFactory):
         server.register(POOL, home)
         for name in ("w1", "w2"):  # one run at a time each: two campaigns need both workers
             worker = server.start_worker(POOL, name, env, limit=1, log=home / f"worker-{name}.log")
-            stack.callback(server.stop, worker)
+            stack.callback(server.stop_worker, worker)
         yield api, home
 
 
