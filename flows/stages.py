@@ -77,8 +77,9 @@ def collect_registrations(registrations: RegistrationImport, campaign: str | Non
     """
     settings = tasks.resolve_settings(storage.db_url, storage.out_dir)
     tasks.prepare_database(settings)
-    summary = tasks.import_registrations(settings, campaign, Path(registrations.registrations_file),
-                                         registrations.partial)
+    with artifacts.progress_of(campaign, "dang-ky"):
+        summary = tasks.import_registrations(settings, campaign, Path(registrations.registrations_file),
+                                             registrations.partial)
     artifacts.collection(summary)
     return summary
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from ocop import progress
 from ocop.errors import InputError
 from ocop.persistence.models import Campaign
 from ocop.services.registration_form import (
@@ -200,7 +201,10 @@ def import_registrations(session: Session, campaign: Campaign, path: Path, parti
     """
     files = registration_files(path)
     run = _Run(session, campaign, partial)
-    results = [run.file(f) for f in files]
+    results = []
+    for done, f in enumerate(files, 1):  # a province imports a folder of hundreds of communes' files
+        results.append(run.file(f))
+        progress.report("Tệp phiếu đăng ký", done, len(files))
     session.flush()
     if path.is_file() and results[0].refused and (not partial or not results[0].error_file):
         raise InputError(results[0].message, results[0].problems)

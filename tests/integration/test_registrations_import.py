@@ -10,6 +10,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
+from ocop import progress
 from ocop.errors import InputError
 from ocop.persistence.db import unit_of_work
 from ocop.persistence.models import Producer, Product, Registration
@@ -130,7 +131,10 @@ def test_a_folder_stores_each_good_file_and_reports_the_same_product_across_comm
     folder = tmp_path / "dang-ky"
     shutil.copytree(CORPUS / "thu-muc", folder)
     (folder / "~$xa-bao-dai.xlsx").write_bytes(b"lock")  # an office lock file is skipped
-    result = stages.collect_registrations(campaign, CODE, folder)
+    seen: list[tuple[str, int, int]] = []
+    with progress.reporting(lambda *step: seen.append(step)):  # what a flow shows as a progress bar
+        result = stages.collect_registrations(campaign, CODE, folder)
+    assert seen == [("Tệp phiếu đăng ký", 1, 2), ("Tệp phiếu đăng ký", 2, 2)]
     files = {f["file"]: f for f in result["files"]}
     assert (files["xa-bao-dai.xlsx"]["new"], files["xa-bao-dai.xlsx"]["refused"]) == (2, False)
     assert files["xa-bao-son.xlsx"]["refused"] and files["xa-bao-son.xlsx"]["problems"] == [
