@@ -32,6 +32,7 @@ class Row:
 
     number: int
     values: dict[str, Any]
+    sheet: str | None = None  # the worksheet it came from (XLSX), for error messages
 
     def text(self, key: str) -> str:
         value = self.values.get(key)
@@ -42,12 +43,17 @@ class Row:
         return nfc(str(value))
 
 
-def where(path: Path, row: int, column: Column) -> str:
-    """The location prefix of every row error: file, row and column."""
-    return f"{path.name}, dòng {row}, cột '{column.header}'"
+def where(path: Path, row: int, column: Column, sheet: str | None = None) -> str:
+    """The location prefix of every row error: file, sheet (XLSX), row and column."""
+    return f"{_file(path, sheet)}, dòng {row}, cột '{column.header}'"
 
 
-def _cells(path: Path) -> Iterator[Sequence[Any]]:
+def _file(path: Path, sheet: str | None) -> str:
+    return f"{path.name}, sheet '{sheet}'" if sheet else path.name
+
+
+def _cells(path: Path, sheet: list[str]) -> Iterator[Sequence[Any]]:
+    """The rows of a CSV file or of a workbook's first sheet (whose name goes into ``sheet``)."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
         with path.open(encoding="utf-8-sig", newline="") as fh:
@@ -57,6 +63,7 @@ def _cells(path: Path) -> Iterator[Sequence[Any]]:
 
         wb = load_workbook(path, read_only=True, data_only=True)
         try:
+            sheet.append(wb.worksheets[0].title)
             yield from wb.worksheets[0].iter_rows(values_only=True)
         finally:
             wb.close()
@@ -85,8 +92,10 @@ def read_rows(
     if not path.is_file():
         raise InputError(f"Không tìm thấy tệp '{path}'.")
     try:
-        cells = _cells(path)
+        named: list[str] = []
+        cells = _cells(path, named)
         header = next(cells, None)
+        sheet = named[0] if named else None
         if header is None:
             raise InputError(f"{path.name}: tệp trống, cần một dòng tiêu đề.")
         by_name: dict[str, Column] = {}
@@ -100,14 +109,14 @@ def read_rows(
             col = by_name.get(fold(str(name))) or by_name.get(ascii_key(str(name)))
             if col is not None and col.key not in positions:
                 positions[col.key] = i
-        _check_header(path, columns, alternatives, positions)
+        _check_header(path, sheet, columns, alternatives, positions)
         rows: list[Row] = []
         for number, raw in enumerate(cells, start=2):
             values = {
                 key: _clean(raw[i]) if i < len(raw) else None for key, i in positions.items()
             }
             if any(v is not None for v in values.values()):
-                rows.append(Row(number, values))
+                rows.append(Row(number, values, sheet))
         return rows
     except (UnicodeDecodeError, csv.Error, OSError, ValueError) as exc:
         raise InputError(f"{path.name}: không đọc được tệp ({exc}).") from exc
@@ -115,6 +124,7 @@ def read_rows(
 
 def _check_header(
     path: Path,
+    sheet: str | None,
     columns: Sequence[Column],
     alternatives: Sequence[Sequence[str]],
     positions: dict[str, int],
@@ -132,14 +142,14 @@ def _check_header(
         )
         missing.append(f"cần có đủ các cột {options}")
     if missing:
-        raise InputError(f"{path.name}, dòng 1 (tiêu đề): tệp thiếu cột bắt buộc.", missing)
+        raise InputError(f"{_file(path, sheet)}, dòng 1 (tiêu đề): tệp thiếu cột bắt buộc.", missing)
 
 
 def parse_int(row: Row, column: Column, path: Path, problems: list[str]) -> int | None:
     """An integer cell (numbers typed as text accepted); a problem is recorded otherwise."""
     raw = row.values.get(column.key)
     if raw is None:
-        problems.append(f"{where(path, row.number, column)}: ô trống, cần một số nguyên.")
+        problems.append(f"{where(path, row.number, column, row.sheet)}: ô trống, cần một số nguyên.")
         return None
     if isinstance(raw, bool):
         raw = str(raw)
@@ -153,7 +163,7 @@ def parse_int(row: Row, column: Column, path: Path, problems: list[str]) -> int 
     except ValueError:
         number = None
     if number is None or not number.is_integer():
-        problems.append(f"{where(path, row.number, column)}: giá trị '{raw}' không phải số nguyên.")
+        problems.append(f"{where(path, row.number, column, row.sheet)}: giá trị '{raw}' không phải số nguyên.")
         return None
     return int(number)
 
@@ -170,6 +180,7 @@ def parse_yes_no(row: Row, column: Column, path: Path, problems: list[str]) -> b
         return True
     if key in NO or (raw is None and not column.required):
         return False
-    problems.append(f"{where(path, row.number, column)}: giá trị '{raw or ''}' không hợp lệ, cần 'Có' hoặc 'Không'.")
+    problems.append(f"{where(path, row.number, column, row.sheet)}: giá trị '{raw or ''}' không hợp lệ, "
+                    "cần 'Có' hoặc 'Không'.")
     return None
 

@@ -77,15 +77,15 @@ class _Reader:
         code = row.text(PRODUCT.key)
         reg = self.regs.get(fold(code))
         if reg is None:
-            self.problems.append(f"{where(self.path, row.number, PRODUCT)}: mã '{code}' không có trong danh sách đăng ký.")
+            self.problems.append(f"{where(self.path, row.number, PRODUCT, row.sheet)}: mã '{code}' không có trong danh sách đăng ký.")
         elif reg.status != "eligible":
-            self.problems.append(f"{where(self.path, row.number, PRODUCT)}: sản phẩm '{code}' không đủ điều kiện đưa ra Hội đồng ({reg.reason or reg.status}).")
+            self.problems.append(f"{where(self.path, row.number, PRODUCT, row.sheet)}: sản phẩm '{code}' không đủ điều kiện đưa ra Hội đồng ({reg.reason or reg.status}).")
         else:
             try:
                 self.sets[reg.set_code].require_verified()
                 return reg
             except RulesError as exc:
-                self.problems.append(f"{where(self.path, row.number, PRODUCT)}: {exc}")
+                self.problems.append(f"{where(self.path, row.number, PRODUCT, row.sheet)}: {exc}")
         return None
 
     def _member(self, row: Row) -> Person | None:
@@ -93,9 +93,9 @@ class _Reader:
         member = self.members.get(fold(name))
         if member is None:
             names = ", ".join(p.name for p in self.members.values())
-            self.problems.append(f"{where(self.path, row.number, MEMBER)}: '{name}' không phải thành viên Hội đồng (thành viên: {names}).")
+            self.problems.append(f"{where(self.path, row.number, MEMBER, row.sheet)}: '{name}' không phải thành viên Hội đồng (thành viên: {names}).")
         elif not member.attended:
-            self.problems.append(f"{where(self.path, row.number, MEMBER)}: '{member.name}' vắng mặt tại phiên họp, phiếu không được tính.")
+            self.problems.append(f"{where(self.path, row.number, MEMBER, row.sheet)}: '{member.name}' vắng mặt tại phiên họp, phiếu không được tính.")
             return None
         return member
 
@@ -104,14 +104,14 @@ class _Reader:
         try:
             criterion = criteria.criterion(code)
         except RulesError:
-            self.problems.append(f"{where(self.path, row.number, CRITERION)}: bộ {criteria.code} không có tiêu chí '{code}'.")
+            self.problems.append(f"{where(self.path, row.number, CRITERION, row.sheet)}: bộ {criteria.code} không có tiêu chí '{code}'.")
             return
         points = parse_int(row, POINTS, self.path, self.problems)
         if points is None:
             return
         if not criterion.allows(points):
             allowed = ", ".join(str(o.points) for o in criterion.options)
-            self.problems.append(f"{where(self.path, row.number, POINTS)}: {points} điểm không phải một lựa chọn của tiêu chí {code} (các mức: {allowed}).")
+            self.problems.append(f"{where(self.path, row.number, POINTS, row.sheet)}: {points} điểm không phải một lựa chọn của tiêu chí {code} (các mức: {allowed}).")
         elif criterion.code in sheet.items:
             self.problems.append(f"{self.path.name}, dòng {row.number}: tiêu chí {code} của '{sheet.member.name}' cho sản phẩm này đã có ở dòng trước.")
         else:
@@ -125,7 +125,7 @@ class _Reader:
         for part, col in PARTS.items():
             value = parse_int(row, col, self.path, self.problems)
             if value is not None and not 0 <= value <= criteria.parts[part]:
-                self.problems.append(f"{where(self.path, row.number, col)}: {value} ngoài khoảng 0–{criteria.parts[part]}.")
+                self.problems.append(f"{where(self.path, row.number, col, row.sheet)}: {value} ngoài khoảng 0–{criteria.parts[part]}.")
             elif value is not None:
                 parts[part] = value
         if len(parts) == 3:

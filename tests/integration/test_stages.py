@@ -117,6 +117,25 @@ def test_points_that_are_not_an_option_are_refused_and_nothing_stored(sample_cam
     assert _count(sample_campaign.database_url, ScoreItem) == 0
 
 
+def test_xlsx_score_errors_name_the_sheet(sample_campaign, tmp_path: Path) -> None:  # noqa: ANN001
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Điểm tổ 1"
+    ws.append(["Mã sản phẩm", "Thành viên", "Phần A", "Phần B", "Phần C"])
+    ws.append(["LN-01", "Lương Thế Tuấn", 30, "hai mươi", 40])
+    wb.save(tmp_path / "phan.xlsx")
+    with pytest.raises(InputError) as err:
+        stages.record_scores(sample_campaign, CODE, tmp_path / "phan.xlsx")
+    assert err.value.problems == [
+        "phan.xlsx, sheet 'Điểm tổ 1', dòng 2, cột 'Phần B': giá trị 'hai mươi' không phải số nguyên."]
+    ws.delete_cols(2)
+    wb.save(tmp_path / "phan.xlsx")
+    with pytest.raises(InputError, match=r"^phan\.xlsx, sheet 'Điểm tổ 1', dòng 1 \(tiêu đề\)"):
+        stages.record_scores(sample_campaign, CODE, tmp_path / "phan.xlsx")
+
+
 def test_part_totals_unknown_members_and_ineligible_products(sample_campaign, tmp_path: Path) -> None:  # noqa: ANN001
     path = _write_csv(tmp_path / "phan.csv", [
         ["Mã sản phẩm", "Thành viên", "Phần A", "Phần B", "Phần C"],
