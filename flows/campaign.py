@@ -7,10 +7,19 @@ from typing import Any
 from prefect import flow
 
 from flows import artifacts, stages, tasks
-from flows.params import CampaignFiles, MeetingDetails, PlanFile, RegistrationImport, ScoreImport, SignOffOptions, Storage
+from flows.params import (
+    CampaignFiles,
+    MeetingDetails,
+    PlanFile,
+    RegistrationImport,
+    ScoreImport,
+    SignOffOptions,
+    Storage,
+    run_name,
+)
 
 
-@flow(name="Đánh giá, phân hạng sản phẩm OCOP - cả kế hoạch", log_prints=True)
+@flow(name="Đánh giá, phân hạng sản phẩm OCOP - cả kế hoạch", flow_run_name=run_name, log_prints=True)
 def run_campaign(files: CampaignFiles, sign_off: SignOffOptions = SignOffOptions(),
                  storage: Storage = Storage()) -> dict[str, Any]:
     """Run every stage of the plan in order and return each stage's summary.

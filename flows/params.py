@@ -142,3 +142,33 @@ def titled(schema: dict[str, Any]) -> dict[str, Any]:
         if name in TITLES:
             prop["title"] = TITLES[name]
     return schema
+
+
+def _field(value: Any, name: str) -> Any:
+    """A field of a parameter: a model in-process, a dict when the run came through the API."""
+    return value.get(name) if isinstance(value, dict) else getattr(value, name, None)
+
+
+def run_name() -> str:
+    """A run's name in the UI's lists: the campaign it is about (Prefect's default is random words).
+
+    The campaign's code when the run names it, or the code in the campaign file it reads (else
+    that file's folder); otherwise what the stage falls back to.
+    """
+    import tomllib
+    from pathlib import Path
+
+    from prefect.runtime import flow_run
+
+    params = flow_run.parameters or {}
+    if params.get("campaign"):
+        return str(params["campaign"])
+    for model in ("files", "plan"):
+        file = _field(params.get(model), "campaign_file") if params.get(model) else None
+        if file:
+            try:
+                with Path(str(file)).open("rb") as fh:
+                    return str(tomllib.load(fh)["code"])
+            except (OSError, tomllib.TOMLDecodeError, KeyError):
+                return Path(str(file)).parent.name or Path(str(file)).stem
+    return "tất cả kế hoạch" if "reminders" in params else "kế hoạch gần nhất"

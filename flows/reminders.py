@@ -13,10 +13,10 @@ from typing import Any
 from prefect import flow
 
 from flows import artifacts, tasks
-from flows.params import ReminderOptions, Storage
+from flows.params import ReminderOptions, Storage, run_name
 
 
-@flow(name="Nhắc hạn kế hoạch", log_prints=True)
+@flow(name="Nhắc hạn kế hoạch", flow_run_name=run_name, log_prints=True)
 def remind_deadlines(campaign: str | None = None, reminders: ReminderOptions = ReminderOptions(),
                      storage: Storage = Storage()) -> dict[str, Any]:
     """Deadline reminders (read-only): what is open before each deadline due for a reminder, and

@@ -17,7 +17,15 @@ from prefect import flow
 
 from flows import artifacts, tasks
 from flows.member_scores import collect_member_scores
-from flows.params import MeetingDetails, PlanFile, RegistrationImport, ScoreImport, SignOffOptions, Storage
+from flows.params import (
+    MeetingDetails,
+    PlanFile,
+    RegistrationImport,
+    ScoreImport,
+    SignOffOptions,
+    Storage,
+    run_name,
+)
 from flows.sign_off import sign_off as await_sign_off
 
 
@@ -46,7 +54,7 @@ def _stage(campaign: str | None, storage: Storage, sign_off: SignOffOptions, pro
     return summary
 
 
-@flow(name="Lập kế hoạch và thành lập Hội đồng", log_prints=True)
+@flow(name="Lập kế hoạch và thành lập Hội đồng", flow_run_name=run_name, log_prints=True)
 def set_up_campaign(plan: PlanFile, sign_off: SignOffOptions = SignOffOptions(),
                     storage: Storage = Storage()) -> dict[str, Any]:
     """Set up: create the campaign from its file, the council and secretariat, and the QĐ thành lập.
@@ -63,7 +71,7 @@ def set_up_campaign(plan: PlanFile, sign_off: SignOffOptions = SignOffOptions(),
     return summary
 
 
-@flow(name="Tiếp nhận đăng ký sản phẩm", log_prints=True)
+@flow(name="Tiếp nhận đăng ký sản phẩm", flow_run_name=run_name, log_prints=True)
 def collect_registrations(registrations: RegistrationImport, campaign: str | None = None,
                           storage: Storage = Storage()) -> dict[str, Any]:
     """Collect registrations: one file, or a folder with one workbook per commune. A file with
@@ -84,7 +92,7 @@ def collect_registrations(registrations: RegistrationImport, campaign: str | Non
     return summary
 
 
-@flow(name="Kiểm tra, xét chọn hồ sơ đăng ký", log_prints=True)
+@flow(name="Kiểm tra, xét chọn hồ sơ đăng ký", flow_run_name=run_name, log_prints=True)
 def verify_registrations(campaign: str | None = None, sign_off: SignOffOptions = SignOffOptions(),
                          storage: Storage = Storage()) -> dict[str, Any]:
     """Verify registrations: eligible, needs supplement (items, due date) or ineligible (reason);
@@ -98,7 +106,7 @@ def verify_registrations(campaign: str | None = None, sign_off: SignOffOptions =
     return _stage(campaign, storage, sign_off, tasks.verify_registrations, artifacts.verification)
 
 
-@flow(name="Lên lịch họp Hội đồng", log_prints=True)
+@flow(name="Lên lịch họp Hội đồng", flow_run_name=run_name, log_prints=True)
 def schedule_council_meeting(campaign: str | None = None, meeting: MeetingDetails = MeetingDetails(),
                              sign_off: SignOffOptions = SignOffOptions(),
                              storage: Storage = Storage()) -> dict[str, Any]:
@@ -120,7 +128,7 @@ def schedule_council_meeting(campaign: str | None = None, meeting: MeetingDetail
     return summary
 
 
-@flow(name="Ghi nhận phiếu đánh giá", log_prints=True)
+@flow(name="Ghi nhận phiếu đánh giá", flow_run_name=run_name, log_prints=True)
 def record_scores(campaign: str | None = None, scores: ScoreImport = ScoreImport(),
                   storage: Storage = Storage()) -> dict[str, Any]:
     """Record scores: import members' sheets (a reason makes changes a recorded re-scoring); with
@@ -144,7 +152,7 @@ def record_scores(campaign: str | None = None, scores: ScoreImport = ScoreImport
     return summary
 
 
-@flow(name="Tổng hợp điểm và phân hạng", log_prints=True)
+@flow(name="Tổng hợp điểm và phân hạng", flow_run_name=run_name, log_prints=True)
 def aggregate_and_rank(campaign: str | None = None, sign_off: SignOffOptions = SignOffOptions(),
                        storage: Storage = Storage()) -> dict[str, Any]:
     """Aggregate scores and rank: means, stars, caps; summary table and minutes.
@@ -157,7 +165,7 @@ def aggregate_and_rank(campaign: str | None = None, sign_off: SignOffOptions = S
     return _stage(campaign, storage, sign_off, tasks.rank_products, artifacts.ranking, "xep-hang")
 
 
-@flow(name="Công nhận kết quả và cấp giấy chứng nhận", log_prints=True)
+@flow(name="Công nhận kết quả và cấp giấy chứng nhận", flow_run_name=run_name, log_prints=True)
 def recognise_results(campaign: str | None = None, sign_off: SignOffOptions = SignOffOptions(),
                       storage: Storage = Storage()) -> dict[str, Any]:
     """Recognise: where the edition lets this level recognise a star, the decision and certificates.
@@ -170,7 +178,7 @@ def recognise_results(campaign: str | None = None, sign_off: SignOffOptions = Si
     return _stage(campaign, storage, sign_off, tasks.recognise_products, artifacts.recognition)
 
 
-@flow(name="Đề nghị cấp trên đánh giá, phân hạng", log_prints=True)
+@flow(name="Đề nghị cấp trên đánh giá, phân hạng", flow_run_name=run_name, log_prints=True)
 def refer_to_province(campaign: str | None = None, sign_off: SignOffOptions = SignOffOptions(),
                       storage: Storage = Storage()) -> dict[str, Any]:
     """Refer to the province: the products at or above the edition's threshold, in a Tờ trình.

@@ -44,6 +44,9 @@ def _text(path: str) -> str:
 @pytest.fixture(scope="module", params=BACKENDS)
 def campaign_run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
     """The whole sample campaign, once per backend (PostgreSQL when OCOP_TEST_DATABASE_URL is set)."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterParentFlowRunId
+
     from flows.campaign import run_campaign
     from flows.params import Storage
 
@@ -53,6 +56,11 @@ def campaign_run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
                else f"sqlite:///{out / 'ocop.db'}")
         state = run_campaign(sample_files(), storage=Storage(db_url=url, out_dir=str(out)), return_state=True)
         assert state.is_completed()
+        with get_client(sync_client=True) as client:  # named after the campaign in the UI's lists
+            run = client.read_flow_run(state.state_details.flow_run_id)
+            children = client.read_flow_runs(flow_run_filter=FlowRunFilter(
+                parent_flow_run_id=FlowRunFilterParentFlowRunId(any_=[run.id])))
+        assert run.name == "luc-nam-2020" and {c.name for c in children} == {"luc-nam-2020"}
         yield state.result(), url, out
 
 

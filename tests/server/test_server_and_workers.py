@@ -161,6 +161,7 @@ def test_two_workers_run_two_campaigns_at_once(prefect_server, backend: str, tmp
                     for paths in (sample, lang_giang(tmp_path / "lang-giang"))]
         a, b = wait_all(api, [r.id for r in runs])
         assert a.state.is_completed() and b.state.is_completed(), (a.state.message, b.state.message)
+        assert (a.name, b.name) == ("luc-nam-2020", "lang-giang-2020")  # as the UI lists them
         # both ran at the same time, on different workers
         assert a.start_time < b.end_time and b.start_time < a.end_time
         logs = "".join(p.read_text(errors="replace") for p in prefect_server[1].glob("*.log"))
