@@ -8,7 +8,8 @@ from __future__ import annotations
 import os
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, time
 from importlib import resources
 from pathlib import Path
@@ -59,6 +60,18 @@ def _run(call: Callable[[], Any]) -> Any:
         os.environ.setdefault(key, value)
     try:
         return call()
+    except OcopError as exc:
+        if STATE["debug"]:
+            traceback.print_exc()
+        typer.secho(f"Lỗi: {exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1) from None
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Like _run, for commands that are not one call: an OcopError is a message and exit code 1."""
+    try:
+        yield
     except OcopError as exc:
         if STATE["debug"]:
             traceback.print_exc()
@@ -437,7 +450,7 @@ def server(
 
     api, env = _start(host, port, out, db)
     workers_started = []
-    with srv.server_at(host, port, env, None) as started, srv.connected(api):
+    with _errors(), srv.server_at(host, port, env, None) as started, srv.connected(api):
         srv.ensure_pool(POOL)
         srv.register(POOL, Path.cwd())
         try:
@@ -480,7 +493,7 @@ def serve(host: HostOpt = "127.0.0.1", port: PortOpt = 4200, db: DbOpt = None, o
     from flows import server as srv
 
     api, env = _start(host, port, out, db)
-    with srv.server_at(host, port, env, None) as started, srv.connected(api):
+    with _errors(), srv.server_at(host, port, env, None) as started, srv.connected(api):
         from prefect import serve as prefect_serve
 
         from flows.deployments import build

@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from ocop.errors import OcopError
+
 # Quiet, offline-friendly defaults for every process started from here (notes/prefect.md).
 DEFAULTS = {
     "DO_NOT_TRACK": "1",
@@ -78,10 +80,12 @@ def start_server(host: str, port: int, env: dict[str, str], log: Path | None = N
         if healthy(api_url(host, port)):
             return server
         if server.poll() is not None:
-            raise RuntimeError(f"Prefect server exited with code {server.returncode}" + (f"; see {log}" if log else ""))
+            raise OcopError(f"Máy chủ Prefect dừng ngay khi khởi động (mã {server.returncode}); cổng {port} "
+                            f"có thể đang bị chương trình khác dùng, thử --port khác"
+                            + (f"; xem {log}" if log else "") + ".")
         time.sleep(0.5)
     stop(server)
-    raise RuntimeError(f"Prefect server did not answer on {host}:{port} within {STARTUP_TIMEOUT:.0f} s")
+    raise OcopError(f"Máy chủ Prefect không trả lời tại {host}:{port} sau {STARTUP_TIMEOUT:.0f} giây.")
 
 
 # Prefect 3.9's process worker logs "Sending SIGINT to the process worker" on SIGTERM but, idle,

@@ -275,3 +275,21 @@ def test_ocop_serve_starts_a_server_serves_the_deployments_and_stops_it(tmp_path
             raise
         log.close()
     assert not server.healthy(api)  # the server it started is gone with it
+
+
+def test_a_busy_port_is_a_clear_error(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    with socket.socket() as busy:  # something else listens where the server should
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-c", "from flows.cli import main; main()", "server", "--port", str(port),
+             "--out", str(tmp_path)], env={**os.environ, "PREFECT_HOME": str(tmp_path / "home")},
+            capture_output=True, text=True, timeout=180)
+    assert result.returncode == 1
+    assert f"Lỗi: Máy chủ Prefect dừng ngay khi khởi động (mã 1); cổng {port} có thể đang bị" in result.stderr
+    assert "Traceback" not in result.stderr
