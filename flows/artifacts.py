@@ -243,7 +243,7 @@ def campaign(settings: Settings, result: dict[str, Any]) -> None:
     lines = [f"- Đăng ký: {result['collect']['rows']} dòng, đủ điều kiện **{verify.get('eligible', 0)}**, "
              f"cần bổ sung {verify.get('needs_supplement', 0)}, không đủ điều kiện {verify.get('ineligible', 0)}",
              f"- Họp Hội đồng ngày {result['schedule']['date']:%d/%m/%Y}: {rank['quorum']}",
-             f"- Phân hạng: " + ", ".join(f"{rank['counts'].get(s, 0)} × {s}★" for s in range(5, 0, -1)),
+             "- Phân hạng: " + ", ".join(f"{rank['counts'].get(s, 0)} × {s}★" for s in range(5, 0, -1)),
              f"- Tờ trình **{refer['document']}**: {len(refer['referred'])} sản phẩm đề nghị cấp trên"]
     if result["recognise"]["decision"]:
         lines.append(f"- Quyết định công nhận **{result['recognise']['decision']}**")

@@ -58,18 +58,13 @@ def _run(call: Callable[[], Any]) -> Any:
     """Run a flow; an OcopError becomes a Vietnamese message and exit code 1."""
     for key, value in PREFECT_DEFAULTS.items():
         os.environ.setdefault(key, value)
-    try:
+    with _errors():
         return call()
-    except OcopError as exc:
-        if STATE["debug"]:
-            traceback.print_exc()
-        typer.secho(f"Lỗi: {exc}", fg=typer.colors.RED, err=True)
-        raise typer.Exit(1) from None
 
 
 @contextmanager
 def _errors() -> Iterator[None]:
-    """Like _run, for commands that are not one call: an OcopError is a message and exit code 1."""
+    """An OcopError becomes a Vietnamese message and exit code 1 (tracebacks with --debug)."""
     try:
         yield
     except OcopError as exc:
@@ -115,10 +110,8 @@ def demo(out: Annotated[Path, typer.Option("--out", help="Thư mục kết quả
     def call() -> dict[str, Any]:
         from flows.campaign import run_campaign
 
-        files = CampaignFiles(campaign_file=str(sample / "campaign.toml"),
-                              registrations_file=str(sample / "registrations.csv"),
-                              scores_file=str(sample / "scores.csv"))
-        return run_campaign(files, storage=Storage(db_url=db_url, out_dir=str(out)))
+        return run_campaign(CampaignFiles.in_folder(Path(str(sample))),
+                            storage=Storage(db_url=db_url, out_dir=str(out)))
 
     result = _run(call)
     typer.echo("")

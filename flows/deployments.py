@@ -21,7 +21,7 @@ from prefect.deployments.runner import EntrypointType, RunnerDeployment
 from prefect.schedules import Cron
 
 from flows.campaign import run_campaign
-from flows.params import TITLES
+from flows.params import CampaignFiles, titled
 from flows.reminders import remind_deadlines
 from flows.stages import (
     aggregate_and_rank,
@@ -55,9 +55,7 @@ class Spec:
 SPECS = (
     Spec("chay-ca-ke-hoach", run_campaign,
          "Chạy mọi bước của kế hoạch, từ lập kế hoạch tới đề nghị cấp trên. Mặc định: kế hoạch mẫu Lục Nam 2020.",
-         {"files": {"campaign_file": str(SAMPLE / "campaign.toml"),
-                    "registrations_file": str(SAMPLE / "registrations.csv"),
-                    "scores_file": str(SAMPLE / "scores.csv")}}),
+         {"files": CampaignFiles.in_folder(SAMPLE).model_dump()}),
     Spec("lap-ke-hoach", set_up_campaign, "Tạo kế hoạch, Hội đồng, Tổ thư ký; QĐ thành lập, Quy chế, Kế hoạch."),
     Spec("tiep-nhan-dang-ky", collect_registrations, "Nhập phiếu đăng ký của các xã (CSV/XLSX hoặc thư mục)."),
     Spec("kiem-tra-ho-so", verify_registrations, "Xét hồ sơ: đủ điều kiện, cần bổ sung, không đủ; thông báo."),
@@ -80,9 +78,7 @@ def build(work_pool: str | None = POOL) -> list[RunnerDeployment]:
             name=spec.name, description=spec.description, tags=TAGS, parameters=spec.parameters,
             schedule=Cron(spec.cron, timezone=TIMEZONE) if spec.cron else None,
             work_pool_name=work_pool, entrypoint_type=EntrypointType.MODULE_PATH)
-        for name, prop in deployment._parameter_openapi_schema.properties.items():  # noqa: SLF001
-            if name in TITLES:
-                prop["title"] = TITLES[name]
+        titled(deployment._parameter_openapi_schema.properties)  # noqa: SLF001
         out.append(deployment)
     return out
 

@@ -8,6 +8,7 @@ Inside each model, fields carry their own titles and descriptions.
 from __future__ import annotations
 
 from datetime import date, time
+from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -106,6 +107,12 @@ class CampaignFiles(BaseModel):
     scores_file: str = Field(min_length=1, title="Tệp phiếu đánh giá",
                              description="Ví dụ ocop/sample/luc-nam-2020/scores.csv.")
 
+    @classmethod
+    def in_folder(cls, folder: Path) -> CampaignFiles:
+        """campaign.toml, registrations.csv and scores.csv of one folder (as the sample has them)."""
+        return cls(campaign_file=str(folder / "campaign.toml"),
+                   registrations_file=str(folder / "registrations.csv"), scores_file=str(folder / "scores.csv"))
+
 
 class ReminderOptions(BaseModel):
     # The day to check and how many working days before each deadline a reminder goes out.
@@ -136,12 +143,11 @@ TITLES = {
 CAMPAIGN_HELP = "Mã kế hoạch, ví dụ luc-nam-2020. Để trống: kế hoạch tạo gần nhất."
 
 
-def titled(schema: dict[str, Any]) -> dict[str, Any]:
-    """A flow's parameter schema with Vietnamese titles on its top-level parameters."""
-    for name, prop in schema.get("properties", {}).items():
+def titled(properties: dict[str, dict[str, Any]]) -> None:
+    """Give a parameter schema's top-level properties their Vietnamese titles."""
+    for name, prop in properties.items():
         if name in TITLES:
             prop["title"] = TITLES[name]
-    return schema
 
 
 def _field(value: Any, name: str) -> Any:
@@ -156,7 +162,6 @@ def run_name() -> str:
     that file's folder); otherwise what the stage falls back to.
     """
     import tomllib
-    from pathlib import Path
 
     from prefect.runtime import flow_run
 

@@ -31,8 +31,6 @@ BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 @pytest.fixture(params=BACKENDS)
 def db_url(request: pytest.FixtureRequest, tmp_path: Path):
     """URL of an empty, migrated database on each configured backend."""
-    from sqlalchemy import create_engine, text
-
     from ocop.persistence.db import engine_for, migrate
 
     if request.param == "sqlite":

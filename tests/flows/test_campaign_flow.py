@@ -67,9 +67,7 @@ def campaign_run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
 def sample_files():  # noqa: ANN201
     from flows.params import CampaignFiles
 
-    return CampaignFiles(campaign_file=str(SAMPLE / "campaign.toml"),
-                         registrations_file=str(SAMPLE / "registrations.csv"),
-                         scores_file=str(SAMPLE / "scores.csv"))
+    return CampaignFiles.in_folder(SAMPLE)
 
 
 

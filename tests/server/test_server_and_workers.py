@@ -10,11 +10,12 @@ from __future__ import annotations
 import socket
 import time
 import uuid
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
 
+from flows.params import CampaignFiles
 from tests.conftest import BACKENDS, PG_URL, SAMPLE, pg_schema_url
 
 POOL = "ocop-pool"
@@ -51,27 +52,22 @@ def prefect_server(tmp_path_factory: pytest.TempPathFactory):
         yield api, home
 
 
+@contextmanager
 def prefect_database():  # noqa: ANN201
-    """A PostgreSQL database of its own for Prefect's server, dropped afterwards."""
-    from contextlib import contextmanager
-
+    """A PostgreSQL database of its own for Prefect's server (its asyncpg URL), dropped afterwards."""
     import psycopg
     from sqlalchemy.engine import make_url
 
-    @contextmanager
-    def database():  # noqa: ANN202
-        name = f"ocop_prefect_{uuid.uuid4().hex[:10]}"
-        admin = make_url(PG_URL).set(drivername="postgresql")
-        with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        try:
-            yield make_url(PG_URL).set(drivername="postgresql+asyncpg", database=name).render_as_string(
-                hide_password=False)
-        finally:
-            with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return database()
+    name = f"ocop_prefect_{uuid.uuid4().hex[:10]}"
+    admin = make_url(PG_URL).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield make_url(PG_URL).set(drivername="postgresql+asyncpg", database=name).render_as_string(
+            hide_password=False)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def lang_giang(folder: Path) -> dict[str, str]:
@@ -90,12 +86,7 @@ def lang_giang(folder: Path) -> dict[str, str]:
     (folder / "registrations.csv").write_text("\n".join(out) + "\n", encoding="utf-8")
     scores = (SAMPLE / "scores.csv").read_text(encoding="utf-8").replace("LN-", "LG-")
     (folder / "scores.csv").write_text(scores, encoding="utf-8")
-    return {name: str(folder / name) for name in ("campaign.toml", "registrations.csv", "scores.csv")}
-
-
-def files(paths: dict[str, str]) -> dict[str, str]:
-    return {"campaign_file": paths["campaign.toml"], "registrations_file": paths["registrations.csv"],
-            "scores_file": paths["scores.csv"]}
+    return CampaignFiles.in_folder(folder).model_dump()
 
 
 def wait_all(api: str, ids: list, timeout: float = 600):  # noqa: ANN001, ANN201
@@ -154,11 +145,10 @@ def test_two_workers_run_two_campaigns_at_once(prefect_server, backend: str, tmp
         url = stack.enter_context(pg_schema_url()) if backend == "postgresql" else f"sqlite:///{tmp_path / 'ocop.db'}"
         out = tmp_path / "out"
         storage = {"db_url": url, "out_dir": str(out)}
-        sample = {"campaign.toml": str(SAMPLE / "campaign.toml"), "registrations.csv": str(SAMPLE / "registrations.csv"),
-                  "scores.csv": str(SAMPLE / "scores.csv")}
+        sample = CampaignFiles.in_folder(SAMPLE).model_dump()
         with connected(api):
-            runs = [run_deployment(CAMPAIGN, parameters={"files": files(paths), "storage": storage}, timeout=0)
-                    for paths in (sample, lang_giang(tmp_path / "lang-giang"))]
+            runs = [run_deployment(CAMPAIGN, parameters={"files": files, "storage": storage}, timeout=0)
+                    for files in (sample, lang_giang(tmp_path / "lang-giang"))]
         a, b = wait_all(api, [r.id for r in runs])
         assert a.state.is_completed() and b.state.is_completed(), (a.state.message, b.state.message)
         assert (a.name, b.name) == ("luc-nam-2020", "lang-giang-2020")  # as the UI lists them
