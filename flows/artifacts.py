@@ -22,7 +22,7 @@ from prefect.artifacts import (
 
 from ocop import progress
 from ocop.services import stages
-from ocop.services.register import STATUS_VN
+from ocop.services.paperwork.register import STATUS_VN
 from ocop.settings import Settings
 from ocop.text import ascii_key
 

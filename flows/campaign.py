@@ -29,19 +29,19 @@ def run_campaign(files: CampaignFiles, sign_off: SignOffOptions = SignOffOptions
         sign_off: Có chờ người ký duyệt trên giao diện ở mỗi bước hay không.
         storage: Để trống để dùng cơ sở dữ liệu và thư mục văn bản của máy chủ.
     """
-    setup = stages.set_up_campaign(PlanFile(campaign_file=files.campaign_file), sign_off, storage)
+    setup = stages.set_up(PlanFile(campaign_file=files.campaign_file), sign_off, storage)
     code = setup["code"]
     result = {
         "campaign": code,
         "set_up": setup,
-        "collect": stages.collect_registrations(
+        "collect": stages.collect(
             RegistrationImport(registrations_file=files.registrations_file), code, storage),
-        "verify": stages.verify_registrations(code, sign_off, storage),
-        "schedule": stages.schedule_council_meeting(code, MeetingDetails(), sign_off, storage),
-        "scores": stages.record_scores(code, ScoreImport(scores_file=files.scores_file), storage),
-        "rank": stages.aggregate_and_rank(code, sign_off, storage),
-        "recognise": stages.recognise_results(code, sign_off, storage),
-        "refer": stages.refer_to_province(code, sign_off, storage),
+        "verify": stages.verify(code, sign_off, storage),
+        "schedule": stages.schedule(code, MeetingDetails(), sign_off, storage),
+        "scores": stages.score(code, ScoreImport(scores_file=files.scores_file), storage),
+        "rank": stages.rank(code, sign_off, storage),
+        "recognise": stages.recognise(code, sign_off, storage),
+        "refer": stages.refer(code, sign_off, storage),
     }
     artifacts.campaign(tasks.resolve_settings(storage.db_url, storage.out_dir), result)
     return result

@@ -127,9 +127,9 @@ def demo(out: Annotated[Path, typer.Option("--out", help="Thư mục kết quả
 @campaign_app.command("create")
 def campaign_create(file: FileArg, db: DbOpt = None, out: OutOpt = None) -> None:
     """Tạo/cập nhật kế hoạch từ tệp TOML, ra QĐ thành lập Hội đồng / create a campaign from a file."""
-    from flows.stages import set_up_campaign
+    from flows.stages import set_up as set_up_flow
 
-    r = _run(lambda: set_up_campaign(PlanFile(campaign_file=str(file)), storage=_where(db, out)))
+    r = _run(lambda: set_up_flow(PlanFile(campaign_file=str(file)), storage=_where(db, out)))
     verb = "Đã tạo" if r["created"] else ("Đã cập nhật" if r["changed"] else "Không thay đổi")
     typer.echo(f"{verb} kế hoạch {r['code']}: Hội đồng {r['council']} thành viên, Tổ thư ký {r['secretariat']}; "
                f"văn bản mới {r['documents']['issued']}.")
@@ -143,9 +143,9 @@ def registrations_import(
     campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None,
 ) -> None:
     """Nhập phiếu đăng ký (CSV/XLSX, một tệp hoặc cả thư mục) / import registrations (a file or a folder)."""
-    from flows.stages import collect_registrations
+    from flows.stages import collect as collect_flow
 
-    r = _run(lambda: collect_registrations(RegistrationImport(registrations_file=str(file), partial=partial), campaign,
+    r = _run(lambda: collect_flow(RegistrationImport(registrations_file=str(file), partial=partial), campaign,
                                           _where(db, out)))
     refused = False
     for f in r["files"]:
@@ -201,10 +201,10 @@ def registrations_inspect(
 @app.command()
 def verify(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None) -> None:
     """Kiểm tra, xét chọn hồ sơ đăng ký / verify registrations."""
-    from flows.stages import verify_registrations
-    from ocop.services.verification import STATUS_VN
+    from flows.stages import verify as verify_flow
+    from ocop.services.registrations.verification import STATUS_VN
 
-    r = _run(lambda: verify_registrations(campaign, storage=_where(db, out)))
+    r = _run(lambda: verify_flow(campaign, storage=_where(db, out)))
     typer.echo(f"Thông báo kết quả kiểm tra hồ sơ: mới {r['documents']['issued']}.")
     typer.echo("Kết quả kiểm tra hồ sơ: " + ", ".join(f"{STATUS_VN[k]} {v}" for k, v in r["counts"].items()))
     if r["by_commune"]:
@@ -244,10 +244,10 @@ def meeting_schedule(
     db: DbOpt = None, out: OutOpt = None,
 ) -> None:
     """Lên lịch họp Hội đồng, phát hành giấy mời và phiếu trắng / schedule the council meeting."""
-    from flows.stages import schedule_council_meeting
+    from flows.stages import schedule as schedule_flow
 
     at_time = time.fromisoformat(at) if at else None
-    r = _run(lambda: schedule_council_meeting(campaign, MeetingDetails(
+    r = _run(lambda: schedule_flow(campaign, MeetingDetails(
         meeting_date=_date(on), meeting_time=at_time, venue=venue, invitation_date=_date(invitation),
         print_packs=packs), storage=_where(db, out)))
     typer.echo(f"Họp Hội đồng {r['time']:%H:%M} ngày {r['date']:%d/%m/%Y} tại {r['venue']} "
@@ -264,9 +264,9 @@ def scores_import(
     campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None,
 ) -> None:
     """Nhập phiếu đánh giá (CSV/XLSX, từng tiêu chí hoặc từng phần) / import score sheets."""
-    from flows.stages import record_scores
+    from flows.stages import score as score_flow
 
-    r = _run(lambda: record_scores(campaign, ScoreImport(scores_file=str(file), reason=reason), _where(db, out)))
+    r = _run(lambda: score_flow(campaign, ScoreImport(scores_file=str(file), reason=reason), _where(db, out)))
     typer.echo(f"{r['file']}: {r['sheets']} phiếu — mới {r['new']}, thay thế {r['replaced']}, không đổi "
                f"{r['unchanged']}; phiếu in mới {r['documents']['issued']}.")
 
@@ -325,9 +325,9 @@ def meeting_close(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = 
 @app.command()
 def rank(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None) -> None:
     """Tổng hợp điểm, phân hạng sao, lập bảng tổng hợp và biên bản / aggregate and rank."""
-    from flows.stages import aggregate_and_rank
+    from flows.stages import rank as rank_flow
 
-    r = _run(lambda: aggregate_and_rank(campaign, storage=_where(db, out)))
+    r = _run(lambda: rank_flow(campaign, storage=_where(db, out)))
     typer.echo(r["quorum"])
     for line in r["rescores"]:
         typer.echo(f"  Chấm lại: {line}")
@@ -341,9 +341,9 @@ def rank(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None) -> 
 @app.command()
 def recognise(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None) -> None:
     """Công nhận kết quả, cấp giấy chứng nhận (khi cấp này được công nhận) / recognise and certify."""
-    from flows.stages import recognise_results
+    from flows.stages import recognise as recognise_flow
 
-    r = _run(lambda: recognise_results(campaign, storage=_where(db, out)))
+    r = _run(lambda: recognise_flow(campaign, storage=_where(db, out)))
     if r["reason"]:
         typer.echo(r["reason"])
     for p in r["recognised"]:
@@ -356,9 +356,9 @@ def recognise(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None
 @app.command()
 def refer(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None) -> None:
     """Lập tờ trình đề nghị cấp trên đánh giá, phân hạng / refer products to the next level."""
-    from flows.stages import refer_to_province
+    from flows.stages import refer as refer_flow
 
-    r = _run(lambda: refer_to_province(campaign, storage=_where(db, out)))
+    r = _run(lambda: refer_flow(campaign, storage=_where(db, out)))
     typer.echo(f"Tờ trình {r['document']} ngày {r['date']}: {len(r['referred'])} sản phẩm."
                + (" QUÁ HẠN so với kế hoạch." if r["overdue"] else ""))
     for p in r["referred"]:
@@ -375,12 +375,12 @@ def remind(
 ) -> None:
     """Nhắc hạn kế hoạch: việc còn mở trước hạn, quá hạn (chỉ đọc) / deadline reminders: what is still open (read-only)."""
     from flows.params import ReminderOptions
-    from flows.reminders import remind_deadlines
-    from ocop.services.reminders import lead_times, parse_date
+    from flows.reminders import remind as remind_flow
+    from ocop.services.reminders.report import lead_times, parse_date
 
     def call() -> dict[str, Any]:
         options = ReminderOptions(on=parse_date(on) if on else None, days_before=lead_times(days))
-        return remind_deadlines(campaign, options, _where(db, out))
+        return remind_flow(campaign, options, _where(db, out))
 
     r = _run(call)
     when = f"{r['on_text']} ({r['weekday']})"
@@ -510,7 +510,7 @@ def _settings(db: str | None, out: Path | None):  # noqa: ANN202
 def documents_list(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None) -> None:
     """Liệt kê sổ đăng ký văn bản / list the document register."""
     from ocop.services import stages
-    from ocop.services.register import STATUS_VN
+    from ocop.services.paperwork.register import STATUS_VN
 
     settings = _settings(db, out)
     rows = _run(lambda: stages.documents(settings, campaign))
@@ -534,7 +534,7 @@ def documents_approve(
 ) -> None:
     """Người ký duyệt dự thảo / the signer approves drafts."""
     from ocop.services import stages
-    from ocop.services.register import Signer
+    from ocop.services.paperwork.register import Signer
 
     settings = _settings(db, out)
     who = Signer(signer, title, authority, head_title) if signer else None

@@ -22,16 +22,16 @@ from prefect.schedules import Cron
 
 from flows.campaign import run_campaign
 from flows.params import CampaignFiles, titled
-from flows.reminders import remind_deadlines
+from flows.reminders import remind
 from flows.stages import (
-    aggregate_and_rank,
-    collect_registrations,
-    recognise_results,
-    record_scores,
-    refer_to_province,
-    schedule_council_meeting,
-    set_up_campaign,
-    verify_registrations,
+    rank,
+    collect,
+    recognise,
+    score,
+    refer,
+    schedule,
+    set_up,
+    verify,
 )
 from ocop.settings import REPO_ROOT
 
@@ -56,15 +56,15 @@ SPECS = (
     Spec("chay-ca-ke-hoach", run_campaign,
          "Chạy mọi bước của kế hoạch, từ lập kế hoạch tới đề nghị cấp trên. Mặc định: kế hoạch mẫu Lục Nam 2020.",
          {"files": CampaignFiles.in_folder(SAMPLE).model_dump()}),
-    Spec("lap-ke-hoach", set_up_campaign, "Tạo kế hoạch, Hội đồng, Tổ thư ký; QĐ thành lập, Quy chế, Kế hoạch."),
-    Spec("tiep-nhan-dang-ky", collect_registrations, "Nhập phiếu đăng ký của các xã (CSV/XLSX hoặc thư mục)."),
-    Spec("kiem-tra-ho-so", verify_registrations, "Xét hồ sơ: đủ điều kiện, cần bổ sung, không đủ; thông báo."),
-    Spec("lich-hop", schedule_council_meeting, "Chốt lịch họp Hội đồng, giấy mời, phiếu đánh giá trắng."),
-    Spec("phieu-danh-gia", record_scores, "Nhập phiếu đánh giá của các thành viên, hoặc chờ chấm trên giao diện."),
-    Spec("xep-hang", aggregate_and_rank, "Tính điểm trung bình, xếp hạng sao; bảng tổng hợp, biên bản."),
-    Spec("cong-nhan", recognise_results, "Quyết định công nhận và giấy chứng nhận, nếu cấp này được công nhận."),
-    Spec("de-nghi-cap-tren", refer_to_province, "Tờ trình đề nghị cấp trên, kèm danh sách sản phẩm đạt ngưỡng."),
-    Spec("nhac-han", remind_deadlines,
+    Spec("lap-ke-hoach", set_up, "Tạo kế hoạch, Hội đồng, Tổ thư ký; QĐ thành lập, Quy chế, Kế hoạch."),
+    Spec("tiep-nhan-dang-ky", collect, "Nhập phiếu đăng ký của các xã (CSV/XLSX hoặc thư mục)."),
+    Spec("kiem-tra-ho-so", verify, "Xét hồ sơ: đủ điều kiện, cần bổ sung, không đủ; thông báo."),
+    Spec("lich-hop", schedule, "Chốt lịch họp Hội đồng, giấy mời, phiếu đánh giá trắng."),
+    Spec("phieu-danh-gia", score, "Nhập phiếu đánh giá của các thành viên, hoặc chờ chấm trên giao diện."),
+    Spec("xep-hang", rank, "Tính điểm trung bình, xếp hạng sao; bảng tổng hợp, biên bản."),
+    Spec("cong-nhan", recognise, "Quyết định công nhận và giấy chứng nhận, nếu cấp này được công nhận."),
+    Spec("de-nghi-cap-tren", refer, "Tờ trình đề nghị cấp trên, kèm danh sách sản phẩm đạt ngưỡng."),
+    Spec("nhac-han", remind,
          "Mỗi sáng ngày làm việc (7:30 giờ Việt Nam): việc còn mở trước các hạn của kế hoạch, việc quá hạn.",
          cron=REMINDER_CRON),
 )

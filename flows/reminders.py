@@ -3,7 +3,7 @@
 Meant to run every day (Asia/Ho_Chi_Minh): on a working day that is a set number of working days
 before a deadline it reports what is still open, and on the first working day after a deadline
 what is overdue; on days off it reports nothing. It only reads the database
-(ocop/services/reminders.py has the rules).
+(ocop/services/reminders/report.py has the rules).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from flows.params import ReminderOptions, Storage, run_name
 
 
 @flow(name="Nhắc hạn kế hoạch", flow_run_name=run_name, log_prints=True)
-def remind_deadlines(campaign: str | None = None, reminders: ReminderOptions = ReminderOptions(),
+def remind(campaign: str | None = None, reminders: ReminderOptions = ReminderOptions(),
                      storage: Storage = Storage()) -> dict[str, Any]:
     """Deadline reminders (read-only): what is open before each deadline due for a reminder, and
     what is overdue the working day after; logged item by item, with a table and a summary artifact.
@@ -28,6 +28,6 @@ def remind_deadlines(campaign: str | None = None, reminders: ReminderOptions = R
         storage: Để trống để dùng cơ sở dữ liệu và thư mục văn bản của máy chủ.
     """
     settings = tasks.resolve_settings(storage.db_url, storage.out_dir)
-    report = tasks.deadline_report(settings, campaign, reminders.on, list(reminders.days_before))
+    report = tasks.remind(settings, campaign, reminders.on, list(reminders.days_before))
     artifacts.reminders(campaign, report)
     return report

@@ -55,7 +55,7 @@ def _stage(campaign: str | None, storage: Storage, sign_off: SignOffOptions, pro
 
 
 @flow(name="Lập kế hoạch và thành lập Hội đồng", flow_run_name=run_name, log_prints=True)
-def set_up_campaign(plan: PlanFile, sign_off: SignOffOptions = SignOffOptions(),
+def set_up(plan: PlanFile, sign_off: SignOffOptions = SignOffOptions(),
                     storage: Storage = Storage()) -> dict[str, Any]:
     """Set up: create the campaign from its file, the council and secretariat, and the QĐ thành lập.
 
@@ -66,13 +66,13 @@ def set_up_campaign(plan: PlanFile, sign_off: SignOffOptions = SignOffOptions(),
     """
     settings = tasks.resolve_settings(storage.db_url, storage.out_dir)
     tasks.prepare_database(settings)
-    summary = _signed(settings, None, lambda: tasks.set_up_campaign(settings, Path(plan.campaign_file)), sign_off)
+    summary = _signed(settings, None, lambda: tasks.set_up(settings, Path(plan.campaign_file)), sign_off)
     artifacts.set_up(settings, summary)
     return summary
 
 
 @flow(name="Tiếp nhận đăng ký sản phẩm", flow_run_name=run_name, log_prints=True)
-def collect_registrations(registrations: RegistrationImport, campaign: str | None = None,
+def collect(registrations: RegistrationImport, campaign: str | None = None,
                           storage: Storage = Storage()) -> dict[str, Any]:
     """Collect registrations: one file, or a folder with one workbook per commune. A file with
     errors stores nothing, unless ``partial``: then its valid rows are stored and the others go
@@ -86,14 +86,14 @@ def collect_registrations(registrations: RegistrationImport, campaign: str | Non
     settings = tasks.resolve_settings(storage.db_url, storage.out_dir)
     tasks.prepare_database(settings)
     with artifacts.progress_of(campaign, "dang-ky"):
-        summary = tasks.import_registrations(settings, campaign, Path(registrations.registrations_file),
+        summary = tasks.collect(settings, campaign, Path(registrations.registrations_file),
                                              registrations.partial)
     artifacts.collection(summary)
     return summary
 
 
 @flow(name="Kiểm tra, xét chọn hồ sơ đăng ký", flow_run_name=run_name, log_prints=True)
-def verify_registrations(campaign: str | None = None, sign_off: SignOffOptions = SignOffOptions(),
+def verify(campaign: str | None = None, sign_off: SignOffOptions = SignOffOptions(),
                          storage: Storage = Storage()) -> dict[str, Any]:
     """Verify registrations: eligible, needs supplement (items, due date) or ineligible (reason);
     the lists for the council, a summary per commune, and a dossier-check notice to each producer.
@@ -103,11 +103,11 @@ def verify_registrations(campaign: str | None = None, sign_off: SignOffOptions =
         sign_off: Có chờ người ký duyệt trên giao diện hay không.
         storage: Để trống để dùng cơ sở dữ liệu và thư mục văn bản của máy chủ.
     """
-    return _stage(campaign, storage, sign_off, tasks.verify_registrations, artifacts.verification)
+    return _stage(campaign, storage, sign_off, tasks.verify, artifacts.verification)
 
 
 @flow(name="Lên lịch họp Hội đồng", flow_run_name=run_name, log_prints=True)
-def schedule_council_meeting(campaign: str | None = None, meeting: MeetingDetails = MeetingDetails(),
+def schedule(campaign: str | None = None, meeting: MeetingDetails = MeetingDetails(),
                              sign_off: SignOffOptions = SignOffOptions(),
                              storage: Storage = Storage()) -> dict[str, Any]:
     """Schedule the council meeting: check lead time and deadline, issue the invitation and the
@@ -121,7 +121,7 @@ def schedule_council_meeting(campaign: str | None = None, meeting: MeetingDetail
     """
     settings = tasks.resolve_settings(storage.db_url, storage.out_dir)
     with artifacts.progress_of(campaign, "lich-hop"):
-        summary = _signed(settings, campaign, lambda: tasks.schedule_meeting(
+        summary = _signed(settings, campaign, lambda: tasks.schedule(
             settings, campaign, meeting.meeting_date, meeting.meeting_time, meeting.venue,
             meeting.invitation_date, meeting.print_packs), sign_off)
     artifacts.meeting(settings, summary)
@@ -129,7 +129,7 @@ def schedule_council_meeting(campaign: str | None = None, meeting: MeetingDetail
 
 
 @flow(name="Ghi nhận phiếu đánh giá", flow_run_name=run_name, log_prints=True)
-def record_scores(campaign: str | None = None, scores: ScoreImport = ScoreImport(),
+def score(campaign: str | None = None, scores: ScoreImport = ScoreImport(),
                   storage: Storage = Storage()) -> dict[str, Any]:
     """Record scores: import members' sheets (a reason makes changes a recorded re-scoring); with
     wait_for_members, pause for each member still missing sheets until all have submitted in the
@@ -143,17 +143,17 @@ def record_scores(campaign: str | None = None, scores: ScoreImport = ScoreImport
     settings = tasks.resolve_settings(storage.db_url, storage.out_dir)
     summary: dict[str, Any] = {"file": "", "sheets": 0, "new": 0, "replaced": 0, "unchanged": 0}
     if scores.scores_file:
-        summary = tasks.import_scores(settings, campaign, Path(scores.scores_file), scores.reason)
+        summary = tasks.score(settings, campaign, Path(scores.scores_file), scores.reason)
     if scores.wait_for_members:
         summary["from_form"] = collect_member_scores(settings, campaign, scores.member_timeout)
     with artifacts.progress_of(campaign, "phieu-danh-gia"):
-        summary = {**summary, "documents": tasks.render_score_sheets(settings, campaign)}
+        summary = {**summary, "documents": tasks.issue_score_sheets(settings, campaign)}
     artifacts.scores(settings, campaign, summary)
     return summary
 
 
 @flow(name="Tổng hợp điểm và phân hạng", flow_run_name=run_name, log_prints=True)
-def aggregate_and_rank(campaign: str | None = None, sign_off: SignOffOptions = SignOffOptions(),
+def rank(campaign: str | None = None, sign_off: SignOffOptions = SignOffOptions(),
                        storage: Storage = Storage()) -> dict[str, Any]:
     """Aggregate scores and rank: means, stars, caps; summary table and minutes.
 
@@ -162,11 +162,11 @@ def aggregate_and_rank(campaign: str | None = None, sign_off: SignOffOptions = S
         sign_off: Có chờ người ký duyệt trên giao diện hay không.
         storage: Để trống để dùng cơ sở dữ liệu và thư mục văn bản của máy chủ.
     """
-    return _stage(campaign, storage, sign_off, tasks.rank_products, artifacts.ranking, "xep-hang")
+    return _stage(campaign, storage, sign_off, tasks.rank, artifacts.ranking, "xep-hang")
 
 
 @flow(name="Công nhận kết quả và cấp giấy chứng nhận", flow_run_name=run_name, log_prints=True)
-def recognise_results(campaign: str | None = None, sign_off: SignOffOptions = SignOffOptions(),
+def recognise(campaign: str | None = None, sign_off: SignOffOptions = SignOffOptions(),
                       storage: Storage = Storage()) -> dict[str, Any]:
     """Recognise: where the edition lets this level recognise a star, the decision and certificates.
 
@@ -175,11 +175,11 @@ def recognise_results(campaign: str | None = None, sign_off: SignOffOptions = Si
         sign_off: Có chờ người ký duyệt trên giao diện hay không.
         storage: Để trống để dùng cơ sở dữ liệu và thư mục văn bản của máy chủ.
     """
-    return _stage(campaign, storage, sign_off, tasks.recognise_products, artifacts.recognition)
+    return _stage(campaign, storage, sign_off, tasks.recognise, artifacts.recognition)
 
 
 @flow(name="Đề nghị cấp trên đánh giá, phân hạng", flow_run_name=run_name, log_prints=True)
-def refer_to_province(campaign: str | None = None, sign_off: SignOffOptions = SignOffOptions(),
+def refer(campaign: str | None = None, sign_off: SignOffOptions = SignOffOptions(),
                       storage: Storage = Storage()) -> dict[str, Any]:
     """Refer to the province: the products at or above the edition's threshold, in a Tờ trình.
 
@@ -188,8 +188,8 @@ def refer_to_province(campaign: str | None = None, sign_off: SignOffOptions = Si
         sign_off: Có chờ người ký duyệt trên giao diện hay không.
         storage: Để trống để dùng cơ sở dữ liệu và thư mục văn bản của máy chủ.
     """
-    return _stage(campaign, storage, sign_off, tasks.refer_products, artifacts.referral)
+    return _stage(campaign, storage, sign_off, tasks.refer, artifacts.referral)
 
 
-STAGE_FLOWS = (set_up_campaign, collect_registrations, verify_registrations, schedule_council_meeting,
-               record_scores, aggregate_and_rank, recognise_results, refer_to_province)
+STAGE_FLOWS = (set_up, collect, verify, schedule,
+               score, rank, recognise, refer)

@@ -10,7 +10,7 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from ocop.services import stages
-from ocop.services.register import Signer
+from ocop.services.paperwork.register import Signer
 from ocop.settings import Settings
 
 TASK = {"cache_policy": NO_CACHE, "retries": 0}
@@ -29,13 +29,13 @@ def prepare_database(settings: Settings) -> str:
 
 
 @task(name="Lập kế hoạch, Hội đồng và QĐ thành lập", **TASK)
-def set_up_campaign(settings: Settings, path: Path) -> dict[str, Any]:
-    return stages.set_up_campaign(settings, path)
+def set_up(settings: Settings, path: Path) -> dict[str, Any]:
+    return stages.set_up(settings, path)
 
 
 @task(name="Nhập phiếu đăng ký", **TASK)
-def import_registrations(settings: Settings, code: str | None, path: Path, partial: bool = False) -> dict[str, Any]:
-    summary = stages.collect_registrations(settings, code, path, partial)
+def collect(settings: Settings, code: str | None, path: Path, partial: bool = False) -> dict[str, Any]:
+    summary = stages.collect(settings, code, path, partial)
     for result in summary["files"]:
         if result["problems"]:
             get_run_logger().warning("%s: %d lỗi%s", result["file"], len(result["problems"]),
@@ -44,38 +44,38 @@ def import_registrations(settings: Settings, code: str | None, path: Path, parti
 
 
 @task(name="Xét điều kiện từng hồ sơ", **TASK)
-def verify_registrations(settings: Settings, code: str | None) -> dict[str, Any]:
+def verify(settings: Settings, code: str | None) -> dict[str, Any]:
     return stages.verify(settings, code)
 
 
 @task(name="Chốt lịch họp và phát hành giấy mời", **TASK)
-def schedule_meeting(settings: Settings, code: str | None, on: date | None, at: time | None,
+def schedule(settings: Settings, code: str | None, on: date | None, at: time | None,
                      venue: str | None, invitation_date: date | None, packs: bool = False) -> dict[str, Any]:
     return stages.schedule(settings, code, on, at, venue, invitation_date, packs)
 
 
 @task(name="Nhập phiếu đánh giá", **TASK)
-def import_scores(settings: Settings, code: str | None, path: Path, reason: str = "") -> dict[str, Any]:
-    return stages.record_scores(settings, code, path, reason)
+def score(settings: Settings, code: str | None, path: Path, reason: str = "") -> dict[str, Any]:
+    return stages.score(settings, code, path, reason)
 
 
 @task(name="In phiếu đánh giá đã chấm", **TASK)
-def render_score_sheets(settings: Settings, code: str | None) -> dict[str, int]:
+def issue_score_sheets(settings: Settings, code: str | None) -> dict[str, int]:
     return stages.issue_score_sheets(settings, code)
 
 
 @task(name="Tính điểm trung bình, xếp hạng sao, lập biên bản", **TASK)
-def rank_products(settings: Settings, code: str | None) -> dict[str, Any]:
+def rank(settings: Settings, code: str | None) -> dict[str, Any]:
     return stages.rank(settings, code)
 
 
 @task(name="Lập quyết định công nhận và giấy chứng nhận", **TASK)
-def recognise_products(settings: Settings, code: str | None) -> dict[str, Any]:
+def recognise(settings: Settings, code: str | None) -> dict[str, Any]:
     return stages.recognise(settings, code)
 
 
 @task(name="Lập tờ trình đề nghị cấp trên", **TASK)
-def refer_products(settings: Settings, code: str | None) -> dict[str, Any]:
+def refer(settings: Settings, code: str | None) -> dict[str, Any]:
     return stages.refer(settings, code)
 
 
@@ -120,10 +120,10 @@ OPEN_ITEM_LOG = {  # English log lines of the open items of a reminders report
 
 
 @task(name="Xét việc còn mở trước các hạn của kế hoạch", **TASK)
-def deadline_report(settings: Settings, code: str | None, on: date | None,
+def remind(settings: Settings, code: str | None, on: date | None,
                     days_before: list[int]) -> dict[str, Any]:
     """The reminders report (nothing is written); each open item is logged, overdue ones as warnings."""
-    report = stages.reminders(settings, code, on, days_before)
+    report = stages.remind(settings, code, on, days_before)
     log = get_run_logger()
     if not report["working_day"]:
         log.info("%s is a day off (%s): no reminders", report["on"], report["day_off"])

@@ -25,7 +25,7 @@ from ocop.persistence.models import Producer, Product, Registration, ScoreItem, 
 from ocop.rules.criteria import load_set
 from ocop.services import stages
 from ocop.services.campaigns import council, get_campaign
-from ocop.services.ranking import rank_products
+from ocop.services.results.ranking import rank_products
 from ocop.settings import Settings
 
 SAMPLE = Path(__file__).resolve().parents[1] / "ocop" / "sample" / "luc-nam-2020"
@@ -38,7 +38,7 @@ def build(settings: Settings, n: int) -> str:
     toml.parent.mkdir(parents=True, exist_ok=True)
     # random sheets disagree widely: lift the spread rule so every product is ranked
     toml.write_text(text.replace('sign_off = "auto"', 'sign_off = "auto"\nmax_spread = 100'), encoding="utf-8")
-    stages.set_up_campaign(settings, toml)
+    stages.set_up(settings, toml)
     criteria = load_set("qd148-2023", "1").criteria
     rng = random.Random(15000)
     with unit_of_work(settings.database_url) as s:

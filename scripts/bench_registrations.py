@@ -7,7 +7,7 @@ per product across the sample district's communes) in a temporary folder, sets u
 * baseline 1 — openpyxl alone: streaming every row of the workbook (read-only), nothing else;
 * baseline 2 — the same registrations stored one row at a time through the ORM (a lookup and a
   flush per producer, product and registration), as a naive importer would;
-* the collect stage (``stages.collect_registrations``: read, check, store) and the verify stage's
+* the collect stage (``stages.collect``: read, check, store) and the verify stage's
   decisions with the lists for the council (``verification.verify_registrations`` and the lists
   workbook), each in its own unit of work, as the flows run them; then the same file again;
 * optionally (``--notices``) the dossier-check notices, one DOCX per producer.
@@ -33,7 +33,10 @@ from sqlalchemy import select  # noqa: E402
 from ocop.documents.pdf import soffice  # noqa: E402
 from ocop.persistence.db import migrate, unit_of_work  # noqa: E402
 from ocop.persistence.models import Producer, Product, Registration  # noqa: E402
-from ocop.services import notices, registration_workbooks, stages, verification  # noqa: E402
+from ocop.services import stages
+from ocop.services.paperwork import notices
+from ocop.services.registrations import workbooks as registration_workbooks
+from ocop.services.registrations import verification
 from ocop.services.campaigns import get_campaign  # noqa: E402
 from ocop.settings import Settings  # noqa: E402
 from ocop.text import fold  # noqa: E402
@@ -123,7 +126,7 @@ def main() -> None:
         tmp = Path(tmp)
         settings = Settings.from_env(out_dir=tmp / "out", database_url=f"sqlite:///{tmp / 'ocop.db'}")
         migrate(settings.database_url)
-        stages.set_up_campaign(settings, SAMPLE / "campaign.toml")
+        stages.set_up(settings, SAMPLE / "campaign.toml")
         with unit_of_work(settings.database_url) as s:
             data = make_workbook(tmp / "dang-ky.xlsx", args.rows, get_campaign(s, None))
         book, how = saved_by_office(tmp / "dang-ky.xlsx", tmp)
@@ -138,7 +141,7 @@ def main() -> None:
         t_orm = time.perf_counter() - t
 
         t = time.perf_counter()
-        result = stages.collect_registrations(settings, None, book)
+        result = stages.collect(settings, None, book)
         t_import = time.perf_counter() - t
         t = time.perf_counter()
         with unit_of_work(settings.database_url) as s:
@@ -153,7 +156,7 @@ def main() -> None:
         print(f"verify (decide, lists workbook):          {t_verify:6.2f} s   {summary.counts}")
         print(f"import + verify:                          {total:6.2f} s   {args.rows / total:,.0f} rows/s")
         t = time.perf_counter()
-        again = stages.collect_registrations(settings, None, book)
+        again = stages.collect(settings, None, book)
         print(f"re-import of the same file:               {time.perf_counter() - t:6.2f} s   "
               f"({again['unchanged']} unchanged, {again['new'] + again['updated']} written)")
         if args.notices:

@@ -79,7 +79,7 @@ def sample_campaign(settings):
     """The Lục Nam 2020 campaign set up, registrations imported and verified (no Prefect)."""
     from ocop.services import stages
 
-    stages.set_up_campaign(settings, SAMPLE / "campaign.toml")
-    stages.collect_registrations(settings, "luc-nam-2020", SAMPLE / "registrations.csv")
+    stages.set_up(settings, SAMPLE / "campaign.toml")
+    stages.collect(settings, "luc-nam-2020", SAMPLE / "registrations.csv")
     stages.verify(settings, "luc-nam-2020")
     return settings

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from ocop.errors import NotFoundError, RulesError
 from ocop.persistence.models import Campaign, Person
 from ocop.rules.editions import Edition, get_edition
-from ocop.services.campaign_file import CampaignFile, load_campaign_file
+from ocop.services.set_up.campaign_file import CampaignFile, load_campaign_file
 
 
 @dataclass(frozen=True)

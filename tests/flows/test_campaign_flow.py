@@ -211,12 +211,12 @@ def test_long_batches_show_their_progress(campaign_run, monkeypatch: pytest.Monk
 
     from flows import artifacts
     from flows.params import Storage, ScoreImport
-    from flows.stages import record_scores
-    from ocop.services import register
+    from flows.stages import score
+    from ocop.services.paperwork import register
 
     _, url, out = campaign_run
     monkeypatch.setattr(register, "BATCH", 10)  # 77 sheets in 8 batches
     monkeypatch.setattr(artifacts, "PROGRESS_AFTER", 0.0)
-    record_scores("luc-nam-2020", ScoreImport(), Storage(db_url=url, out_dir=str(out)))
+    score("luc-nam-2020", ScoreImport(), Storage(db_url=url, out_dir=str(out)))
     shown = Artifact.get("luc-nam-2020-tien-do-phieu-danh-gia")
     assert shown is not None and float(shown.data) == 100.0

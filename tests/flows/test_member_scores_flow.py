@@ -39,15 +39,15 @@ def test_record_scores_waits_for_each_member_in_the_ui(tmp_path: Path) -> None:
     from prefect.flow_runs import resume_flow_run
 
     from flows.params import ScoreImport, Storage
-    from flows.stages import record_scores
+    from flows.stages import score
     from ocop.services import stages
     from ocop.settings import Settings
 
     url = f"sqlite:///{tmp_path / 'ocop.db'}"
     settings = Settings.from_env({"OCOP_PDF": "off"}, out_dir=tmp_path, database_url=url)
     stages.prepare_database(settings)
-    stages.set_up_campaign(settings, SAMPLE / "campaign.toml")
-    stages.collect_registrations(settings, None, SAMPLE / "registrations.csv")
+    stages.set_up(settings, SAMPLE / "campaign.toml")
+    stages.collect(settings, None, SAMPLE / "registrations.csv")
     stages.verify(settings, None)
     early = tmp_path / "som.csv"
     with (SAMPLE / "scores.csv").open(encoding="utf-8") as src, early.open("w", encoding="utf-8", newline="") as dst:
@@ -55,7 +55,7 @@ def test_record_scores_waits_for_each_member_in_the_ui(tmp_path: Path) -> None:
         csv.writer(dst).writerows([rows[0]] + [r for r in rows[1:] if r[1] not in LATE])
 
     name, out = f"scores-{uuid.uuid4().hex[:8]}", {}
-    run = record_scores.with_options(flow_run_name=name)
+    run = score.with_options(flow_run_name=name)
     worker = threading.Thread(target=lambda: out.setdefault("result", run(
         None, ScoreImport(scores_file=str(early), wait_for_members=True, member_timeout=120),
         Storage(db_url=url, out_dir=str(tmp_path)))), daemon=True)

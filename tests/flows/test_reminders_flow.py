@@ -25,24 +25,24 @@ def scored(settings, tmp_path: Path):  # noqa: ANN001, ANN201
     """The sample up to the scores, without one member's sheets (services, no Prefect)."""
     from ocop.services import stages
 
-    stages.set_up_campaign(settings, SAMPLE / "campaign.toml")
-    stages.collect_registrations(settings, CODE, SAMPLE / "registrations.csv")
+    stages.set_up(settings, SAMPLE / "campaign.toml")
+    stages.collect(settings, CODE, SAMPLE / "registrations.csv")
     stages.verify(settings, CODE)
     stages.schedule(settings, CODE)
     rows = list(csv.reader((SAMPLE / "scores.csv").open(encoding="utf-8")))
     path = tmp_path / "diem.csv"
     with path.open("w", encoding="utf-8", newline="") as fh:
         csv.writer(fh).writerows(r for r in rows if r[1] != LATE)
-    stages.record_scores(settings, CODE, path)
+    stages.score(settings, CODE, path)
     return settings
 
 
 def _run(settings, on: date, campaign: str | None = CODE) -> dict:  # noqa: ANN001
     from flows.params import ReminderOptions, Storage
-    from flows.reminders import remind_deadlines
+    from flows.reminders import remind
 
     storage = Storage(db_url=settings.database_url, out_dir=str(settings.out_dir))
-    return remind_deadlines(campaign, ReminderOptions(on=on), storage)
+    return remind(campaign, ReminderOptions(on=on), storage)
 
 
 def test_a_week_before_the_deadline_the_table_lists_the_missing_sheets(scored) -> None:  # noqa: ANN001
@@ -77,7 +77,7 @@ def test_the_remind_command_prints_the_report_and_refuses_a_bad_date(prefect_api
     url = f"sqlite:///{tmp_path / 'ocop.db'}"
     settings = Settings.from_env({"OCOP_PDF": "off"}, out_dir=tmp_path, database_url=url)
     stages.prepare_database(settings)
-    stages.set_up_campaign(settings, SAMPLE / "campaign.toml")
+    stages.set_up(settings, SAMPLE / "campaign.toml")
     env = {**os.environ, "PREFECT_API_URL": prefect_api, "OCOP_DATABASE_URL": "", "OCOP_OUT_DIR": ""}
 
     def ocop(*args: str) -> subprocess.CompletedProcess:

@@ -30,7 +30,7 @@ def test_set_up_pauses_for_sign_off_and_issues_on_resume(tmp_path: Path) -> None
     from prefect.flow_runs import resume_flow_run
 
     from flows.params import PlanFile, SignOffOptions, Storage
-    from flows.stages import set_up_campaign
+    from flows.stages import set_up
     from ocop.services import stages
     from ocop.settings import Settings
 
@@ -38,7 +38,7 @@ def test_set_up_pauses_for_sign_off_and_issues_on_resume(tmp_path: Path) -> None
     campaign.write_text((SAMPLE / "campaign.toml").read_text(encoding="utf-8")
                         .replace('sign_off = "auto"', 'sign_off = "manual"'), encoding="utf-8")
     url, name, out = f"sqlite:///{tmp_path / 'ocop.db'}", f"sign-off-{uuid.uuid4().hex[:8]}", {}
-    run = set_up_campaign.with_options(flow_run_name=name)
+    run = set_up.with_options(flow_run_name=name)
     worker = threading.Thread(target=lambda: out.setdefault("result", run(
         PlanFile(campaign_file=str(campaign)), SignOffOptions(wait=True, timeout=120),
         Storage(db_url=url, out_dir=str(tmp_path)))),

@@ -51,10 +51,10 @@ def test_without_quorum_there_is_no_result_and_the_minutes_say_so(sample_campaig
 def test_an_absent_members_sheet_is_refused(sample_campaign, tmp_path: Path) -> None:  # noqa: ANN001
     stages.attendance(sample_campaign, CODE, ["Đỗ Văn Quyết"], [])
     with pytest.raises(InputError) as err:
-        stages.record_scores(sample_campaign, CODE, SAMPLE / "scores.csv")
+        stages.score(sample_campaign, CODE, SAMPLE / "scores.csv")
     assert "'Đỗ Văn Quyết' vắng mặt tại phiên họp" in str(err.value)
     rows = [r for r in _rows() if r[1] != "Đỗ Văn Quyết"]
-    stages.record_scores(sample_campaign, CODE, _write(tmp_path / "co-mat.csv", rows))
+    stages.score(sample_campaign, CODE, _write(tmp_path / "co-mat.csv", rows))
     result = stages.rank(sample_campaign, CODE)
     assert result["quorum_met"] and len(result["ranking"]) == 11
     ln01 = next(r for r in result["ranking"] if r["code"] == "LN-01")
@@ -69,7 +69,7 @@ def test_spread_blocks_a_product_until_members_re_score(sample_campaign, tmp_pat
     for r in sheet:
         r[3] = high.get(r[2], r[3])
     total = sum(int(r[3]) for r in sheet)
-    stages.record_scores(sample_campaign, CODE, _write(tmp_path / "lech.csv", rows))
+    stages.score(sample_campaign, CODE, _write(tmp_path / "lech.csv", rows))
     result = stages.rank(sample_campaign, CODE)
     assert [r["code"] for r in result["ranking"]].count("LN-09") == 0
     assert len(result["blocked"]) == 1 and "LN-09" in result["blocked"][0]
@@ -78,7 +78,7 @@ def test_spread_blocks_a_product_until_members_re_score(sample_campaign, tmp_pat
     assert "chênh lệch" in minutes and "LN-09" in minutes
 
     fixed = [rows[0]] + [r for r in _rows()[1:] if r[0] == "LN-09" and r[1] == "Lương Thế Tuấn"]
-    stages.record_scores(sample_campaign, CODE, _write(tmp_path / "cham-lai.csv", fixed),
+    stages.score(sample_campaign, CODE, _write(tmp_path / "cham-lai.csv", fixed),
                          reason="Hội đồng thảo luận, thống nhất lại tiêu chí tiếp thị")
     result = stages.rank(sample_campaign, CODE)
     assert result["blocked"] == [] and "LN-09" in [r["code"] for r in result["ranking"]]
@@ -89,17 +89,17 @@ def test_spread_blocks_a_product_until_members_re_score(sample_campaign, tmp_pat
 
 
 def test_sheets_are_locked_after_the_meeting_closes(sample_campaign, tmp_path: Path) -> None:  # noqa: ANN001
-    stages.record_scores(sample_campaign, CODE, SAMPLE / "scores.csv")
+    stages.score(sample_campaign, CODE, SAMPLE / "scores.csv")
     stages.close_meeting(sample_campaign, CODE)
     rows = _rows()
     changed = [rows[0]] + [r for r in rows[1:] if r[0] == "LN-02" and r[1] == "Trần Thị Hoa"]
     changed[1][3] = "1" if changed[1][3] != "1" else "2"
     path = _write(tmp_path / "sua.csv", changed)
     with pytest.raises(ScoringError, match="đã khóa"):
-        stages.record_scores(sample_campaign, CODE, path)
+        stages.score(sample_campaign, CODE, path)
     with pytest.raises(ScoringError, match="đã kết thúc"):
         stages.attendance(sample_campaign, CODE, ["Trần Thị Hoa"], [])
-    again = stages.record_scores(sample_campaign, CODE, path, reason="Nhập nhầm tiêu chí 1.1")
+    again = stages.score(sample_campaign, CODE, path, reason="Nhập nhầm tiêu chí 1.1")
     assert again["replaced"] == 1
     assert "Trần Thị Hoa chấm lại LN-02" in stages.rank(sample_campaign, CODE)["rescores"][0]
 
@@ -107,7 +107,7 @@ def test_sheets_are_locked_after_the_meeting_closes(sample_campaign, tmp_path: P
 def test_no_document_or_status_shows_scores_before_every_present_member_has_submitted(sample_campaign, tmp_path: Path) -> None:  # noqa: ANN001
     rows = _rows()
     partial = [rows[0]] + [r for r in rows[1:] if not (r[0] == "LN-01" and r[1] == "Đỗ Văn Quyết")]
-    stages.record_scores(sample_campaign, CODE, _write(tmp_path / "thieu.csv", partial))
+    stages.score(sample_campaign, CODE, _write(tmp_path / "thieu.csv", partial))
     printed = stages.issue_score_sheets(sample_campaign, CODE)
     assert printed["issued"] == 70  # LN-02 … LN-11; LN-01's six sheets wait for the seventh
     status = {p["code"]: p for p in stages.scores_progress(sample_campaign, CODE)}
@@ -118,7 +118,7 @@ def test_no_document_or_status_shows_scores_before_every_present_member_has_subm
 
 
 def test_flags_reach_the_summary_table(sample_campaign) -> None:  # noqa: ANN001
-    stages.record_scores(sample_campaign, CODE, SAMPLE / "scores.csv")
+    stages.score(sample_campaign, CODE, SAMPLE / "scores.csv")
     result = stages.rank(sample_campaign, CODE)
     flags = {r["code"]: r["flags"] for r in result["ranking"]}
     assert "sát ngưỡng 70 điểm" in flags["LN-03"]  # 70.14
@@ -149,7 +149,7 @@ def test_a_members_workbook_round_trips_through_the_same_validation(sample_campa
     wb["LN-03"]["E7"].value = 4  # not an option of 1.1
     wb.save(path)
     with pytest.raises(InputError) as err:
-        stages.record_scores(sample_campaign, CODE, Path(path))
+        stages.score(sample_campaign, CODE, Path(path))
     assert err.value.problems == [
         "phieu-cham_tran_thi_hoa.xlsx, sheet 'LN-03', dòng 7, cột 'Điểm': 4 điểm không phải một lựa chọn "
         "của tiêu chí 1.1 (các mức: 1, 2, 3).",
@@ -159,7 +159,7 @@ def test_a_members_workbook_round_trips_through_the_same_validation(sample_campa
     assert stages.scores_progress(sample_campaign, CODE)[0]["submitted"] == 0  # nothing stored
     wb["LN-03"]["E7"].value = mine[("LN-03", "1.1")]
     wb.save(path)
-    assert stages.record_scores(sample_campaign, CODE, Path(path))["new"] == 11
+    assert stages.score(sample_campaign, CODE, Path(path))["new"] == 11
 
 
 @pytest.mark.parametrize(
@@ -184,7 +184,7 @@ def test_lead_time_counts_tet_as_non_working(settings, tmp_path: Path) -> None: 
     text = (SAMPLE / "campaign.toml").read_text(encoding="utf-8").replace("evaluation = 2020-10-30", "evaluation = 2024-12-30")
     path = tmp_path / "c.toml"
     path.write_text(text.replace("year = 2020", "year = 2024"), encoding="utf-8")
-    stages.set_up_campaign(settings, path)
+    stages.set_up(settings, path)
     # dossiers sent Wed 7/2/2024; Tết 8/2-14/2: Thursday 15/2 is only the first working day after
     with pytest.raises(InputError, match="chỉ trước ngày họp 0 ngày làm việc"):
         stages.schedule(settings, CODE, on=date(2024, 2, 15), invitation_date=date(2024, 2, 7))

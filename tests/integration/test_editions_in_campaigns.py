@@ -35,12 +35,12 @@ def _register(settings, tmp_path: Path, rows: list[list[str]]) -> None:  # noqa:
             ["Mã sản phẩm", "Tên sản phẩm", "Bộ sản phẩm", "Tên chủ thể", "Loại hình", "Xã", "Xác nhận UBND xã"],
             *rows,
         ])
-    stages.collect_registrations(settings, "luc-nam-2024", regs)
+    stages.collect(settings, "luc-nam-2024", regs)
     stages.verify(settings, "luc-nam-2024")
 
 
 def test_148_cap_and_local_recognition(settings, tmp_path: Path) -> None:  # noqa: ANN001
-    stages.set_up_campaign(settings, _campaign_file(tmp_path, "148/2023", "luc-nam-2024"))
+    stages.set_up(settings, _campaign_file(tmp_path, "148/2023", "luc-nam-2024"))
     _register(settings, tmp_path, [
         ["T-1", "Na sấy dẻo", "7", "HTX Na Huyền Sơn", "HTX", "Huyền Sơn", "Có"],
         ["T-2", "Vải sấy", "Chế biến từ rau, củ, quả, hạt", "HTX Vải Bình Sơn", "HTX", "Bình Sơn", "Có"],
@@ -56,7 +56,7 @@ def test_148_cap_and_local_recognition(settings, tmp_path: Path) -> None:  # noq
                     # T-2: four of seven members find only small capacity (1.3 = 1 point)
                     low = product == "T-2" and c.code == "1.3" and i < 4
                     out.writerow([product, member, c.code, 1 if low else c.max_points])
-    stages.record_scores(settings, "luc-nam-2024", scores)
+    stages.score(settings, "luc-nam-2024", scores)
     ranking = {r["code"]: r for r in stages.rank(settings, "luc-nam-2024")["ranking"]}
     assert (ranking["T-1"]["mean"], ranking["T-1"]["stars"], ranking["T-1"]["outcome"]) == (100, 5, "referred")
     t2 = ranking["T-2"]
@@ -80,11 +80,11 @@ def test_148_cap_and_local_recognition(settings, tmp_path: Path) -> None:  # noq
 
 def test_a_district_campaign_under_1489_is_refused(settings, tmp_path: Path) -> None:  # noqa: ANN001
     with pytest.raises(RulesError, match="không có cấp 'district'"):
-        stages.set_up_campaign(settings, _campaign_file(tmp_path, "148/2023+1489/2025", "luc-nam-2026"))
+        stages.set_up(settings, _campaign_file(tmp_path, "148/2023+1489/2025", "luc-nam-2026"))
 
 
 def test_a_province_campaign_under_1489_is_accepted(settings, tmp_path: Path) -> None:  # noqa: ANN001
-    result = stages.set_up_campaign(settings, _campaign_file(tmp_path, "148/2023+1489/2025", "bac-ninh-2026", "province"))
+    result = stages.set_up(settings, _campaign_file(tmp_path, "148/2023+1489/2025", "bac-ninh-2026", "province"))
     assert result["created"] is True
 
 
@@ -95,7 +95,7 @@ def test_print_packs_one_pdf_per_member_in_agenda_order(settings, tmp_path: Path
     from pypdf import PdfReader
 
     settings = replace(settings, pdf="on")
-    stages.set_up_campaign(settings, _campaign_file(tmp_path, "148/2023", "luc-nam-2024"))
+    stages.set_up(settings, _campaign_file(tmp_path, "148/2023", "luc-nam-2024"))
     _register(settings, tmp_path, [
         ["T-2", "Vải sấy", "7", "HTX Vải Bình Sơn", "HTX", "Bình Sơn", "Có"],
         ["T-1", "Mật ong bạc hà", "4", "HTX Ong Lục Sơn", "HTX", "Lục Sơn", "Có"],

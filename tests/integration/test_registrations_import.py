@@ -30,7 +30,7 @@ def _count(url: str, model=Registration) -> int:  # noqa: ANN001
 
 @pytest.fixture
 def campaign(settings):  # noqa: ANN001, ANN201
-    stages.set_up_campaign(settings, SAMPLE / "campaign.toml")
+    stages.set_up(settings, SAMPLE / "campaign.toml")
     return settings
 
 
@@ -41,7 +41,7 @@ def test_the_corpus_lists_every_workbook() -> None:
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_each_bad_workbook_gives_exactly_its_errors_and_stores_nothing(campaign, name: str) -> None:  # noqa: ANN001
     with pytest.raises(InputError) as err:
-        stages.collect_registrations(campaign, CODE, CORPUS / name)
+        stages.collect(campaign, CODE, CORPUS / name)
     assert str(err.value).splitlines()[0] == EXPECTED[name]["message"]
     assert err.value.problems == EXPECTED[name]["problems"]
     assert (_count(campaign.database_url), _count(campaign.database_url, Product)) == (0, 0)
@@ -56,10 +56,10 @@ def test_with_partial_each_bad_workbook_stores_its_valid_rows_and_lists_the_rest
     errors = tmp_path / name.replace(".xlsx", ".loi.xlsx")
     if expected is None:  # a wrong header or no row at all: refused even with --partial
         with pytest.raises(InputError):
-            stages.collect_registrations(campaign, CODE, tmp_path / name, partial=True)
+            stages.collect(campaign, CODE, tmp_path / name, partial=True)
         assert _count(campaign.database_url) == 0 and not errors.exists()
         return
-    result = stages.collect_registrations(campaign, CODE, tmp_path / name, partial=True)
+    result = stages.collect(campaign, CODE, tmp_path / name, partial=True)
     assert (result["new"], result["rejected"], result["problems"]) == (
         expected["stored"], expected["errors"], EXPECTED[name]["problems"])
     assert _count(campaign.database_url) == expected["stored"]
@@ -70,7 +70,7 @@ def test_with_partial_each_bad_workbook_stores_its_valid_rows_and_lists_the_rest
 def test_partial_stores_the_valid_rows_and_writes_the_rest_beside_the_input(campaign, tmp_path: Path) -> None:  # noqa: ANN001
     name = "dong-trong-va-gop-o.xlsx"
     shutil.copy(CORPUS / name, tmp_path / name)
-    result = stages.collect_registrations(campaign, CODE, tmp_path / name, partial=True)
+    result = stages.collect(campaign, CODE, tmp_path / name, partial=True)
     assert (result["rows"], result["new"], result["rejected"]) == (6, 2, 4)
     assert result["problems"] == EXPECTED[name]["problems"]
     errors = tmp_path / "dong-trong-va-gop-o.loi.xlsx"
@@ -90,7 +90,7 @@ def test_partial_stores_the_valid_rows_and_writes_the_rest_beside_the_input(camp
         ws.cell(r, 4, "HTX Bảo Sơn")
     ws.delete_rows(5)
     wb.save(errors)
-    again = stages.collect_registrations(campaign, CODE, errors)
+    again = stages.collect(campaign, CODE, errors)
     assert (again["rows"], again["new"]) == (3, 3)
     assert _count(campaign.database_url) == 5
 
@@ -98,7 +98,7 @@ def test_partial_stores_the_valid_rows_and_writes_the_rest_beside_the_input(camp
 def test_partial_with_a_broken_header_is_refused(campaign, tmp_path: Path) -> None:  # noqa: ANN001
     shutil.copy(CORPUS / "thieu-cot.xlsx", tmp_path / "thieu-cot.xlsx")
     with pytest.raises(InputError, match="tệp thiếu cột bắt buộc"):
-        stages.collect_registrations(campaign, CODE, tmp_path / "thieu-cot.xlsx", partial=True)
+        stages.collect(campaign, CODE, tmp_path / "thieu-cot.xlsx", partial=True)
     assert _count(campaign.database_url) == 0 and not (tmp_path / "thieu-cot.loi.xlsx").exists()
 
 
@@ -106,7 +106,7 @@ def test_text_dates_and_numbers_are_read(campaign, tmp_path: Path) -> None:  # n
     from datetime import date
 
     shutil.copy(CORPUS / "ngay-so-dang-chu.xlsx", tmp_path / "d.xlsx")
-    result = stages.collect_registrations(campaign, CODE, tmp_path / "d.xlsx", partial=True)
+    result = stages.collect(campaign, CODE, tmp_path / "d.xlsx", partial=True)
     assert (result["new"], result["rejected"]) == (2, 4)
     with unit_of_work(campaign.database_url) as s:
         regs = {r.product.code: r for r in s.scalars(select(Registration))}
@@ -119,7 +119,7 @@ def test_text_dates_and_numbers_are_read(campaign, tmp_path: Path) -> None:  # n
 
 def test_nfd_and_spaces_are_stored_nfc_and_match_the_campaign_communes(campaign, tmp_path: Path) -> None:  # noqa: ANN001
     shutil.copy(CORPUS / "unicode-nfd.xlsx", tmp_path / "n.xlsx")
-    stages.collect_registrations(campaign, CODE, tmp_path / "n.xlsx", partial=True)
+    stages.collect(campaign, CODE, tmp_path / "n.xlsx", partial=True)
     with unit_of_work(campaign.database_url) as s:
         producers = {(p.name, p.commune) for p in s.scalars(select(Producer))}
         names = set(s.scalars(select(Product.name)))
@@ -133,7 +133,7 @@ def test_a_folder_stores_each_good_file_and_reports_the_same_product_across_comm
     (folder / "~$xa-bao-dai.xlsx").write_bytes(b"lock")  # an office lock file is skipped
     seen: list[tuple[str, int, int]] = []
     with progress.reporting(lambda *step: seen.append(step)):  # what a flow shows as a progress bar
-        result = stages.collect_registrations(campaign, CODE, folder)
+        result = stages.collect(campaign, CODE, folder)
     assert seen == [("Tệp phiếu đăng ký", 1, 2), ("Tệp phiếu đăng ký", 2, 2)]
     files = {f["file"]: f for f in result["files"]}
     assert (files["xa-bao-dai.xlsx"]["new"], files["xa-bao-dai.xlsx"]["refused"]) == (2, False)
@@ -143,11 +143,11 @@ def test_a_folder_stores_each_good_file_and_reports_the_same_product_across_comm
     assert _count(campaign.database_url) == 2
     # later, the second commune's file alone: the product is already registered from Bảo Đài
     with pytest.raises(InputError) as err:
-        stages.collect_registrations(campaign, CODE, folder / "xa-bao-son.xlsx")
+        stages.collect(campaign, CODE, folder / "xa-bao-son.xlsx")
     assert err.value.problems == [
         "xa-bao-son.xlsx, sheet 'Đăng ký', dòng 2, cột 'Tên sản phẩm': sản phẩm 'Mật ong bạc hà' của "
         "'HKD Lê Văn Dũng' đã đăng ký ở xã Bảo Đài (tệp xa-bao-dai.xlsx, dòng 2) (đăng ký trùng)."]
-    again = stages.collect_registrations(campaign, CODE, folder)  # re-importing: nothing new or changed
+    again = stages.collect(campaign, CODE, folder)  # re-importing: nothing new or changed
     assert (again["new"], again["updated"], again["unchanged"]) == (0, 0, 2)
 
 
@@ -163,11 +163,11 @@ def test_a_corrected_file_updates_what_it_matches_and_keeps_what_it_does_not_say
 
     items = ["Phiếu đăng ký", "Mẫu sản phẩm"]
     first = write([["", "Chè Khe Rỗ", 1, "HTX Chè", "HTX", "Bình Sơn", "Không", "Có", "Không"]], items)
-    assert stages.collect_registrations(campaign, CODE, first)["new"] == 1
-    assert stages.collect_registrations(campaign, CODE, first)["unchanged"] == 1
+    assert stages.collect(campaign, CODE, first)["new"] == 1
+    assert stages.collect(campaign, CODE, first)["unchanged"] == 1
     # the commune confirms; the old 7-column form does not touch the declared dossier
     fixed = write([["", "chè khe  rỗ", "01", "htx chè", "HTX", "xã Bình Sơn", "Có"]])
-    result = stages.collect_registrations(campaign, CODE, fixed)
+    result = stages.collect(campaign, CODE, fixed)
     assert (result["new"], result["updated"]) == (0, 1)
     with unit_of_work(campaign.database_url) as s:
         reg = s.scalars(select(Registration)).one()
@@ -192,7 +192,7 @@ def test_ten_thousand_rows_with_three_bad_ones(campaign, tmp_path: Path) -> None
         ws.append(row)
     wb.save(tmp_path / "lon.xlsx")
     with pytest.raises(InputError) as err:
-        stages.collect_registrations(campaign, CODE, tmp_path / "lon.xlsx")
+        stages.collect(campaign, CODE, tmp_path / "lon.xlsx")
     w = "lon.xlsx, sheet 'Đăng ký'"
     assert err.value.problems == [
         f"{w}, dòng 4323, cột 'Bộ sản phẩm': giá trị '27' không phải bộ sản phẩm của 1048/2019, cần mã bộ "
@@ -202,8 +202,8 @@ def test_ten_thousand_rows_with_three_bad_ones(campaign, tmp_path: Path) -> None
         "(xã Cẩm Lý) (đăng ký trùng).",
     ]
     assert _count(campaign.database_url) == 0
-    result = stages.collect_registrations(campaign, CODE, tmp_path / "lon.xlsx", partial=True)
+    result = stages.collect(campaign, CODE, tmp_path / "lon.xlsx", partial=True)
     assert (result["rows"], result["new"], result["rejected"]) == (10_000, 9_997, 3)
     assert _count(campaign.database_url) == 9_997
-    again = stages.collect_registrations(campaign, CODE, tmp_path / "lon.xlsx", partial=True)
+    again = stages.collect(campaign, CODE, tmp_path / "lon.xlsx", partial=True)
     assert (again["new"], again["updated"], again["unchanged"], again["rejected"]) == (0, 0, 9_997, 3)

@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from ocop.services import stages
-from ocop.services.registration_workbooks import template_columns
+from ocop.services.registrations.workbooks import template_columns
 from tests.conftest import SAMPLE
 
 CODE = "luc-nam-2020"
@@ -20,7 +20,7 @@ CODE = "luc-nam-2020"
 
 @pytest.fixture
 def template(settings, tmp_path: Path) -> Path:  # noqa: ANN001
-    stages.set_up_campaign(settings, SAMPLE / "campaign.toml")
+    stages.set_up(settings, SAMPLE / "campaign.toml")
     result = stages.registration_template(settings, CODE, tmp_path / "mau" / "dang-ky.xlsx")
     assert (result["edition"], result["communes"]) == ("1048/2019", 26)
     return Path(result["file"])
@@ -94,7 +94,7 @@ def test_the_148_workbook_lists_all_sets_and_the_self_assessment(settings, tmp_p
     campaign = tmp_path / "c.toml"
     campaign.write_text(text.replace('"1048/2019"', '"148/2023"').replace('"luc-nam-2020"', '"luc-nam-2024"'),
                         encoding="utf-8")
-    stages.set_up_campaign(settings, campaign)
+    stages.set_up(settings, campaign)
     path = Path(stages.registration_template(settings, "luc-nam-2024", tmp_path / "t.xlsx")["file"])
     lists = _lists(path)
     assert len(lists["Bộ sản phẩm"]) == 27
@@ -104,7 +104,7 @@ def test_the_148_workbook_lists_all_sets_and_the_self_assessment(settings, tmp_p
 
 def test_a_filled_copy_imports_cleanly_and_is_verified(settings, template: Path, tmp_path: Path) -> None:  # noqa: ANN001
     filled = _fill(template, tmp_path / "xa-thanh-lam.xlsx")
-    result = stages.collect_registrations(settings, CODE, filled)
+    result = stages.collect(settings, CODE, filled)
     assert (result["rows"], result["new"], result["problems"]) == (2, 2, [])
     summary = stages.verify(settings, CODE)
     assert summary["counts"] == {"eligible": 1, "needs_supplement": 1}
@@ -130,7 +130,7 @@ def test_libreoffice_opens_the_workbook_keeps_its_drop_downs_and_its_copy_import
     saved = _libreoffice_saved(template, tmp_path)
     assert _lists(saved) == _lists(template)
     filled = _libreoffice_saved(_fill(saved, tmp_path / "xa.xlsx"), tmp_path / "again")
-    result = stages.collect_registrations(settings, CODE, filled)
+    result = stages.collect(settings, CODE, filled)
     assert (result["new"], result["problems"]) == (2, [])
     summary = stages.verify(settings, CODE)
     assert summary["counts"] == {"eligible": 1, "needs_supplement": 1}

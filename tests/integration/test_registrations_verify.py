@@ -31,7 +31,7 @@ def _campaign(settings, tmp_path: Path, edition: str = "148/2023", **rules: str)
         text = re.sub(rf"(?m)^{key} = .*$", f"{key} = {value}", text)
     path = tmp_path / "c.toml"
     path.write_text(text, encoding="utf-8")
-    stages.set_up_campaign(settings, path)
+    stages.set_up(settings, path)
     return "luc-nam-2024"
 
 
@@ -42,7 +42,7 @@ def _import(settings, code: str, tmp_path: Path, rows: list[list]) -> dict:  # n
     for row in rows:
         ws.append(row)
     wb.save(tmp_path / "dk.xlsx")
-    return stages.collect_registrations(settings, code, tmp_path / "dk.xlsx")
+    return stages.collect(settings, code, tmp_path / "dk.xlsx")
 
 
 ALL = ["Có"] * 6
@@ -160,6 +160,6 @@ def test_without_required_confirmation_the_unconfirmed_product_is_eligible(setti
     text = (SAMPLE / "campaign.toml").read_text(encoding="utf-8").replace(
         "require_commune_confirmation = true", "require_commune_confirmation = false")
     (tmp_path / "c.toml").write_text(text, encoding="utf-8")
-    stages.set_up_campaign(settings, tmp_path / "c.toml")
-    stages.collect_registrations(settings, "luc-nam-2020", SAMPLE / "registrations.csv")
+    stages.set_up(settings, tmp_path / "c.toml")
+    stages.collect(settings, "luc-nam-2020", SAMPLE / "registrations.csv")
     assert stages.verify(settings, "luc-nam-2020")["counts"] == {"eligible": 12}

@@ -15,7 +15,8 @@ from ocop.errors import InputError, NotFoundError
 from ocop.persistence.db import engine_for, unit_of_work
 from ocop.persistence.models import Base, Registration
 from ocop.rules.calendar import working_days_before
-from ocop.services import reminders, stages
+from ocop.services import stages
+from ocop.services.reminders import report as reminders
 from tests.conftest import SAMPLE
 
 CODE = "luc-nam-2020"
@@ -38,7 +39,7 @@ def _scores_without(path: Path, member: str) -> Path:
 def scored(sample_campaign, tmp_path: Path):  # noqa: ANN001, ANN201
     """The sample verified, the meeting scheduled, every member's sheets in but one member's."""
     stages.schedule(sample_campaign, CODE)
-    stages.record_scores(sample_campaign, CODE, _scores_without(tmp_path / "diem.csv", LATE))
+    stages.score(sample_campaign, CODE, _scores_without(tmp_path / "diem.csv", LATE))
     return sample_campaign
 
 
@@ -92,9 +93,9 @@ def test_days_off_are_named_and_bad_input_is_refused_in_vietnamese() -> None:
 
 
 def test_the_verification_deadline_lists_registrations_not_yet_checked(settings) -> None:  # noqa: ANN001
-    stages.set_up_campaign(settings, SAMPLE / "campaign.toml")
-    stages.collect_registrations(settings, CODE, SAMPLE / "registrations.csv")
-    report = stages.reminders(settings, CODE, date(2020, 6, 29))
+    stages.set_up(settings, SAMPLE / "campaign.toml")
+    stages.collect(settings, CODE, SAMPLE / "registrations.csv")
+    report = stages.remind(settings, CODE, date(2020, 6, 29))
     due = _due(report, "verification")
     assert (due["status"], due["date_text"], due["overdue"]) == ("còn 5 ngày làm việc", "05/07/2020", False)
     unverified = _items(report, "verification", "unverified")
@@ -103,12 +104,12 @@ def test_the_verification_deadline_lists_registrations_not_yet_checked(settings)
     assert [d["deadline"] for d in report["deadlines"]] == ["verification"]
 
     stages.verify(settings, CODE)  # 11 eligible, LN-12 ineligible: nothing left to check
-    assert _items(stages.reminders(settings, CODE, date(2020, 7, 3)), "verification") == []
+    assert _items(stages.remind(settings, CODE, date(2020, 7, 3)), "verification") == []
     with unit_of_work(settings.database_url) as s:  # as the verify stage records a dossier to supplement
         s.execute(update(Registration).where(Registration.id == s.scalar(
             select(Registration.id).order_by(Registration.id).limit(1))).values(
             status="needs_supplement", missing=["Phiếu đăng ký", "Phương án kinh doanh"], due_on=date(2020, 7, 10)))
-    report = stages.reminders(settings, CODE, date(2020, 7, 6))  # Monday after Sunday 05/07: overdue
+    report = stages.remind(settings, CODE, date(2020, 7, 6))  # Monday after Sunday 05/07: overdue
     (item,) = _items(report, "verification")
     assert (item["item"], item["title"], item["codes"]) == ("supplement", "Hồ sơ chờ bổ sung", ["LN-01"])
     assert "Phiếu đăng ký; Phương án kinh doanh; hạn bổ sung 10/07/2020" in item["detail"]
@@ -116,7 +117,7 @@ def test_the_verification_deadline_lists_registrations_not_yet_checked(settings)
 
 
 def test_a_week_before_the_evaluation_deadline_the_missing_sheets_are_listed(scored) -> None:  # noqa: ANN001
-    report = stages.reminders(scored, CODE, date(2020, 10, 23))
+    report = stages.remind(scored, CODE, date(2020, 10, 23))
     assert (report["working_day"], report["weekday"]) == (True, "thứ Sáu")
     due = _due(report, "evaluation")
     assert (due["label"], due["date_text"], due["status"]) == (
@@ -129,45 +130,45 @@ def test_a_week_before_the_evaluation_deadline_the_missing_sheets_are_listed(sco
     assert ranking["codes"] == PRODUCTS
     assert {k for i in due["open"] for k in i} == {"item", "title", "detail", "codes", "member"}  # no points
 
-    saturday = stages.reminders(scored, CODE, date(2020, 10, 24))
+    saturday = stages.remind(scored, CODE, date(2020, 10, 24))
     assert (saturday["working_day"], saturday["day_off"], saturday["deadlines"]) == (False, "thứ Bảy", [])
-    assert stages.reminders(scored, CODE, date(2020, 10, 27))["deadlines"] == []  # 3 working days left
-    assert stages.reminders(scored, CODE, date(2020, 10, 30))["deadlines"] == []  # the deadline day itself
+    assert stages.remind(scored, CODE, date(2020, 10, 27))["deadlines"] == []  # 3 working days left
+    assert stages.remind(scored, CODE, date(2020, 10, 30))["deadlines"] == []  # the deadline day itself
 
-    overdue = stages.reminders(scored, CODE, date(2020, 11, 2))  # the first working day after Friday 30/10
+    overdue = stages.remind(scored, CODE, date(2020, 11, 2))  # the first working day after Friday 30/10
     due = _due(overdue, "evaluation")
     assert (due["status"], due["overdue"]) == ("QUÁ HẠN", True)
     assert [i["member"] for i in _items(overdue, "evaluation", "score_sheets")] == [LATE]
     assert overdue["overdue"] == overdue["open"] == 2
-    assert stages.reminders(scored, CODE, date(2020, 11, 3))["deadlines"] == []  # said once, not every day
+    assert stages.remind(scored, CODE, date(2020, 11, 3))["deadlines"] == []  # said once, not every day
 
     stages.attendance(scored, CODE, [LATE], [])  # absent: her sheets are not expected
-    assert _items(stages.reminders(scored, CODE, date(2020, 10, 23)), "evaluation", "score_sheets") == []
+    assert _items(stages.remind(scored, CODE, date(2020, 10, 23)), "evaluation", "score_sheets") == []
 
 
 def test_the_referral_is_listed_until_the_to_trinh_is_issued(scored) -> None:  # noqa: ANN001
-    report = stages.reminders(scored, CODE, date(2020, 10, 29))  # 5 working days before Thursday 05/11
+    report = stages.remind(scored, CODE, date(2020, 10, 29))  # 5 working days before Thursday 05/11
     due = _due(report, "referral")
     assert (due["status"], due["date_text"]) == ("còn 5 ngày làm việc", "05/11/2020")
     (letter,) = _items(report, "referral")
     assert (letter["item"], letter["title"]) == ("referral", "Chưa ban hành Tờ trình đề nghị cấp trên")
     assert _due(report, "evaluation")["status"] == "còn 1 ngày làm việc"
 
-    stages.record_scores(scored, CODE, SAMPLE / "scores.csv")  # her sheets arrive
+    stages.score(scored, CODE, SAMPLE / "scores.csv")  # her sheets arrive
     stages.rank(scored, CODE)
     stages.refer(scored, CODE)  # the sample signs off at once: the Tờ trình is issued
-    report = stages.reminders(scored, CODE, date(2020, 10, 29))
+    report = stages.remind(scored, CODE, date(2020, 10, 29))
     assert _items(report, "referral") == [] and _items(report, "evaluation") == [] and report["open"] == 0
-    assert stages.reminders(scored, CODE, date(2020, 11, 6))["deadlines"] == []  # done in time: no overdue
+    assert stages.remind(scored, CODE, date(2020, 11, 6))["deadlines"] == []  # done in time: no overdue
 
 
 def test_every_campaign_in_a_few_queries_and_unknown_codes_refused(settings, tmp_path: Path) -> None:  # noqa: ANN001
-    stages.set_up_campaign(settings, SAMPLE / "campaign.toml")
+    stages.set_up(settings, SAMPLE / "campaign.toml")
     second = (SAMPLE / "campaign.toml").read_text(encoding="utf-8").replace(
         'code = "luc-nam-2020"', 'code = "luc-nam-2020-dot-2"')
     (tmp_path / "dot-2.toml").write_text(second, encoding="utf-8")
-    stages.set_up_campaign(settings, tmp_path / "dot-2.toml")
-    stages.collect_registrations(settings, CODE, SAMPLE / "registrations.csv")
+    stages.set_up(settings, tmp_path / "dot-2.toml")
+    stages.collect(settings, CODE, SAMPLE / "registrations.csv")
     stages.verify(settings, CODE)
 
     statements: list[str] = []
@@ -191,7 +192,7 @@ def test_every_campaign_in_a_few_queries_and_unknown_codes_refused(settings, tmp
     assert [i["item"] for i in _due(report, "evaluation", "luc-nam-2020-dot-2")["open"]] == ["meeting"]
 
     with pytest.raises(NotFoundError, match="Không có kế hoạch \\(chiến dịch\\) mã 'khong-co'"):
-        stages.reminders(settings, "khong-co", date(2020, 10, 29))
+        stages.remind(settings, "khong-co", date(2020, 10, 29))
 
 
 def _dump(url: str) -> dict[str, list[tuple]]:
@@ -203,7 +204,7 @@ def _dump(url: str) -> dict[str, list[tuple]]:
 def test_a_reminder_run_writes_nothing(scored) -> None:  # noqa: ANN001
     before = _dump(scored.database_url)
     days = (date(2020, 10, 23), date(2020, 10, 29), date(2020, 11, 2), date(2020, 7, 6))
-    first = [stages.reminders(scored, None, d) for d in days]
-    second = [stages.reminders(scored, None, d) for d in days]
+    first = [stages.remind(scored, None, d) for d in days]
+    second = [stages.remind(scored, None, d) for d in days]
     assert first == second
     assert _dump(scored.database_url) == before

@@ -13,7 +13,7 @@ from ocop.errors import DocumentError, NotFoundError
 from ocop.persistence.db import unit_of_work
 from ocop.persistence.models import NumberSeries
 from ocop.services import stages
-from ocop.services.register import Signer
+from ocop.services.paperwork.register import Signer
 from tests.conftest import SAMPLE
 
 CODE = "luc-nam-2020"
@@ -43,7 +43,7 @@ def _text(path: str) -> str:
 
 def test_a_draft_takes_no_number_until_issued(manual) -> None:  # noqa: ANN001
     settings, path = manual
-    result = stages.set_up_campaign(settings, path)
+    result = stages.set_up(settings, path)
     # the council decision and the council's rules wait as drafts; the plan, which cites their
     # numbers, waits for them
     assert result["documents"]["issued"] == 0 and len(result["documents"]["pending"]) == 2
@@ -55,11 +55,11 @@ def test_a_draft_takes_no_number_until_issued(manual) -> None:  # noqa: ANN001
         assert s.scalars(select(NumberSeries)).all() == []
     with pytest.raises(NotFoundError, match="Đã duyệt"):
         stages.issue_documents(settings, CODE, [doc["id"]])  # not approved yet
-    again = stages.set_up_campaign(settings, path)
+    again = stages.set_up(settings, path)
     assert (again["documents"]["issued"], again["documents"]["unchanged"], again["documents"]["pending"]) == (0, 2, [])
     stages.approve_documents(settings, CODE, [], None)
     assert [d["symbol"] for d in stages.issue_documents(settings, CODE, [])] == ["18/QĐ-UBND", "01/QĐ-HĐOCOP"]
-    third = stages.set_up_campaign(settings, path)
+    third = stages.set_up(settings, path)
     plan = next(d for d in stages.documents(settings, CODE) if d["kind"] == "ke_hoach")
     assert third["documents"]["pending"] == [plan["id"]] and third["follow_up"] is False
     assert "đã ban hành Quyết định số 18/QĐ-UBND" in _text(plan["file"])
@@ -67,7 +67,7 @@ def test_a_draft_takes_no_number_until_issued(manual) -> None:  # noqa: ANN001
 
 def test_the_signer_approves_then_the_document_is_numbered_and_hashed(manual) -> None:  # noqa: ANN001
     settings, path = manual
-    stages.set_up_campaign(settings, path)
+    stages.set_up(settings, path)
     chairman = Signer(name="Nguyễn Văn Tuấn", title="CHỦ TỊCH")  # signs himself: no KT.
     doc_id = _decision(settings)["id"]
     [approved] = stages.approve_documents(settings, CODE, [doc_id], chairman)
@@ -80,7 +80,7 @@ def test_the_signer_approves_then_the_document_is_numbered_and_hashed(manual) ->
 
 def test_issuing_again_makes_a_new_version_and_never_reuses_a_number(manual) -> None:  # noqa: ANN001
     settings, path = manual
-    stages.set_up_campaign(settings, path)
+    stages.set_up(settings, path)
     doc_id = _decision(settings)["id"]
     stages.approve_documents(settings, CODE, [doc_id], Signer("Lương Thế Tuấn", "PHÓ CHỦ TỊCH", "KT.", "CHỦ TỊCH"))
     [first] = stages.issue_documents(settings, CODE, [doc_id])
@@ -95,21 +95,21 @@ def test_issuing_again_makes_a_new_version_and_never_reuses_a_number(manual) -> 
     with pytest.raises(NotFoundError):
         stages.cancel_document(settings, CODE, first["id"], "đã bị thay thế")
     with unit_of_work(settings.database_url) as s:
-        from ocop.services.register import take_number
+        from ocop.services.paperwork.register import take_number
 
         assert take_number(s, "Ủy ban nhân dân huyện Lục Nam", "UBND", 2020, 18) == 20
 
 
 def test_changed_data_after_issue_drafts_a_new_version(manual, tmp_path: Path) -> None:  # noqa: ANN001
     settings, path = manual
-    stages.set_up_campaign(settings, path)
+    stages.set_up(settings, path)
     doc_id = _decision(settings)["id"]
     stages.approve_documents(settings, CODE, [doc_id], None)
     [first] = stages.issue_documents(settings, CODE, [doc_id])
     changed = tmp_path / "changed.toml"
     changed.write_text(path.read_text(encoding="utf-8").replace("Trưởng phòng Y tế", "Phó trưởng phòng Y tế"),
                        encoding="utf-8")
-    stages.set_up_campaign(settings, changed)
+    stages.set_up(settings, changed)
     decisions = [d for d in stages.documents(settings, CODE) if d["kind"] == "qd_thanh_lap_hoi_dong"]
     assert [(d["status"], d["version"]) for d in decisions] == [("issued", 1), ("draft", 2)]
     new_id = decisions[1]["id"]
@@ -123,7 +123,7 @@ def test_changed_data_after_issue_drafts_a_new_version(manual, tmp_path: Path) -
 
 def test_a_bad_authority_prefix_is_refused(manual) -> None:  # noqa: ANN001
     settings, path = manual
-    stages.set_up_campaign(settings, path)
+    stages.set_up(settings, path)
     with pytest.raises(DocumentError, match="không hợp lệ"):
         stages.approve_documents(settings, CODE, [], Signer("Lương Thế Tuấn", "PHÓ CHỦ TỊCH", "XY."))
     assert {d["status"] for d in stages.documents(settings, CODE)} == {"draft"}

@@ -12,7 +12,7 @@ from ocop.errors import InputError
 from ocop.persistence.db import engine_for, unit_of_work
 from ocop.persistence.models import Base, Document, Registration, ScoreItem, ScoreSheet
 from ocop.services import stages
-from ocop.services.register import take_number
+from ocop.services.paperwork.register import take_number
 from tests.conftest import SAMPLE
 
 CODE = "luc-nam-2020"
@@ -38,8 +38,8 @@ def test_migrations_match_the_models(db_url: str) -> None:
 
 
 def test_setting_up_twice_changes_nothing(settings) -> None:  # noqa: ANN001
-    first = stages.set_up_campaign(settings, SAMPLE / "campaign.toml")
-    second = stages.set_up_campaign(settings, SAMPLE / "campaign.toml")
+    first = stages.set_up(settings, SAMPLE / "campaign.toml")
+    second = stages.set_up(settings, SAMPLE / "campaign.toml")
     # QĐ thành lập Hội đồng, QĐ ban hành Quy chế, Kế hoạch
     assert (first["created"], first["documents"]["issued"]) == (True, 3)
     assert (second["created"], second["changed"], second["documents"]["issued"]) == (False, False, 0)
@@ -53,7 +53,7 @@ def test_registration_file_missing_a_required_column_stores_nothing(sample_campa
         ["X-1", "Mật ong", "1", "HKD A", "HKD", "Có"],
     ])
     with pytest.raises(InputError) as err:
-        stages.collect_registrations(sample_campaign, CODE, bad)
+        stages.collect(sample_campaign, CODE, bad)
     assert "dang-ky.csv" in str(err.value) and "thiếu cột 'Xã'" in str(err.value)
     assert _count(sample_campaign.database_url, Registration) == before
 
@@ -68,7 +68,7 @@ def test_every_bad_row_is_reported_with_file_row_and_column(sample_campaign, tmp
         ["Y-1", "Chè Yên Sơn", "1", "HTX Chè", "HTX", "Yên Sơn", "Có"],
     ])
     with pytest.raises(InputError) as err:
-        stages.collect_registrations(sample_campaign, CODE, bad)
+        stages.collect(sample_campaign, CODE, bad)
     problems = err.value.problems
     assert any(p.startswith("xa-yen-son.csv, dòng 3, cột 'Bộ sản phẩm'") and "99" in p for p in problems)
     assert any(p.startswith("xa-yen-son.csv, dòng 4, cột 'Loại hình'") and "DN, HTX, THT hoặc HKD" in p for p in problems)
@@ -80,7 +80,7 @@ def test_every_bad_row_is_reported_with_file_row_and_column(sample_campaign, tmp
 
 
 def test_reimport_is_idempotent_and_nfd_names_match(sample_campaign, tmp_path: Path) -> None:  # noqa: ANN001
-    again = stages.collect_registrations(sample_campaign, CODE, SAMPLE / "registrations.csv")
+    again = stages.collect(sample_campaign, CODE, SAMPLE / "registrations.csv")
     assert (again["new"], again["updated"], again["unchanged"]) == (0, 0, 12)
     import unicodedata
 
@@ -88,7 +88,7 @@ def test_reimport_is_idempotent_and_nfd_names_match(sample_campaign, tmp_path: P
     fixed = [rows[0]] + [[unicodedata.normalize("NFD", c) + "  " for c in r[1:]] for r in rows[1:]]
     fixed = [["Tên sản phẩm", "Bộ sản phẩm", "Tên chủ thể", "Loại hình", "Xã", "Xác nhận UBND xã"]] + fixed[1:]
     fixed[-1][-1] = "Có"  # the commune has now confirmed LN-12
-    result = stages.collect_registrations(sample_campaign, CODE, _write_csv(tmp_path / "nfd.csv", fixed))
+    result = stages.collect(sample_campaign, CODE, _write_csv(tmp_path / "nfd.csv", fixed))
     assert (result["new"], result["updated"], result["unchanged"]) == (0, 1, 11)
     assert _count(sample_campaign.database_url, Registration) == 12
 
@@ -108,7 +108,7 @@ def test_points_that_are_not_an_option_are_refused_and_nothing_stored(sample_cam
     rows = list(csv.reader((SAMPLE / "scores.csv").open(encoding="utf-8")))
     rows[2][3] = "4"  # criterion 1.2 allows 0, 1, 2, 3
     with pytest.raises(InputError) as err:
-        stages.record_scores(sample_campaign, CODE, _write_csv(tmp_path / "diem.csv", rows))
+        stages.score(sample_campaign, CODE, _write_csv(tmp_path / "diem.csv", rows))
     assert err.value.problems == [
         "diem.csv, dòng 3, cột 'Điểm': 4 điểm không phải một lựa chọn của tiêu chí 1.2 (các mức: 0, 1, 2, 3).",
         "diem.csv: phiếu của 'Lương Thế Tuấn' cho sản phẩm 'LN-01' (từ dòng 2) thiếu tiêu chí 1.2.",
@@ -127,13 +127,13 @@ def test_xlsx_score_errors_name_the_sheet(sample_campaign, tmp_path: Path) -> No
     ws.append(["LN-01", "Lương Thế Tuấn", 30, "hai mươi", 40])
     wb.save(tmp_path / "phan.xlsx")
     with pytest.raises(InputError) as err:
-        stages.record_scores(sample_campaign, CODE, tmp_path / "phan.xlsx")
+        stages.score(sample_campaign, CODE, tmp_path / "phan.xlsx")
     assert err.value.problems == [
         "phan.xlsx, sheet 'Điểm tổ 1', dòng 2, cột 'Phần B': giá trị 'hai mươi' không phải số nguyên."]
     ws.delete_cols(2)
     wb.save(tmp_path / "phan.xlsx")
     with pytest.raises(InputError, match=r"^phan\.xlsx, sheet 'Điểm tổ 1', dòng 1 \(tiêu đề\)"):
-        stages.record_scores(sample_campaign, CODE, tmp_path / "phan.xlsx")
+        stages.score(sample_campaign, CODE, tmp_path / "phan.xlsx")
 
 
 def test_part_totals_unknown_members_and_ineligible_products(sample_campaign, tmp_path: Path) -> None:  # noqa: ANN001
@@ -144,26 +144,26 @@ def test_part_totals_unknown_members_and_ineligible_products(sample_campaign, tm
         ["LN-12", "Trần Thị Hoa", 10, 10, 10],
     ])
     with pytest.raises(InputError) as err:
-        stages.record_scores(sample_campaign, CODE, path)
+        stages.score(sample_campaign, CODE, path)
     text = "\n".join(err.value.problems)
     assert "phan.csv, dòng 2, cột 'Phần C': 41 ngoài khoảng 0–40." in text
     assert "phan.csv, dòng 3, cột 'Thành viên': 'Người Lạ' không phải thành viên Hội đồng" in text
     assert "phan.csv, dòng 4, cột 'Mã sản phẩm': sản phẩm 'LN-12' không đủ điều kiện" in text
     ok = _write_csv(tmp_path / "phan-ok.csv", [
         ["ma_san_pham", "thanh_vien", "phan_a", "phan_b", "phan_c"], ["LN-01", "lương thế tuấn", 30, 20, 40]])
-    assert stages.record_scores(sample_campaign, CODE, ok)["new"] == 1
+    assert stages.score(sample_campaign, CODE, ok)["new"] == 1
     with unit_of_work(sample_campaign.database_url) as s:
         sheet = s.scalars(select(ScoreSheet)).one()
         assert (sheet.mode, sheet.total, sheet.part_c) == ("parts", 90, 40)
 
 
 def test_a_new_sheet_replaces_the_old_one(sample_campaign, tmp_path: Path) -> None:  # noqa: ANN001
-    first = stages.record_scores(sample_campaign, CODE, SAMPLE / "scores.csv")
+    first = stages.score(sample_campaign, CODE, SAMPLE / "scores.csv")
     assert (first["sheets"], first["new"]) == (77, 77)
     rows = list(csv.reader((SAMPLE / "scores.csv").open(encoding="utf-8")))
     one_sheet = [rows[0]] + [r for r in rows[1:] if r[0] == "LN-01" and r[1] == "Lương Thế Tuấn"]
     one_sheet[1][3] = "1"  # 1.1: 3 -> 1
-    again = stages.record_scores(sample_campaign, CODE, _write_csv(tmp_path / "sua.csv", one_sheet))
+    again = stages.score(sample_campaign, CODE, _write_csv(tmp_path / "sua.csv", one_sheet))
     assert (again["new"], again["replaced"], again["unchanged"]) == (0, 1, 0)
     with unit_of_work(sample_campaign.database_url) as s:
         totals = s.scalars(select(ScoreSheet.total).where(ScoreSheet.source.like("sua.csv%"))).all()
@@ -209,7 +209,7 @@ def test_a_failed_render_leaves_no_register_entry_and_no_file(sample_campaign, m
     from ocop.documents.renderer import Renderer
     from ocop.errors import DocumentError
 
-    stages.record_scores(sample_campaign, CODE, SAMPLE / "scores.csv")
+    stages.score(sample_campaign, CODE, SAMPLE / "scores.csv")
     real = Renderer.render_many
 
     def fail_after_three(self, template, items):  # noqa: ANN001, ANN202
@@ -229,7 +229,7 @@ def test_a_failed_render_leaves_no_register_entry_and_no_file(sample_campaign, m
 def test_xlsx_registrations_with_numbers_and_stray_spaces(settings, tmp_path: Path) -> None:  # noqa: ANN001
     from openpyxl import Workbook
 
-    stages.set_up_campaign(settings, SAMPLE / "campaign.toml")
+    stages.set_up(settings, SAMPLE / "campaign.toml")
     wb = Workbook()
     ws = wb.active
     ws.append(["  MÃ SẢN PHẨM", "ten san pham", "Bộ  sản phẩm", "Tên chủ thể", "loai_hinh", "Xã", "xac_nhan_xa"])
@@ -237,7 +237,7 @@ def test_xlsx_registrations_with_numbers_and_stray_spaces(settings, tmp_path: Pa
     ws.append([None, None, None, None, None, None, None])  # an empty row is skipped
     ws.append(["X-02", "Bưởi đỏ", "Rau, củ, quả, hạt tươi", "Hộ ông Tâm", "Hộ kinh doanh", "Đông Phú", "Không"])
     wb.save(tmp_path / "dang-ky.xlsx")
-    result = stages.collect_registrations(settings, CODE, tmp_path / "dang-ky.xlsx")
+    result = stages.collect(settings, CODE, tmp_path / "dang-ky.xlsx")
     assert (result["rows"], result["new"]) == (2, 2)
     with unit_of_work(settings.database_url) as s:
         regs = {r.product.code: r for r in s.scalars(select(Registration))}

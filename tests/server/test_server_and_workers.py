@@ -111,12 +111,12 @@ def solo_register(url: str, out: Path) -> dict[tuple[str, str], tuple[str, str]]
 
     settings = Settings.from_env({"OCOP_PDF": "off"}, out_dir=out, database_url=url)
     stages.prepare_database(settings)
-    stages.set_up_campaign(settings, SAMPLE / "campaign.toml")
-    stages.set_up_campaign(settings, SAMPLE / "campaign.toml")  # the plan cites the decisions issued above
-    stages.collect_registrations(settings, None, SAMPLE / "registrations.csv")
+    stages.set_up(settings, SAMPLE / "campaign.toml")
+    stages.set_up(settings, SAMPLE / "campaign.toml")  # the plan cites the decisions issued above
+    stages.collect(settings, None, SAMPLE / "registrations.csv")
     stages.verify(settings, None)
     stages.schedule(settings, None)
-    stages.record_scores(settings, None, SAMPLE / "scores.csv")
+    stages.score(settings, None, SAMPLE / "scores.csv")
     stages.issue_score_sheets(settings, None)
     stages.rank(settings, None)
     stages.refer(settings, None)
@@ -188,8 +188,8 @@ def test_reminders_are_scheduled_and_run_through_the_api(prefect_server, tmp_pat
     url = f"sqlite:///{tmp_path / 'ocop.db'}"
     settings = Settings.from_env({"OCOP_PDF": "off"}, out_dir=tmp_path, database_url=url)
     stages.prepare_database(settings)
-    stages.set_up_campaign(settings, SAMPLE / "campaign.toml")
-    stages.collect_registrations(settings, None, SAMPLE / "registrations.csv")
+    stages.set_up(settings, SAMPLE / "campaign.toml")
+    stages.collect(settings, None, SAMPLE / "registrations.csv")
     stages.verify(settings, None)
     stages.schedule(settings, None)
     with connected(api), get_client(sync_client=True) as client:
@@ -230,7 +230,7 @@ def test_ocop_serve_starts_a_server_serves_the_deployments_and_stops_it(tmp_path
     url = f"sqlite:///{tmp_path / 'ocop.db'}"
     settings = Settings.from_env({"OCOP_PDF": "off"}, out_dir=tmp_path, database_url=url)
     stages.prepare_database(settings)
-    stages.set_up_campaign(settings, SAMPLE / "campaign.toml")
+    stages.set_up(settings, SAMPLE / "campaign.toml")
     port = free_port()
     api = server.api_url("127.0.0.1", port)
     log = (tmp_path / "serve.log").open("wb")

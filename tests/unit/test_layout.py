@@ -29,11 +29,11 @@ def test_rules_import_neither_sqlalchemy_nor_docx() -> None:
 def test_every_flow_is_deployed_with_vietnamese_run_forms() -> None:
     from flows.campaign import run_campaign
     from flows.deployments import build
-    from flows.reminders import remind_deadlines
+    from flows.reminders import remind
     from flows.stages import STAGE_FLOWS
 
     built = build()
-    assert {d.flow_name for d in built} == {f.name for f in (*STAGE_FLOWS, run_campaign, remind_deadlines)}
+    assert {d.flow_name for d in built} == {f.name for f in (*STAGE_FLOWS, run_campaign, remind)}
     for d in built:
         assert d.work_pool_name == "ocop-pool" and d.description
         schema = d._parameter_openapi_schema  # noqa: SLF001
@@ -43,7 +43,7 @@ def test_every_flow_is_deployed_with_vietnamese_run_forms() -> None:
             assert not model["title"].isascii() and "description" not in model, (d.name, model["title"])
             for field_name, field in model["properties"].items():
                 assert not field["title"].isascii(), (d.name, field_name)
-    reminders = next(d for d in built if d.flow_name == remind_deadlines.name)
+    reminders = next(d for d in built if d.flow_name == remind.name)
     [schedule] = reminders.schedules
     assert (schedule.schedule.cron, schedule.schedule.timezone) == ("30 7 * * 1-5", "Asia/Ho_Chi_Minh")
     campaign = next(d for d in built if d.flow_name == run_campaign.name)

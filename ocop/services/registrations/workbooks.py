@@ -18,7 +18,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ocop.persistence.models import Campaign
 from ocop.rules.dossier import ITEMS, KIND_VN, PRODUCER_VN, dossier_rules
-from ocop.services import registration_form as form
+from ocop.services.registrations import form
 from ocop.sheets import DATA_SHEET, Table
 from ocop.text import fold
 

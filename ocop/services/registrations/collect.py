@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from ocop import progress
 from ocop.errors import InputError
 from ocop.persistence.models import Campaign
-from ocop.services.registration_form import (
+from ocop.services.registrations.form import (
     CODE,
     COLUMNS,
     NAME,
@@ -27,8 +27,8 @@ from ocop.services.registration_form import (
     RowReader,
     form_context,
 )
-from ocop.services.registration_store import Entry, Store
-from ocop.services.registration_workbooks import error_path, write_errors
+from ocop.services.registrations.store import Entry, Store
+from ocop.services.registrations.workbooks import error_path, write_errors
 from ocop.sheets import Table, close, open_table
 from ocop.text import fold
 

@@ -10,9 +10,9 @@ from ocop.documents.decree30 import date_vn
 from ocop.persistence.models import Campaign, Document
 from ocop.rules.criteria import load_sets
 from ocop.rules.editions import get_edition
-from ocop.services.paperwork import dec, head_of, set_label, setting_date, signer_of, spec_for
-from ocop.services.ranking import RankSummary, Ranked
-from ocop.services.register import DocSpec
+from ocop.services.paperwork.specs import dec, head_of, set_label, setting_date, signer_of, spec_for
+from ocop.services.results.ranking import RankSummary, Ranked
+from ocop.services.paperwork.register import DocSpec
 
 STARS = "★"
 

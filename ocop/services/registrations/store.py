@@ -15,7 +15,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from ocop.persistence.models import Campaign, Producer, Product, Registration
-from ocop.services.registration_form import ParsedRegistration
+from ocop.services.registrations.form import ParsedRegistration
 from ocop.text import fold
 
 CHUNK = 5000  # values per IN (...) list

@@ -30,7 +30,7 @@ from ocop.rules.dossier import (
     supplement_due,
 )
 from ocop.rules.editions import get_edition
-from ocop.services.registration_store import chunks
+from ocop.services.registrations.store import chunks
 from ocop.text import ascii_key
 
 STATUS_VN = {

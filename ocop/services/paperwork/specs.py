@@ -19,8 +19,8 @@ from ocop.persistence.models import Campaign, Person, Product, Registration, Sco
 from ocop.rules.criteria import CriteriaSet, load_sets
 from ocop.rules.editions import Edition, get_edition
 from ocop.services.campaigns import council, secretariat
-from ocop.services.ranking import OUTCOME_VN, RankSummary
-from ocop.services.register import DocSpec
+from ocop.services.results.ranking import OUTCOME_VN, RankSummary
+from ocop.services.paperwork.register import DocSpec
 from ocop.text import ascii_key
 
 ROLE_VN = {"chair": "Chủ tịch Hội đồng", "vice_chair": "Phó Chủ tịch Hội đồng", "member": "Ủy viên"}

@@ -14,8 +14,8 @@ from ocop.documents.decree30 import date_vn
 from ocop.persistence.models import Campaign, Document
 from ocop.rules.editions import get_edition
 from ocop.services.campaigns import council, secretariat
-from ocop.services.paperwork import council_heading, head_of, setting_date, signer_of, spec_for
-from ocop.services.register import DocSpec
+from ocop.services.paperwork.specs import council_heading, head_of, setting_date, signer_of, spec_for
+from ocop.services.paperwork.register import DocSpec
 
 UNIT = {"commune": "xã", "district": "huyện", "province": "tỉnh"}
 

@@ -46,8 +46,8 @@ from ocop.persistence.db import engine_for
 from ocop.persistence.models import Campaign, Document, Person, Producer, Product, Registration, Result, ScoreSheet
 from ocop.rules.calendar import days_off, holidays, is_working_day, next_working_day, working_days_between
 from ocop.rules.dossier import ELIGIBLE, SUPPLEMENT
-from ocop.services.register import OPEN
-from ocop.services.registration_store import chunks
+from ocop.services.paperwork.register import OPEN
+from ocop.services.registrations.store import chunks
 
 DEFAULT_DAYS_BEFORE = (5, 1)
 VERIFICATION, EVALUATION, REFERRAL = "verification", "evaluation", "referral"

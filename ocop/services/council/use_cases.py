@@ -1,0 +1,130 @@
+"""Schedule and score stages: the meeting, the invitation and blank sheets, attendance, the members' sheets."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date, time
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from ocop.documents.pdf import merge
+from ocop.inputs import Row
+from ocop.persistence.db import unit_of_work
+from ocop.persistence.models import Document, Registration, ScoreSheet
+from ocop.rules.criteria import load_sets
+from ocop.rules.editions import get_edition
+from ocop.services.campaigns import council, get_campaign
+from ocop.services.council import member_workbooks as scores_workbook
+from ocop.services.council import scoring
+from ocop.services.council.meeting import schedule_meeting
+from ocop.services.council.scoring import import_scores
+from ocop.services.paperwork import specs as paperwork
+from ocop.services.paperwork.register import Register
+from ocop.services.results.ranking import council_quorum
+from ocop.services.runtime import count_rows, merge_summaries, register_for
+from ocop.settings import Settings
+from ocop.text import ascii_key
+
+
+def schedule(settings: Settings, code: str | None, on: date | None = None, at: time | None = None,
+             venue: str | None = None, invitation_date: date | None = None,
+             packs: bool = False) -> dict[str, Any]:
+    """Fix the meeting, issue the invitation and the blank score sheets; with ``packs``, one
+    printable PDF per member of all that member's blank sheets in agenda order."""
+    with unit_of_work(settings.database_url) as s:
+        campaign = get_campaign(s, code)
+        summary = schedule_meeting(campaign, on, at, venue, invitation_date)
+        s.flush()
+        register = register_for(settings, s, campaign)
+        docs = register.produce([paperwork.invitation(s, campaign)])
+        sheets = count_rows(s, campaign, Registration, Registration.status == "eligible") * len(council(campaign))
+        blank = register.produce(paperwork.blank_score_sheets(s, campaign), sheets, "Phiếu đánh giá trắng")
+        printed = print_packs(s, campaign, settings, register) if packs else []
+        return {**asdict(summary), "campaign": campaign.code, "documents": merge_summaries(docs, blank), "print_packs": printed}
+
+
+def print_packs(session, campaign, settings: Settings, register: Register) -> list[str]:  # noqa: ANN001
+    """One PDF per council member with all of that member's blank score sheets, in agenda order."""
+    order = {r.product.code: i for i, r in enumerate(paperwork.agenda(session, campaign))}
+    by_member = {}
+    for member in council(campaign):
+        docs = session.scalars(
+            select(Document).where(Document.campaign_id == campaign.id, Document.kind == "phieu_danh_gia",
+                                   Document.subject.like(f"trang/{member.id}/%"), Document.status == "issued")
+        ).all()
+        by_member[member.name] = sorted(docs, key=lambda d: order.get(d.subject.rsplit("/", 1)[1], len(order)))
+    register.pdf_copies([d for docs in by_member.values() for d in docs])
+    packs = []
+    for name, docs in by_member.items():
+        if docs:
+            out = settings.out_dir / campaign.code / "02-hop-hoi-dong" / f"in-phieu-trang_{ascii_key(name)}.pdf"
+            packs.append(str(merge([Path(d.pdf_path) for d in docs], out)))
+    return packs
+
+
+def score(settings: Settings, code: str | None, path: Path, reason: str = "") -> dict[str, Any]:
+    """Long-form CSV/XLSX, or a member's workbook from `ocop scores template`: same validation."""
+    with unit_of_work(settings.database_url) as s:
+        campaign = get_campaign(s, code)
+        if scores_workbook.is_member_workbook(path):
+            return asdict(scores_workbook.import_member_workbook(s, campaign, path, reason))
+        return asdict(import_scores(s, campaign, path, reason))
+
+
+def scores_templates(settings: Settings, code: str | None, folder: Path, member: str | None) -> list[str]:
+    with unit_of_work(settings.database_url) as s:
+        return [str(p) for p in scores_workbook.write_templates(s, get_campaign(s, code), folder, member)]
+
+
+def missing_sheets(settings: Settings, code: str | None) -> dict[str, list[dict[str, Any]]]:
+    """Per present member, the products still without their sheet, with each part's maximum."""
+    with unit_of_work(settings.database_url) as s:
+        campaign = get_campaign(s, code)
+        sets = load_sets(get_edition(campaign.edition_code).criteria_dir)
+        regs = {r.product.code: r for r in paperwork.agenda(s, campaign)}
+        out: dict[str, list[dict[str, Any]]] = {}
+        for p in scoring.progress(s, campaign):
+            parts = sets[regs[p.code].set_code].parts
+            for name in p.missing:
+                out.setdefault(name, []).append({"code": p.code, "name": p.name, **{k.lower(): v for k, v in parts.items()}})
+        return out
+
+
+def record_part_totals(settings: Settings, code: str | None, member: str, totals: dict[str, dict[str, int]],
+                       source: str) -> dict[str, Any]:
+    """One member's part totals per product (from a form), through the same validation as a file."""
+    rows = [Row(i, {"ma_san_pham": product, "thanh_vien": member, "phan_a": t["a"], "phan_b": t["b"], "phan_c": t["c"]})
+            for i, (product, t) in enumerate(totals.items(), start=1)]
+    with unit_of_work(settings.database_url) as s:
+        return asdict(scoring.store_rows(s, get_campaign(s, code), Path(source), rows))
+
+
+def scores_progress(settings: Settings, code: str | None) -> list[dict[str, Any]]:
+    with unit_of_work(settings.database_url) as s:
+        return [asdict(p) for p in scoring.progress(s, get_campaign(s, code))]
+
+
+def attendance(settings: Settings, code: str | None, absent: list[str], present: list[str]) -> dict[str, Any]:
+    with unit_of_work(settings.database_url) as s:
+        campaign = get_campaign(s, code)
+        missing = scoring.set_attendance(campaign, absent, present)
+        _, here, q = council_quorum(campaign)
+        return {"absent": missing, "present": [p.name for p in here], "quorum_met": q.met, "quorum": q.text()}
+
+
+def close_meeting(settings: Settings, code: str | None) -> dict[str, Any]:
+    with unit_of_work(settings.database_url) as s:
+        campaign = get_campaign(s, code)
+        scoring.close_meeting(campaign)
+        return {"status": campaign.meeting_status}
+
+
+def issue_score_sheets(settings: Settings, code: str | None) -> dict[str, int]:
+    with unit_of_work(settings.database_url) as s:
+        campaign = get_campaign(s, code)
+        sheets = count_rows(s, campaign, ScoreSheet)  # an upper bound: sheets of products not fully scored wait
+        summary = register_for(settings, s, campaign).produce(paperwork.score_sheets(s, campaign), sheets,
+                                                              "Phiếu đánh giá đã chấm")
+        return asdict(summary)

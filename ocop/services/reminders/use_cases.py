@@ -1,0 +1,26 @@
+"""Remind: what is still open before each deadline of the plan (read-only)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+
+from ocop.persistence.db import unit_of_work
+from ocop.services.reminders import report as deadline_reminders
+from ocop.settings import Settings
+
+
+def remind(settings: Settings, code: str | None, on: date | None = None,
+              days_before: list[int] | None = None) -> dict[str, Any]:
+    """Deadline reminders, read-only: on ``on`` (default: today in the settings' time zone), what
+    is still open before each deadline due for a reminder ``days_before`` working days ahead
+    (default 5 and 1), and what is overdue on the first working day after a deadline; for one
+    campaign, or every campaign when ``code`` is None (ocop/services/reminders/report.py)."""
+    on = on or deadline_reminders.today(settings.timezone)
+    leads = deadline_reminders.lead_times(days_before)
+    deadline_reminders.require_database(settings.database_url)
+    with unit_of_work(settings.database_url) as s:
+        report = deadline_reminders.report(s, on, leads, code)
+        s.rollback()  # read-only: nothing loaded here is ever written back
+        return report

@@ -1,0 +1,35 @@
+"""Set-up stage: the campaign from its file, the council and secretariat, the decisions and the plan."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+
+from ocop.persistence.db import unit_of_work
+from ocop.services.campaigns import get_campaign, setup_campaign
+from ocop.services.paperwork import specs as paperwork
+from ocop.services.paperwork.register import current_document
+from ocop.services.set_up import plan_documents
+from ocop.services.runtime import merge_summaries, register_for
+from ocop.settings import Settings
+
+
+def set_up(settings: Settings, path: Path) -> dict[str, Any]:
+    with unit_of_work(settings.database_url) as s:
+        summary = setup_campaign(s, path)
+        campaign = get_campaign(s, summary.code)
+        register = register_for(settings, s, campaign)
+        first = register.produce([paperwork.council_decision(campaign), plan_documents.council_rules(campaign)])
+        decision = current_document(s, campaign, "qd_thanh_lap_hoi_dong")
+        rules = current_document(s, campaign, "qd_ban_hanh_quy_che")
+        # the plan cites both decisions by number: it is drafted once they are issued
+        ready = all(d is not None and d.status == "issued" for d in (decision, rules))
+        plan = plan_documents.plan(
+            campaign,
+            plan_documents.reference(decision, f"Chủ tịch {campaign.issuing_body}"),
+            plan_documents.reference(rules, campaign.council_name)) if ready else None
+        second = register.produce([plan] if plan else [])
+        waiting = not ready and bool(campaign.settings.get("plan"))
+        return {**asdict(summary), "documents": merge_summaries(first, second), "follow_up": waiting}
