@@ -189,3 +189,21 @@ def test_lead_time_counts_tet_as_non_working(settings, tmp_path: Path) -> None: 
     with pytest.raises(InputError, match="chỉ trước ngày họp 0 ngày làm việc"):
         stages.schedule(settings, CODE, on=date(2024, 2, 15), invitation_date=date(2024, 2, 7))
     assert stages.schedule(settings, CODE, on=date(2024, 2, 19), invitation_date=date(2024, 2, 7))["lead_working_days"] == 2
+
+
+def test_refer_acts_on_the_stored_ranking_and_refuses_one_the_sheets_no_longer_match(
+        sample_campaign, tmp_path: Path) -> None:  # noqa: ANN001
+    with pytest.raises(ScoringError, match="Chưa có kết quả phân hạng"):
+        stages.refer(sample_campaign, CODE)  # nothing ranked yet: nothing is computed behind the clerk's back
+    stages.score(sample_campaign, CODE, SAMPLE / "scores.csv")
+    stages.rank(sample_campaign, CODE)
+    rows = _rows()
+    sheet = [rows[0]] + [r for r in rows[1:] if r[0] == "LN-04" and r[1] == "Lương Thế Tuấn"]
+    sheet[1][3] = "2" if sheet[1][3] != "2" else "1"  # criterion 1.1 changed after the ranking: the total moves
+    stages.score(sample_campaign, CODE, _write(tmp_path / "sua.csv", sheet))
+    with pytest.raises(ScoringError, match=r"thay đổi sau lần phân hạng gần nhất \(sản phẩm LN-04\).*phân hạng trước"):
+        stages.refer(sample_campaign, CODE)
+    assert not [d for d in stages.documents(sample_campaign, CODE) if d["kind"] == "to_trinh_de_nghi_tinh"]
+    stages.rank(sample_campaign, CODE)  # the minutes and table are issued anew; now the referral follows them
+    stages.refer(sample_campaign, CODE)
+    assert [d for d in stages.documents(sample_campaign, CODE) if d["kind"] == "to_trinh_de_nghi_tinh"]

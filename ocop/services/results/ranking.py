@@ -18,6 +18,7 @@ from ocop.errors import ScoringError
 from ocop.persistence.models import (
     Campaign,
     Person,
+    Producer,
     Product,
     Registration,
     Result,
@@ -247,3 +248,61 @@ def _store(session: Session, campaign: Campaign, results: list[Ranked]) -> int:
             changed += 1
     session.flush()
     return changed
+
+
+def stored_ranking(session: Session, campaign: Campaign) -> RankSummary:
+    """The results the rank stage stored, as it computed them: what recognise and refer act on.
+
+    Nothing is recomputed. One grouped read of the present members' sheets checks that the stored
+    results still stand: a sheet re-scored, added or removed, or an attendance change, since the
+    last ranking would make the decision and the referral disagree with the minutes, so it is
+    refused until the rank stage runs again (and issues the minutes anew).
+    """
+    stored = session.execute(
+        select(Result, Registration.set_code, Product.code, Product.name, Producer.name, Producer.commune)
+        .join(Product, Product.id == Result.product_id)
+        .join(Producer, Producer.id == Product.producer_id)
+        .join(Registration, (Registration.product_id == Result.product_id)
+              & (Registration.campaign_id == Result.campaign_id))
+        .where(Result.campaign_id == campaign.id)
+    ).all()
+    if not stored:
+        raise ScoringError("Chưa có kết quả phân hạng: chạy bước tổng hợp điểm và phân hạng trước.")
+    members, present, q = council_quorum(campaign)
+    limit = float(campaign.settings.get("rules", {}).get("max_spread", 10))
+    if not q.met:
+        return RankSummary([], members, present, q, max_spread=limit)
+    totals: dict[int, dict[int, int]] = defaultdict(dict)
+    for product_id, member_id, total in session.execute(
+        select(ScoreSheet.product_id, ScoreSheet.member_id, ScoreSheet.total)
+        .where(ScoreSheet.campaign_id == campaign.id, ScoreSheet.member_id.in_([m.id for m in present]))
+    ):
+        totals[product_id][member_id] = total
+    stale = sorted(code or "" for result, _, code, *_ in stored
+                   if (len(totals[result.product_id]), sum(totals[result.product_id].values()))
+                   != (result.sheets, result.points_sum))
+    if stale:
+        raise ScoringError(
+            "Phiếu đánh giá hoặc thành phần có mặt đã thay đổi sau lần phân hạng gần nhất (sản phẩm "
+            + ", ".join(stale) + "): chạy lại bước tổng hợp điểm và phân hạng trước.")
+    results = [
+        Ranked(
+            result.product_id, code or "", name, producer, commune, set_code, result.sheets,
+            Fraction(result.points_sum, result.sheets), _part_means(result),
+            result.star_by_score, result.stars, result.cap_reason, result.outcome,
+            totals[result.product_id], result.spread, tuple(f for f in result.flags.split("; ") if f),
+        )
+        for result, set_code, code, name, producer, commune in stored
+    ]
+    results.sort(key=lambda r: (-r.mean, r.code))
+    counts: dict[int, int] = defaultdict(int)
+    for r in results:
+        counts[r.stars] += 1
+    return RankSummary(results, members, present, q, 0, dict(counts), [], _rescores(session, campaign), limit)
+
+
+def _part_means(result: Result) -> tuple[Fraction, Fraction, Fraction]:
+    """The exact part means back from the stored floats: each is a sum of integers over ``sheets``."""
+    n = result.sheets
+    return (Fraction(round(result.mean_a * n), n), Fraction(round(result.mean_b * n), n),
+            Fraction(round(result.mean_c * n), n))

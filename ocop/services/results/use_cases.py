@@ -8,14 +8,14 @@ from sqlalchemy import delete, select
 
 from ocop.errors import ScoringError
 from ocop.persistence.db import unit_of_work
-from ocop.persistence.models import Referral, Result
+from ocop.persistence.models import Referral
 from ocop.rules.editions import get_edition
 from ocop.services.campaigns import get_campaign
 from ocop.services.paperwork import notices
 from ocop.services.paperwork import specs as paperwork
 from ocop.services.paperwork.register import current_document, list_documents
 from ocop.services.results import recognition
-from ocop.services.results.ranking import rank_products
+from ocop.services.results.ranking import rank_products, stored_ranking
 from ocop.services.runtime import issue_all, merge_summaries, register_for
 from ocop.settings import Settings
 
@@ -45,7 +45,7 @@ def recognise(settings: Settings, code: str | None) -> dict[str, Any]:
             return {"campaign": campaign.code, "recognised": [], "documents": merge_summaries(), "decision": "", "follow_up": False,
                     "reason": f"Theo {campaign.edition_code}, {level.name} không công nhận hạng sao; "
                               f"sản phẩm đạt ngưỡng được đề nghị {level.refers_to}."}
-        summary = rank_products(s, campaign)
+        summary = stored_ranking(s, campaign)
         register = register_for(settings, s, campaign)
         spec = recognition.decision(campaign, summary)
         first = register.produce([spec] if spec else [])
@@ -70,9 +70,7 @@ def refer(settings: Settings, code: str | None) -> dict[str, Any]:
     """Record the referral of every product at or above the edition's threshold and issue the Tờ trình."""
     with unit_of_work(settings.database_url) as s:
         campaign = get_campaign(s, code)
-        if s.scalar(select(Result.id).where(Result.campaign_id == campaign.id).limit(1)) is None:
-            raise ScoringError("Chưa có kết quả phân hạng: chạy bước tổng hợp điểm và phân hạng trước.")
-        summary = rank_products(s, campaign)
+        summary = stored_ranking(s, campaign)
         if not summary.quorum.met:
             raise ScoringError(f"Không lập tờ trình: {summary.quorum.text()}")
         referred = [r for r in summary.results if r.outcome == "referred"]
