@@ -8,15 +8,25 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import Protocol, TypeAlias, TypedDict, cast
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH as AL
+from docx.enum.text import WD_PARAGRAPH_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.section import Section
 from docx.shared import Mm, Pt
+from docx.styles.style import ParagraphStyle
+from docx.table import Table, _Cell, _Row
+from docx.text.paragraph import Paragraph
+from lxml import etree
 
 from ocop.documents import decree30 as D
 
@@ -25,20 +35,36 @@ TWIPS_PER_MM = 1440 / 25.4
 BUILD_TIME = datetime(2020, 1, 1, 0, 0, 0)   # fixed core-properties dates: reproducible builds
 
 
-def _el(tag: str, **attrs: str):
+class Box(Protocol):
+    """Where paragraphs go: the document body, a table cell, a header."""
+
+    def add_paragraph(self, text: str = ..., style: str | ParagraphStyle | None = ...) -> Paragraph: ...
+
+
+class RunFormat(TypedDict, total=False):
+    size: float
+    bold: bool
+    italic: bool
+
+
+# a run of para(): its text, or its text and the formatting that overrides para()'s
+RunSpec: TypeAlias = "str | tuple[str, RunFormat]"
+
+
+def _el(tag: str, **attrs: str) -> etree._Element:
     e = OxmlElement(tag)
     for k, v in attrs.items():
         e.set(qn(f"w:{k}"), v)
     return e
 
 
-def _fonts(rpr) -> None:
+def _fonts(rpr: etree._Element) -> None:
     for old in rpr.findall(qn("w:rFonts")):
         rpr.remove(old)
     rpr.insert(0, _el("w:rFonts", ascii=D.FONT, hAnsi=D.FONT, cs=D.FONT, eastAsia=D.FONT))
 
 
-def _slim(doc) -> None:
+def _slim(doc: DocxDocument) -> None:
     """Drop stylesWithEffects, the thumbnail, latent styles and every unused style (790 KB)."""
     for rels, kind in ((doc.part.rels, "stylesWithEffects"), (doc.part.package.rels, "thumbnail")):
         for rid in [r for r, rel in rels.items() if rel.reltype.endswith(kind)]:
@@ -61,9 +87,9 @@ def _slim(doc) -> None:
     ppr.find(qn("w:spacing")).attrib.update({qn("w:after"): "0", qn("w:line"): "240"})
 
 
-def _style(doc, name: str, size: int, *, base: str = "Normal", italic: bool = False,
-           justify: bool = False, indent: bool = False, after: float = 0, line: float = 1.0):
-    st = doc.styles.add_style(name, 1)  # WD_STYLE_TYPE.PARAGRAPH
+def _style(doc: DocxDocument, name: str, size: int, *, base: str = "Normal", italic: bool = False,
+           justify: bool = False, indent: bool = False, after: float = 0, line: float = 1.0) -> ParagraphStyle:
+    st: ParagraphStyle = doc.styles.add_style(name, 1)  # WD_STYLE_TYPE.PARAGRAPH
     st.base_style, st.quick_style = doc.styles[base], True
     st.font.name, st.font.size, st.font.italic = D.FONT, Pt(size), italic or None
     _fonts(st.element.get_or_add_rPr())
@@ -77,7 +103,7 @@ def _style(doc, name: str, size: int, *, base: str = "Normal", italic: bool = Fa
 
 
 def new_document(title: str, category: str, *, landscape: bool = False,
-                 margins: dict[str, float] | None = None):
+                 margins: dict[str, float] | None = None) -> DocxDocument:
     """A4 document with the Decree 30 styles; ``margins`` (mm) override D.MARGINS_MM per side."""
     doc = Document()
     _slim(doc)
@@ -109,10 +135,11 @@ def new_document(title: str, category: str, *, landscape: bool = False,
     return doc
 
 
-def _page_number(p) -> None:
+def _page_number(p: Paragraph) -> None:
     p.alignment = AL.CENTER
-    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "2"),
-                       ("end", None)):
+    fields: tuple[tuple[str | None, str], ...] = (("begin", ""), (None, " PAGE "), ("separate", ""),
+                                                  (None, "2"), ("end", ""))
+    for kind, text in fields:
         r = p.add_run()
         r.font.size = Pt(D.SIZE_PAGE_NUMBER)
         if kind:
@@ -126,8 +153,10 @@ def _page_number(p) -> None:
             r.text = text
 
 
-def para(box, *runs, size=None, bold=None, italic=None, align=None, style=None, before=None,
-         after=None, indent=None, keep=False):
+def para(box: Box, *runs: RunSpec, size: float | None = None, bold: bool | None = None,
+         italic: bool | None = None, align: WD_PARAGRAPH_ALIGNMENT | None = None, style: str | None = None,
+         before: float | None = None, after: float | None = None, indent: float | None = None,
+         keep: bool = False) -> Paragraph:
     """Add a paragraph; runs are str or (str, {"bold": True, ...})."""
     p = box.add_paragraph(style=style)
     pf = p.paragraph_format
@@ -144,18 +173,19 @@ def para(box, *runs, size=None, bold=None, italic=None, align=None, style=None, 
     for item in runs:
         text, fmt = (item, {}) if isinstance(item, str) else item
         r = p.add_run(text)
-        r.font.size = Pt(fmt.get("size", size)) if fmt.get("size", size) else None
+        run_size = fmt.get("size", size)
+        r.font.size = Pt(run_size) if run_size else None
         r.font.bold = fmt.get("bold", bold)
         r.font.italic = fmt.get("italic", italic)
     return p
 
 
-def tag(box, text: str) -> None:
+def tag(box: Box, text: str) -> None:
     """A paragraph holding only a docxtpl paragraph tag ({%p ... %}); removed at render."""
     box.add_paragraph().add_run(text)
 
 
-def rule(box, width_mm: float, area_mm: float, *, before: float = 0) -> None:
+def rule(box: Box, width_mm: float, area_mm: float, *, before: float = 0) -> None:
     """A centred horizontal line width_mm long: empty paragraph with a bottom border,
     ``before`` pt below the text above it."""
     p = box.add_paragraph()
@@ -166,7 +196,7 @@ def rule(box, width_mm: float, area_mm: float, *, before: float = 0) -> None:
     p.paragraph_format.line_spacing = Pt(2)
     bdr = _el("w:pBdr")
     bdr.append(_el("w:bottom", val="single", sz="6", space="1", color="000000"))
-    p._p.get_or_add_pPr().insert_element_before(bdr, *_PBDR_NEXT)
+    _insert_before(p._p.get_or_add_pPr(), bdr, *_PBDR_NEXT)
 
 
 # schema order (ECMA-376 CT_PPr / CT_TblPr / CT_TcPr): Word rejects children out of order
@@ -182,12 +212,26 @@ _TBLPR = ("w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual", "w:tblStyleR
           "w:tblDescription", "w:tblPrChange")
 
 
-def _tblpr_add(tblpr, el) -> None:
+def _insert_before(parent: BaseOxmlElement, el: etree._Element, *successors: str) -> None:
+    """``el`` as a child of ``parent`` before the first of the ``successors`` it has (else last)."""
+    # python-docx annotates the element as lxml's ElementBase, but a tag it has no class for
+    # (w:pBdr, w:tblBorders, ...) is a plain _Element; insert_element_before only needs an _Element
+    parent.insert_element_before(cast(etree.ElementBase, el), *successors)
+
+
+def _tblpr_add(tblpr: BaseOxmlElement, el: etree._Element) -> None:
     tag = el.tag.split("}")[1]
-    tblpr.insert_element_before(el, *_TBLPR[_TBLPR.index(f"w:{tag}") + 1:])
+    _insert_before(tblpr, el, *_TBLPR[_TBLPR.index(f"w:{tag}") + 1:])
 
 
-def table(box, widths_mm, rows: int, *, borders: bool = True, margin_mm: float = 1.9):
+class TableBox(Protocol):
+    """Where tables go: the document body or a table cell."""
+
+    def add_table(self, rows: int, cols: int) -> Table: ...
+
+
+def table(box: TableBox, widths_mm: Sequence[float], rows: int, *, borders: bool = True,
+          margin_mm: float = 1.9) -> Table:
     """Fixed-layout table with explicit widths in tblW, tblGrid and every tcW."""
     t = box.add_table(rows=rows, cols=len(widths_mm))
     if borders:
@@ -206,15 +250,15 @@ def table(box, widths_mm, rows: int, *, borders: bool = True, margin_mm: float =
     for side in ("left", "right"):
         mar.append(_el(f"w:{side}", w=str(round(margin_mm * TWIPS_PER_MM)), type="dxa"))
     _tblpr_add(tblpr, mar)
-    for gc, w in zip(t._tbl.tblGrid.gridCol_lst, widths_mm):
+    for gc, w in zip(t._tbl.tblGrid.gridCol_lst, widths_mm, strict=False):
         gc.w = Mm(w)
     for row in t.rows:
-        for cell, w in zip(row.cells, widths_mm):
+        for cell, w in zip(row.cells, widths_mm, strict=False):
             cell.width = Mm(w)
     return t
 
 
-def finish_cells(t) -> None:
+def finish_cells(t: Table) -> None:
     """Drop the empty paragraph python-docx puts first in each cell when content followed it."""
     for c in t._tbl.iter(qn("w:tc")):
         ps = c.findall(qn("w:p"))
@@ -222,7 +266,8 @@ def finish_cells(t) -> None:
             c.remove(ps[0])
 
 
-def row_props(row, *, cant_split=True, header=False, height_mm=None) -> None:
+def row_props(row: _Row, *, cant_split: bool = True, header: bool = False,
+              height_mm: float | None = None) -> None:
     trpr = row._tr.get_or_add_trPr()
     if cant_split:
         trpr.append(_el("w:cantSplit"))
@@ -232,9 +277,9 @@ def row_props(row, *, cant_split=True, header=False, height_mm=None) -> None:
         trpr.append(_el("w:trHeight", val=str(round(height_mm * TWIPS_PER_MM)), hRule="atLeast"))
 
 
-def vertical_text(cell) -> None:
-    cell._tc.get_or_add_tcPr().insert_element_before(
-        _el("w:textDirection", val="btLr"), "w:tcFitText", "w:vAlign", "w:hideMark")
+def vertical_text(cell: _Cell) -> None:
+    _insert_before(cell._tc.get_or_add_tcPr(), _el("w:textDirection", val="btLr"), "w:tcFitText", "w:vAlign",
+                   "w:hideMark")
 
 
 # CT_SectPr children after w:pgBorders / w:pgNumType (schema order)
@@ -243,30 +288,30 @@ _AFTER_PGBORDERS = ("w:lnNumType", "w:pgNumType", "w:cols", "w:formProt", "w:vAl
                     "w:docGrid", "w:printerSettings", "w:sectPrChange")
 
 
-def page_border(section, *, val: str = "double", size_8ths: int = 12, space_pt: int = 31) -> None:
+def page_border(section: Section, *, val: str = "double", size_8ths: int = 12, space_pt: int = 31) -> None:
     """A frame ``space_pt`` (max 31) from the edges of every page of ``section`` (certificates);
     measured from the page, so that it stays centred although the margins are not."""
     b = _el("w:pgBorders", offsetFrom="page")
     for side in ("top", "left", "bottom", "right"):
         b.append(_el(f"w:{side}", val=val, sz=str(size_8ths), space=str(space_pt), color="000000"))
-    section._sectPr.insert_element_before(b, *_AFTER_PGBORDERS)
+    _insert_before(section._sectPr, b, *_AFTER_PGBORDERS)
 
 
-def new_section(doc, *, restart_numbering: bool = True):
+def new_section(doc: DocxDocument, *, restart_numbering: bool = True) -> Section:
     """Next-page section break; headers are inherited (no page number on its first page) and,
     by default, page numbers start again from 1 (an attached Quy chế is paginated separately)."""
-    sec = doc.add_section(WD_SECTION.NEW_PAGE)
+    sec: Section = doc.add_section(WD_SECTION.NEW_PAGE)
     carrier = doc.paragraphs[-1]              # the empty paragraph ending the previous section
     carrier.paragraph_format.line_spacing = Pt(2)
     if restart_numbering:
-        sec._sectPr.insert_element_before(_el("w:pgNumType", start="1"), *_AFTER_PGBORDERS[2:])
+        _insert_before(sec._sectPr, _el("w:pgNumType", start="1"), *_AFTER_PGBORDERS[2:])
     return sec
 
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
-def save_reproducible(doc, path: Path) -> None:
+def save_reproducible(doc: DocxDocument, path: Path) -> None:
     """Save with fixed zip timestamps so that building twice gives identical bytes."""
     buf = io.BytesIO()
     doc.save(buf)
