@@ -7,13 +7,24 @@ or cell) so that a clerk can edit the generated files in Word.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import TypeAlias, Unpack, cast
+
+from docx.document import Document as DocxDocument
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT as VA
 from docx.enum.text import WD_ALIGN_PARAGRAPH as AL
+from docx.enum.text import WD_PARAGRAPH_ALIGNMENT
+from docx.oxml.document import CT_Document
 from docx.oxml.ns import qn
+from docx.oxml.text.paragraph import CT_P
+from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from ocop.documents import decree30 as D
 from ocop.documents.templates_ooxml import (
+    Box,
+    ParaOptions,
+    RunSpec,
     finish_cells,
     para,
     row_props,
@@ -24,8 +35,13 @@ from ocop.documents.templates_ooxml import (
 
 C, L, J = AL.CENTER, AL.LEFT, AL.JUSTIFY
 
+CellWriter: TypeAlias = Callable[[_Cell], object]
+# a signer's title lines (a Jinja list expression, or fixed lines) and the Jinja name of the signer
+Signer: TypeAlias = tuple[str | list[str], str]
 
-def header_block(doc, *, numbered: bool, dated: bool = True, widths=(62.0, 103.0)) -> None:
+
+def header_block(doc: DocxDocument, *, numbered: bool, dated: bool = True,
+                 widths: tuple[float, float] = (62.0, 103.0)) -> None:
     """Issuer | quốc hiệu + tiêu ngữ; then 'Số:' | place and date (borderless). Without number
     and date (the first page of an attached Quy chế) the second row is left out."""
     t = table(doc, widths, 2 if numbered or dated else 1, borders=False, margin_mm=1.0)
@@ -47,25 +63,25 @@ def header_block(doc, *, numbered: bool, dated: bool = True, widths=(62.0, 103.0
     finish_cells(t)
 
 
-def title_block(doc, ten_loai: str, trich_yeu: str | None, area=D.TEXT_WIDTH_MM) -> None:
+def title_block(doc: DocxDocument, ten_loai: str, trich_yeu: str | None, area: float = D.TEXT_WIDTH_MM) -> None:
     para(doc, ten_loai, size=D.SIZE_TITLE, bold=True, align=C, before=18, keep=True)
     if trich_yeu:
         para(doc, trich_yeu, size=D.SIZE_TITLE, bold=True, align=C, keep=True)
     rule(doc, D.TITLE_RULE_MM, area, before=3)
 
 
-def body(doc, *runs, style="VB Noi dung", **kw):
+def body(doc: Box, *runs: RunSpec, style: str = "VB Noi dung", **kw: Unpack[ParaOptions]) -> Paragraph:
     return para(doc, *runs, style=style, **kw)
 
 
-def loop(doc, head: str, *runs, style="VB Noi dung", **kw) -> None:
+def loop(doc: Box, head: str, *runs: RunSpec, style: str = "VB Noi dung", **kw: Unpack[ParaOptions]) -> None:
     """{%p for head %} / one paragraph / {%p endfor %}."""
     tag(doc, "{%p for " + head + " %}")
     para(doc, *runs, style=style, **kw)
     tag(doc, "{%p endfor %}")
 
 
-def _title_lines(cell, lines: str | list[str]) -> None:
+def _title_lines(cell: _Cell, lines: str | list[str]) -> None:
     """Authority/title lines: a Jinja list expression (looped) or fixed lines."""
     if isinstance(lines, str):
         tag(cell, "{%p for d in " + lines + " %}")
@@ -76,25 +92,25 @@ def _title_lines(cell, lines: str | list[str]) -> None:
             para(cell, line, size=D.SIZE_SIGNATURE, bold=True, align=C, keep=True)
 
 
-def _name(cell, name: str) -> None:
+def _name(cell: _Cell, name: str) -> None:
     for _ in range(4):                       # room for the signature and the seal
         para(cell, "", size=D.SIZE_SIGNATURE, keep=True)
     para(cell, "{{ " + name + " }}", size=D.SIZE_SIGNATURE, bold=True, align=C)
 
 
-def signer(cell, lines: str | list[str], name: str) -> None:
+def signer(cell: _Cell, lines: str | list[str], name: str) -> None:
     _title_lines(cell, lines)
     _name(cell, name)
 
 
-def recipients(cell) -> None:
+def recipients(cell: _Cell) -> None:
     para(cell, D.NOI_NHAN, size=D.SIZE_NOI_NHAN, bold=True, italic=True, align=L)
     tag(cell, "{%p for r in noi_nhan %}")
     para(cell, "- {{ r }}", style="VB Noi nhan", size=D.SIZE_RECIPIENT, align=L)
     tag(cell, "{%p endfor %}")
 
 
-def recipients_and_copies(cell) -> None:
+def recipients_and_copies(cell: _Cell) -> None:
     """Nơi nhận, then (when given) the italic 'Bản điện tử:' list of electronic copies."""
     recipients(cell)
     tag(cell, "{%p if ban_dien_tu %}")
@@ -105,14 +121,14 @@ def recipients_and_copies(cell) -> None:
     tag(cell, "{%p endif %}")
 
 
-def decision_opening(doc) -> None:
+def decision_opening(doc: DocxDocument) -> None:
     """QUYẾT ĐỊNH body opening: the competent authority, the căn cứ lines, 'QUYẾT ĐỊNH:'."""
     para(doc, "{{ tham_quyen|upper }}", bold=True, align=C, before=12, after=12)
     loop(doc, "cc in can_cu", "{{ cc }}", style="VB Can cu")
     para(doc, "QUYẾT ĐỊNH:", bold=True, align=C, before=6, after=12)
 
 
-def articles(doc, items: str, first: int | str = 1) -> None:
+def articles(doc: DocxDocument, items: str, first: int | str = 1) -> None:
     """'Điều n.' (bold) + text for each string of the list ``items``; the last ends with './.'."""
     number = "loop.index" if first == 1 else f"loop.index + {int(first) - 1}"
     tag(doc, "{%p for d in " + items + " %}")
@@ -121,16 +137,17 @@ def articles(doc, items: str, first: int | str = 1) -> None:
     tag(doc, "{%p endfor %}")
 
 
-def _spacer(doc) -> None:
+def _spacer(doc: DocxDocument) -> None:
     """Keeps the preceding paragraph with the signatures (no page holding only a signature)."""
-    body_el = doc.element.body
+    body_el = cast(CT_Document, doc.element).body       # python-docx types Document.element as the base class
     last = body_el[-2] if len(body_el) > 1 and body_el[-1].tag == qn("w:sectPr") else body_el[-1]
     if last.tag == qn("w:p"):
-        Paragraph(last, doc._body).paragraph_format.keep_with_next = True
+        Paragraph(cast(CT_P, last), doc._body).paragraph_format.keep_with_next = True
     para(doc, "", before=6, keep=True)       # also separates it from a table above
 
 
-def signature_block(doc, left=recipients, right=None, widths=(80.0, 85.0)) -> None:
+def signature_block(doc: DocxDocument, left: CellWriter | None = recipients, right: CellWriter | None = None,
+                    widths: tuple[float, float] = (80.0, 85.0)) -> None:
     """Borderless 2-column table kept on one page (cantSplit): Nơi nhận | signer."""
     _spacer(doc)
     t = table(doc, widths, 1, borders=False, margin_mm=1.0)
@@ -142,7 +159,7 @@ def signature_block(doc, left=recipients, right=None, widths=(80.0, 85.0)) -> No
     finish_cells(t)
 
 
-def two_signers(doc, left: tuple, right: tuple, widths) -> None:
+def two_signers(doc: DocxDocument, left: Signer, right: Signer, widths: tuple[float, float]) -> None:
     """Two signers side by side; titles in row 1 and names in row 2 so the names line up."""
     _spacer(doc)
     t = table(doc, widths, 2, borders=False, margin_mm=1.0)
@@ -154,8 +171,10 @@ def two_signers(doc, left: tuple, right: tuple, widths) -> None:
     finish_cells(t)
 
 
-def data_table(doc, widths, headers, cells, head: str, *, style="VB Bang", aligns=None,
-               footer=None, keep=False):
+def data_table(doc: DocxDocument, widths: Sequence[float], headers: Sequence[str],
+               cells: Sequence[str | CellWriter], head: str, *, style: str = "VB Bang",
+               aligns: Sequence[WD_PARAGRAPH_ALIGNMENT] | None = None, footer: Sequence[str] | None = None,
+               keep: bool = False) -> Table:
     """Bordered table: header row, {%tr for head %} marker, data row, {%tr endfor %} marker.
 
     cells: one item per column: a Jinja text for one centred/aligned paragraph, or a
@@ -163,27 +182,27 @@ def data_table(doc, widths, headers, cells, head: str, *, style="VB Bang", align
     aligns = aligns or [C] * len(widths)
     t = table(doc, widths, 4 + (1 if footer else 0))
     row_props(t.rows[0], header=True)
-    for cell, text in zip(t.rows[0].cells, headers):
+    for cell, text in zip(t.rows[0].cells, headers, strict=False):
         cell.vertical_alignment = VA.CENTER
         para(cell, text, style=style, bold=True, align=C)
     para(t.rows[1].cells[0], "{%tr for " + head + " %}", style=style)
     row_props(t.rows[2])
-    for cell, spec, al in zip(t.rows[2].cells, cells, aligns):
+    for cell, spec, al in zip(t.rows[2].cells, cells, aligns, strict=False):
         cell.vertical_alignment = VA.CENTER
         spec(cell) if callable(spec) else para(cell, spec, style=style, align=al)
     para(t.rows[3].cells[0], "{%tr endfor %}", style=style)
     if footer:
         row_props(t.rows[4])
-        for cell, text, al in zip(t.rows[4].cells, footer, aligns):
+        for cell, text, al in zip(t.rows[4].cells, footer, aligns, strict=False):
             para(cell, text, style=style, bold=True, align=al)
     finish_cells(t)
     if keep:                                 # a short table kept with what follows it
         for p in t._tbl.iter(qn("w:p")):
-            Paragraph(p, t._parent).paragraph_format.keep_with_next = True
+            Paragraph(cast(CT_P, p), t._parent).paragraph_format.keep_with_next = True
     return t
 
 
-def member_table(doc, head: str) -> None:
+def member_table(doc: DocxDocument, head: str) -> None:
     data_table(doc, (12, 44, 71, 38), ("STT", "Họ và tên", "Chức vụ, đơn vị công tác", "Nhiệm vụ"),
                ("{{ loop.index }}", "{{ m.ho_ten }}", "{{ m.chuc_vu }}", "{{ m.nhiem_vu }}"),
                head, aligns=(C, L, L, L))

@@ -12,11 +12,10 @@ from ocop.documents.templates_blocks import (
     loop,
     member_table,
     signature_block,
-    tag,
     title_block,
     two_signers,
 )
-from ocop.documents.templates_ooxml import new_document, para
+from ocop.documents.templates_ooxml import new_document, para, tag
 
 
 def qd_thanh_lap_hoi_dong():

@@ -47,8 +47,21 @@ class RunFormat(TypedDict, total=False):
     italic: bool
 
 
+class ParaOptions(TypedDict, total=False):
+    """Keyword options of para() other than ``style``, for the helpers that pass them on."""
+
+    size: float | None
+    bold: bool | None
+    italic: bool | None
+    align: WD_PARAGRAPH_ALIGNMENT | None
+    before: float | None
+    after: float | None
+    indent: float | None
+    keep: bool
+
+
 # a run of para(): its text, or its text and the formatting that overrides para()'s
-RunSpec: TypeAlias = "str | tuple[str, RunFormat]"
+RunSpec: TypeAlias = str | tuple[str, RunFormat]
 
 
 def _el(tag: str, **attrs: str) -> etree._Element:
