@@ -18,8 +18,10 @@ Layout of the builder:
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
+from docx.document import Document as DocxDocument
 from docx.shared import Pt
 
 from ocop.documents.templates_certificate import giay_chung_nhan
@@ -40,7 +42,7 @@ from ocop.documents.templates_scoring import bang_tong_hop, phieu_danh_gia
 
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "templates"
 
-TEMPLATES = {f.__name__: f for f in (
+TEMPLATES: dict[str, Callable[[], DocxDocument]] = {f.__name__: f for f in (
     ke_hoach, qd_thanh_lap_hoi_dong, qd_ban_hanh_quy_che, thong_bao_kiem_tra_ho_so,
     giay_moi_hop_hoi_dong, phieu_danh_gia, bang_tong_hop, bien_ban_hop_hoi_dong,
     to_trinh_de_nghi_tinh, qd_cong_nhan, giay_chung_nhan, thong_bao_ket_qua)}
@@ -48,7 +50,7 @@ TEMPLATES = {f.__name__: f for f in (
 
 def build(out_dir: Path = DEFAULT_DIR) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
+    written: list[Path] = []
     for name, make in TEMPLATES.items():
         path = out_dir / f"{name}.docx"
         doc = make()

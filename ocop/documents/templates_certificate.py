@@ -4,6 +4,9 @@ signature; a certificate has no Nơi nhận."""
 
 from __future__ import annotations
 
+from docx.document import Document as DocxDocument
+from docx.table import _Cell
+
 from ocop.documents import decree30 as D
 from ocop.documents.templates_blocks import C, header_block, signature_block, signer
 from ocop.documents.templates_ooxml import new_document, page_border, para
@@ -12,18 +15,18 @@ RIGHT_MM = 20.0        # widest right margin allowed: the frame is as centred as
 WIDTH_MM = D.PAGE_HEIGHT_MM - D.MARGINS_MM["left"] - RIGHT_MM
 
 
-def _validity(cell) -> None:
+def _validity(cell: _Cell) -> None:
     para(cell, "", size=14)
     para(cell, "Được công nhận theo {{ quyet_dinh }}.", size=14, after=4)
     para(cell, "Giấy chứng nhận có giá trị đến {{ hieu_luc_den }}.", size=14, italic=True)
 
 
-def _signature(cell) -> None:
+def _signature(cell: _Cell) -> None:
     para(cell, "{{ dia_danh_ngay }}", size=D.SIZE_DATE, italic=True, align=C, after=3)
     signer(cell, "chu_ky.dong", "chu_ky.ho_ten")
 
 
-def giay_chung_nhan():
+def giay_chung_nhan() -> DocxDocument:
     doc = new_document("Giấy chứng nhận sản phẩm OCOP", "Giấy chứng nhận", landscape=True,
                        margins={"right": RIGHT_MM})
     page_border(doc.sections[0])

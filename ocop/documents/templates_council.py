@@ -3,6 +3,8 @@ Biên bản họp Hội đồng, Tờ trình đề nghị cấp tỉnh."""
 
 from __future__ import annotations
 
+from docx.document import Document as DocxDocument
+
 from ocop.documents.templates_blocks import (
     C,
     L,
@@ -18,7 +20,7 @@ from ocop.documents.templates_blocks import (
 from ocop.documents.templates_ooxml import new_document, para, tag
 
 
-def qd_thanh_lap_hoi_dong():
+def qd_thanh_lap_hoi_dong() -> DocxDocument:
     doc = new_document("Quyết định thành lập Hội đồng đánh giá, phân hạng sản phẩm OCOP",
                        "Quyết định")
     header_block(doc, numbered=True)
@@ -40,7 +42,7 @@ def qd_thanh_lap_hoi_dong():
     return doc
 
 
-def giay_moi_hop_hoi_dong():
+def giay_moi_hop_hoi_dong() -> DocxDocument:
     doc = new_document("Giấy mời họp Hội đồng đánh giá, phân hạng sản phẩm OCOP",
                        "Giấy mời")
     header_block(doc, numbered=True)
@@ -65,7 +67,7 @@ def giay_moi_hop_hoi_dong():
     return doc
 
 
-def bien_ban_hop_hoi_dong():
+def bien_ban_hop_hoi_dong() -> DocxDocument:
     doc = new_document("Biên bản họp Hội đồng đánh giá, phân hạng sản phẩm OCOP",
                        "Biên bản")
     header_block(doc, numbered=True)
@@ -110,7 +112,7 @@ def bien_ban_hop_hoi_dong():
     return doc
 
 
-def to_trinh_de_nghi_tinh():
+def to_trinh_de_nghi_tinh() -> DocxDocument:
     doc = new_document("Tờ trình đề nghị đánh giá, phân hạng sản phẩm OCOP cấp tỉnh",
                        "Tờ trình")
     header_block(doc, numbered=True)

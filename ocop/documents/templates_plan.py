@@ -3,6 +3,8 @@ data) and the council's Quyết định ban hành Quy chế hoạt động with 
 
 from __future__ import annotations
 
+from docx.document import Document as DocxDocument
+
 from ocop.documents import decree30 as D
 from ocop.documents.templates_blocks import (
     C,
@@ -17,7 +19,7 @@ from ocop.documents.templates_blocks import (
 from ocop.documents.templates_ooxml import new_document, new_section, para, rule, tag
 
 
-def ke_hoach():
+def ke_hoach() -> DocxDocument:
     """KẾ HOẠCH: căn cứ + lời mở, roman-numbered sections (I. MỤC ĐÍCH, YÊU CẦU …) of
     subsections (optional bold heading + paragraphs), closing line, Nơi nhận + Bản điện tử."""
     doc = new_document("Kế hoạch tổ chức đánh giá, phân hạng sản phẩm OCOP", "Kế hoạch")
@@ -41,7 +43,7 @@ def ke_hoach():
     return doc
 
 
-def _quy_che(doc) -> None:
+def _quy_che(doc: DocxDocument) -> None:
     """The attached QUY CHẾ on its own section (page numbers restart at 1, none on its page 1).
     The '(Ban hành kèm theo Quyết định số …)' line takes the decision's own number, so that a
     draft and the issued document always cite the number printed on the decision."""
@@ -65,7 +67,7 @@ def _quy_che(doc) -> None:
     signature_block(doc, left=None)
 
 
-def qd_ban_hanh_quy_che():
+def qd_ban_hanh_quy_che() -> DocxDocument:
     """QUYẾT ĐỊNH of the council (…/QĐ-HĐOCOP) issuing its Quy chế hoạt động, then the Quy chế."""
     doc = new_document("Quyết định ban hành Quy chế hoạt động của Hội đồng đánh giá, phân hạng "
                        "sản phẩm OCOP", "Quyết định")

@@ -3,6 +3,9 @@ Quyết định công nhận kết quả đánh giá, phân hạng, Thông báo 
 
 from __future__ import annotations
 
+from docx.document import Document as DocxDocument
+from docx.table import _Cell
+
 from ocop.documents.templates_blocks import (
     C,
     L,
@@ -18,7 +21,7 @@ from ocop.documents.templates_blocks import (
 from ocop.documents.templates_ooxml import new_document, para, tag
 
 
-def _addressed(doc) -> None:
+def _addressed(doc: DocxDocument) -> None:
     """THÔNG BÁO heading, 'Kính gửi: …' and the opening paragraphs."""
     header_block(doc, numbered=True)
     title_block(doc, "THÔNG BÁO", "{{ trich_yeu }}")
@@ -26,7 +29,7 @@ def _addressed(doc) -> None:
     loop(doc, "nd in noi_dung", "{{ nd }}")
 
 
-def thong_bao_kiem_tra_ho_so():
+def thong_bao_kiem_tra_ho_so() -> DocxDocument:
     """THÔNG BÁO of the agriculture office (…/TB-NN) to one producer: per-product result of the
     dossier check and, when needed, what to supplement by when."""
     doc = new_document("Thông báo kết quả kiểm tra hồ sơ đăng ký đánh giá, phân hạng sản phẩm OCOP",
@@ -49,12 +52,12 @@ def thong_bao_kiem_tra_ho_so():
     return doc
 
 
-def _chu_the(cell) -> None:
+def _chu_the(cell: _Cell) -> None:
     para(cell, "{{ sp.chu_the }}", style="VB Bang nho", align=L)
     para(cell, "{{ sp.dia_chi }}", style="VB Bang nho", italic=True, align=L)
 
 
-def qd_cong_nhan():
+def qd_cong_nhan() -> DocxDocument:
     """QUYẾT ĐỊNH công nhận kết quả đánh giá, phân hạng (…/QĐ-UBND): Điều 1 + the recognised
     products table, then Điều 2, 3 … (validity of the certificates, execution)."""
     doc = new_document("Quyết định công nhận kết quả đánh giá, phân hạng sản phẩm OCOP",
@@ -75,7 +78,7 @@ def qd_cong_nhan():
     return doc
 
 
-def thong_bao_ket_qua():
+def thong_bao_ket_qua() -> DocxDocument:
     """THÔNG BÁO of the council (…/TB-HĐOCOP) to one producer: the product's result, the mean
     score per part and the criteria that lost the most points."""
     doc = new_document("Thông báo kết quả đánh giá, phân hạng sản phẩm OCOP", "Thông báo")

@@ -3,8 +3,13 @@ Bảng tổng hợp kết quả with one column per member ({%tc for %})."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from docx.document import Document as DocxDocument
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT as VA
+from docx.enum.text import WD_PARAGRAPH_ALIGNMENT
 from docx.shared import Mm
+from docx.table import _Cell
 
 from ocop.documents import decree30 as D
 from ocop.documents.templates_blocks import (
@@ -29,9 +34,10 @@ from ocop.documents.templates_ooxml import (
 )
 
 
-def _criterion(field: str, *, bold_kinds=True, indent_choice=False, align=C):
+def _criterion(field: str, *, bold_kinds: bool = True, indent_choice: bool = False,
+               align: WD_PARAGRAPH_ALIGNMENT = C) -> Callable[[_Cell], None]:
     """Cell of the criteria table: bold on 'phan'/'nhom' rows, indented 'lua_chon' rows."""
-    def write(cell):
+    def write(cell: _Cell) -> None:
         st = "VB Bang nho"
         tag(cell, '{%p if r.loai == "phan" or r.loai == "nhom" %}')
         para(cell, "{{ r." + field + " }}", style=st, bold=bold_kinds, align=align)
@@ -45,7 +51,7 @@ def _criterion(field: str, *, bold_kinds=True, indent_choice=False, align=C):
     return write
 
 
-def phieu_danh_gia():
+def phieu_danh_gia() -> DocxDocument:
     doc = new_document("Phiếu đánh giá, phân hạng sản phẩm OCOP",
                        "Phiếu đánh giá")
     header_block(doc, numbered=False)
@@ -72,7 +78,7 @@ def phieu_danh_gia():
     return doc
 
 
-def _result_table(doc) -> None:
+def _result_table(doc: DocxDocument) -> None:
     """Landscape results table with one column per member ({%tc for %}); the renderer spreads
     the member block's total width evenly over the rendered columns."""
     w = (9, 16, 50, 3, 96, 3, 15, 11, 11, 11, 12, 15)
@@ -119,7 +125,7 @@ def _result_table(doc) -> None:
     finish_cells(t)
 
 
-def bang_tong_hop():
+def bang_tong_hop() -> DocxDocument:
     doc = new_document("Bảng tổng hợp kết quả đánh giá, phân hạng sản phẩm OCOP",
                        "Bảng tổng hợp", landscape=True)
     header_block(doc, numbered=False, widths=(95.0, 157.0))
