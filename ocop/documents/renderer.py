@@ -23,6 +23,8 @@ documents without keeping them in memory.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import io
 import os
@@ -30,20 +32,24 @@ import re
 import secrets
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias, cast
 from xml.parsers import expat
 
 import docx.oxml.ns
 import jinja2
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.coreprops import CoreProperties
 from docx.opc.oxml import serialize_part_xml
+from docx.opc.part import Part, XmlPart
 from docx.oxml import parse_xml
+from docx.oxml.coreprops import CT_CoreProperties
+from docx.oxml.document import CT_Body, CT_Document
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -127,7 +133,8 @@ def _compile(env: jinja2.Environment, patched: str, *, lines: bool = True) -> ji
             _compile(env, patched, lines=True)            # raises with docx_context
             raise
         lines_ = xml.splitlines()[max((exc.lineno or 1) - 3, 0): (exc.lineno or 1) + 2]
-        exc.docx_context = [re.sub(r"<[^>]+>", "", x) for x in lines_]
+        # docxtpl's convention: the paragraphs around the error ride on jinja's exception (see _problem)
+        exc.docx_context = [re.sub(r"<[^>]+>", "", x) for x in lines_]  # type: ignore[attr-defined]
         raise
 
 
@@ -182,11 +189,20 @@ class _Prepared:
     fallback: str = ""                  # why the docxtpl path is used ("" on the fast path)
 
 
-def _text(el) -> str:
+# a zip entry's date: year, month, day, hour, minute, second
+ZipDate: TypeAlias = tuple[int, int, int, int, int, int]
+
+
+def _body(doc: DocxDocument) -> CT_Body:
+    """The w:body element (python-docx types Document.element as its base class)."""
+    return cast(CT_Document, doc.element).body
+
+
+def _text(el: etree._Element) -> str:
     return "".join(t.text or "" for t in el.iter(qn("w:t")))
 
 
-def _leftover(root) -> str | None:
+def _leftover(root: etree._Element) -> str | None:
     """Text of the first paragraph still holding a template tag, if any."""
     for p in root.iter(qn("w:p")):
         text = _text(p)
@@ -195,13 +211,17 @@ def _leftover(root) -> str | None:
     return None
 
 
-def _find_loops(body) -> list[_Loop]:
+def _find_loops(body: etree._Element) -> list[_Loop]:
     loops = []
     for i, tbl in enumerate(body.iterchildren(qn("w:tbl"))):
+        tbl_grid = tbl.find(qn("w:tblGrid"))
+        assert tbl_grid is not None, "a w:tbl has a w:tblGrid (ECMA-376)"
         grid = [int(g.get(qn("w:w"), "0"))
-                for g in tbl.find(qn("w:tblGrid")).iterchildren(qn("w:gridCol"))]
+                for g in tbl_grid.iterchildren(qn("w:gridCol"))]
         for tr in tbl.iterchildren(qn("w:tr")):
-            col, first, last = 0, None, None
+            col: int = 0
+            first: int | None = None
+            last: int | None = None
             for tc in tr.iterchildren(qn("w:tc")):
                 text = _text(tc)
                 if first is None and re.search(r"\{%\s*tc\s+for\b", text):
@@ -210,15 +230,15 @@ def _find_loops(body) -> list[_Loop]:
                     last = col
                     break
                 col += _span(tc)
-            if last is not None:
+            if first is not None and last is not None:      # last is only set after first
                 loops.append(_Loop(i, grid, first, last))
                 break
     return loops
 
 
-def _span(tc) -> int:
+def _span(tc: etree._Element) -> int:
     gs = tc.find(qn("w:tcPr") + "/" + qn("w:gridSpan"))
-    return int(gs.get(qn("w:val"))) if gs is not None else 1
+    return int(cast(str, gs.get(qn("w:val")))) if gs is not None else 1     # w:val is required
 
 
 _TCPR_ORDER = {qn(f"w:{t}"): i for i, t in enumerate((
@@ -227,7 +247,7 @@ _TCPR_ORDER = {qn(f"w:{t}"): i for i, t in enumerate((
     "cellMerge", "tcPrChange"))}
 
 
-def _spread_loop_columns(body, loop: _Loop, template: str) -> None:
+def _spread_loop_columns(body: etree._Element, loop: _Loop, template: str) -> None:
     """After {%tc for %}: keep the fixed columns, share the loop block's width evenly."""
     tables = list(body.iterchildren(qn("w:tbl")))
     if loop.index >= len(tables):
@@ -244,6 +264,7 @@ def _spread_loop_columns(body, loop: _Loop, template: str) -> None:
     loop_cols[-1] += total - sum(loop_cols)
     widths = before + loop_cols + after
     grid = tbl.find(qn("w:tblGrid"))
+    assert grid is not None, "a w:tbl has a w:tblGrid (ECMA-376)"
     for g in list(grid):
         grid.remove(g)
     for w in widths:
@@ -255,7 +276,7 @@ def _spread_loop_columns(body, loop: _Loop, template: str) -> None:
             span = _span(tc)
             tcpr = tc.find(qn("w:tcPr"))
             tcw = None if tcpr is None else tcpr.find(qn("w:tcW"))
-            if tcw is not None:
+            if tcpr is not None and tcw is not None:
                 tcw.set(qn("w:w"), str(sum(widths[col: col + span])))
                 tcw.set(qn("w:type"), "dxa")
                 # docxtpl's colspan puts gridSpan first; Word wants the schema order
@@ -264,32 +285,34 @@ def _spread_loop_columns(body, loop: _Loop, template: str) -> None:
 
 
 
-class _CachedTemplate(DocxTemplate):
+# docxtpl is untyped (Any to mypy): subclassing it is the point of this class
+class _CachedTemplate(DocxTemplate):  # type: ignore[misc]
     """docxtpl with the patched + compiled Jinja template of each part shared per template."""
 
     def __init__(self, prepared: _Prepared) -> None:
         super().__init__(io.BytesIO(prepared.data))
         self._prep = prepared
 
-    def _compiled(self, key: str, raw) -> jinja2.Template:
+    def _compiled(self, key: str, raw: Callable[[], str]) -> jinja2.Template:
         tpl = self._prep.parts.get(key)
         if tpl is None:
             tpl = _compile(self._prep.env, self.patch_xml(raw()))
             self._prep.parts[key] = tpl
         return tpl
 
-    def build_xml(self, context, jinja_env=None):
+    def build_xml(self, context: dict[str, Any], jinja_env: jinja2.Environment | None = None) -> str:
         tpl = self._compiled("body", self.get_xml)
         self.current_rendering_part = self.docx._part
         return _post(tpl.render(context))
 
-    def build_headers_footers_xml(self, context, uri, jinja_env=None):
+    def build_headers_footers_xml(self, context: dict[str, Any], uri: str,
+                                  jinja_env: jinja2.Environment | None = None) -> Iterator[tuple[str, bytes]]:
         for rel_key, part in self.get_headers_footers(uri):
-            tpl = self._compiled(str(part.partname), lambda part=part: self.get_part_xml(part))
+            tpl = self._compiled(str(part.partname), functools.partial(self.get_part_xml, part))
             self.current_rendering_part = part
             yield rel_key, _post(tpl.render(context)).encode("utf-8")
 
-    def render_properties(self, context, jinja_env=None) -> None:
+    def render_properties(self, context: dict[str, Any], jinja_env: jinja2.Environment | None = None) -> None:
         """Core properties are set from the context in Python, not rendered through Jinja."""
 
 
@@ -351,8 +374,9 @@ class Renderer:
     def undeclared(self, template: str, context: Mapping[str, Any]) -> set[str]:
         prepared = self._prepare(template)
         try:
-            return DocxTemplate(io.BytesIO(prepared.data)).get_undeclared_template_variables(
+            names: set[str] = DocxTemplate(io.BytesIO(prepared.data)).get_undeclared_template_variables(
                 jinja_env=prepared.env, context=dict(context))
+            return names
         except jinja2.TemplateError as exc:
             raise _problem(template, exc) from exc
 
@@ -383,7 +407,7 @@ class Renderer:
         core = self._core_part(doc)            # before doc.core_properties, which adds a default
         cp = doc.core_properties
         prepared = _Prepared(template, data, make_env(), cp.title or template, cp.category or "",
-                             _find_loops(doc.element.body))
+                             _find_loops(_body(doc)))
         if not self.fast:
             prepared.fallback = "đường docxtpl được chọn khi tạo Renderer (fast=False)"
         else:
@@ -395,26 +419,27 @@ class Renderer:
         return prepared
 
     @staticmethod
-    def _core_part(doc):
+    def _core_part(doc: DocxDocument) -> Part | None:
         for rel in doc.part.package.rels.values():
             if rel.reltype == RT.CORE_PROPERTIES and not rel.is_external:
-                return rel.target_part
+                part: Part = rel.target_part
+                return part
         return None
 
     @staticmethod
-    def _build_fast(prepared: _Prepared, doc, zin: zipfile.ZipFile, core) -> None:
+    def _build_fast(prepared: _Prepared, doc: DocxDocument, zin: zipfile.ZipFile, core: Part | None) -> None:
         """Compile the tagged parts and prebuild the zip of the others, or set the fallback."""
         names = set(zin.namelist())
         if core is None or str(core.partname).lstrip("/") not in names:
             prepared.fallback = "mẫu không có phần thuộc tính docProps/core.xml"
             return
-        candidates = [doc.part] + [
+        candidates: list[Part] = [doc.part] + [
             rel.target_part for rel in doc.part.rels.values()
             if not rel.is_external and rel.reltype in (RT.HEADER, RT.FOOTER)
         ] + [p for p in doc.part.package.iter_parts() if p.content_type == _FOOTNOTES_CT]
         rendered: list[_FastPart] = []
-        static_problem = None
-        seen = set()
+        static_problem: str | None = None
+        seen: set[str] = set()
         for part in candidates:
             name = str(part.partname).lstrip("/")
             if name in seen:
@@ -458,10 +483,11 @@ class Renderer:
 
     def _render_fast(self, prepared: _Prepared, context: Mapping[str, Any]) -> bytes:
         fast, name = prepared.fast, prepared.name
+        assert fast is not None, "_render takes the fast path only when it is built"
         if fast.static_problem is not None:
             raise _leftover_error(name, fast.static_problem)
         ctx = dict(context)
-        outputs = []
+        outputs: list[tuple[str, bytes]] = []
         for part in fast.parts:
             try:
                 xml = part.template.render(ctx)
@@ -479,11 +505,11 @@ class Renderer:
                 if text is not None:
                     raise _leftover_error(name, text)
             outputs.append((part.name, data))
-        core = parse_xml(fast.core_xml)
+        core = cast(CT_CoreProperties, parse_xml(fast.core_xml))     # the parser's class for cp:coreProperties
         self._set_properties(CoreProperties(core), prepared, context)
         outputs.append((fast.core_name, serialize_part_xml(core)))
         buf = io.BytesIO(fast.prefix)
-        stamp = _stamp(context).timetuple()[:6]
+        stamp = _zip_date(_stamp(context))
         with zipfile.ZipFile(buf, "a") as z:
             for part_name, data in outputs:
                 z.writestr(_zipinfo(part_name, stamp), data, compresslevel=_COMPRESS_LEVEL)
@@ -498,16 +524,16 @@ class Renderer:
             raise _problem(name, exc) from exc
         doc = tpl.docx
         for loop in prepared.loops:
-            _spread_loop_columns(doc.element.body, loop, name)
+            _spread_loop_columns(_body(doc), loop, name)
         self._check_leftovers(doc, name)
         self._set_properties(doc.core_properties, prepared, context)
         buf = io.BytesIO()
         tpl.save(buf)
-        return _restamp(buf.getvalue(), _stamp(context).timetuple()[:6])
+        return _restamp(buf.getvalue(), _zip_date(_stamp(context)))
 
     @staticmethod
-    def _check_leftovers(doc, name: str) -> None:
-        parts = [doc.element.body] + [rel.target_part.element for rel in doc.part.rels.values()
+    def _check_leftovers(doc: DocxDocument, name: str) -> None:
+        parts = [_body(doc)] + [cast(XmlPart, rel.target_part).element for rel in doc.part.rels.values()
                                       if rel.reltype.endswith("/header")
                                       or rel.reltype.endswith("/footer")]
         for part in parts:
@@ -541,10 +567,15 @@ def _stamp(context: Mapping[str, Any]) -> datetime:
     when = context.get(DATE_KEY)
     if when:
         return datetime.fromisoformat(str(when))
-    return datetime.now(timezone.utc).replace(microsecond=0, tzinfo=None)
+    return datetime.now(UTC).replace(microsecond=0, tzinfo=None)
 
 
-def _restamp(data: bytes, date_time) -> bytes:  # noqa: ANN001
+def _zip_date(when: datetime) -> ZipDate:
+    """``when.timetuple()[:6]``, typed as the 6-tuple zipfile wants."""
+    return when.year, when.month, when.day, when.hour, when.minute, when.second
+
+
+def _restamp(data: bytes, date_time: ZipDate) -> bytes:
     """The same DOCX with every zip entry dated ``date_time`` (python-docx dates them now)."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w") as zout:
@@ -553,8 +584,8 @@ def _restamp(data: bytes, date_time) -> bytes:  # noqa: ANN001
     return out.getvalue()
 
 
-def _zipinfo(name: str, date_time) -> zipfile.ZipInfo:
-    info = zipfile.ZipInfo(name, tuple(date_time))
+def _zipinfo(name: str, date_time: ZipDate) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time)
     info.compress_type = zipfile.ZIP_DEFLATED
     info.external_attr = 0o600 << 16
     return info
@@ -571,8 +602,6 @@ def _write_atomic(out: Path, data: bytes) -> None:
             os.fsync(fh.fileno())
         os.replace(tmp, out)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass
         raise
