@@ -9,12 +9,23 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Literal, cast
 
 from docx import Document
+from docx.document import Document as DocxDocument
+from docx.opc.part import XmlPart
+from docx.oxml.document import CT_Document
 from docx.oxml.ns import qn
+from docx.oxml.text.paragraph import CT_P
+from docx.section import _BaseHeaderFooter
+from docx.shared import Length
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
+from docx.types import ProvidesStoryPart
+from lxml import etree
 
 from ocop.documents import decree30 as D
 
@@ -24,7 +35,7 @@ _DRAFT_DATE = re.compile(r"^[^,]+, ngày +tháng +năm \d{4}$")
 _OFF = {"0", "false", "off"}
 
 
-def _mm(emu) -> float:
+def _mm(emu: Length | None) -> float:
     return emu / 36000 if emu is not None else float("nan")
 
 
@@ -37,23 +48,25 @@ class _Doc:
         self.doc = Document(str(path))
         defaults = self.doc.styles.element.find(qn("w:docDefaults"))
         rpr = None if defaults is None else defaults.find(qn("w:rPrDefault") + "/" + qn("w:rPr"))
-        self.default_rpr = rpr
+        self.default_rpr: etree._Element | None = rpr
 
-    def paragraphs(self):
+    def paragraphs(self) -> Iterator[tuple[Paragraph, Literal["body", "header"]]]:
         """(Paragraph, where) for the body (tables included, nested too) and headers/footers."""
         body = self.doc._body
-        for p in self.doc.element.body.iter(qn("w:p")):
-            yield Paragraph(p, body), "body"
+        # python-docx types Document.element as its base class; w:p elements are parsed as CT_P
+        for p in cast(CT_Document, self.doc.element).body.iter(qn("w:p")):
+            yield Paragraph(cast(CT_P, p), body), "body"
         for rel in self.doc.part.rels.values():
             if rel.reltype.endswith(("/header", "/footer")):
-                part = rel.target_part
-                parent = SimpleNamespace(part=part)
+                part = cast(XmlPart, rel.target_part)
+                # a paragraph only asks its parent for the part (styles, relationships)
+                parent = cast(ProvidesStoryPart, SimpleNamespace(part=part))
                 for p in part.element.iter(qn("w:p")):
-                    yield Paragraph(p, parent), "header"
+                    yield Paragraph(cast(CT_P, p), parent), "header"
 
-    def _chain(self, run, para):
+    def _chain(self, run: Run, para: Paragraph) -> list[etree._Element]:
         """rPr elements from the most to the least specific."""
-        out = [run._r.rPr]
+        out: list[etree._Element | None] = [run._r.rPr]
         st = run.style if run._r.rPr is not None and run._r.rPr.rStyle is not None else None
         while st is not None:
             out.append(st.element.rPr)
@@ -65,7 +78,7 @@ class _Doc:
         out.append(self.default_rpr)
         return [r for r in out if r is not None]
 
-    def font(self, run, para) -> str:
+    def font(self, run: Run, para: Paragraph) -> str:
         for rpr in self._chain(run, para):
             f = rpr.find(qn("w:rFonts"))
             if f is None:
@@ -75,17 +88,17 @@ class _Doc:
                     return f"(phông theo giao diện {f.get(qn(f'w:{attr}'))})"
             a, h = f.get(qn("w:ascii")), f.get(qn("w:hAnsi"))
             if a or h:
-                return a if (a == h or not h) else f"{a}/{h}"
+                return a if a and (a == h or not h) else f"{a}/{h}"   # (a == h or not h) implies a here
         return "(không xác định)"
 
-    def size(self, run, para) -> float | None:
+    def size(self, run: Run, para: Paragraph) -> float | None:
         for rpr in self._chain(run, para):
             sz = rpr.find(qn("w:sz"))
             if sz is not None:
-                return int(sz.get(qn("w:val"))) / 2
+                return int(cast(str, sz.get(qn("w:val")))) / 2      # w:val is required
         return None
 
-    def flag(self, run, para, tag: str) -> bool:
+    def flag(self, run: Run, para: Paragraph, tag: str) -> bool:
         for rpr in self._chain(run, para):
             e = rpr.find(qn(f"w:{tag}"))
             if e is not None:
@@ -93,12 +106,12 @@ class _Doc:
         return False
 
 
-def _text_runs(p):
+def _text_runs(p: Paragraph) -> list[Run]:
     return [r for r in p.runs if r.text.strip()]
 
 
-def _style_problems(d: _Doc, p, label: str, size: tuple[float, float], *, bold=None,
-                    italic=None) -> list[str]:
+def _style_problems(d: _Doc, p: Paragraph, label: str, size: tuple[float, float], *, bold: bool | None = None,
+                    italic: bool | None = None) -> list[str]:
     out = []
     for r in _text_runs(p):
         s = d.size(r, p)
@@ -112,7 +125,7 @@ def _style_problems(d: _Doc, p, label: str, size: tuple[float, float], *, bold=N
     return list(dict.fromkeys(out))
 
 
-def _section_problems(doc) -> list[str]:
+def _section_problems(doc: DocxDocument) -> list[str]:
     out = []
     for i, s in enumerate(doc.sections, 1):
         w, h = _mm(s.page_width), _mm(s.page_height)
@@ -129,7 +142,7 @@ def _section_problems(doc) -> list[str]:
 def _page_number_problems(d: _Doc) -> list[str]:
     out = []
     for i, s in enumerate(d.doc.sections, 1):
-        def has_page(hf) -> bool:
+        def has_page(hf: _BaseHeaderFooter) -> bool:
             if not hf._has_definition:
                 return False
             el = hf._definition.element
@@ -192,7 +205,7 @@ def check(path: Path, numbered: bool = True) -> list[str]:
             problems += _style_problems(d, p, "Nơi nhận", D.RANGE_NOI_NHAN, bold=True, italic=True)
             sib = p._p.getnext()
             while sib is not None and sib.tag == qn("w:p"):
-                q = Paragraph(sib, p._parent)
+                q = Paragraph(cast(CT_P, sib), p._parent)
                 if q.text.strip().startswith("-"):
                     problems += _style_problems(d, q, "Dòng nơi nhận", D.RANGE_RECIPIENT)
                 sib = sib.getnext()
