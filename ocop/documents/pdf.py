@@ -22,6 +22,7 @@ breaks and page count match Word's. A licensed Times New Roman dropped into a fo
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import shutil
@@ -89,7 +90,7 @@ def to_pdf(docx_paths: Sequence[Path], out_dir: Path | None = None,
     work = Path(tempfile.mkdtemp(prefix="ocop-pdf-"))
     try:
         profile = work / "profile"                      # private LibreOffice profile, this call only
-        results: list[Path] = []
+        results: list[Path | None] = []
         for start in range(0, len(sources), BATCH):
             chunk = sources[start:start + BATCH]
             src_dir, pdf_dir = work / f"in{start}", work / f"out{start}"
@@ -101,16 +102,17 @@ def to_pdf(docx_paths: Sequence[Path], out_dir: Path | None = None,
                 shutil.copyfile(src, copy)
                 inputs.append(copy)
             log = _run(exe, profile, inputs, pdf_dir, timeout)
-            for i, src in enumerate(chunk):
+            for i in range(len(chunk)):
                 pdf = pdf_dir / f"{start + i:06d}.pdf"
                 results.append(pdf if pdf.is_file() and pdf.stat().st_size > 0 else None)
-        failed = [str(src) for src, pdf in zip(sources, results) if pdf is None]
+        failed = [str(src) for src, pdf in zip(sources, results, strict=False) if pdf is None]
         if failed:
             raise DocumentError(
                 f"LibreOffice không chuyển được {len(failed)}/{len(sources)} tệp sang PDF: "
                 + ", ".join(failed[:20]) + (" …" if len(failed) > 20 else "")
                 + (f". Thông báo của LibreOffice: {log[-500:]}" if log else "") + ".")
-        for pdf, target in zip(results, targets):
+        done = [pdf for pdf in results if pdf is not None]     # every one: none failed
+        for pdf, target in zip(done, targets, strict=False):
             _move_atomic(pdf, target)
         return targets
     finally:
@@ -139,12 +141,10 @@ def _run(exe: str, profile: Path, inputs: list[Path], pdf_dir: Path, timeout: fl
     return out.decode("utf-8", "replace").strip()
 
 
-def _kill(proc: subprocess.Popen) -> None:
+def _kill(proc: subprocess.Popen[bytes]) -> None:
     """soffice starts soffice.bin in its session: stop the whole process group."""
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
     proc.wait()
 
 

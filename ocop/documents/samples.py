@@ -215,7 +215,7 @@ def to_trinh_de_nghi_tinh() -> dict[str, Any]:
                      "02 sản phẩm đạt từ 70 điểm trở lên, đủ điều kiện đề nghị cấp tỉnh đánh giá."],
         "san_pham": [{"stt": str(i), "ten_san_pham": s[1], "chu_the": s[2], "dia_chi": s[3],
                       "bo_san_pham": s[4], "diem_tb": k["diem_tb"], "sao": k["sao"]}
-                     for i, (s, k) in enumerate(zip(SAN_PHAM[:2], kq[:2]), 1)],
+                     for i, (s, k) in enumerate(zip(SAN_PHAM[:2], kq[:2], strict=False), 1)],
         "ho_so_kem_theo": ["Biên bản họp Hội đồng đánh giá, phân hạng sản phẩm OCOP cấp huyện;",
                            "Bảng tổng hợp kết quả đánh giá, phân hạng;",
                            "Hồ sơ sản phẩm của 02 chủ thể (01 bản gốc, 01 bản điện tử)."],
