@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -9,14 +10,15 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001 - DB-API connection
+def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
     # SQLAlchemy, not the driver, begins transactions: see _sqlite_begin
     dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
@@ -27,7 +29,7 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001 - DB-API conne
     cur.close()
 
 
-def _sqlite_begin(conn) -> None:  # noqa: ANN001 - SQLAlchemy connection
+def _sqlite_begin(conn: Connection) -> None:
     """Take the write lock when a transaction begins, waiting up to busy_timeout for it.
 
     A deferred transaction that reads and then writes fails at once with "database is locked"
