@@ -393,7 +393,7 @@ def days_off(year: int) -> dict[date, str]:
     dates, deltas = _exceptions(year)
     work_for = {s.off: s.work for s in _swaps(year)}
     return {d: names.get(d) or f"Nghỉ hoán đổi (làm bù {work_for[d]:%d/%m/%Y})"
-            for d, v in zip(dates, deltas) if v < 0}
+            for d, v in zip(dates, deltas, strict=False) if v < 0}
 
 
 def is_working_day(d: date) -> bool:

@@ -273,7 +273,7 @@ def decide(facts: Facts, rules: DossierRules, policy: Policy) -> Decision:
     missing += cert_missing
     late = facts.registered_on is not None and facts.registered_on > policy.verification_deadline
     note = (f"Đăng ký ngày {_d(facts.registered_on)}, sau hạn kiểm tra hồ sơ "
-            f"{_d(policy.verification_deadline)}.") if late else ""
+            f"{_d(policy.verification_deadline)}.") if late and facts.registered_on is not None else ""
     if late and policy.late_registrations == "reject":
         reasons.append(note)
         note = ""
