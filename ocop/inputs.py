@@ -305,7 +305,7 @@ def _sheet_part(zf: zipfile.ZipFile, index: int) -> str:
     book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
     rel_id = book.findall("m:sheets/m:sheet", _NS)[index].get(f"{{{_NS['r']}}}id")
     rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-    target = next(r.get("Target") for r in rels.findall("p:Relationship", _NS) if r.get("Id") == rel_id)
+    target = next(str(r.get("Target")) for r in rels.findall("p:Relationship", _NS) if r.get("Id") == rel_id)
     return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
 
 
@@ -321,8 +321,8 @@ def merged_ranges(path: Path, index: int) -> list[tuple[int, int, int, int, str]
                 last = 0
                 for m in _MERGE.finditer(data):
                     ref = m.group(1).decode()
-                    min_col, min_row, max_col, max_row = range_boundaries(ref)
-                    found.append((min_row, min_col, max_row, max_col, ref))
+                    min_col, min_row, max_col, max_row = range_boundaries(ref)  # all set: the pattern has rows
+                    found.append((min_row or 0, min_col or 0, max_row or 0, max_col or 0, ref))
                     last = m.end()
                 tail = data[max(last, len(data) - 200):]
     except Exception as exc:  # noqa: BLE001 - a corrupt zip or XML
@@ -447,7 +447,8 @@ def _read_header(table: Table, header: Sequence[Any], columns: Sequence[Column],
         table.missing = True
 
 
-def _source(path: Path, sheet: str | None, formulas: bool) -> tuple[Iterator[tuple[int, Sequence[Any]]], Any, str | None, int]:
+def _source(path: Path, sheet: str | None,
+            formulas: bool) -> tuple[Iterator[tuple[int, Sequence[Any]]], Any, str | None, int]:
     """Rows of a CSV file, or of a workbook's sheet named ``sheet`` (else its first sheet); the open
     workbook, the sheet's title and index."""
     if path.suffix.lower() in CSV_SUFFIXES:
@@ -502,7 +503,8 @@ def open_table(path: Path, columns: Sequence[Column], *, sheet: str | None = Non
         raise
 
 
-def _chain(first: list[tuple[int, Sequence[Any]]], rest: Iterator[tuple[int, Sequence[Any]]]):  # noqa: ANN202
+def _chain(first: list[tuple[int, Sequence[Any]]],
+           rest: Iterator[tuple[int, Sequence[Any]]]) -> Iterator[tuple[int, Sequence[Any]]]:
     yield from first
     yield from rest
 

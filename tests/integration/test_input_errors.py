@@ -18,8 +18,9 @@ from sqlalchemy import func, select
 from ocop.errors import InputError, OcopError
 from ocop.persistence.db import unit_of_work
 from ocop.persistence.models import Registration
-from ocop.services import scores_workbook, stages
+from ocop.services import stages
 from ocop.services.campaigns import get_campaign
+from ocop.services.council import member_workbooks as scores_workbook
 from tests.conftest import SAMPLE
 
 CODE = "luc-nam-2020"
@@ -136,7 +137,7 @@ def _check(err: pytest.ExceptionInfo, name: str, pattern: str) -> None:
 
 @pytest.fixture
 def campaign(settings):  # noqa: ANN001, ANN201
-    stages.set_up_campaign(settings, SAMPLE / "campaign.toml")
+    stages.set_up(settings, SAMPLE / "campaign.toml")
     return settings
 
 
@@ -146,7 +147,7 @@ def test_a_score_file_that_cannot_be_read_is_an_input_error_naming_it(campaign, 
     path = tmp_path / name
     make(path)
     with pytest.raises(InputError) as err:
-        stages.record_scores(campaign, CODE, path)
+        stages.score(campaign, CODE, path)
     _check(err, name, pattern)
 
 
@@ -179,27 +180,28 @@ def test_a_member_workbook_whose_sheet_is_cut_short_is_an_input_error(sample_cam
             data = src.read(item)
             dst.writestr(item, data[: len(data) // 2] if item == "xl/worksheets/sheet2.xml" else data)
     with pytest.raises(InputError) as err:
-        stages.record_scores(campaign, CODE, cut)
+        stages.score(campaign, CODE, cut)
     _check(err, "cat-ngang.xlsx", r"^Tệp 'cat-ngang\.xlsx' không đọc được: không phải tệp Excel \(\.xlsx\) hợp lệ")
 
 
 @pytest.mark.parametrize(("name", "make", "pattern"), _table_faults(REG_HEADER))
-def test_a_registration_file_that_cannot_be_read_is_an_input_error_naming_it(campaign, tmp_path: Path,  # noqa: ANN001
-                                                                             name: str, make: Make, pattern: str) -> None:
+def test_a_registration_file_that_cannot_be_read_is_an_input_error_naming_it(  # noqa: ANN001
+        campaign, tmp_path: Path, name: str, make: Make, pattern: str) -> None:
     path = tmp_path / name
     make(path)
     if path.is_dir():  # a folder is a valid registration input: an empty one is the error
         pattern = r"^Thư mục '.*phieu\.xlsx' không có tệp \.xlsx hoặc \.csv nào\.$"
     for partial in (False, True):
         with pytest.raises(InputError) as err:
-            stages.collect_registrations(campaign, CODE, path, partial=partial)
+            stages.collect(campaign, CODE, path, partial=partial)
         _check(err, name, pattern)
     assert not list(tmp_path.glob("*.loi.xlsx"))
 
 
-@pytest.mark.parametrize(("name", "make", "pattern"),
-                         [p for p in _table_faults(REG_HEADER) if p.id not in ("missing", "directory", "wrong-extension",
-                                                                               "pdf")])
+IN_FOLDER = [p for p in _table_faults(REG_HEADER) if p.id not in ("missing", "directory", "wrong-extension", "pdf")]
+
+
+@pytest.mark.parametrize(("name", "make", "pattern"), IN_FOLDER)
 def test_in_a_registration_folder_a_file_that_cannot_be_read_is_refused_by_name(campaign, tmp_path: Path,  # noqa: ANN001
                                                                                  name: str, make: Make,
                                                                                  pattern: str) -> None:
@@ -208,7 +210,7 @@ def test_in_a_registration_folder_a_file_that_cannot_be_read_is_refused_by_name(
     make(folder / name)
     (folder / "xa-bao-son.csv").write_text(
         ",".join(REG_HEADER) + "\nBS-01,Mật ong hoa vải,1,HKD Nguyễn Văn Bảo,HKD,Bảo Sơn,Có\n", encoding="utf-8")
-    result = stages.collect_registrations(campaign, CODE, folder)
+    result = stages.collect(campaign, CODE, folder)
     by_file = {f["file"]: f for f in result["files"]}
     assert sorted(by_file) == sorted([name, "xa-bao-son.csv"])
     assert by_file[name]["refused"] and not by_file["xa-bao-son.csv"]["refused"]
@@ -226,7 +228,7 @@ def test_a_registration_folder_that_is_missing_or_empty_is_an_input_error(campai
                                                                           make: Make, pattern: str) -> None:
     make(tmp_path / "dang-ky")
     with pytest.raises(InputError) as err:
-        stages.collect_registrations(campaign, CODE, tmp_path / "dang-ky")
+        stages.collect(campaign, CODE, tmp_path / "dang-ky")
     _check(err, "dang-ky", pattern)
 
 
@@ -239,7 +241,8 @@ CAMPAIGN_FAULTS = [
                  r"^Tệp 'ke-hoach\.toml' không đọc được: không phải văn bản mã UTF-8", id="not-utf8"),
     pytest.param("ke-hoach.toml", _bytes(_docx), r"^Tệp 'ke-hoach\.toml' không đọc được: đây là tệp Word \(\.docx\)",
                  id="renamed-docx"),
-    pytest.param("ke-hoach.toml", _bytes(PDF), r"^Tệp 'ke-hoach\.toml' không đọc được: đây là tệp PDF", id="renamed-pdf"),
+    pytest.param("ke-hoach.toml", _bytes(PDF), r"^Tệp 'ke-hoach\.toml' không đọc được: đây là tệp PDF",
+                 id="renamed-pdf"),
     pytest.param("ke-hoach.toml", _bytes(b"code = \"luc-nam\"\n[council\nname = 1\n"),
                  r"^Tệp 'ke-hoach\.toml' không đọc được: không phải tệp TOML hợp lệ \(lỗi cú pháp ở dòng 2, cột 9\)\.$",
                  id="invalid-toml"),
@@ -255,7 +258,7 @@ def test_a_campaign_file_that_cannot_be_read_is_an_input_error_naming_it(setting
     path = tmp_path / name
     make(path)
     with pytest.raises(InputError) as err:
-        stages.set_up_campaign(settings, path)
+        stages.set_up(settings, path)
     _check(err, name, pattern)
 
 
@@ -267,7 +270,7 @@ def test_a_file_without_read_permission_is_an_input_error(campaign, tmp_path: Pa
     path.chmod(0)
     try:
         with pytest.raises(InputError) as err:
-            stages.record_scores(campaign, CODE, path)
+            stages.score(campaign, CODE, path)
         _check(err, name, rf"^Tệp '{name}' không đọc được: không có quyền đọc tệp\.$")
     finally:
         path.chmod(0o600)
@@ -278,4 +281,4 @@ def test_a_good_csv_with_a_title_row_above_the_header_still_reads(campaign, tmp_
     path = tmp_path / "dang-ky.csv"
     path.write_text("Danh sách đăng ký xã Bảo Sơn\n" + ",".join(REG_HEADER)
                     + "\nBS-01,Mật ong hoa vải,1,HKD Nguyễn Văn Bảo,HKD,Bảo Sơn,Có\n", encoding="utf-8")
-    assert stages.collect_registrations(campaign, CODE, path)["new"] == 1
+    assert stages.collect(campaign, CODE, path)["new"] == 1

@@ -32,7 +32,7 @@ from ocop.services.registrations.store import Entry, Store
 from ocop.services.registrations.workbooks import DATA_SHEET, error_path, write_errors
 from ocop.text import fold
 
-SUFFIXES = TABLE_SUFFIXES + (".xls", ".xlsb", ".ods")  # old formats are listed, to be refused by name
+SUFFIXES = (*TABLE_SUFFIXES, ".xls", ".xlsb", ".ods")  # old formats are listed, to be refused by name
 
 
 @dataclass(frozen=True)

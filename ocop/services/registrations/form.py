@@ -154,7 +154,8 @@ class RowReader:
                 f"không phải bộ sản phẩm của {ctx.edition}, cần mã bộ (ví dụ 1, 07, 26a) hoặc tên bộ"))
         producer_type = PRODUCER_TYPES.get(fold(text.get(TYPE.key, "")).split(" - ")[0])
         if text.get(TYPE.key) and producer_type is None:
-            problems.append(bad_value(where(number, TYPE.key), text[TYPE.key], "không hợp lệ, cần DN, HTX, THT hoặc HKD"))
+            problems.append(bad_value(where(number, TYPE.key), text[TYPE.key],
+                                      "không hợp lệ, cần DN, HTX, THT hoặc HKD"))
         commune = text.get(COMMUNE.key, "")
         if commune and ctx.communes:
             canonical = next((ctx.communes[k] for k in commune_keys(commune) if k in ctx.communes), None)

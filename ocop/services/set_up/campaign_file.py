@@ -167,7 +167,8 @@ def load_campaign_file(path: Path) -> CampaignFile:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"Tệp '{path.name}' không đọc được: không phải tệp TOML hợp lệ ({_toml_reason(exc)}).") from exc
+        raise InputError(f"Tệp '{path.name}' không đọc được: không phải tệp TOML hợp lệ "
+                         f"({_toml_reason(exc)}).") from exc
     try:
         return CampaignFile.model_validate(raw)
     except ValidationError as exc:
