@@ -282,3 +282,28 @@ def test_a_good_csv_with_a_title_row_above_the_header_still_reads(campaign, tmp_
     path.write_text("Danh sách đăng ký xã Bảo Sơn\n" + ",".join(REG_HEADER)
                     + "\nBS-01,Mật ong hoa vải,1,HKD Nguyễn Văn Bảo,HKD,Bảo Sơn,Có\n", encoding="utf-8")
     assert stages.collect(campaign, CODE, path)["new"] == 1
+
+
+def test_a_folder_file_that_breaks_off_mid_way_leaves_no_trace_in_the_others(campaign, tmp_path: Path) -> None:  # noqa: ANN001
+    """Rows read before the break are not taken as registered: the same product in a later file is new."""
+    import zipfile
+
+    folder = tmp_path / "dang-ky"
+    folder.mkdir()
+    row = ["BS-01", "Mật ong hoa vải", "1", "HKD Nguyễn Văn Bảo", "HKD", "Bảo Sơn", "Có"]
+    wb = Workbook()
+    wb.active.append(REG_HEADER)
+    wb.active.append(row)
+    for i in range(3000):
+        wb.active.append([f"X-{i}", f"Sản phẩm {i}", "1", f"Chủ thể {i}", "HKD", "Bảo Sơn", "Có"])
+    wb.save(tmp_path / "whole.xlsx")
+    with zipfile.ZipFile(tmp_path / "whole.xlsx") as src, zipfile.ZipFile(folder / "a-hong.xlsx", "w") as dst:
+        for item in src.namelist():
+            data = src.read(item)
+            dst.writestr(item, data[: len(data) // 2] if item == "xl/worksheets/sheet1.xml" else data)
+    (folder / "b-bao-son.csv").write_text(",".join(REG_HEADER) + "\n" + ",".join(row) + "\n", encoding="utf-8")
+    result = stages.collect(campaign, CODE, folder)
+    broken, good = result["files"]
+    assert broken["file"] == "a-hong.xlsx" and broken["refused"]
+    assert broken["message"].startswith("Tệp 'a-hong.xlsx' không đọc được: không phải tệp Excel (.xlsx) hợp lệ")
+    assert (good["file"], good["new"], good["problems"]) == ("b-bao-son.csv", 1, [])

@@ -117,6 +117,10 @@ class _Run:
             self.by_code[item.code_key] = seen
         self.by_pn.setdefault(item.pn_key, []).append(seen)
 
+    def _forget(self, file: str) -> None:
+        self.by_code = {k: s for k, s in self.by_code.items() if s.file != file}
+        self.by_pn = {k: kept for k, seen in self.by_pn.items() if (kept := [s for s in seen if s.file != file])}
+
     def _stored_duplicate(self, table: Table, item: ParsedRegistration, other: Entry) -> str:
         file, _, line = other.source.rpartition(":")
         if item.code_key and other.code_key == item.code_key and other.pn_key != item.pn_key:
@@ -168,6 +172,9 @@ class _Run:
                 if row_problems:
                     problems += row_problems
                     bad[number] = row_problems
+        except InputError:  # the file broke off mid-way: its rows are not seen by the folder's others
+            self._forget(path.name)
+            raise
         finally:
             table.close()
         return self._finish(path, table, rows, items, problems, bad)
