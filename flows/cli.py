@@ -5,6 +5,7 @@ Prefect is imported lazily, after the process-wide defaults below are in place.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import traceback
@@ -54,10 +55,24 @@ def main_options(debug: Annotated[bool, typer.Option("--debug", help="In traceba
     STATE["debug"] = debug
 
 
+class _QuietOcopErrors(logging.Filter):
+    """Prefect logs a failed run's exception with its traceback; an OcopError is the user's
+    problem, said once as 'Lỗi: …', so on the console its traceback is left to --debug."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], OcopError) and not STATE["debug"]:
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
 def _run(call: Callable[[], Any]) -> Any:
     """Run a flow; an OcopError becomes a Vietnamese message and exit code 1."""
     for key, value in PREFECT_DEFAULTS.items():
         os.environ.setdefault(key, value)
+    for handler in logging.getLogger().handlers:  # Prefect's console handler (the API keeps tracebacks)
+        if isinstance(handler, logging.StreamHandler) and not any(
+                isinstance(f, _QuietOcopErrors) for f in handler.filters):
+            handler.addFilter(_QuietOcopErrors())
     with _errors():
         return call()
 

@@ -174,6 +174,6 @@ def run_name() -> str:
             try:
                 with Path(str(file)).open("rb") as fh:
                     return str(tomllib.load(fh)["code"])
-            except (OSError, tomllib.TOMLDecodeError, KeyError):
+            except (OSError, ValueError, KeyError):  # TOMLDecodeError and UnicodeDecodeError are ValueErrors
                 return Path(str(file)).parent.name or Path(str(file)).stem
     return "tất cả kế hoạch" if "reminders" in params else "kế hoạch gần nhất"

@@ -27,10 +27,6 @@ class RulesError(OcopError):
     """Legal rule data (an edition or a criteria sheet) is missing or broken."""
 
 
-class EligibilityError(OcopError):
-    """A registration or a campaign step does not meet the edition's conditions."""
-
-
 class ScoringError(OcopError):
     """Score sheets are incomplete, inconsistent or not allowed."""
 

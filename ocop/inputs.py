@@ -1,20 +1,79 @@
-"""Reading the CSV and XLSX files clerks supply: header matching, cleaning, row-level errors.
+"""Reading the files clerks supply: CSV and XLSX tables, and the campaign's TOML text.
 
-Headers are matched after NFC, case and space folding; the Vietnamese header and the ASCII key
-are both accepted ("Mã sản phẩm" or "ma_san_pham"). Values come back NFC with spaces trimmed.
+One way in. :func:`check_file` refuses a path before anything is read (missing, a folder, a kind
+of file the project does not read); :func:`open_table` opens a CSV file or a workbook's sheet for
+one streaming pass (openpyxl read-only, one row in memory), finds the header row among the first
+rows (a title above it is allowed) and matches headers after NFC, case and space folding or as
+ASCII keys ("Mã sản phẩm" or "ma_san_pham"). What a clerk can get wrong in a spreadsheet is seen
+rather than silently read: unknown or repeated columns, formulas, merged cells. A file that
+cannot be read at all — a corrupt workbook, a PDF or a Word document renamed .xlsx, an .xls, a
+CSV that is not UTF-8 text — is an :class:`InputError` naming the file, never a traceback.
+
+Every problem names the file, the sheet (XLSX), the row and the column (:func:`locate`), and for
+a wrong value the value and what was expected (:func:`bad_value`), in Vietnamese. The parsers
+(:func:`parse_int`, :func:`parse_date`, :func:`parse_yes_no`) are shared by every importer.
 """
 
 from __future__ import annotations
 
 import csv
+import re
+import zipfile
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
+
+from openpyxl.utils import get_column_letter, range_boundaries
 
 from ocop.errors import InputError
 from ocop.text import ascii_key, fold, nfc
+
+CSV_SUFFIXES = (".csv",)
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+TABLE_SUFFIXES = XLSX_SUFFIXES + CSV_SUFFIXES
+IGNORED = {"stt", "ghi chú", "ghi_chu", "lỗi", "loi"}  # row numbers, notes, the error column
+HEADER_SEARCH = 10  # rows searched for the header row
+YES = {"có", "co", "x", "1", "yes", "true", "đã xác nhận", "da xac nhan"}
+NO = {"không", "khong", "0", "no", "false", "chưa", "chua"}
+_SUFFIX_NAMES = {".csv": ".csv", ".xlsx": ".xlsx", ".xlsm": ".xlsx", ".toml": ".toml"}
+_OLD_OFFICE = {".xls": "tệp Excel 97–2003 (.xls)", ".xlsb": "tệp Excel nhị phân (.xlsb)",
+               ".ods": "tệp OpenDocument (.ods)"}
+_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
+_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+       "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+       "p": "http://schemas.openxmlformats.org/package/2006/relationships"}
+
+
+# --- where a problem is, and what was expected -------------------------------------------------
+
+
+def locate(file: str, sheet: str | None = None, row: int | None = None, column: str | None = None,
+           last_row: int | None = None) -> str:
+    """"file[, sheet 'S'][, dòng N[–M]][, cột 'C']": the prefix of every problem."""
+    text = f"{file}, sheet '{sheet}'" if sheet else file
+    if row is not None:
+        text += f", dòng {row}–{last_row}" if last_row and last_row != row else f", dòng {row}"
+    if column is not None:
+        text += f", cột '{column}'"
+    return text
+
+
+def bad_value(where: str, value: Any, expected: str) -> str:
+    """A wrong value: "<where>: giá trị '<value>' <expected>."."""
+    return f"{where}: giá trị '{cell_text(value)}' {expected}."
+
+
+def unreadable(path: Path, why: str) -> InputError:
+    """The error for a file that cannot be read at all."""
+    return InputError(f"Tệp '{path.name}' không đọc được: {why}.")
+
+
+# --- columns and rows --------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -28,47 +87,437 @@ class Column:
 
 @dataclass(frozen=True)
 class Row:
-    """One data row: its row number in the file (the header is row 1) and its values by key."""
+    """One data row: its row number in the file and its values by key."""
 
     number: int
     values: dict[str, Any]
     sheet: str | None = None  # the worksheet it came from (XLSX), for error messages
 
     def text(self, key: str) -> str:
-        value = self.values.get(key)
-        if value is None:
-            return ""
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        return nfc(str(value))
+        return cell_text(self.values.get(key))
 
 
 def where(path: Path, row: int, column: Column, sheet: str | None = None) -> str:
-    """The location prefix of every row error: file, sheet (XLSX), row and column."""
-    return f"{_file(path, sheet)}, dòng {row}, cột '{column.header}'"
+    """The location of a cell problem: file, sheet (XLSX), row and column."""
+    return locate(path.name, sheet, row, column.header)
 
 
-def _file(path: Path, sheet: str | None) -> str:
-    return f"{path.name}, sheet '{sheet}'" if sheet else path.name
+# --- parsers -----------------------------------------------------------------------------------
 
 
-def _cells(path: Path, sheet: list[str]) -> Iterator[Sequence[Any]]:
-    """The rows of a CSV file or of a workbook's first sheet (whose name goes into ``sheet``)."""
+def cell_text(value: Any) -> str:
+    """A cell as clean text: NFC, trimmed; whole numbers without '.0'; dates as dd/mm/yyyy."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return nfc(str(value))
+
+
+def parse_int(value: Any) -> int | None:
+    """A whole number, also typed as text ('5', '5,0'); None for anything else (blank included)."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    try:
+        number = float(str(value).strip().replace(",", "."))
+    except ValueError:
+        return None
+    return int(number) if number.is_integer() else None
+
+
+def parse_date(value: Any) -> date | None:
+    """An Excel date, or text dd/mm/yyyy (also d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy, yyyy-mm-dd)."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = cell_text(value)
+    m, iso = _DATE.match(text), _ISO.match(text)
+    try:
+        if m:
+            return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        if iso:
+            return date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
+    except ValueError:
+        return None
+    return None
+
+
+def parse_yes_no(value: Any) -> bool | None:
+    """'Có' / 'Không' (also x/1/0, yes/no, 'đã xác nhận'/'chưa'); None for blank or anything else."""
+    key = fold(cell_text(value))
+    if key in YES:
+        return True
+    if key in NO:
+        return False
+    return None
+
+
+# --- files -------------------------------------------------------------------------------------
+
+
+def _names(suffixes: Sequence[str]) -> str:
+    return " hoặc ".join(dict.fromkeys(_SUFFIX_NAMES.get(s, s) for s in suffixes))
+
+
+def _os_reason(exc: OSError) -> str:
+    if isinstance(exc, PermissionError):
+        return "không có quyền đọc tệp"
+    if isinstance(exc, IsADirectoryError):
+        return "đây là một thư mục, cần một tệp"
+    return f"lỗi hệ thống khi đọc tệp ({exc.strerror or exc})"
+
+
+def check_file(path: Path, suffixes: Sequence[str] = TABLE_SUFFIXES) -> Path:
+    """``path`` when it is a file with one of ``suffixes``; an InputError naming it otherwise:
+    missing, a folder, an old or another kind of file."""
+    try:
+        if not path.exists():
+            raise InputError(f"Không tìm thấy tệp '{path}'.")
+        if path.is_dir():
+            raise InputError(f"'{path}' là một thư mục, cần một tệp {_names(suffixes)}.")
+    except OSError as exc:
+        raise unreadable(path, _os_reason(exc)) from None
     suffix = path.suffix.lower()
-    if suffix == ".csv":
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            yield from csv.reader(fh)
-    elif suffix in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
+    if suffix not in suffixes:
+        if suffix in _OLD_OFFICE and any(s in XLSX_SUFFIXES for s in suffixes):
+            raise unreadable(path, f"{_OLD_OFFICE[suffix]} không được hỗ trợ, cần mở bằng Excel và lưu lại "
+                                   "dạng .xlsx")
+        raise unreadable(path, f"chỉ nhận tệp {_names(suffixes)} (tệp này là '{suffix or 'không có đuôi'}')")
+    return path
 
-        wb = load_workbook(path, read_only=True, data_only=True)
-        try:
-            sheet.append(wb.worksheets[0].title)
-            yield from wb.worksheets[0].iter_rows(values_only=True)
-        finally:
-            wb.close()
-    else:
-        raise InputError(f"{path.name}: chỉ nhận tệp .csv hoặc .xlsx (tệp này là '{suffix}').")
+
+def _content(path: Path) -> str | None:
+    """What a file is from its first bytes, when that can be told (for messages)."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+        if not head:
+            return "tệp rỗng (0 byte)"
+        if head.startswith(b"%PDF"):
+            return "tệp PDF"
+        if head.startswith(b"\xd0\xcf\x11\xe0"):
+            return "tệp Excel 97–2003 (.xls) hoặc Office cũ"
+        if head.startswith(b"PK"):
+            with zipfile.ZipFile(path) as zf:
+                names = zf.namelist()
+            if "word/document.xml" in names:
+                return "tệp Word (.docx)"
+            if any(n.startswith("ppt/") for n in names):
+                return "tệp PowerPoint (.pptx)"
+            if "content.xml" in names:
+                return "tệp OpenDocument (.ods, .odt)"
+            if "xl/workbook.xml" in names:
+                return "tệp Excel (.xlsx)"
+            return "tệp nén ZIP"
+    except (OSError, zipfile.BadZipFile, ValueError):
+        return None
+    return None
+
+
+def _not_xlsx(path: Path) -> InputError:
+    what = _content(path)
+    if what == "tệp rỗng (0 byte)":
+        return unreadable(path, "tệp rỗng (0 byte), không phải tệp Excel (.xlsx) hợp lệ")
+    if what and what != "tệp Excel (.xlsx)":
+        advice = ", cần mở bằng Excel và lưu lại dạng .xlsx" if "97–2003" in what else ""
+        return unreadable(path, f"đây là {what} được đặt đuôi '{path.suffix}', không phải tệp Excel (.xlsx){advice}")
+    return unreadable(path, "không phải tệp Excel (.xlsx) hợp lệ (tệp hỏng hoặc chưa chép hết)")
+
+
+def open_workbook(path: Path, *, formulas: bool = False) -> Any:
+    """A read-only openpyxl workbook (cached values, or formulas as written with ``formulas``);
+    an InputError naming the file when it is missing or not a valid .xlsx. Close it when done."""
+    from openpyxl import load_workbook
+
+    check_file(path, XLSX_SUFFIXES)
+    try:
+        return load_workbook(path, read_only=True, data_only=not formulas)
+    except PermissionError as exc:
+        raise unreadable(path, _os_reason(exc)) from None
+    except Exception as exc:  # noqa: BLE001 - whatever a corrupt zip or XML makes openpyxl raise
+        raise _not_xlsx(path) from exc
+
+
+def read_text(path: Path, suffixes: Sequence[str]) -> str:
+    """The whole UTF-8 text of a small file (the campaign TOML); InputError naming it otherwise."""
+    check_file(path, suffixes)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise unreadable(path, _os_reason(exc)) from None
+    what = _content(path) if data[:2] in (b"PK", b"%P", b"\xd0\xcf") else None
+    if what or b"\x00" in data[:4096]:
+        raise unreadable(path, f"đây là {what}, không phải tệp văn bản" if what else
+                         "không phải tệp văn bản (có ký tự nhị phân)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise unreadable(path, "không phải văn bản mã UTF-8, cần lưu lại với mã UTF-8") from None
+
+
+def _csv_rows(path: Path) -> Iterator[tuple[int, Sequence[Any]]]:
+    number = 0
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            for number, row in enumerate(csv.reader(fh), start=1):  # noqa: B007 - number is reported
+                yield number, row
+    except UnicodeDecodeError:
+        raise unreadable(path, "không phải văn bản CSV mã UTF-8, cần lưu lại dạng 'CSV UTF-8'") from None
+    except csv.Error:
+        raise unreadable(path, f"không phải tệp CSV hợp lệ (sau dòng {number})") from None
+    except OSError as exc:
+        raise unreadable(path, _os_reason(exc)) from None
+
+
+def _check_csv(path: Path) -> None:
+    """Refuse a binary file named .csv before reading it as text."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+    except OSError as exc:
+        raise unreadable(path, _os_reason(exc)) from None
+    what = _content(path) if head[:2] in (b"PK", b"%P", b"\xd0\xcf") else None
+    if what:
+        raise unreadable(path, f"đây là {what} được đặt đuôi '.csv', không phải tệp CSV")
+    if b"\x00" in head:
+        raise unreadable(path, "không phải tệp văn bản CSV (có ký tự nhị phân)")
+
+
+def sheet_rows(path: Path, ws: Any) -> Iterator[tuple[int, Sequence[Any]]]:
+    """The rows of an open worksheet of ``path``, numbered from 1; InputError if it is corrupt."""
+    try:
+        yield from enumerate(ws.iter_rows(values_only=True), start=1)
+    except Exception as exc:  # noqa: BLE001 - a corrupt sheet part fails while it is streamed
+        raise _not_xlsx(path) from exc
+
+
+def _sheet_part(zf: zipfile.ZipFile, index: int) -> str:
+    """The zip member of the workbook's ``index``-th sheet."""
+    book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+    rel_id = book.findall("m:sheets/m:sheet", _NS)[index].get(f"{{{_NS['r']}}}id")
+    rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    target = next(str(r.get("Target")) for r in rels.findall("p:Relationship", _NS) if r.get("Id") == rel_id)
+    return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+
+
+def merged_ranges(path: Path, index: int) -> list[tuple[int, int, int, int, str]]:
+    """Merged ranges of a sheet as (min_row, min_col, max_row, max_col, 'A1:B2'), read by scanning
+    the sheet's XML (read-only workbooks do not expose them)."""
+    found: list[tuple[int, int, int, int, str]] = []
+    try:
+        with zipfile.ZipFile(path) as zf, zf.open(_sheet_part(zf, index)) as fh:
+            tail = b""
+            while chunk := fh.read(1 << 20):
+                data = tail + chunk
+                last = 0
+                for m in _MERGE.finditer(data):
+                    ref = m.group(1).decode()
+                    min_col, min_row, max_col, max_row = range_boundaries(ref)  # all set: the pattern has rows
+                    found.append((min_row or 0, min_col or 0, max_row or 0, max_col or 0, ref))
+                    last = m.end()
+                tail = data[max(last, len(data) - 200):]
+    except Exception as exc:  # noqa: BLE001 - a corrupt zip or XML
+        raise _not_xlsx(path) from exc
+    return found
+
+
+# --- tables ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Table:
+    """An open table: where its columns are, the problems found in its header, and its rows.
+
+    A context manager: leaving it closes the workbook."""
+
+    path: Path
+    sheet: str | None  # None for CSV
+    header_row: int = 1
+    header: list[str] = field(default_factory=list)  # header cells as written
+    positions: dict[str, int] = field(default_factory=dict)  # column key -> 0-based index
+    columns: dict[str, Column] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    missing: bool = False  # a required column is missing
+    merged: list[tuple[int, int, int, int, str]] = field(default_factory=list)  # rows/cols 1-based
+    rows: Iterator[tuple[int, Sequence[Any]]] = field(default_factory=lambda: iter(()))  # after the header
+    book: Any = field(default=None, repr=False)  # the open workbook (XLSX)
+
+    @property
+    def where_file(self) -> str:
+        return locate(self.path.name, self.sheet)
+
+    @property
+    def where_header(self) -> str:
+        return f"{locate(self.path.name, self.sheet, self.header_row)} (tiêu đề)"
+
+    def where(self, row: int, key: str, last_row: int | None = None) -> str:
+        """"file[, sheet 'S'], dòng N, cột 'Header'": the prefix of every cell problem."""
+        col = self.columns[key].header if key in self.columns else key
+        return locate(self.path.name, self.sheet, row, col, last_row)
+
+    def column_name(self, index: int) -> str:
+        """The key of the column at a 0-based index, or its letter when it is not one of ours."""
+        for key, i in self.positions.items():
+            if i == index:
+                return key
+        return get_column_letter(index + 1)
+
+    def close(self) -> None:
+        if self.book is not None:
+            self.book.close()
+            self.book = None
+
+    def __enter__(self) -> Table:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def is_formula(value: Any) -> bool:
+    """A formula cell as openpyxl returns it without cached values ('=…' or an array formula)."""
+    if isinstance(value, str):
+        return value.startswith("=") and len(value) > 1
+    return type(value).__name__ in ("ArrayFormula", "DataTableFormula")
+
+
+def _empty(row: Sequence[Any]) -> bool:
+    return all(v is None or (isinstance(v, str) and not v.strip()) for v in row)
+
+
+def _match(columns: Sequence[Column]) -> dict[str, Column]:
+    by_name: dict[str, Column] = {}
+    for col in columns:
+        by_name[fold(col.header)] = col
+        by_name[col.key] = col
+    return by_name
+
+
+def _find_header(first: list[tuple[int, Sequence[Any]]], by_name: dict[str, Column]) -> int:
+    """Index in ``first`` of the header row: the first row naming two known columns, else the
+    first non-empty row."""
+    for i, (_, row) in enumerate(first):
+        hits = sum(1 for v in row if v is not None and (fold(str(v)) in by_name or ascii_key(str(v)) in by_name))
+        if hits >= 2:
+            return i
+    return next((i for i, (_, row) in enumerate(first) if not _empty(row)), 0)
+
+
+def _read_header(table: Table, header: Sequence[Any], columns: Sequence[Column],
+                 alternatives: Sequence[Sequence[str]], strict: bool) -> None:
+    by_name = _match(columns)
+    table.columns = {c.key: c for c in columns}
+    at = table.where_header
+    for i, raw in enumerate(header):
+        name = "" if raw is None else str(raw).strip()
+        table.header.append(name)
+        if not name:
+            continue
+        col = by_name.get(fold(name)) or by_name.get(ascii_key(name))
+        letter = get_column_letter(i + 1)
+        if col is None:
+            if strict and fold(name) not in IGNORED and ascii_key(name) not in IGNORED:
+                table.problems.append(f"{at}: cột {letter} '{name}' không có trong mẫu, cần đổi tên cột "
+                                      "theo mẫu (xem sheet 'Hướng dẫn') hoặc xoá cột.")
+        elif col.key in table.positions:
+            if strict:
+                first = get_column_letter(table.positions[col.key] + 1)
+                table.problems.append(f"{at}: cột {letter} '{name}' trùng với cột {first} '{col.header}', "
+                                      "cần xoá một trong hai cột.")
+        else:
+            table.positions[col.key] = i
+    optional = {k for group in alternatives for k in group}
+    for col in columns:
+        if col.required and col.key not in optional and col.key not in table.positions:
+            table.problems.append(f"{at}: thiếu cột '{col.header}' (hoặc '{col.key}').")
+            table.missing = True
+    if alternatives and not any(all(k in table.positions for k in g) for g in alternatives):
+        options = " hoặc ".join("[" + ", ".join(f"'{table.columns[k].header}'" for k in group) + "]"
+                                for group in alternatives)
+        table.problems.append(f"{at}: cần có đủ các cột {options}.")
+        table.missing = True
+
+
+def _source(path: Path, sheet: str | None,
+            formulas: bool) -> tuple[Iterator[tuple[int, Sequence[Any]]], Any, str | None, int]:
+    """Rows of a CSV file, or of a workbook's sheet named ``sheet`` (else its first sheet); the open
+    workbook, the sheet's title and index."""
+    if path.suffix.lower() in CSV_SUFFIXES:
+        _check_csv(path)
+        return _csv_rows(path), None, None, -1
+    wb = open_workbook(path, formulas=formulas)
+    try:
+        titles = [fold(t) for t in wb.sheetnames]
+        index = titles.index(fold(sheet)) if sheet and fold(sheet) in titles else 0
+        ws = wb.worksheets[index]
+        ws.reset_dimensions()  # some writers record a wrong size; read what is there
+        return sheet_rows(path, ws), wb, ws.title, index
+    except Exception as exc:  # noqa: BLE001 - a workbook without a worksheet, a broken sheet list
+        wb.close()
+        raise _not_xlsx(path) from exc
+
+
+def open_table(path: Path, columns: Sequence[Column], *, sheet: str | None = None, strict: bool = False,
+               formulas: bool = False, alternatives: Sequence[Sequence[str]] = ()) -> Table:
+    """Open a CSV file or a workbook (the sheet named ``sheet`` if it has one, else the first) and
+    read its header against ``columns``; the table's ``rows`` go on from the row after the header.
+
+    ``alternatives`` lists groups of keys of which one whole group must be present (their columns
+    are not required one by one). ``strict`` also reports unknown or repeated columns and merged
+    cells; ``formulas`` reads formulas as written instead of their cached values. Problems in the
+    header are in ``table.problems``; a file that cannot be read raises InputError. Use it as a
+    context manager, or call ``close()``.
+    """
+    check_file(path)
+    rows, book, title, index = _source(path, sheet, formulas)
+    table = Table(path, title, book=book)
+    try:
+        first: list[tuple[int, Sequence[Any]]] = []
+        for item in rows:
+            first.append(item)
+            if len(first) >= HEADER_SEARCH:
+                break
+        if all(_empty(r) for _, r in first):
+            raise InputError(f"{table.where_file}: tệp trống, cần một dòng tiêu đề.")
+        at = _find_header(first, _match(columns))
+        table.header_row = first[at][0]
+        _read_header(table, first[at][1], columns, alternatives, strict)
+        if strict and index >= 0:
+            table.merged = [m for m in merged_ranges(path, index) if m[2] >= table.header_row]
+            for r1, _, _, _, ref in table.merged:
+                if r1 <= table.header_row:
+                    table.problems.append(f"{table.where_header}: các ô {ref} được gộp, cần mỗi cột một ô tiêu đề.")
+        table.rows = _chain(first[at + 1:], rows)
+        return table
+    except BaseException:
+        table.close()
+        raise
+
+
+def _chain(first: list[tuple[int, Sequence[Any]]],
+           rest: Iterator[tuple[int, Sequence[Any]]]) -> Iterator[tuple[int, Sequence[Any]]]:
+    yield from first
+    yield from rest
+
+
+def iter_rows(path: Path, sheet: str | None, *, formulas: bool = False) -> Iterator[tuple[int, Sequence[Any]]]:
+    """Every row of a CSV file or of a workbook's sheet, numbered from 1, in one more streaming
+    pass (e.g. to copy the rows a first pass refused)."""
+    rows, book, _, _ = _source(path, sheet, formulas)
+    try:
+        yield from rows
+    finally:
+        if book is not None:
+            book.close()
 
 
 def _clean(value: Any) -> Any:
@@ -80,107 +529,16 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def read_rows(
-    path: Path, columns: Sequence[Column], *, alternatives: Sequence[Sequence[str]] = ()
-) -> list[Row]:
-    """All non-empty rows of the first sheet, keyed by column key.
-
-    ``alternatives`` lists groups of keys of which at least one whole group must be present
-    (e.g. per-criterion points or part totals); columns in them are not individually required.
-    Raises InputError naming the file and every missing column.
-    """
-    if not path.is_file():
-        raise InputError(f"Không tìm thấy tệp '{path}'.")
-    try:
-        named: list[str] = []
-        cells = _cells(path, named)
-        header = next(cells, None)
-        sheet = named[0] if named else None
-        if header is None:
-            raise InputError(f"{path.name}: tệp trống, cần một dòng tiêu đề.")
-        by_name: dict[str, Column] = {}
-        for col in columns:
-            by_name[fold(col.header)] = col
-            by_name[col.key] = col
-        positions: dict[str, int] = {}
-        for i, name in enumerate(header):
-            if name is None:
-                continue
-            col = by_name.get(fold(str(name))) or by_name.get(ascii_key(str(name)))
-            if col is not None and col.key not in positions:
-                positions[col.key] = i
-        _check_header(path, sheet, columns, alternatives, positions)
+def read_rows(path: Path, columns: Sequence[Column], *, alternatives: Sequence[Sequence[str]] = ()) -> list[Row]:
+    """All non-empty rows of a CSV file or a workbook's first sheet, keyed by column key, values
+    NFC-cleaned; an InputError naming the file and every missing column when the header is wrong."""
+    with open_table(path, columns, alternatives=alternatives) as table:
+        if table.problems:
+            raise InputError(f"{table.where_header}: tệp thiếu cột bắt buộc.", table.problems)
         rows: list[Row] = []
-        for number, raw in enumerate(cells, start=2):
-            values = {
-                key: _clean(raw[i]) if i < len(raw) else None for key, i in positions.items()
-            }
+        positions = list(table.positions.items())
+        for number, raw in table.rows:
+            values = {key: _clean(raw[i]) if i < len(raw) else None for key, i in positions}
             if any(v is not None for v in values.values()):
-                rows.append(Row(number, values, sheet))
+                rows.append(Row(number, values, table.sheet))
         return rows
-    except (UnicodeDecodeError, csv.Error, OSError, ValueError) as exc:
-        raise InputError(f"{path.name}: không đọc được tệp ({exc}).") from exc
-
-
-def _check_header(
-    path: Path,
-    sheet: str | None,
-    columns: Sequence[Column],
-    alternatives: Sequence[Sequence[str]],
-    positions: dict[str, int],
-) -> None:
-    optional = {k for group in alternatives for k in group}
-    missing = [
-        f"thiếu cột '{c.header}' (hoặc '{c.key}')"
-        for c in columns
-        if c.required and c.key not in optional and c.key not in positions
-    ]
-    if alternatives and not any(all(k in positions for k in g) for g in alternatives):
-        headers = {c.key: c.header for c in columns}
-        options = " hoặc ".join(
-            "[" + ", ".join(f"'{headers[k]}'" for k in group) + "]" for group in alternatives
-        )
-        missing.append(f"cần có đủ các cột {options}")
-    if missing:
-        raise InputError(f"{_file(path, sheet)}, dòng 1 (tiêu đề): tệp thiếu cột bắt buộc.", missing)
-
-
-def parse_int(row: Row, column: Column, path: Path, problems: list[str]) -> int | None:
-    """An integer cell (numbers typed as text accepted); a problem is recorded otherwise."""
-    raw = row.values.get(column.key)
-    if raw is None:
-        problems.append(f"{where(path, row.number, column, row.sheet)}: ô trống, cần một số nguyên.")
-        return None
-    if isinstance(raw, bool):
-        raw = str(raw)
-    if isinstance(raw, int):
-        return raw
-    if isinstance(raw, float) and raw.is_integer():
-        return int(raw)
-    text = str(raw).strip().replace(",", ".")
-    try:
-        number = float(text)
-    except ValueError:
-        number = None
-    if number is None or not number.is_integer():
-        problems.append(f"{where(path, row.number, column, row.sheet)}: giá trị '{raw}' không phải số nguyên.")
-        return None
-    return int(number)
-
-
-YES = {"có", "co", "x", "1", "yes", "true", "đã xác nhận", "da xac nhan"}
-NO = {"không", "khong", "0", "no", "false", "chưa", "chua"}
-
-
-def parse_yes_no(row: Row, column: Column, path: Path, problems: list[str]) -> bool | None:
-    """'Có' / 'Không' (also x/1/0): anything else is a problem."""
-    raw = row.values.get(column.key)
-    key = fold(str(raw)) if raw is not None else ""
-    if key in YES:
-        return True
-    if key in NO or (raw is None and not column.required):
-        return False
-    problems.append(f"{where(path, row.number, column, row.sheet)}: giá trị '{raw or ''}' không hợp lệ, "
-                    "cần 'Có' hoặc 'Không'.")
-    return None
-

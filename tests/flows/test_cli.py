@@ -60,3 +60,38 @@ def test_a_bad_file_gives_a_vietnamese_error_and_exit_code_1(ocop, tmp_path: Pat
     assert "thiếu cột 'Tên chủ thể' (hoặc 'ten_chu_the')" in result.stderr
     listing = ocop("verify", *out)
     assert listing.returncode == 0 and "Đủ điều kiện" not in listing.stdout
+
+
+def test_a_file_that_cannot_be_read_is_a_vietnamese_error_without_a_traceback(ocop, tmp_path: Path) -> None:  # noqa: ANN001
+    out = ["--out", str(tmp_path)]
+    good = tmp_path / "good.xlsx"
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["Mã sản phẩm", "Thành viên", "Tiêu chí", "Điểm"])
+    for i in range(300):
+        wb.active.append([f"LN-{i:02d}", "Lương Thế Tuấn", "1.1", 3])
+    wb.save(good)
+    corrupt = tmp_path / "phieu-cham.xlsx"
+    corrupt.write_bytes(good.read_bytes()[:2000])  # a copy cut short
+    binary_plan = tmp_path / "ke-hoach.toml"
+    binary_plan.write_bytes(bytes(range(256)) * 4)
+    cases = [
+        (("campaign", "create", str(binary_plan)),
+         "Lỗi: Tệp 'ke-hoach.toml' không đọc được: không phải tệp văn bản (có ký tự nhị phân)."),
+        (("campaign", "create", str(SAMPLE / "campaign.toml")), None),
+        (("scores", "import", str(corrupt)),
+         "Lỗi: Tệp 'phieu-cham.xlsx' không đọc được: không phải tệp Excel (.xlsx) hợp lệ"),
+        (("registrations", "import", str(tmp_path / "khong-co.csv")),
+         f"Lỗi: Không tìm thấy tệp '{tmp_path / 'khong-co.csv'}'."),
+        (("registrations", "import", str(corrupt)),
+         "Lỗi: Tệp 'phieu-cham.xlsx' không đọc được: không phải tệp Excel (.xlsx) hợp lệ"),
+    ]
+    for args, error in cases:
+        result = ocop(*args, *out)
+        if error is None:
+            assert result.returncode == 0, result.stderr
+            continue
+        assert result.returncode == 1, f"{args}\n{result.stdout}\n{result.stderr}"
+        assert error in result.stderr, result.stderr
+        assert "Traceback" not in result.stdout + result.stderr

@@ -4,14 +4,15 @@ criterion; filled in at the meeting and imported back through the same validatio
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy.orm import Session
 
 from ocop.errors import InputError
-from ocop.inputs import Row
+from ocop.inputs import XLSX_SUFFIXES, Row, open_workbook, sheet_rows
 from ocop.persistence.models import Campaign, Person
 from ocop.rules.criteria import load_sets
 from ocop.rules.editions import get_edition
@@ -83,22 +84,29 @@ def write_templates(session: Session, campaign: Campaign, folder: Path, member: 
 
 
 def is_member_workbook(path: Path) -> bool:
-    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+    """Whether ``path`` is a workbook from `ocop scores template`; InputError when it is an .xlsx
+    that cannot be read."""
+    if path.suffix.lower() not in XLSX_SUFFIXES:
         return False
-    wb = load_workbook(path, read_only=True)
+    wb = open_workbook(path)
     try:
-        return any(ws.title != "Hướng dẫn" and ws["A1"].value == MARK for ws in wb.worksheets)
+        return any(ws.title != "Hướng dẫn" and _first_cell(path, ws) == MARK for ws in wb.worksheets)
     finally:
         wb.close()
 
 
+def _first_cell(path: Path, ws: Any) -> Any:
+    _, first = next(sheet_rows(path, ws), (1, ()))
+    return first[0] if first else None
+
+
 def read_member_workbook(path: Path) -> dict[str, list[Row]]:
     """Long-form rows per sheet: (product, member, criterion, points) for every filled cell."""
-    wb = load_workbook(path, read_only=True, data_only=True)
+    wb = open_workbook(path)
     sheets: dict[str, list[Row]] = {}
     try:
         for ws in wb.worksheets:
-            cells = list(ws.iter_rows(values_only=True))
+            cells = [row for _, row in sheet_rows(path, ws)]
             if not cells or cells[0][0] != MARK:
                 continue
             member, code = cells[1][1], cells[2][1]

@@ -10,7 +10,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session, joinedload
 
 from ocop.errors import InputError, RulesError, ScoringError
-from ocop.inputs import Column, Row, parse_int, read_rows, where
+from ocop.inputs import Column, Row, bad_value, locate, parse_int, read_rows, where
 from ocop.persistence.models import Campaign, Person, Registration, ScoreChange, ScoreItem, ScoreSheet
 from ocop.rules.criteria import CriteriaSet, load_sets
 from ocop.rules.editions import get_edition
@@ -99,6 +99,16 @@ class _Reader:
             return None
         return member
 
+    def _int(self, row: Row, column: Column) -> int | None:
+        """A whole-number cell; a problem is recorded otherwise."""
+        raw = row.values.get(column.key)
+        value = parse_int(raw)
+        if value is None:
+            at = where(self.path, row.number, column, row.sheet)
+            self.problems.append(f"{at}: ô trống, cần một số nguyên." if raw is None else
+                                 bad_value(at, raw, "không phải số nguyên"))
+        return value
+
     def _criterion_row(self, row: Row, criteria: CriteriaSet, sheet: SheetIn) -> None:
         code = row.text(CRITERION.key)
         try:
@@ -106,24 +116,24 @@ class _Reader:
         except RulesError:
             self.problems.append(f"{where(self.path, row.number, CRITERION, row.sheet)}: bộ {criteria.code} không có tiêu chí '{code}'.")
             return
-        points = parse_int(row, POINTS, self.path, self.problems)
+        points = self._int(row, POINTS)
         if points is None:
             return
         if not criterion.allows(points):
             allowed = ", ".join(str(o.points) for o in criterion.options)
             self.problems.append(f"{where(self.path, row.number, POINTS, row.sheet)}: {points} điểm không phải một lựa chọn của tiêu chí {code} (các mức: {allowed}).")
         elif criterion.code in sheet.items:
-            self.problems.append(f"{self.path.name}, dòng {row.number}: tiêu chí {code} của '{sheet.member.name}' cho sản phẩm này đã có ở dòng trước.")
+            self.problems.append(f"{locate(self.path.name, row.sheet, row.number)}: tiêu chí {code} của '{sheet.member.name}' cho sản phẩm này đã có ở dòng trước.")
         else:
             sheet.items[criterion.code] = points
 
     def _parts_row(self, row: Row, criteria: CriteriaSet, sheet: SheetIn) -> None:
         if sheet.parts is not None:
-            self.problems.append(f"{self.path.name}, dòng {row.number}: phiếu của '{sheet.member.name}' cho sản phẩm này đã có ở dòng {sheet.first_row}.")
+            self.problems.append(f"{locate(self.path.name, row.sheet, row.number)}: phiếu của '{sheet.member.name}' cho sản phẩm này đã có ở dòng {sheet.first_row}.")
             return
         parts = {}
         for part, col in PARTS.items():
-            value = parse_int(row, col, self.path, self.problems)
+            value = self._int(row, col)
             if value is not None and not 0 <= value <= criteria.parts[part]:
                 self.problems.append(f"{where(self.path, row.number, col, row.sheet)}: {value} ngoài khoảng 0–{criteria.parts[part]}.")
             elif value is not None:

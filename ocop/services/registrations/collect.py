@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from ocop import progress
 from ocop.errors import InputError
+from ocop.inputs import TABLE_SUFFIXES, Table, check_file, open_table
 from ocop.persistence.models import Campaign
 from ocop.services.registrations.form import (
     CODE,
@@ -28,11 +29,10 @@ from ocop.services.registrations.form import (
     form_context,
 )
 from ocop.services.registrations.store import Entry, Store
-from ocop.services.registrations.workbooks import error_path, write_errors
-from ocop.sheets import Table, close, open_table
+from ocop.services.registrations.workbooks import DATA_SHEET, error_path, write_errors
 from ocop.text import fold
 
-SUFFIXES = (".xlsx", ".xlsm", ".csv")
+SUFFIXES = (*TABLE_SUFFIXES, ".xls", ".xlsb", ".ods")  # old formats are listed, to be refused by name
 
 
 @dataclass(frozen=True)
@@ -75,14 +75,15 @@ def registration_files(path: Path) -> list[Path]:
     """The file itself, or the workbooks and CSV files of a folder (not error workbooks or the
     lock files office programs leave)."""
     if path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES
-                       and not p.name.startswith(("~$", ".")) and not p.name.lower().endswith(".loi.xlsx"))
+        try:
+            files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES
+                           and not p.name.startswith(("~$", ".")) and not p.name.lower().endswith(".loi.xlsx"))
+        except OSError:
+            raise InputError(f"Thư mục '{path}' không đọc được: không có quyền đọc thư mục.") from None
         if not files:
             raise InputError(f"Thư mục '{path}' không có tệp .xlsx hoặc .csv nào.")
         return files
-    if not path.is_file():
-        raise InputError(f"Không tìm thấy tệp '{path}'.")
-    return [path]
+    return [check_file(path)]
 
 
 class _Run:
@@ -116,6 +117,10 @@ class _Run:
             self.by_code[item.code_key] = seen
         self.by_pn.setdefault(item.pn_key, []).append(seen)
 
+    def _forget(self, file: str) -> None:
+        self.by_code = {k: s for k, s in self.by_code.items() if s.file != file}
+        self.by_pn = {k: kept for k, seen in self.by_pn.items() if (kept := [s for s in seen if s.file != file])}
+
     def _stored_duplicate(self, table: Table, item: ParsedRegistration, other: Entry) -> str:
         file, _, line = other.source.rpartition(":")
         if item.code_key and other.code_key == item.code_key and other.pn_key != item.pn_key:
@@ -125,7 +130,7 @@ class _Run:
                 f"xã {other.commune} (tệp {file}, dòng {line}) (đăng ký trùng).")
 
     def file(self, path: Path) -> FileResult:
-        table, handle = open_table(path, COLUMNS)
+        table = open_table(path, COLUMNS, sheet=DATA_SHEET, strict=True, formulas=True)
         reader = RowReader(table, self.context)
         problems: list[str] = []
         bad: dict[int, list[str]] = {}
@@ -167,8 +172,11 @@ class _Run:
                 if row_problems:
                     problems += row_problems
                     bad[number] = row_problems
+        except InputError:  # the file broke off mid-way: its rows are not seen by the folder's others
+            self._forget(path.name)
+            raise
         finally:
-            close(handle)
+            table.close()
         return self._finish(path, table, rows, items, problems, bad)
 
     def _finish(self, path: Path, table: Table, rows: int, items: list, problems: list[str],
@@ -200,13 +208,20 @@ def import_registrations(session: Session, campaign: Campaign, path: Path, parti
     lists what was refused; a file whose header is wrong is always refused as a whole.
     """
     files = registration_files(path)
+    folder = path.is_dir()
     run = _Run(session, campaign, partial)
     results = []
     for done, f in enumerate(files, 1):  # a province imports a folder of hundreds of communes' files
-        results.append(run.file(f))
+        try:
+            results.append(run.file(f))
+        except InputError as exc:  # a file that cannot be read: refused, the folder's others go on
+            if not folder:
+                raise
+            results.append(FileResult(f.name, 0, refused=True, problems=exc.problems,
+                                      message=str(exc).splitlines()[0]))
         progress.report("Tệp phiếu đăng ký", done, len(files))
     session.flush()
-    if path.is_file() and results[0].refused and (not partial or not results[0].error_file):
+    if not folder and results[0].refused and (not partial or not results[0].error_file):
         raise InputError(results[0].message, results[0].problems)
     return ImportSummary(
         file=path.name, rows=sum(r.rows for r in results), new=sum(r.new for r in results),

@@ -11,16 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import Any
 
-from ocop.inputs import NO, YES, Column
+from ocop.inputs import Column, Table, bad_value, cell_text, is_formula, parse_date, parse_yes_no
 from ocop.persistence.models import Campaign
 from ocop.rules.criteria import load_sets
 from ocop.rules.dossier import FIRST, ITEMS, KIND_VN, REEVALUATION, UPGRADE
 from ocop.rules.editions import get_edition
-from ocop.sheets import Table, is_formula
-from ocop.text import fold, nfc
+from ocop.text import fold
 
 CODE = Column("ma_san_pham", "Mã sản phẩm", required=False)
 NAME = Column("ten_san_pham", "Tên sản phẩm")
@@ -50,8 +48,6 @@ PRODUCER_TYPES = {
 KINDS = {fold(v): k for k, v in KIND_VN.items()} | {
     "lan dau": FIRST, "nang hang": UPGRADE, "danh gia lai": REEVALUATION, "công nhận lại": REEVALUATION}
 COMMUNE_PREFIXES = ("xã ", "thị trấn ", "tt. ", "tt ", "phường ")
-_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _STARS = re.compile(r"^([1-5])(?:[.,]0+)?\s*(?:sao|★)?$")
 
 
@@ -115,37 +111,6 @@ class ParsedRegistration:
         return fold(self.producer), fold(self.name)
 
 
-def cell_text(value: Any) -> str:
-    """A cell as clean text: NFC, trimmed; whole numbers without '.0'; dates as dd/mm/yyyy."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, datetime):
-        value = value.date()
-    if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
-    return nfc(str(value))
-
-
-def parse_date(value: Any) -> date | None:
-    """An Excel date, or text dd/mm/yyyy (also d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy, yyyy-mm-dd)."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = cell_text(value)
-    m, iso = _DATE.match(text), _ISO.match(text)
-    try:
-        if m:
-            return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-        if iso:
-            return date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
-    except ValueError:
-        return None
-    return None
-
-
 class RowReader:
     """Checks the rows of one open table against the form, collecting problems per row."""
 
@@ -183,20 +148,20 @@ class RowReader:
         set_code = ctx.sets.get(fold(text.get(SET.key, ""))) if text.get(SET.key) else None
         if text.get(SET.key) and not set_code:
             ambiguous = set_code == ""
-            problems.append(
-                f"{where(number, SET.key)}: giá trị '{text[SET.key]}' "
-                + ("có nhiều phương án, cần ghi rõ mã bộ (ví dụ 26a hoặc 26b)." if ambiguous else
-                   f"không phải bộ sản phẩm của {ctx.edition}, cần mã bộ (ví dụ 1, 07, 26a) hoặc tên bộ."))
+            problems.append(bad_value(
+                where(number, SET.key), text[SET.key],
+                "có nhiều phương án, cần ghi rõ mã bộ (ví dụ 26a hoặc 26b)" if ambiguous else
+                f"không phải bộ sản phẩm của {ctx.edition}, cần mã bộ (ví dụ 1, 07, 26a) hoặc tên bộ"))
         producer_type = PRODUCER_TYPES.get(fold(text.get(TYPE.key, "")).split(" - ")[0])
         if text.get(TYPE.key) and producer_type is None:
-            problems.append(f"{where(number, TYPE.key)}: giá trị '{text[TYPE.key]}' không hợp lệ, "
-                            "cần DN, HTX, THT hoặc HKD.")
+            problems.append(bad_value(where(number, TYPE.key), text[TYPE.key],
+                                      "không hợp lệ, cần DN, HTX, THT hoặc HKD"))
         commune = text.get(COMMUNE.key, "")
         if commune and ctx.communes:
             canonical = next((ctx.communes[k] for k in commune_keys(commune) if k in ctx.communes), None)
             if canonical is None:
-                problems.append(f"{where(number, COMMUNE.key)}: giá trị '{commune}' không phải xã, thị trấn "
-                                f"của {ctx.district}, cần một tên trong danh sách xã của kế hoạch.")
+                problems.append(bad_value(where(number, COMMUNE.key), commune, f"không phải xã, thị trấn của "
+                                          f"{ctx.district}, cần một tên trong danh sách xã của kế hoạch"))
             commune = canonical or commune
         confirmed = self._yes_no(number, CONFIRMED.key, text, problems)
         reg: dict[str, Any] = {}
@@ -219,14 +184,12 @@ class RowReader:
     def _yes_no(self, number: int, key: str, text: dict[str, str], problems: list[str]) -> bool | None:
         if key not in self.present:
             return None
-        value = fold(text[key])
-        if value in YES:
-            return True
-        if value in NO or (not value and key != CONFIRMED.key):
+        value = parse_yes_no(text[key])
+        if value is None and not text[key] and key != CONFIRMED.key:
             return False
-        problems.append(f"{self.table.where(number, key)}: giá trị '{text[key]}' không hợp lệ, "
-                        "cần 'Có' hoặc 'Không'.")
-        return None
+        if value is None:
+            problems.append(bad_value(self.table.where(number, key), text[key], "không hợp lệ, cần 'Có' hoặc 'Không'"))
+        return value
 
     def _optional(self, number: int, text: dict[str, str], cells: dict[str, Any], reg: dict[str, Any],
                   problems: list[str]) -> None:
@@ -234,8 +197,8 @@ class RowReader:
         if KIND.key in self.present:
             kind = KINDS.get(fold(text[KIND.key])) if text[KIND.key] else FIRST
             if kind is None:
-                problems.append(f"{where(number, KIND.key)}: giá trị '{text[KIND.key]}' không hợp lệ, "
-                                "cần 'Lần đầu', 'Nâng hạng' hoặc 'Đánh giá lại'.")
+                problems.append(bad_value(where(number, KIND.key), text[KIND.key],
+                                          "không hợp lệ, cần 'Lần đầu', 'Nâng hạng' hoặc 'Đánh giá lại'"))
             reg["kind"] = kind
         if CERT_NUMBER.key in self.present:
             reg["certificate_number"] = text[CERT_NUMBER.key] or None
@@ -244,14 +207,14 @@ class RowReader:
                 value = cells[col.key]
                 parsed = parse_date(value) if value is not None else None
                 if value is not None and (parsed is None or not 1990 <= parsed.year <= 2100):
-                    problems.append(f"{where(number, col.key)}: giá trị '{text[col.key]}' không phải ngày, "
-                                    "cần ngày dạng dd/mm/yyyy.")
+                    problems.append(bad_value(where(number, col.key), text[col.key],
+                                              "không phải ngày, cần ngày dạng dd/mm/yyyy"))
                 reg[attr] = parsed
         if CERT_STARS.key in self.present:
             m = _STARS.match(fold(text[CERT_STARS.key]))
             if text[CERT_STARS.key] and (m is None or int(m.group(1)) < 3):
-                problems.append(f"{where(number, CERT_STARS.key)}: giá trị '{text[CERT_STARS.key]}' không hợp lệ, "
-                                "cần số sao từ 3 đến 5.")
+                problems.append(bad_value(where(number, CERT_STARS.key), text[CERT_STARS.key],
+                                          "không hợp lệ, cần số sao từ 3 đến 5"))
             reg["certificate_stars"] = int(m.group(1)) if m else None
         items = [col.key for col in ITEM_COLUMNS if col.key in self.present]
         if items:

@@ -3,25 +3,25 @@ the error workbook of a partial import, and the verification lists for the counc
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from ocop.inputs import Table, iter_rows
 from ocop.persistence.models import Campaign
 from ocop.rules.dossier import ITEMS, KIND_VN, PRODUCER_VN, dossier_rules
 from ocop.services.registrations import form
-from ocop.sheets import DATA_SHEET, Table
 from ocop.text import fold
 
+DATA_SHEET = "Đăng ký"  # the sheet read from a workbook that has it; otherwise the first sheet
 TEMPLATE_ROWS = 1000  # rows of the data sheet with drop-downs (LibreOffice keeps 1000 on saving)
 LISTS = "DanhMuc"
 BOLD = Font(bold=True)
@@ -169,20 +169,6 @@ def error_path(path: Path) -> Path:
     return path.with_name(f"{path.stem}.loi.xlsx")
 
 
-def _rows_again(path: Path, sheet: str | None) -> Iterable[tuple[int, Sequence[Any]]]:
-    if sheet is None:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            yield from enumerate(csv.reader(fh), start=1)
-        return
-    wb = load_workbook(path, read_only=True, data_only=False)
-    try:
-        ws = wb[sheet]
-        ws.reset_dimensions()
-        yield from enumerate(ws.iter_rows(values_only=True), start=1)
-    finally:
-        wb.close()
-
-
 def _cell(ws: Any, value: Any) -> Any:
     cell = WriteOnlyCell(ws, value=value)
     if isinstance(value, (date, datetime)):
@@ -201,7 +187,7 @@ def write_errors(path: Path, table: Table, bad: dict[int, list[str]], out: Path)
     ws = wb.create_sheet(DATA_SHEET)
     ws.append([_cell(ws, table.header[i]) for i in keep] + [_cell(ws, "Lỗi")])
     prefix = f"{table.where_file}, "
-    for number, raw in _rows_again(path, table.sheet):
+    for number, raw in iter_rows(path, table.sheet, formulas=True):
         if number in bad:
             why = "; ".join(p.removeprefix(prefix) for p in bad[number])
             ws.append([_cell(ws, raw[i] if i < len(raw) else None) for i in keep] + [_cell(ws, why)])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from datetime import date
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ocop.errors import InputError
+from ocop.inputs import read_text
 from ocop.text import nfc
 
 Role = Literal["chair", "vice_chair", "member", "head"]
@@ -151,14 +153,22 @@ _MESSAGES = {
 }
 
 
+def _toml_reason(exc: tomllib.TOMLDecodeError) -> str:
+    """Where the TOML parser stopped, in Vietnamese (its own message is English)."""
+    at = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+    if at:
+        return f"lỗi cú pháp ở dòng {at.group(1)}, cột {at.group(2)}"
+    return "lỗi cú pháp ở cuối tệp" if "end of document" in str(exc) else "lỗi cú pháp"
+
+
 def load_campaign_file(path: Path) -> CampaignFile:
     """Parse and validate a campaign file; every problem is reported with its location."""
+    text = read_text(path, (".toml",))
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"Không tìm thấy tệp kế hoạch '{path}'.") from None
+        raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{path.name}: tệp TOML không hợp lệ ({exc}).") from exc
+        raise InputError(f"Tệp '{path.name}' không đọc được: không phải tệp TOML hợp lệ "
+                         f"({_toml_reason(exc)}).") from exc
     try:
         return CampaignFile.model_validate(raw)
     except ValidationError as exc:
