@@ -119,7 +119,8 @@ def main() -> None:
         print(f"{'project (rank_products, set-based)':<38} {n:>9} {ranked:>8.2f} {n / ranked:>11.0f}")
         print(f"{'baseline (per-product queries)':<38} {args.baseline_sample:>9} {base:>8.2f} {1 / per:>11.0f}"
               f"   -> {per * n:.1f} s extrapolated to {n}")
-        print(f"ratio: {per * n / ranked:.1f}x; results {len(summary.results)}, blocked by spread {len(summary.blocked)}, "
+        print(f"ratio: {per * n / ranked:.1f}x; results {len(summary.results)}, "
+              f"blocked by spread {len(summary.blocked)}, "
               f"capped by mandatory criteria {capped}, flagged {sum(bool(r.flags) for r in summary.results)}")
 
 

@@ -27,24 +27,24 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from openpyxl import Workbook, load_workbook  # noqa: E402
-from sqlalchemy import select  # noqa: E402
+from openpyxl import Workbook, load_workbook
+from sqlalchemy import select
 
-from ocop.documents.pdf import soffice  # noqa: E402
-from ocop.persistence.db import migrate, unit_of_work  # noqa: E402
-from ocop.persistence.models import Producer, Product, Registration  # noqa: E402
+from ocop.documents.pdf import soffice
+from ocop.persistence.db import migrate, unit_of_work
+from ocop.persistence.models import Producer, Product, Registration
 from ocop.services import stages
+from ocop.services.campaigns import get_campaign
 from ocop.services.paperwork import notices
-from ocop.services.registrations import workbooks as registration_workbooks
 from ocop.services.registrations import verification
-from ocop.services.campaigns import get_campaign  # noqa: E402
-from ocop.settings import Settings  # noqa: E402
-from ocop.text import fold  # noqa: E402
+from ocop.services.registrations import workbooks as registration_workbooks
+from ocop.settings import Settings
+from ocop.text import fold
 
 SAMPLE = Path(__file__).resolve().parents[1] / "ocop" / "sample" / "luc-nam-2020"
 
 
-def make_workbook(path: Path, rows: int, campaign) -> list:  # noqa: ANN001
+def make_workbook(path: Path, rows: int, campaign) -> list:
     """A filled copy of the template's columns: the usual mix of complete and incomplete dossiers."""
     columns = registration_workbooks.template_columns(campaign)
     communes = campaign.settings["communes"]
@@ -55,7 +55,8 @@ def make_workbook(path: Path, rows: int, campaign) -> list:  # noqa: ANN001
     data = []
     for i in range(rows):
         values = {
-            "ma_san_pham": f"BM{i:05d}", "ten_san_pham": f"Sản phẩm thử {i}", "bo_san_pham": "1 - Rau, củ, quả, hạt tươi",
+            "ma_san_pham": f"BM{i:05d}", "ten_san_pham": f"Sản phẩm thử {i}",
+            "bo_san_pham": "1 - Rau, củ, quả, hạt tươi",
             "ten_chu_the": f"Hộ kinh doanh Nguyễn Văn {i // 2}", "loai_hinh": ["HKD", "HTX", "DN", "THT"][i % 4],
             "xa": communes[i % len(communes)], "dia_chi": f"Thôn {i % 17}", "nguoi_dai_dien": f"Nguyễn Văn {i // 2}",
             "dien_thoai": f"09{i:08d}", "hinh_thuc_dang_ky": kinds[i % 10],

@@ -21,7 +21,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-from ocop.rules.criteria import COLUMNS, PART_TOTALS, validate_rows  # noqa: E402
+from ocop.rules.criteria import COLUMNS, PART_TOTALS, validate_rows
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,7 @@ def sentence(text: str) -> str:
 def split_title(title: str, description: str) -> tuple[str, str]:
     """First line of the title, and the rest plus the description as a note."""
     lines = [clean(x) for x in title.split("\n") if clean(x)] or [""]
-    extra = [x for x in lines[1:]] + ([clean(description)] if clean(description) else [])
+    extra = list(lines[1:]) + ([clean(description)] if clean(description) else [])
     notes = []
     for x in extra:
         x = x.rstrip(" :")
@@ -201,9 +201,9 @@ def variant(parts: list[tuple], case: int, name: str) -> list[tuple]:
 def emit(parts: list[tuple], problems: list[str]) -> list[dict[str, str]]:
     rows = []
     for letter, title, points, groups in parts:
-        rows.append(dict(kind="part", code=letter, part=letter, title=title, points=points, stars="", note=""))
+        rows.append({"kind": "part", "code": letter, "part": letter, "title": title, "points": points, "stars": "", "note": ""})
         for g in groups:
-            rows.append(dict(kind="group", code=str(g.number), part=letter, title=g.title, points=g.points, stars="", note=g.note))
+            rows.append({"kind": "group", "code": str(g.number), "part": letter, "title": g.title, "points": g.points, "stars": "", "note": g.note})
             flat = []
             for c in g.crits:
                 if c.subs:
@@ -215,8 +215,8 @@ def emit(parts: list[tuple], problems: list[str]) -> list[dict[str, str]]:
                     flat.append(c)
             for i, c in enumerate(flat, start=1):
                 code = f"{g.number}.{i}"
-                rows.append(dict(kind="criterion", code=code, part=letter, title=c.title, points=c.points, stars=c.stars, note=c.note))
-                rows += [dict(kind="option", code=code, part=letter, title=o[0], points=o[1], stars=o[2], note="") for o in c.options]
+                rows.append({"kind": "criterion", "code": code, "part": letter, "title": c.title, "points": c.points, "stars": c.stars, "note": c.note})
+                rows += [{"kind": "option", "code": code, "part": letter, "title": o[0], "points": o[1], "stars": o[2], "note": ""} for o in c.options]
     return rows
 
 

@@ -126,7 +126,7 @@ def shoot(args: argparse.Namespace, ui: str, run_id: str, more: dict[str, str]) 
         browser.close()
 
 
-def save(page, path: Path, full: bool = False) -> None:  # noqa: ANN001
+def save(page, path: Path, full: bool = False) -> None:
     page.screenshot(path=str(path), full_page=full)
     print(f"screenshot: {path.relative_to(REPO) if path.is_relative_to(REPO) else path}")
 
