@@ -21,7 +21,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-from ocop.rules.criteria import COLUMNS, PART_TOTALS, validate_rows
+from ocop.rules.criteria import COLUMNS, part_totals, validate_rows
 
 
 @dataclass(frozen=True)
@@ -285,7 +285,7 @@ def convert_edition(src: Path, out: Path, edition: str, used: set) -> list[str]:
             source = f"{edition}/{name}"
             found = list(structure)
             rows = emit(the_parts, found)
-            problems = [f"{source}: {p}" for p in found] + validate_rows(rows, source, PART_TOTALS[edition])
+            problems = [f"{source}: {p}" for p in found] + validate_rows(rows, source, part_totals()[edition])
             if problems and (edition, number) in NOTES:
                 problems.insert(0, NOTES[(edition, number)])
             write_csv(out / name, rows)

@@ -17,15 +17,11 @@ from functools import cache
 from pathlib import Path
 
 from ocop.errors import RulesError
+from ocop.rules.editions import editions
 
 DATA_DIR = Path(__file__).parent / "data" / "criteria"
 COLUMNS = ("kind", "code", "part", "title", "points", "stars", "note")
 KINDS = ("part", "group", "criterion", "option")
-# Part totals fixed by law: 1048/QĐ-TTg (A35 B25 C40) and 148/QĐ-TTg (A40 B25 C35).
-PART_TOTALS = {
-    "qd1048-2019": {"A": 35, "B": 25, "C": 40},
-    "qd148-2023": {"A": 40, "B": 25, "C": 35},
-}
 _INT = re.compile(r"^-?\d+$")
 
 
@@ -111,12 +107,29 @@ class CriteriaSet:
             )
 
 
+def part_totals() -> dict[str, dict[str, int]]:
+    """Part totals fixed by law, per criteria directory: the ``[parts]`` table of the editions whose
+    criteria live there (1048/QĐ-TTg: A35 B25 C40; 148/QĐ-TTg: A40 B25 C35). Editions sharing a
+    directory (148 and 148 as amended by 1489) must agree."""
+    out: dict[str, dict[str, int]] = {}
+    for e in editions().values():
+        known = out.setdefault(e.criteria_dir, dict(e.parts))
+        if known != e.parts:
+            raise RulesError(
+                f"Tệp {e.source}: điểm các phần {e.parts} khác các văn bản cùng bộ tiêu chí {e.criteria_dir} ({known})."
+            )
+    return out
+
+
 def _int(value: str) -> int | None:
     return int(value) if _INT.match(value.strip()) else None
 
 
 def validate_rows(rows: list[dict[str, str]], source: str, part_totals: dict[str, int]) -> list[str]:
-    """Every problem in one sheet's rows (dicts keyed by ``COLUMNS``), as Vietnamese messages."""
+    """Every problem in one sheet's rows (dicts keyed by ``COLUMNS``), as Vietnamese messages.
+
+    ``part_totals`` is the edition's ``[parts]`` table; their sum is the edition's maximum points
+    (the edition loader checks that)."""
     out: list[str] = []
     parts: dict[str, list[int]] = {}  # part -> [declared points, sum of criterion maxima]
     groups: dict[str, list] = {}  # group code -> [declared points, sum of maxima, part]
@@ -198,8 +211,9 @@ def validate_rows(rows: list[dict[str, str]], source: str, part_totals: dict[str
             out.append(f"{source}, phần {p}: điểm của phần là {declared}, theo quy định phải là {expected}")
         if total != declared:
             out.append(f"{source}, phần {p}: tổng điểm tối đa các tiêu chí ({total}) khác điểm của phần ({declared})")
-    if sum(v[0] for v in parts.values()) != 100:
-        out.append(f"{source}: tổng điểm các phần là {sum(v[0] for v in parts.values())}, phải là 100")
+    max_points = sum(part_totals.values())
+    if sum(v[0] for v in parts.values()) != max_points:
+        out.append(f"{source}: tổng điểm các phần là {sum(v[0] for v in parts.values())}, phải là {max_points}")
     return out
 
 
@@ -267,7 +281,7 @@ def _load_one(edition_dir: str, folder: Path, entry: dict) -> CriteriaSet:
             rows = list(reader)
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise RulesError(f"Không đọc được tệp bộ tiêu chí {source}: {exc}") from exc
-    found = validate_rows(rows, source, PART_TOTALS[edition_dir])
+    found = validate_rows(rows, source, part_totals()[edition_dir])
     declared = tuple(str(p) for p in entry.get("problems", []))
     unlisted = found if entry["verified"] else [m for m in found if m not in declared]
     if unlisted:
@@ -279,8 +293,9 @@ def _load_one(edition_dir: str, folder: Path, entry: dict) -> CriteriaSet:
 
 @cache
 def _load_sets(edition_dir: str, root: Path) -> dict[str, CriteriaSet]:
-    if edition_dir not in PART_TOTALS:
-        raise RulesError(f"Không có bộ tiêu chí cho '{edition_dir}'. Các thư mục hợp lệ: {', '.join(PART_TOTALS)}.")
+    totals = part_totals()
+    if edition_dir not in totals:
+        raise RulesError(f"Không có bộ tiêu chí cho '{edition_dir}'. Các thư mục hợp lệ: {', '.join(totals)}.")
     index = root / edition_dir / "sets.toml"
     try:
         entries = tomllib.loads(index.read_text(encoding="utf-8"))["set"]

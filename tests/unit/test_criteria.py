@@ -16,17 +16,18 @@ from ocop.errors import RulesError
 from ocop.rules.criteria import (
     COLUMNS,
     DATA_DIR,
-    PART_TOTALS,
     Requirement,
     load_set,
     load_sets,
+    part_totals,
     validate_rows,
 )
+from ocop.rules.editions import editions
 
 REPO = Path(__file__).resolve().parents[2]
 SOURCE = REPO.parent / "shared" / "criteria"
 SET7 = "07-che-bien-tu-rau-cu-qua-hat.csv"
-ALL = [(e, s) for e in PART_TOTALS for s in load_sets(e).values()]
+ALL = [(e, s) for e in part_totals() for s in load_sets(e).values()]
 IDS = [f"{e}:{s.code}" for e, s in ALL]
 
 
@@ -38,13 +39,20 @@ def test_every_shipped_set_loads():
         assert s.edition_dir == edition and s.criteria and s.name and s.source.startswith(edition + "/")
 
 
+def test_part_totals_are_the_editions_parts_tables():
+    # Fixed by law: 1048/QĐ-TTg A35 B25 C40; 148/QĐ-TTg (also as amended by 1489) A40 B25 C35.
+    assert part_totals() == {"qd1048-2019": {"A": 35, "B": 25, "C": 40}, "qd148-2023": {"A": 40, "B": 25, "C": 35}}
+    for e in editions().values():
+        assert part_totals()[e.criteria_dir] == e.parts and sum(e.parts.values()) == e.max_points
+
+
 @pytest.mark.parametrize(("edition", "s"), ALL, ids=IDS)
 def test_verified_sets_have_the_legal_part_totals(edition, s):
     if not s.verified:
         assert s.problems
         return
-    assert s.parts == PART_TOTALS[edition]
-    for part, total in PART_TOTALS[edition].items():
+    assert s.parts == part_totals()[edition]
+    for part, total in part_totals()[edition].items():
         assert sum(c.max_points for c in s.part_criteria(part)) == total, part
     assert sum(c.max_points for c in s.criteria) == 100
 
@@ -191,7 +199,7 @@ def test_unverified_file_must_declare_every_problem(tmp_path):
     _set_points(rows, "option", "1.1", "Sử dụng nguyên liệu có nguồn gốc trong tỉnh từ 75%", 4)
     with pytest.raises(RulesError, match="tiêu chí 1.1"):
         load_sets("qd148-2023", _write_edition(tmp_path / "x", rows, verified=False, problems='"khác"'))
-    msg = validate_rows(rows, f"qd148-2023/{SET7}", PART_TOTALS["qd148-2023"])
+    msg = validate_rows(rows, f"qd148-2023/{SET7}", part_totals()["qd148-2023"])
     assert len(msg) == 1
     s = load_set("qd148-2023", "7", _write_edition(tmp_path / "y", rows, False, f'"{msg[0]}"'))
     assert not s.verified and s.problems == tuple(msg)
@@ -201,7 +209,7 @@ def test_validator_finds_nothing_in_verified_shipped_files():
     for edition, s in ALL:
         with (DATA_DIR / s.source).open(encoding="utf-8", newline="") as fh:
             rows = list(csv.DictReader(fh))
-        found = validate_rows(rows, s.source, PART_TOTALS[edition])
+        found = validate_rows(rows, s.source, part_totals()[edition])
         assert (found == []) == s.verified, s.source
 
 
