@@ -13,14 +13,15 @@ from ocop.documents.decree30 import date_vn
 from ocop.persistence.models import Campaign, Product, Registration, ScoreItem, ScoreSheet
 from ocop.rules.criteria import load_sets
 from ocop.rules.editions import get_edition
+from ocop.rules.outcome import NONE, RECOGNISED, REFERRED
 from ocop.services.paperwork.specs import dec, set_label, setting_date, signer_of, spec_for
 from ocop.services.results.ranking import RankSummary
 from ocop.services.paperwork.register import DocSpec
 from ocop.services.registrations.verification import STATUS_VN
 
 TOP_LOSSES = 5  # criteria listed in the result notice as costing the most points
-NEXT_VN = {"referred": "Đề nghị cấp trên đánh giá, phân hạng", "recognised": "Đề nghị công nhận tại cấp này",
-           "none": "Chưa đủ điều kiện đề nghị công nhận"}
+NEXT_VN = {REFERRED: "Đề nghị cấp trên đánh giá, phân hạng", RECOGNISED: "Đề nghị công nhận tại cấp này",
+           NONE: "Chưa đủ điều kiện đề nghị công nhận"}
 
 
 def dossier_notices(session: Session, campaign: Campaign) -> Iterator[DocSpec]:

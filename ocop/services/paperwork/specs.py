@@ -18,6 +18,7 @@ from ocop.documents.decree30 import decimal_vn, place_date, signature_lines, tim
 from ocop.persistence.models import Campaign, Person, Product, Registration, ScoreSheet
 from ocop.rules.criteria import CriteriaSet, load_sets
 from ocop.rules.editions import Edition, get_edition
+from ocop.rules.outcome import RECOGNISED, REFERRED
 from ocop.services.campaigns import council, secretariat
 from ocop.services.results.ranking import OUTCOME_VN, RankSummary
 from ocop.services.paperwork.register import DocSpec
@@ -310,8 +311,8 @@ def results_documents(campaign: Campaign, summary: RankSummary) -> list[DocSpec]
     table = {"thanh_vien": names, "ket_qua": rows}
     start = campaign.meeting_time
     absent = [p for p in people if not p.attended]
-    referred = [r for r in summary.results if r.outcome == "referred"]
-    recognised = [r for r in summary.results if r.outcome == "recognised"]
+    referred = [r for r in summary.results if r.outcome == REFERRED]
+    recognised = [r for r in summary.results if r.outcome == RECOGNISED]
     counts = ", ".join(f"{summary.counts.get(s, 0)} sản phẩm {s} sao" for s in range(5, 0, -1))
     if not summary.quorum.met:
         conclusions = ["Hội đồng không đủ điều kiện tiến hành đánh giá, phân hạng; không có kết quả. "
@@ -377,7 +378,7 @@ def referral(campaign: Campaign, summary: RankSummary) -> DocSpec:
     sets = load_sets(edition.criteria_dir)
     on = setting_date(campaign, "referral_date", campaign.deadline_referral)
     signer = signer_of(campaign, "issuer", collective=True)
-    referred = [r for r in summary.results if r.outcome == "referred"]
+    referred = [r for r in summary.results if r.outcome == REFERRED]
     year = campaign.year
     return spec_for(
         campaign, "to_trinh_de_nghi_tinh", "Tờ trình đề nghị đánh giá, phân hạng cấp trên", "05-de-nghi-cap-tren",

@@ -28,11 +28,11 @@ from ocop.persistence.models import (
 )
 from ocop.rules.council import Quorum, edge_flags, leave_one_out, quorum, spread
 from ocop.rules.criteria import load_sets
-from ocop.rules.editions import Edition, Level, get_edition
+from ocop.rules.editions import get_edition
+from ocop.rules.outcome import NONE, RECOGNISED, REFERRED, outcome_for
 from ocop.rules.stars import capped_star, missed_requirements, star_for
 from ocop.services.campaigns import council
 
-REFERRED, RECOGNISED, NONE = "referred", "recognised", "none"
 OUTCOME_VN = {REFERRED: "Đề nghị cấp trên", RECOGNISED: "Công nhận tại cấp này", NONE: "Không"}
 
 
@@ -96,16 +96,6 @@ class RankSummary:
     blocked: list[Blocked] = field(default_factory=list)
     rescores: list[Rescore] = field(default_factory=list)
     max_spread: float = 10
-
-
-def outcome_for(level: Level, edition: Edition, mean: Fraction, stars: int) -> str:
-    """Referred when the mean reaches the level's threshold and no cap holds the star below it;
-    recognised when this level recognises the final star itself (148: the district, 3★)."""
-    if level.refers_at is not None and mean >= Fraction(level.refers_at).limit_denominator() and (
-        stars >= star_for(level.refers_at, edition.star_lower_bounds, edition.max_points)
-    ):
-        return REFERRED
-    return RECOGNISED if stars in level.recognises else NONE
 
 
 def council_quorum(campaign: Campaign) -> tuple[list[Person], list[Person], Quorum]:

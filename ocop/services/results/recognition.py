@@ -3,13 +3,12 @@ the decision recognising the results and one certificate per product, valid 36 m
 
 from __future__ import annotations
 
-import calendar
-from datetime import date
-
 from ocop.documents.decree30 import date_vn
 from ocop.persistence.models import Campaign, Document
 from ocop.rules.criteria import load_sets
+from ocop.rules.dossier import certificate_expiry
 from ocop.rules.editions import get_edition
+from ocop.rules.outcome import RECOGNISED
 from ocop.services.paperwork.specs import dec, head_of, set_label, setting_date, signer_of, spec_for
 from ocop.services.results.ranking import RankSummary, Ranked
 from ocop.services.paperwork.register import DocSpec
@@ -17,15 +16,8 @@ from ocop.services.paperwork.register import DocSpec
 STARS = "★"
 
 
-def add_months(d: date, months: int) -> date:
-    """The same day ``months`` later (the last day of the month when that day does not exist)."""
-    month = d.month - 1 + months
-    year, month = d.year + month // 12, month % 12 + 1
-    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
-
-
 def recognised(summary: RankSummary) -> list[Ranked]:
-    return [r for r in summary.results if r.outcome == "recognised"]
+    return [r for r in summary.results if r.outcome == RECOGNISED]
 
 
 def decision(campaign: Campaign, summary: RankSummary) -> DocSpec | None:
@@ -37,7 +29,7 @@ def decision(campaign: Campaign, summary: RankSummary) -> DocSpec | None:
     sets = load_sets(edition.criteria_dir)
     on = setting_date(campaign, "recognition_date", campaign.deadline_referral)
     signer = signer_of(campaign, "issuer", collective=False)
-    until = add_months(on, edition.certificate_months)
+    until = certificate_expiry(on, edition.certificate_months)
     return spec_for(
         campaign, "qd_cong_nhan", "Quyết định công nhận kết quả đánh giá, phân hạng sản phẩm OCOP", "06-cong-nhan",
         on, body="issuer", type_code="QĐ", numbered=True, signer=signer, chu_ky=signer[0],
@@ -73,7 +65,7 @@ def certificates(campaign: Campaign, summary: RankSummary, issued_decision: Docu
             on, body="issuer", type_code="GCN", numbered=True, signer=signer, subject=r.code, chu_ky=signer[0],
             ten_san_pham=r.name, chu_the=r.producer, dia_chi=f"{r.commune}, {campaign.district}, {campaign.province}",
             bo_san_pham=set_label(sets, r.set_code), sao=r.stars, sao_ky_hieu=STARS * r.stars, diem_tb=dec(r.mean),
-            quyet_dinh=cited, hieu_luc_den=date_vn(add_months(on, edition.certificate_months)),
+            quyet_dinh=cited, hieu_luc_den=date_vn(certificate_expiry(on, edition.certificate_months)),
         )
         for r in recognised(summary)
     ]
