@@ -47,7 +47,7 @@ SAMPLE = Path(__file__).resolve().parents[1] / "ocop" / "sample" / "luc-nam-2020
 def make_workbook(path: Path, rows: int, campaign) -> list:
     """A filled copy of the template's columns: the usual mix of complete and incomplete dossiers."""
     columns = registration_workbooks.template_columns(campaign)
-    communes = campaign.settings["communes"]
+    communes = campaign.plan_settings.communes
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Đăng ký")
     ws.append([c.header for c in columns])

@@ -26,6 +26,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeEngine
 
+from ocop.rules.campaign import CampaignRules, CampaignSettings
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -75,6 +77,16 @@ class Campaign(Base):
         back_populates="campaign", order_by="[Person.body, Person.sort_order, Person.id]",
         cascade="all, delete-orphan",
     )
+
+    @property
+    def rules(self) -> CampaignRules:
+        """The campaign file's [rules], typed; a rule an older stored campaign lacks reads its default."""
+        return CampaignRules.from_mapping((self.settings or {}).get("rules"))
+
+    @property
+    def plan_settings(self) -> CampaignSettings:
+        """The other stored settings, typed: dates, plan texts, numbering, signers, communes."""
+        return CampaignSettings.from_mapping(self.settings)
 
 
 class Person(Base):

@@ -22,7 +22,7 @@ def prepare_database(settings: Settings) -> str:
 
 
 def register_for(settings: Settings, session, campaign) -> Register:  # noqa: ANN001
-    auto = campaign.settings.get("rules", {}).get("sign_off", "manual") == "auto"
+    auto = campaign.rules.auto_sign_off
     return Register(session, campaign, Renderer(settings.templates_dir), settings.out_dir, auto_approve=auto,
                     pdf=settings.pdf)
 

@@ -39,8 +39,8 @@ def schedule_meeting(
     venue = venue or campaign.meeting_venue
     if on is None or not venue:
         raise InputError("Chưa có ngày hoặc địa điểm họp Hội đồng: ghi trong tệp kế hoạch hoặc dùng --date/--venue.")
-    raw_inv = campaign.settings.get("invitation_date")
-    invited = invitation_date or (date.fromisoformat(raw_inv) if raw_inv else None)
+    stored = campaign.plan_settings.invitation_date
+    invited = invitation_date or stored
     if invited is None:
         raise InputError("Chưa có ngày gửi giấy mời và hồ sơ cho thành viên (--invitation-date).")
     lead = get_edition(campaign.edition_code).dossier_lead_working_days
@@ -58,8 +58,8 @@ def schedule_meeting(
     if problems:
         raise InputError("Không thể tổ chức họp Hội đồng vào ngày đã chọn.", problems)
     changed = (campaign.meeting_date, campaign.meeting_time, campaign.meeting_venue) != (on, at, venue) or (
-        raw_inv != invited.isoformat())
+        stored != invited)
     campaign.meeting_date, campaign.meeting_time, campaign.meeting_venue = on, at, venue
-    if raw_inv != invited.isoformat():
+    if stored != invited:
         campaign.settings = {**campaign.settings, "invitation_date": invited.isoformat()}
     return MeetingSummary(on, at, venue, invited, gap, changed)

@@ -14,7 +14,7 @@ from ocop.persistence.models import Campaign, Product, Registration, ScoreItem, 
 from ocop.rules.criteria import load_sets
 from ocop.rules.editions import get_edition
 from ocop.rules.outcome import NONE, RECOGNISED, REFERRED
-from ocop.services.paperwork.specs import dec, set_label, setting_date, signer_of, spec_for
+from ocop.services.paperwork.specs import dec, set_label, signer_of, spec_for
 from ocop.services.results.ranking import RankSummary
 from ocop.services.paperwork.register import DocSpec
 from ocop.services.registrations.verification import STATUS_VN
@@ -27,7 +27,7 @@ NEXT_VN = {REFERRED: "Đề nghị cấp trên đánh giá, phân hạng", RECOG
 def dossier_notices(session: Session, campaign: Campaign) -> Iterator[DocSpec]:
     """One Thông báo kết quả kiểm tra hồ sơ per producer, listing each of its products."""
     sets = load_sets(get_edition(campaign.edition_code).criteria_dir)
-    on = setting_date(campaign, "verification_notice_date", campaign.deadline_verification)
+    on = campaign.plan_settings.verification_notice_date or campaign.deadline_verification
     signer = signer_of(campaign, "office", collective=False)
     regs = session.scalars(
         select(Registration).where(Registration.campaign_id == campaign.id)

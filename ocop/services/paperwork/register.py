@@ -216,7 +216,7 @@ class Register:
         """Number, render final and hash approved documents; mark what they replace."""
         if not docs:
             return 0, 0
-        numbering = self.campaign.settings.get("numbering", {})
+        settings = self.campaign.plan_settings
         jobs: dict[str, list[tuple[Document, dict[str, Any], Path]]] = {}
         for doc in docs:
             if doc.status != "approved":
@@ -225,7 +225,7 @@ class Register:
             symbol = ""
             if doc.numbered:
                 doc.number = take_number(self.session, doc.series_owner, doc.issuer_code, doc.issued_on.year,
-                                         int(numbering.get(doc.issuer_code, 1)))
+                                         settings.first_number(doc.issuer_code))
                 symbol = number_symbol(doc.number, doc.type_code, doc.issuer_code)
                 context["so_ky_hieu"] = symbol
             if "chu_ky" in context:

@@ -36,19 +36,12 @@ def dec(x: Fraction | float) -> str:
     return decimal_vn(value, 2)
 
 
-def setting_date(campaign: Campaign, key: str, fallback: date) -> date:
-    raw = campaign.settings.get(key)
-    return date.fromisoformat(raw) if raw else fallback
-
-
 def signer_of(campaign: Campaign, who: str, collective: bool) -> tuple[dict[str, Any], str, str, str]:
     """The designated signer's block, name, title and authority prefix ('issuer' or 'council')."""
-    signers = campaign.settings["signers"]
-    s = signers.get(who) or signers["issuer"]
-    lines = signature_lines(s["authority"] or None, s["title"],
-                            (s["collective"] or None) if collective else None,
-                            head_title=s["head_title"] or None)
-    return {"dong": lines, "ho_ten": s["name"]}, s["name"], s["title"], s["authority"]
+    s = campaign.plan_settings.signer(who)
+    lines = signature_lines(s.authority or None, s.title, (s.collective or None) if collective else None,
+                            head_title=s.head_title or None)
+    return {"dong": lines, "ho_ten": s.name}, s.name, s.title, s.authority
 
 
 def council_heading(campaign: Campaign) -> str:
@@ -98,7 +91,7 @@ def spec_for(campaign: Campaign, kind: str, title: str, folder: str, on: date, *
 def council_decision(campaign: Campaign) -> DocSpec:
     """Quyết định thành lập Hội đồng và Tổ thư ký, under the chairman's personal competence (no TM.)."""
     edition = get_edition(campaign.edition_code)
-    on = setting_date(campaign, "council_decision_date", campaign.deadline_verification)
+    on = campaign.plan_settings.council_decision_date or campaign.deadline_verification
     signer = signer_of(campaign, "issuer", collective=False)
     body = campaign.issuing_body
     return spec_for(
@@ -154,7 +147,7 @@ def set_label(sets: dict[str, CriteriaSet], code: str) -> str:
 def invitation(session: Session, campaign: Campaign) -> DocSpec:
     """Giấy mời họp Hội đồng, signed by the council's chair in the council's own series."""
     sets = load_sets(get_edition(campaign.edition_code).criteria_dir)
-    on = setting_date(campaign, "invitation_date", campaign.meeting_date)
+    on = campaign.plan_settings.invitation_date or campaign.meeting_date
     signer = signer_of(campaign, "council", collective=False)
     chair = next(p for p in council(campaign) if p.role == "chair")
     return spec_for(
@@ -376,7 +369,7 @@ def referral(campaign: Campaign, summary: RankSummary) -> DocSpec:
     edition = get_edition(campaign.edition_code)
     level = edition.level(campaign.level)
     sets = load_sets(edition.criteria_dir)
-    on = setting_date(campaign, "referral_date", campaign.deadline_referral)
+    on = campaign.plan_settings.referral_date or campaign.deadline_referral
     signer = signer_of(campaign, "issuer", collective=True)
     referred = [r for r in summary.results if r.outcome == REFERRED]
     year = campaign.year

@@ -32,7 +32,7 @@ def registration_template(settings: Settings, code: str | None, path: Path) -> d
     with unit_of_work(settings.database_url) as s:
         campaign = get_campaign(s, code)
         return {"file": str(registration_workbooks.write_template(path, campaign)), "campaign": campaign.code,
-                "edition": campaign.edition_code, "communes": len(campaign.settings.get("communes") or [])}
+                "edition": campaign.edition_code, "communes": len(campaign.plan_settings.communes)}
 
 
 def record_inspection(settings: Settings, code: str | None, product: str, on: date, inspectors: list[str],

@@ -56,20 +56,17 @@ class VerifySummary:
 
 
 def policy_of(campaign: Campaign) -> Policy:
-    rules = campaign.settings.get("rules", {})
+    rules = campaign.rules
     return Policy(campaign.deadline_verification, campaign.deadline_evaluation,
-                  bool(rules.get("require_commune_confirmation", True)),
-                  rules.get("late_registrations", "flag"))
+                  rules.require_commune_confirmation, rules.late_registrations)
 
 
 def notice_date(campaign: Campaign) -> date:
-    raw = campaign.settings.get("verification_notice_date")
-    return date.fromisoformat(raw) if raw else campaign.deadline_verification
+    return campaign.plan_settings.verification_notice_date or campaign.deadline_verification
 
 
 def due_date(campaign: Campaign) -> date:
-    days = int(campaign.settings.get("rules", {}).get("supplement_working_days", 5))
-    return supplement_due(notice_date(campaign), days)
+    return supplement_due(notice_date(campaign), campaign.rules.supplement_working_days)
 
 
 def _inspections(session: Session, campaign: Campaign) -> dict[int, Inspection]:

@@ -84,7 +84,7 @@ def write_template(path: Path, campaign: Campaign) -> Path:
     wb = Workbook()
     ws = wb.active
     ws.title = DATA_SHEET
-    communes = list(campaign.settings.get("communes") or [])
+    communes = list(campaign.plan_settings.communes)
     sets = [f"{code} - {name}" for code, name in ctx.set_names.items()]
     ranges = _list_sheet(wb, {"Bộ sản phẩm": sets, "Loại hình": list(PRODUCER_VN), "Xã": communes,
                               "Hình thức đăng ký": list(KIND_VN.values()), "Có/Không": ["Có", "Không"]})

@@ -99,12 +99,11 @@ class RankSummary:
 
 
 def council_quorum(campaign: Campaign) -> tuple[list[Person], list[Person], Quorum]:
-    rules = campaign.settings.get("rules", {})
+    rules = campaign.rules
     members = council(campaign)
     present = [m for m in members if m.attended]
     chair = any(m.role == "chair" for m in present)
-    q = quorum(len(present), len(members), float(rules.get("quorum_fraction", 2 / 3)),
-               bool(rules.get("quorum_requires_chair", False)), chair)
+    q = quorum(len(present), len(members), rules.quorum_fraction, rules.quorum_requires_chair, chair)
     return members, present, q
 
 
@@ -113,7 +112,7 @@ def rank_products(session: Session, campaign: Campaign) -> RankSummary:
     edition = get_edition(campaign.edition_code)
     level = edition.level(campaign.level)
     members, present, q = council_quorum(campaign)
-    limit = float(campaign.settings.get("rules", {}).get("max_spread", 10))
+    limit = campaign.rules.max_spread
     rescores = _rescores(session, campaign)
     if not q.met:
         return RankSummary([], members, present, q, rescores=rescores, max_spread=limit)
@@ -259,7 +258,7 @@ def stored_ranking(session: Session, campaign: Campaign) -> RankSummary:
     if not stored:
         raise ScoringError("Chưa có kết quả phân hạng: chạy bước tổng hợp điểm và phân hạng trước.")
     members, present, q = council_quorum(campaign)
-    limit = float(campaign.settings.get("rules", {}).get("max_spread", 10))
+    limit = campaign.rules.max_spread
     if not q.met:
         return RankSummary([], members, present, q, max_spread=limit)
     totals: dict[int, dict[int, int]] = defaultdict(dict)

@@ -9,7 +9,7 @@ from ocop.rules.criteria import load_sets
 from ocop.rules.dossier import certificate_expiry
 from ocop.rules.editions import get_edition
 from ocop.rules.outcome import RECOGNISED
-from ocop.services.paperwork.specs import dec, head_of, set_label, setting_date, signer_of, spec_for
+from ocop.services.paperwork.specs import dec, head_of, set_label, signer_of, spec_for
 from ocop.services.results.ranking import RankSummary, Ranked
 from ocop.services.paperwork.register import DocSpec
 
@@ -27,7 +27,7 @@ def decision(campaign: Campaign, summary: RankSummary) -> DocSpec | None:
         return None
     edition = get_edition(campaign.edition_code)
     sets = load_sets(edition.criteria_dir)
-    on = setting_date(campaign, "recognition_date", campaign.deadline_referral)
+    on = campaign.plan_settings.recognition_date or campaign.deadline_referral
     signer = signer_of(campaign, "issuer", collective=False)
     until = certificate_expiry(on, edition.certificate_months)
     return spec_for(

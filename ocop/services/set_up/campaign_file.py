@@ -9,10 +9,12 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
 
 from ocop.errors import InputError
 from ocop.inputs import read_text
+from ocop.rules.campaign import CampaignRules, input_fields
+from ocop.rules.campaign import Signer as SignerData
 from ocop.text import nfc
 
 Role = Literal["chair", "vice_chair", "member", "head"]
@@ -33,16 +35,6 @@ class PersonIn(_Model):
     position: str = Field(min_length=2)
 
 
-class Signer(_Model):
-    """Who signs for a body and how: authority prefix, title, and the head's title for KT./Q."""
-
-    name: str
-    title: str
-    authority: Literal["", "TM.", "KT.", "Q.", "TL.", "TUQ."] = ""
-    head_title: str = ""
-    collective: str = ""
-
-
 class Deadlines(_Model):
     verification: date
     evaluation: date
@@ -56,20 +48,15 @@ class Meeting(_Model):
     invitation_date: dt.date | None = None
 
 
-class Rules(_Model):
-    require_commune_confirmation: bool = True
-    # "manual": numbered documents wait as drafts for their signer's approval (CLI or Prefect UI);
-    # "auto": the designated signer's approval is recorded at once (the sample campaign).
-    sign_off: Literal["auto", "manual"] = "manual"
-    # Local council rules written into the Quy chế (domain.md §3.3): maximum spread between
-    # members' totals before the council must discuss and re-score, in points.
-    max_spread: float = Field(default=10, ge=0, le=100)
-    quorum_fraction: float = Field(default=2 / 3, gt=0, le=1)
-    # Dossier check (ocop.rules.dossier): working days after the dossier-check notice to send a
-    # missing item; registrations dated after the verification deadline are flagged or rejected.
-    supplement_working_days: int = Field(default=5, ge=1, le=60)
-    late_registrations: Literal["flag", "reject"] = "flag"
-    quorum_requires_chair: bool = False
+def _input_model(cls: type) -> type[_Model]:
+    """The pydantic input model of a dataclass in ocop.rules.campaign: its names, types, defaults, bounds."""
+    return create_model(cls.__name__, __base__=_Model, __doc__=cls.__doc__, **{
+        name: (kind, Field(default, **bounds)) for name, (kind, default, bounds) in input_fields(cls).items()})
+
+
+# The [rules] table and a signer: defined once, in ocop.rules.campaign.
+Rules = _input_model(CampaignRules)
+Signer = _input_model(SignerData)
 
 
 class Responsibility(_Model):
@@ -143,11 +130,18 @@ _MESSAGES = {
     "time_type": "cần một giờ dạng HH:MM:SS",
     "int_parsing": "cần một số nguyên",
     "int_type": "cần một số nguyên",
+    "int_from_float": "cần một số nguyên",
+    "float_parsing": "cần một số",
+    "float_type": "cần một số",
+    "bool_parsing": "cần true hoặc false",
+    "bool_type": "cần true hoặc false",
     "literal_error": "giá trị không nằm trong danh sách cho phép",
     "string_pattern_mismatch": "chỉ gồm chữ thường không dấu, số và dấu '-'",
     "too_short": "quá ngắn hoặc quá ít phần tử",
     "string_too_short": "quá ngắn",
     "greater_than_equal": "giá trị quá nhỏ",
+    "greater_than": "giá trị quá nhỏ",
+    "less_than": "giá trị quá lớn",
     "less_than_equal": "giá trị quá lớn",
     "string_type": "cần một chuỗi ký tự",
 }

@@ -14,7 +14,7 @@ from ocop.documents.decree30 import date_vn
 from ocop.persistence.models import Campaign, Document
 from ocop.rules.editions import get_edition
 from ocop.services.campaigns import council, secretariat
-from ocop.services.paperwork.specs import council_heading, head_of, setting_date, signer_of, spec_for
+from ocop.services.paperwork.specs import council_heading, head_of, signer_of, spec_for
 from ocop.services.paperwork.register import DocSpec
 
 UNIT = {"commune": "xã", "district": "huyện", "province": "tỉnh"}
@@ -56,7 +56,7 @@ def reference(doc: Document, who: str) -> str:
 
 def plan(campaign: Campaign, council_decision: str, rules_decision: str) -> DocSpec | None:
     """Kế hoạch tổ chức đánh giá và phân hạng sản phẩm OCOP (None when the file has no [plan])."""
-    data = campaign.settings.get("plan")
+    data = campaign.plan_settings.plan
     if not data:
         return None
     edition = get_edition(campaign.edition_code)
@@ -65,7 +65,7 @@ def plan(campaign: Campaign, council_decision: str, rules_decision: str) -> DocS
     on = date.fromisoformat(data["date"])
     signer = signer_of(campaign, "issuer", collective=True)
     dl = (campaign.deadline_verification, campaign.deadline_evaluation, campaign.deadline_referral)
-    refer = (f"{campaign.office} chuyển hồ sơ các sản phẩm có số điểm đạt từ {level.refers_at:g} điểm đến 100 "
+    refer = (f"{campaign.office} chuyển hồ sơ các sản phẩm có số điểm đạt từ {level.refers_at:g} điểm đến {edition.max_points:g} "
              f"điểm đến {level.refers_to} để đề nghị đánh giá, phân hạng, công nhận sản phẩm OCOP, trước ngày {_d(dl[2])}.")
     sections = [
         {"so": "I", "ten": "MỤC ĐÍCH, YÊU CẦU", "muc": [
@@ -105,11 +105,11 @@ def plan(campaign: Campaign, council_decision: str, rules_decision: str) -> DocS
 def council_rules(campaign: Campaign) -> DocSpec:
     """Quyết định ban hành Quy chế hoạt động of the council, issued in the council's own series."""
     edition = get_edition(campaign.edition_code)
-    rules = campaign.settings.get("rules", {})
-    on = setting_date(campaign, "rules_decision_date", campaign.deadline_verification)
+    rules = campaign.rules
+    on = campaign.plan_settings.rules_decision_date or campaign.deadline_verification
     signer = signer_of(campaign, "council", collective=False)
-    quorum = float(rules.get("quorum_fraction", 2 / 3))
-    spread = float(rules.get("max_spread", 10))
+    quorum = rules.quorum_fraction
+    spread = rules.max_spread
     title = f"Quy chế hoạt động của {campaign.council_name} và Tổ thư ký giúp việc Hội đồng"
     chapters: list[dict[str, Any]] = [
         {"so": "Chương I", "ten": "QUY ĐỊNH CHUNG", "dieu": [

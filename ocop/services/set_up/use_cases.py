@@ -31,5 +31,5 @@ def set_up(settings: Settings, path: Path) -> dict[str, Any]:
             plan_documents.reference(decision, f"Chủ tịch {campaign.issuing_body}"),
             plan_documents.reference(rules, campaign.council_name)) if ready else None
         second = register.produce([plan] if plan else [])
-        waiting = not ready and bool(campaign.settings.get("plan"))
+        waiting = not ready and bool(campaign.plan_settings.plan)
         return {**asdict(summary), "documents": merge_summaries(first, second), "follow_up": waiting}

@@ -1,0 +1,140 @@
+"""A campaign's own rules and settings, typed, each default defined once. Standard library only.
+
+The campaign file's ``[rules]`` table is :class:`CampaignRules`: every rule, its type, its
+default and its bounds are declared here and nowhere else. ``ocop.services.set_up.campaign_file`` builds
+its pydantic input model from these dataclasses (same names, types, defaults and bounds), so a
+bad value is refused when the file is read; the validated values are stored as JSON in
+``Campaign.settings`` and read back through :meth:`CampaignRules.from_mapping` and
+:meth:`CampaignSettings.from_mapping`. A key an older stored campaign lacks reads as its default.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal, get_origin, get_type_hints
+
+SignOff = Literal["auto", "manual"]
+LateRegistrations = Literal["flag", "reject"]
+Authority = Literal["", "TM.", "KT.", "Q.", "TL.", "TUQ."]
+
+
+def _rule(default: Any, **bounds: float) -> Any:
+    """A rule's default and its bounds (``ge``/``gt``/``le``/``lt``), checked on input."""
+    return field(default=default, metadata={"bounds": bounds})
+
+
+@dataclass(frozen=True)
+class CampaignRules:
+    """The campaign file's ``[rules]`` table: local rules of the dossier check, council and sign-off."""
+
+    # Dossier check (ocop.rules.dossier): a registration without the commune's confirmation is ineligible.
+    require_commune_confirmation: bool = _rule(True)
+    # "manual": numbered documents wait as drafts for their signer's approval (CLI or Prefect UI);
+    # "auto": the designated signer's approval is recorded at once (the sample campaign).
+    sign_off: SignOff = _rule("manual")
+    # Local council rules written into the Quy chế (domain.md §3.3): maximum spread between
+    # members' totals before the council must discuss and re-score, in points.
+    max_spread: float = _rule(10, ge=0, le=100)
+    # Quorum: at least this fraction of the members (rounded up), and the chair when required.
+    quorum_fraction: float = _rule(2 / 3, gt=0, le=1)
+    # Dossier check: working days after the dossier-check notice to send a missing item;
+    # registrations dated after the verification deadline are flagged or rejected.
+    supplement_working_days: int = _rule(5, ge=1, le=60)
+    late_registrations: LateRegistrations = _rule("flag")
+    quorum_requires_chair: bool = _rule(False)
+
+    @property
+    def auto_sign_off(self) -> bool:
+        return self.sign_off == "auto"
+
+    @classmethod
+    def from_mapping(cls, raw: Mapping[str, Any] | None) -> CampaignRules:
+        """The rules as stored; a missing (or null) key takes its default, an unknown key is ignored."""
+        return cls(**_read(cls, raw or {}))
+
+
+@dataclass(frozen=True)
+class Signer:
+    """Who signs for a body and how: authority prefix, title, and the head's title for KT./Q."""
+
+    name: str
+    title: str
+    authority: Authority = ""
+    head_title: str = ""
+    collective: str = ""
+
+    @classmethod
+    def from_mapping(cls, raw: Mapping[str, Any]) -> Signer:
+        return cls(**_read(cls, raw))
+
+
+@dataclass(frozen=True)
+class CampaignSettings:
+    """The rest of a campaign file kept in ``Campaign.settings``: dates, plan texts, numbering, signers, communes.
+
+    Dates the file leaves out are None; each reader says which date stands in for it.
+    """
+
+    council_decision_date: date | None = None
+    rules_decision_date: date | None = None
+    verification_notice_date: date | None = None
+    recognition_date: date | None = None
+    referral_date: date | None = None
+    invitation_date: date | None = None
+    # The plan's own texts as stored (the campaign file's [plan] table); None without one.
+    plan: Mapping[str, Any] | None = None
+    # Where each issuer's number series continues (issuer code -> first number of the year).
+    numbering: Mapping[str, int] = field(default_factory=dict)
+    # "issuer", "council", "office" -> the designated signer.
+    signers: Mapping[str, Signer] = field(default_factory=dict)
+    # The communes that may register; empty: any commune.
+    communes: tuple[str, ...] = ()
+
+    def first_number(self, series: str) -> int:
+        """The first number a series takes in a year: 1, unless the campaign continues an existing series."""
+        return int(self.numbering.get(series, 1))
+
+    def signer(self, who: str) -> Signer:
+        """The designated signer for ``who``; the issuer's where the file names none for it."""
+        return self.signers.get(who) or self.signers["issuer"]
+
+    @classmethod
+    def from_mapping(cls, raw: Mapping[str, Any] | None) -> CampaignSettings:
+        raw = raw or {}
+        dates = {f.name: date.fromisoformat(raw[f.name]) if raw.get(f.name) else None
+                 for f in dataclasses.fields(cls) if f.name.endswith("_date")}
+        return cls(
+            **dates,
+            plan=raw.get("plan") or None,
+            numbering={k: int(v) for k, v in (raw.get("numbering") or {}).items()},
+            signers={k: Signer.from_mapping(v) for k, v in (raw.get("signers") or {}).items()},
+            communes=tuple(raw.get("communes") or ()),
+        )
+
+
+def _read(cls: type, raw: Mapping[str, Any]) -> dict[str, Any]:
+    """Each field of the dataclass from ``raw`` (or its default when missing or null), as its declared type."""
+    hints = get_type_hints(cls)
+    out = {}
+    for f in dataclasses.fields(cls):
+        value = raw.get(f.name)
+        if value is None:
+            if f.default is dataclasses.MISSING:
+                continue  # required: the dataclass refuses it
+            value = f.default
+        kind = hints[f.name]
+        out[f.name] = str(value) if get_origin(kind) is Literal else kind(value)
+    return out
+
+
+def input_fields(cls: type) -> dict[str, tuple[Any, Any, dict[str, float]]]:
+    """For an input validator: each field's name -> (type, default or ``...`` if required, bounds)."""
+    hints = get_type_hints(cls)
+    return {
+        f.name: (hints[f.name], ... if f.default is dataclasses.MISSING else f.default, dict(f.metadata.get("bounds", {})))
+        for f in dataclasses.fields(cls)
+    }
+
