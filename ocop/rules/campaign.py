@@ -1,9 +1,9 @@
 """A campaign's own rules and settings, typed, each default defined once. Standard library only.
 
 The campaign file's ``[rules]`` table is :class:`CampaignRules`: every rule, its type, its
-default and its bounds are declared here and nowhere else. ``ocop.services.set_up.campaign_file`` builds
-its pydantic input model from these dataclasses (same names, types, defaults and bounds), so a
-bad value is refused when the file is read; the validated values are stored as JSON in
+default and its bounds are declared here and nowhere else. ``ocop.services.set_up.campaign_file``
+builds its pydantic input model from these dataclasses (same names, types, defaults and bounds),
+so a bad value is refused when the file is read; the validated values are stored as JSON in
 ``Campaign.settings`` and read back through :meth:`CampaignRules.from_mapping` and
 :meth:`CampaignSettings.from_mapping`. A key an older stored campaign lacks reads as its default.
 """
@@ -21,9 +21,9 @@ LateRegistrations = Literal["flag", "reject"]
 Authority = Literal["", "TM.", "KT.", "Q.", "TL.", "TUQ."]
 
 
-def _rule(default: Any, **bounds: float) -> Any:
-    """A rule's default and its bounds (``ge``/``gt``/``le``/``lt``), checked on input."""
-    return field(default=default, metadata={"bounds": bounds})
+def _bounds(**bounds: float) -> dict[str, dict[str, float]]:
+    """A field's bounds (``ge``/``gt``/``le``/``lt``), checked on input."""
+    return {"bounds": bounds}
 
 
 @dataclass(frozen=True)
@@ -31,20 +31,20 @@ class CampaignRules:
     """The campaign file's ``[rules]`` table: local rules of the dossier check, council and sign-off."""
 
     # Dossier check (ocop.rules.dossier): a registration without the commune's confirmation is ineligible.
-    require_commune_confirmation: bool = _rule(True)
+    require_commune_confirmation: bool = True
     # "manual": numbered documents wait as drafts for their signer's approval (CLI or Prefect UI);
     # "auto": the designated signer's approval is recorded at once (the sample campaign).
-    sign_off: SignOff = _rule("manual")
+    sign_off: SignOff = "manual"
     # Local council rules written into the Quy chế (domain.md §3.3): maximum spread between
     # members' totals before the council must discuss and re-score, in points.
-    max_spread: float = _rule(10, ge=0, le=100)
+    max_spread: float = field(default=10, metadata=_bounds(ge=0, le=100))
     # Quorum: at least this fraction of the members (rounded up), and the chair when required.
-    quorum_fraction: float = _rule(2 / 3, gt=0, le=1)
+    quorum_fraction: float = field(default=2 / 3, metadata=_bounds(gt=0, le=1))
     # Dossier check: working days after the dossier-check notice to send a missing item;
     # registrations dated after the verification deadline are flagged or rejected.
-    supplement_working_days: int = _rule(5, ge=1, le=60)
-    late_registrations: LateRegistrations = _rule("flag")
-    quorum_requires_chair: bool = _rule(False)
+    supplement_working_days: int = field(default=5, metadata=_bounds(ge=1, le=60))
+    late_registrations: LateRegistrations = "flag"
+    quorum_requires_chair: bool = False
 
     @property
     def auto_sign_off(self) -> bool:
@@ -133,8 +133,6 @@ def _read(cls: type, raw: Mapping[str, Any]) -> dict[str, Any]:
 def input_fields(cls: type) -> dict[str, tuple[Any, Any, dict[str, float]]]:
     """For an input validator: each field's name -> (type, default or ``...`` if required, bounds)."""
     hints = get_type_hints(cls)
-    return {
-        f.name: (hints[f.name], ... if f.default is dataclasses.MISSING else f.default, dict(f.metadata.get("bounds", {})))
-        for f in dataclasses.fields(cls)
-    }
+    return {f.name: (hints[f.name], ... if f.default is dataclasses.MISSING else f.default,
+                     dict(f.metadata.get("bounds", {}))) for f in dataclasses.fields(cls)}
 
