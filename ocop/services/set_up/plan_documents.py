@@ -65,8 +65,8 @@ def plan(campaign: Campaign, council_decision: str, rules_decision: str) -> DocS
     on = date.fromisoformat(data["date"])
     signer = signer_of(campaign, "issuer", collective=True)
     dl = (campaign.deadline_verification, campaign.deadline_evaluation, campaign.deadline_referral)
-    refer = (f"{campaign.office} chuyển hồ sơ các sản phẩm có số điểm đạt từ {level.refers_at:g} điểm đến {edition.max_points:g} "
-             f"điểm đến {level.refers_to} để đề nghị đánh giá, phân hạng, công nhận sản phẩm OCOP, trước ngày {_d(dl[2])}.")
+    refer = (f"{campaign.office} chuyển hồ sơ các sản phẩm có số điểm đạt từ {level.refers_at:g} điểm "
+             f"đến {edition.max_points:g} điểm đến {level.refers_to} để đề nghị đánh giá, phân hạng, công nhận sản phẩm OCOP, trước ngày {_d(dl[2])}.")
     sections = [
         {"so": "I", "ten": "MỤC ĐÍCH, YÊU CẦU", "muc": [
             {"tieu_de": "1. Mục đích", "doan": [f"- {t}" for t in data["purposes"]]},
