@@ -30,6 +30,7 @@ from functools import cache
 
 from ocop.errors import RulesError
 from ocop.rules import calendar
+from ocop.rules.campaign import CampaignRules
 from ocop.rules.editions import DATA_DIR, get_edition
 
 ELIGIBLE, SUPPLEMENT, INELIGIBLE = "eligible", "needs_supplement", "ineligible"
@@ -193,8 +194,10 @@ class Policy:
 
     verification_deadline: date
     evaluation_deadline: date
-    require_commune_confirmation: bool = True
-    late_registrations: str = "flag"  # "flag": decided as usual and flagged; "reject": ineligible
+    # defaults: the campaign's [rules] (ocop.rules.campaign). Late registrations: "flag": decided
+    # as usual and flagged; "reject": ineligible.
+    require_commune_confirmation: bool = CampaignRules.require_commune_confirmation
+    late_registrations: str = CampaignRules.late_registrations
 
 
 @dataclass(frozen=True)

@@ -83,3 +83,14 @@ def test_a_bad_rule_is_refused_naming_the_file_and_the_key(tmp_path: Path, line:
         load_campaign_file(path)
     assert str(err.value).startswith("ke-hoach.toml: tệp kế hoạch có lỗi.")
     assert [p for p in err.value.problems if p.startswith(f"ke-hoach.toml, mục '{key}': {message}")], err.value.problems
+
+
+def test_the_rules_own_dataclasses_take_their_defaults_from_the_model() -> None:
+    from ocop.rules.dossier import Policy
+    from ocop.services.results.ranking import RankSummary
+
+    policy = Policy(date(2020, 7, 5), date(2020, 10, 30))
+    defaults = CampaignRules()
+    assert (policy.require_commune_confirmation, policy.late_registrations) == (
+        defaults.require_commune_confirmation, defaults.late_registrations)
+    assert RankSummary.max_spread == defaults.max_spread

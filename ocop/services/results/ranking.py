@@ -26,6 +26,7 @@ from ocop.persistence.models import (
     ScoreItem,
     ScoreSheet,
 )
+from ocop.rules.campaign import CampaignRules
 from ocop.rules.council import Quorum, edge_flags, leave_one_out, quorum, spread
 from ocop.rules.criteria import load_sets
 from ocop.rules.editions import get_edition
@@ -95,7 +96,7 @@ class RankSummary:
     counts: dict[int, int] = field(default_factory=dict)
     blocked: list[Blocked] = field(default_factory=list)
     rescores: list[Rescore] = field(default_factory=list)
-    max_spread: float = 10
+    max_spread: float = CampaignRules.max_spread
 
 
 def council_quorum(campaign: Campaign) -> tuple[list[Person], list[Person], Quorum]:
