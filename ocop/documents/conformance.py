@@ -16,6 +16,7 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
+from ocop import present
 from ocop.documents import decree30 as D
 
 _LEFTOVER = re.compile(r"\{\s*\{|\{\s*%|\{#|\}\s*\}|%\s*\}|#\}")   # also "{ {" typed in Word
@@ -29,7 +30,7 @@ def _mm(emu) -> float:
 
 
 def _fmt(x: float) -> str:
-    return D.decimal_vn(x, 1)
+    return present.number(x, 1)
 
 
 class _Doc:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from ocop.documents.decree30 import date_vn
+from ocop import present
 from ocop.persistence.models import Campaign, Document
 from ocop.rules.editions import get_edition
 from ocop.services.campaigns import council, secretariat
@@ -50,7 +50,7 @@ def _council_paragraph(campaign: Campaign, decision: str) -> str:
 
 def reference(doc: Document, who: str) -> str:
     """'Ngày 07 tháng 01 năm 2020 Chủ tịch UBND … đã ban hành Quyết định số 18/QĐ-UBND'."""
-    when = date_vn(doc.issued_on)
+    when = present.date_long(doc.issued_on)
     return f"{when[0].upper()}{when[1:]} {who} đã ban hành Quyết định số {doc.symbol}"
 
 
@@ -154,7 +154,7 @@ def council_rules(campaign: Campaign) -> DocSpec:
               "đơn vị có liên quan chịu trách nhiệm thi hành Quyết định này./."],
         quy_che_trich_yeu=title,
         # the template prints "(Ban hành kèm theo Quyết định số {{ so_ky_hieu }} {{ kem_theo }})"
-        kem_theo=f"{date_vn(on)} của {campaign.council_name}",
+        kem_theo=f"{present.date_long(on)} của {campaign.council_name}",
         chuong=chapters,
         noi_nhan=["Như Điều 3;", f"UBND {_where(campaign)} (b/c);", f"Lưu: VT, {campaign.office_code}."],
     )
