@@ -62,6 +62,13 @@ def mean(x: Fraction | Decimal | int | float) -> str:
     return number(x, 2)
 
 
+def points(x: Fraction | Decimal | int | float) -> str:
+    """Points, a threshold or a limit as a sentence says them, without trailing zeros: 50 -> '50',
+    7.5 -> '7,5', 69.125 -> '69,13' (at most two decimals, half-up)."""
+    text = number(x, 2)
+    return text.rstrip("0").rstrip(",") if "," in text else text
+
+
 def stars(n: int) -> str:
     """'3 sao'."""
     return f"{n} sao"

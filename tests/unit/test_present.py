@@ -70,3 +70,8 @@ def test_labels_and_stars():
     assert present.OUTCOME["referred"] == "Đề nghị cấp trên"
     assert present.stars(4) == "4 sao"
     assert present.star_counts({5: 1, 3: 2}) == "1 × 5★, 0 × 4★, 2 × 3★, 0 × 2★, 0 × 1★"
+
+
+@pytest.mark.parametrize(("x", "expected"), [(50, "50"), (10.0, "10"), (7.5, "7,5"), (Fraction(553, 8), "69,13")])
+def test_points_drop_trailing_zeros(x, expected):
+    assert present.points(x) == expected

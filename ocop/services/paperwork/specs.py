@@ -313,14 +313,14 @@ def results_documents(campaign: Campaign, summary: RankSummary) -> list[DocSpec]
         conclusions = [f"Hội đồng đã đánh giá, phân hạng {len(summary.results)} sản phẩm: {counts}."]
     if summary.quorum.met and level.refers_at is not None:
         conclusions.append(
-            f"{len(referred)} sản phẩm đạt từ {level.refers_at:g} điểm trở lên được đề nghị chuyển hồ sơ đến "
+            f"{len(referred)} sản phẩm đạt từ {present.points(level.refers_at)} điểm trở lên được đề nghị chuyển hồ sơ đến "
             f"{level.refers_to} để đánh giá, phân hạng.")
     if summary.quorum.met and level.recognises:
         stars = ", ".join(str(s) for s in level.recognises)
         conclusions.append(f"{len(recognised)} sản phẩm đạt {stars} sao được đề nghị {campaign.issuing_body} công nhận.")
     if summary.blocked:
         conclusions.append(f"{len(summary.blocked)} sản phẩm chưa có kết quả do chênh lệch điểm giữa các thành viên "
-                           f"vượt quá {summary.max_spread:g} điểm: " + "; ".join(b.text(summary.max_spread) for b in summary.blocked) + ".")
+                           f"vượt quá {present.points(summary.max_spread)} điểm: " + "; ".join(b.text(summary.max_spread) for b in summary.blocked) + ".")
     proceedings = [
         f"Tổ thư ký báo cáo kết quả kiểm tra hồ sơ: {len(summary.results) + len(summary.blocked)} sản phẩm "
         "đủ điều kiện đưa ra Hội đồng.",
@@ -330,7 +330,7 @@ def results_documents(campaign: Campaign, summary: RankSummary) -> list[DocSpec]
     if summary.results:
         proceedings.append(
             f"Chênh lệch giữa tổng điểm cao nhất và thấp nhất của các thành viên (tối đa cho phép "
-            f"{summary.max_spread:g} điểm): " + "; ".join(f"{r.code}: {r.spread}" for r in summary.results) + ".")
+            f"{present.points(summary.max_spread)} điểm): " + "; ".join(f"{r.code}: {r.spread}" for r in summary.results) + ".")
     if summary.rescores:
         proceedings.append("Chấm lại: " + "; ".join(r.text() for r in summary.rescores) + ".")
     flagged = [f"{r.code} ({', '.join(r.flags)})" for r in summary.results if r.flags]
@@ -381,7 +381,7 @@ def referral(campaign: Campaign, summary: RankSummary) -> DocSpec:
                 f"Căn cứ kết quả đánh giá, phân hạng của {campaign.council_name}."],
         noi_dung=[
             f"{campaign.council_name} đã tổ chức đánh giá, phân hạng {len(summary.results)} sản phẩm; "
-            f"có {len(referred)} sản phẩm đạt từ {level.refers_at:g} điểm trở lên.",
+            f"có {len(referred)} sản phẩm đạt từ {present.points(level.refers_at)} điểm trở lên.",
             f"{campaign.issuing_body} đề nghị {level.refers_to} đánh giá, phân hạng các sản phẩm sau:",
         ],
         san_pham=[{"stt": i, "ten_san_pham": r.name, "chu_the": r.producer,

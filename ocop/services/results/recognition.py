@@ -66,7 +66,7 @@ def certificates(campaign: Campaign, summary: RankSummary, issued_decision: Docu
     sets = load_sets(edition.criteria_dir)
     on = issued_decision.issued_on
     signer = signer_of(campaign, "issuer", collective=False)
-    cited = f"Quyết định số {issued_decision.symbol} ngày {on:%d/%m/%Y} của Chủ tịch {campaign.issuing_body}"
+    cited = f"Quyết định số {issued_decision.symbol} ngày {present.date_short(on)} của Chủ tịch {campaign.issuing_body}"
     return [
         spec_for(
             campaign, "giay_chung_nhan", f"Giấy chứng nhận sản phẩm OCOP - {r.code}", "06-cong-nhan/giay-chung-nhan",

@@ -65,7 +65,7 @@ def plan(campaign: Campaign, council_decision: str, rules_decision: str) -> DocS
     on = date.fromisoformat(data["date"])
     signer = signer_of(campaign, "issuer", collective=True)
     dl = (campaign.deadline_verification, campaign.deadline_evaluation, campaign.deadline_referral)
-    refer = (f"{campaign.office} chuyển hồ sơ các sản phẩm có số điểm đạt từ {level.refers_at:g} điểm đến 100 "
+    refer = (f"{campaign.office} chuyển hồ sơ các sản phẩm có số điểm đạt từ {present.points(level.refers_at)} điểm đến 100 "
              f"điểm đến {level.refers_to} để đề nghị đánh giá, phân hạng, công nhận sản phẩm OCOP, trước ngày {_d(dl[2])}.")
     sections = [
         {"so": "I", "ten": "MỤC ĐÍCH, YÊU CẦU", "muc": [
@@ -133,7 +133,7 @@ def council_rules(campaign: Campaign) -> DocSpec:
                 "2. Điểm của sản phẩm là trung bình cộng tổng điểm của các thành viên có mặt, không làm tròn khi xếp hạng sao; "
                 "hạng sao xác định theo các khoảng điểm của bộ tiêu chí.",
                 f"3. Khi chênh lệch giữa tổng điểm cao nhất và thấp nhất của các thành viên đối với một sản phẩm vượt quá "
-                f"{spread:g} điểm, Hội đồng thảo luận và các thành viên chấm lại; việc chấm lại được ghi vào biên bản."]}]},
+                f"{present.points(spread)} điểm, Hội đồng thảo luận và các thành viên chấm lại; việc chấm lại được ghi vào biên bản."]}]},
         {"so": "Chương III", "ten": "TỔ THƯ KÝ VÀ ĐIỀU KHOẢN THI HÀNH", "dieu": [
             {"so": 6, "ten": "Nhiệm vụ của Tổ thư ký", "khoan": [
                 "Tiếp nhận, kiểm tra hồ sơ; chuẩn bị tài liệu, phiếu đánh giá; tổng hợp kết quả, lập biên bản phiên họp."]},
