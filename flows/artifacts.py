@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from prefect.artifacts import (
     create_markdown_artifact,
@@ -20,13 +20,21 @@ from prefect.artifacts import (
     update_progress_artifact,
 )
 
-from ocop import progress
+from ocop import present, progress
 from ocop.services import stages
-from ocop.services.paperwork.register import STATUS_VN
+from ocop.services.council.use_cases import ScheduleResult, ScoreResult
+from ocop.services.paperwork.use_cases import RegisteredDocument
+from ocop.services.registrations.use_cases import CollectResult, VerifyResult
+from ocop.services.reminders.report import DeadlineReminder, RemindersReport
+from ocop.services.results.use_cases import RankedRow, RankResult, RecogniseResult, ReferResult
+from ocop.services.runtime import DocumentsSummary
+from ocop.services.set_up.use_cases import SetUpResult
 from ocop.settings import Settings
 from ocop.text import ascii_key
 
-OUTCOME = {"referred": "Đề nghị cấp trên", "recognised": "Công nhận tại cấp này", "none": "—"}
+if TYPE_CHECKING:
+    from flows.campaign import CampaignResult
+
 PROGRESS_AFTER = 3.0  # seconds: a batch shorter than this gets no progress artifact
 LISTED = 10  # documents of one kind listed one by one; beyond that, their count and folder
 # the documents each stage produces, by template
@@ -76,29 +84,29 @@ def progress_of(campaign: str | None, stage: str) -> Iterator[None]:
 def documents(settings: Settings, campaign: str, stage: str) -> str:
     """A Markdown table of the stage's documents (current versions) with their paths on the server."""
     kinds = KINDS[stage]
-    docs = [d for d in stages.documents(settings, campaign) if d["kind"] in kinds
-            and d["status"] in ("draft", "approved", "issued")]
+    docs = [d for d in stages.documents(settings, campaign) if d.kind in kinds
+            and d.status in ("draft", "approved", "issued")]
     if not docs:
         return ""
     lines = ["| Số, ký hiệu | Văn bản | Trạng thái | Tệp |", "|---|---|---|---|"]
-    groups: dict[str, list[dict[str, Any]]] = {}
+    groups: dict[str, list[RegisteredDocument]] = {}
     for kind in kinds:
         for d in docs:
-            if d["kind"] == kind:
-                blank = kind == "phieu_danh_gia" and d["subject"].startswith("trang/")
+            if d.kind == kind:
+                blank = kind == "phieu_danh_gia" and d.subject.startswith("trang/")
                 groups.setdefault(GROUPS.get(kind + ("/trang" if blank else ""), kind), []).append(d)
     for name, group in groups.items():
         if len(group) > LISTED:
-            folder = Path(os.path.commonpath([d["file"] for d in group]))
+            folder = Path(os.path.commonpath([d.file for d in group]))
             base = settings.out_dir / campaign
             shown = f"{folder.relative_to(base)}/" if folder.is_relative_to(base) else str(folder)
             lines.append(f"| — | {len(group)} × {name} | "
-                         f"{', '.join(sorted({STATUS_VN[d['status']] for d in group}))} | `{shown}` |")
+                         f"{', '.join(sorted({present.DOCUMENT_STATUS[d.status] for d in group}))} | `{shown}` |")
             continue
         for d in group:
-            pdf = f" ([PDF]({_link(d['pdf'])}))" if d["pdf"] else ""
-            lines.append(f"| {d['symbol'] or '—'} | {d['title']} | {STATUS_VN[d['status']]} | "
-                         f"[{Path(d['file']).name}]({_link(d['file'])}){pdf} |")
+            pdf = f" ([PDF]({_link(d.pdf)}))" if d.pdf else ""
+            lines.append(f"| {d.symbol or '—'} | {d.title} | {present.DOCUMENT_STATUS[d.status]} | "
+                         f"[{Path(d.file).name}]({_link(d.file)}){pdf} |")
     return "\n".join(["", f"**Văn bản** (thư mục `{settings.out_dir / campaign}`):", "", *lines])
 
 
@@ -106,11 +114,11 @@ def _link(path: str) -> str:
     return Path(path).resolve().as_uri()
 
 
-def _documents(summary: dict[str, Any]) -> str:
-    docs = summary.get("documents") or {}
-    line = f"Văn bản mới: {docs.get('issued', 0)}, không đổi: {docs.get('unchanged', 0)}"
-    if docs.get("pending"):
-        line += f", chờ người ký duyệt: {len(docs['pending'])} (ocop documents approve / issue)"
+def _documents(docs: DocumentsSummary | None) -> str:
+    docs = docs or DocumentsSummary()
+    line = f"Văn bản mới: {docs.issued}, không đổi: {docs.unchanged}"
+    if docs.pending:
+        line += f", chờ người ký duyệt: {len(docs.pending)} (ocop documents approve / issue)"
     return line + "."
 
 
@@ -118,172 +126,178 @@ def _summary(key: str, title: str, lines: list[str], description: str) -> None:
     create_markdown_artifact("\n".join([f"### {title}", *lines]), key=key, description=description)
 
 
-def set_up(settings: Settings, summary: dict[str, Any]) -> None:
-    code = summary["code"]
-    state = "tạo mới" if summary["created"] else ("cập nhật" if summary["changed"] else "không thay đổi")
+def set_up(settings: Settings, summary: SetUpResult) -> None:
+    code = summary.code
+    state = "tạo mới" if summary.created else ("cập nhật" if summary.changed else "không thay đổi")
     _summary(_key(code, "tom-tat-lap-ke-hoach"), f"Lập kế hoạch — {code}",
-             [f"- Kế hoạch: {state}", f"- Hội đồng: **{summary['council']}** thành viên; "
-              f"Tổ thư ký: **{summary['secretariat']}** người", _documents(summary),
+             [f"- Kế hoạch: {state}", f"- Hội đồng: **{summary.council}** thành viên; "
+              f"Tổ thư ký: **{summary.secretariat}** người", _documents(summary.documents),
               documents(settings, code, "set-up")], "Tóm tắt bước lập kế hoạch, thành lập Hội đồng")
 
 
-def collection(summary: dict[str, Any]) -> None:
-    code = summary["campaign"]
-    rows = [{"Tệp": Path(f["file"]).name, "Số dòng": f["rows"], "Mới": f["new"], "Cập nhật": f["updated"],
-             "Không đổi": f["unchanged"], "Bị loại": f["rejected"], "Lỗi": len(f["problems"]),
-             "Tệp lỗi": f["error_file"] or ""} for f in summary["files"]]
+def collection(summary: CollectResult) -> None:
+    code = summary.campaign
+    rows = [{"Tệp": Path(f.file).name, "Số dòng": f.rows, "Mới": f.new, "Cập nhật": f.updated,
+             "Không đổi": f.unchanged, "Bị loại": f.rejected, "Lỗi": len(f.problems),
+             "Tệp lỗi": f.error_file or ""} for f in summary.files]
     create_table_artifact(rows, key=_key(code, "tiep-nhan-dang-ky"), description="Phiếu đăng ký đã nhập, theo tệp")
-    lines = [f"- {summary['rows']} dòng: mới **{summary['new']}**, cập nhật **{summary['updated']}**, "
-             f"không đổi {summary['unchanged']}, bị loại **{summary['rejected']}**"]
-    lines += [f"- Lỗi: {p}" for p in summary["problems"][:20]]
-    if len(summary["problems"]) > 20:
-        lines.append(f"- … và {len(summary['problems']) - 20} lỗi khác (xem tệp lỗi)")
-    lines += [f"- Tệp lỗi: `{f}`" for f in summary["error_files"]]
+    lines = [f"- {summary.rows} dòng: mới **{summary.new}**, cập nhật **{summary.updated}**, "
+             f"không đổi {summary.unchanged}, bị loại **{summary.rejected}**"]
+    lines += [f"- Lỗi: {p}" for p in summary.problems[:20]]
+    if len(summary.problems) > 20:
+        lines.append(f"- … và {len(summary.problems) - 20} lỗi khác (xem tệp lỗi)")
+    lines += [f"- Tệp lỗi: `{f}`" for f in summary.error_files]
     _summary(_key(code, "tom-tat-tiep-nhan"), f"Tiếp nhận đăng ký — {code}", lines, "Tóm tắt bước tiếp nhận đăng ký")
 
 
-def verification(settings: Settings, summary: dict[str, Any]) -> None:
-    campaign = summary["campaign"]
-    rows = [{"Xã": commune, "Đăng ký": c["registered"], "Đủ điều kiện": c["eligible"],
-             "Cần bổ sung": c["needs_supplement"], "Không đủ điều kiện": c["ineligible"]}
-            for commune, c in summary["by_commune"].items()]
+def verification(settings: Settings, summary: VerifyResult) -> None:
+    campaign = summary.campaign
+    rows = [{"Xã": commune, "Đăng ký": c.registered, "Đủ điều kiện": c.eligible,
+             "Cần bổ sung": c.needs_supplement, "Không đủ điều kiện": c.ineligible}
+            for commune, c in summary.by_commune.items()]
     create_table_artifact(rows, key=_key(campaign, "kiem-tra-ho-so"),
                           description="Kết quả kiểm tra hồ sơ theo xã")
-    lines = [f"- Đủ điều kiện: **{summary['counts'].get('eligible', 0)}**",
-             f"- Cần bổ sung: **{summary['counts'].get('needs_supplement', 0)}**",
-             f"- Không đủ điều kiện: **{summary['counts'].get('ineligible', 0)}**"]
-    lines += [f"  - {code} {name}: {reason}" for code, name, reason in summary["ineligible"]]
-    lines += [f"- Danh sách kiểm tra hồ sơ: [{Path(summary['lists']).name}]({_link(summary['lists'])})",
-              _documents(summary), documents(settings, campaign, "verify")]
+    lines = [f"- {present.REGISTRATION_STATUS[s]}: **{summary.counts.get(s, 0)}**"
+             for s in ("eligible", "needs_supplement", "ineligible")]
+    lines += [f"  - {e.code} {e.name}: {e.reason}" for e in summary.ineligible]
+    lines += [f"- Danh sách kiểm tra hồ sơ: [{Path(summary.lists).name}]({_link(summary.lists)})",
+              _documents(summary.documents), documents(settings, campaign, "verify")]
     _summary(_key(campaign, "tom-tat-kiem-tra"), f"Kiểm tra hồ sơ — {campaign}", lines,
              "Tóm tắt bước kiểm tra hồ sơ")
 
 
-def meeting(settings: Settings, summary: dict[str, Any]) -> None:
-    code = summary["campaign"]
-    lines = [f"- Họp lúc **{summary['time']:%H:%M} ngày {summary['date']:%d/%m/%Y}** tại {summary['venue']}",
-             f"- Giấy mời ngày {summary['invitation_date']:%d/%m/%Y}, gửi trước "
-             f"{summary['lead_working_days']} ngày làm việc"]
-    lines += [f"- Bộ phiếu in: `{p}`" for p in summary["print_packs"]]
-    lines += [_documents(summary), documents(settings, code, "meeting")]
+def meeting(settings: Settings, summary: ScheduleResult) -> None:
+    code = summary.campaign
+    lines = [f"- Họp lúc **{present.clock(summary.meeting_time)} ngày {present.date_short(summary.meeting_date)}** "
+             f"tại {summary.venue}",
+             f"- Giấy mời ngày {present.date_short(summary.invitation_date)}, gửi trước "
+             f"{summary.lead_working_days} ngày làm việc"]
+    lines += [f"- Bộ phiếu in: `{p}`" for p in summary.print_packs]
+    lines += [_documents(summary.documents), documents(settings, code, "meeting")]
     _summary(_key(code, "tom-tat-lich-hop"), f"Lịch họp Hội đồng — {code}", lines, "Tóm tắt bước lên lịch họp")
 
 
-def scores(settings: Settings, campaign: str | None, summary: dict[str, Any]) -> None:
+def scores(settings: Settings, campaign: str | None, summary: ScoreResult) -> None:
     """Submission counts per product (never a member's points) and the filled sheets printed."""
     rows_in = stages.scores_progress(settings, campaign)
     code = stages.campaign_code(settings, campaign)
-    rows = [{"Mã": p["code"], "Sản phẩm": p["name"], "Đã nộp": p["submitted"], "Thành viên có mặt": p["present"],
-             "Còn thiếu": ", ".join(p["missing"])} for p in rows_in]
+    rows = [{"Mã": p.code, "Sản phẩm": p.name, "Đã nộp": p.submitted, "Thành viên có mặt": p.present,
+             "Còn thiếu": ", ".join(p.missing)} for p in rows_in]
     create_table_artifact(rows, key=_key(code, "phieu-da-nop"), description="Số phiếu đánh giá đã nộp theo sản phẩm")
-    complete = sum(1 for p in rows_in if not p["missing"])
-    lines = [f"- Tệp: `{summary['file']}`" if summary.get("file") else "- Không nhập tệp",
-             f"- Phiếu trong tệp: {summary['sheets']} (mới {summary['new']}, thay thế {summary['replaced']}, "
-             f"không đổi {summary['unchanged']})",
+    complete = sum(1 for p in rows_in if not p.missing)
+    printed = summary.documents.issued if summary.documents else 0
+    lines = [f"- Tệp: `{summary.file}`" if summary.file else "- Không nhập tệp",
+             f"- Phiếu trong tệp: {summary.sheets} (mới {summary.new}, thay thế {summary.replaced}, "
+             f"không đổi {summary.unchanged})",
              f"- Sản phẩm đủ phiếu: **{complete}/{len(rows_in)}**",
-             f"- Phiếu đã chấm được in: {summary['documents']['issued']} mới"]
-    lines += [f"- Đã chấm trên giao diện: {m}" for m in summary.get("from_form", [])]
+             f"- Phiếu đã chấm được in: {printed} mới"]
+    lines += [f"- Đã chấm trên giao diện: {m}" for m in summary.from_form]
     _summary(_key(code, "tom-tat-phieu-danh-gia"), f"Phiếu đánh giá — {code}", lines,
              "Tóm tắt bước ghi nhận phiếu đánh giá")
 
 
-def ranking(settings: Settings, summary: dict[str, Any]) -> None:
-    campaign = summary["campaign"]
-    if not summary["quorum_met"]:
-        _summary(_key(campaign, "tom-tat-xep-hang"), f"Họp Hội đồng — {campaign}", [summary["quorum"]],
+def ranking_table(rows: tuple[RankedRow, ...]) -> list[dict[str, str | int]]:
+    """The council's ranking as the artifact's table shows it (means formatted by ocop.present)."""
+    return [{"Mã": r.code, "Sản phẩm": r.product, "Chủ thể": r.producer, "Điểm TB": present.mean(r.mean),
+             "Hạng sao": r.stars, "Kết quả": present.OUTCOME[r.outcome],
+             "Lưu ý": "; ".join(([r.cap_reason] if r.cap_reason else []) + list(r.flags))} for r in rows]
+
+
+def ranking(settings: Settings, summary: RankResult) -> None:
+    campaign = summary.campaign
+    if not summary.quorum.met:
+        _summary(_key(campaign, "tom-tat-xep-hang"), f"Họp Hội đồng — {campaign}", [summary.quorum.text()],
                  "Không đủ túc số")
         return
-    rows = [{"Mã": r["code"], "Sản phẩm": r["product"], "Chủ thể": r["producer"], "Điểm TB": r["mean_text"],
-             "Hạng sao": r["stars"], "Kết quả": OUTCOME[r["outcome"]],
-             "Lưu ý": "; ".join(([r["cap_reason"]] if r["cap_reason"] else []) + r.get("flags", []))}
-            for r in summary["ranking"]]
+    rows = ranking_table(summary.ranking)
     create_table_artifact(rows, key=_key(campaign, "xep-hang"), description="Kết quả đánh giá, phân hạng")
-    counts = ", ".join(f"{summary['counts'].get(s, 0)} × {s}★" for s in range(5, 0, -1))
-    lines = [summary["quorum"], f"- {len(rows)} sản phẩm: {counts}"]
-    lines += [f"- Chưa có kết quả: {b}" for b in summary["blocked"]]
-    lines += [f"- Chấm lại: {r}" for r in summary["rescores"]]
-    lines += [_documents(summary), documents(settings, campaign, "rank")]
+    lines = [summary.quorum.text(), f"- {len(rows)} sản phẩm: {present.star_counts(summary.counts)}"]
+    lines += [f"- Chưa có kết quả: {b}" for b in summary.blocked]
+    lines += [f"- Chấm lại: {r}" for r in summary.rescores]
+    lines += [_documents(summary.documents), documents(settings, campaign, "rank")]
     _summary(_key(campaign, "tom-tat-xep-hang"), f"Tổng hợp điểm và phân hạng — {campaign}", lines,
              "Tóm tắt phiên họp Hội đồng")
 
 
-def recognition(settings: Settings, summary: dict[str, Any]) -> None:
-    code = summary["campaign"]
-    if summary["recognised"]:
-        create_table_artifact([{"Mã": r["code"], "Sản phẩm": r["product"], "Hạng sao": r["stars"]}
-                               for r in summary["recognised"]], key=_key(code, "cong-nhan"),
-                              description=f"Sản phẩm được công nhận theo Quyết định {summary['decision']}")
-    lines = [f"- {summary['reason']}"] if summary["reason"] else []
-    if summary["decision"]:
-        lines.append(f"- Quyết định công nhận **{summary['decision']}**: {len(summary['recognised'])} sản phẩm")
-    lines += [_documents(summary), documents(settings, code, "recognise")]
+def recognition(settings: Settings, summary: RecogniseResult) -> None:
+    code = summary.campaign
+    if summary.recognised:
+        create_table_artifact([{"Mã": r.code, "Sản phẩm": r.product, "Hạng sao": r.stars}
+                               for r in summary.recognised], key=_key(code, "cong-nhan"),
+                              description=f"Sản phẩm được công nhận theo Quyết định {summary.decision}")
+    lines = [f"- {summary.reason}"] if summary.reason else []
+    if summary.decision:
+        lines.append(f"- Quyết định công nhận **{summary.decision}**: {len(summary.recognised)} sản phẩm")
+    lines += [_documents(summary.documents), documents(settings, code, "recognise")]
     _summary(_key(code, "tom-tat-cong-nhan"), f"Công nhận kết quả — {code}", lines, "Tóm tắt bước công nhận")
 
 
-def referral(settings: Settings, summary: dict[str, Any]) -> None:
-    campaign = summary["campaign"]
-    rows = [{"Mã": p["code"], "Sản phẩm": p["product"], "Điểm TB": f"{p['mean']:.2f}", "Hạng sao": p["stars"]}
-            for p in summary["referred"]]
+def referral(settings: Settings, summary: ReferResult) -> None:
+    campaign = summary.campaign
+    rows = [{"Mã": p.code, "Sản phẩm": p.product, "Điểm TB": present.mean(p.mean), "Hạng sao": p.stars}
+            for p in summary.referred]
     create_table_artifact(rows, key=_key(campaign, "de-nghi-cap-tren"),
-                          description=f"Danh sách kèm Tờ trình {summary['document']}")
-    late = " — QUÁ HẠN so với kế hoạch" if summary["overdue"] else ""
+                          description=f"Danh sách kèm Tờ trình {summary.document}")
+    late = " — QUÁ HẠN so với kế hoạch" if summary.overdue else ""
     _summary(_key(campaign, "tom-tat-de-nghi"), f"Đề nghị cấp trên — {campaign}",
-             [f"Tờ trình **{summary['document']}** ngày {summary['date']}: {len(rows)} sản phẩm{late}.", "",
-              _documents(summary), documents(settings, campaign, "refer")], "Tóm tắt bước đề nghị cấp trên")
+             [f"Tờ trình **{summary.document}** ngày {present.date_short(summary.issued_on)}: "
+              f"{len(rows)} sản phẩm{late}.", "",
+              _documents(summary.documents), documents(settings, campaign, "refer")], "Tóm tắt bước đề nghị cấp trên")
 
 
-def campaign(settings: Settings, result: dict[str, Any]) -> None:
+def campaign(settings: Settings, result: CampaignResult) -> None:
     """The whole plan on the parent run: one line per stage, the ranking, and every document."""
-    code, rank = result["campaign"], result["rank"]
-    rows = [{"Mã": r["code"], "Sản phẩm": r["product"], "Chủ thể": r["producer"], "Xã": r["commune"],
-             "Điểm TB": r["mean_text"], "Hạng sao": r["stars"], "Kết quả": OUTCOME[r["outcome"]]}
-            for r in rank.get("ranking", [])]
+    code, rank = result.campaign, result.rank
+    rows = [{"Mã": r.code, "Sản phẩm": r.product, "Chủ thể": r.producer, "Xã": r.commune,
+             "Điểm TB": present.mean(r.mean), "Hạng sao": r.stars, "Kết quả": present.OUTCOME[r.outcome]}
+            for r in rank.ranking]
     create_table_artifact(rows, key=_key(code, "ket-qua-ke-hoach"), description="Kết quả cả kế hoạch")
-    verify, refer = result["verify"]["counts"], result["refer"]
-    lines = [f"- Đăng ký: {result['collect']['rows']} dòng, đủ điều kiện **{verify.get('eligible', 0)}**, "
+    verify, refer = result.verify.counts, result.refer
+    lines = [f"- Đăng ký: {result.collect.rows} dòng, đủ điều kiện **{verify.get('eligible', 0)}**, "
              f"cần bổ sung {verify.get('needs_supplement', 0)}, không đủ điều kiện {verify.get('ineligible', 0)}",
-             f"- Họp Hội đồng ngày {result['schedule']['date']:%d/%m/%Y}: {rank['quorum']}",
-             "- Phân hạng: " + ", ".join(f"{rank['counts'].get(s, 0)} × {s}★" for s in range(5, 0, -1)),
-             f"- Tờ trình **{refer['document']}**: {len(refer['referred'])} sản phẩm đề nghị cấp trên"]
-    if result["recognise"]["decision"]:
-        lines.append(f"- Quyết định công nhận **{result['recognise']['decision']}**")
+             f"- Họp Hội đồng ngày {present.date_short(result.schedule.meeting_date)}: {rank.quorum.text()}",
+             f"- Phân hạng: {present.star_counts(rank.counts)}",
+             f"- Tờ trình **{refer.document}**: {len(refer.referred)} sản phẩm đề nghị cấp trên"]
+    if result.recognise.decision:
+        lines.append(f"- Quyết định công nhận **{result.recognise.decision}**")
     lines.append(documents(settings, code, "campaign"))
     _summary(_key(code, "tom-tat-ke-hoach"), f"Kết quả kế hoạch — {code}", lines, "Tóm tắt cả kế hoạch")
 
 
-def _reminder_lines(d: dict[str, Any]) -> list[str]:
-    state = "**QUÁ HẠN**" if d["overdue"] else d["status"]
-    what = f"{len(d['open'])} việc còn mở" if d["open"] else "đã hoàn thành"
-    lines = [f"- **{d['label']}** ({d['campaign']}, hạn {d['date_text']}) — {state}: {what}"]
-    lines += [f"  - {i['title']}: {i['detail']}" for i in d["open"][:LISTED]]
-    if len(d["open"]) > LISTED:
-        lines.append(f"  - … và {len(d['open']) - LISTED} việc khác (xem bảng)")
+def _reminder_lines(d: DeadlineReminder) -> list[str]:
+    state = "**QUÁ HẠN**" if d.overdue else d.status
+    what = f"{len(d.open)} việc còn mở" if d.open else "đã hoàn thành"
+    lines = [f"- **{d.label}** ({d.campaign}, hạn {present.date_short(d.due_on)}) — {state}: {what}"]
+    lines += [f"  - {i.title}: {i.detail}" for i in d.open[:LISTED]]
+    if len(d.open) > LISTED:
+        lines.append(f"  - … và {len(d.open) - LISTED} việc khác (xem bảng)")
     return lines
 
 
-def reminders(campaign: str | None, report: dict[str, Any]) -> None:
+def reminders(campaign: str | None, report: RemindersReport) -> None:
     """Deadline reminders: one row per open item of each deadline due (codes and names only, never
     points), and a short summary. Keyed per campaign, or ``tat-ca-ke-hoach-…`` for all campaigns."""
     scope = campaign or "tat-ca-ke-hoach"
-    on = f"{report['on_text']} ({report['weekday']})"
+    on = present.day(report.on)
     rows = []
-    for d in report["deadlines"]:
-        base = {"Kế hoạch": d["campaign"], "Hạn": d["label"], "Ngày hạn": d["date_text"], "Tình trạng": d["status"]}
-        rows += [{**base, "Việc còn mở": i["title"], "Chi tiết": i["detail"]} for i in d["open"]]
-        if not d["open"]:
+    for d in report.deadlines:
+        base = {"Kế hoạch": d.campaign, "Hạn": d.label, "Ngày hạn": present.date_short(d.due_on),
+                "Tình trạng": d.status}
+        rows += [{**base, "Việc còn mở": i.title, "Chi tiết": i.detail} for i in d.open]
+        if not d.open:
             rows.append({**base, "Việc còn mở": "—", "Chi tiết": "Đã hoàn thành"})
-    if not report["working_day"]:
-        lines = [f"Ngày {report['on_text']}: {report['day_off']}, ngày nghỉ — không nhắc hạn."]
-    elif not report["deadlines"]:
-        lines = [f"Không có hạn nào còn đúng {', '.join(str(n) for n in report['days_before'])} ngày làm việc, "
+    if not report.working_day:
+        lines = [f"Ngày {present.date_short(report.on)}: {report.day_off}, ngày nghỉ — không nhắc hạn."]
+    elif not report.deadlines:
+        lines = [f"Không có hạn nào còn đúng {', '.join(str(n) for n in report.days_before)} ngày làm việc, "
                  "cũng không có hạn vừa qua còn việc mở: không nhắc hạn."]
     else:
-        lines = [line for d in report["deadlines"] for line in _reminder_lines(d)]
-        lines.append(f"- Tổng: **{report['open']}** việc còn mở"
-                     + (f", trong đó **{report['overdue']}** quá hạn." if report["overdue"] else "."))
+        lines = [line for d in report.deadlines for line in _reminder_lines(d)]
+        lines.append(f"- Tổng: **{report.open}** việc còn mở"
+                     + (f", trong đó **{report.overdue}** quá hạn." if report.overdue else "."))
     if not rows:  # the table always shows the latest run, even when nothing is due
         rows = [{"Kế hoạch": campaign or "Tất cả", "Hạn": "—", "Ngày hạn": "—",
-                 "Tình trạng": "Ngày nghỉ" if not report["working_day"] else "Không có hạn cần nhắc",
+                 "Tình trạng": "Ngày nghỉ" if not report.working_day else "Không có hạn cần nhắc",
                  "Việc còn mở": "—", "Chi tiết": lines[0]}]
     create_table_artifact(rows, key=_key(scope, "nhac-han"), description=f"Nhắc hạn kế hoạch ngày {on}")
     _summary(_key(scope, "tom-tat-nhac-han"), f"Nhắc hạn — {campaign or 'mọi kế hoạch'}, ngày {on}", lines,

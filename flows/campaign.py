@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 from prefect import flow
 
@@ -17,11 +17,30 @@ from flows.params import (
     Storage,
     run_name,
 )
+from ocop.services.council.use_cases import ScheduleResult, ScoreResult
+from ocop.services.registrations.use_cases import CollectResult, VerifyResult
+from ocop.services.results.use_cases import RankResult, RecogniseResult, ReferResult
+from ocop.services.set_up.use_cases import SetUpResult
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignResult:
+    """Every stage's result of one run of the whole plan."""
+
+    campaign: str
+    set_up: SetUpResult
+    collect: CollectResult
+    verify: VerifyResult
+    schedule: ScheduleResult
+    scores: ScoreResult
+    rank: RankResult
+    recognise: RecogniseResult
+    refer: ReferResult
 
 
 @flow(name="Đánh giá, phân hạng sản phẩm OCOP - cả kế hoạch", flow_run_name=run_name, log_prints=True)
 def run_campaign(files: CampaignFiles, sign_off: SignOffOptions = SignOffOptions(),
-                 storage: Storage = Storage()) -> dict[str, Any]:
+                 storage: Storage = Storage()) -> CampaignResult:
     """Run every stage of the plan in order and return each stage's summary.
 
     Args:
@@ -30,18 +49,18 @@ def run_campaign(files: CampaignFiles, sign_off: SignOffOptions = SignOffOptions
         storage: Để trống để dùng cơ sở dữ liệu và thư mục văn bản của máy chủ.
     """
     setup = stages.set_up(PlanFile(campaign_file=files.campaign_file), sign_off, storage)
-    code = setup["code"]
-    result = {
-        "campaign": code,
-        "set_up": setup,
-        "collect": stages.collect(
+    code = setup.code
+    result = CampaignResult(
+        campaign=code,
+        set_up=setup,
+        collect=stages.collect(
             RegistrationImport(registrations_file=files.registrations_file), code, storage),
-        "verify": stages.verify(code, sign_off, storage),
-        "schedule": stages.schedule(code, MeetingDetails(), sign_off, storage),
-        "scores": stages.score(code, ScoreImport(scores_file=files.scores_file), storage),
-        "rank": stages.rank(code, sign_off, storage),
-        "recognise": stages.recognise(code, sign_off, storage),
-        "refer": stages.refer(code, sign_off, storage),
-    }
+        verify=stages.verify(code, sign_off, storage),
+        schedule=stages.schedule(code, MeetingDetails(), sign_off, storage),
+        scores=stages.score(code, ScoreImport(scores_file=files.scores_file), storage),
+        rank=stages.rank(code, sign_off, storage),
+        recognise=stages.recognise(code, sign_off, storage),
+        refer=stages.refer(code, sign_off, storage),
+    )
     artifacts.campaign(tasks.resolve_settings(storage.db_url, storage.out_dir), result)
     return result

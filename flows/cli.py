@@ -14,12 +14,19 @@ from contextlib import contextmanager
 from datetime import date, datetime, time
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from flows.params import CampaignFiles, MeetingDetails, PlanFile, RegistrationImport, ScoreImport, Storage
+from ocop import present
 from ocop.errors import OcopError
+
+if TYPE_CHECKING:
+    from flows.campaign import CampaignResult
+    from ocop.services.reminders.report import RemindersReport
+    from ocop.services.results.use_cases import RankedRow
+    from ocop.services.runtime import DocumentsSummary
 
 # Embedded mode: Prefect's ephemeral server, no telemetry, room for a slow first start.
 PREFECT_DEFAULTS = {
@@ -93,25 +100,25 @@ def _where(db: str | None, out: Path | None) -> Storage:
     return Storage(db_url=db, out_dir=str(out) if out else None)
 
 
-def _pending(result: dict[str, Any]) -> None:
-    for note in result["documents"].get("notes", []):
+def _pending(docs: DocumentsSummary) -> None:
+    for note in docs.notes:
         typer.secho(note, fg=typer.colors.YELLOW, err=True)
-    pending = result["documents"]["pending"]
+    pending = docs.pending
     if pending:
         ids = " ".join(str(i) for i in pending)
         typer.echo(f"Dự thảo chờ người ký duyệt: {ids} — ocop documents approve {ids}; ocop documents issue {ids}")
 
 
-def _print_ranking(rows: list[dict[str, Any]], referred_label: str) -> None:
+def _print_ranking(rows: tuple[RankedRow, ...], referred_label: str) -> None:
     header = f"{'Mã':<7} {'Sản phẩm':<30} {'Chủ thể':<42} {'Điểm TB':>7} {'Sao':>4}  {referred_label}"
     typer.echo(header)
     typer.echo("-" * len(header))
     for r in rows:
-        typer.echo(f"{r['code']:<7} {r['product'][:30]:<30} {r['producer'][:42]:<42} {r['mean']:>7.2f} "
-                   f"{r['stars']:>3}★  {'Có' if r['outcome'] == 'referred' else 'Không'}")
-        if r["cap_reason"]:
-            typer.echo(f"        ↳ {r['cap_reason']}")
-        for flag in r.get("flags", []):
+        typer.echo(f"{r.code:<7} {r.product[:30]:<30} {r.producer[:42]:<42} {present.mean(r.mean):>7} "
+                   f"{r.stars:>3}★  {'Có' if r.outcome == 'referred' else 'Không'}")
+        if r.cap_reason:
+            typer.echo(f"        ↳ {r.cap_reason}")
+        for flag in r.flags:
             typer.echo(f"        ⚑ {flag}")
 
 
@@ -122,7 +129,7 @@ def demo(out: Annotated[Path, typer.Option("--out", help="Thư mục kết quả
     out = out.resolve()
     db_url = f"sqlite:///{out / 'ocop.db'}"
 
-    def call() -> dict[str, Any]:
+    def call() -> CampaignResult:
         from flows.campaign import run_campaign
 
         return run_campaign(CampaignFiles.in_folder(Path(str(sample))),
@@ -130,10 +137,10 @@ def demo(out: Annotated[Path, typer.Option("--out", help="Thư mục kết quả
 
     result = _run(call)
     typer.echo("")
-    typer.echo(f"Kế hoạch: {result['campaign']}  —  kết quả đánh giá, phân hạng:")
-    _print_ranking(result["rank"]["ranking"], "Đề nghị tỉnh")
-    refer = result["refer"]
-    typer.echo(f"\nTờ trình {refer['document']}: {len(refer['referred'])} sản phẩm đề nghị cấp trên.")
+    typer.echo(f"Kế hoạch: {result.campaign}  —  kết quả đánh giá, phân hạng:")
+    _print_ranking(result.rank.ranking, "Đề nghị tỉnh")
+    refer = result.refer
+    typer.echo(f"\nTờ trình {refer.document}: {len(refer.referred)} sản phẩm đề nghị cấp trên.")
     typer.echo(f"Văn bản: {out}")
     typer.echo(f"Cơ sở dữ liệu: {db_url}")
     typer.echo(f"Tiếp tục với các lệnh từng bước, ví dụ: ocop --help; ocop documents list --db {db_url}")
@@ -145,10 +152,10 @@ def campaign_create(file: FileArg, db: DbOpt = None, out: OutOpt = None) -> None
     from flows.stages import set_up as set_up_flow
 
     r = _run(lambda: set_up_flow(PlanFile(campaign_file=str(file)), storage=_where(db, out)))
-    verb = "Đã tạo" if r["created"] else ("Đã cập nhật" if r["changed"] else "Không thay đổi")
-    typer.echo(f"{verb} kế hoạch {r['code']}: Hội đồng {r['council']} thành viên, Tổ thư ký {r['secretariat']}; "
-               f"văn bản mới {r['documents']['issued']}.")
-    _pending(r)
+    verb = "Đã tạo" if r.created else ("Đã cập nhật" if r.changed else "Không thay đổi")
+    typer.echo(f"{verb} kế hoạch {r.code}: Hội đồng {r.council} thành viên, Tổ thư ký {r.secretariat}; "
+               f"văn bản mới {r.documents.issued}.")
+    _pending(r.documents)
 
 
 @registrations_app.command("import")
@@ -163,20 +170,20 @@ def registrations_import(
     r = _run(lambda: collect_flow(RegistrationImport(registrations_file=str(file), partial=partial), campaign,
                                           _where(db, out)))
     refused = False
-    for f in r["files"]:
-        if f["refused"]:
+    for f in r.files:
+        if f.refused:
             refused = True
-            typer.secho(f"{f['file']}: không lưu — {f['message']}", fg=typer.colors.RED, err=True)
+            typer.secho(f"{f.file}: không lưu — {f.message}", fg=typer.colors.RED, err=True)
         else:
-            typer.echo(f"{f['file']}: {f['rows']} dòng — mới {f['new']}, cập nhật {f['updated']}, "
-                       f"không đổi {f['unchanged']}" + (f", lỗi {f['rejected']}" if f["rejected"] else "") + ".")
-        for problem in f["problems"]:
+            typer.echo(f"{f.file}: {f.rows} dòng — mới {f.new}, cập nhật {f.updated}, "
+                       f"không đổi {f.unchanged}" + (f", lỗi {f.rejected}" if f.rejected else "") + ".")
+        for problem in f.problems:
             typer.secho(f"  - {problem}", fg=typer.colors.YELLOW, err=True)
-        if f["error_file"]:
-            typer.echo(f"  Dòng lỗi: {f['error_file']}")
-    if len(r["files"]) > 1:
-        typer.echo(f"Tổng: {r['rows']} dòng — mới {r['new']}, cập nhật {r['updated']}, không đổi {r['unchanged']}"
-                   + (f", lỗi {r['rejected']}" if r["rejected"] else "") + ".")
+        if f.error_file:
+            typer.echo(f"  Dòng lỗi: {f.error_file}")
+    if len(r.files) > 1:
+        typer.echo(f"Tổng: {r.rows} dòng — mới {r.new}, cập nhật {r.updated}, không đổi {r.unchanged}"
+                   + (f", lỗi {r.rejected}" if r.rejected else "") + ".")
     if refused and not partial:
         raise typer.Exit(1)
 
@@ -191,7 +198,7 @@ def registrations_template(
 
     settings = _settings(db, out)
     r = _run(lambda: stages.registration_template(settings, campaign, file))
-    typer.echo(f"Đã tạo {r['file']} ({r['edition']}, {r['communes']} xã).")
+    typer.echo(f"Đã tạo {r.file} ({r.edition}, {r.communes} xã).")
 
 
 @registrations_app.command("inspect")
@@ -209,32 +216,35 @@ def registrations_inspect(
     settings = _settings(db, out)
     on_date = _date(on)
     r = _run(lambda: stages.record_inspection(settings, campaign, product, on_date, inspector, findings, not failed))
-    typer.echo(f"{'Đã ghi' if r['created'] else 'Đã cập nhật'} kiểm tra thực tế {r['code']} ngày {on_date:%d/%m/%Y}: "
-               f"{'đạt' if r['passed'] else 'không đạt'}. Chạy lại 'ocop verify' để xét hồ sơ.")
+    typer.echo(f"{'Đã ghi' if r.created else 'Đã cập nhật'} kiểm tra thực tế {r.code} ngày "
+               f"{present.date_short(r.inspected_on)}: {'đạt' if r.passed else 'không đạt'}. "
+               "Chạy lại 'ocop verify' để xét hồ sơ.")
 
 
 @app.command()
 def verify(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None) -> None:
     """Kiểm tra, xét chọn hồ sơ đăng ký / verify registrations."""
     from flows.stages import verify as verify_flow
-    from ocop.services.registrations.verification import STATUS_VN
 
     r = _run(lambda: verify_flow(campaign, storage=_where(db, out)))
-    typer.echo(f"Thông báo kết quả kiểm tra hồ sơ: mới {r['documents']['issued']}.")
-    typer.echo("Kết quả kiểm tra hồ sơ: " + ", ".join(f"{STATUS_VN[k]} {v}" for k, v in r["counts"].items()))
-    if r["by_commune"]:
+    typer.echo(f"Thông báo kết quả kiểm tra hồ sơ: mới {r.documents.issued}.")
+    typer.echo("Kết quả kiểm tra hồ sơ: "
+               + ", ".join(f"{present.REGISTRATION_STATUS[k]} {v}" for k, v in r.counts.items()))
+    if r.by_commune:
         typer.echo(f"  {'Xã, thị trấn':<24} {'Đăng ký':>8} {'Đủ điều kiện':>13} {'Cần bổ sung':>12} {'Không đủ ĐK':>12}")
-        for commune, c in r["by_commune"].items():
-            typer.echo(f"  {commune[:24]:<24} {c['registered']:>8} {c['eligible']:>13} {c['needs_supplement']:>12} "
-                       f"{c['ineligible']:>12}")
-        typer.echo(f"Danh sách: {r['lists']}")
-    for code, name, reason in r["ineligible"]:
-        typer.echo(f"  ✗ {code} {name}: {reason}")
-    for item in r["needs_supplement"]:
-        typer.echo(f"  ↻ {item['code']} {item['name']}: bổ sung trước {item['due']} — {'; '.join(item['missing'])}")
-    for code, name, on in r["late"]:
-        typer.echo(f"  ⚑ {code} {name}: đăng ký ngày {on}, sau hạn kiểm tra hồ sơ.")
-    _pending(r)
+        for commune, c in r.by_commune.items():
+            typer.echo(f"  {commune[:24]:<24} {c.registered:>8} {c.eligible:>13} {c.needs_supplement:>12} "
+                       f"{c.ineligible:>12}")
+        typer.echo(f"Danh sách: {r.lists}")
+    for e in r.ineligible:
+        typer.echo(f"  ✗ {e.code} {e.name}: {e.reason}")
+    for item in r.needs_supplement:
+        due = present.date_short(item.due) if item.due else ""
+        typer.echo(f"  ↻ {item.code} {item.name}: bổ sung trước {due} — {'; '.join(item.missing)}")
+    for late in r.late:
+        typer.echo(f"  ⚑ {late.code} {late.name}: đăng ký ngày {present.date_short(late.registered_on)}, "
+                   "sau hạn kiểm tra hồ sơ.")
+    _pending(r.documents)
 
 
 def _date(value: str | None) -> date | None:
@@ -265,11 +275,11 @@ def meeting_schedule(
     r = _run(lambda: schedule_flow(campaign, MeetingDetails(
         meeting_date=_date(on), meeting_time=at_time, venue=venue, invitation_date=_date(invitation),
         print_packs=packs), storage=_where(db, out)))
-    typer.echo(f"Họp Hội đồng {r['time']:%H:%M} ngày {r['date']:%d/%m/%Y} tại {r['venue']} "
-               f"(hồ sơ gửi trước {r['lead_working_days']} ngày làm việc); văn bản mới {r['documents']['issued']}.")
-    for pack in r["print_packs"]:
+    typer.echo(f"Họp Hội đồng {present.clock(r.meeting_time)} ngày {present.date_short(r.meeting_date)} tại {r.venue} "
+               f"(hồ sơ gửi trước {r.lead_working_days} ngày làm việc); văn bản mới {r.documents.issued}.")
+    for pack in r.print_packs:
         typer.echo(f"  In: {pack}")
-    _pending(r)
+    _pending(r.documents)
 
 
 @scores_app.command("import")
@@ -282,8 +292,9 @@ def scores_import(
     from flows.stages import score as score_flow
 
     r = _run(lambda: score_flow(campaign, ScoreImport(scores_file=str(file), reason=reason), _where(db, out)))
-    typer.echo(f"{r['file']}: {r['sheets']} phiếu — mới {r['new']}, thay thế {r['replaced']}, không đổi "
-               f"{r['unchanged']}; phiếu in mới {r['documents']['issued']}.")
+    printed = r.documents.issued if r.documents else 0
+    typer.echo(f"{r.file}: {r.sheets} phiếu — mới {r.new}, thay thế {r.replaced}, không đổi "
+               f"{r.unchanged}; phiếu in mới {printed}.")
 
 
 @scores_app.command("template")
@@ -307,8 +318,8 @@ def scores_status(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = 
 
     settings = _settings(db, out)
     for p in _run(lambda: stages.scores_progress(settings, campaign)):
-        missing = f" — thiếu: {', '.join(p['missing'])}" if p["missing"] else ""
-        typer.echo(f"{p['code']:<8} {p['name'][:32]:<32} {p['submitted']}/{p['present']}{missing}")
+        missing = f" — thiếu: {', '.join(p.missing)}" if p.missing else ""
+        typer.echo(f"{p.code:<8} {p.name[:32]:<32} {p.submitted}/{p.present}{missing}")
 
 
 @meeting_app.command("attendance")
@@ -322,9 +333,9 @@ def meeting_attendance(
 
     settings = _settings(db, out)
     r = _run(lambda: stages.attendance(settings, campaign, absent or [], present or []))
-    typer.echo(r["quorum"])
-    if r["absent"]:
-        typer.echo("Vắng: " + ", ".join(r["absent"]))
+    typer.echo(r.quorum.text())
+    if r.absent:
+        typer.echo("Vắng: " + ", ".join(r.absent))
 
 
 @meeting_app.command("close")
@@ -343,14 +354,14 @@ def rank(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None) -> 
     from flows.stages import rank as rank_flow
 
     r = _run(lambda: rank_flow(campaign, storage=_where(db, out)))
-    typer.echo(r["quorum"])
-    for line in r["rescores"]:
+    typer.echo(r.quorum.text())
+    for line in r.rescores:
         typer.echo(f"  Chấm lại: {line}")
-    for line in r["blocked"]:
+    for line in r.blocked:
         typer.secho(f"  Chưa có kết quả: {line}", fg=typer.colors.YELLOW)
-    if r["quorum_met"]:
-        _print_ranking(r["ranking"], "Đề nghị cấp trên")
-    _pending(r)
+    if r.quorum.met:
+        _print_ranking(r.ranking, "Đề nghị cấp trên")
+    _pending(r.documents)
 
 
 @app.command()
@@ -359,13 +370,13 @@ def recognise(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None
     from flows.stages import recognise as recognise_flow
 
     r = _run(lambda: recognise_flow(campaign, storage=_where(db, out)))
-    if r["reason"]:
-        typer.echo(r["reason"])
-    for p in r["recognised"]:
-        typer.echo(f"  {p['code']} {p['product']}: {p['stars']} sao")
-    if r["decision"]:
-        typer.echo(f"Quyết định công nhận {r['decision']}; văn bản mới {r['documents']['issued']}.")
-    _pending(r)
+    if r.reason:
+        typer.echo(r.reason)
+    for p in r.recognised:
+        typer.echo(f"  {p.code} {p.product}: {present.stars(p.stars)}")
+    if r.decision:
+        typer.echo(f"Quyết định công nhận {r.decision}; văn bản mới {r.documents.issued}.")
+    _pending(r.documents)
 
 
 @app.command()
@@ -374,11 +385,11 @@ def refer(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None) ->
     from flows.stages import refer as refer_flow
 
     r = _run(lambda: refer_flow(campaign, storage=_where(db, out)))
-    typer.echo(f"Tờ trình {r['document']} ngày {r['date']}: {len(r['referred'])} sản phẩm."
-               + (" QUÁ HẠN so với kế hoạch." if r["overdue"] else ""))
-    for p in r["referred"]:
-        typer.echo(f"  {p['code']} {p['product']}: {p['mean']:.2f} điểm, {p['stars']} sao")
-    _pending(r)
+    typer.echo(f"Tờ trình {r.document} ngày {present.date_short(r.issued_on)}: {len(r.referred)} sản phẩm."
+               + (" QUÁ HẠN so với kế hoạch." if r.overdue else ""))
+    for p in r.referred:
+        typer.echo(f"  {p.code} {p.product}: {present.mean(p.mean)} điểm, {present.stars(p.stars)}")
+    _pending(r.documents)
 
 
 @app.command()
@@ -393,28 +404,28 @@ def remind(
     from flows.reminders import remind as remind_flow
     from ocop.services.reminders.report import lead_times, parse_date
 
-    def call() -> dict[str, Any]:
+    def call() -> RemindersReport:
         options = ReminderOptions(on=parse_date(on) if on else None, days_before=lead_times(days))
         return remind_flow(campaign, options, _where(db, out))
 
     r = _run(call)
-    when = f"{r['on_text']} ({r['weekday']})"
-    if not r["working_day"]:
-        typer.echo(f"Ngày {r['on_text']}: {r['day_off']}, ngày nghỉ — không nhắc hạn.")
+    when = present.day(r.on)
+    if not r.working_day:
+        typer.echo(f"Ngày {present.date_short(r.on)}: {r.day_off}, ngày nghỉ — không nhắc hạn.")
         return
-    if not r["deadlines"]:
-        leads = ", ".join(str(n) for n in r["days_before"]) or "—"
-        typer.echo(f"Ngày {when}: không có hạn nào cần nhắc ({r['campaigns']} kế hoạch; nhắc trước hạn {leads} "
+    if not r.deadlines:
+        leads = ", ".join(str(n) for n in r.days_before) or "—"
+        typer.echo(f"Ngày {when}: không có hạn nào cần nhắc ({r.campaigns} kế hoạch; nhắc trước hạn {leads} "
                    "ngày làm việc, báo quá hạn ngày làm việc đầu tiên sau hạn).")
         return
-    typer.echo(f"Nhắc hạn ngày {when}: {r['open']} việc còn mở"
-               + (f", trong đó {r['overdue']} quá hạn." if r["overdue"] else "."))
-    for d in r["deadlines"]:
-        typer.secho(f"{d['campaign']} — {d['label']}, hạn {d['date_text']}: {d['status']}",
-                    fg=typer.colors.RED if d["overdue"] else None, bold=d["overdue"])
-        for item in d["open"]:
-            typer.echo(f"  • {item['title']}: {item['detail']}")
-        if not d["open"]:
+    typer.echo(f"Nhắc hạn ngày {when}: {r.open} việc còn mở"
+               + (f", trong đó {r.overdue} quá hạn." if r.overdue else "."))
+    for d in r.deadlines:
+        typer.secho(f"{d.campaign} — {d.label}, hạn {present.date_short(d.due_on)}: {d.status}",
+                    fg=typer.colors.RED if d.overdue else None, bold=d.overdue)
+        for item in d.open:
+            typer.echo(f"  • {item.title}: {item.detail}")
+        if not d.open:
             typer.echo("  Đã hoàn thành.")
 
 
@@ -525,13 +536,13 @@ def _settings(db: str | None, out: Path | None):  # noqa: ANN202
 def documents_list(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None) -> None:
     """Liệt kê sổ đăng ký văn bản / list the document register."""
     from ocop.services import stages
-    from ocop.services.paperwork.register import STATUS_VN
 
     settings = _settings(db, out)
     rows = _run(lambda: stages.documents(settings, campaign))
     for d in rows:
-        symbol = d["symbol"] or "—"
-        typer.echo(f"{d['id']:>4} {d['date']} {symbol:<16} {STATUS_VN[d['status']]:<12} {d['title']}  {d['file']}")
+        symbol = d.symbol or "—"
+        typer.echo(f"{d.id:>4} {present.date_short(d.issued_on)} {symbol:<16} "
+                   f"{present.DOCUMENT_STATUS[d.status]:<12} {d.title}  {d.file}")
     typer.echo(f"{len(rows)} văn bản.")
 
 
@@ -554,7 +565,7 @@ def documents_approve(
     settings = _settings(db, out)
     who = Signer(signer, title, authority, head_title) if signer else None
     for d in _run(lambda: stages.approve_documents(settings, campaign, ids or [], who)):
-        typer.echo(f"Đã duyệt #{d['id']} {d['title']} — {' / '.join(d['signature'])}: {d['signer']}")
+        typer.echo(f"Đã duyệt #{d.id} {d.title} — {' / '.join(d.signature)}: {d.signer}")
 
 
 @documents_app.command("issue")
@@ -564,7 +575,7 @@ def documents_issue(ids: IdsArg = None, campaign: CampaignOpt = None, db: DbOpt 
 
     settings = _settings(db, out)
     for d in _run(lambda: stages.issue_documents(settings, campaign, ids or [])):
-        typer.echo(f"Đã ban hành #{d['id']} {d['symbol'] or ''} {d['title']}: {d['file']} (SHA-256 {d['sha256'][:12]}…)")
+        typer.echo(f"Đã ban hành #{d.id} {d.symbol or ''} {d.title}: {d.file} (SHA-256 {d.sha256[:12]}…)")
 
 
 @documents_app.command("cancel")
@@ -578,7 +589,7 @@ def documents_cancel(
 
     settings = _settings(db, out)
     d = _run(lambda: stages.cancel_document(settings, campaign, doc_id, reason))
-    typer.echo(f"Đã hủy #{d['id']} {d['symbol']} (số không được dùng lại).")
+    typer.echo(f"Đã hủy #{d.id} {d.symbol} (số không được dùng lại).")
 
 
 @documents_app.command("check")

@@ -24,12 +24,12 @@ from flows.campaign import run_campaign
 from flows.params import CampaignFiles, titled
 from flows.reminders import remind
 from flows.stages import (
-    rank,
     collect,
+    rank,
     recognise,
-    score,
     refer,
     schedule,
+    score,
     set_up,
     verify,
 )

@@ -11,19 +11,20 @@ from prefect.input import RunInput
 from pydantic import Field, create_model
 
 from flows import tasks
+from ocop.services.council.use_cases import MissingSheet
 from ocop.settings import Settings
 from ocop.text import ascii_key
 
 
-def member_form(member: str, products: list[dict[str, Any]]) -> type[RunInput]:
+def member_form(member: str, products: list[MissingSheet]) -> type[RunInput]:
     """A form with three bounded fields per product; it shows names and maxima, never others' points."""
     fields: dict[str, Any] = {}
     for p in products:
-        key = ascii_key(p["code"])
+        key = ascii_key(p.code)
         for part in ("a", "b", "c"):
+            most = getattr(p, part)
             fields[f"{key}_{part}"] = (int, Field(
-                ge=0, le=p[part], title=f"{p['code']} – Phần {part.upper()} (tối đa {p[part]})",
-                description=p["name"]))
+                ge=0, le=most, title=f"{p.code} – Phần {part.upper()} (tối đa {most})", description=p.name))
     return create_model(f"Phieu_{ascii_key(member)}", __base__=RunInput, **fields)
 
 
@@ -39,7 +40,7 @@ def collect_member_scores(settings: Settings, campaign: str | None, timeout: int
             timeout=timeout, poll_interval=2,
         )
         values = answer.model_dump(exclude={"metadata"})
-        totals = {p["code"]: {part: values[f"{ascii_key(p['code'])}_{part}"] for part in ("a", "b", "c")}
+        totals = {p.code: {part: values[f"{ascii_key(p.code)}_{part}"] for part in ("a", "b", "c")}
                   for p in products}
         tasks.record_part_totals(settings, campaign, member, totals)
         get_run_logger().info("sheets received from one member (%d products)", len(products))

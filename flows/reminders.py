@@ -8,17 +8,16 @@ what is overdue; on days off it reports nothing. It only reads the database
 
 from __future__ import annotations
 
-from typing import Any
-
 from prefect import flow
 
 from flows import artifacts, tasks
 from flows.params import ReminderOptions, Storage, run_name
+from ocop.services.reminders.report import RemindersReport
 
 
 @flow(name="Nhắc hạn kế hoạch", flow_run_name=run_name, log_prints=True)
 def remind(campaign: str | None = None, reminders: ReminderOptions = ReminderOptions(),
-                     storage: Storage = Storage()) -> dict[str, Any]:
+                     storage: Storage = Storage()) -> RemindersReport:
     """Deadline reminders (read-only): what is open before each deadline due for a reminder, and
     what is overdue the working day after; logged item by item, with a table and a summary artifact.
 

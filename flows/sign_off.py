@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from prefect import get_run_logger
 from prefect.flow_runs import pause_flow_run
@@ -10,6 +10,7 @@ from prefect.input import RunInput
 from pydantic import Field
 
 from flows import tasks
+from ocop.services.paperwork.use_cases import SignOffResult
 from ocop.settings import Settings
 
 
@@ -29,15 +30,15 @@ class SignOff(RunInput):
     ghi_chu: str = Field(default="", title="Ghi chú")
 
 
-def sign_off(settings: Settings, campaign: str | None, pending: list[int], wait: bool,
-             timeout: int) -> dict[str, Any]:
+def sign_off(settings: Settings, campaign: str | None, pending: tuple[int, ...], wait: bool,
+             timeout: int) -> SignOffResult:
     """Pause for the signer when drafts are pending and the run asked to wait; else leave them."""
     if not pending:
-        return {"pending": [], "issued": []}
+        return SignOffResult()
     if not wait:
         get_run_logger().info("%d draft(s) await sign-off: ocop documents approve / issue", len(pending))
-        return {"pending": pending, "issued": []}
-    titles = tasks.describe_documents(settings, campaign, pending)
+        return SignOffResult(pending=tuple(pending))
+    titles = tasks.describe_documents(settings, campaign, list(pending))
     listing = "\n".join(f"- #{i}: {t}" for i, t in titles)
     answer = pause_flow_run(
         wait_for_input=SignOff.with_initial_data(
@@ -46,8 +47,8 @@ def sign_off(settings: Settings, campaign: str | None, pending: list[int], wait:
     )
     if not answer.duyet:
         get_run_logger().info("signer kept %d draft(s) unapproved", len(pending))
-        return {"pending": pending, "issued": [], "note": answer.ghi_chu}
+        return SignOffResult(pending=tuple(pending), note=answer.ghi_chu)
     signer = (answer.ho_ten, answer.chuc_vu, answer.tham_quyen, answer.chuc_vu_thu_truong)
-    tasks.approve_documents(settings, campaign, pending, signer if answer.ho_ten.strip() else None)
-    issued = tasks.issue_documents(settings, campaign, pending)
-    return {"pending": [], "issued": [d["symbol"] for d in issued], "note": answer.ghi_chu}
+    tasks.approve_documents(settings, campaign, list(pending), signer if answer.ho_ten.strip() else None)
+    issued = tasks.issue_documents(settings, campaign, list(pending))
+    return SignOffResult(issued=tuple(d.symbol or "" for d in issued), note=answer.ghi_chu)

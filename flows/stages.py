@@ -9,9 +9,11 @@ Every stage leaves Vietnamese artifacts on its run (flows/artifacts.py).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import nullcontext
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
 
 from prefect import flow
 
@@ -27,25 +29,32 @@ from flows.params import (
     run_name,
 )
 from flows.sign_off import sign_off as await_sign_off
+from ocop.services.council.use_cases import ScheduleResult, ScoreResult
+from ocop.services.registrations.use_cases import CollectResult, VerifyResult
+from ocop.services.results.use_cases import RankResult, RecogniseResult, ReferResult
+from ocop.services.set_up.use_cases import SetUpResult
+
+Signed = TypeVar("Signed", SetUpResult, VerifyResult, ScheduleResult, RankResult, RecogniseResult, ReferResult)
 
 
-def _signed(settings, campaign: str | None, run, options: SignOffOptions) -> dict[str, Any]:  # noqa: ANN001
+def _signed(settings, campaign: str | None, run: Callable[[], Signed],  # noqa: ANN001
+            options: SignOffOptions) -> Signed:
     """Run a stage's document task and sign off its drafts; when documents it waits on (the plan
     cites the decisions, certificates cite the recognising decision) were just issued, run again."""
-    issued: list[str] = []
+    issued: tuple[str, ...] = ()
     for _ in range(3):
         summary = run()
-        signed = await_sign_off(settings, campaign or summary.get("code"), summary["documents"]["pending"],
-                          options.wait, options.timeout)
-        issued += signed["issued"]
-        if not (summary.get("follow_up") and signed["issued"]):
+        code = campaign or (summary.code if isinstance(summary, SetUpResult) else summary.campaign)
+        signed = await_sign_off(settings, code, summary.documents.pending, options.wait, options.timeout)
+        issued += signed.issued
+        waits = isinstance(summary, (SetUpResult, RecogniseResult)) and summary.follow_up
+        if not (waits and signed.issued):
             break
-    summary["sign_off"] = {**signed, "issued": issued}
-    return summary
+    return replace(summary, sign_off=replace(signed, issued=issued))
 
 
 def _stage(campaign: str | None, storage: Storage, sign_off: SignOffOptions, produce, show,  # noqa: ANN001
-           progress: str | None = None) -> dict[str, Any]:
+           progress: str | None = None) -> Signed:
     """A stage that drafts documents: produce, sign off, leave its artifacts on the run."""
     settings = tasks.resolve_settings(storage.db_url, storage.out_dir)
     with artifacts.progress_of(campaign, progress) if progress else nullcontext():
@@ -56,7 +65,7 @@ def _stage(campaign: str | None, storage: Storage, sign_off: SignOffOptions, pro
 
 @flow(name="Lập kế hoạch và thành lập Hội đồng", flow_run_name=run_name, log_prints=True)
 def set_up(plan: PlanFile, sign_off: SignOffOptions = SignOffOptions(),
-                    storage: Storage = Storage()) -> dict[str, Any]:
+                    storage: Storage = Storage()) -> SetUpResult:
     """Set up: create the campaign from its file, the council and secretariat, and the QĐ thành lập.
 
     Args:
@@ -73,7 +82,7 @@ def set_up(plan: PlanFile, sign_off: SignOffOptions = SignOffOptions(),
 
 @flow(name="Tiếp nhận đăng ký sản phẩm", flow_run_name=run_name, log_prints=True)
 def collect(registrations: RegistrationImport, campaign: str | None = None,
-                          storage: Storage = Storage()) -> dict[str, Any]:
+                          storage: Storage = Storage()) -> CollectResult:
     """Collect registrations: one file, or a folder with one workbook per commune. A file with
     errors stores nothing, unless ``partial``: then its valid rows are stored and the others go
     to ``<stem>.loi.xlsx`` beside it.
@@ -94,7 +103,7 @@ def collect(registrations: RegistrationImport, campaign: str | None = None,
 
 @flow(name="Kiểm tra, xét chọn hồ sơ đăng ký", flow_run_name=run_name, log_prints=True)
 def verify(campaign: str | None = None, sign_off: SignOffOptions = SignOffOptions(),
-                         storage: Storage = Storage()) -> dict[str, Any]:
+                         storage: Storage = Storage()) -> VerifyResult:
     """Verify registrations: eligible, needs supplement (items, due date) or ineligible (reason);
     the lists for the council, a summary per commune, and a dossier-check notice to each producer.
 
@@ -109,7 +118,7 @@ def verify(campaign: str | None = None, sign_off: SignOffOptions = SignOffOption
 @flow(name="Lên lịch họp Hội đồng", flow_run_name=run_name, log_prints=True)
 def schedule(campaign: str | None = None, meeting: MeetingDetails = MeetingDetails(),
                              sign_off: SignOffOptions = SignOffOptions(),
-                             storage: Storage = Storage()) -> dict[str, Any]:
+                             storage: Storage = Storage()) -> ScheduleResult:
     """Schedule the council meeting: check lead time and deadline, issue the invitation and the
     blank score sheets; with print_packs, one PDF per member of their blank sheets.
 
@@ -130,7 +139,7 @@ def schedule(campaign: str | None = None, meeting: MeetingDetails = MeetingDetai
 
 @flow(name="Ghi nhận phiếu đánh giá", flow_run_name=run_name, log_prints=True)
 def score(campaign: str | None = None, scores: ScoreImport = ScoreImport(),
-                  storage: Storage = Storage()) -> dict[str, Any]:
+                  storage: Storage = Storage()) -> ScoreResult:
     """Record scores: import members' sheets (a reason makes changes a recorded re-scoring); with
     wait_for_members, pause for each member still missing sheets until all have submitted in the
     UI; then print the filled sheets of every product all present members have scored.
@@ -141,20 +150,20 @@ def score(campaign: str | None = None, scores: ScoreImport = ScoreImport(),
         storage: Để trống để dùng cơ sở dữ liệu và thư mục văn bản của máy chủ.
     """
     settings = tasks.resolve_settings(storage.db_url, storage.out_dir)
-    summary: dict[str, Any] = {"file": "", "sheets": 0, "new": 0, "replaced": 0, "unchanged": 0}
+    summary = ScoreResult(file="", sheets=0, new=0, replaced=0, unchanged=0)
     if scores.scores_file:
         summary = tasks.score(settings, campaign, Path(scores.scores_file), scores.reason)
     if scores.wait_for_members:
-        summary["from_form"] = collect_member_scores(settings, campaign, scores.member_timeout)
+        summary = replace(summary, from_form=tuple(collect_member_scores(settings, campaign, scores.member_timeout)))
     with artifacts.progress_of(campaign, "phieu-danh-gia"):
-        summary = {**summary, "documents": tasks.issue_score_sheets(settings, campaign)}
+        summary = replace(summary, documents=tasks.issue_score_sheets(settings, campaign))
     artifacts.scores(settings, campaign, summary)
     return summary
 
 
 @flow(name="Tổng hợp điểm và phân hạng", flow_run_name=run_name, log_prints=True)
 def rank(campaign: str | None = None, sign_off: SignOffOptions = SignOffOptions(),
-                       storage: Storage = Storage()) -> dict[str, Any]:
+                       storage: Storage = Storage()) -> RankResult:
     """Aggregate scores and rank: means, stars, caps; summary table and minutes.
 
     Args:
@@ -167,7 +176,7 @@ def rank(campaign: str | None = None, sign_off: SignOffOptions = SignOffOptions(
 
 @flow(name="Công nhận kết quả và cấp giấy chứng nhận", flow_run_name=run_name, log_prints=True)
 def recognise(campaign: str | None = None, sign_off: SignOffOptions = SignOffOptions(),
-                      storage: Storage = Storage()) -> dict[str, Any]:
+                      storage: Storage = Storage()) -> RecogniseResult:
     """Recognise: where the edition lets this level recognise a star, the decision and certificates.
 
     Args:
@@ -180,7 +189,7 @@ def recognise(campaign: str | None = None, sign_off: SignOffOptions = SignOffOpt
 
 @flow(name="Đề nghị cấp trên đánh giá, phân hạng", flow_run_name=run_name, log_prints=True)
 def refer(campaign: str | None = None, sign_off: SignOffOptions = SignOffOptions(),
-                      storage: Storage = Storage()) -> dict[str, Any]:
+                      storage: Storage = Storage()) -> ReferResult:
     """Refer to the province: the products at or above the edition's threshold, in a Tờ trình.
 
     Args:

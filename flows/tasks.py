@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, time
 from pathlib import Path
-from typing import Any
 
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from ocop.services import stages
+from ocop.services.council.use_cases import MissingSheet, ScheduleResult, ScoreResult
 from ocop.services.paperwork.register import Signer
+from ocop.services.paperwork.use_cases import ApprovedDocument, IssuedDocument
+from ocop.services.registrations.use_cases import CollectResult, VerifyResult
+from ocop.services.reminders.report import OpenItem, RemindersReport
+from ocop.services.results.use_cases import RankResult, RecogniseResult, ReferResult
+from ocop.services.runtime import DocumentsSummary
+from ocop.services.set_up.use_cases import SetUpResult
 from ocop.settings import Settings
 
 TASK = {"cache_policy": NO_CACHE, "retries": 0}
@@ -29,113 +36,111 @@ def prepare_database(settings: Settings) -> str:
 
 
 @task(name="Lập kế hoạch, Hội đồng và QĐ thành lập", **TASK)
-def set_up(settings: Settings, path: Path) -> dict[str, Any]:
+def set_up(settings: Settings, path: Path) -> SetUpResult:
     return stages.set_up(settings, path)
 
 
 @task(name="Nhập phiếu đăng ký", **TASK)
-def collect(settings: Settings, code: str | None, path: Path, partial: bool = False) -> dict[str, Any]:
+def collect(settings: Settings, code: str | None, path: Path, partial: bool = False) -> CollectResult:
     summary = stages.collect(settings, code, path, partial)
-    for result in summary["files"]:
-        if result["problems"]:
-            get_run_logger().warning("%s: %d lỗi%s", result["file"], len(result["problems"]),
-                                     f" — {result['error_file']}" if result["error_file"] else "")
+    for result in summary.files:
+        if result.problems:
+            get_run_logger().warning("%s: %d lỗi%s", result.file, len(result.problems),
+                                     f" — {result.error_file}" if result.error_file else "")
     return summary
 
 
 @task(name="Xét điều kiện từng hồ sơ", **TASK)
-def verify(settings: Settings, code: str | None) -> dict[str, Any]:
+def verify(settings: Settings, code: str | None) -> VerifyResult:
     return stages.verify(settings, code)
 
 
 @task(name="Chốt lịch họp và phát hành giấy mời", **TASK)
 def schedule(settings: Settings, code: str | None, on: date | None, at: time | None,
-                     venue: str | None, invitation_date: date | None, packs: bool = False) -> dict[str, Any]:
+                     venue: str | None, invitation_date: date | None, packs: bool = False) -> ScheduleResult:
     return stages.schedule(settings, code, on, at, venue, invitation_date, packs)
 
 
 @task(name="Nhập phiếu đánh giá", **TASK)
-def score(settings: Settings, code: str | None, path: Path, reason: str = "") -> dict[str, Any]:
+def score(settings: Settings, code: str | None, path: Path, reason: str = "") -> ScoreResult:
     return stages.score(settings, code, path, reason)
 
 
 @task(name="In phiếu đánh giá đã chấm", **TASK)
-def issue_score_sheets(settings: Settings, code: str | None) -> dict[str, int]:
+def issue_score_sheets(settings: Settings, code: str | None) -> DocumentsSummary:
     return stages.issue_score_sheets(settings, code)
 
 
 @task(name="Tính điểm trung bình, xếp hạng sao, lập biên bản", **TASK)
-def rank(settings: Settings, code: str | None) -> dict[str, Any]:
+def rank(settings: Settings, code: str | None) -> RankResult:
     return stages.rank(settings, code)
 
 
 @task(name="Lập quyết định công nhận và giấy chứng nhận", **TASK)
-def recognise(settings: Settings, code: str | None) -> dict[str, Any]:
+def recognise(settings: Settings, code: str | None) -> RecogniseResult:
     return stages.recognise(settings, code)
 
 
 @task(name="Lập tờ trình đề nghị cấp trên", **TASK)
-def refer(settings: Settings, code: str | None) -> dict[str, Any]:
+def refer(settings: Settings, code: str | None) -> ReferResult:
     return stages.refer(settings, code)
 
 
 @task(name="Liệt kê dự thảo chờ duyệt", **TASK)
 def describe_documents(settings: Settings, code: str | None, ids: list[int]) -> list[tuple[int, str]]:
-    return [(d["id"], d["title"]) for d in stages.documents(settings, code) if d["id"] in set(ids)]
+    return [(d.id, d.title) for d in stages.documents(settings, code) if d.id in set(ids)]
 
 
 @task(name="Ghi nhận người ký duyệt", **TASK)
 def approve_documents(settings: Settings, code: str | None, ids: list[int],
-                      signer: tuple[str, str, str, str] | None) -> list[dict[str, Any]]:
+                      signer: tuple[str, str, str, str] | None) -> list[ApprovedDocument]:
     return stages.approve_documents(settings, code, ids, Signer(*signer) if signer else None)
 
 
 @task(name="Lấy số, ban hành văn bản", **TASK)
-def issue_documents(settings: Settings, code: str | None, ids: list[int]) -> list[dict[str, Any]]:
+def issue_documents(settings: Settings, code: str | None, ids: list[int]) -> list[IssuedDocument]:
     return stages.issue_documents(settings, code, ids)
 
 
 @task(name="Liệt kê phiếu còn thiếu", **TASK)
-def missing_sheets(settings: Settings, code: str | None) -> dict[str, list[dict[str, Any]]]:
+def missing_sheets(settings: Settings, code: str | None) -> dict[str, list[MissingSheet]]:
     return stages.missing_sheets(settings, code)
 
 
 @task(name="Ghi phiếu của một thành viên từ biểu mẫu", **TASK)
 def record_part_totals(settings: Settings, code: str | None, member: str,
-                       totals: dict[str, dict[str, int]]) -> dict[str, Any]:
+                       totals: dict[str, dict[str, int]]) -> ScoreResult:
     return stages.record_part_totals(settings, code, member, totals, "bieu-mau-prefect")
 
 
 # --- deadline reminders (read-only) -------------------------------------------------------------
 
-OPEN_ITEM_LOG = {  # English log lines of the open items of a reminders report
-    "unverified": lambda i: f"registration {', '.join(i['codes'])} awaits the dossier check",
-    "supplement": lambda i: f"registration {', '.join(i['codes'])} awaits its supplement",
+OPEN_ITEM_LOG: dict[str, Callable[[OpenItem], str]] = {  # English log lines of a reminders report's open items
+    "unverified": lambda i: f"registration {', '.join(i.codes)} awaits the dossier check",
+    "supplement": lambda i: f"registration {', '.join(i.codes)} awaits its supplement",
     "meeting": lambda i: "council meeting not scheduled: the invitation (Giấy mời) is not issued",
-    "score_sheets": lambda i: f"{i['member']} has not submitted {len(i['codes'])} score sheet(s): "
-                              + ", ".join(i["codes"]),
-    "ranking": lambda i: f"{len(i['codes'])} eligible product(s) not ranked: " + ", ".join(i["codes"]),
+    "score_sheets": lambda i: f"{i.member} has not submitted {len(i.codes)} score sheet(s): " + ", ".join(i.codes),
+    "ranking": lambda i: f"{len(i.codes)} eligible product(s) not ranked: " + ", ".join(i.codes),
     "referral": lambda i: "referral letter (Tờ trình) to the next level not issued",
 }
 
 
 @task(name="Xét việc còn mở trước các hạn của kế hoạch", **TASK)
 def remind(settings: Settings, code: str | None, on: date | None,
-                    days_before: list[int]) -> dict[str, Any]:
+                    days_before: list[int]) -> RemindersReport:
     """The reminders report (nothing is written); each open item is logged, overdue ones as warnings."""
     report = stages.remind(settings, code, on, days_before)
     log = get_run_logger()
-    if not report["working_day"]:
-        log.info("%s is a day off (%s): no reminders", report["on"], report["day_off"])
-    elif not report["deadlines"]:
-        log.info("%s: no deadline of %d campaign(s) is %s working day(s) away or just passed", report["on"],
-                 report["campaigns"], ", ".join(str(d) for d in report["days_before"]) or "-")
-    for d in report["deadlines"]:
-        when = "OVERDUE" if d["overdue"] else f"{d['working_days_left']} working day(s) left"
-        if not d["open"]:
-            log.info("%s: %s deadline %s (%s): nothing open", d["campaign"], d["deadline"], d["date"], when)
-        for item in d["open"]:
-            (log.warning if d["overdue"] else log.info)(
-                "%s: %s deadline %s (%s): %s", d["campaign"], d["deadline"], d["date"], when,
-                OPEN_ITEM_LOG[item["item"]](item))
+    if not report.working_day:
+        log.info("%s is a day off (%s): no reminders", report.on, report.day_off)
+    elif not report.deadlines:
+        log.info("%s: no deadline of %d campaign(s) is %s working day(s) away or just passed", report.on,
+                 report.campaigns, ", ".join(str(d) for d in report.days_before) or "-")
+    for d in report.deadlines:
+        when = "OVERDUE" if d.overdue else f"{d.working_days_left} working day(s) left"
+        if not d.open:
+            log.info("%s: %s deadline %s (%s): nothing open", d.campaign, d.deadline, d.due_on, when)
+        for item in d.open:
+            (log.warning if d.overdue else log.info)(
+                "%s: %s deadline %s (%s): %s", d.campaign, d.deadline, d.due_on, when, OPEN_ITEM_LOG[item.item](item))
     return report

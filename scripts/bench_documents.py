@@ -32,6 +32,7 @@ from docxtpl import DocxTemplate
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from ocop import present
 from ocop.documents import decree30, samples
 from ocop.documents.renderer import Renderer
 
@@ -42,8 +43,8 @@ CERTIFICATE, CERTIFICATE_STAND_IN = "giay_chung_nhan", "qd_thanh_lap_hoi_dong"
 
 def plain_env() -> jinja2.Environment:
     env = jinja2.Environment(autoescape=True)
-    env.filters.update(ket_thuc=decree30.ends_document, decimal_vn=decree30.decimal_vn,
-                       date_vn=decree30.date_vn)
+    env.filters.update(ket_thuc=decree30.ends_document, decimal_vn=present.number,
+                       date_vn=present.date_long)
     return env
 
 

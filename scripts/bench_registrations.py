@@ -153,13 +153,13 @@ def main() -> None:
         total = t_import + t_verify
         print(f"baseline, openpyxl read-only stream alone: {t_read:6.2f} s")
         print(f"baseline, per-row ORM inserts (no checks): {t_orm:6.2f} s")
-        print(f"import (read, check, store {result['new']} new):  {t_import:6.2f} s")
+        print(f"import (read, check, store {result.new} new):  {t_import:6.2f} s")
         print(f"verify (decide, lists workbook):          {t_verify:6.2f} s   {summary.counts}")
         print(f"import + verify:                          {total:6.2f} s   {args.rows / total:,.0f} rows/s")
         t = time.perf_counter()
         again = stages.collect(settings, None, book)
         print(f"re-import of the same file:               {time.perf_counter() - t:6.2f} s   "
-              f"({again['unchanged']} unchanged, {again['new'] + again['updated']} written)")
+              f"({again.unchanged} unchanged, {again.new + again.updated} written)")
         if args.notices:
             t = time.perf_counter()
             with unit_of_work(settings.database_url) as s:

@@ -27,6 +27,7 @@ from docx.text.run import Run
 from docx.types import ProvidesStoryPart
 from lxml import etree
 
+from ocop import present
 from ocop.documents import decree30 as D
 
 _LEFTOVER = re.compile(r"\{\s*\{|\{\s*%|\{#|\}\s*\}|%\s*\}|#\}")   # also "{ {" typed in Word
@@ -40,7 +41,7 @@ def _mm(emu: Length | None) -> float:
 
 
 def _fmt(x: float) -> str:
-    return D.decimal_vn(x, 1)
+    return present.number(x, 1)
 
 
 class _Doc:

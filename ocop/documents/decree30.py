@@ -7,9 +7,9 @@ signature lines) and the conformance checker (allowed ranges, fixed texts, regex
 from __future__ import annotations
 
 import re
-from datetime import date, time
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import date
 
+from ocop import present
 from ocop.errors import DocumentError
 
 # --- page -------------------------------------------------------------------------------------
@@ -81,23 +81,12 @@ LOOSE_PLACE_DATE_RE = re.compile(r"^[^,]+, ngày .* tháng .* năm .*$")
 NUMBER_RE = re.compile(r"^Số: (?:0[1-9]|[1-9]\d+| +)/[^\s/]+$")
 
 
-def date_vn(d: date) -> str:
-    """'ngày 07 tháng 01 năm 2020', 'ngày 29 tháng 6 năm 2019' (Decree 30 leading-zero rule)."""
-    month = f"{d.month:02d}" if d.month < 3 else str(d.month)
-    return f"ngày {d.day:02d} tháng {month} năm {d.year}"
-
-
 def place_date(place: str, d: date) -> str:
     """'Lục Nam, ngày 07 tháng 01 năm 2020'."""
     place = place.strip()
     if not place:
         raise DocumentError("Thiếu địa danh cho dòng địa danh, ngày tháng năm.")
-    return f"{place}, {date_vn(d)}"
-
-
-def time_vn(t: time, d: date) -> str:
-    """'08 giờ 00 phút, ngày 20 tháng 10 năm 2020'."""
-    return f"{t.hour:02d} giờ {t.minute:02d} phút, {date_vn(d)}"
+    return f"{place}, {present.date_long(d)}"
 
 
 def number_symbol(number: int | None, type_code: str | None, issuer_code: str) -> str:
@@ -160,19 +149,6 @@ def signature_lines(authority: str | None, title: str, collective: str | None = 
     if prefix in ("TL.", "TUQ.") and body:
         raise DocumentError(f"Ký '{prefix}' không đi kèm 'TM. {body}'.")
     return lines + [f"{prefix} {head}", title]
-
-
-def decimal_vn(x: float | int | Decimal, places: int = 2) -> str:
-    """84.4286 -> '84,43'; 1234.5 -> '1.234,50' (comma decimal, dot thousands, half-up)."""
-    try:
-        value = Decimal(str(x)) if not isinstance(x, Decimal) else x
-        if not value.is_finite():
-            raise ValueError(x)
-        q = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    except (ArithmeticError, ValueError, TypeError) as exc:
-        raise DocumentError(f"Không định dạng được số: {x!r}.") from exc
-    text = f"{abs(q):,.{places}f}".replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return ("-" if q < 0 else "") + text
 
 
 def ends_document(text: str) -> str:

@@ -56,6 +56,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from lxml import etree
 from markupsafe import Markup
 
+from ocop import present
 from ocop.documents import decree30
 from ocop.errors import DocumentError
 
@@ -113,8 +114,8 @@ def make_env() -> jinja2.Environment:
     """Sandboxed (immutable) environment: no Python internals, no mutation of the context."""
     env = _SandboxEnv(autoescape=True, undefined=jinja2.StrictUndefined,
                                         finalize=_nfc)
-    env.filters.update(ket_thuc=decree30.ends_document, decimal_vn=decree30.decimal_vn,
-                       date_vn=decree30.date_vn)
+    env.filters.update(ket_thuc=decree30.ends_document, decimal_vn=present.number,
+                       date_vn=present.date_long)
     return env
 
 

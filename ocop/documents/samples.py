@@ -13,7 +13,8 @@ import copy
 from datetime import date, time
 from typing import Any
 
-from ocop.documents.decree30 import date_vn, number_symbol, time_vn
+from ocop import present
+from ocop.documents.decree30 import number_symbol
 from ocop.documents.samples_common import (
     BO_TIEU_CHI,
     CHU_TICH,
@@ -71,7 +72,7 @@ def giay_moi_hop_hoi_dong() -> dict[str, Any]:
         "trich_yeu": f"Họp {HOI_DONG}",
         "kinh_moi": [{"ho_ten": n, "chuc_vu": f"{c}, {v}"} for n, c, v in THANH_VIEN],
         "noi_dung": "Cuộc họp đánh giá, phân hạng sản phẩm OCOP năm 2020 của Hội đồng",
-        "thoi_gian": time_vn(time(8, 0), date(2020, 10, 20)),
+        "thoi_gian": present.time_long(time(8, 0), date(2020, 10, 20)),
         "dia_diem": "Hội trường tầng 3, UBND huyện Lục Nam",
         "chu_tri": "Ông Nguyễn Văn Hùng, Phó Chủ tịch UBND huyện, Chủ tịch Hội đồng",
         "san_pham": [{"stt": str(i), "ten_san_pham": s[1], "chu_the": s[2], "bo_san_pham": s[4]}
@@ -167,7 +168,7 @@ def bang_tong_hop() -> dict[str, Any]:
     return common(date(2020, 10, 20), **HD_CHU_QUAN) | {
         "ten_hoi_dong": HOI_DONG,
         "mo_ta": "(Kèm theo Biên bản số 01/BB-HĐOCOP "
-                 f"{date_vn(date(2020, 10, 20))} của Hội đồng)",
+                 f"{present.date_long(date(2020, 10, 20))} của Hội đồng)",
         "thanh_vien": [n for n, _, _ in THANH_VIEN],
         "ket_qua": ket_qua(),
         "nguoi_lap": {"dong": ["NGƯỜI LẬP BẢNG", "TỔ TRƯỞNG TỔ THƯ KÝ"], "ho_ten": "Ngô Thị Mai"},
@@ -180,7 +181,7 @@ def bien_ban_hop_hoi_dong() -> dict[str, Any]:
     co_mat = [{"ho_ten": n, "chuc_vu": c, "vai_tro": v} for n, c, v in THANH_VIEN[:6]]
     return common(d, number_symbol(1, "BB", "HĐOCOP"), **HD_CHU_QUAN) | {
         "trich_yeu": f"Họp {HOI_DONG}",
-        "thoi_gian_bat_dau": time_vn(time(8, 0), d),
+        "thoi_gian_bat_dau": present.time_long(time(8, 0), d),
         "dia_diem": "Hội trường tầng 3, UBND huyện Lục Nam",
         "chu_tri": {"ho_ten": "Nguyễn Văn Hùng", "chuc_vu": "Phó Chủ tịch UBND huyện, Chủ tịch Hội đồng"},
         "thu_ky": {"ho_ten": "Ngô Thị Mai", "chuc_vu": "Tổ trưởng Tổ thư ký"},
@@ -200,7 +201,7 @@ def bien_ban_hop_hoi_dong() -> dict[str, Any]:
         "ket_luan": ["Thống nhất kết quả đánh giá, phân hạng 03 sản phẩm như trên.",
                      "Giao Tổ thư ký hoàn thiện hồ sơ 02 sản phẩm đạt từ 70 điểm trở lên, tham mưu "
                      "UBND huyện đề nghị Sở Nông nghiệp và PTNT tổ chức đánh giá cấp tỉnh."],
-        "thoi_gian_ket_thuc": time_vn(time(11, 30), d),
+        "thoi_gian_ket_thuc": present.time_long(time(11, 30), d),
     }
 
 

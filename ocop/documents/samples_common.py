@@ -10,7 +10,8 @@ from datetime import date
 from statistics import mean
 from typing import Any
 
-from ocop.documents.decree30 import decimal_vn, place_date, signature_lines
+from ocop import present
+from ocop.documents.decree30 import place_date, signature_lines
 
 TRICKY = "HTX Nông nghiệp & Dịch vụ <Thanh Lâm>"
 PLACE = "Lục Nam"
@@ -75,8 +76,8 @@ def ket_qua() -> list[dict[str, Any]]:
     for i, (ma, ten, chu_the, _dc, _bo, diem, (a, b, c)) in enumerate(SAN_PHAM, 1):
         avg = mean(diem)
         rows.append({"stt": str(i), "ma_san_pham": ma, "ten_san_pham": ten, "chu_the": chu_the,
-                     "diem_thanh_vien": [decimal_vn(x) for x in diem], "diem_tb": decimal_vn(avg),
-                     "phan_a": decimal_vn(a), "phan_b": decimal_vn(b), "phan_c": decimal_vn(c),
+                     "diem_thanh_vien": [present.number(x) for x in diem], "diem_tb": present.number(avg),
+                     "phan_a": present.number(a), "phan_b": present.number(b), "phan_c": present.number(c),
                      "sao": stars(avg), "ghi_chu": "Đề nghị cấp tỉnh" if avg >= 70 else ""})
     return rows
 

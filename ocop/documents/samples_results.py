@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from ocop.documents.decree30 import date_vn, number_symbol, signature_lines
+from ocop import present
+from ocop.documents.decree30 import number_symbol, signature_lines
 from ocop.documents.samples_common import (
     CHU_TICH,
     CHU_TICH_HD,
@@ -114,7 +115,7 @@ def giay_chung_nhan() -> dict[str, Any]:
         "sao": 3, "sao_ky_hieu": "★★★", "diem_tb": diem,
         "quyet_dinh": f"Quyết định số {QD_CONG_NHAN} ngày 10/11/2023 của Ủy ban nhân dân huyện "
                       "Lục Nam",
-        "hieu_luc_den": date_vn(date(2026, 11, 10)),
+        "hieu_luc_den": present.date_long(date(2026, 11, 10)),
         "chu_ky": CHU_TICH,
     }
 

@@ -49,6 +49,7 @@ from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
+from ocop import present
 from ocop.errors import InputError, RulesError
 
 DATA_FILE = Path(__file__).parent / "data" / "holidays.toml"
@@ -174,7 +175,7 @@ def _check_lunar_range(d: date) -> None:
     if not LUNAR_FIRST_YEAR <= d.year <= LUNAR_LAST_YEAR:
         raise CalendarRangeError(
             f"Âm lịch chỉ tính cho các ngày dương lịch năm {LUNAR_FIRST_YEAR}–{LUNAR_LAST_YEAR}, "
-            f"không tính ngày {d:%d/%m/%Y}.")
+            f"không tính ngày {present.date_short(d)}.")
 
 
 def solar_to_lunar(d: date) -> LunarDate:
@@ -392,8 +393,8 @@ def days_off(year: int) -> dict[date, str]:
     names = _holidays(year)
     dates, deltas = _exceptions(year)
     work_for = {s.off: s.work for s in _swaps(year)}
-    return {d: names.get(d) or f"Nghỉ hoán đổi (làm bù {work_for[d]:%d/%m/%Y})"
-            for d, v in zip(dates, deltas, strict=False) if v < 0}
+    return {d: names.get(d) or f"Nghỉ hoán đổi (làm bù {present.date_short(work_for[d])})"
+            for d, v in zip(dates, deltas, strict=True) if v < 0}
 
 
 def is_working_day(d: date) -> bool:

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
+from ocop import present
 from ocop.errors import RulesError
 from ocop.rules import calendar
 from ocop.rules.campaign import CampaignRules
@@ -208,10 +209,6 @@ class Decision:
     late: bool = False
 
 
-def _d(x: date) -> str:
-    return x.strftime("%d/%m/%Y")
-
-
 def _certificate(facts: Facts, rules: DossierRules, policy: Policy) -> tuple[list[str], list[str]]:
     """(ineligible reasons, items to supplement) for an upgrade or a re-evaluation.
 
@@ -236,10 +233,10 @@ def _certificate(facts: Facts, rules: DossierRules, policy: Policy) -> tuple[lis
     number = facts.certificate_number or ""
     if facts.kind == UPGRADE and on >= expiry:
         missing.append(f"Phiếu đăng ký ghi hình thức 'Đánh giá lại': Giấy chứng nhận số {number} "
-                       f"ngày {_d(facts.certificate_date)} đã hết hiệu lực từ ngày {_d(expiry)}")
+                       f"ngày {present.date_short(facts.certificate_date)} đã hết hiệu lực từ ngày {present.date_short(expiry)}")
     elif facts.kind == REEVALUATION and expiry > policy.evaluation_deadline:
         missing.append(f"Phiếu đăng ký ghi hình thức 'Nâng hạng' nếu đề nghị hạng sao cao hơn: Giấy chứng "
-                       f"nhận số {number} còn hiệu lực đến hết ngày {_d(date.fromordinal(expiry.toordinal() - 1))}")
+                       f"nhận số {number} còn hiệu lực đến hết ngày {present.date_short(date.fromordinal(expiry.toordinal() - 1))}")
     return reasons, missing
 
 
@@ -268,15 +265,15 @@ def decide(facts: Facts, rules: DossierRules, policy: Policy) -> Decision:
             else:
                 missing.append(rules.label(item, facts.producer_kind))
     if facts.inspection is not None and not facts.inspection.passed:
-        reasons.append(f"Kiểm tra thực tế ngày {_d(facts.inspection.on)} không đạt: {facts.inspection.findings}")
+        reasons.append(f"Kiểm tra thực tế ngày {present.date_short(facts.inspection.on)} không đạt: {facts.inspection.findings}")
     elif facts.inspection is None and rules.services_need_inspection and rules.is_service(facts.set_code):
         missing.append(INSPECTION_ITEM)
     cert_reasons, cert_missing = _certificate(facts, rules, policy)
     reasons += cert_reasons
     missing += cert_missing
     late = facts.registered_on is not None and facts.registered_on > policy.verification_deadline
-    note = (f"Đăng ký ngày {_d(facts.registered_on)}, sau hạn kiểm tra hồ sơ "
-            f"{_d(policy.verification_deadline)}.") if late and facts.registered_on is not None else ""
+    note = (f"Đăng ký ngày {present.date_short(facts.registered_on)}, sau hạn kiểm tra hồ sơ "
+            f"{present.date_short(policy.verification_deadline)}.") if late and facts.registered_on is not None else ""
     if late and policy.late_registrations == "reject":
         reasons.append(note)
         note = ""

@@ -11,6 +11,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+from ocop import present
 from ocop.errors import RulesError
 
 DATA_DIR = Path(__file__).parent / "data" / "editions"
@@ -97,7 +98,7 @@ def _parse(path: Path) -> Edition:
         raise RulesError(f"Tệp văn bản pháp lý {path.name} không hợp lệ: {exc}") from exc
     if sum(parts.values()) != edition.max_points:
         raise RulesError(
-            f"Tệp {path.name}: tổng điểm các phần {sum(parts.values())} khác {edition.max_points:g}."
+            f"Tệp {path.name}: tổng điểm các phần {sum(parts.values())} khác {present.points(edition.max_points)}."
         )
     return edition
 

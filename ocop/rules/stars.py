@@ -10,6 +10,7 @@ from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from ocop import present
 from ocop.errors import ScoringError
 from ocop.rules.criteria import CriteriaSet
 
@@ -17,7 +18,7 @@ from ocop.rules.criteria import CriteriaSet
 def star_for(mean: float, lower_bounds: Sequence[float], max_points: float = 100) -> int:
     """Stars for an unrounded mean: [0,30) 1★, [30,50) 2★, [50,70) 3★, [70,90) 4★, [90,100] 5★."""
     if not 0 <= mean <= max_points:
-        raise ScoringError(f"Điểm trung bình {mean} nằm ngoài thang 0–{max_points:g}.")
+        raise ScoringError(f"Điểm trung bình {present.mean(mean)} nằm ngoài thang 0–{present.points(max_points)}.")
     return bisect_right(list(lower_bounds), mean)
 
 

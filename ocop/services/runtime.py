@@ -3,15 +3,14 @@ of the documents a stage produced."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
-from typing import Any
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
 from ocop.documents.renderer import Renderer
 from ocop.persistence.db import migrate, unit_of_work
 from ocop.services.campaigns import get_campaign
-from ocop.services.paperwork.register import Register
+from ocop.services.paperwork.register import IssueSummary, Register
 from ocop.settings import Settings
 
 
@@ -27,13 +26,26 @@ def register_for(settings: Settings, session, campaign) -> Register:  # noqa: AN
                     pdf=settings.pdf)
 
 
-def merge_summaries(*summaries) -> dict[str, Any]:  # noqa: ANN002
-    merged = {"issued": 0, "unchanged": 0, "replaced": 0, "pending": [], "pdf": 0, "notes": []}
+@dataclass(frozen=True, slots=True)
+class DocumentsSummary:
+    """The documents a stage produced: counts, drafts awaiting sign-off, PDF copies, notes."""
+
+    issued: int = 0
+    unchanged: int = 0
+    replaced: int = 0
+    pending: tuple[int, ...] = ()  # ids of drafts awaiting sign-off
+    pdf: int = 0  # PDF copies written
+    notes: tuple[str, ...] = ()  # e.g. why no PDF was written
+
+
+def merge_summaries(*summaries: IssueSummary) -> DocumentsSummary:
+    notes: list[str] = []
     for summary in summaries:
-        for key, value in asdict(summary).items():
-            merged[key] = merged[key] + value if key != "notes" else merged[key] + [
-                n for n in value if n not in merged[key]]
-    return merged
+        notes += [n for n in summary.notes if n not in notes]
+    return DocumentsSummary(
+        issued=sum(s.issued for s in summaries), unchanged=sum(s.unchanged for s in summaries),
+        replaced=sum(s.replaced for s in summaries), pending=tuple(i for s in summaries for i in s.pending),
+        pdf=sum(s.pdf for s in summaries), notes=tuple(notes))
 
 
 def count_rows(session, campaign, model, *where) -> int:  # noqa: ANN001
@@ -41,8 +53,8 @@ def count_rows(session, campaign, model, *where) -> int:  # noqa: ANN001
     return session.scalar(select(func.count()).select_from(model).where(model.campaign_id == campaign.id, *where))
 
 
-def issue_all(settings: Settings, session, campaign, specs) -> dict[str, Any]:  # noqa: ANN001
-    return asdict(register_for(settings, session, campaign).produce(specs))
+def issue_all(settings: Settings, session, campaign, specs) -> DocumentsSummary:  # noqa: ANN001
+    return merge_summaries(register_for(settings, session, campaign).produce(specs))
 
 
 def campaign_code(settings: Settings, code: str | None) -> str:

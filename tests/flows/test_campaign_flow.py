@@ -13,6 +13,7 @@ from urllib.parse import unquote, urlparse
 import pytest
 from docx import Document as Docx
 
+from ocop import present
 from tests.conftest import BACKENDS, SAMPLE, pg_schema_url
 
 # Member totals per product, added up by hand from ocop/sample/luc-nam-2020/scores.csv
@@ -82,17 +83,32 @@ def test_the_hand_computed_totals_match_the_sample_file() -> None:
 
 def test_every_product_gets_its_mean_stars_and_referral(campaign_run) -> None:  # noqa: ANN001
     result, _, _ = campaign_run
-    ranking = {r["code"]: r for r in result["rank"]["ranking"]}
+    ranking = {r.code: r for r in result.rank.ranking}
     assert set(ranking) == set(EXPECTED)  # LN-12 (no commune confirmation) is not ranked
     for code, (total, stars, referred) in EXPECTED.items():
         r = ranking[code]
-        assert r["mean"] == pytest.approx(float(Fraction(total, 7)), abs=1e-12), code
-        assert r["mean_text"] == f"{total / 7:.2f}"
-        assert (r["stars"], r["outcome"] == "referred") == (stars, referred), code
-    assert result["verify"]["counts"] == {"eligible": 11, "ineligible": 1}
-    assert [p["code"] for p in result["refer"]["referred"]] == ["LN-01", "LN-02", "LN-03", "LN-04", "LN-05", "LN-06"]
-    assert result["refer"]["document"] == "20/TTr-UBND" and result["refer"]["overdue"] is False
-    assert result["recognise"]["recognised"] == [] and "1048/2019" in result["recognise"]["reason"]
+        assert r.mean == Fraction(total, 7), code
+        assert present.mean(r.mean) == f"{total / 7:.2f}".replace(".", ","), code  # no tie among sevenths
+        assert (r.stars, r.outcome == "referred") == (stars, referred), code
+    assert result.verify.counts == {"eligible": 11, "ineligible": 1}
+    assert [p.code for p in result.refer.referred] == ["LN-01", "LN-02", "LN-03", "LN-04", "LN-05", "LN-06"]
+    assert result.refer.document == "20/TTr-UBND" and result.refer.overdue is False
+    assert result.recognise.recognised == () and "1048/2019" in result.recognise.reason
+
+
+def test_the_whole_plans_result_is_typed_and_round_trips_through_prefects_json(campaign_run) -> None:  # noqa: ANN001
+    from prefect.serializers import JSONSerializer
+
+    from flows.campaign import CampaignResult
+
+    result, _, _ = campaign_run
+    assert isinstance(result, CampaignResult)
+    serializer = JSONSerializer()
+    back = serializer.loads(serializer.dumps(result))
+    assert back == result
+    ln01 = next(r for r in back.rank.ranking if r.code == "LN-01")
+    assert ln01.mean == Fraction(EXPECTED["LN-01"][0], 7)  # still exact after the round trip
+    assert back.schedule.meeting_date == result.schedule.meeting_date and back.rank.counts == result.rank.counts
 
 
 def test_documents_carry_their_key_text(campaign_run) -> None:  # noqa: ANN001
@@ -103,42 +119,42 @@ def test_documents_carry_their_key_text(campaign_run) -> None:  # noqa: ANN001
     docs = stages.documents(Settings.from_env({}, out_dir=out, database_url=url), "luc-nam-2020")
     by_kind = defaultdict(list)
     for d in docs:
-        by_kind[d["kind"]].append(d)
+        by_kind[d.kind].append(d)
     assert {k: len(v) for k, v in by_kind.items()} == {
         "qd_thanh_lap_hoi_dong": 1, "qd_ban_hanh_quy_che": 1, "ke_hoach": 1, "thong_bao_kiem_tra_ho_so": 12,
         "giay_moi_hop_hoi_dong": 1, "phieu_danh_gia": 154, "bang_tong_hop": 1, "bien_ban_hop_hoi_dong": 1,
         "thong_bao_ket_qua": 11, "to_trinh_de_nghi_tinh": 1}
-    symbols = sorted(d["symbol"] for d in docs if d["symbol"])
+    symbols = sorted(d.symbol for d in docs if d.symbol)
     assert len(symbols) == len(set(symbols)) == 29  # UBND 3, HĐOCOP 14, NN 12: no number used twice
-    decision = _text(by_kind["qd_thanh_lap_hoi_dong"][0]["file"])
+    decision = _text(by_kind["qd_thanh_lap_hoi_dong"][0].file)
     for needle in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Số: 18/QĐ-UBND",
                    "Lục Nam, ngày 07 tháng 01 năm 2020", "QUYẾT ĐỊNH", "Lương Thế Tuấn",
                    "Trưởng phòng Y tế", "Ngô Thị Thu Hằng", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"):
         assert needle in decision, needle
-    plan = _text(by_kind["ke_hoach"][0]["file"])
+    plan = _text(by_kind["ke_hoach"][0].file)
     for needle in ("Số: 19/KH-UBND", "KẾ HOẠCH", "Ngày 07 tháng 01 năm 2020 Chủ tịch Ủy ban nhân dân huyện Lục Nam "
                    "đã ban hành Quyết định số 18/QĐ-UBND", "xong trước ngày 05/7/2020", "trước ngày 30/10/2020",
                    "từ 50 điểm đến 100 điểm", "Quyết định số 269/QĐ-UBND", "Bản điện tử", "LĐVP, CVVP."):
         assert needle in plan, needle
-    rules = _text(by_kind["qd_ban_hanh_quy_che"][0]["file"])
+    rules = _text(by_kind["qd_ban_hanh_quy_che"][0].file)
     assert "Số: 01/QĐ-HĐOCOP" in rules and "QUY CHẾ" in rules and "10 điểm" in rules and "67%" in rules
-    notice = next(d for d in by_kind["thong_bao_kiem_tra_ho_so"] if "Phạm Thị Xuân" in d["title"])
-    assert "Không đủ điều kiện" in _text(notice["file"]) and "xác nhận của UBND xã" in _text(notice["file"])
-    invitation = _text(by_kind["giay_moi_hop_hoi_dong"][0]["file"])
+    notice = next(d for d in by_kind["thong_bao_kiem_tra_ho_so"] if "Phạm Thị Xuân" in d.title)
+    assert "Không đủ điều kiện" in _text(notice.file) and "xác nhận của UBND xã" in _text(notice.file)
+    invitation = _text(by_kind["giay_moi_hop_hoi_dong"][0].file)
     assert "Số: 02/GM-HĐOCOP" in invitation and "HTX Nông nghiệp & Dịch vụ <Tiên Hưng>" in invitation
-    sheets = {d["title"]: d for d in by_kind["phieu_danh_gia"]}
-    filled = _text(sheets["Phiếu đánh giá LN-01 - Lương Thế Tuấn"]["file"])
+    sheets = {d.title: d for d in by_kind["phieu_danh_gia"]}
+    filled = _text(sheets["Phiếu đánh giá LN-01 - Lương Thế Tuấn"].file)
     assert "Na dai Huyền Sơn" in filled and "☒" in filled and "93" in filled
-    blank = _text(sheets["Phiếu đánh giá (trắng) LN-01 - Lương Thế Tuấn"]["file"])
+    blank = _text(sheets["Phiếu đánh giá (trắng) LN-01 - Lương Thế Tuấn"].file)
     assert "Na dai Huyền Sơn" in blank and "☐" in blank and "☒" not in blank
-    summary = _text(by_kind["bang_tong_hop"][0]["file"])
+    summary = _text(by_kind["bang_tong_hop"][0].file)
     assert "91,71" in summary and "50,00" in summary and "Đỗ Văn Quyết" in summary
-    minutes = _text(by_kind["bien_ban_hop_hoi_dong"][0]["file"])
+    minutes = _text(by_kind["bien_ban_hop_hoi_dong"][0].file)
     assert "Số: 03/BB-HĐOCOP" in minutes and "7/7" in minutes
-    result = next(d for d in by_kind["thong_bao_ket_qua"] if d["title"].endswith("LN-06"))
-    result_text = _text(result["file"])
+    result = next(d for d in by_kind["thong_bao_ket_qua"] if d.title.endswith("LN-06"))
+    result_text = _text(result.file)
     assert "50,00" in result_text and "3 sao" in result_text
-    referral = _text(by_kind["to_trinh_de_nghi_tinh"][0]["file"])
+    referral = _text(by_kind["to_trinh_de_nghi_tinh"][0].file)
     assert "Số: 20/TTr-UBND" in referral and "Lục Nam, ngày 02 tháng 11 năm 2020" in referral
     assert "Mít tố nữ Trường Sơn" in referral and "Dứa Đan Hội" not in referral
     assert "TM. ỦY BAN NHÂN DÂN" in referral
@@ -155,9 +171,9 @@ def test_every_document_conforms_and_matches_its_hash(campaign_run) -> None:  # 
     docs = stages.documents(Settings.from_env({}, out_dir=out, database_url=url), "luc-nam-2020")
     problems = {}
     for d in docs:
-        path = Path(d["file"])
-        assert hashlib.sha256(path.read_bytes()).hexdigest() == d["sha256"], path
-        found = check(path, numbered=bool(d["symbol"]))
+        path = Path(d.file)
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == d.sha256, path
+        found = check(path, numbered=bool(d.symbol))
         if found:
             problems[path.name] = found
     assert problems == {}
@@ -170,14 +186,14 @@ def test_running_the_campaign_again_creates_nothing(campaign_run) -> None:  # no
     from flows.params import Storage
 
     again = run_campaign(sample_files(), storage=Storage(db_url=url, out_dir=str(out)))
-    assert again["set_up"]["changed"] is False
-    assert (again["collect"]["new"], again["collect"]["updated"]) == (0, 0)
-    assert again["verify"]["changed"] == 0
-    assert (again["scores"]["new"], again["scores"]["replaced"]) == (0, 0)
-    assert again["rank"]["changed"] == 0
-    for stage in ("set_up", "verify", "schedule", "scores", "rank", "recognise", "refer"):
-        assert again[stage]["documents"]["issued"] == 0, stage
-    assert again["refer"]["document"] == "20/TTr-UBND"
+    assert again.set_up.changed is False
+    assert (again.collect.new, again.collect.updated) == (0, 0)
+    assert again.verify.changed == 0
+    assert (again.scores.new, again.scores.replaced) == (0, 0)
+    assert again.rank.changed == 0
+    for stage in (again.set_up, again.verify, again.schedule, again.scores, again.rank, again.recognise, again.refer):
+        assert stage.documents.issued == 0, stage
+    assert again.refer.document == "20/TTr-UBND"
 
 
 def test_runs_leave_vietnamese_artifacts_for_the_clerk(campaign_run) -> None:  # noqa: ANN001
@@ -187,7 +203,7 @@ def test_runs_leave_vietnamese_artifacts_for_the_clerk(campaign_run) -> None:  #
 
     ranking = {r["Mã"]: r for r in json.loads(Artifact.get("luc-nam-2020-xep-hang").data)}
     assert (ranking["LN-01"]["Sản phẩm"], ranking["LN-01"]["Điểm TB"], ranking["LN-01"]["Hạng sao"]) == (
-        "Na dai Huyền Sơn", "91.71", 5)
+        "Na dai Huyền Sơn", "91,71", 5)
     assert ranking["LN-06"]["Kết quả"] == "Đề nghị cấp trên" and "sát ngưỡng 50 điểm" in ranking["LN-06"]["Lưu ý"]
     communes = {r["Xã"]: r for r in json.loads(Artifact.get("luc-nam-2020-kiem-tra-ho-so").data)}
     assert communes["Bảo Sơn"]["Không đủ điều kiện"] == 1
@@ -210,7 +226,7 @@ def test_long_batches_show_their_progress(campaign_run, monkeypatch: pytest.Monk
     from prefect.artifacts import Artifact
 
     from flows import artifacts
-    from flows.params import Storage, ScoreImport
+    from flows.params import ScoreImport, Storage
     from flows.stages import score
     from ocop.services.paperwork import register
 

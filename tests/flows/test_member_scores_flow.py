@@ -8,6 +8,7 @@ import threading
 import time
 import uuid
 from collections import defaultdict
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -62,8 +63,8 @@ def test_record_scores_waits_for_each_member_in_the_ui(tmp_path: Path) -> None:
     worker.start()
     paused = _wait_paused(name)
     # nothing of anyone's points is printed while two members are still scoring
-    assert [d for d in stages.documents(settings, None) if d["kind"] == "phieu_danh_gia"
-            and not d["title"].startswith("Phiếu đánh giá (trắng)")] == []
+    assert [d for d in stages.documents(settings, None) if d.kind == "phieu_danh_gia"
+            and not d.title.startswith("Phiếu đánh giá (trắng)")] == []
     too_high = {**_form(LATE[0]), "ln_01_a": 36}  # part A of set 1 is worth 35
     with pytest.raises(RuntimeError):
         resume_flow_run(paused.id, run_input=too_high)
@@ -73,6 +74,6 @@ def test_record_scores_waits_for_each_member_in_the_ui(tmp_path: Path) -> None:
     resume_flow_run(paused.id, run_input=_form(LATE[1]))
     worker.join(120)
     result = out["result"]
-    assert result["from_form"] == LATE and result["documents"]["issued"] == 77
-    ranking = {r["code"]: r for r in stages.rank(settings, None)["ranking"]}
-    assert ranking["LN-01"]["mean"] == pytest.approx(642 / 7) and ranking["LN-01"]["stars"] == 5
+    assert result.from_form == tuple(LATE) and result.documents.issued == 77
+    ranking = {r.code: r for r in stages.rank(settings, None).ranking}
+    assert ranking["LN-01"].mean == Fraction(642, 7) and ranking["LN-01"].stars == 5

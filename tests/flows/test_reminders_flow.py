@@ -47,9 +47,11 @@ def _run(settings, on: date, campaign: str | None = CODE) -> dict:  # noqa: ANN0
 
 def test_a_week_before_the_deadline_the_table_lists_the_missing_sheets(scored) -> None:  # noqa: ANN001
     from prefect.artifacts import Artifact
+    from prefect.serializers import JSONSerializer
 
     report = _run(scored, date(2020, 10, 23))
-    assert report["open"] == 2 and report["deadlines"][0]["status"] == "còn 5 ngày làm việc"
+    assert JSONSerializer().loads(JSONSerializer().dumps(report)) == report
+    assert report.open == 2 and report.deadlines[0].status == "còn 5 ngày làm việc"
     rows = json.loads(Artifact.get(f"{CODE}-nhac-han").data)
     sheets = [r for r in rows if r["Việc còn mở"] == "Phiếu đánh giá chưa nộp"]
     assert sheets == [{"Kế hoạch": CODE, "Hạn": "Hoàn thành đánh giá, phân hạng", "Ngày hạn": "30/10/2020",
@@ -60,7 +62,7 @@ def test_a_week_before_the_deadline_the_table_lists_the_missing_sheets(scored) -
     assert "23/10/2020 (thứ Sáu)" in summary and "còn 5 ngày làm việc: 2 việc còn mở" in summary and LATE in summary
 
     overdue = _run(scored, date(2020, 11, 2), campaign=None)  # every campaign: its own key
-    assert overdue["overdue"] == 2
+    assert overdue.overdue == 2
     rows = json.loads(Artifact.get("tat-ca-ke-hoach-nhac-han").data)
     assert {r["Tình trạng"] for r in rows} == {"QUÁ HẠN"} and len(rows) == 2
 

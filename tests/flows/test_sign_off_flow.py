@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from ocop.services.paperwork.use_cases import SignOffResult
 from tests.conftest import SAMPLE
 
 
@@ -46,7 +47,7 @@ def test_set_up_pauses_for_sign_off_and_issues_on_resume(tmp_path: Path) -> None
     worker.start()
     paused = _wait_paused(name)
     settings = Settings.from_env({}, out_dir=tmp_path, database_url=url)
-    assert [d["kind"] for d in stages.documents(settings, "luc-nam-2020")] == [
+    assert [d.kind for d in stages.documents(settings, "luc-nam-2020")] == [
         "qd_thanh_lap_hoi_dong", "qd_ban_hanh_quy_che"]  # the plan waits for their numbers
     with pytest.raises(RuntimeError):  # the server validates the form: no such authority prefix
         resume_flow_run(paused.id, run_input={"ho_ten": "Nguyễn Văn Tuấn", "tham_quyen": "XY."})
@@ -59,9 +60,9 @@ def test_set_up_pauses_for_sign_off_and_issues_on_resume(tmp_path: Path) -> None
     worker.join(120)
     result = out["result"]
     # one form covers the stage's drafts: QĐ thành lập, QĐ ban hành Quy chế, Kế hoạch
-    assert result["sign_off"] == {"pending": [], "issued": ["18/QĐ-UBND", "01/QĐ-HĐOCOP", "19/KH-UBND"],
-                                  "note": "Đồng ý ban hành"}
-    docs = {d["kind"]: d for d in stages.documents(settings, "luc-nam-2020")}
-    assert {d["status"] for d in docs.values()} == {"issued"}
-    assert docs["qd_thanh_lap_hoi_dong"]["signer"] == "Nguyễn Văn Tuấn"
-    assert docs["ke_hoach"]["signer"] == "Lương Thế Tuấn"  # nobody named: the plan's designated signer
+    assert result.sign_off == SignOffResult(pending=(), issued=("18/QĐ-UBND", "01/QĐ-HĐOCOP", "19/KH-UBND"),
+                                            note="Đồng ý ban hành")
+    docs = {d.kind: d for d in stages.documents(settings, "luc-nam-2020")}
+    assert {d.status for d in docs.values()} == {"issued"}
+    assert docs["qd_thanh_lap_hoi_dong"].signer == "Nguyễn Văn Tuấn"
+    assert docs["ke_hoach"].signer == "Lương Thế Tuấn"  # nobody named: the plan's designated signer

@@ -4,6 +4,8 @@ independence of members' sheets, and the flags in the summary table and minutes.
 from __future__ import annotations
 
 import csv
+from dataclasses import fields
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -32,18 +34,18 @@ def _text(path: str) -> str:
 
 
 def _doc(settings, kind: str) -> dict:  # noqa: ANN001
-    return [d for d in stages.documents(settings, CODE) if d["kind"] == kind and d["status"] == "issued"][-1]
+    return [d for d in stages.documents(settings, CODE) if d.kind == kind and d.status == "issued"][-1]
 
 
 def test_without_quorum_there_is_no_result_and_the_minutes_say_so(sample_campaign) -> None:  # noqa: ANN001
     absent = ["Trần Thị Hoa", "Phạm Đức Thắng", "Vũ Thị Lan"]
     r = stages.attendance(sample_campaign, CODE, absent, [])
-    assert r["quorum_met"] is False and "4/7" in r["quorum"]
+    assert r.quorum.met is False and "4/7" in r.quorum.text()
     result = stages.rank(sample_campaign, CODE)
-    assert (result["quorum_met"], result["ranking"]) == (False, [])
-    minutes = _text(_doc(sample_campaign, "bien_ban_hop_hoi_dong")["file"])
+    assert (result.quorum.met, result.ranking) == (False, ())
+    minutes = _text(_doc(sample_campaign, "bien_ban_hop_hoi_dong").file)
     assert "không đủ số thành viên" in minutes and "không có kết quả" in minutes
-    assert not [d for d in stages.documents(sample_campaign, CODE) if d["kind"] == "bang_tong_hop"]
+    assert not [d for d in stages.documents(sample_campaign, CODE) if d.kind == "bang_tong_hop"]
     with pytest.raises(ScoringError, match="Chưa có kết quả phân hạng"):
         stages.refer(sample_campaign, CODE)
 
@@ -56,9 +58,9 @@ def test_an_absent_members_sheet_is_refused(sample_campaign, tmp_path: Path) -> 
     rows = [r for r in _rows() if r[1] != "Đỗ Văn Quyết"]
     stages.score(sample_campaign, CODE, _write(tmp_path / "co-mat.csv", rows))
     result = stages.rank(sample_campaign, CODE)
-    assert result["quorum_met"] and len(result["ranking"]) == 11
-    ln01 = next(r for r in result["ranking"] if r["code"] == "LN-01")
-    assert ln01["mean"] == pytest.approx((642 - 92) / 6)  # Đỗ Văn Quyết's 92 is not counted
+    assert result.quorum.met and len(result.ranking) == 11
+    ln01 = next(r for r in result.ranking if r.code == "LN-01")
+    assert ln01.mean == Fraction(642 - 92, 6)  # Đỗ Văn Quyết's 92 is not counted
 
 
 def test_spread_blocks_a_product_until_members_re_score(sample_campaign, tmp_path: Path) -> None:  # noqa: ANN001
@@ -71,20 +73,20 @@ def test_spread_blocks_a_product_until_members_re_score(sample_campaign, tmp_pat
     total = sum(int(r[3]) for r in sheet)
     stages.score(sample_campaign, CODE, _write(tmp_path / "lech.csv", rows))
     result = stages.rank(sample_campaign, CODE)
-    assert [r["code"] for r in result["ranking"]].count("LN-09") == 0
-    assert len(result["blocked"]) == 1 and "LN-09" in result["blocked"][0]
-    assert f"Lương Thế Tuấn ({total})" in result["blocked"][0]
-    minutes = _text(_doc(sample_campaign, "bien_ban_hop_hoi_dong")["file"])
+    assert [r.code for r in result.ranking].count("LN-09") == 0
+    assert len(result.blocked) == 1 and "LN-09" in result.blocked[0]
+    assert f"Lương Thế Tuấn ({total})" in result.blocked[0]
+    minutes = _text(_doc(sample_campaign, "bien_ban_hop_hoi_dong").file)
     assert "chênh lệch" in minutes and "LN-09" in minutes
 
     fixed = [rows[0]] + [r for r in _rows()[1:] if r[0] == "LN-09" and r[1] == "Lương Thế Tuấn"]
     stages.score(sample_campaign, CODE, _write(tmp_path / "cham-lai.csv", fixed),
                          reason="Hội đồng thảo luận, thống nhất lại tiêu chí tiếp thị")
     result = stages.rank(sample_campaign, CODE)
-    assert result["blocked"] == [] and "LN-09" in [r["code"] for r in result["ranking"]]
-    assert result["rescores"] == [f"Lương Thế Tuấn chấm lại LN-09: {total} → 31 điểm "
-                                  "(Hội đồng thảo luận, thống nhất lại tiêu chí tiếp thị)"]
-    minutes = _text(_doc(sample_campaign, "bien_ban_hop_hoi_dong")["file"])
+    assert result.blocked == () and "LN-09" in [r.code for r in result.ranking]
+    assert result.rescores == (f"Lương Thế Tuấn chấm lại LN-09: {total} → 31 điểm "
+                               "(Hội đồng thảo luận, thống nhất lại tiêu chí tiếp thị)",)
+    minutes = _text(_doc(sample_campaign, "bien_ban_hop_hoi_dong").file)
     assert f"Lương Thế Tuấn chấm lại LN-09: {total} → 31 điểm" in minutes
 
 
@@ -100,8 +102,8 @@ def test_sheets_are_locked_after_the_meeting_closes(sample_campaign, tmp_path: P
     with pytest.raises(ScoringError, match="đã kết thúc"):
         stages.attendance(sample_campaign, CODE, ["Trần Thị Hoa"], [])
     again = stages.score(sample_campaign, CODE, path, reason="Nhập nhầm tiêu chí 1.1")
-    assert again["replaced"] == 1
-    assert "Trần Thị Hoa chấm lại LN-02" in stages.rank(sample_campaign, CODE)["rescores"][0]
+    assert again.replaced == 1
+    assert "Trần Thị Hoa chấm lại LN-02" in stages.rank(sample_campaign, CODE).rescores[0]
 
 
 def test_no_document_or_status_shows_scores_before_every_present_member_has_submitted(sample_campaign, tmp_path: Path) -> None:  # noqa: ANN001
@@ -109,10 +111,10 @@ def test_no_document_or_status_shows_scores_before_every_present_member_has_subm
     partial = [rows[0]] + [r for r in rows[1:] if not (r[0] == "LN-01" and r[1] == "Đỗ Văn Quyết")]
     stages.score(sample_campaign, CODE, _write(tmp_path / "thieu.csv", partial))
     printed = stages.issue_score_sheets(sample_campaign, CODE)
-    assert printed["issued"] == 70  # LN-02 … LN-11; LN-01's six sheets wait for the seventh
-    status = {p["code"]: p for p in stages.scores_progress(sample_campaign, CODE)}
-    assert (status["LN-01"]["submitted"], status["LN-01"]["missing"]) == (6, ["Đỗ Văn Quyết"])
-    assert set(status["LN-01"]) == {"code", "name", "submitted", "present", "missing"}  # no points anywhere
+    assert printed.issued == 70  # LN-02 … LN-11; LN-01's six sheets wait for the seventh
+    status = {p.code: p for p in stages.scores_progress(sample_campaign, CODE)}
+    assert (status["LN-01"].submitted, status["LN-01"].missing) == (6, ["Đỗ Văn Quyết"])
+    assert {f.name for f in fields(status["LN-01"])} == {"code", "name", "submitted", "present", "missing"}  # no points
     with pytest.raises(ScoringError, match="thiếu phiếu của Đỗ Văn Quyết"):
         stages.rank(sample_campaign, CODE)
 
@@ -120,13 +122,13 @@ def test_no_document_or_status_shows_scores_before_every_present_member_has_subm
 def test_flags_reach_the_summary_table(sample_campaign) -> None:  # noqa: ANN001
     stages.score(sample_campaign, CODE, SAMPLE / "scores.csv")
     result = stages.rank(sample_campaign, CODE)
-    flags = {r["code"]: r["flags"] for r in result["ranking"]}
+    flags = {r.code: r.flags for r in result.ranking}
     assert "sát ngưỡng 70 điểm" in flags["LN-03"]  # 70.14
     assert "sát ngưỡng 50 điểm" in flags["LN-06"]  # 50.00
     assert any(f.startswith("bỏ phiếu của ") for f in flags["LN-06"])  # one low sheet drops it to 2★
-    table = _text(_doc(sample_campaign, "bang_tong_hop")["file"])
+    table = _text(_doc(sample_campaign, "bang_tong_hop").file)
     assert "sát ngưỡng 70 điểm" in table
-    minutes = _text(_doc(sample_campaign, "bien_ban_hop_hoi_dong")["file"])
+    minutes = _text(_doc(sample_campaign, "bien_ban_hop_hoi_dong").file)
     assert "Có mặt 7/7 thành viên (cần tối thiểu 5), đủ điều kiện tiến hành họp." in minutes
     assert "(tối đa cho phép 10 điểm): LN-01: 6;" in minutes  # 89..95
     assert "LN-03 (sát ngưỡng 70 điểm" in minutes
@@ -156,10 +158,10 @@ def test_a_members_workbook_round_trips_through_the_same_validation(sample_campa
         "phieu-cham_tran_thi_hoa.xlsx, sheet 'LN-03': phiếu của 'Trần Thị Hoa' cho sản phẩm 'LN-03' (từ dòng 7) "
         "thiếu tiêu chí 1.1.",
     ]
-    assert stages.scores_progress(sample_campaign, CODE)[0]["submitted"] == 0  # nothing stored
+    assert stages.scores_progress(sample_campaign, CODE)[0].submitted == 0  # nothing stored
     wb["LN-03"]["E7"].value = mine[("LN-03", "1.1")]
     wb.save(path)
-    assert stages.score(sample_campaign, CODE, Path(path))["new"] == 11
+    assert stages.score(sample_campaign, CODE, Path(path)).new == 11
 
 
 @pytest.mark.parametrize(
@@ -188,11 +190,11 @@ def test_lead_time_counts_tet_as_non_working(settings, tmp_path: Path) -> None: 
     # dossiers sent Wed 7/2/2024; Tết 8/2-14/2: Thursday 15/2 is only the first working day after
     with pytest.raises(InputError, match="chỉ trước ngày họp 0 ngày làm việc"):
         stages.schedule(settings, CODE, on=date(2024, 2, 15), invitation_date=date(2024, 2, 7))
-    assert stages.schedule(settings, CODE, on=date(2024, 2, 19), invitation_date=date(2024, 2, 7))["lead_working_days"] == 2
+    assert stages.schedule(settings, CODE, on=date(2024, 2, 19), invitation_date=date(2024, 2, 7)).lead_working_days == 2
 
 
 def test_refer_acts_on_the_stored_ranking_and_refuses_one_the_sheets_no_longer_match(
-        sample_campaign, tmp_path: Path) -> None:  # noqa: ANN001
+        sample_campaign, tmp_path: Path) -> None:
     with pytest.raises(ScoringError, match="Chưa có kết quả phân hạng"):
         stages.refer(sample_campaign, CODE)  # nothing ranked yet: nothing is computed behind the clerk's back
     stages.score(sample_campaign, CODE, SAMPLE / "scores.csv")
@@ -203,7 +205,8 @@ def test_refer_acts_on_the_stored_ranking_and_refuses_one_the_sheets_no_longer_m
     stages.score(sample_campaign, CODE, _write(tmp_path / "sua.csv", sheet))
     with pytest.raises(ScoringError, match=r"thay đổi sau lần phân hạng gần nhất \(sản phẩm LN-04\).*phân hạng trước"):
         stages.refer(sample_campaign, CODE)
-    assert not [d for d in stages.documents(sample_campaign, CODE) if d["kind"] == "to_trinh_de_nghi_tinh"]
+    assert not [d for d in stages.documents(sample_campaign, CODE) if d.kind == "to_trinh_de_nghi_tinh"]
     stages.rank(sample_campaign, CODE)  # the minutes and table are issued anew; now the referral follows them
-    stages.refer(sample_campaign, CODE)
-    assert [d for d in stages.documents(sample_campaign, CODE) if d["kind"] == "to_trinh_de_nghi_tinh"]
+    referred = stages.refer(sample_campaign, CODE)
+    assert [r.code for r in referred.referred] == ["LN-01", "LN-02", "LN-03", "LN-04", "LN-05", "LN-06"]
+    assert [d for d in stages.documents(sample_campaign, CODE) if d.kind == "to_trinh_de_nghi_tinh"]

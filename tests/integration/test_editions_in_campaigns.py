@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import shutil
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from docx import Document as Docx
 from ocop.errors import RulesError
 from ocop.rules.criteria import load_set
 from ocop.services import stages
+from ocop.services.results.use_cases import RecognisedRow
 from tests.conftest import SAMPLE
 
 MEMBERS = ["Lương Thế Tuấn", "Nguyễn Văn Hùng", "Trần Thị Hoa", "Phạm Đức Thắng", "Vũ Thị Lan",
@@ -57,25 +59,25 @@ def test_148_cap_and_local_recognition(settings, tmp_path: Path) -> None:  # noq
                     low = product == "T-2" and c.code == "1.3" and i < 4
                     out.writerow([product, member, c.code, 1 if low else c.max_points])
     stages.score(settings, "luc-nam-2024", scores)
-    ranking = {r["code"]: r for r in stages.rank(settings, "luc-nam-2024")["ranking"]}
-    assert (ranking["T-1"]["mean"], ranking["T-1"]["stars"], ranking["T-1"]["outcome"]) == (100, 5, "referred")
+    ranking = {r.code: r for r in stages.rank(settings, "luc-nam-2024").ranking}
+    assert (ranking["T-1"].mean, ranking["T-1"].stars, ranking["T-1"].outcome) == (100, 5, "referred")
     t2 = ranking["T-2"]
-    assert t2["mean"] == pytest.approx((4 * 98 + 3 * 100) / 7)
-    assert (t2["star_by_score"], t2["stars"], t2["outcome"]) == (5, 3, "recognised")
-    assert "1.3" in t2["cap_reason"] and "3/7" in t2["cap_reason"]
-    referred = stages.refer(settings, "luc-nam-2024")["referred"]
-    assert [p["code"] for p in referred] == ["T-1"]
+    assert t2.mean == Fraction(4 * 98 + 3 * 100, 7)
+    assert (t2.star_by_score, t2.stars, t2.outcome) == (5, 3, "recognised")
+    assert "1.3" in t2.cap_reason and "3/7" in t2.cap_reason
+    referred = stages.refer(settings, "luc-nam-2024").referred
+    assert [p.code for p in referred] == ["T-1"]
     recognised = stages.recognise(settings, "luc-nam-2024")
-    assert recognised["recognised"] == [{"code": "T-2", "product": "Vải sấy", "stars": 3}]
-    docs = {d["kind"]: d for d in stages.documents(settings, "luc-nam-2024")}
-    assert recognised["decision"] == docs["qd_cong_nhan"]["symbol"] == "21/QĐ-UBND"
+    assert recognised.recognised == (RecognisedRow("T-2", "Vải sấy", 3),)
+    docs = {d.kind: d for d in stages.documents(settings, "luc-nam-2024")}
+    assert recognised.decision == docs["qd_cong_nhan"].symbol == "21/QĐ-UBND"
     certificate = docs["giay_chung_nhan"]
-    assert certificate["symbol"] == "22/GCN-UBND"
-    doc = Docx(certificate["file"])
+    assert certificate.symbol == "22/GCN-UBND"
+    doc = Docx(certificate.file)
     text = "\n".join([p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells])
     # the recognition date defaults to the referral deadline, 05/11/2020; valid 36 months
     assert "Quyết định số 21/QĐ-UBND ngày 05/11/2020" in text and "ngày 05 tháng 11 năm 2023" in text
-    assert stages.recognise(settings, "luc-nam-2024")["documents"]["issued"] == 0
+    assert stages.recognise(settings, "luc-nam-2024").documents.issued == 0
 
 
 def test_a_district_campaign_under_1489_is_refused(settings, tmp_path: Path) -> None:  # noqa: ANN001
@@ -85,7 +87,7 @@ def test_a_district_campaign_under_1489_is_refused(settings, tmp_path: Path) -> 
 
 def test_a_province_campaign_under_1489_is_accepted(settings, tmp_path: Path) -> None:  # noqa: ANN001
     result = stages.set_up(settings, _campaign_file(tmp_path, "148/2023+1489/2025", "bac-ninh-2026", "province"))
-    assert result["created"] is True
+    assert result.created is True
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
@@ -101,8 +103,8 @@ def test_print_packs_one_pdf_per_member_in_agenda_order(settings, tmp_path: Path
         ["T-1", "Mật ong bạc hà", "4", "HTX Ong Lục Sơn", "HTX", "Lục Sơn", "Có"],
     ])
     result = stages.schedule(settings, "luc-nam-2024", packs=True)
-    assert len(result["print_packs"]) == 7
-    pack = next(p for p in result["print_packs"] if p.endswith("do_van_quyet.pdf"))
+    assert len(result.print_packs) == 7
+    pack = next(p for p in result.print_packs if p.endswith("do_van_quyet.pdf"))
     pages = [page.extract_text() for page in PdfReader(pack).pages]
     first_t2 = next(i for i, t in enumerate(pages) if "Vải sấy" in t)
     first_t1 = next(i for i, t in enumerate(pages) if "Mật ong bạc hà" in t)

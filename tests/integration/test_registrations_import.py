@@ -60,7 +60,7 @@ def test_with_partial_each_bad_workbook_stores_its_valid_rows_and_lists_the_rest
         assert _count(campaign.database_url) == 0 and not errors.exists()
         return
     result = stages.collect(campaign, CODE, tmp_path / name, partial=True)
-    assert (result["new"], result["rejected"], result["problems"]) == (
+    assert (result.new, result.rejected, list(result.problems)) == (
         expected["stored"], expected["errors"], EXPECTED[name]["problems"])
     assert _count(campaign.database_url) == expected["stored"]
     rows = list(load_workbook(errors).active.iter_rows(values_only=True))
@@ -71,10 +71,10 @@ def test_partial_stores_the_valid_rows_and_writes_the_rest_beside_the_input(camp
     name = "dong-trong-va-gop-o.xlsx"
     shutil.copy(CORPUS / name, tmp_path / name)
     result = stages.collect(campaign, CODE, tmp_path / name, partial=True)
-    assert (result["rows"], result["new"], result["rejected"]) == (6, 2, 4)
-    assert result["problems"] == EXPECTED[name]["problems"]
+    assert (result.rows, result.new, result.rejected) == (6, 2, 4)
+    assert list(result.problems) == EXPECTED[name]["problems"]
     errors = tmp_path / "dong-trong-va-gop-o.loi.xlsx"
-    assert result["error_files"] == [str(errors)]
+    assert result.error_files == (str(errors),)
     with unit_of_work(campaign.database_url) as s:
         assert sorted(s.scalars(select(Product.code))) == ["BS-01", "BS-05"]
     ws = load_workbook(errors).active
@@ -91,7 +91,7 @@ def test_partial_stores_the_valid_rows_and_writes_the_rest_beside_the_input(camp
     ws.delete_rows(5)
     wb.save(errors)
     again = stages.collect(campaign, CODE, errors)
-    assert (again["rows"], again["new"]) == (3, 3)
+    assert (again.rows, again.new) == (3, 3)
     assert _count(campaign.database_url) == 5
 
 
@@ -107,7 +107,7 @@ def test_text_dates_and_numbers_are_read(campaign, tmp_path: Path) -> None:  # n
 
     shutil.copy(CORPUS / "ngay-so-dang-chu.xlsx", tmp_path / "d.xlsx")
     result = stages.collect(campaign, CODE, tmp_path / "d.xlsx", partial=True)
-    assert (result["new"], result["rejected"]) == (2, 4)
+    assert (result.new, result.rejected) == (2, 4)
     with unit_of_work(campaign.database_url) as s:
         regs = {r.product.code: r for r in s.scalars(select(Registration))}
     assert (regs["101"].kind, regs["101"].certificate_date, regs["101"].certificate_stars) == (
@@ -135,9 +135,9 @@ def test_a_folder_stores_each_good_file_and_reports_the_same_product_across_comm
     with progress.reporting(lambda *step: seen.append(step)):  # what a flow shows as a progress bar
         result = stages.collect(campaign, CODE, folder)
     assert seen == [("Tệp phiếu đăng ký", 1, 2), ("Tệp phiếu đăng ký", 2, 2)]
-    files = {f["file"]: f for f in result["files"]}
-    assert (files["xa-bao-dai.xlsx"]["new"], files["xa-bao-dai.xlsx"]["refused"]) == (2, False)
-    assert files["xa-bao-son.xlsx"]["refused"] and files["xa-bao-son.xlsx"]["problems"] == [
+    files = {f.file: f for f in result.files}
+    assert (files["xa-bao-dai.xlsx"].new, files["xa-bao-dai.xlsx"].refused) == (2, False)
+    assert files["xa-bao-son.xlsx"].refused and files["xa-bao-son.xlsx"].problems == [
         "xa-bao-son.xlsx, sheet 'Đăng ký', dòng 2, cột 'Tên sản phẩm': sản phẩm 'Mật ong bạc hà' của "
         "'HKD Lê Văn Dũng' đã có ở tệp xa-bao-dai.xlsx, dòng 2 (xã Bảo Đài) (đăng ký trùng)."]
     assert _count(campaign.database_url) == 2
@@ -148,7 +148,7 @@ def test_a_folder_stores_each_good_file_and_reports_the_same_product_across_comm
         "xa-bao-son.xlsx, sheet 'Đăng ký', dòng 2, cột 'Tên sản phẩm': sản phẩm 'Mật ong bạc hà' của "
         "'HKD Lê Văn Dũng' đã đăng ký ở xã Bảo Đài (tệp xa-bao-dai.xlsx, dòng 2) (đăng ký trùng)."]
     again = stages.collect(campaign, CODE, folder)  # re-importing: nothing new or changed
-    assert (again["new"], again["updated"], again["unchanged"]) == (0, 0, 2)
+    assert (again.new, again.updated, again.unchanged) == (0, 0, 2)
 
 
 def test_a_corrected_file_updates_what_it_matches_and_keeps_what_it_does_not_say(campaign, tmp_path: Path) -> None:  # noqa: ANN001
@@ -163,12 +163,12 @@ def test_a_corrected_file_updates_what_it_matches_and_keeps_what_it_does_not_say
 
     items = ["Phiếu đăng ký", "Mẫu sản phẩm"]
     first = write([["", "Chè Khe Rỗ", 1, "HTX Chè", "HTX", "Bình Sơn", "Không", "Có", "Không"]], items)
-    assert stages.collect(campaign, CODE, first)["new"] == 1
-    assert stages.collect(campaign, CODE, first)["unchanged"] == 1
+    assert stages.collect(campaign, CODE, first).new == 1
+    assert stages.collect(campaign, CODE, first).unchanged == 1
     # the commune confirms; the old 7-column form does not touch the declared dossier
     fixed = write([["", "chè khe  rỗ", "01", "htx chè", "HTX", "xã Bình Sơn", "Có"]])
     result = stages.collect(campaign, CODE, fixed)
-    assert (result["new"], result["updated"]) == (0, 1)
+    assert (result.new, result.updated) == (0, 1)
     with unit_of_work(campaign.database_url) as s:
         reg = s.scalars(select(Registration)).one()
         assert (reg.commune_confirmed, reg.dossier, reg.product.name) == (
@@ -203,7 +203,7 @@ def test_ten_thousand_rows_with_three_bad_ones(campaign, tmp_path: Path) -> None
     ]
     assert _count(campaign.database_url) == 0
     result = stages.collect(campaign, CODE, tmp_path / "lon.xlsx", partial=True)
-    assert (result["rows"], result["new"], result["rejected"]) == (10_000, 9_997, 3)
+    assert (result.rows, result.new, result.rejected) == (10_000, 9_997, 3)
     assert _count(campaign.database_url) == 9_997
     again = stages.collect(campaign, CODE, tmp_path / "lon.xlsx", partial=True)
-    assert (again["new"], again["updated"], again["unchanged"], again["rejected"]) == (0, 0, 9_997, 3)
+    assert (again.new, again.updated, again.unchanged, again.rejected) == (0, 0, 9_997, 3)

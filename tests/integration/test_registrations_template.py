@@ -22,8 +22,8 @@ CODE = "luc-nam-2020"
 def template(settings, tmp_path: Path) -> Path:  # noqa: ANN001
     stages.set_up(settings, SAMPLE / "campaign.toml")
     result = stages.registration_template(settings, CODE, tmp_path / "mau" / "dang-ky.xlsx")
-    assert (result["edition"], result["communes"]) == ("1048/2019", 26)
-    return Path(result["file"])
+    assert (result.edition, result.communes) == ("1048/2019", 26)
+    return Path(result.file)
 
 
 def _lists(path: Path) -> dict[str, list[str]]:
@@ -95,7 +95,7 @@ def test_the_148_workbook_lists_all_sets_and_the_self_assessment(settings, tmp_p
     campaign.write_text(text.replace('"1048/2019"', '"148/2023"').replace('"luc-nam-2020"', '"luc-nam-2024"'),
                         encoding="utf-8")
     stages.set_up(settings, campaign)
-    path = Path(stages.registration_template(settings, "luc-nam-2024", tmp_path / "t.xlsx")["file"])
+    path = Path(stages.registration_template(settings, "luc-nam-2024", tmp_path / "t.xlsx").file)
     lists = _lists(path)
     assert len(lists["Bộ sản phẩm"]) == 27
     assert [v.split(" - ")[0] for v in lists["Bộ sản phẩm"]][-3:] == ["25", "26a", "26b"]
@@ -105,11 +105,11 @@ def test_the_148_workbook_lists_all_sets_and_the_self_assessment(settings, tmp_p
 def test_a_filled_copy_imports_cleanly_and_is_verified(settings, template: Path, tmp_path: Path) -> None:  # noqa: ANN001
     filled = _fill(template, tmp_path / "xa-thanh-lam.xlsx")
     result = stages.collect(settings, CODE, filled)
-    assert (result["rows"], result["new"], result["problems"]) == (2, 2, [])
+    assert (result.rows, result.new, result.problems) == (2, 2, ())
     summary = stages.verify(settings, CODE)
-    assert summary["counts"] == {"eligible": 1, "needs_supplement": 1}
-    supplement = summary["needs_supplement"][0]
-    assert (supplement["code"], supplement["missing"], supplement["due"]) == ("DN-01", ["05 mẫu sản phẩm"], "10/07/2020")
+    assert summary.counts == {"eligible": 1, "needs_supplement": 1}
+    supplement = summary.needs_supplement[0]
+    assert (supplement.code, supplement.missing, supplement.due) == ("DN-01", ("05 mẫu sản phẩm",), date(2020, 7, 10))
     assert template_columns  # the columns helper is what the benchmark fills
 
 
@@ -131,7 +131,7 @@ def test_libreoffice_opens_the_workbook_keeps_its_drop_downs_and_its_copy_import
     assert _lists(saved) == _lists(template)
     filled = _libreoffice_saved(_fill(saved, tmp_path / "xa.xlsx"), tmp_path / "again")
     result = stages.collect(settings, CODE, filled)
-    assert (result["new"], result["problems"]) == (2, [])
+    assert (result.new, result.problems) == (2, ())
     summary = stages.verify(settings, CODE)
-    assert summary["counts"] == {"eligible": 1, "needs_supplement": 1}
-    assert date(2020, 6, 15).strftime("%d/%m/%Y") not in [x[2] for x in summary["late"]]
+    assert summary.counts == {"eligible": 1, "needs_supplement": 1}
+    assert date(2020, 6, 15) not in [x.registered_on for x in summary.late]

@@ -4,6 +4,7 @@ registrations, the per-commune summary, the lists for the council and the notice
 from __future__ import annotations
 
 import re
+from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
@@ -50,11 +51,11 @@ ALL = ["Có"] * 6
 
 def test_the_sample_campaigns_ineligible_product_is_rejected_with_its_reason(sample_campaign) -> None:  # noqa: ANN001
     summary = stages.verify(sample_campaign, "luc-nam-2020")
-    assert summary["ineligible"] == [("LN-12", "Lạc đỏ Bảo Sơn", "Phiếu đăng ký chưa có xác nhận của UBND xã.")]
-    assert summary["by_commune"]["Bảo Sơn"] == {"registered": 1, "eligible": 0, "needs_supplement": 0, "ineligible": 1}
-    assert summary["by_commune"]["Huyền Sơn"] == {"registered": 1, "eligible": 1, "needs_supplement": 0, "ineligible": 0}
-    assert len(summary["eligible"]) == 11 and summary["needs_supplement"] == [] and summary["late"] == []
-    wb = load_workbook(summary["lists"])
+    assert [(e.code, e.name, e.reason) for e in summary.ineligible] == [("LN-12", "Lạc đỏ Bảo Sơn", "Phiếu đăng ký chưa có xác nhận của UBND xã.")]
+    assert asdict(summary.by_commune["Bảo Sơn"]) == {"registered": 1, "eligible": 0, "needs_supplement": 0, "ineligible": 1}
+    assert asdict(summary.by_commune["Huyền Sơn"]) == {"registered": 1, "eligible": 1, "needs_supplement": 0, "ineligible": 0}
+    assert len(summary.eligible) == 11 and summary.needs_supplement == () and summary.late == ()
+    wb = load_workbook(summary.lists)
     assert wb.sheetnames == ["Đủ điều kiện", "Cần bổ sung", "Không đủ điều kiện", "Tổng hợp theo xã"]
     assert [r[1] for r in wb["Đủ điều kiện"].iter_rows(min_row=2, values_only=True)] == [
         "LN-02", "LN-04", "LN-07", "LN-03", "LN-01", "LN-10", "LN-09", "LN-08", "LN-05", "LN-06", "LN-11"]
@@ -76,21 +77,21 @@ def test_dossier_rules_under_148(settings, tmp_path: Path) -> None:  # noqa: ANN
     with pytest.raises(NotFoundError):
         stages.record_inspection(settings, code, "Z-9", date(2024, 6, 20), ["X"], "")
     summary = stages.verify(settings, code)
-    supplements = {s["code"]: (s["missing"], s["due"]) for s in summary["needs_supplement"]}
+    supplements = {s.code: (list(s.missing), s.due) for s in summary.needs_supplement}
     assert supplements == {
-        "A-2": (["Giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm", "05 mẫu sản phẩm"], "10/07/2020"),
-        "A-5": (["Kiểm tra thực tế tại cơ sở (sản phẩm dịch vụ không nộp mẫu)"], "10/07/2020"),
+        "A-2": (["Giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm", "05 mẫu sản phẩm"], date(2020, 7, 10)),
+        "A-5": (["Kiểm tra thực tế tại cơ sở (sản phẩm dịch vụ không nộp mẫu)"], date(2020, 7, 10)),
     }
-    assert summary["ineligible"] == [
+    assert [(e.code, e.name, e.reason) for e in summary.ineligible] == [
         ("A-3", "Chè xanh", "Chủ thể chưa có Giấy chứng nhận đăng ký hộ kinh doanh (tư cách pháp lý của hộ kinh doanh)."),
         ("A-6", "Điểm du lịch", "Kiểm tra thực tế ngày 20/06/2024 không đạt: Không đủ điều kiện đón khách"),
     ]
-    assert sorted(e["code"] for e in summary["eligible"]) == ["A-1", "A-4"]  # handicraft: no food-safety certificate
+    assert sorted(e.code for e in summary.eligible) == ["A-1", "A-4"]  # handicraft: no food-safety certificate
     # an inspection that passes makes the service eligible; recording it again replaces it
     stages.record_inspection(settings, code, "A-6", date(2024, 6, 20), ["Ngô Thị Thu Hằng"], "Đạt", passed=True)
     stages.record_inspection(settings, code, "A-5", date(2024, 6, 21), ["Lê Quang Huy"], "Đạt")
     again = stages.verify(settings, code)
-    assert (again["changed"], again["counts"]) == (2, {"eligible": 4, "needs_supplement": 1, "ineligible": 1})
+    assert (again.changed, again.counts) == (2, {"eligible": 4, "needs_supplement": 1, "ineligible": 1})
     with unit_of_work(settings.database_url) as s:
         reg = s.scalars(select(Registration).where(Registration.status == "needs_supplement")).one()
         assert (reg.due_on, reg.missing[0]) == (date(2020, 7, 10), "Giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm")
@@ -103,15 +104,15 @@ def test_the_notice_lists_what_to_supplement_and_by_when(settings, tmp_path: Pat
         ["B-2", "Bưởi", 1, "HTX Ong", "HTX", "Lục Sơn", "Có", *ALL],
     ])
     summary = stages.verify(settings, code)
-    notice = next(d for d in stages.documents(settings, code) if d["kind"] == "thong_bao_kiem_tra_ho_so")
-    doc = Docx(notice["file"])
+    notice = next(d for d in stages.documents(settings, code) if d.kind == "thong_bao_kiem_tra_ho_so")
+    doc = Docx(notice.file)
     table = next(t for t in doc.tables if t.rows[0].cells[-1].text == "Thời hạn nộp")
     rows = [[c.text for c in r.cells] for r in table.rows[1:]]
     assert rows == [["1", "Báo cáo tự đánh giá sản phẩm theo Bộ tiêu chí - sản phẩm Mật ong", "10/07/2020"],
                     ["2", "05 mẫu sản phẩm - sản phẩm Mật ong", "10/07/2020"]]
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "Cần bổ sung" in "\n".join(c.text for t in doc.tables for c in t._cells) and "trước ngày 10/07/2020" in text
-    assert summary["documents"]["issued"] == 1
+    assert summary.documents.issued == 1
 
 
 def test_upgrades_and_re_evaluations_are_told_apart_by_the_certificate(settings, tmp_path: Path) -> None:  # noqa: ANN001
@@ -126,8 +127,8 @@ def test_upgrades_and_re_evaluations_are_told_apart_by_the_certificate(settings,
         ["C-6", "Vải 6", 1, *row, "Nâng hạng", None, None, None, "01/06/2020"],
     ])
     summary = stages.verify(settings, code)
-    assert sorted(e["code"] for e in summary["eligible"]) == ["C-1", "C-3"]
-    missing = {s["code"]: s["missing"] for s in summary["needs_supplement"]}
+    assert sorted(e.code for e in summary.eligible) == ["C-1", "C-3"]
+    missing = {s.code: list(s.missing) for s in summary.needs_supplement}
     assert missing == {
         "C-2": ["Phiếu đăng ký ghi hình thức 'Đánh giá lại': Giấy chứng nhận số 02/GCN ngày 01/03/2017 đã hết "
                 "hiệu lực từ ngày 01/03/2020"],
@@ -136,7 +137,7 @@ def test_upgrades_and_re_evaluations_are_told_apart_by_the_certificate(settings,
         "C-6": ["Số và ngày cấp Giấy chứng nhận sản phẩm OCOP đã được cấp",
                 "Hạng sao đã được công nhận trong Giấy chứng nhận sản phẩm OCOP"],
     }
-    assert summary["ineligible"] == [("C-5", "Vải 5", "Sản phẩm đã đạt 5 sao, không thể nâng hạng.")]
+    assert [(e.code, e.name, e.reason) for e in summary.ineligible] == [("C-5", "Vải 5", "Sản phẩm đã đạt 5 sao, không thể nâng hạng.")]
 
 
 def test_late_registrations_are_flagged_or_rejected(settings, tmp_path: Path) -> None:  # noqa: ANN001
@@ -146,14 +147,14 @@ def test_late_registrations_are_flagged_or_rejected(settings, tmp_path: Path) ->
         ["D-2", "Gạo", 1, "HKD Gạo", "HKD", "Bảo Sơn", "Có", *ALL, None, None, None, None, "06/07/2020"],
     ])
     summary = stages.verify(settings, code)
-    assert summary["counts"] == {"eligible": 2} and summary["late"] == [("D-2", "Gạo", "06/07/2020")]
-    late = next(e for e in summary["eligible"] if e["code"] == "D-2")
-    assert late["reason"] == "Đăng ký ngày 06/07/2020, sau hạn kiểm tra hồ sơ 05/07/2020."
+    assert summary.counts == {"eligible": 2} and [(e.code, e.name, e.registered_on) for e in summary.late] == [("D-2", "Gạo", date(2020, 7, 6))]
+    late = next(e for e in summary.eligible if e.code == "D-2")
+    assert late.reason == "Đăng ký ngày 06/07/2020, sau hạn kiểm tra hồ sơ 05/07/2020."
     strict = tmp_path / "strict"
     strict.mkdir()
     code = _campaign(settings, strict, late_registrations='"reject"', require_commune_confirmation="false")
     summary = stages.verify(settings, code)
-    assert summary["ineligible"] == [("D-2", "Gạo", "Đăng ký ngày 06/07/2020, sau hạn kiểm tra hồ sơ 05/07/2020.")]
+    assert [(e.code, e.name, e.reason) for e in summary.ineligible] == [("D-2", "Gạo", "Đăng ký ngày 06/07/2020, sau hạn kiểm tra hồ sơ 05/07/2020.")]
 
 
 def test_without_required_confirmation_the_unconfirmed_product_is_eligible(settings, tmp_path: Path) -> None:  # noqa: ANN001
@@ -162,4 +163,4 @@ def test_without_required_confirmation_the_unconfirmed_product_is_eligible(setti
     (tmp_path / "c.toml").write_text(text, encoding="utf-8")
     stages.set_up(settings, tmp_path / "c.toml")
     stages.collect(settings, "luc-nam-2020", SAMPLE / "registrations.csv")
-    assert stages.verify(settings, "luc-nam-2020")["counts"] == {"eligible": 12}
+    assert stages.verify(settings, "luc-nam-2020").counts == {"eligible": 12}

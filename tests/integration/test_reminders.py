@@ -4,19 +4,21 @@ before each deadline, overdue the working day after, nothing on days off; read-o
 from __future__ import annotations
 
 import csv
+from dataclasses import fields
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import event, select, update
 
+from ocop import present
 from ocop.errors import InputError, NotFoundError
 from ocop.persistence.db import engine_for, unit_of_work
 from ocop.persistence.models import Base, Registration
 from ocop.rules.calendar import working_days_before
 from ocop.services import stages
 from ocop.services.reminders import report as reminders
+from ocop.services.reminders.report import DeadlineReminder, OpenItem, RemindersReport
 from tests.conftest import SAMPLE
 
 CODE = "luc-nam-2020"
@@ -43,16 +45,16 @@ def scored(sample_campaign, tmp_path: Path):  # noqa: ANN001, ANN201
     return sample_campaign
 
 
-def _due(report: dict[str, Any], deadline: str, code: str = CODE) -> dict[str, Any] | None:
-    found = [d for d in report["deadlines"] if d["campaign"] == code and d["deadline"] == deadline]
+def _due(report: RemindersReport, deadline: str, code: str = CODE) -> DeadlineReminder | None:
+    found = [d for d in report.deadlines if d.campaign == code and d.deadline == deadline]
     assert len(found) <= 1
     return found[0] if found else None
 
 
-def _items(report: dict[str, Any], deadline: str, item: str | None = None) -> list[dict[str, Any]]:
+def _items(report: RemindersReport, deadline: str, item: str | None = None) -> list[OpenItem]:
     due = _due(report, deadline)
-    assert due is not None, f"{deadline} is not due on {report['on']}"
-    return [i for i in due["open"] if item is None or i["item"] == item]
+    assert due is not None, f"{deadline} is not due on {report.on}"
+    return [i for i in due.open if item is None or i.item == item]
 
 
 def test_lead_times_count_working_days_from_the_day_to_the_deadline() -> None:
@@ -97,11 +99,11 @@ def test_the_verification_deadline_lists_registrations_not_yet_checked(settings)
     stages.collect(settings, CODE, SAMPLE / "registrations.csv")
     report = stages.remind(settings, CODE, date(2020, 6, 29))
     due = _due(report, "verification")
-    assert (due["status"], due["date_text"], due["overdue"]) == ("còn 5 ngày làm việc", "05/07/2020", False)
+    assert (due.status, due.due_on, due.overdue) == ("còn 5 ngày làm việc", date(2020, 7, 5), False)
     unverified = _items(report, "verification", "unverified")
-    assert [i["codes"] for i in unverified] == [[f"LN-{i:02d}"] for i in range(1, 13)]
-    assert unverified[0]["title"] == "Hồ sơ chưa kiểm tra" and "Na dai Huyền Sơn" in unverified[0]["detail"]
-    assert [d["deadline"] for d in report["deadlines"]] == ["verification"]
+    assert [i.codes for i in unverified] == [(f"LN-{i:02d}",) for i in range(1, 13)]
+    assert unverified[0].title == "Hồ sơ chưa kiểm tra" and "Na dai Huyền Sơn" in unverified[0].detail
+    assert [d.deadline for d in report.deadlines] == ["verification"]
 
     stages.verify(settings, CODE)  # 11 eligible, LN-12 ineligible: nothing left to check
     assert _items(stages.remind(settings, CODE, date(2020, 7, 3)), "verification") == []
@@ -111,36 +113,36 @@ def test_the_verification_deadline_lists_registrations_not_yet_checked(settings)
             status="needs_supplement", missing=["Phiếu đăng ký", "Phương án kinh doanh"], due_on=date(2020, 7, 10)))
     report = stages.remind(settings, CODE, date(2020, 7, 6))  # Monday after Sunday 05/07: overdue
     (item,) = _items(report, "verification")
-    assert (item["item"], item["title"], item["codes"]) == ("supplement", "Hồ sơ chờ bổ sung", ["LN-01"])
-    assert "Phiếu đăng ký; Phương án kinh doanh; hạn bổ sung 10/07/2020" in item["detail"]
-    assert _due(report, "verification")["status"] == "QUÁ HẠN" and report["overdue"] == 1
+    assert (item.item, item.title, item.codes) == ("supplement", "Hồ sơ chờ bổ sung", ("LN-01",))
+    assert "Phiếu đăng ký; Phương án kinh doanh; hạn bổ sung 10/07/2020" in item.detail
+    assert _due(report, "verification").status == "QUÁ HẠN" and report.overdue == 1
 
 
 def test_a_week_before_the_evaluation_deadline_the_missing_sheets_are_listed(scored) -> None:  # noqa: ANN001
     report = stages.remind(scored, CODE, date(2020, 10, 23))
-    assert (report["working_day"], report["weekday"]) == (True, "thứ Sáu")
+    assert (report.working_day, present.weekday(report.on)) == (True, "thứ Sáu")
     due = _due(report, "evaluation")
-    assert (due["label"], due["date_text"], due["status"]) == (
-        "Hoàn thành đánh giá, phân hạng", "30/10/2020", "còn 5 ngày làm việc")
+    assert (due.label, due.due_on, due.status) == (
+        "Hoàn thành đánh giá, phân hạng", date(2020, 10, 30), "còn 5 ngày làm việc")
     (sheets,) = _items(report, "evaluation", "score_sheets")
-    assert (sheets["member"], sheets["codes"]) == (LATE, PRODUCTS)
-    assert sheets["detail"] == f"{LATE}: 11 phiếu — " + ", ".join(PRODUCTS)
+    assert (sheets.member, list(sheets.codes)) == (LATE, PRODUCTS)
+    assert sheets.detail == f"{LATE}: 11 phiếu — " + ", ".join(PRODUCTS)
     assert _items(report, "evaluation", "meeting") == []  # the invitation is issued
     (ranking,) = _items(report, "evaluation", "ranking")
-    assert ranking["codes"] == PRODUCTS
-    assert {k for i in due["open"] for k in i} == {"item", "title", "detail", "codes", "member"}  # no points
+    assert list(ranking.codes) == PRODUCTS
+    assert {f.name for i in due.open for f in fields(i)} == {"item", "title", "detail", "codes", "member"}  # no points
 
     saturday = stages.remind(scored, CODE, date(2020, 10, 24))
-    assert (saturday["working_day"], saturday["day_off"], saturday["deadlines"]) == (False, "thứ Bảy", [])
-    assert stages.remind(scored, CODE, date(2020, 10, 27))["deadlines"] == []  # 3 working days left
-    assert stages.remind(scored, CODE, date(2020, 10, 30))["deadlines"] == []  # the deadline day itself
+    assert (saturday.working_day, saturday.day_off, saturday.deadlines) == (False, "thứ Bảy", ())
+    assert stages.remind(scored, CODE, date(2020, 10, 27)).deadlines == ()  # 3 working days left
+    assert stages.remind(scored, CODE, date(2020, 10, 30)).deadlines == ()  # the deadline day itself
 
     overdue = stages.remind(scored, CODE, date(2020, 11, 2))  # the first working day after Friday 30/10
     due = _due(overdue, "evaluation")
-    assert (due["status"], due["overdue"]) == ("QUÁ HẠN", True)
-    assert [i["member"] for i in _items(overdue, "evaluation", "score_sheets")] == [LATE]
-    assert overdue["overdue"] == overdue["open"] == 2
-    assert stages.remind(scored, CODE, date(2020, 11, 3))["deadlines"] == []  # said once, not every day
+    assert (due.status, due.overdue) == ("QUÁ HẠN", True)
+    assert [i.member for i in _items(overdue, "evaluation", "score_sheets")] == [LATE]
+    assert overdue.overdue == overdue.open == 2
+    assert stages.remind(scored, CODE, date(2020, 11, 3)).deadlines == ()  # said once, not every day
 
     stages.attendance(scored, CODE, [LATE], [])  # absent: her sheets are not expected
     assert _items(stages.remind(scored, CODE, date(2020, 10, 23)), "evaluation", "score_sheets") == []
@@ -149,17 +151,17 @@ def test_a_week_before_the_evaluation_deadline_the_missing_sheets_are_listed(sco
 def test_the_referral_is_listed_until_the_to_trinh_is_issued(scored) -> None:  # noqa: ANN001
     report = stages.remind(scored, CODE, date(2020, 10, 29))  # 5 working days before Thursday 05/11
     due = _due(report, "referral")
-    assert (due["status"], due["date_text"]) == ("còn 5 ngày làm việc", "05/11/2020")
+    assert (due.status, due.due_on) == ("còn 5 ngày làm việc", date(2020, 11, 5))
     (letter,) = _items(report, "referral")
-    assert (letter["item"], letter["title"]) == ("referral", "Chưa ban hành Tờ trình đề nghị cấp trên")
-    assert _due(report, "evaluation")["status"] == "còn 1 ngày làm việc"
+    assert (letter.item, letter.title) == ("referral", "Chưa ban hành Tờ trình đề nghị cấp trên")
+    assert _due(report, "evaluation").status == "còn 1 ngày làm việc"
 
     stages.score(scored, CODE, SAMPLE / "scores.csv")  # her sheets arrive
     stages.rank(scored, CODE)
     stages.refer(scored, CODE)  # the sample signs off at once: the Tờ trình is issued
     report = stages.remind(scored, CODE, date(2020, 10, 29))
-    assert _items(report, "referral") == [] and _items(report, "evaluation") == [] and report["open"] == 0
-    assert stages.remind(scored, CODE, date(2020, 11, 6))["deadlines"] == []  # done in time: no overdue
+    assert _items(report, "referral") == [] and _items(report, "evaluation") == [] and report.open == 0
+    assert stages.remind(scored, CODE, date(2020, 11, 6)).deadlines == ()  # done in time: no overdue
 
 
 def test_every_campaign_in_a_few_queries_and_unknown_codes_refused(settings, tmp_path: Path) -> None:  # noqa: ANN001
@@ -182,14 +184,14 @@ def test_every_campaign_in_a_few_queries_and_unknown_codes_refused(settings, tmp
         event.remove(engine, "before_cursor_execute", listen)
     # campaigns; invitations, missing sheets, unranked products; referral letters — whatever the numbers
     assert len(statements) == 5, statements
-    assert report["campaigns"] == 2
-    assert [(d["campaign"], d["deadline"]) for d in report["deadlines"]] == [
+    assert report.campaigns == 2
+    assert [(d.campaign, d.deadline) for d in report.deadlines] == [
         (CODE, "evaluation"), (CODE, "referral"), ("luc-nam-2020-dot-2", "evaluation"),
         ("luc-nam-2020-dot-2", "referral")]
     for code in (CODE, "luc-nam-2020-dot-2"):  # neither has scheduled its meeting
-        assert [i["item"] for i in _due(report, "evaluation", code)["open"]][0] == "meeting"
-    assert len(_due(report, "evaluation", CODE)["open"]) == 1 + 7 + 1  # meeting, 7 members, ranking
-    assert [i["item"] for i in _due(report, "evaluation", "luc-nam-2020-dot-2")["open"]] == ["meeting"]
+        assert [i.item for i in _due(report, "evaluation", code).open][0] == "meeting"
+    assert len(_due(report, "evaluation", CODE).open) == 1 + 7 + 1  # meeting, 7 members, ranking
+    assert [i.item for i in _due(report, "evaluation", "luc-nam-2020-dot-2").open] == ["meeting"]
 
     with pytest.raises(NotFoundError, match="Không có kế hoạch \\(chiến dịch\\) mã 'khong-co'"):
         stages.remind(settings, "khong-co", date(2020, 10, 29))

@@ -29,7 +29,7 @@ def manual(settings, tmp_path: Path):  # noqa: ANN001, ANN201
 
 def _decision(settings) -> dict:  # noqa: ANN001
     return next(d for d in stages.documents(settings, CODE)
-                if d["kind"] == "qd_thanh_lap_hoi_dong" and d["status"] != "replaced")
+                if d.kind == "qd_thanh_lap_hoi_dong" and d.status != "replaced")
 
 
 def _sha(path: str) -> str:
@@ -46,54 +46,54 @@ def test_a_draft_takes_no_number_until_issued(manual) -> None:  # noqa: ANN001
     result = stages.set_up(settings, path)
     # the council decision and the council's rules wait as drafts; the plan, which cites their
     # numbers, waits for them
-    assert result["documents"]["issued"] == 0 and len(result["documents"]["pending"]) == 2
-    assert result["follow_up"] is True
+    assert result.documents.issued == 0 and len(result.documents.pending) == 2
+    assert result.follow_up is True
     doc = _decision(settings)
-    assert (doc["status"], doc["symbol"]) == ("draft", "")
-    assert "Số:      /QĐ-UBND" in _text(doc["file"])  # the draft leaves the number blank
+    assert (doc.status, doc.symbol) == ("draft", "")
+    assert "Số:      /QĐ-UBND" in _text(doc.file)  # the draft leaves the number blank
     with unit_of_work(settings.database_url) as s:
         assert s.scalars(select(NumberSeries)).all() == []
     with pytest.raises(NotFoundError, match="Đã duyệt"):
-        stages.issue_documents(settings, CODE, [doc["id"]])  # not approved yet
+        stages.issue_documents(settings, CODE, [doc.id])  # not approved yet
     again = stages.set_up(settings, path)
-    assert (again["documents"]["issued"], again["documents"]["unchanged"], again["documents"]["pending"]) == (0, 2, [])
+    assert (again.documents.issued, again.documents.unchanged, again.documents.pending) == (0, 2, ())
     stages.approve_documents(settings, CODE, [], None)
-    assert [d["symbol"] for d in stages.issue_documents(settings, CODE, [])] == ["18/QĐ-UBND", "01/QĐ-HĐOCOP"]
+    assert [d.symbol for d in stages.issue_documents(settings, CODE, [])] == ["18/QĐ-UBND", "01/QĐ-HĐOCOP"]
     third = stages.set_up(settings, path)
-    plan = next(d for d in stages.documents(settings, CODE) if d["kind"] == "ke_hoach")
-    assert third["documents"]["pending"] == [plan["id"]] and third["follow_up"] is False
-    assert "đã ban hành Quyết định số 18/QĐ-UBND" in _text(plan["file"])
+    plan = next(d for d in stages.documents(settings, CODE) if d.kind == "ke_hoach")
+    assert third.documents.pending == (plan.id,) and third.follow_up is False
+    assert "đã ban hành Quyết định số 18/QĐ-UBND" in _text(plan.file)
 
 
 def test_the_signer_approves_then_the_document_is_numbered_and_hashed(manual) -> None:  # noqa: ANN001
     settings, path = manual
     stages.set_up(settings, path)
     chairman = Signer(name="Nguyễn Văn Tuấn", title="CHỦ TỊCH")  # signs himself: no KT.
-    doc_id = _decision(settings)["id"]
+    doc_id = _decision(settings).id
     [approved] = stages.approve_documents(settings, CODE, [doc_id], chairman)
-    assert approved["signature"] == ["CHỦ TỊCH"]
+    assert approved.signature == ("CHỦ TỊCH",)
     [issued] = stages.issue_documents(settings, CODE, [doc_id])
-    assert issued["symbol"] == "18/QĐ-UBND" and _sha(issued["file"]) == issued["sha256"]
-    text = _text(issued["file"])
+    assert issued.symbol == "18/QĐ-UBND" and _sha(issued.file) == issued.sha256
+    text = _text(issued.file)
     assert "Số: 18/QĐ-UBND" in text and "Nguyễn Văn Tuấn" in text and "KT. CHỦ TỊCH" not in text
 
 
 def test_issuing_again_makes_a_new_version_and_never_reuses_a_number(manual) -> None:  # noqa: ANN001
     settings, path = manual
     stages.set_up(settings, path)
-    doc_id = _decision(settings)["id"]
+    doc_id = _decision(settings).id
     stages.approve_documents(settings, CODE, [doc_id], Signer("Lương Thế Tuấn", "PHÓ CHỦ TỊCH", "KT.", "CHỦ TỊCH"))
     [first] = stages.issue_documents(settings, CODE, [doc_id])
-    first_bytes = Path(first["file"]).read_bytes()
-    [second] = stages.issue_documents(settings, CODE, [first["id"]])
-    assert (first["symbol"], second["symbol"]) == ("18/QĐ-UBND", "19/QĐ-UBND")
-    assert second["file"] != first["file"] and Path(first["file"]).read_bytes() == first_bytes
-    stages.cancel_document(settings, CODE, second["id"], "Ghi sai thành phần Hội đồng")
-    docs = {d["id"]: d for d in stages.documents(settings, CODE)}
-    assert (docs[first["id"]]["status"], docs[second["id"]]["status"]) == ("replaced", "cancelled")
-    assert docs[second["id"]]["symbol"] == "19/QĐ-UBND"  # a cancelled document keeps its number
+    first_bytes = Path(first.file).read_bytes()
+    [second] = stages.issue_documents(settings, CODE, [first.id])
+    assert (first.symbol, second.symbol) == ("18/QĐ-UBND", "19/QĐ-UBND")
+    assert second.file != first.file and Path(first.file).read_bytes() == first_bytes
+    stages.cancel_document(settings, CODE, second.id, "Ghi sai thành phần Hội đồng")
+    docs = {d.id: d for d in stages.documents(settings, CODE)}
+    assert (docs[first.id].status, docs[second.id].status) == ("replaced", "cancelled")
+    assert docs[second.id].symbol == "19/QĐ-UBND"  # a cancelled document keeps its number
     with pytest.raises(NotFoundError):
-        stages.cancel_document(settings, CODE, first["id"], "đã bị thay thế")
+        stages.cancel_document(settings, CODE, first.id, "đã bị thay thế")
     with unit_of_work(settings.database_url) as s:
         from ocop.services.paperwork.register import take_number
 
@@ -103,22 +103,22 @@ def test_issuing_again_makes_a_new_version_and_never_reuses_a_number(manual) -> 
 def test_changed_data_after_issue_drafts_a_new_version(manual, tmp_path: Path) -> None:  # noqa: ANN001
     settings, path = manual
     stages.set_up(settings, path)
-    doc_id = _decision(settings)["id"]
+    doc_id = _decision(settings).id
     stages.approve_documents(settings, CODE, [doc_id], None)
     [first] = stages.issue_documents(settings, CODE, [doc_id])
     changed = tmp_path / "changed.toml"
     changed.write_text(path.read_text(encoding="utf-8").replace("Trưởng phòng Y tế", "Phó trưởng phòng Y tế"),
                        encoding="utf-8")
     stages.set_up(settings, changed)
-    decisions = [d for d in stages.documents(settings, CODE) if d["kind"] == "qd_thanh_lap_hoi_dong"]
-    assert [(d["status"], d["version"]) for d in decisions] == [("issued", 1), ("draft", 2)]
-    new_id = decisions[1]["id"]
+    decisions = [d for d in stages.documents(settings, CODE) if d.kind == "qd_thanh_lap_hoi_dong"]
+    assert [(d.status, d.version) for d in decisions] == [("issued", 1), ("draft", 2)]
+    new_id = decisions[1].id
     stages.approve_documents(settings, CODE, [new_id], None)
     [second] = stages.issue_documents(settings, CODE, [new_id])
-    assert second["symbol"] == "19/QĐ-UBND"
-    decisions = [d for d in stages.documents(settings, CODE) if d["kind"] == "qd_thanh_lap_hoi_dong"]
-    assert [d["status"] for d in decisions] == ["replaced", "issued"]
-    assert _sha(first["file"]) == first["sha256"]
+    assert second.symbol == "19/QĐ-UBND"
+    decisions = [d for d in stages.documents(settings, CODE) if d.kind == "qd_thanh_lap_hoi_dong"]
+    assert [d.status for d in decisions] == ["replaced", "issued"]
+    assert _sha(first.file) == first.sha256
 
 
 def test_a_bad_authority_prefix_is_refused(manual) -> None:  # noqa: ANN001
@@ -126,4 +126,4 @@ def test_a_bad_authority_prefix_is_refused(manual) -> None:  # noqa: ANN001
     stages.set_up(settings, path)
     with pytest.raises(DocumentError, match="không hợp lệ"):
         stages.approve_documents(settings, CODE, [], Signer("Lương Thế Tuấn", "PHÓ CHỦ TỊCH", "XY."))
-    assert {d["status"] for d in stages.documents(settings, CODE)} == {"draft"}
+    assert {d.status for d in stages.documents(settings, CODE)} == {"draft"}

@@ -41,8 +41,8 @@ def test_setting_up_twice_changes_nothing(settings) -> None:  # noqa: ANN001
     first = stages.set_up(settings, SAMPLE / "campaign.toml")
     second = stages.set_up(settings, SAMPLE / "campaign.toml")
     # QĐ thành lập Hội đồng, QĐ ban hành Quy chế, Kế hoạch
-    assert (first["created"], first["documents"]["issued"]) == (True, 3)
-    assert (second["created"], second["changed"], second["documents"]["issued"]) == (False, False, 0)
+    assert (first.created, first.documents.issued) == (True, 3)
+    assert (second.created, second.changed, second.documents.issued) == (False, False, 0)
     assert _count(settings.database_url, Document) == 3
 
 
@@ -81,7 +81,7 @@ def test_every_bad_row_is_reported_with_file_row_and_column(sample_campaign, tmp
 
 def test_reimport_is_idempotent_and_nfd_names_match(sample_campaign, tmp_path: Path) -> None:  # noqa: ANN001
     again = stages.collect(sample_campaign, CODE, SAMPLE / "registrations.csv")
-    assert (again["new"], again["updated"], again["unchanged"]) == (0, 0, 12)
+    assert (again.new, again.updated, again.unchanged) == (0, 0, 12)
     import unicodedata
 
     rows = list(csv.reader((SAMPLE / "registrations.csv").open(encoding="utf-8")))
@@ -89,15 +89,15 @@ def test_reimport_is_idempotent_and_nfd_names_match(sample_campaign, tmp_path: P
     fixed = [["Tên sản phẩm", "Bộ sản phẩm", "Tên chủ thể", "Loại hình", "Xã", "Xác nhận UBND xã"]] + fixed[1:]
     fixed[-1][-1] = "Có"  # the commune has now confirmed LN-12
     result = stages.collect(sample_campaign, CODE, _write_csv(tmp_path / "nfd.csv", fixed))
-    assert (result["new"], result["updated"], result["unchanged"]) == (0, 1, 11)
+    assert (result.new, result.updated, result.unchanged) == (0, 1, 11)
     assert _count(sample_campaign.database_url, Registration) == 12
 
 
 def test_verification_rejects_the_unconfirmed_product(sample_campaign) -> None:  # noqa: ANN001
     summary = stages.verify(sample_campaign, CODE)
-    assert summary["counts"] == {"eligible": 11, "ineligible": 1}
-    assert summary["changed"] == 0  # already verified by the fixture
-    assert summary["ineligible"][0][0] == "LN-12" and "xác nhận của UBND xã" in summary["ineligible"][0][2]
+    assert summary.counts == {"eligible": 11, "ineligible": 1}
+    assert summary.changed == 0  # already verified by the fixture
+    assert summary.ineligible[0].code == "LN-12" and "xác nhận của UBND xã" in summary.ineligible[0].reason
 
 
 def _scores_header() -> list[str]:
@@ -151,7 +151,7 @@ def test_part_totals_unknown_members_and_ineligible_products(sample_campaign, tm
     assert "phan.csv, dòng 4, cột 'Mã sản phẩm': sản phẩm 'LN-12' không đủ điều kiện" in text
     ok = _write_csv(tmp_path / "phan-ok.csv", [
         ["ma_san_pham", "thanh_vien", "phan_a", "phan_b", "phan_c"], ["LN-01", "lương thế tuấn", 30, 20, 40]])
-    assert stages.score(sample_campaign, CODE, ok)["new"] == 1
+    assert stages.score(sample_campaign, CODE, ok).new == 1
     with unit_of_work(sample_campaign.database_url) as s:
         sheet = s.scalars(select(ScoreSheet)).one()
         assert (sheet.mode, sheet.total, sheet.part_c) == ("parts", 90, 40)
@@ -159,12 +159,12 @@ def test_part_totals_unknown_members_and_ineligible_products(sample_campaign, tm
 
 def test_a_new_sheet_replaces_the_old_one(sample_campaign, tmp_path: Path) -> None:  # noqa: ANN001
     first = stages.score(sample_campaign, CODE, SAMPLE / "scores.csv")
-    assert (first["sheets"], first["new"]) == (77, 77)
+    assert (first.sheets, first.new) == (77, 77)
     rows = list(csv.reader((SAMPLE / "scores.csv").open(encoding="utf-8")))
     one_sheet = [rows[0]] + [r for r in rows[1:] if r[0] == "LN-01" and r[1] == "Lương Thế Tuấn"]
     one_sheet[1][3] = "1"  # 1.1: 3 -> 1
     again = stages.score(sample_campaign, CODE, _write_csv(tmp_path / "sua.csv", one_sheet))
-    assert (again["new"], again["replaced"], again["unchanged"]) == (0, 1, 0)
+    assert (again.new, again.replaced, again.unchanged) == (0, 1, 0)
     with unit_of_work(sample_campaign.database_url) as s:
         totals = s.scalars(select(ScoreSheet.total).where(ScoreSheet.source.like("sua.csv%"))).all()
         assert totals == [91]
@@ -238,7 +238,7 @@ def test_xlsx_registrations_with_numbers_and_stray_spaces(settings, tmp_path: Pa
     ws.append(["X-02", "Bưởi đỏ", "Rau, củ, quả, hạt tươi", "Hộ ông Tâm", "Hộ kinh doanh", "Đông Phú", "Không"])
     wb.save(tmp_path / "dang-ky.xlsx")
     result = stages.collect(settings, CODE, tmp_path / "dang-ky.xlsx")
-    assert (result["rows"], result["new"]) == (2, 2)
+    assert (result.rows, result.new) == (2, 2)
     with unit_of_work(settings.database_url) as s:
         regs = {r.product.code: r for r in s.scalars(select(Registration))}
         assert regs["X-01"].product.name == "Na dai Huyền Sơn"

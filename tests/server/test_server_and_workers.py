@@ -126,8 +126,8 @@ def solo_register(url: str, out: Path) -> dict[tuple[str, str], tuple[str, str]]
 def register_of(settings, code: str) -> dict[tuple[str, str], tuple[str, str]]:  # noqa: ANN001
     from ocop.services import stages
 
-    return {(d["kind"], d["subject"]): (d["symbol"], d["sha256"]) for d in stages.documents(settings, code)
-            if d["status"] == "issued"}
+    return {(d.kind, d.subject): (d.symbol, d.sha256) for d in stages.documents(settings, code)
+            if d.status == "issued"}
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -169,7 +169,7 @@ def test_two_workers_run_two_campaigns_at_once(prefect_server, backend: str, tmp
         with connected(api):
             ranking = {r["Mã"]: r for r in json.loads(Artifact.get("luc-nam-2020-xep-hang").data)}
             other = {r["Mã"]: r for r in json.loads(Artifact.get("lang-giang-2020-xep-hang").data)}
-        assert ranking["LN-01"]["Điểm TB"] == other["LG-01"]["Điểm TB"] == "91.71"
+        assert ranking["LN-01"]["Điểm TB"] == other["LG-01"]["Điểm TB"] == "91,71"
         assert set(ranking) == {f"LN-{i:02d}" for i in range(1, 12)}
 
 

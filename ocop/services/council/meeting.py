@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, time
 
+from ocop import present
 from ocop.errors import InputError
 from ocop.persistence.models import Campaign
 from ocop.rules.calendar import is_working_day, working_days_between
@@ -46,14 +47,14 @@ def schedule_meeting(
     lead = get_edition(campaign.edition_code).dossier_lead_working_days
     problems = []
     if not is_working_day(on):
-        problems.append(f"ngày họp {on:%d/%m/%Y} là ngày nghỉ (cuối tuần hoặc ngày lễ, Tết)")
+        problems.append(f"ngày họp {present.date_short(on)} là ngày nghỉ (cuối tuần hoặc ngày lễ, Tết)")
     if on > campaign.deadline_evaluation:
         problems.append(
-            f"ngày họp {on:%d/%m/%Y} sau hạn hoàn thành đánh giá {campaign.deadline_evaluation:%d/%m/%Y}")
+            f"ngày họp {present.date_short(on)} sau hạn hoàn thành đánh giá {present.date_short(campaign.deadline_evaluation)}")
     gap = working_days_between(invited, on)
     if gap < lead:
         problems.append(
-            f"hồ sơ gửi ngày {invited:%d/%m/%Y} chỉ trước ngày họp {gap} ngày làm việc, "
+            f"hồ sơ gửi ngày {present.date_short(invited)} chỉ trước ngày họp {gap} ngày làm việc, "
             f"cần ít nhất {lead} theo {campaign.edition_code}")
     if problems:
         raise InputError("Không thể tổ chức họp Hội đồng vào ngày đã chọn.", problems)

@@ -17,8 +17,8 @@ from ocop.persistence.models import Campaign, Person
 from ocop.rules.criteria import load_sets
 from ocop.rules.editions import get_edition
 from ocop.services.campaigns import council
-from ocop.services.paperwork.specs import agenda, set_label
 from ocop.services.council.scoring import ScoresSummary, _Reader, store_rows
+from ocop.services.paperwork.specs import agenda, set_label
 from ocop.text import ascii_key, fold
 
 FIRST_ROW = 7  # criteria start here; rows 1-5 say whose sheet it is

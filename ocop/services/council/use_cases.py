@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import dataclass
 from datetime import date, time
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
 
@@ -13,24 +12,81 @@ from ocop.documents.pdf import merge
 from ocop.inputs import Row
 from ocop.persistence.db import unit_of_work
 from ocop.persistence.models import Document, Registration, ScoreSheet
+from ocop.rules.council import Quorum
 from ocop.rules.criteria import load_sets
 from ocop.rules.editions import get_edition
 from ocop.services.campaigns import council, get_campaign
 from ocop.services.council import member_workbooks as scores_workbook
 from ocop.services.council import scoring
 from ocop.services.council.meeting import schedule_meeting
-from ocop.services.council.scoring import import_scores
+from ocop.services.council.scoring import Progress, ScoresSummary, import_scores
 from ocop.services.paperwork import specs as paperwork
 from ocop.services.paperwork.register import Register
+from ocop.services.paperwork.use_cases import SignOffResult
 from ocop.services.results.ranking import council_quorum
-from ocop.services.runtime import count_rows, merge_summaries, register_for
+from ocop.services.runtime import DocumentsSummary, count_rows, merge_summaries, register_for
 from ocop.settings import Settings
 from ocop.text import ascii_key
 
 
+@dataclass(frozen=True, slots=True)
+class ScheduleResult:
+    campaign: str
+    meeting_date: date
+    meeting_time: time
+    venue: str
+    invitation_date: date  # dossiers and invitation sent
+    lead_working_days: int
+    changed: bool
+    documents: DocumentsSummary
+    print_packs: tuple[str, ...] = ()  # one PDF per member
+    sign_off: SignOffResult | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreResult:
+    """Sheets read from a file; the score flow adds the members who answered its form and the
+    filled sheets it printed."""
+
+    file: str
+    sheets: int
+    new: int
+    replaced: int
+    unchanged: int
+    from_form: tuple[str, ...] = ()  # members who scored in the Prefect UI
+    documents: DocumentsSummary | None = None
+
+    @classmethod
+    def of(cls, summary: ScoresSummary) -> ScoreResult:
+        return cls(summary.file, summary.sheets, summary.new, summary.replaced, summary.unchanged)
+
+
+@dataclass(frozen=True, slots=True)
+class MissingSheet:
+    """A product a member has still to score, with each part's maximum (never anyone's points)."""
+
+    code: str
+    name: str
+    a: int
+    b: int
+    c: int
+
+
+@dataclass(frozen=True, slots=True)
+class AttendanceResult:
+    absent: tuple[str, ...]  # names given as absent that are not council members
+    present: tuple[str, ...]
+    quorum: Quorum
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingClosed:
+    status: str
+
+
 def schedule(settings: Settings, code: str | None, on: date | None = None, at: time | None = None,
              venue: str | None = None, invitation_date: date | None = None,
-             packs: bool = False) -> dict[str, Any]:
+             packs: bool = False) -> ScheduleResult:
     """Fix the meeting, issue the invitation and the blank score sheets; with ``packs``, one
     printable PDF per member of all that member's blank sheets in agenda order."""
     with unit_of_work(settings.database_url) as s:
@@ -42,7 +98,8 @@ def schedule(settings: Settings, code: str | None, on: date | None = None, at: t
         sheets = count_rows(s, campaign, Registration, Registration.status == "eligible") * len(council(campaign))
         blank = register.produce(paperwork.blank_score_sheets(s, campaign), sheets, "Phiếu đánh giá trắng")
         printed = print_packs(s, campaign, settings, register) if packs else []
-        return {**asdict(summary), "campaign": campaign.code, "documents": merge_summaries(docs, blank), "print_packs": printed}
+        return ScheduleResult(campaign.code, summary.date, summary.time, summary.venue, summary.invitation_date,
+                              summary.lead_working_days, summary.changed, merge_summaries(docs, blank), tuple(printed))
 
 
 def print_packs(session, campaign, settings: Settings, register: Register) -> list[str]:  # noqa: ANN001
@@ -64,13 +121,13 @@ def print_packs(session, campaign, settings: Settings, register: Register) -> li
     return packs
 
 
-def score(settings: Settings, code: str | None, path: Path, reason: str = "") -> dict[str, Any]:
+def score(settings: Settings, code: str | None, path: Path, reason: str = "") -> ScoreResult:
     """Long-form CSV/XLSX, or a member's workbook from `ocop scores template`: same validation."""
     with unit_of_work(settings.database_url) as s:
         campaign = get_campaign(s, code)
         if scores_workbook.is_member_workbook(path):
-            return asdict(scores_workbook.import_member_workbook(s, campaign, path, reason))
-        return asdict(import_scores(s, campaign, path, reason))
+            return ScoreResult.of(scores_workbook.import_member_workbook(s, campaign, path, reason))
+        return ScoreResult.of(import_scores(s, campaign, path, reason))
 
 
 def scores_templates(settings: Settings, code: str | None, folder: Path, member: str | None) -> list[str]:
@@ -78,53 +135,53 @@ def scores_templates(settings: Settings, code: str | None, folder: Path, member:
         return [str(p) for p in scores_workbook.write_templates(s, get_campaign(s, code), folder, member)]
 
 
-def missing_sheets(settings: Settings, code: str | None) -> dict[str, list[dict[str, Any]]]:
+def missing_sheets(settings: Settings, code: str | None) -> dict[str, list[MissingSheet]]:
     """Per present member, the products still without their sheet, with each part's maximum."""
     with unit_of_work(settings.database_url) as s:
         campaign = get_campaign(s, code)
         sets = load_sets(get_edition(campaign.edition_code).criteria_dir)
         regs = {r.product.code: r for r in paperwork.agenda(s, campaign)}
-        out: dict[str, list[dict[str, Any]]] = {}
+        out: dict[str, list[MissingSheet]] = {}
         for p in scoring.progress(s, campaign):
             parts = sets[regs[p.code].set_code].parts
             for name in p.missing:
-                out.setdefault(name, []).append({"code": p.code, "name": p.name, **{k.lower(): v for k, v in parts.items()}})
+                out.setdefault(name, []).append(MissingSheet(p.code, p.name, parts["A"], parts["B"], parts["C"]))
         return out
 
 
 def record_part_totals(settings: Settings, code: str | None, member: str, totals: dict[str, dict[str, int]],
-                       source: str) -> dict[str, Any]:
+                       source: str) -> ScoreResult:
     """One member's part totals per product (from a form), through the same validation as a file."""
     rows = [Row(i, {"ma_san_pham": product, "thanh_vien": member, "phan_a": t["a"], "phan_b": t["b"], "phan_c": t["c"]})
             for i, (product, t) in enumerate(totals.items(), start=1)]
     with unit_of_work(settings.database_url) as s:
-        return asdict(scoring.store_rows(s, get_campaign(s, code), Path(source), rows))
+        return ScoreResult.of(scoring.store_rows(s, get_campaign(s, code), Path(source), rows))
 
 
-def scores_progress(settings: Settings, code: str | None) -> list[dict[str, Any]]:
+def scores_progress(settings: Settings, code: str | None) -> list[Progress]:
     with unit_of_work(settings.database_url) as s:
-        return [asdict(p) for p in scoring.progress(s, get_campaign(s, code))]
+        return scoring.progress(s, get_campaign(s, code))
 
 
-def attendance(settings: Settings, code: str | None, absent: list[str], present: list[str]) -> dict[str, Any]:
+def attendance(settings: Settings, code: str | None, absent: list[str], present: list[str]) -> AttendanceResult:
     with unit_of_work(settings.database_url) as s:
         campaign = get_campaign(s, code)
         missing = scoring.set_attendance(campaign, absent, present)
         _, here, q = council_quorum(campaign)
-        return {"absent": missing, "present": [p.name for p in here], "quorum_met": q.met, "quorum": q.text()}
+        return AttendanceResult(tuple(missing), tuple(p.name for p in here), q)
 
 
-def close_meeting(settings: Settings, code: str | None) -> dict[str, Any]:
+def close_meeting(settings: Settings, code: str | None) -> MeetingClosed:
     with unit_of_work(settings.database_url) as s:
         campaign = get_campaign(s, code)
         scoring.close_meeting(campaign)
-        return {"status": campaign.meeting_status}
+        return MeetingClosed(campaign.meeting_status)
 
 
-def issue_score_sheets(settings: Settings, code: str | None) -> dict[str, int]:
+def issue_score_sheets(settings: Settings, code: str | None) -> DocumentsSummary:
     with unit_of_work(settings.database_url) as s:
         campaign = get_campaign(s, code)
         sheets = count_rows(s, campaign, ScoreSheet)  # an upper bound: sheets of products not fully scored wait
         summary = register_for(settings, s, campaign).produce(paperwork.score_sheets(s, campaign), sheets,
                                                               "Phiếu đánh giá đã chấm")
-        return asdict(summary)
+        return merge_summaries(summary)

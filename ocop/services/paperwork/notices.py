@@ -9,21 +9,15 @@ from fractions import Fraction
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from ocop.documents.decree30 import date_vn
+from ocop import present
 from ocop.persistence.models import Campaign, Product, Registration, ScoreItem, ScoreSheet
 from ocop.rules.criteria import load_sets
 from ocop.rules.editions import get_edition
-from ocop.rules.outcome import NONE, RECOGNISED, REFERRED
-from ocop.services.paperwork.specs import dec, set_label, signer_of, spec_for
-from ocop.services.results.ranking import RankSummary
 from ocop.services.paperwork.register import DocSpec
-from ocop.services.registrations.verification import STATUS_VN
+from ocop.services.paperwork.specs import set_label, signer_of, spec_for
+from ocop.services.results.ranking import RankSummary
 
 TOP_LOSSES = 5  # criteria listed in the result notice as costing the most points
-NEXT_VN = {REFERRED: "Đề nghị cấp trên đánh giá, phân hạng", RECOGNISED: "Đề nghị công nhận tại cấp này",
-           NONE: "Chưa đủ điều kiện đề nghị công nhận"}
-
-
 def dossier_notices(session: Session, campaign: Campaign) -> Iterator[DocSpec]:
     """One Thông báo kết quả kiểm tra hồ sơ per producer, listing each of its products."""
     sets = load_sets(get_edition(campaign.edition_code).criteria_dir)
@@ -50,10 +44,10 @@ def dossier_notices(session: Session, campaign: Campaign) -> Iterator[DocSpec]:
                 f"Thực hiện {campaign.name}, {campaign.office} đã kiểm tra hồ sơ đăng ký sản phẩm của "
                 f"{producer.name} ({producer.commune}). Kết quả như sau:"],
             san_pham=[{"stt": i, "ten_san_pham": r.product.name, "bo_san_pham": set_label(sets, r.set_code),
-                       "ket_qua": STATUS_VN[r.status], "ly_do": r.reason or ""} for i, r in enumerate(group, 1)],
+                       "ket_qua": present.REGISTRATION_STATUS[r.status], "ly_do": r.reason or ""} for i, r in enumerate(group, 1)],
             bo_sung=_supplements(group),
             ket_thuc=(f"{eligible} sản phẩm đủ điều kiện được đưa ra {campaign.council_name} đánh giá, phân hạng "
-                      "trước ngày " + campaign.deadline_evaluation.strftime("%d/%m/%Y") + ". "
+                      "trước ngày " + present.date_short(campaign.deadline_evaluation) + ". "
                       + _supplement_note(group) +
                       f"{campaign.office} thông báo để {producer.name} biết, thực hiện./."),
             noi_nhan=["Như trên;", f"UBND xã {producer.commune};", f"Lưu: VT, {campaign.office_code}."],
@@ -62,7 +56,7 @@ def dossier_notices(session: Session, campaign: Campaign) -> Iterator[DocSpec]:
 
 def _supplements(group: list[Registration]) -> list[dict[str, str]]:
     """What each needs-supplement product of the producer lacks, with its due date."""
-    return [{"muc": f"{item} - sản phẩm {r.product.name}", "han": r.due_on.strftime("%d/%m/%Y") if r.due_on else ""}
+    return [{"muc": f"{item} - sản phẩm {r.product.name}", "han": present.date_short(r.due_on) if r.due_on else ""}
             for r in group if r.status == "needs_supplement" for item in (r.missing or [])]
 
 
@@ -70,7 +64,7 @@ def _supplement_note(group: list[Registration]) -> str:
     dues = sorted({r.due_on for r in group if r.status == "needs_supplement" and r.due_on})
     if not dues:
         return ""
-    return (f"Sản phẩm cần bổ sung hồ sơ được xem xét khi nhận đủ hồ sơ trước ngày {dues[-1]:%d/%m/%Y}; "
+    return (f"Sản phẩm cần bổ sung hồ sơ được xem xét khi nhận đủ hồ sơ trước ngày {present.date_short(dues[-1])}; "
             "quá thời hạn, sản phẩm không được đưa ra Hội đồng đánh giá. ")
 
 
@@ -103,14 +97,14 @@ def result_notices(session: Session, campaign: Campaign, summary: RankSummary) -
             on, body="council", type_code="TB", numbered=True, signer=signer, subject=r.code, chu_ky=signer[0],
             trich_yeu=f"Kết quả đánh giá, phân hạng sản phẩm {r.name}",
             kinh_gui=r.producer,
-            noi_dung=[f"Ngày {date_vn(on)[5:]}, {campaign.council_name} đã họp đánh giá, phân hạng sản phẩm "
+            noi_dung=[f"Ngày {present.date_long(on)[5:]}, {campaign.council_name} đã họp đánh giá, phân hạng sản phẩm "
                       f"theo {edition.short_title}. Kết quả đối với sản phẩm của {r.producer} như sau:"],
-            san_pham={"ten_san_pham": r.name, "bo_san_pham": set_label(sets, r.set_code), "diem_tb": dec(r.mean),
-                      "sao": f"{r.stars} sao", "ket_qua": NEXT_VN[r.outcome] + (f". {r.cap_reason}" if r.cap_reason else "")},
+            san_pham={"ten_san_pham": r.name, "bo_san_pham": set_label(sets, r.set_code), "diem_tb": present.mean(r.mean),
+                      "sao": present.stars(r.stars), "ket_qua": present.OUTCOME_NOTICE[r.outcome] + (f". {r.cap_reason}" if r.cap_reason else "")},
             phan=[{"phan": p, "ten": criteria.part_titles[p], "toi_da": str(criteria.parts[p]),
-                   "diem_tb": dec(r.part_means[i])} for i, p in enumerate(criteria.parts)],
+                   "diem_tb": present.mean(r.part_means[i])} for i, p in enumerate(criteria.parts)],
             mat_diem=[{"ma": c.code, "tieu_chi": c.title, "toi_da": str(c.max_points),
-                       "diem_tb": dec(chosen[c.code]), "mat": dec(loss)}
+                       "diem_tb": present.mean(chosen[c.code]), "mat": present.mean(loss)}
                       for loss, c in lost[:TOP_LOSSES] if loss > 0],
             ket_thuc=(f"Đề nghị {r.producer} tiếp tục hoàn thiện sản phẩm, chú trọng các tiêu chí bị mất nhiều điểm "
                       "nêu trên./."),

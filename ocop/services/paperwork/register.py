@@ -26,7 +26,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from ocop import progress
+from ocop import present, progress
 from ocop.documents.decree30 import number_symbol, signature_lines
 from ocop.documents.pdf import PdfUnavailable, to_pdf
 from ocop.documents.renderer import DATE_KEY, Renderer
@@ -36,8 +36,6 @@ from ocop.text import ascii_key
 
 BATCH = 500  # documents rendered and registered per batch; bounds memory at national scale
 OPEN = ("draft", "approved", "issued")  # statuses of the current version of a document
-STATUS_VN = {"draft": "Dự thảo", "approved": "Đã duyệt", "issued": "Đã ban hành",
-             "replaced": "Đã thay thế", "cancelled": "Đã hủy"}
 
 
 @dataclass
@@ -305,7 +303,7 @@ def _by_kind(docs: list[Document]) -> dict[str, list[Document]]:
 def approve(doc: Document, signer: Signer | None = None) -> None:
     """Record the signer's approval; the signature block follows the signer's authority prefix."""
     if doc.status not in ("draft", "approved"):
-        raise DocumentError(f"Văn bản #{doc.id} đang ở trạng thái '{STATUS_VN[doc.status]}', không duyệt được.")
+        raise DocumentError(f"Văn bản #{doc.id} đang ở trạng thái '{present.DOCUMENT_STATUS[doc.status]}', không duyệt được.")
     if signer is not None:
         lines = list(doc.signature)
         collective = lines[0][4:] if lines and lines[0].startswith("TM. ") else None
@@ -320,7 +318,7 @@ def approve(doc: Document, signer: Signer | None = None) -> None:
 def new_version(session: Session, doc: Document) -> Document:
     """An issued document issued again: a new approved version that will take a new number."""
     if doc.status != "issued" or doc.context is None:
-        raise DocumentError(f"Chỉ ban hành lại được văn bản có số đã ban hành (#{doc.id} là '{STATUS_VN[doc.status]}').")
+        raise DocumentError(f"Chỉ ban hành lại được văn bản có số đã ban hành (#{doc.id} là '{present.DOCUMENT_STATUS[doc.status]}').")
     copy = Document(
         campaign_id=doc.campaign_id, kind=doc.kind, subject=doc.subject, version=doc.version + 1,
         title=doc.title, folder=doc.folder, numbered=doc.numbered, type_code=doc.type_code, issuer_code=doc.issuer_code,
@@ -338,7 +336,7 @@ def new_version(session: Session, doc: Document) -> Document:
 def cancel(doc: Document, reason: str) -> None:
     """Cancel an issued document: it keeps its number, marked cancelled, with the reason."""
     if doc.status != "issued":
-        raise DocumentError(f"Chỉ hủy được văn bản đã ban hành (#{doc.id} là '{STATUS_VN[doc.status]}').")
+        raise DocumentError(f"Chỉ hủy được văn bản đã ban hành (#{doc.id} là '{present.DOCUMENT_STATUS[doc.status]}').")
     if not reason.strip():
         raise DocumentError("Cần ghi lý do hủy văn bản.")
     doc.status, doc.note = "cancelled", reason.strip()

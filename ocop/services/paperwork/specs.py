@@ -7,21 +7,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from decimal import Decimal
-from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
-from ocop.documents.decree30 import decimal_vn, place_date, signature_lines, time_vn
+from ocop import present
+from ocop.documents.decree30 import place_date, signature_lines
 from ocop.persistence.models import Campaign, Person, Product, Registration, ScoreSheet
 from ocop.rules.criteria import CriteriaSet, load_sets
 from ocop.rules.editions import Edition, get_edition
 from ocop.rules.outcome import RECOGNISED, REFERRED
 from ocop.services.campaigns import council, secretariat
-from ocop.services.results.ranking import OUTCOME_VN, RankSummary
 from ocop.services.paperwork.register import DocSpec
+from ocop.services.results.ranking import RankSummary
 from ocop.text import ascii_key
 
 ROLE_VN = {"chair": "Chủ tịch Hội đồng", "vice_chair": "Phó Chủ tịch Hội đồng", "member": "Ủy viên"}
@@ -30,10 +29,6 @@ SHEETS_PER_QUERY = 200  # products whose sheets are loaded at once; bounds memor
 UNIT_VN = {"commune": "XÃ", "district": "HUYỆN", "province": "TỈNH"}
 
 
-def dec(x: Fraction | float) -> str:
-    """A mean to 2 decimals with the Vietnamese decimal comma, rounded half-up from the exact value."""
-    value = Decimal(x.numerator) / Decimal(x.denominator) if isinstance(x, Fraction) else Decimal(str(x))
-    return decimal_vn(value, 2)
 
 
 def signer_of(campaign: Campaign, who: str, collective: bool) -> tuple[dict[str, Any], str, str, str]:
@@ -156,7 +151,7 @@ def invitation(session: Session, campaign: Campaign) -> DocSpec:
         trich_yeu=f"Họp {campaign.council_name}",
         kinh_moi=[_person(p) for p in campaign.people],
         noi_dung=f"Họp {campaign.council_name} đánh giá, phân hạng các sản phẩm đăng ký tham gia Chương trình OCOP.",
-        thoi_gian=time_vn(campaign.meeting_time, campaign.meeting_date),
+        thoi_gian=present.time_long(campaign.meeting_time, campaign.meeting_date),
         dia_diem=campaign.meeting_venue,
         chu_tri=f"Ông/bà {chair.name}, {chair.position}, Chủ tịch Hội đồng",
         san_pham=[{"stt": i, "ten_san_pham": r.product.name, "chu_the": r.product.producer.name,
@@ -278,15 +273,15 @@ def _results_table(summary: RankSummary) -> tuple[list[str], list[dict[str, Any]
     members = summary.present
     rows = []
     for i, r in enumerate(summary.results, 1):
-        notes = [OUTCOME_VN[r.outcome]] if r.outcome != "none" else []
+        notes = [present.OUTCOME[r.outcome]] if r.outcome != "none" else []
         if r.cap_reason:
             notes.append(r.cap_reason)
         notes += [f"Lưu ý: {flag}" for flag in r.flags]
         rows.append({
             "stt": i, "ma_san_pham": r.code, "ten_san_pham": r.name, "chu_the": r.producer,
             "diem_thanh_vien": [str(r.member_totals[m.id]) for m in members],
-            "diem_tb": dec(r.mean), "phan_a": dec(r.part_means[0]), "phan_b": dec(r.part_means[1]),
-            "phan_c": dec(r.part_means[2]), "sao": f"{r.stars} sao", "ghi_chu": "; ".join(notes),
+            "diem_tb": present.mean(r.mean), "phan_a": present.mean(r.part_means[0]), "phan_b": present.mean(r.part_means[1]),
+            "phan_c": present.mean(r.part_means[2]), "sao": present.stars(r.stars), "ghi_chu": "; ".join(notes),
         })
     return [m.name for m in members], rows
 
@@ -314,14 +309,14 @@ def results_documents(campaign: Campaign, summary: RankSummary) -> list[DocSpec]
         conclusions = [f"Hội đồng đã đánh giá, phân hạng {len(summary.results)} sản phẩm: {counts}."]
     if summary.quorum.met and level.refers_at is not None:
         conclusions.append(
-            f"{len(referred)} sản phẩm đạt từ {level.refers_at:g} điểm trở lên được đề nghị chuyển hồ sơ đến "
+            f"{len(referred)} sản phẩm đạt từ {present.points(level.refers_at)} điểm trở lên được đề nghị chuyển hồ sơ đến "
             f"{level.refers_to} để đánh giá, phân hạng.")
     if summary.quorum.met and level.recognises:
         stars = ", ".join(str(s) for s in level.recognises)
         conclusions.append(f"{len(recognised)} sản phẩm đạt {stars} sao được đề nghị {campaign.issuing_body} công nhận.")
     if summary.blocked:
         conclusions.append(f"{len(summary.blocked)} sản phẩm chưa có kết quả do chênh lệch điểm giữa các thành viên "
-                           f"vượt quá {summary.max_spread:g} điểm: " + "; ".join(b.text(summary.max_spread) for b in summary.blocked) + ".")
+                           f"vượt quá {present.points(summary.max_spread)} điểm: " + "; ".join(b.text(summary.max_spread) for b in summary.blocked) + ".")
     proceedings = [
         f"Tổ thư ký báo cáo kết quả kiểm tra hồ sơ: {len(summary.results) + len(summary.blocked)} sản phẩm "
         "đủ điều kiện đưa ra Hội đồng.",
@@ -331,7 +326,7 @@ def results_documents(campaign: Campaign, summary: RankSummary) -> list[DocSpec]
     if summary.results:
         proceedings.append(
             f"Chênh lệch giữa tổng điểm cao nhất và thấp nhất của các thành viên (tối đa cho phép "
-            f"{summary.max_spread:g} điểm): " + "; ".join(f"{r.code}: {r.spread}" for r in summary.results) + ".")
+            f"{present.points(summary.max_spread)} điểm): " + "; ".join(f"{r.code}: {r.spread}" for r in summary.results) + ".")
     if summary.rescores:
         proceedings.append("Chấm lại: " + "; ".join(r.text() for r in summary.rescores) + ".")
     flagged = [f"{r.code} ({', '.join(r.flags)})" for r in summary.results if r.flags]
@@ -343,14 +338,14 @@ def results_documents(campaign: Campaign, summary: RankSummary) -> list[DocSpec]
         campaign, "bang_tong_hop", "Bảng tổng hợp kết quả đánh giá, phân hạng", "04-ket-qua", on,
         body="council", type_code=None, numbered=False, signer=chair_signer, chu_ky=chair_signer[0],
         ten_hoi_dong=campaign.council_name,
-        mo_ta=f"(Kèm theo kết quả họp Hội đồng ngày {on.strftime('%d/%m/%Y')}; theo {edition.short_title})",
+        mo_ta=f"(Kèm theo kết quả họp Hội đồng ngày {present.date_short(on)}; theo {edition.short_title})",
         nguoi_lap={"dong": ["NGƯỜI LẬP BẢNG", "TỔ TRƯỞNG TỔ THƯ KÝ"], "ho_ten": head.name}, **table,
     )
     bb = spec_for(
         campaign, "bien_ban_hop_hoi_dong", "Biên bản họp Hội đồng", "04-ket-qua", on,
         body="council", type_code="BB", numbered=True, signer=chair_signer,
         trich_yeu=f"Họp {campaign.council_name}",
-        thoi_gian_bat_dau=time_vn(start, on) if start else on.strftime("%d/%m/%Y"),
+        thoi_gian_bat_dau=present.time_long(start, on) if start else present.date_short(on),
         dia_diem=campaign.meeting_venue or "", chu_tri=_person(chair), thu_ky=_person(head),
         co_mat=[{**_person(p), "vai_tro": ROLE_VN[p.role]} for p in summary.present],
         vang_mat=[{**_person(p), "vai_tro": ROLE_VN[p.role]} for p in absent],
@@ -358,7 +353,7 @@ def results_documents(campaign: Campaign, summary: RankSummary) -> list[DocSpec]
         nhan_xet_quorum=summary.quorum.text(),
         noi_dung=proceedings,
         ket_luan=conclusions,
-        thoi_gian_ket_thuc=f"Cuộc họp kết thúc vào ngày {on.strftime('%d/%m/%Y')}; biên bản đã được thông qua.",
+        thoi_gian_ket_thuc=f"Cuộc họp kết thúc vào ngày {present.date_short(on)}; biên bản đã được thông qua.",
         **table,
     )
     return [bth, bb] if summary.quorum.met else [bb]
@@ -382,12 +377,12 @@ def referral(campaign: Campaign, summary: RankSummary) -> DocSpec:
                 f"Căn cứ kết quả đánh giá, phân hạng của {campaign.council_name}."],
         noi_dung=[
             f"{campaign.council_name} đã tổ chức đánh giá, phân hạng {len(summary.results)} sản phẩm; "
-            f"có {len(referred)} sản phẩm đạt từ {level.refers_at:g} điểm trở lên.",
+            f"có {len(referred)} sản phẩm đạt từ {present.points(level.refers_at)} điểm trở lên.",
             f"{campaign.issuing_body} đề nghị {level.refers_to} đánh giá, phân hạng các sản phẩm sau:",
         ],
         san_pham=[{"stt": i, "ten_san_pham": r.name, "chu_the": r.producer,
                    "dia_chi": f"{r.commune}, {campaign.district}", "bo_san_pham": set_label(sets, r.set_code),
-                   "diem_tb": dec(r.mean), "sao": f"{r.stars} sao"} for i, r in enumerate(referred, 1)],
+                   "diem_tb": present.mean(r.mean), "sao": present.stars(r.stars)} for i, r in enumerate(referred, 1)],
         ho_so_kem_theo=[f"Biên bản họp {campaign.council_name};", "Bảng tổng hợp kết quả đánh giá, phân hạng;",
                         "Hồ sơ đăng ký của các sản phẩm nêu trên."],
         de_nghi=f"Kính đề nghị {level.refers_to} xem xét, tổ chức đánh giá, phân hạng./.",

@@ -2,46 +2,95 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
-
 
 from ocop.persistence.db import unit_of_work
 from ocop.services.campaigns import get_campaign
 from ocop.services.paperwork import notices
+from ocop.services.paperwork.use_cases import SignOffResult
 from ocop.services.registrations import verification
 from ocop.services.registrations import workbooks as registration_workbooks
-from ocop.services.registrations.collect import import_registrations
-from ocop.services.registrations.verification import verify_registrations
-from ocop.services.runtime import issue_all
+from ocop.services.registrations.collect import FileResult, import_registrations
+from ocop.services.registrations.verification import (
+    Checked,
+    CommuneCounts,
+    Ineligible,
+    InspectionResult,
+    Late,
+    verify_registrations,
+)
+from ocop.services.runtime import DocumentsSummary, issue_all
 from ocop.settings import Settings
 
 
-def collect(settings: Settings, code: str | None, path: Path, partial: bool = False) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class CollectResult:
+    """Registrations imported from a file or a folder: totals, then per file."""
+
+    campaign: str
+    file: str
+    rows: int
+    new: int
+    updated: int
+    unchanged: int
+    rejected: int
+    partial: bool
+    files: tuple[FileResult, ...]
+    problems: tuple[str, ...]
+    error_files: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RegistrationTemplate:
+    file: str
+    campaign: str
+    edition: str
+    communes: int  # communes in the workbook's drop-down
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyResult:
+    campaign: str
+    counts: dict[str, int]  # status -> registrations
+    changed: int
+    by_commune: dict[str, CommuneCounts]
+    ineligible: tuple[Ineligible, ...]
+    needs_supplement: tuple[Checked, ...]
+    eligible: tuple[Checked, ...]
+    late: tuple[Late, ...]
+    due: date | None  # supplements due by
+    lists: str  # the workbook of lists for the council
+    documents: DocumentsSummary
+    sign_off: SignOffResult | None = None
+
+
+def collect(settings: Settings, code: str | None, path: Path, partial: bool = False) -> CollectResult:
     """Import one registration file, or a folder of commune workbooks; ``partial`` stores the
     valid rows of a file with errors and writes the rest to ``<stem>.loi.xlsx``."""
     with unit_of_work(settings.database_url) as s:
         campaign = get_campaign(s, code)
-        return {**asdict(import_registrations(s, campaign, path, partial)), "campaign": campaign.code}
+        r = import_registrations(s, campaign, path, partial)
+        return CollectResult(campaign.code, r.file, r.rows, r.new, r.updated, r.unchanged, r.rejected, r.partial,
+                             tuple(r.files), tuple(r.problems), tuple(r.error_files))
 
 
-def registration_template(settings: Settings, code: str | None, path: Path) -> dict[str, Any]:
+def registration_template(settings: Settings, code: str | None, path: Path) -> RegistrationTemplate:
     """Write the registration workbook communes fill, for the campaign's edition and communes."""
     with unit_of_work(settings.database_url) as s:
         campaign = get_campaign(s, code)
-        return {"file": str(registration_workbooks.write_template(path, campaign)), "campaign": campaign.code,
-                "edition": campaign.edition_code, "communes": len(campaign.plan_settings.communes)}
+        return RegistrationTemplate(str(registration_workbooks.write_template(path, campaign)), campaign.code,
+                                    campaign.edition_code, len(campaign.plan_settings.communes))
 
 
 def record_inspection(settings: Settings, code: str | None, product: str, on: date, inspectors: list[str],
-                      findings: str, passed: bool = True) -> dict[str, Any]:
+                      findings: str, passed: bool = True) -> InspectionResult:
     with unit_of_work(settings.database_url) as s:
         return verification.record_inspection(s, get_campaign(s, code), product, on, inspectors, findings, passed)
 
 
-def verify(settings: Settings, code: str | None) -> dict[str, Any]:
+def verify(settings: Settings, code: str | None) -> VerifyResult:
     """Decide every registration, write the lists for the council, then each producer's
     dossier-check notice."""
     with unit_of_work(settings.database_url) as s:
@@ -51,5 +100,6 @@ def verify(settings: Settings, code: str | None) -> dict[str, Any]:
         lists = registration_workbooks.write_lists(
             settings.out_dir / campaign.code / "02-kiem-tra-ho-so" / "danh-sach-kiem-tra-ho-so.xlsx",
             verification.list_sections(summary))
-        return {**asdict(summary), "campaign": campaign.code, "lists": str(lists),
-                "documents": issue_all(settings, s, campaign, notices.dossier_notices(s, campaign))}
+        return VerifyResult(campaign.code, summary.counts, summary.changed, summary.by_commune, summary.ineligible,
+                            summary.needs_supplement, summary.eligible, summary.late, summary.due, str(lists),
+                            issue_all(settings, s, campaign, notices.dossier_notices(s, campaign)))

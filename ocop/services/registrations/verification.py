@@ -7,13 +7,14 @@ decisions that changed; the summary gives the lists for the council and a count 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from ocop import present
 from ocop.errors import NotFoundError
 from ocop.persistence.models import Campaign, FieldInspection, Producer, Product, Registration
 from ocop.rules.criteria import load_sets
@@ -33,26 +34,68 @@ from ocop.rules.editions import get_edition
 from ocop.services.registrations.store import chunks
 from ocop.text import ascii_key
 
-STATUS_VN = {
-    "registered": "Chưa kiểm tra",
-    ELIGIBLE: "Đủ điều kiện",
-    SUPPLEMENT: "Cần bổ sung",
-    INELIGIBLE: "Không đủ điều kiện",
-}
 COMMUNE_KEYS = ("registered", ELIGIBLE, SUPPLEMENT, INELIGIBLE)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
+class CommuneCounts:
+    registered: int = 0  # all registrations of the commune
+    eligible: int = 0
+    needs_supplement: int = 0
+    ineligible: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """A registration as the lists for the council show it; ``missing`` and ``due`` when it needs a supplement."""
+
+    code: str
+    name: str
+    producer: str
+    commune: str
+    set_code: str
+    kind: str
+    reason: str
+    missing: tuple[str, ...] = ()
+    due: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Ineligible:
+    code: str
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Late:
+    """Registered after the verification deadline."""
+
+    code: str
+    name: str
+    registered_on: date
+
+
+@dataclass(frozen=True, slots=True)
 class VerifySummary:
     counts: dict[str, int]
     changed: int
-    # commune -> registered (all), eligible, needs_supplement, ineligible
-    by_commune: dict[str, dict[str, int]] = field(default_factory=dict)
-    ineligible: list[tuple[str, str, str]] = field(default_factory=list)  # code, name, reason
-    needs_supplement: list[dict[str, Any]] = field(default_factory=list)
-    eligible: list[dict[str, Any]] = field(default_factory=list)
-    late: list[tuple[str, str, str]] = field(default_factory=list)  # code, name, dd/mm/yyyy
-    due: str = ""  # supplements due by (dd/mm/yyyy)
+    by_commune: dict[str, CommuneCounts] = field(default_factory=dict)
+    ineligible: tuple[Ineligible, ...] = ()
+    needs_supplement: tuple[Checked, ...] = ()
+    eligible: tuple[Checked, ...] = ()
+    late: tuple[Late, ...] = ()
+    due: date | None = None  # supplements due by (when any is needed)
+
+
+@dataclass(frozen=True, slots=True)
+class InspectionResult:
+    code: str
+    inspected_on: date
+    created: bool
+    passed: bool
+    inspectors: tuple[str, ...]
+    findings: str
 
 
 def policy_of(campaign: Campaign) -> Policy:
@@ -117,27 +160,26 @@ def verify_registrations(session: Session, campaign: Campaign) -> VerifySummary:
         commune = by_commune.setdefault(r.commune, Counter({k: 0 for k in COMMUNE_KEYS}))
         commune["registered"] += 1
         commune[decision.status] += 1
-        item = {"code": r.code or "", "name": r.name, "producer": r.producer, "commune": r.commune,
-                "set_code": r.set_code, "kind": r.kind, "reason": reason}
+        item = Checked(r.code or "", r.name, r.producer, r.commune, r.set_code, r.kind, reason)
         if decision.status == INELIGIBLE:
-            out[INELIGIBLE].append((r.code or "", r.name, reason))
+            out[INELIGIBLE].append(Ineligible(r.code or "", r.name, reason))
         elif decision.status == SUPPLEMENT:
-            out[SUPPLEMENT].append({**item, "missing": list(decision.missing), "due": f"{due:%d/%m/%Y}"})
+            out[SUPPLEMENT].append(replace(item, missing=tuple(decision.missing), due=due))
         else:
             out[ELIGIBLE].append(item)
         if decision.late:
-            out["late"].append((r.code or "", r.name, f"{r.registered_on:%d/%m/%Y}"))
+            out["late"].append(Late(r.code or "", r.name, r.registered_on))
     for part in chunks(changes):
         session.execute(update(Registration), list(part))
     return VerifySummary(
         counts=dict(counts), changed=len(changes),
-        by_commune={k: dict(v) for k, v in by_commune.items()}, ineligible=out[INELIGIBLE],
-        needs_supplement=out[SUPPLEMENT], eligible=out[ELIGIBLE], late=out["late"],
-        due=f"{due:%d/%m/%Y}" if out[SUPPLEMENT] else "")
+        by_commune={k: CommuneCounts(**v) for k, v in by_commune.items()}, ineligible=tuple(out[INELIGIBLE]),
+        needs_supplement=tuple(out[SUPPLEMENT]), eligible=tuple(out[ELIGIBLE]), late=tuple(out["late"]),
+        due=due if out[SUPPLEMENT] else None)
 
 
 def record_inspection(session: Session, campaign: Campaign, code: str, on: date, inspectors: list[str],
-                      findings: str, passed: bool = True) -> dict[str, Any]:
+                      findings: str, passed: bool = True) -> InspectionResult:
     """Attach a field inspection to a product's registration; the same date again replaces it."""
     reg = session.scalar(select(Registration).join(Product, Product.id == Registration.product_id)
                          .where(Registration.campaign_id == campaign.id, Product.code == code.strip()))
@@ -150,24 +192,23 @@ def record_inspection(session: Session, campaign: Campaign, code: str, on: date,
     row.inspectors, row.findings, row.passed = list(inspectors), findings, passed
     session.add(row)
     session.flush()
-    return {"code": code, "date": on.isoformat(), "created": created, "passed": passed,
-            "inspectors": list(inspectors), "findings": findings}
+    return InspectionResult(code, on, created, passed, tuple(inspectors), findings)
 
 
 def list_sections(summary: VerifySummary) -> dict[str, tuple[list[str], list[list[Any]]]]:
     """The verify stage's lists for the council, one sheet each: eligible products, products
     whose dossier needs a supplement, ineligible products, and the count per commune."""
     head = ["STT", "Mã sản phẩm", "Tên sản phẩm", "Bộ sản phẩm", "Tên chủ thể", "Xã"]
-    eligible = [[i, e["code"], e["name"], e["set_code"], e["producer"], e["commune"], KIND_VN.get(e["kind"], ""),
-                 e["reason"]] for i, e in enumerate(summary.eligible, 1)]
-    supplement = [[i, e["code"], e["name"], e["set_code"], e["producer"], e["commune"], "; ".join(e["missing"]),
-                   e["due"]] for i, e in enumerate(summary.needs_supplement, 1)]
-    ineligible = [[i, code, name, reason] for i, (code, name, reason) in enumerate(summary.ineligible, 1)]
+    eligible = [[i, e.code, e.name, e.set_code, e.producer, e.commune, KIND_VN.get(e.kind, ""),
+                 e.reason] for i, e in enumerate(summary.eligible, 1)]
+    supplement = [[i, e.code, e.name, e.set_code, e.producer, e.commune, "; ".join(e.missing),
+                   present.date_short(e.due) if e.due else ""] for i, e in enumerate(summary.needs_supplement, 1)]
+    ineligible = [[i, e.code, e.name, e.reason] for i, e in enumerate(summary.ineligible, 1)]
     totals = Counter()
     communes = []
     for commune, c in summary.by_commune.items():
-        communes.append([commune, *(c[k] for k in COMMUNE_KEYS)])
-        totals.update(c)
+        communes.append([commune, *(getattr(c, k) for k in COMMUNE_KEYS)])
+        totals.update({k: getattr(c, k) for k in COMMUNE_KEYS})
     communes.append(["Tổng cộng", *(totals[k] for k in COMMUNE_KEYS)])
     return {
         "Đủ điều kiện": (head + ["Hình thức đăng ký", "Ghi chú"], eligible),

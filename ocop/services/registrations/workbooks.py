@@ -15,6 +15,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from ocop import present
 from ocop.inputs import Table, iter_rows
 from ocop.persistence.models import Campaign
 from ocop.rules.dossier import ITEMS, KIND_VN, PRODUCER_VN, dossier_rules
@@ -130,7 +131,7 @@ def _instructions(ws: Any, campaign: Campaign, columns: list, rules: Any) -> Non
         (f"Mỗi xã, thị trấn ghi vào sheet '{DATA_SHEET}', mỗi dòng một sản phẩm, bắt đầu từ dòng 2; "
          "không gộp ô, không dùng công thức, không đổi tên hay thêm cột.", False),
         ("Cột tô màu cam là bắt buộc; cột tô màu xanh không bắt buộc. Ngày ghi dd/mm/yyyy.", False),
-        (f"Hạn kiểm tra hồ sơ: {campaign.deadline_verification:%d/%m/%Y}. Hồ sơ thiếu được thông báo bổ sung; "
+        (f"Hạn kiểm tra hồ sơ: {present.date_short(campaign.deadline_verification)}. Hồ sơ thiếu được thông báo bổ sung; "
          "quá hạn bổ sung thì không đưa ra Hội đồng.", False),
         ("", False),
     ]
@@ -155,7 +156,7 @@ def _instructions(ws: Any, campaign: Campaign, columns: list, rules: Any) -> Non
         "Sản phẩm dịch vụ (" + (", ".join(sorted(rules.service_sets)) or "—") + ") không nộp mẫu; "
         "Phòng kiểm tra thực tế tại cơ sở.",
         "Nâng hạng: giấy chứng nhận còn hiệu lực; Đánh giá lại: giấy chứng nhận đã hết hoặc hết hiệu lực trước hạn "
-        f"đánh giá {campaign.deadline_evaluation:%d/%m/%Y}.",
+        f"đánh giá {present.date_short(campaign.deadline_evaluation)}.",
     ]
     for note in notes:
         r += 1

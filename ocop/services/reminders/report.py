@@ -31,16 +31,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import exists, inspect, select, true
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from ocop import present
 from ocop.errors import InputError, NotFoundError
 from ocop.persistence.db import engine_for
 from ocop.persistence.models import Campaign, Document, Person, Producer, Product, Registration, Result, ScoreSheet
@@ -57,9 +57,45 @@ DEADLINES = {  # deadline -> what the plan asks by then
     REFERRAL: "Gửi Tờ trình đề nghị cấp trên",
 }
 INVITATION, REFERRAL_LETTER = "giay_moi_hop_hoi_dong", "to_trinh_de_nghi_tinh"  # document kinds in the register
-WEEKDAY_VN = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
 LISTED = 30  # product codes written out in one item's detail; the item's ``codes`` has them all
 _ONE_DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class OpenItem:
+    """One thing still open before a deadline: codes and names only, never anyone's points."""
+
+    item: str  # unverified, supplement, meeting, score_sheets, ranking, referral
+    title: str
+    detail: str
+    codes: tuple[str, ...] = ()
+    member: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineReminder:
+    campaign: str
+    campaign_name: str
+    deadline: str  # verification, evaluation, referral
+    label: str  # what the plan asks by then
+    due_on: date
+    working_days_left: int  # 0: overdue
+    overdue: bool
+    status: str  # "còn 5 ngày làm việc", "QUÁ HẠN"
+    open: tuple[OpenItem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RemindersReport:
+    on: date
+    working_day: bool
+    day_off: str  # why ``on`` is a day off ("" on a working day)
+    days_before: tuple[int, ...]
+    campaign: str | None
+    campaigns: int  # campaigns looked at
+    deadlines: tuple[DeadlineReminder, ...] = ()
+    open: int = 0  # open items in all
+    overdue: int = 0  # open items past their deadline
 
 
 @dataclass(frozen=True)
@@ -119,7 +155,7 @@ def day_off(on: date) -> str:
     """Why ``on`` is not a working day ("" when it is one): the holiday's name, or the weekday."""
     if is_working_day(on):
         return ""
-    return days_off(on.year).get(on) or holidays(on.year).get(on) or WEEKDAY_VN[on.weekday()]
+    return days_off(on.year).get(on) or holidays(on.year).get(on) or present.weekday(on)
 
 
 def working_days_left(on: date, deadline: date) -> int:
@@ -148,13 +184,13 @@ def _codes(codes: Sequence[str]) -> str:
     return shown + (f" và {len(codes) - LISTED} sản phẩm khác" if len(codes) > LISTED else "")
 
 
-def _item(item: str, title: str, detail: str, codes: Sequence[str] = (), member: str = "") -> dict[str, Any]:
-    return {"item": item, "title": title, "detail": detail, "codes": list(codes), "member": member}
+def _item(item: str, title: str, detail: str, codes: Sequence[str] = (), member: str = "") -> OpenItem:
+    return OpenItem(item, title, detail, tuple(codes), member)
 
 
-def _verification(session: Session, ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+def _verification(session: Session, ids: Sequence[int]) -> dict[int, list[OpenItem]]:
     """Registrations awaiting a decision, and those whose supplement is still missing."""
-    out: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    out: dict[int, list[OpenItem]] = defaultdict(list)
     rows = []
     for part in chunks(list(ids)):
         rows += session.execute(
@@ -167,7 +203,7 @@ def _verification(session: Session, ids: Sequence[int]) -> dict[int, list[dict[s
         if r.status == "registered":
             out[r.campaign_id].append(_item("unverified", "Hồ sơ chưa kiểm tra", who, [r.code or ""]))
         elif r.missing:
-            due = f"; hạn bổ sung {r.due_on:%d/%m/%Y}" if r.due_on else ""
+            due = f"; hạn bổ sung {present.date_short(r.due_on)}" if r.due_on else ""
             out[r.campaign_id].append(_item("supplement", "Hồ sơ chờ bổ sung",
                                             f"{who}: {'; '.join(r.missing)}{due}", [r.code or ""]))
     return out
@@ -196,9 +232,9 @@ def _unissued(docs: list[tuple[int, str]], what: str, command: str) -> str:
             f"(ocop documents approve {' '.join(ids)}; ocop documents issue {' '.join(ids)})")
 
 
-def _evaluation(session: Session, ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+def _evaluation(session: Session, ids: Sequence[int]) -> dict[int, list[OpenItem]]:
     """Meeting not scheduled, present members' missing sheets (codes only), products without a result."""
-    out: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    out: dict[int, list[OpenItem]] = defaultdict(list)
     invitations = _documents(session, ids, INVITATION)
     sheets: dict[tuple[int, int], list[str]] = defaultdict(list)
     members: dict[tuple[int, int], tuple[int, str]] = {}
@@ -237,10 +273,10 @@ def _evaluation(session: Session, ids: Sequence[int]) -> dict[int, list[dict[str
     return out
 
 
-def _referral(session: Session, ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+def _referral(session: Session, ids: Sequence[int]) -> dict[int, list[OpenItem]]:
     """The Tờ trình đề nghị cấp trên, when not issued."""
     letters = _documents(session, ids, REFERRAL_LETTER)
-    out: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    out: dict[int, list[OpenItem]] = defaultdict(list)
     for campaign_id in ids:
         detail = _unissued(letters.get(campaign_id, []), "Tờ trình đề nghị cấp trên",
                            "ocop refer, sau khi tổng hợp điểm và phân hạng")
@@ -268,7 +304,7 @@ def _plans(session: Session, code: str | None) -> list[_Plan]:
 
 
 def report(session: Session, on: date, days_before: Sequence[int] = DEFAULT_DAYS_BEFORE,
-           code: str | None = None) -> dict[str, Any]:
+           code: str | None = None) -> RemindersReport:
     """What is open before each deadline due on ``on``, for one campaign (``code``) or all.
 
     Every deadline due for a reminder is listed, with its open items (none when all is done);
@@ -277,13 +313,10 @@ def report(session: Session, on: date, days_before: Sequence[int] = DEFAULT_DAYS
     leads = lead_times(days_before)
     plans = _plans(session, code)
     off = day_off(on)
-    out: dict[str, Any] = {
-        "on": on.isoformat(), "on_text": f"{on:%d/%m/%Y}", "weekday": WEEKDAY_VN[on.weekday()],
-        "working_day": not off, "day_off": off, "days_before": leads, "campaign": code,
-        "campaigns": len(plans), "deadlines": [], "open": 0, "overdue": 0,
-    }
+    report = RemindersReport(on=on, working_day=not off, day_off=off, days_before=tuple(leads), campaign=code,
+                             campaigns=len(plans))
     if off:
-        return out
+        return report
     due: list[tuple[_Plan, str, int]] = []
     for plan in plans:
         for kind, deadline in plan.deadlines.items():
@@ -292,15 +325,13 @@ def report(session: Session, on: date, days_before: Sequence[int] = DEFAULT_DAYS
                 due.append((plan, kind, left))
     items = {kind: OPEN_ITEMS[kind](session, sorted({p.id for p, k, _ in due if k == kind}))
              for kind in DEADLINES if any(k == kind for _, k, _ in due)}
+    deadlines: list[DeadlineReminder] = []
     for plan, kind, left in sorted(due, key=lambda d: (d[0].code, d[0].deadlines[d[1]], list(DEADLINES).index(d[1]))):
         open_items = items[kind].get(plan.id, [])
         if left == 0 and not open_items:
             continue  # done in time: nothing to report the day after
-        deadline = plan.deadlines[kind]
-        out["deadlines"].append({
-            "campaign": plan.code, "campaign_name": plan.name, "deadline": kind, "label": DEADLINES[kind],
-            "date": deadline.isoformat(), "date_text": f"{deadline:%d/%m/%Y}", "working_days_left": left,
-            "overdue": left == 0, "status": status_text(left), "open": open_items})
-        out["open"] += len(open_items)
-        out["overdue"] += len(open_items) if left == 0 else 0
-    return out
+        deadlines.append(DeadlineReminder(
+            plan.code, plan.name, kind, DEADLINES[kind], plan.deadlines[kind], left, left == 0, status_text(left),
+            tuple(open_items)))
+    return replace(report, deadlines=tuple(deadlines), open=sum(len(d.open) for d in deadlines),
+                   overdue=sum(len(d.open) for d in deadlines if d.overdue))

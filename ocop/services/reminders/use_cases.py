@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
-
 
 from ocop.persistence.db import unit_of_work
 from ocop.services.reminders import report as deadline_reminders
+from ocop.services.reminders.report import RemindersReport
 from ocop.settings import Settings
 
 
 def remind(settings: Settings, code: str | None, on: date | None = None,
-              days_before: list[int] | None = None) -> dict[str, Any]:
+              days_before: list[int] | None = None) -> RemindersReport:
     """Deadline reminders, read-only: on ``on`` (default: today in the settings' time zone), what
     is still open before each deadline due for a reminder ``days_before`` working days ahead
     (default 5 and 1), and what is overdue on the first working day after a deadline; for one

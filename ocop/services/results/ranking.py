@@ -14,6 +14,7 @@ from fractions import Fraction
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, joinedload
 
+from ocop import present
 from ocop.errors import ScoringError
 from ocop.persistence.models import (
     Campaign,
@@ -30,11 +31,9 @@ from ocop.rules.campaign import CampaignRules
 from ocop.rules.council import Quorum, edge_flags, leave_one_out, quorum, spread
 from ocop.rules.criteria import load_sets
 from ocop.rules.editions import get_edition
-from ocop.rules.outcome import NONE, RECOGNISED, REFERRED, outcome_for
+from ocop.rules.outcome import outcome_for
 from ocop.rules.stars import capped_star, missed_requirements, star_for
 from ocop.services.campaigns import council
-
-OUTCOME_VN = {REFERRED: "Đề nghị cấp trên", RECOGNISED: "Công nhận tại cấp này", NONE: "Không"}
 
 
 @dataclass(frozen=True)
@@ -70,7 +69,7 @@ class Blocked:
     high: tuple[str, int]
 
     def text(self, limit: float) -> str:
-        return (f"{self.code} {self.name}: chênh lệch {self.spread} điểm (> {limit:g}) giữa "
+        return (f"{self.code} {self.name}: chênh lệch {self.spread} điểm (> {present.points(limit)}) giữa "
                 f"{self.high[0]} ({self.high[1]}) và {self.low[0]} ({self.low[1]}); chờ chấm lại")
 
 
@@ -164,7 +163,7 @@ def _result(reg, rows, totals, width, edition, level, sets, chosen, names) -> Ra
         if edition.mandatory_criteria else []
     stars = capped_star(by_score, missed)
     reason = "; ".join(m.reason() for m in missed if m.star <= by_score)
-    flags = [f"sát ngưỡng {b:g} điểm" for b in edge_flags(mean, edition.star_lower_bounds)]
+    flags = [f"sát ngưỡng {present.points(b)} điểm" for b in edge_flags(mean, edition.star_lower_bounds)]
     flags += [f"bỏ phiếu của {names[m]} thì còn {s} sao"
               for m, s in leave_one_out(totals, edition.star_lower_bounds, edition.max_points).items()]
     return Ranked(

@@ -3,15 +3,15 @@ the decision recognising the results and one certificate per product, valid 36 m
 
 from __future__ import annotations
 
-from ocop.documents.decree30 import date_vn
+from ocop import present
 from ocop.persistence.models import Campaign, Document
 from ocop.rules.criteria import load_sets
 from ocop.rules.dossier import certificate_expiry
 from ocop.rules.editions import get_edition
 from ocop.rules.outcome import RECOGNISED
-from ocop.services.paperwork.specs import dec, head_of, set_label, signer_of, spec_for
-from ocop.services.results.ranking import RankSummary, Ranked
 from ocop.services.paperwork.register import DocSpec
+from ocop.services.paperwork.specs import head_of, set_label, signer_of, spec_for
+from ocop.services.results.ranking import Ranked, RankSummary
 
 STARS = "★"
 
@@ -40,11 +40,11 @@ def decision(campaign: Campaign, summary: RankSummary) -> DocSpec | None:
                 f"Theo đề nghị của {head_of(campaign.office)}."],
         dieu_1=f"Công nhận {len(products)} sản phẩm đạt hạng sao sản phẩm OCOP năm {campaign.year}, cụ thể như sau:",
         san_pham=[{"stt": i, "ten_san_pham": r.name, "chu_the": r.producer, "dia_chi": f"{r.commune}, {campaign.district}",
-                   "bo_san_pham": set_label(sets, r.set_code), "diem_tb": dec(r.mean), "sao": f"{r.stars} sao",
+                   "bo_san_pham": set_label(sets, r.set_code), "diem_tb": present.mean(r.mean), "sao": present.stars(r.stars),
                    "so_chung_nhan": r.code} for i, r in enumerate(products, 1)],
         dieu_khac=[
             f"Các sản phẩm tại Điều 1 được cấp Giấy chứng nhận sản phẩm OCOP, có giá trị {edition.certificate_months} "
-            f"tháng kể từ ngày ký Quyết định này (đến {date_vn(until)}).",
+            f"tháng kể từ ngày ký Quyết định này (đến {present.date_long(until)}).",
             f"Chánh Văn phòng HĐND và UBND, {head_of(campaign.office)}, các chủ thể có sản phẩm "
             "tại Điều 1 và các cơ quan, đơn vị có liên quan chịu trách nhiệm thi hành Quyết định này./."],
         noi_nhan=["Như Điều 3;", f"UBND tỉnh {campaign.province} (b/c);", "Sở Nông nghiệp và PTNT;",
@@ -58,14 +58,15 @@ def certificates(campaign: Campaign, summary: RankSummary, issued_decision: Docu
     sets = load_sets(edition.criteria_dir)
     on = issued_decision.issued_on
     signer = signer_of(campaign, "issuer", collective=False)
-    cited = f"Quyết định số {issued_decision.symbol} ngày {on:%d/%m/%Y} của Chủ tịch {campaign.issuing_body}"
+    cited = f"Quyết định số {issued_decision.symbol} ngày {present.date_short(on)} của Chủ tịch {campaign.issuing_body}"
     return [
         spec_for(
             campaign, "giay_chung_nhan", f"Giấy chứng nhận sản phẩm OCOP - {r.code}", "06-cong-nhan/giay-chung-nhan",
             on, body="issuer", type_code="GCN", numbered=True, signer=signer, subject=r.code, chu_ky=signer[0],
             ten_san_pham=r.name, chu_the=r.producer, dia_chi=f"{r.commune}, {campaign.district}, {campaign.province}",
-            bo_san_pham=set_label(sets, r.set_code), sao=r.stars, sao_ky_hieu=STARS * r.stars, diem_tb=dec(r.mean),
-            quyet_dinh=cited, hieu_luc_den=date_vn(certificate_expiry(on, edition.certificate_months)),
+            bo_san_pham=set_label(sets, r.set_code), sao=r.stars, sao_ky_hieu=STARS * r.stars,
+            diem_tb=present.mean(r.mean), quyet_dinh=cited,
+            hieu_luc_den=present.date_long(certificate_expiry(on, edition.certificate_months)),
         )
         for r in recognised(summary)
     ]

@@ -2,25 +2,99 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
 
 from sqlalchemy import delete, select
 
 from ocop.errors import ScoringError
 from ocop.persistence.db import unit_of_work
 from ocop.persistence.models import Referral
+from ocop.rules.council import Quorum
 from ocop.rules.editions import get_edition
+from ocop.rules.outcome import REFERRED
 from ocop.services.campaigns import get_campaign
 from ocop.services.paperwork import notices
 from ocop.services.paperwork import specs as paperwork
 from ocop.services.paperwork.register import current_document, list_documents
+from ocop.services.paperwork.use_cases import SignOffResult
 from ocop.services.results import recognition
 from ocop.services.results.ranking import rank_products, stored_ranking
-from ocop.services.runtime import issue_all, merge_summaries, register_for
+from ocop.services.runtime import DocumentsSummary, issue_all, merge_summaries, register_for
 from ocop.settings import Settings
 
 
-def rank(settings: Settings, code: str | None) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class RankedRow:
+    """One product's result as the council's table shows it; the mean is exact (present.mean formats it)."""
+
+    code: str
+    product: str
+    producer: str
+    commune: str
+    mean: Fraction
+    star_by_score: int
+    stars: int
+    cap_reason: str
+    outcome: str  # referred, recognised, none (present.OUTCOME)
+    spread: int
+    flags: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RankResult:
+    campaign: str
+    changed: int
+    counts: dict[int, int]  # stars -> products
+    present: int  # members present
+    council: int  # members
+    quorum: Quorum
+    blocked: tuple[str, ...]  # products held back by the spread rule, as the minutes say it
+    rescores: tuple[str, ...]
+    ranking: tuple[RankedRow, ...]
+    documents: DocumentsSummary
+    sign_off: SignOffResult | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RecognisedRow:
+    code: str
+    product: str
+    stars: int
+
+
+@dataclass(frozen=True, slots=True)
+class RecogniseResult:
+    campaign: str
+    recognised: tuple[RecognisedRow, ...]
+    decision: str  # the recognising decision's number and symbol, once issued
+    documents: DocumentsSummary
+    follow_up: bool  # certificates wait for the decision: run again after sign-off
+    reason: str  # why nothing (or not everything) was recognised
+    sign_off: SignOffResult | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReferredRow:
+    code: str
+    product: str
+    mean: Fraction
+    stars: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReferResult:
+    campaign: str
+    referred: tuple[ReferredRow, ...]
+    document: str  # the Tờ trình's number and symbol, or "dự thảo #id"
+    issued_on: date
+    overdue: bool  # after the plan's referral deadline
+    documents: DocumentsSummary
+    sign_off: SignOffResult | None = None
+
+
+def rank(settings: Settings, code: str | None) -> RankResult:
     with unit_of_work(settings.database_url) as s:
         campaign = get_campaign(s, code)
         summary = rank_products(s, campaign)
@@ -28,23 +102,20 @@ def rank(settings: Settings, code: str | None) -> dict[str, Any]:
         docs = merge_summaries(register.produce(paperwork.results_documents(campaign, summary)),
                       register.produce(notices.result_notices(s, campaign, summary), len(summary.results),
                                        "Thông báo kết quả đánh giá"))
-        return {"campaign": campaign.code, "changed": summary.changed, "counts": summary.counts,
-                "present": len(summary.present),
-                "council": len(summary.council), "quorum_met": summary.quorum.met, "quorum": summary.quorum.text(),
-                "blocked": [b.text(summary.max_spread) for b in summary.blocked],
-                "rescores": [r.text() for r in summary.rescores],
-                "ranking": ranking_rows(summary), "documents": docs}
+        return RankResult(campaign.code, summary.changed, summary.counts, len(summary.present), len(summary.council),
+                          summary.quorum, tuple(b.text(summary.max_spread) for b in summary.blocked),
+                          tuple(r.text() for r in summary.rescores), ranking_rows(summary), docs)
 
 
-def recognise(settings: Settings, code: str | None) -> dict[str, Any]:
+def recognise(settings: Settings, code: str | None) -> RecogniseResult:
     """Where this level recognises stars itself: the recognising decision, then the certificates."""
     with unit_of_work(settings.database_url) as s:
         campaign = get_campaign(s, code)
         level = get_edition(campaign.edition_code).level(campaign.level)
         if not level.recognises:
-            return {"campaign": campaign.code, "recognised": [], "documents": merge_summaries(), "decision": "", "follow_up": False,
-                    "reason": f"Theo {campaign.edition_code}, {level.name} không công nhận hạng sao; "
-                              f"sản phẩm đạt ngưỡng được đề nghị {level.refers_to}."}
+            return RecogniseResult(campaign.code, (), "", merge_summaries(), False,
+                                   f"Theo {campaign.edition_code}, {level.name} không công nhận hạng sao; "
+                                   f"sản phẩm đạt ngưỡng được đề nghị {level.refers_to}.")
         summary = stored_ranking(s, campaign)
         register = register_for(settings, s, campaign)
         spec = recognition.decision(campaign, summary)
@@ -52,28 +123,25 @@ def recognise(settings: Settings, code: str | None) -> dict[str, Any]:
         issued = current_document(s, campaign, "qd_cong_nhan")
         ready = issued is not None and issued.status == "issued"
         second = register.produce(recognition.certificates(campaign, summary, issued) if ready else [])
-        return {"campaign": campaign.code, "recognised": [{"code": r.code, "product": r.name, "stars": r.stars}
-                               for r in recognition.recognised(summary)],
-                "decision": issued.symbol if ready else "", "documents": merge_summaries(first, second),
-                "follow_up": spec is not None and not ready,
-                "reason": "" if ready or spec is None else "Giấy chứng nhận chờ Quyết định công nhận được ban hành."}
+        return RecogniseResult(
+            campaign.code, tuple(RecognisedRow(r.code, r.name, r.stars) for r in recognition.recognised(summary)),
+            issued.symbol if ready else "", merge_summaries(first, second), spec is not None and not ready,
+            "" if ready or spec is None else "Giấy chứng nhận chờ Quyết định công nhận được ban hành.")
 
 
-def ranking_rows(summary) -> list[dict[str, Any]]:  # noqa: ANN001
-    return [{"code": r.code, "product": r.name, "producer": r.producer, "commune": r.commune,
-             "mean": float(r.mean), "mean_text": f"{float(r.mean):.2f}", "star_by_score": r.star_by_score,
-             "stars": r.stars, "cap_reason": r.cap_reason, "outcome": r.outcome, "spread": r.spread,
-             "flags": list(r.flags)} for r in summary.results]
+def ranking_rows(summary) -> tuple[RankedRow, ...]:  # noqa: ANN001
+    return tuple(RankedRow(r.code, r.name, r.producer, r.commune, r.mean, r.star_by_score, r.stars, r.cap_reason,
+                           r.outcome, r.spread, tuple(r.flags)) for r in summary.results)
 
 
-def refer(settings: Settings, code: str | None) -> dict[str, Any]:
+def refer(settings: Settings, code: str | None) -> ReferResult:
     """Record the referral of every product at or above the edition's threshold and issue the Tờ trình."""
     with unit_of_work(settings.database_url) as s:
         campaign = get_campaign(s, code)
         summary = stored_ranking(s, campaign)
         if not summary.quorum.met:
             raise ScoringError(f"Không lập tờ trình: {summary.quorum.text()}")
-        referred = [r for r in summary.results if r.outcome == "referred"]
+        referred = [r for r in summary.results if r.outcome == REFERRED]
         spec = paperwork.referral(campaign, summary)
         docs = issue_all(settings, s, campaign, [spec])
         doc = next(d for d in reversed(list_documents(s, campaign))
@@ -88,7 +156,5 @@ def refer(settings: Settings, code: str | None) -> dict[str, Any]:
             row.document_id = doc.id
             s.add(row)
         on = doc.issued_on
-        return {"referred": [{"code": r.code, "product": r.name, "mean": float(r.mean), "stars": r.stars}
-                             for r in referred],
-                "campaign": campaign.code, "document": doc.symbol or f"dự thảo #{doc.id}", "date": on.isoformat(),
-                "overdue": on > campaign.deadline_referral, "documents": docs}
+        return ReferResult(campaign.code, tuple(ReferredRow(r.code, r.name, r.mean, r.stars) for r in referred),
+                           doc.symbol or f"dự thảo #{doc.id}", on, on > campaign.deadline_referral, docs)

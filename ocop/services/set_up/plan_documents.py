@@ -10,12 +10,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from ocop.documents.decree30 import date_vn
+from ocop import present
 from ocop.persistence.models import Campaign, Document
 from ocop.rules.editions import get_edition
 from ocop.services.campaigns import council, secretariat
-from ocop.services.paperwork.specs import council_heading, head_of, signer_of, spec_for
 from ocop.services.paperwork.register import DocSpec
+from ocop.services.paperwork.specs import council_heading, head_of, signer_of, spec_for
 
 UNIT = {"commune": "xã", "district": "huyện", "province": "tỉnh"}
 
@@ -50,7 +50,7 @@ def _council_paragraph(campaign: Campaign, decision: str) -> str:
 
 def reference(doc: Document, who: str) -> str:
     """'Ngày 07 tháng 01 năm 2020 Chủ tịch UBND … đã ban hành Quyết định số 18/QĐ-UBND'."""
-    when = date_vn(doc.issued_on)
+    when = present.date_long(doc.issued_on)
     return f"{when[0].upper()}{when[1:]} {who} đã ban hành Quyết định số {doc.symbol}"
 
 
@@ -65,8 +65,9 @@ def plan(campaign: Campaign, council_decision: str, rules_decision: str) -> DocS
     on = date.fromisoformat(data["date"])
     signer = signer_of(campaign, "issuer", collective=True)
     dl = (campaign.deadline_verification, campaign.deadline_evaluation, campaign.deadline_referral)
-    refer = (f"{campaign.office} chuyển hồ sơ các sản phẩm có số điểm đạt từ {level.refers_at:g} điểm "
-             f"đến {edition.max_points:g} điểm đến {level.refers_to} để đề nghị đánh giá, phân hạng, công nhận sản phẩm OCOP, trước ngày {_d(dl[2])}.")
+    refer = (f"{campaign.office} chuyển hồ sơ các sản phẩm có số điểm đạt từ {present.points(level.refers_at)} điểm "
+             f"đến {present.points(edition.max_points)} điểm đến {level.refers_to} để đề nghị đánh giá, phân hạng, "
+             f"công nhận sản phẩm OCOP, trước ngày {_d(dl[2])}.")
     sections = [
         {"so": "I", "ten": "MỤC ĐÍCH, YÊU CẦU", "muc": [
             {"tieu_de": "1. Mục đích", "doan": [f"- {t}" for t in data["purposes"]]},
@@ -133,7 +134,7 @@ def council_rules(campaign: Campaign) -> DocSpec:
                 "2. Điểm của sản phẩm là trung bình cộng tổng điểm của các thành viên có mặt, không làm tròn khi xếp hạng sao; "
                 "hạng sao xác định theo các khoảng điểm của bộ tiêu chí.",
                 f"3. Khi chênh lệch giữa tổng điểm cao nhất và thấp nhất của các thành viên đối với một sản phẩm vượt quá "
-                f"{spread:g} điểm, Hội đồng thảo luận và các thành viên chấm lại; việc chấm lại được ghi vào biên bản."]}]},
+                f"{present.points(spread)} điểm, Hội đồng thảo luận và các thành viên chấm lại; việc chấm lại được ghi vào biên bản."]}]},
         {"so": "Chương III", "ten": "TỔ THƯ KÝ VÀ ĐIỀU KHOẢN THI HÀNH", "dieu": [
             {"so": 6, "ten": "Nhiệm vụ của Tổ thư ký", "khoan": [
                 "Tiếp nhận, kiểm tra hồ sơ; chuẩn bị tài liệu, phiếu đánh giá; tổng hợp kết quả, lập biên bản phiên họp."]},
@@ -154,7 +155,7 @@ def council_rules(campaign: Campaign) -> DocSpec:
               "đơn vị có liên quan chịu trách nhiệm thi hành Quyết định này./."],
         quy_che_trich_yeu=title,
         # the template prints "(Ban hành kèm theo Quyết định số {{ so_ky_hieu }} {{ kem_theo }})"
-        kem_theo=f"{date_vn(on)} của {campaign.council_name}",
+        kem_theo=f"{present.date_long(on)} của {campaign.council_name}",
         chuong=chapters,
         noi_nhan=["Như Điều 3;", f"UBND {_where(campaign)} (b/c);", f"Lưu: VT, {campaign.office_code}."],
     )

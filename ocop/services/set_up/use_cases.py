@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
 
 from ocop.persistence.db import unit_of_work
 from ocop.services.campaigns import get_campaign, setup_campaign
 from ocop.services.paperwork import specs as paperwork
 from ocop.services.paperwork.register import current_document
+from ocop.services.paperwork.use_cases import SignOffResult
+from ocop.services.runtime import DocumentsSummary, merge_summaries, register_for
 from ocop.services.set_up import plan_documents
-from ocop.services.runtime import merge_summaries, register_for
 from ocop.settings import Settings
 
 
-def set_up(settings: Settings, path: Path) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class SetUpResult:
+    code: str
+    created: bool
+    changed: bool
+    council: int  # members
+    secretariat: int  # members
+    documents: DocumentsSummary
+    follow_up: bool  # the plan waits for both decisions to be issued: run again after sign-off
+    sign_off: SignOffResult | None = None
+
+
+def set_up(settings: Settings, path: Path) -> SetUpResult:
     with unit_of_work(settings.database_url) as s:
         summary = setup_campaign(s, path)
         campaign = get_campaign(s, summary.code)
@@ -32,4 +43,5 @@ def set_up(settings: Settings, path: Path) -> dict[str, Any]:
             plan_documents.reference(rules, campaign.council_name)) if ready else None
         second = register.produce([plan] if plan else [])
         waiting = not ready and bool(campaign.plan_settings.plan)
-        return {**asdict(summary), "documents": merge_summaries(first, second), "follow_up": waiting}
+        return SetUpResult(summary.code, summary.created, summary.changed, summary.council, summary.secretariat,
+                           merge_summaries(first, second), waiting)

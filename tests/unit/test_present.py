@@ -1,0 +1,77 @@
+"""The one voice for people: means, numbers, dates, times and labels (ocop/present.py)."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+
+from ocop import present
+from ocop.errors import DocumentError
+
+
+@pytest.mark.parametrize(("d", "expected"), [
+    (date(2020, 1, 1), "ngày 01 tháng 01 năm 2020"),
+    (date(2020, 2, 9), "ngày 09 tháng 02 năm 2020"),
+    (date(2020, 3, 10), "ngày 10 tháng 3 năm 2020"),
+    (date(2019, 6, 29), "ngày 29 tháng 6 năm 2019"),
+    (date(2020, 12, 31), "ngày 31 tháng 12 năm 2020"),
+    (date(2020, 10, 5), "ngày 05 tháng 10 năm 2020"),
+])
+def test_date_long_leading_zero_rule(d, expected):
+    assert present.date_long(d) == expected
+
+
+def test_short_dates_times_and_weekdays():
+    assert present.date_short(date(2020, 11, 5)) == "05/11/2020"
+    assert present.time_long(time(8, 0), date(2020, 10, 20)) == "08 giờ 00 phút, ngày 20 tháng 10 năm 2020"
+    assert present.clock(time(7, 5)) == "07:05"
+    assert present.day(date(2020, 10, 23)) == "23/10/2020 (thứ Sáu)"
+    assert present.weekday(date(2020, 10, 25)) == "Chủ nhật"
+
+
+@pytest.mark.parametrize(("x", "places", "expected"), [
+    (84.4286, 2, "84,43"),
+    (84.425, 2, "84,43"),       # half-up on the decimal value, not on the binary float
+    (100, 2, "100,00"),
+    (71.785714, 2, "71,79"),
+    (1234.5, 2, "1.234,50"),
+    (-1.5, 1, "-1,5"),
+    (89.6, 0, "90"),
+    (Decimal("69.125"), 2, "69,13"),
+    (Fraction(-1, 1000), 2, "0,00"),
+])
+def test_number(x, places, expected):
+    assert present.number(x, places) == expected
+
+
+@pytest.mark.parametrize(("total", "members", "expected"), [
+    (553, 8, "69,13"),     # 69.125: a tie, half-up (float formatting gives 69.12)
+    (555, 8, "69,38"),     # 69.375
+    (557, 8, "69,63"),     # 69.625
+    (484, 7, "69,14"),     # 69.142857…
+    (1001, 16, "62,56"),   # 62.5625
+])
+def test_mean_is_rounded_half_up_from_the_exact_fraction(total, members, expected):
+    assert present.mean(Fraction(total, members)) == expected
+
+
+def test_number_refuses_nan_and_infinity():
+    for bad in (float("nan"), float("inf"), Decimal("NaN")):
+        with pytest.raises(DocumentError):
+            present.number(bad)
+
+
+def test_labels_and_stars():
+    assert present.DOCUMENT_STATUS["issued"] == "Đã ban hành"
+    assert present.REGISTRATION_STATUS["needs_supplement"] == "Cần bổ sung"
+    assert present.OUTCOME["referred"] == "Đề nghị cấp trên"
+    assert present.stars(4) == "4 sao"
+    assert present.star_counts({5: 1, 3: 2}) == "1 × 5★, 0 × 4★, 2 × 3★, 0 × 2★, 0 × 1★"
+
+
+@pytest.mark.parametrize(("x", "expected"), [(50, "50"), (10.0, "10"), (7.5, "7,5"), (Fraction(553, 8), "69,13")])
+def test_points_drop_trailing_zeros(x, expected):
+    assert present.points(x) == expected
