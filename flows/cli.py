@@ -559,8 +559,8 @@ def documents_approve(
     campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None,
 ) -> None:
     """Người ký duyệt dự thảo / the signer approves drafts."""
+    from ocop.rules.campaign import Signer
     from ocop.services import stages
-    from ocop.services.paperwork.register import Signer
 
     settings = _settings(db, out)
     who = Signer(signer, title, authority, head_title) if signer else None

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from prefect import get_run_logger
 from prefect.flow_runs import pause_flow_run
 from prefect.input import RunInput
 from pydantic import Field
 
 from flows import tasks
+from ocop.rules.campaign import Authority, Signer
 from ocop.services.paperwork.use_cases import SignOffResult
 from ocop.settings import Settings
 
@@ -23,7 +22,7 @@ class SignOff(RunInput):
     ho_ten: str = Field(default="", title="Họ tên người ký",
                         description="Để trống: người ký theo kế hoạch.")
     chuc_vu: str = Field(default="", title="Chức vụ", description="Ví dụ: PHÓ CHỦ TỊCH.")
-    tham_quyen: Literal["", "TM.", "KT.", "Q.", "TL.", "TUQ."] = Field(
+    tham_quyen: Authority = Field(
         default="", title="Thẩm quyền ký", description="TM., KT., Q., TL., TUQ. hoặc để trống.")
     chuc_vu_thu_truong: str = Field(default="", title="Chức vụ người đứng đầu (khi ký KT./TL./TUQ.)",
                                     description="Ví dụ: CHỦ TỊCH.")
@@ -48,7 +47,7 @@ def sign_off(settings: Settings, campaign: str | None, pending: tuple[int, ...],
     if not answer.duyet:
         get_run_logger().info("signer kept %d draft(s) unapproved", len(pending))
         return SignOffResult(pending=tuple(pending), note=answer.ghi_chu)
-    signer = (answer.ho_ten, answer.chuc_vu, answer.tham_quyen, answer.chuc_vu_thu_truong)
+    signer = Signer(answer.ho_ten, answer.chuc_vu, answer.tham_quyen, answer.chuc_vu_thu_truong)
     tasks.approve_documents(settings, campaign, list(pending), signer if answer.ho_ten.strip() else None)
     issued = tasks.issue_documents(settings, campaign, list(pending))
     return SignOffResult(issued=tuple(d.symbol or "" for d in issued), note=answer.ghi_chu)

@@ -9,9 +9,9 @@ from pathlib import Path
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+from ocop.rules.campaign import Signer
 from ocop.services import stages
 from ocop.services.council.use_cases import MissingSheet, ScheduleResult, ScoreResult
-from ocop.services.paperwork.register import Signer
 from ocop.services.paperwork.use_cases import ApprovedDocument, IssuedDocument
 from ocop.services.registrations.use_cases import CollectResult, VerifyResult
 from ocop.services.reminders.report import OpenItem, RemindersReport
@@ -93,8 +93,8 @@ def describe_documents(settings: Settings, code: str | None, ids: list[int]) -> 
 
 @task(name="Ghi nhận người ký duyệt", **TASK)
 def approve_documents(settings: Settings, code: str | None, ids: list[int],
-                      signer: tuple[str, str, str, str] | None) -> list[ApprovedDocument]:
-    return stages.approve_documents(settings, code, ids, Signer(*signer) if signer else None)
+                      signer: Signer | None) -> list[ApprovedDocument]:
+    return stages.approve_documents(settings, code, ids, signer)
 
 
 @task(name="Lấy số, ban hành văn bản", **TASK)

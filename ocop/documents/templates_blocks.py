@@ -37,7 +37,7 @@ C, L, J = AL.CENTER, AL.LEFT, AL.JUSTIFY
 
 CellWriter: TypeAlias = Callable[[_Cell], object]
 # a signer's title lines (a Jinja list expression, or fixed lines) and the Jinja name of the signer
-Signer: TypeAlias = tuple[str | list[str], str]
+SignatureColumn: TypeAlias = tuple[str | list[str], str]
 
 
 def header_block(doc: DocxDocument, *, numbered: bool, dated: bool = True,
@@ -159,7 +159,7 @@ def signature_block(doc: DocxDocument, left: CellWriter | None = recipients, rig
     finish_cells(t)
 
 
-def two_signers(doc: DocxDocument, left: Signer, right: Signer, widths: tuple[float, float]) -> None:
+def two_signers(doc: DocxDocument, left: SignatureColumn, right: SignatureColumn, widths: tuple[float, float]) -> None:
     """Two signers side by side; titles in row 1 and names in row 2 so the names line up."""
     _spacer(doc)
     t = table(doc, widths, 2, borders=False, margin_mm=1.0)

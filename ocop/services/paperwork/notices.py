@@ -14,7 +14,7 @@ from ocop.persistence.models import Campaign, Product, Registration, ScoreItem, 
 from ocop.rules.criteria import load_sets
 from ocop.rules.editions import get_edition
 from ocop.services.paperwork.register import DocSpec
-from ocop.services.paperwork.specs import set_label, signer_of, spec_for
+from ocop.services.paperwork.specs import set_label, signature_block, spec_for
 from ocop.services.results.ranking import RankSummary
 
 TOP_LOSSES = 5  # criteria listed in the result notice as costing the most points
@@ -22,7 +22,7 @@ def dossier_notices(session: Session, campaign: Campaign) -> Iterator[DocSpec]:
     """One Thông báo kết quả kiểm tra hồ sơ per producer, listing each of its products."""
     sets = load_sets(get_edition(campaign.edition_code).criteria_dir)
     on = campaign.plan_settings.verification_notice_date or campaign.deadline_verification
-    signer = signer_of(campaign, "office", collective=False)
+    signer = campaign.plan_settings.signer("office")
     regs = session.scalars(
         select(Registration).where(Registration.campaign_id == campaign.id)
         .options(joinedload(Registration.product).joinedload(Product.producer))
@@ -37,7 +37,7 @@ def dossier_notices(session: Session, campaign: Campaign) -> Iterator[DocSpec]:
         yield spec_for(
             campaign, "thong_bao_kiem_tra_ho_so", f"Thông báo kết quả kiểm tra hồ sơ - {producer.name}",
             "02-kiem-tra-ho-so", on, body="office", type_code="TB", numbered=True, signer=signer,
-            subject=f"{producer.id}", chu_ky=signer[0],
+            subject=f"{producer.id}", chu_ky=signature_block(signer, collective=False),
             trich_yeu=f"Kết quả kiểm tra hồ sơ đăng ký sản phẩm OCOP năm {campaign.year}",
             kinh_gui=producer.name,
             noi_dung=[
@@ -85,7 +85,7 @@ def result_notices(session: Session, campaign: Campaign, summary: RankSummary) -
     edition = get_edition(campaign.edition_code)
     sets = load_sets(edition.criteria_dir)
     on = campaign.meeting_date or campaign.deadline_evaluation
-    signer = signer_of(campaign, "council", collective=False)
+    signer = campaign.plan_settings.signer("council")
     means = _losses(session, campaign, [r.product_id for r in summary.results])
     for r in summary.results:
         criteria = sets[r.set_code]
@@ -94,7 +94,7 @@ def result_notices(session: Session, campaign: Campaign, summary: RankSummary) -
                       key=lambda x: (-x[0], x[1].code))
         yield spec_for(
             campaign, "thong_bao_ket_qua", f"Thông báo kết quả đánh giá, phân hạng - {r.code}", "04-ket-qua/thong-bao",
-            on, body="council", type_code="TB", numbered=True, signer=signer, subject=r.code, chu_ky=signer[0],
+            on, body="council", type_code="TB", numbered=True, signer=signer, subject=r.code, chu_ky=signature_block(signer, collective=False),
             trich_yeu=f"Kết quả đánh giá, phân hạng sản phẩm {r.name}",
             kinh_gui=r.producer,
             noi_dung=[f"Ngày {present.date_long(on)[5:]}, {campaign.council_name} đã họp đánh giá, phân hạng sản phẩm "

@@ -32,6 +32,7 @@ from ocop.documents.pdf import PdfUnavailable, to_pdf
 from ocop.documents.renderer import DATE_KEY, Renderer
 from ocop.errors import DocumentError
 from ocop.persistence.models import Campaign, Document, NumberSeries
+from ocop.rules.campaign import Signer
 from ocop.text import ascii_key
 
 BATCH = 500  # documents rendered and registered per batch; bounds memory at national scale
@@ -69,16 +70,6 @@ class IssueSummary:
     pending: list[int] = field(default_factory=list)  # ids of drafts awaiting sign-off
     pdf: int = 0  # PDF copies written
     notes: list[str] = field(default_factory=list)  # e.g. why no PDF was written
-
-
-@dataclass(frozen=True)
-class Signer:
-    """Who signs at approval: the authority prefix (TM./KT./Q./TL./TUQ. or none) and titles."""
-
-    name: str
-    title: str
-    authority: str = ""
-    head_title: str = ""
 
 
 def series_owner(campaign: Campaign, issuer: str) -> str:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, joinedload
 from ocop import present
 from ocop.documents.decree30 import place_date, signature_lines
 from ocop.persistence.models import Campaign, Person, Product, Registration, ScoreSheet
+from ocop.rules.campaign import Signer
 from ocop.rules.criteria import CriteriaSet, load_sets
 from ocop.rules.editions import Edition, get_edition
 from ocop.rules.outcome import RECOGNISED, REFERRED
@@ -31,12 +32,12 @@ UNIT_VN = {"commune": "XÃ", "district": "HUYỆN", "province": "TỈNH"}
 
 
 
-def signer_of(campaign: Campaign, who: str, collective: bool) -> tuple[dict[str, Any], str, str, str]:
-    """The designated signer's block, name, title and authority prefix ('issuer' or 'council')."""
-    s = campaign.plan_settings.signer(who)
-    lines = signature_lines(s.authority or None, s.title, (s.collective or None) if collective else None,
-                            head_title=s.head_title or None)
-    return {"dong": lines, "ho_ten": s.name}, s.name, s.title, s.authority
+def signature_block(signer: Signer, collective: bool) -> dict[str, Any]:
+    """The signature block of a document (Decree 30, ô 7): authority prefix and title lines, then the name;
+    ``collective`` signs on behalf of the signer's collective body (TM. …)."""
+    lines = signature_lines(signer.authority or None, signer.title,
+                            (signer.collective or None) if collective else None, head_title=signer.head_title or None)
+    return {"dong": lines, "ho_ten": signer.name}
 
 
 def council_heading(campaign: Campaign) -> str:
@@ -72,14 +73,14 @@ def _person(p: Person) -> dict[str, str]:
 
 
 def spec_for(campaign: Campaign, kind: str, title: str, folder: str, on: date, *, body: str,
-             type_code: str | None, numbered: bool, signer: tuple, subject: str = "",
+             type_code: str | None, numbered: bool, signer: Signer, subject: str = "",
              **context: Any) -> DocSpec:
     """A DocSpec issued by ``body`` ('issuer', 'council' or 'office') in that body's number series."""
     series = {"council": campaign.council_code, "office": campaign.office_code}.get(body, campaign.issuer_code)
     issuer = {"council": campaign.council_name, "office": campaign.office}.get(body, campaign.issuing_body)
     return DocSpec(kind=kind, subject=subject, title=title, folder=folder, issuer=issuer, series=series,
-                   type_code=type_code, numbered=numbered, issued_on=on, signer_name=signer[1],
-                   signer_title=signer[2], signer_authority=signer[3],
+                   type_code=type_code, numbered=numbered, issued_on=on, signer_name=signer.name,
+                   signer_title=signer.title, signer_authority=signer.authority,
                    context={**_header(campaign, body, on), **context})
 
 
@@ -87,12 +88,12 @@ def council_decision(campaign: Campaign) -> DocSpec:
     """Quyết định thành lập Hội đồng và Tổ thư ký, under the chairman's personal competence (no TM.)."""
     edition = get_edition(campaign.edition_code)
     on = campaign.plan_settings.council_decision_date or campaign.deadline_verification
-    signer = signer_of(campaign, "issuer", collective=False)
+    signer = campaign.plan_settings.signer("issuer")
     body = campaign.issuing_body
     return spec_for(
         campaign, "qd_thanh_lap_hoi_dong", "Quyết định thành lập Hội đồng và Tổ thư ký",
         "01-thanh-lap-hoi-dong", on, body="issuer", type_code="QĐ", numbered=True, signer=signer,
-        chu_ky=signer[0],
+        chu_ky=signature_block(signer, collective=False),
         trich_yeu=f"Về việc thành lập {campaign.council_name} và Tổ thư ký giúp việc Hội đồng",
         tham_quyen=f"CHỦ TỊCH {body.upper()}",
         can_cu=[
@@ -143,11 +144,11 @@ def invitation(session: Session, campaign: Campaign) -> DocSpec:
     """Giấy mời họp Hội đồng, signed by the council's chair in the council's own series."""
     sets = load_sets(get_edition(campaign.edition_code).criteria_dir)
     on = campaign.plan_settings.invitation_date or campaign.meeting_date
-    signer = signer_of(campaign, "council", collective=False)
+    signer = campaign.plan_settings.signer("council")
     chair = next(p for p in council(campaign) if p.role == "chair")
     return spec_for(
         campaign, "giay_moi_hop_hoi_dong", "Giấy mời họp Hội đồng", "02-hop-hoi-dong", on,
-        body="council", type_code="GM", numbered=True, signer=signer, chu_ky=signer[0],
+        body="council", type_code="GM", numbered=True, signer=signer, chu_ky=signature_block(signer, collective=False),
         trich_yeu=f"Họp {campaign.council_name}",
         kinh_moi=[_person(p) for p in campaign.people],
         noi_dung=f"Họp {campaign.council_name} đánh giá, phân hạng các sản phẩm đăng ký tham gia Chương trình OCOP.",
@@ -291,7 +292,7 @@ def results_documents(campaign: Campaign, summary: RankSummary) -> list[DocSpec]
     on = campaign.meeting_date or campaign.deadline_evaluation
     edition = get_edition(campaign.edition_code)
     level = edition.level(campaign.level)
-    chair_signer = signer_of(campaign, "council", collective=False)
+    chair_signer = campaign.plan_settings.signer("council")
     people = council(campaign)
     chair = next(p for p in people if p.role == "chair")
     head = next((p for p in secretariat(campaign) if p.role == "head"), None) or secretariat(campaign)[0]
@@ -336,7 +337,7 @@ def results_documents(campaign: Campaign, summary: RankSummary) -> list[DocSpec]
         proceedings.append("Kết quả đánh giá, phân hạng như bảng dưới đây.")
     bth = spec_for(
         campaign, "bang_tong_hop", "Bảng tổng hợp kết quả đánh giá, phân hạng", "04-ket-qua", on,
-        body="council", type_code=None, numbered=False, signer=chair_signer, chu_ky=chair_signer[0],
+        body="council", type_code=None, numbered=False, signer=chair_signer, chu_ky=signature_block(chair_signer, collective=False),
         ten_hoi_dong=campaign.council_name,
         mo_ta=f"(Kèm theo kết quả họp Hội đồng ngày {present.date_short(on)}; theo {edition.short_title})",
         nguoi_lap={"dong": ["NGƯỜI LẬP BẢNG", "TỔ TRƯỞNG TỔ THƯ KÝ"], "ho_ten": head.name}, **table,
@@ -365,12 +366,12 @@ def referral(campaign: Campaign, summary: RankSummary) -> DocSpec:
     level = edition.level(campaign.level)
     sets = load_sets(edition.criteria_dir)
     on = campaign.plan_settings.referral_date or campaign.deadline_referral
-    signer = signer_of(campaign, "issuer", collective=True)
+    signer = campaign.plan_settings.signer("issuer")
     referred = [r for r in summary.results if r.outcome == REFERRED]
     year = campaign.year
     return spec_for(
         campaign, "to_trinh_de_nghi_tinh", "Tờ trình đề nghị đánh giá, phân hạng cấp trên", "05-de-nghi-cap-tren",
-        on, body="issuer", type_code="TTr", numbered=True, signer=signer, chu_ky=signer[0],
+        on, body="issuer", type_code="TTr", numbered=True, signer=signer, chu_ky=signature_block(signer, collective=True),
         trich_yeu=f"Đề nghị đánh giá, phân hạng sản phẩm OCOP năm {year}",
         kinh_gui=f"{level.refers_to} tỉnh {campaign.province}" if campaign.level != "province" else level.refers_to,
         can_cu=[f"Căn cứ {edition.title};", *[f"Căn cứ {b};" for b in campaign.legal_bases],

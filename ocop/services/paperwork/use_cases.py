@@ -11,8 +11,9 @@ from ocop import present
 from ocop.errors import NotFoundError
 from ocop.persistence.db import unit_of_work
 from ocop.persistence.models import Document
+from ocop.rules.campaign import Signer
 from ocop.services.campaigns import get_campaign
-from ocop.services.paperwork.register import Signer, approve, cancel, list_documents, new_version
+from ocop.services.paperwork.register import approve, cancel, list_documents, new_version
 from ocop.services.runtime import register_for
 from ocop.settings import Settings
 

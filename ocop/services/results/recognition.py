@@ -10,7 +10,7 @@ from ocop.rules.dossier import certificate_expiry
 from ocop.rules.editions import get_edition
 from ocop.rules.outcome import RECOGNISED
 from ocop.services.paperwork.register import DocSpec
-from ocop.services.paperwork.specs import head_of, set_label, signer_of, spec_for
+from ocop.services.paperwork.specs import head_of, set_label, signature_block, spec_for
 from ocop.services.results.ranking import Ranked, RankSummary
 
 STARS = "★"
@@ -28,11 +28,11 @@ def decision(campaign: Campaign, summary: RankSummary) -> DocSpec | None:
     edition = get_edition(campaign.edition_code)
     sets = load_sets(edition.criteria_dir)
     on = campaign.plan_settings.recognition_date or campaign.deadline_referral
-    signer = signer_of(campaign, "issuer", collective=False)
+    signer = campaign.plan_settings.signer("issuer")
     until = certificate_expiry(on, edition.certificate_months)
     return spec_for(
         campaign, "qd_cong_nhan", "Quyết định công nhận kết quả đánh giá, phân hạng sản phẩm OCOP", "06-cong-nhan",
-        on, body="issuer", type_code="QĐ", numbered=True, signer=signer, chu_ky=signer[0],
+        on, body="issuer", type_code="QĐ", numbered=True, signer=signer, chu_ky=signature_block(signer, collective=False),
         trich_yeu=f"Về việc công nhận kết quả đánh giá, phân hạng sản phẩm OCOP năm {campaign.year}",
         tham_quyen=f"CHỦ TỊCH {campaign.issuing_body.upper()}",
         can_cu=[f"Căn cứ {edition.title};", *[f"Căn cứ {b};" for b in campaign.legal_bases],
@@ -57,12 +57,12 @@ def certificates(campaign: Campaign, summary: RankSummary, issued_decision: Docu
     edition = get_edition(campaign.edition_code)
     sets = load_sets(edition.criteria_dir)
     on = issued_decision.issued_on
-    signer = signer_of(campaign, "issuer", collective=False)
+    signer = campaign.plan_settings.signer("issuer")
     cited = f"Quyết định số {issued_decision.symbol} ngày {present.date_short(on)} của Chủ tịch {campaign.issuing_body}"
     return [
         spec_for(
             campaign, "giay_chung_nhan", f"Giấy chứng nhận sản phẩm OCOP - {r.code}", "06-cong-nhan/giay-chung-nhan",
-            on, body="issuer", type_code="GCN", numbered=True, signer=signer, subject=r.code, chu_ky=signer[0],
+            on, body="issuer", type_code="GCN", numbered=True, signer=signer, subject=r.code, chu_ky=signature_block(signer, collective=False),
             ten_san_pham=r.name, chu_the=r.producer, dia_chi=f"{r.commune}, {campaign.district}, {campaign.province}",
             bo_san_pham=set_label(sets, r.set_code), sao=r.stars, sao_ky_hieu=STARS * r.stars,
             diem_tb=present.mean(r.mean), quyet_dinh=cited,

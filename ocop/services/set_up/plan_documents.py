@@ -15,7 +15,7 @@ from ocop.persistence.models import Campaign, Document
 from ocop.rules.editions import get_edition
 from ocop.services.campaigns import council, secretariat
 from ocop.services.paperwork.register import DocSpec
-from ocop.services.paperwork.specs import council_heading, head_of, signer_of, spec_for
+from ocop.services.paperwork.specs import council_heading, head_of, signature_block, spec_for
 
 UNIT = {"commune": "xã", "district": "huyện", "province": "tỉnh"}
 
@@ -63,7 +63,7 @@ def plan(campaign: Campaign, council_decision: str, rules_decision: str) -> DocS
     level = edition.level(campaign.level)
     where, year = _where(campaign), campaign.year
     on = date.fromisoformat(data["date"])
-    signer = signer_of(campaign, "issuer", collective=True)
+    signer = campaign.plan_settings.signer("issuer")
     dl = (campaign.deadline_verification, campaign.deadline_evaluation, campaign.deadline_referral)
     refer = (f"{campaign.office} chuyển hồ sơ các sản phẩm có số điểm đạt từ {present.points(level.refers_at)} điểm "
              f"đến {present.points(edition.max_points)} điểm đến {level.refers_to} để đề nghị đánh giá, phân hạng, "
@@ -92,7 +92,7 @@ def plan(campaign: Campaign, council_decision: str, rules_decision: str) -> DocS
     ]
     return spec_for(
         campaign, "ke_hoach", "Kế hoạch tổ chức đánh giá và phân hạng sản phẩm OCOP", "00-ke-hoach", on,
-        body="issuer", type_code="KH", numbered=True, signer=signer, chu_ky=signer[0],
+        body="issuer", type_code="KH", numbered=True, signer=signer, chu_ky=signature_block(signer, collective=True),
         trich_yeu=f"Tổ chức đánh giá và phân hạng sản phẩm OCOP {where} năm {year}",
         can_cu="Căn cứ " + "; ".join(campaign.legal_bases) + ";",
         loi_mo=f"{campaign.issuing_body} ban hành Kế hoạch tổ chức đánh giá và phân hạng sản phẩm OCOP {where} "
@@ -108,7 +108,7 @@ def council_rules(campaign: Campaign) -> DocSpec:
     edition = get_edition(campaign.edition_code)
     rules = campaign.rules
     on = campaign.plan_settings.rules_decision_date or campaign.deadline_verification
-    signer = signer_of(campaign, "council", collective=False)
+    signer = campaign.plan_settings.signer("council")
     quorum = rules.quorum_fraction
     spread = rules.max_spread
     title = f"Quy chế hoạt động của {campaign.council_name} và Tổ thư ký giúp việc Hội đồng"
@@ -144,7 +144,7 @@ def council_rules(campaign: Campaign) -> DocSpec:
     ]
     return spec_for(
         campaign, "qd_ban_hanh_quy_che", "Quyết định ban hành Quy chế hoạt động của Hội đồng", "01-thanh-lap-hoi-dong",
-        on, body="council", type_code="QĐ", numbered=True, signer=signer, chu_ky=signer[0],
+        on, body="council", type_code="QĐ", numbered=True, signer=signer, chu_ky=signature_block(signer, collective=False),
         trich_yeu=f"Về việc ban hành {title}",
         tham_quyen=council_heading(campaign),
         can_cu=[f"Căn cứ {edition.title};", f"Căn cứ Quyết định thành lập {campaign.council_name};",
