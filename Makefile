@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 OUT ?= out
 
-.PHONY: install demo test server ui-check system-deps templates bench clean
+.PHONY: install demo lint test server ui-check system-deps templates bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,7 +19,12 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/ocop demo --out $(OUT)
 
-test: $(STAMP)
+# ruff (style, import order, bugbear…) over the whole tree, mypy --strict over ocop/ (pyproject.toml)
+lint: $(STAMP)
+	$(BIN)/ruff check ocop flows tests scripts deployments
+	$(BIN)/mypy
+
+test: lint
 	$(BIN)/python -m pytest
 
 # The office's dashboard: Prefect server on 127.0.0.1:4200, deployments, a worker (Ctrl+C stops all).

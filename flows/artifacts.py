@@ -51,7 +51,7 @@ KINDS = {
 GROUPS = {"phieu_danh_gia/trang": "Phiếu đánh giá trắng", "phieu_danh_gia": "Phiếu đánh giá đã chấm",
           "thong_bao_kiem_tra_ho_so": "Thông báo kết quả kiểm tra hồ sơ",
           "thong_bao_ket_qua": "Thông báo kết quả đánh giá", "giay_chung_nhan": "Giấy chứng nhận"}
-KINDS["campaign"] = tuple(k for kinds in KINDS.values() for k in kinds if k != "phieu_danh_gia") + ("phieu_danh_gia",)
+KINDS["campaign"] = (*tuple(k for kinds in KINDS.values() for k in kinds if k != "phieu_danh_gia"), "phieu_danh_gia")
 
 
 def _key(campaign: str, what: str) -> str:

@@ -52,13 +52,16 @@ for sub, name in ((campaign_app, "campaign"), (registrations_app, "registrations
 
 DbOpt = Annotated[str | None, typer.Option("--db", help="URL cơ sở dữ liệu / database URL (mặc định: OUT/ocop.db).")]
 OutOpt = Annotated[Path | None, typer.Option("--out", help="Thư mục văn bản / output folder (mặc định: ./out).")]
-CampaignOpt = Annotated[str | None, typer.Option("--campaign", "-c", help="Mã kế hoạch / campaign code (mặc định: kế hoạch mới nhất).")]
+CampaignOpt = Annotated[str | None, typer.Option("--campaign", "-c", help="Mã kế hoạch / campaign code (mặc định: kế "
+                                                                          "hoạch mới nhất).")]
 FileArg = Annotated[Path, typer.Argument(help="Tệp CSV/XLSX (TOML cho kế hoạch) / input file.", exists=False)]
 STATE: dict[str, Any] = {"debug": False}
 
 
 @app.callback()
-def main_options(debug: Annotated[bool, typer.Option("--debug", help="In traceback khi lỗi / show tracebacks.")] = False) -> None:
+def main_options(
+    debug: Annotated[bool, typer.Option("--debug", help="In traceback khi lỗi / show tracebacks.")] = False,
+) -> None:
     STATE["debug"] = debug
 
 
@@ -161,7 +164,9 @@ def campaign_create(file: FileArg, db: DbOpt = None, out: OutOpt = None) -> None
 @registrations_app.command("import")
 def registrations_import(
     file: Annotated[Path, typer.Argument(help="Tệp CSV/XLSX, hoặc thư mục mỗi xã một tệp / a file or a folder.")],
-    partial: Annotated[bool, typer.Option("--partial", help="Lưu các dòng đúng, ghi dòng lỗi ra <tệp>.loi.xlsx / store the valid rows, write the others to <file>.loi.xlsx.")] = False,
+    partial: Annotated[bool, typer.Option(
+        "--partial", help="Lưu các dòng đúng, ghi dòng lỗi ra <tệp>.loi.xlsx / store the valid rows, write the "
+                          "others to <file>.loi.xlsx.")] = False,
     campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None,
 ) -> None:
     """Nhập phiếu đăng ký (CSV/XLSX, một tệp hoặc cả thư mục) / import registrations (a file or a folder)."""
@@ -205,9 +210,11 @@ def registrations_template(
 def registrations_inspect(
     product: Annotated[str, typer.Argument(help="Mã sản phẩm / product code.")],
     on: Annotated[str, typer.Option("--date", help="Ngày kiểm tra dd/mm/yyyy / inspection date.")],
-    inspector: Annotated[list[str], typer.Option("--inspector", help="Người kiểm tra (lặp lại được) / inspector (repeatable).")],
+    inspector: Annotated[list[str], typer.Option("--inspector", help="Người kiểm tra (lặp lại được) / inspector "
+                                                                     "(repeatable).")],
     findings: Annotated[str, typer.Option("--findings", help="Kết quả kiểm tra / findings.")] = "",
-    failed: Annotated[bool, typer.Option("--failed", help="Không đạt: sản phẩm không đủ điều kiện / not passed.")] = False,
+    failed: Annotated[bool, typer.Option(
+        "--failed", help="Không đạt: sản phẩm không đủ điều kiện / not passed.")] = False,
     campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None,
 ) -> None:
     """Ghi biên bản kiểm tra thực tế tại cơ sở / record a field inspection of a registration."""
@@ -231,7 +238,8 @@ def verify(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None) -
     typer.echo("Kết quả kiểm tra hồ sơ: "
                + ", ".join(f"{present.REGISTRATION_STATUS[k]} {v}" for k, v in r.counts.items()))
     if r.by_commune:
-        typer.echo(f"  {'Xã, thị trấn':<24} {'Đăng ký':>8} {'Đủ điều kiện':>13} {'Cần bổ sung':>12} {'Không đủ ĐK':>12}")
+        typer.echo(f"  {'Xã, thị trấn':<24} {'Đăng ký':>8} {'Đủ điều kiện':>13} {'Cần bổ sung':>12} "
+                   f"{'Không đủ ĐK':>12}")
         for commune, c in r.by_commune.items():
             typer.echo(f"  {commune[:24]:<24} {c.registered:>8} {c.eligible:>13} {c.needs_supplement:>12} "
                        f"{c.ineligible:>12}")
@@ -264,8 +272,10 @@ def meeting_schedule(
     on: Annotated[str | None, typer.Option("--date", help="Ngày họp dd/mm/yyyy / meeting date.")] = None,
     at: Annotated[str | None, typer.Option("--time", help="Giờ họp HH:MM / meeting time.")] = None,
     venue: Annotated[str | None, typer.Option("--venue", help="Địa điểm / venue.")] = None,
-    invitation: Annotated[str | None, typer.Option("--invitation-date", help="Ngày gửi giấy mời và hồ sơ / date dossiers are sent.")] = None,
-    packs: Annotated[bool, typer.Option("--print-packs", help="Mỗi thành viên một tệp PDF phiếu trắng để in / one PDF of blank sheets per member.")] = False,
+    invitation: Annotated[str | None, typer.Option("--invitation-date", help="Ngày gửi giấy mời và hồ sơ / date "
+                                                                             "dossiers are sent.")] = None,
+    packs: Annotated[bool, typer.Option("--print-packs", help="Mỗi thành viên một tệp PDF phiếu trắng để in / one PDF "
+                                                              "of blank sheets per member.")] = False,
     db: DbOpt = None, out: OutOpt = None,
 ) -> None:
     """Lên lịch họp Hội đồng, phát hành giấy mời và phiếu trắng / schedule the council meeting."""
@@ -285,7 +295,8 @@ def meeting_schedule(
 @scores_app.command("import")
 def scores_import(
     file: FileArg,
-    reason: Annotated[str, typer.Option("--reason", help="Lý do chấm lại (ghi vào biên bản) / re-scoring reason.")] = "",
+    reason: Annotated[str, typer.Option(
+        "--reason", help="Lý do chấm lại (ghi vào biên bản) / re-scoring reason.")] = "",
     campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None,
 ) -> None:
     """Nhập phiếu đánh giá (CSV/XLSX, từng tiêu chí hoặc từng phần) / import score sheets."""
@@ -324,8 +335,10 @@ def scores_status(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = 
 
 @meeting_app.command("attendance")
 def meeting_attendance(
-    absent: Annotated[list[str] | None, typer.Option("--absent", help="Thành viên vắng / absent member (lặp lại được).")] = None,
-    present: Annotated[list[str] | None, typer.Option("--present", help="Thành viên có mặt trở lại / present again.")] = None,
+    absent: Annotated[list[str] | None, typer.Option("--absent", help="Thành viên vắng / absent member (lặp lại "
+                                                                      "được).")] = None,
+    present: Annotated[list[str] | None, typer.Option("--present", help="Thành viên có mặt trở lại / present "
+                                                                        "again.")] = None,
     campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None,
 ) -> None:
     """Ghi nhận thành viên có mặt, kiểm tra túc số / record attendance and check the quorum."""
@@ -394,12 +407,19 @@ def refer(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None) ->
 
 @app.command()
 def remind(
-    on: Annotated[str | None, typer.Option("--on", help="Ngày xét dd/mm/yyyy hoặc yyyy-mm-dd (mặc định: hôm nay, giờ Việt Nam) / the day to check (default: today in Vietnam).")] = None,
-    days: Annotated[list[int] | None, typer.Option("--days", help="Nhắc khi còn N ngày làm việc tới hạn, lặp lại được (mặc định 5 và 1) / lead time in working days, repeatable (default 5 and 1).")] = None,
-    campaign: Annotated[str | None, typer.Option("--campaign", "-c", help="Mã kế hoạch / campaign code (mặc định: mọi kế hoạch / default: every campaign).")] = None,
+    on: Annotated[str | None, typer.Option(
+        "--on", help="Ngày xét dd/mm/yyyy hoặc yyyy-mm-dd (mặc định: hôm nay, giờ Việt Nam) / the day to check "
+                     "(default: today in Vietnam).")] = None,
+    days: Annotated[list[int] | None, typer.Option(
+        "--days", help="Nhắc khi còn N ngày làm việc tới hạn, lặp lại được (mặc định 5 và 1) / lead time in working "
+                       "days, repeatable (default 5 and 1).")] = None,
+    campaign: Annotated[str | None, typer.Option(
+        "--campaign", "-c",
+        help="Mã kế hoạch / campaign code (mặc định: mọi kế hoạch / default: every campaign).")] = None,
     db: DbOpt = None, out: OutOpt = None,
 ) -> None:
-    """Nhắc hạn kế hoạch: việc còn mở trước hạn, quá hạn (chỉ đọc) / deadline reminders: what is still open (read-only)."""
+    """Nhắc hạn kế hoạch: việc còn mở trước hạn, quá hạn (chỉ đọc)
+    / deadline reminders: what is still open (read-only)."""
     from flows.params import ReminderOptions
     from flows.reminders import remind as remind_flow
     from ocop.services.reminders.report import lead_times, parse_date
@@ -449,7 +469,8 @@ def _start(host: str, port: int, out: Path | None, db: str | None) -> tuple[str,
 def _banner(host: str, port: int, started: bool, how: str) -> None:
     from flows.deployments import full_names
 
-    typer.echo(f"Giao diện Prefect: http://{host}:{port}  ({'máy chủ mới khởi động' if started else 'máy chủ đang chạy sẵn'})")
+    typer.echo(f"Giao diện Prefect: http://{host}:{port}  "
+               f"({'máy chủ mới khởi động' if started else 'máy chủ đang chạy sẵn'})")
     typer.echo(f"Các deployment ({how}):")
     for name in full_names():
         typer.echo(f"  - {name}")
@@ -463,7 +484,8 @@ def server(
     workers: Annotated[int, typer.Option("--workers", min=1, help="Số worker / number of process workers.")] = 1,
     db: DbOpt = None, out: OutOpt = None,
 ) -> None:
-    """Máy chủ Prefect, đăng ký các deployment, chạy worker; chạy tới khi Ctrl+C / server, deployments and a worker, in the foreground."""
+    """Máy chủ Prefect, đăng ký các deployment, chạy worker; chạy tới khi Ctrl+C
+    / server, deployments and a worker, in the foreground."""
     from flows import server as srv
     from flows.deployments import POOL
 
@@ -485,10 +507,13 @@ def server(
 
 @app.command()
 def deploy(
-    pool: Annotated[str, typer.Option("--pool", help="Work pool (kiểu process) / process work pool name.")] = "ocop-pool",
-    workdir: Annotated[Path | None, typer.Option("--workdir", help="Thư mục làm việc của lượt chạy / working directory of runs (mặc định: thư mục hiện tại).")] = None,
+    pool: Annotated[str, typer.Option(
+        "--pool", help="Work pool (kiểu process) / process work pool name.")] = "ocop-pool",
+    workdir: Annotated[Path | None, typer.Option("--workdir", help="Thư mục làm việc của lượt chạy / working directory "
+                                                                   "of runs (mặc định: thư mục hiện tại).")] = None,
 ) -> None:
-    """Đăng ký các deployment lên máy chủ PREFECT_API_URL / register every deployment on the server at PREFECT_API_URL."""
+    """Đăng ký các deployment lên máy chủ PREFECT_API_URL
+    / register every deployment on the server at PREFECT_API_URL."""
     from flows import server as srv
 
     for key, value in {**srv.DEFAULTS, **PREFECT_DEFAULTS}.items():
@@ -503,7 +528,8 @@ def deploy(
         names = srv.register(pool, (workdir or Path.cwd()).resolve())
     for name in names:
         typer.echo(f"  - {name}")
-    typer.echo(f"Đã đăng ký {len(names)} deployment cho work pool {pool}; chạy worker: prefect worker start --pool {pool}")
+    typer.echo(f"Đã đăng ký {len(names)} deployment cho work pool {pool}; chạy worker: prefect worker start --pool "
+               f"{pool}")
 
 
 @app.command()
@@ -523,7 +549,7 @@ def serve(host: HostOpt = "127.0.0.1", port: PortOpt = 4200, db: DbOpt = None, o
         prefect_serve(*build(None), pause_on_shutdown=False, limit=4)
 
 
-def _settings(db: str | None, out: Path | None):  # noqa: ANN202
+def _settings(db: str | None, out: Path | None):
     from ocop.services import stages
     from ocop.settings import Settings
 
@@ -546,16 +572,20 @@ def documents_list(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt =
     typer.echo(f"{len(rows)} văn bản.")
 
 
-IdsArg = Annotated[list[int] | None, typer.Argument(help="Số thứ tự trong sổ (ocop documents list); để trống: tất cả / register ids.")]
+IdsArg = Annotated[list[int] | None, typer.Argument(help="Số thứ tự trong sổ (ocop documents list); để trống: tất cả / "
+                                                         "register ids.")]
 
 
 @documents_app.command("approve")
 def documents_approve(
     ids: IdsArg = None,
-    signer: Annotated[str | None, typer.Option("--signer", help="Họ tên người ký / signer's name (mặc định: theo kế hoạch).")] = None,
+    signer: Annotated[str | None, typer.Option("--signer", help="Họ tên người ký / signer's name (mặc định: theo kế "
+                                                                "hoạch).")] = None,
     title: Annotated[str, typer.Option("--title", help="Chức vụ người ký / signer's title, ví dụ PHÓ CHỦ TỊCH.")] = "",
-    authority: Annotated[str, typer.Option("--authority", help="TM., KT., Q., TL., TUQ. hoặc trống / authority prefix.")] = "",
-    head_title: Annotated[str, typer.Option("--head-title", help="Chức vụ người đứng đầu khi ký KT./TL./TUQ. / head's title.")] = "",
+    authority: Annotated[str, typer.Option("--authority", help="TM., KT., Q., TL., TUQ. hoặc trống / authority "
+                                                               "prefix.")] = "",
+    head_title: Annotated[str, typer.Option("--head-title", help="Chức vụ người đứng đầu khi ký KT./TL./TUQ. / head's "
+                                                                 "title.")] = "",
     campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None,
 ) -> None:
     """Người ký duyệt dự thảo / the signer approves drafts."""

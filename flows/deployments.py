@@ -78,7 +78,7 @@ def build(work_pool: str | None = POOL) -> list[RunnerDeployment]:
             name=spec.name, description=spec.description, tags=TAGS, parameters=spec.parameters,
             schedule=Cron(spec.cron, timezone=TIMEZONE) if spec.cron else None,
             work_pool_name=work_pool, entrypoint_type=EntrypointType.MODULE_PATH)
-        titled(deployment._parameter_openapi_schema.properties)  # noqa: SLF001
+        titled(deployment._parameter_openapi_schema.properties)
         out.append(deployment)
     return out
 

@@ -16,7 +16,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from ocop.errors import OcopError
@@ -37,7 +37,7 @@ def api_url(host: str, port: int) -> str:
 
 def healthy(api: str, timeout: float = 2.0) -> bool:
     try:
-        with urllib.request.urlopen(f"{api}/health", timeout=timeout) as response:  # noqa: S310 (loopback)
+        with urllib.request.urlopen(f"{api}/health", timeout=timeout) as response:
             return response.status == 200
     except (urllib.error.URLError, OSError):
         return False
@@ -97,7 +97,8 @@ def stop_worker(process: subprocess.Popen) -> None:
     stop(process, WORKER_STOP_SECONDS)
 
 
-def start_worker(pool: str, name: str, env: dict[str, str], limit: int = 4, log: Path | None = None) -> subprocess.Popen:
+def start_worker(pool: str, name: str, env: dict[str, str], limit: int = 4,
+                 log: Path | None = None) -> subprocess.Popen:
     return _spawn(["worker", "start", "--pool", pool, "--type", "process", "--name", name,
                    "--limit", str(limit)], env, log)
 
@@ -107,11 +108,8 @@ def ensure_pool(pool: str) -> None:
     from prefect.client.schemas.actions import WorkPoolCreate
     from prefect.exceptions import ObjectAlreadyExists
 
-    with get_client(sync_client=True) as client:
-        try:
-            client.create_work_pool(WorkPoolCreate(name=pool, type="process"))
-        except ObjectAlreadyExists:
-            pass
+    with get_client(sync_client=True) as client, suppress(ObjectAlreadyExists):
+        client.create_work_pool(WorkPoolCreate(name=pool, type="process"))
 
 
 def register(pool: str, working_dir: Path) -> list[str]:
@@ -150,7 +148,7 @@ def wait_for_signal() -> None:
     """Block until Ctrl+C or SIGTERM."""
     stopping = {"now": False}
 
-    def handler(signum, frame) -> None:  # noqa: ANN001, ARG001
+    def handler(signum, frame) -> None:
         stopping["now"] = True
 
     signal.signal(signal.SIGTERM, handler)

@@ -37,7 +37,7 @@ from ocop.services.set_up.use_cases import SetUpResult
 Signed = TypeVar("Signed", SetUpResult, VerifyResult, ScheduleResult, RankResult, RecogniseResult, ReferResult)
 
 
-def _signed(settings, campaign: str | None, run: Callable[[], Signed],  # noqa: ANN001
+def _signed(settings, campaign: str | None, run: Callable[[], Signed],
             options: SignOffOptions) -> Signed:
     """Run a stage's document task and sign off its drafts; when documents it waits on (the plan
     cites the decisions, certificates cite the recognising decision) were just issued, run again."""
@@ -53,7 +53,7 @@ def _signed(settings, campaign: str | None, run: Callable[[], Signed],  # noqa: 
     return replace(summary, sign_off=replace(signed, issued=issued))
 
 
-def _stage(campaign: str | None, storage: Storage, sign_off: SignOffOptions, produce, show,  # noqa: ANN001
+def _stage(campaign: str | None, storage: Storage, sign_off: SignOffOptions, produce, show,
            progress: str | None = None) -> Signed:
     """A stage that drafts documents: produce, sign off, leave its artifacts on the run."""
     settings = tasks.resolve_settings(storage.db_url, storage.out_dir)

@@ -65,7 +65,7 @@ def campaign_run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
         yield state.result(), url, out
 
 
-def sample_files():  # noqa: ANN201
+def sample_files():
     from flows.params import CampaignFiles
 
     return CampaignFiles.in_folder(SAMPLE)
@@ -81,7 +81,7 @@ def test_the_hand_computed_totals_match_the_sample_file() -> None:
     assert dict(sums) == {code: total for code, (total, _, _) in EXPECTED.items()}
 
 
-def test_every_product_gets_its_mean_stars_and_referral(campaign_run) -> None:  # noqa: ANN001
+def test_every_product_gets_its_mean_stars_and_referral(campaign_run) -> None:
     result, _, _ = campaign_run
     ranking = {r.code: r for r in result.rank.ranking}
     assert set(ranking) == set(EXPECTED)  # LN-12 (no commune confirmation) is not ranked
@@ -96,7 +96,7 @@ def test_every_product_gets_its_mean_stars_and_referral(campaign_run) -> None:  
     assert result.recognise.recognised == () and "1048/2019" in result.recognise.reason
 
 
-def test_the_whole_plans_result_is_typed_and_round_trips_through_prefects_json(campaign_run) -> None:  # noqa: ANN001
+def test_the_whole_plans_result_is_typed_and_round_trips_through_prefects_json(campaign_run) -> None:
     from prefect.serializers import JSONSerializer
 
     from flows.campaign import CampaignResult
@@ -111,7 +111,7 @@ def test_the_whole_plans_result_is_typed_and_round_trips_through_prefects_json(c
     assert back.schedule.meeting_date == result.schedule.meeting_date and back.rank.counts == result.rank.counts
 
 
-def test_documents_carry_their_key_text(campaign_run) -> None:  # noqa: ANN001
+def test_documents_carry_their_key_text(campaign_run) -> None:
     from ocop.services import stages
     from ocop.settings import Settings
 
@@ -160,7 +160,7 @@ def test_documents_carry_their_key_text(campaign_run) -> None:  # noqa: ANN001
     assert "TM. ỦY BAN NHÂN DÂN" in referral
 
 
-def test_every_document_conforms_and_matches_its_hash(campaign_run) -> None:  # noqa: ANN001
+def test_every_document_conforms_and_matches_its_hash(campaign_run) -> None:
     import hashlib
 
     from ocop.documents.conformance import check
@@ -179,7 +179,7 @@ def test_every_document_conforms_and_matches_its_hash(campaign_run) -> None:  # 
     assert problems == {}
 
 
-def test_running_the_campaign_again_creates_nothing(campaign_run) -> None:  # noqa: ANN001
+def test_running_the_campaign_again_creates_nothing(campaign_run) -> None:
     from flows.campaign import run_campaign
 
     _, url, out = campaign_run
@@ -196,7 +196,7 @@ def test_running_the_campaign_again_creates_nothing(campaign_run) -> None:  # no
     assert again.refer.document == "20/TTr-UBND"
 
 
-def test_runs_leave_vietnamese_artifacts_for_the_clerk(campaign_run) -> None:  # noqa: ANN001
+def test_runs_leave_vietnamese_artifacts_for_the_clerk(campaign_run) -> None:
     import json
 
     from prefect.artifacts import Artifact
@@ -222,7 +222,7 @@ def test_runs_leave_vietnamese_artifacts_for_the_clerk(campaign_run) -> None:  #
     assert (sheets["LN-01"]["Đã nộp"], sheets["LN-01"]["Còn thiếu"]) == (7, "")
 
 
-def test_long_batches_show_their_progress(campaign_run, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+def test_long_batches_show_their_progress(campaign_run, monkeypatch: pytest.MonkeyPatch) -> None:
     from prefect.artifacts import Artifact
 
     from flows import artifacts

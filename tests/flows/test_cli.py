@@ -17,7 +17,7 @@ OCOP = str(Path(sys.executable).parent / "ocop")
 
 
 @pytest.fixture
-def ocop(prefect_api: str):  # noqa: ANN201
+def ocop(prefect_api: str):
     """Run the installed `ocop` command against the test session's Prefect API."""
     env = {**os.environ, "PREFECT_API_URL": prefect_api, "OCOP_DATABASE_URL": "", "OCOP_OUT_DIR": ""}
 
@@ -33,7 +33,7 @@ def _readme_steps() -> list[str]:
     return [line for line in block.splitlines() if line.startswith(".venv/bin/ocop")]
 
 
-def test_the_readme_step_by_step_commands_work(ocop, tmp_path: Path) -> None:  # noqa: ANN001
+def test_the_readme_step_by_step_commands_work(ocop, tmp_path: Path) -> None:
     outputs = []
     for line in _readme_steps():
         line = line.replace("$S", str(SAMPLE)).replace("/tmp/ln", str(tmp_path))
@@ -49,7 +49,7 @@ def test_the_readme_step_by_step_commands_work(ocop, tmp_path: Path) -> None:  #
     assert (tmp_path / "ocop.db").is_file()
 
 
-def test_a_bad_file_gives_a_vietnamese_error_and_exit_code_1(ocop, tmp_path: Path) -> None:  # noqa: ANN001
+def test_a_bad_file_gives_a_vietnamese_error_and_exit_code_1(ocop, tmp_path: Path) -> None:
     out = ["--out", str(tmp_path)]
     assert ocop("campaign", "create", str(SAMPLE / "campaign.toml"), *out).returncode == 0
     bad = tmp_path / "thieu-cot.csv"
@@ -62,7 +62,7 @@ def test_a_bad_file_gives_a_vietnamese_error_and_exit_code_1(ocop, tmp_path: Pat
     assert listing.returncode == 0 and "Đủ điều kiện" not in listing.stdout
 
 
-def test_a_file_that_cannot_be_read_is_a_vietnamese_error_without_a_traceback(ocop, tmp_path: Path) -> None:  # noqa: ANN001
+def test_a_file_that_cannot_be_read_is_a_vietnamese_error_without_a_traceback(ocop, tmp_path: Path) -> None:
     out = ["--out", str(tmp_path)]
     good = tmp_path / "good.xlsx"
     from openpyxl import Workbook

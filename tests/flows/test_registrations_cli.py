@@ -18,7 +18,7 @@ CORPUS = Path(__file__).resolve().parents[1] / "data" / "registrations"
 
 
 @pytest.fixture
-def ocop(prefect_api: str, tmp_path: Path):  # noqa: ANN201
+def ocop(prefect_api: str, tmp_path: Path):
     env = {**os.environ, "PREFECT_API_URL": prefect_api, "OCOP_DATABASE_URL": "", "OCOP_OUT_DIR": "", "OCOP_PDF": "off"}
 
     def run(*args: str) -> subprocess.CompletedProcess:
@@ -29,7 +29,7 @@ def ocop(prefect_api: str, tmp_path: Path):  # noqa: ANN201
     return run
 
 
-def test_template_folder_import_partial_inspection_and_verify(ocop, tmp_path: Path) -> None:  # noqa: ANN001
+def test_template_folder_import_partial_inspection_and_verify(ocop, tmp_path: Path) -> None:
     made = ocop("registrations", "template", str(tmp_path / "mau.xlsx"))
     assert made.returncode == 0 and "1048/2019, 26 xã" in made.stdout
     assert load_workbook(tmp_path / "mau.xlsx").sheetnames[:2] == ["Đăng ký", "Hướng dẫn"]

@@ -21,7 +21,7 @@ OCOP = str(Path(sys.executable).parent / "ocop")
 
 
 @pytest.fixture
-def scored(settings, tmp_path: Path):  # noqa: ANN001, ANN201
+def scored(settings, tmp_path: Path):
     """The sample up to the scores, without one member's sheets (services, no Prefect)."""
     from ocop.services import stages
 
@@ -37,7 +37,7 @@ def scored(settings, tmp_path: Path):  # noqa: ANN001, ANN201
     return settings
 
 
-def _run(settings, on: date, campaign: str | None = CODE) -> dict:  # noqa: ANN001
+def _run(settings, on: date, campaign: str | None = CODE) -> dict:
     from flows.params import ReminderOptions, Storage
     from flows.reminders import remind
 
@@ -45,7 +45,7 @@ def _run(settings, on: date, campaign: str | None = CODE) -> dict:  # noqa: ANN0
     return remind(campaign, ReminderOptions(on=on), storage)
 
 
-def test_a_week_before_the_deadline_the_table_lists_the_missing_sheets(scored) -> None:  # noqa: ANN001
+def test_a_week_before_the_deadline_the_table_lists_the_missing_sheets(scored) -> None:
     from prefect.artifacts import Artifact
     from prefect.serializers import JSONSerializer
 

@@ -13,7 +13,7 @@ from ocop.services.paperwork.use_cases import SignOffResult
 from tests.conftest import SAMPLE
 
 
-def _wait_paused(name: str, timeout: float = 90):  # noqa: ANN202
+def _wait_paused(name: str, timeout: float = 90):
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName
 

@@ -33,11 +33,11 @@ def _text(path: str) -> str:
     return "\n".join([p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells])
 
 
-def _doc(settings, kind: str) -> dict:  # noqa: ANN001
+def _doc(settings, kind: str) -> dict:
     return [d for d in stages.documents(settings, CODE) if d.kind == kind and d.status == "issued"][-1]
 
 
-def test_without_quorum_there_is_no_result_and_the_minutes_say_so(sample_campaign) -> None:  # noqa: ANN001
+def test_without_quorum_there_is_no_result_and_the_minutes_say_so(sample_campaign) -> None:
     absent = ["Trần Thị Hoa", "Phạm Đức Thắng", "Vũ Thị Lan"]
     r = stages.attendance(sample_campaign, CODE, absent, [])
     assert r.quorum.met is False and "4/7" in r.quorum.text()
@@ -50,7 +50,7 @@ def test_without_quorum_there_is_no_result_and_the_minutes_say_so(sample_campaig
         stages.refer(sample_campaign, CODE)
 
 
-def test_an_absent_members_sheet_is_refused(sample_campaign, tmp_path: Path) -> None:  # noqa: ANN001
+def test_an_absent_members_sheet_is_refused(sample_campaign, tmp_path: Path) -> None:
     stages.attendance(sample_campaign, CODE, ["Đỗ Văn Quyết"], [])
     with pytest.raises(InputError) as err:
         stages.score(sample_campaign, CODE, SAMPLE / "scores.csv")
@@ -63,7 +63,7 @@ def test_an_absent_members_sheet_is_refused(sample_campaign, tmp_path: Path) -> 
     assert ln01.mean == Fraction(642 - 92, 6)  # Đỗ Văn Quyết's 92 is not counted
 
 
-def test_spread_blocks_a_product_until_members_re_score(sample_campaign, tmp_path: Path) -> None:  # noqa: ANN001
+def test_spread_blocks_a_product_until_members_re_score(sample_campaign, tmp_path: Path) -> None:
     rows = _rows()
     # Lương Thế Tuấn scores LN-09 far above the others: 30 -> 31 + 14 = 45 (others 29..32)
     sheet = [r for r in rows[1:] if r[0] == "LN-09" and r[1] == "Lương Thế Tuấn"]
@@ -90,7 +90,7 @@ def test_spread_blocks_a_product_until_members_re_score(sample_campaign, tmp_pat
     assert f"Lương Thế Tuấn chấm lại LN-09: {total} → 31 điểm" in minutes
 
 
-def test_sheets_are_locked_after_the_meeting_closes(sample_campaign, tmp_path: Path) -> None:  # noqa: ANN001
+def test_sheets_are_locked_after_the_meeting_closes(sample_campaign, tmp_path: Path) -> None:
     stages.score(sample_campaign, CODE, SAMPLE / "scores.csv")
     stages.close_meeting(sample_campaign, CODE)
     rows = _rows()
@@ -106,7 +106,8 @@ def test_sheets_are_locked_after_the_meeting_closes(sample_campaign, tmp_path: P
     assert "Trần Thị Hoa chấm lại LN-02" in stages.rank(sample_campaign, CODE).rescores[0]
 
 
-def test_no_document_or_status_shows_scores_before_every_present_member_has_submitted(sample_campaign, tmp_path: Path) -> None:  # noqa: ANN001
+def test_no_document_or_status_shows_scores_before_every_present_member_has_submitted(
+        sample_campaign, tmp_path: Path) -> None:
     rows = _rows()
     partial = [rows[0]] + [r for r in rows[1:] if not (r[0] == "LN-01" and r[1] == "Đỗ Văn Quyết")]
     stages.score(sample_campaign, CODE, _write(tmp_path / "thieu.csv", partial))
@@ -119,7 +120,7 @@ def test_no_document_or_status_shows_scores_before_every_present_member_has_subm
         stages.rank(sample_campaign, CODE)
 
 
-def test_flags_reach_the_summary_table(sample_campaign) -> None:  # noqa: ANN001
+def test_flags_reach_the_summary_table(sample_campaign) -> None:
     stages.score(sample_campaign, CODE, SAMPLE / "scores.csv")
     result = stages.rank(sample_campaign, CODE)
     flags = {r.code: r.flags for r in result.ranking}
@@ -134,7 +135,7 @@ def test_flags_reach_the_summary_table(sample_campaign) -> None:  # noqa: ANN001
     assert "LN-03 (sát ngưỡng 70 điểm" in minutes
 
 
-def test_a_members_workbook_round_trips_through_the_same_validation(sample_campaign, tmp_path: Path) -> None:  # noqa: ANN001
+def test_a_members_workbook_round_trips_through_the_same_validation(sample_campaign, tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
     [path] = stages.scores_templates(sample_campaign, CODE, tmp_path, "Trần Thị Hoa")
@@ -168,29 +169,33 @@ def test_a_members_workbook_round_trips_through_the_same_validation(sample_campa
     ("meeting", "invited", "why"),
     [
         ("2020-10-31", "2020-10-27", "sau hạn hoàn thành đánh giá 30/10/2020"),
-        ("2020-10-20", "2020-10-16", "chỉ trước ngày họp 1 ngày làm việc, cần ít nhất 2"),  # Fri 16 -> Tue 20: Mon 19 only
+        # Fri 16 -> Tue 20: Mon 19 only
+        ("2020-10-20", "2020-10-16", "chỉ trước ngày họp 1 ngày làm việc, cần ít nhất 2"),
         ("2020-10-24", "2020-10-15", "là ngày nghỉ"),  # a Saturday
     ],
 )
-def test_the_schedule_stage_refuses_a_date_and_says_why(sample_campaign, meeting: str, invited: str, why: str) -> None:  # noqa: ANN001
+def test_the_schedule_stage_refuses_a_date_and_says_why(sample_campaign, meeting: str, invited: str, why: str) -> None:
     from datetime import date
 
     with pytest.raises(InputError) as err:
-        stages.schedule(sample_campaign, CODE, on=date.fromisoformat(meeting), invitation_date=date.fromisoformat(invited))
+        stages.schedule(sample_campaign, CODE, on=date.fromisoformat(meeting),
+                        invitation_date=date.fromisoformat(invited))
     assert any(why in p for p in err.value.problems), err.value.problems
 
 
-def test_lead_time_counts_tet_as_non_working(settings, tmp_path: Path) -> None:  # noqa: ANN001
+def test_lead_time_counts_tet_as_non_working(settings, tmp_path: Path) -> None:
     from datetime import date
 
-    text = (SAMPLE / "campaign.toml").read_text(encoding="utf-8").replace("evaluation = 2020-10-30", "evaluation = 2024-12-30")
+    text = (SAMPLE / "campaign.toml").read_text(encoding="utf-8").replace("evaluation = 2020-10-30", "evaluation = "
+                                                                                                     "2024-12-30")
     path = tmp_path / "c.toml"
     path.write_text(text.replace("year = 2020", "year = 2024"), encoding="utf-8")
     stages.set_up(settings, path)
     # dossiers sent Wed 7/2/2024; Tết 8/2-14/2: Thursday 15/2 is only the first working day after
     with pytest.raises(InputError, match="chỉ trước ngày họp 0 ngày làm việc"):
         stages.schedule(settings, CODE, on=date(2024, 2, 15), invitation_date=date(2024, 2, 7))
-    assert stages.schedule(settings, CODE, on=date(2024, 2, 19), invitation_date=date(2024, 2, 7)).lead_working_days == 2
+    scheduled = stages.schedule(settings, CODE, on=date(2024, 2, 19), invitation_date=date(2024, 2, 7))
+    assert scheduled.lead_working_days == 2
 
 
 def test_refer_acts_on_the_stored_ranking_and_refuses_one_the_sheets_no_longer_match(

@@ -29,7 +29,7 @@ def _campaign_file(tmp_path: Path, edition: str, code: str, level: str = "distri
     return path
 
 
-def _register(settings, tmp_path: Path, rows: list[list[str]]) -> None:  # noqa: ANN001
+def _register(settings, tmp_path: Path, rows: list[list[str]]) -> None:
     """Import and verify registrations of the test campaign 'luc-nam-2024'."""
     regs = tmp_path / "dk.csv"
     with regs.open("w", encoding="utf-8", newline="") as fh:
@@ -41,7 +41,7 @@ def _register(settings, tmp_path: Path, rows: list[list[str]]) -> None:  # noqa:
     stages.verify(settings, "luc-nam-2024")
 
 
-def test_148_cap_and_local_recognition(settings, tmp_path: Path) -> None:  # noqa: ANN001
+def test_148_cap_and_local_recognition(settings, tmp_path: Path) -> None:
     stages.set_up(settings, _campaign_file(tmp_path, "148/2023", "luc-nam-2024"))
     _register(settings, tmp_path, [
         ["T-1", "Na sấy dẻo", "7", "HTX Na Huyền Sơn", "HTX", "Huyền Sơn", "Có"],
@@ -80,18 +80,18 @@ def test_148_cap_and_local_recognition(settings, tmp_path: Path) -> None:  # noq
     assert stages.recognise(settings, "luc-nam-2024").documents.issued == 0
 
 
-def test_a_district_campaign_under_1489_is_refused(settings, tmp_path: Path) -> None:  # noqa: ANN001
+def test_a_district_campaign_under_1489_is_refused(settings, tmp_path: Path) -> None:
     with pytest.raises(RulesError, match="không có cấp 'district'"):
         stages.set_up(settings, _campaign_file(tmp_path, "148/2023+1489/2025", "luc-nam-2026"))
 
 
-def test_a_province_campaign_under_1489_is_accepted(settings, tmp_path: Path) -> None:  # noqa: ANN001
+def test_a_province_campaign_under_1489_is_accepted(settings, tmp_path: Path) -> None:
     result = stages.set_up(settings, _campaign_file(tmp_path, "148/2023+1489/2025", "bac-ninh-2026", "province"))
     assert result.created is True
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
-def test_print_packs_one_pdf_per_member_in_agenda_order(settings, tmp_path: Path) -> None:  # noqa: ANN001
+def test_print_packs_one_pdf_per_member_in_agenda_order(settings, tmp_path: Path) -> None:
     from dataclasses import replace
 
     from pypdf import PdfReader

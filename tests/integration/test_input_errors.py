@@ -136,13 +136,13 @@ def _check(err: pytest.ExceptionInfo, name: str, pattern: str) -> None:
 
 
 @pytest.fixture
-def campaign(settings):  # noqa: ANN001, ANN201
+def campaign(settings):
     stages.set_up(settings, SAMPLE / "campaign.toml")
     return settings
 
 
 @pytest.mark.parametrize(("name", "make", "pattern"), _table_faults(SCORES_HEADER))
-def test_a_score_file_that_cannot_be_read_is_an_input_error_naming_it(campaign, tmp_path: Path,  # noqa: ANN001
+def test_a_score_file_that_cannot_be_read_is_an_input_error_naming_it(campaign, tmp_path: Path,
                                                                        name: str, make: Make, pattern: str) -> None:
     path = tmp_path / name
     make(path)
@@ -155,7 +155,7 @@ MEMBER_FAULTS = [p for p in _table_faults(SCORES_HEADER) if p.values[0].endswith
 
 
 @pytest.mark.parametrize(("name", "make", "pattern"), MEMBER_FAULTS)
-def test_a_member_workbook_that_cannot_be_read_is_an_input_error_naming_it(campaign, tmp_path: Path,  # noqa: ANN001
+def test_a_member_workbook_that_cannot_be_read_is_an_input_error_naming_it(campaign, tmp_path: Path,
                                                                            name: str, make: Make, pattern: str) -> None:
     path = tmp_path / name
     make(path)
@@ -167,7 +167,7 @@ def test_a_member_workbook_that_cannot_be_read_is_an_input_error_naming_it(campa
     _check(err, name, pattern)
 
 
-def test_a_member_workbook_whose_sheet_is_cut_short_is_an_input_error(sample_campaign,  # noqa: ANN001
+def test_a_member_workbook_whose_sheet_is_cut_short_is_an_input_error(sample_campaign,
                                                                         tmp_path: Path) -> None:
     """The zip is whole but a sheet's XML stops half-way: the error comes while the sheet is streamed."""
     import zipfile
@@ -185,7 +185,7 @@ def test_a_member_workbook_whose_sheet_is_cut_short_is_an_input_error(sample_cam
 
 
 @pytest.mark.parametrize(("name", "make", "pattern"), _table_faults(REG_HEADER))
-def test_a_registration_file_that_cannot_be_read_is_an_input_error_naming_it(  # noqa: ANN001
+def test_a_registration_file_that_cannot_be_read_is_an_input_error_naming_it(
         campaign, tmp_path: Path, name: str, make: Make, pattern: str) -> None:
     path = tmp_path / name
     make(path)
@@ -202,7 +202,7 @@ IN_FOLDER = [p for p in _table_faults(REG_HEADER) if p.id not in ("missing", "di
 
 
 @pytest.mark.parametrize(("name", "make", "pattern"), IN_FOLDER)
-def test_in_a_registration_folder_a_file_that_cannot_be_read_is_refused_by_name(campaign, tmp_path: Path,  # noqa: ANN001
+def test_in_a_registration_folder_a_file_that_cannot_be_read_is_refused_by_name(campaign, tmp_path: Path,
                                                                                  name: str, make: Make,
                                                                                  pattern: str) -> None:
     folder = tmp_path / "dang-ky"
@@ -224,7 +224,7 @@ def test_in_a_registration_folder_a_file_that_cannot_be_read_is_refused_by_name(
     pytest.param(_nothing, r"^Không tìm thấy tệp '.*dang-ky'\.$", id="missing"),
     pytest.param(_mkdir, r"^Thư mục '.*dang-ky' không có tệp \.xlsx hoặc \.csv nào\.$", id="empty"),
 ])
-def test_a_registration_folder_that_is_missing_or_empty_is_an_input_error(campaign, tmp_path: Path,  # noqa: ANN001
+def test_a_registration_folder_that_is_missing_or_empty_is_an_input_error(campaign, tmp_path: Path,
                                                                           make: Make, pattern: str) -> None:
     make(tmp_path / "dang-ky")
     with pytest.raises(InputError) as err:
@@ -253,7 +253,7 @@ CAMPAIGN_FAULTS = [
 
 
 @pytest.mark.parametrize(("name", "make", "pattern"), CAMPAIGN_FAULTS)
-def test_a_campaign_file_that_cannot_be_read_is_an_input_error_naming_it(settings, tmp_path: Path,  # noqa: ANN001
+def test_a_campaign_file_that_cannot_be_read_is_an_input_error_naming_it(settings, tmp_path: Path,
                                                                          name: str, make: Make, pattern: str) -> None:
     path = tmp_path / name
     make(path)
@@ -264,7 +264,7 @@ def test_a_campaign_file_that_cannot_be_read_is_an_input_error_naming_it(setting
 
 @pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root reads any file")
 @pytest.mark.parametrize("name", ["phieu.csv", "phieu.xlsx"])
-def test_a_file_without_read_permission_is_an_input_error(campaign, tmp_path: Path, name: str) -> None:  # noqa: ANN001
+def test_a_file_without_read_permission_is_an_input_error(campaign, tmp_path: Path, name: str) -> None:
     path = tmp_path / name
     _workbook(path, SCORES_HEADER, 1) if name.endswith(".xlsx") else path.write_text(",".join(SCORES_HEADER))
     path.chmod(0)
@@ -276,7 +276,7 @@ def test_a_file_without_read_permission_is_an_input_error(campaign, tmp_path: Pa
         path.chmod(0o600)
 
 
-def test_a_good_csv_with_a_title_row_above_the_header_still_reads(campaign, tmp_path: Path) -> None:  # noqa: ANN001
+def test_a_good_csv_with_a_title_row_above_the_header_still_reads(campaign, tmp_path: Path) -> None:
     """The one header finder: a title line above the header is allowed for every table."""
     path = tmp_path / "dang-ky.csv"
     path.write_text("Danh sách đăng ký xã Bảo Sơn\n" + ",".join(REG_HEADER)
@@ -284,7 +284,7 @@ def test_a_good_csv_with_a_title_row_above_the_header_still_reads(campaign, tmp_
     assert stages.collect(campaign, CODE, path)["new"] == 1
 
 
-def test_a_folder_file_that_breaks_off_mid_way_leaves_no_trace_in_the_others(campaign, tmp_path: Path) -> None:  # noqa: ANN001
+def test_a_folder_file_that_breaks_off_mid_way_leaves_no_trace_in_the_others(campaign, tmp_path: Path) -> None:
     """Rows read before the break are not taken as registered: the same product in a later file is new."""
     import zipfile
 

@@ -45,7 +45,7 @@ def converted(tmp_path_factory) -> dict[str, Path]:
         docs.append(out)
     pdfs = pdf.to_pdf(docs)
     assert pdfs == [p.with_suffix(".pdf") for p in docs]         # next to each DOCX, in order
-    return dict(zip(TITLES, pdfs))
+    return dict(zip(TITLES, pdfs, strict=True))
 
 
 @needs_soffice
@@ -72,7 +72,7 @@ def test_out_dir_and_concurrent_calls_use_private_profiles(converted, tmp_path, 
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))      # profiles and work dirs go here
     with ThreadPoolExecutor(2) as pool:
         results = list(pool.map(lambda d: pdf.to_pdf(src, out_dir=tmp_path / d), ["a", "b"]))
-    for d, outs in zip(["a", "b"], results):
+    for d, outs in zip(["a", "b"], results, strict=True):
         assert outs == [tmp_path / d / f"{n}.pdf" for n in sorted(TITLES)]
         assert all(pages(p) >= 1 for p in outs)
     assert list(scratch.iterdir()) == []
@@ -94,7 +94,7 @@ def test_merge_errors(tmp_path):
         pdf.merge([tmp_path / "khong_co.pdf"], tmp_path / "x.pdf")
     bad = tmp_path / "hong.pdf"
     bad.write_bytes(b"not a pdf")
-    with pytest.raises(DocumentError, match="hong.pdf"):
+    with pytest.raises(DocumentError, match=r"hong\.pdf"):
         pdf.merge([bad], tmp_path / "x.pdf")
     assert not (tmp_path / "x.pdf").exists()
 
@@ -114,7 +114,7 @@ def test_missing_libreoffice_raises_pdf_unavailable(monkeypatch, tmp_path):
 
 
 def test_missing_docx_is_named(tmp_path):
-    with pytest.raises(DocumentError, match="khong_co.docx"):
+    with pytest.raises(DocumentError, match=r"khong_co\.docx"):
         pdf.to_pdf([tmp_path / "khong_co.docx"])
     assert pdf.to_pdf([]) == []
 
@@ -124,6 +124,6 @@ def test_unconvertible_file_is_named_and_nothing_written(converted, tmp_path):
     good = converted["qd_thanh_lap_hoi_dong"].with_suffix(".docx")
     bad = tmp_path / "hong.docx"
     bad.write_bytes(good.read_bytes()[:5000])                # truncated zip: "could not be loaded"
-    with pytest.raises(DocumentError, match="hong.docx"):
+    with pytest.raises(DocumentError, match=r"hong\.docx"):
         pdf.to_pdf([good, bad], out_dir=tmp_path / "out")
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())

@@ -23,13 +23,13 @@ EXPECTED = json.loads((CORPUS / "expected.json").read_text(encoding="utf-8"))
 HEADER = ["Mã sản phẩm", "Tên sản phẩm", "Bộ sản phẩm", "Tên chủ thể", "Loại hình", "Xã", "Xác nhận UBND xã"]
 
 
-def _count(url: str, model=Registration) -> int:  # noqa: ANN001
+def _count(url: str, model=Registration) -> int:
     with unit_of_work(url) as s:
         return s.scalar(select(func.count()).select_from(model))
 
 
 @pytest.fixture
-def campaign(settings):  # noqa: ANN001, ANN201
+def campaign(settings):
     stages.set_up(settings, SAMPLE / "campaign.toml")
     return settings
 
@@ -39,7 +39,7 @@ def test_the_corpus_lists_every_workbook() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_each_bad_workbook_gives_exactly_its_errors_and_stores_nothing(campaign, name: str) -> None:  # noqa: ANN001
+def test_each_bad_workbook_gives_exactly_its_errors_and_stores_nothing(campaign, name: str) -> None:
     with pytest.raises(InputError) as err:
         stages.collect(campaign, CODE, CORPUS / name)
     assert str(err.value).splitlines()[0] == EXPECTED[name]["message"]
@@ -49,7 +49,7 @@ def test_each_bad_workbook_gives_exactly_its_errors_and_stores_nothing(campaign,
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_with_partial_each_bad_workbook_stores_its_valid_rows_and_lists_the_rest(campaign, name: str,  # noqa: ANN001
+def test_with_partial_each_bad_workbook_stores_its_valid_rows_and_lists_the_rest(campaign, name: str,
                                                                                  tmp_path: Path) -> None:
     shutil.copy(CORPUS / name, tmp_path / name)
     expected = EXPECTED[name]["partial"]
@@ -67,7 +67,7 @@ def test_with_partial_each_bad_workbook_stores_its_valid_rows_and_lists_the_rest
     assert rows[0][-1] == "Lỗi" and len(rows) == 1 + expected["errors"] and all(r[-1] for r in rows[1:])
 
 
-def test_partial_stores_the_valid_rows_and_writes_the_rest_beside_the_input(campaign, tmp_path: Path) -> None:  # noqa: ANN001
+def test_partial_stores_the_valid_rows_and_writes_the_rest_beside_the_input(campaign, tmp_path: Path) -> None:
     name = "dong-trong-va-gop-o.xlsx"
     shutil.copy(CORPUS / name, tmp_path / name)
     result = stages.collect(campaign, CODE, tmp_path / name, partial=True)
@@ -79,7 +79,7 @@ def test_partial_stores_the_valid_rows_and_writes_the_rest_beside_the_input(camp
         assert sorted(s.scalars(select(Product.code))) == ["BS-01", "BS-05"]
     ws = load_workbook(errors).active
     rows = [list(r) for r in ws.iter_rows(values_only=True)]
-    assert rows[0] == HEADER + ["Lỗi"]
+    assert rows[0] == [*HEADER, "Lỗi"]
     assert [r[0] for r in rows[1:]] == ["BS-02", "BS-03", "BS-04", "Thôn Đồng Vành"]
     merged = "dòng 7–9, cột 'Tên chủ thể': các ô D7:D9 được gộp, cần bỏ gộp ô và ghi giá trị ở từng dòng."
     assert [r[-1] for r in rows[1:4]] == [merged] * 3
@@ -95,14 +95,14 @@ def test_partial_stores_the_valid_rows_and_writes_the_rest_beside_the_input(camp
     assert _count(campaign.database_url) == 5
 
 
-def test_partial_with_a_broken_header_is_refused(campaign, tmp_path: Path) -> None:  # noqa: ANN001
+def test_partial_with_a_broken_header_is_refused(campaign, tmp_path: Path) -> None:
     shutil.copy(CORPUS / "thieu-cot.xlsx", tmp_path / "thieu-cot.xlsx")
     with pytest.raises(InputError, match="tệp thiếu cột bắt buộc"):
         stages.collect(campaign, CODE, tmp_path / "thieu-cot.xlsx", partial=True)
     assert _count(campaign.database_url) == 0 and not (tmp_path / "thieu-cot.loi.xlsx").exists()
 
 
-def test_text_dates_and_numbers_are_read(campaign, tmp_path: Path) -> None:  # noqa: ANN001
+def test_text_dates_and_numbers_are_read(campaign, tmp_path: Path) -> None:
     from datetime import date
 
     shutil.copy(CORPUS / "ngay-so-dang-chu.xlsx", tmp_path / "d.xlsx")
@@ -117,7 +117,7 @@ def test_text_dates_and_numbers_are_read(campaign, tmp_path: Path) -> None:  # n
         "reevaluation", date(2017, 5, 20), date(2020, 6, 1))
 
 
-def test_nfd_and_spaces_are_stored_nfc_and_match_the_campaign_communes(campaign, tmp_path: Path) -> None:  # noqa: ANN001
+def test_nfd_and_spaces_are_stored_nfc_and_match_the_campaign_communes(campaign, tmp_path: Path) -> None:
     shutil.copy(CORPUS / "unicode-nfd.xlsx", tmp_path / "n.xlsx")
     stages.collect(campaign, CODE, tmp_path / "n.xlsx", partial=True)
     with unit_of_work(campaign.database_url) as s:
@@ -127,7 +127,7 @@ def test_nfd_and_spaces_are_stored_nfc_and_match_the_campaign_communes(campaign,
     assert names == {"Na dai Huyền Sơn", "Mít tố nữ Trường Sơn"}
 
 
-def test_a_folder_stores_each_good_file_and_reports_the_same_product_across_communes(campaign, tmp_path: Path) -> None:  # noqa: ANN001
+def test_a_folder_stores_each_good_file_and_reports_the_same_product_across_communes(campaign, tmp_path: Path) -> None:
     folder = tmp_path / "dang-ky"
     shutil.copytree(CORPUS / "thu-muc", folder)
     (folder / "~$xa-bao-dai.xlsx").write_bytes(b"lock")  # an office lock file is skipped
@@ -151,8 +151,8 @@ def test_a_folder_stores_each_good_file_and_reports_the_same_product_across_comm
     assert (again.new, again.updated, again.unchanged) == (0, 0, 2)
 
 
-def test_a_corrected_file_updates_what_it_matches_and_keeps_what_it_does_not_say(campaign, tmp_path: Path) -> None:  # noqa: ANN001
-    def write(rows: list[list], extra: list[str] = ()) -> Path:  # noqa: ANN202
+def test_a_corrected_file_updates_what_it_matches_and_keeps_what_it_does_not_say(campaign, tmp_path: Path) -> None:
+    def write(rows: list[list], extra: list[str] = ()) -> Path:
         wb = Workbook()
         ws = wb.active
         ws.append(HEADER + list(extra))
@@ -176,11 +176,11 @@ def test_a_corrected_file_updates_what_it_matches_and_keeps_what_it_does_not_say
         assert reg.product.code == "SP000001"
 
 
-def test_ten_thousand_rows_with_three_bad_ones(campaign, tmp_path: Path) -> None:  # noqa: ANN001
+def test_ten_thousand_rows_with_three_bad_ones(campaign, tmp_path: Path) -> None:
     communes = ["Bảo Đài", "Bảo Sơn", "Cẩm Lý", "Đan Hội", "Huyền Sơn"]
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Đăng ký")
-    ws.append(HEADER + ["Ngày đăng ký", "Phiếu đăng ký"])
+    ws.append([*HEADER, "Ngày đăng ký", "Phiếu đăng ký"])
     for i in range(10_000):
         row = [f"P{i:05d}", f"Sản phẩm {i}", 1, f"Chủ thể {i // 2}", "HKD", communes[i % 5], "Có", "01/06/2020", "Có"]
         if i == 4_321:

@@ -19,7 +19,7 @@ CODE = "luc-nam-2020"
 
 
 @pytest.fixture
-def template(settings, tmp_path: Path) -> Path:  # noqa: ANN001
+def template(settings, tmp_path: Path) -> Path:
     stages.set_up(settings, SAMPLE / "campaign.toml")
     result = stages.registration_template(settings, CODE, tmp_path / "mau" / "dang-ky.xlsx")
     assert (result.edition, result.communes) == ("1048/2019", 26)
@@ -58,7 +58,7 @@ def _fill(path: Path, out: Path) -> Path:
     ]
     items = headers[headers.index("Xác nhận UBND xã") + 1:]
     for r, values in enumerate(rows, start=2):
-        values = {**{item: "Có" for item in items}, **values}
+        values = {**dict.fromkeys(items, "Có"), **values}
         if r == 3:
             values["Mẫu sản phẩm"] = "Không"
         for header, value in values.items():
@@ -67,7 +67,7 @@ def _fill(path: Path, out: Path) -> Path:
     return out
 
 
-def test_the_workbook_has_vietnamese_headers_drop_downs_and_instructions(settings, template: Path) -> None:  # noqa: ANN001
+def test_the_workbook_has_vietnamese_headers_drop_downs_and_instructions(settings, template: Path) -> None:
     wb = load_workbook(template)
     assert wb.sheetnames == ["Đăng ký", "Hướng dẫn", "DanhMuc"] and wb["DanhMuc"].sheet_state == "hidden"
     headers = [c.value for c in wb["Đăng ký"][1]]
@@ -89,7 +89,7 @@ def test_the_workbook_has_vietnamese_headers_drop_downs_and_instructions(setting
     assert any("Giấy chứng nhận đăng ký hộ kinh doanh" in str(v) for v in guide)
 
 
-def test_the_148_workbook_lists_all_sets_and_the_self_assessment(settings, tmp_path: Path) -> None:  # noqa: ANN001
+def test_the_148_workbook_lists_all_sets_and_the_self_assessment(settings, tmp_path: Path) -> None:
     text = (SAMPLE / "campaign.toml").read_text(encoding="utf-8")
     campaign = tmp_path / "c.toml"
     campaign.write_text(text.replace('"1048/2019"', '"148/2023"').replace('"luc-nam-2020"', '"luc-nam-2024"'),
@@ -102,7 +102,7 @@ def test_the_148_workbook_lists_all_sets_and_the_self_assessment(settings, tmp_p
     assert "Báo cáo tự đánh giá" in lists and "Giới thiệu bộ máy" not in lists
 
 
-def test_a_filled_copy_imports_cleanly_and_is_verified(settings, template: Path, tmp_path: Path) -> None:  # noqa: ANN001
+def test_a_filled_copy_imports_cleanly_and_is_verified(settings, template: Path, tmp_path: Path) -> None:
     filled = _fill(template, tmp_path / "xa-thanh-lam.xlsx")
     result = stages.collect(settings, CODE, filled)
     assert (result.rows, result.new, result.problems) == (2, 2, ())
@@ -125,7 +125,7 @@ def _libreoffice_saved(path: Path, out: Path) -> Path:
     return saved
 
 
-def test_libreoffice_opens_the_workbook_keeps_its_drop_downs_and_its_copy_imports(settings, template: Path,  # noqa: ANN001
+def test_libreoffice_opens_the_workbook_keeps_its_drop_downs_and_its_copy_imports(settings, template: Path,
                                                                                 tmp_path: Path) -> None:
     saved = _libreoffice_saved(template, tmp_path)
     assert _lists(saved) == _lists(template)

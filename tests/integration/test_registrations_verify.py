@@ -25,7 +25,7 @@ ITEMS_148 = ["Phiếu đăng ký", "Báo cáo tự đánh giá", "Phương án k
 EXTRA = ["Hình thức đăng ký", "Số giấy chứng nhận OCOP", "Ngày cấp giấy chứng nhận", "Hạng sao đã đạt", "Ngày đăng ký"]
 
 
-def _campaign(settings, tmp_path: Path, edition: str = "148/2023", **rules: str) -> str:  # noqa: ANN001
+def _campaign(settings, tmp_path: Path, edition: str = "148/2023", **rules: str) -> str:
     text = (SAMPLE / "campaign.toml").read_text(encoding="utf-8")
     text = text.replace('edition = "1048/2019"', f'edition = "{edition}"').replace('"luc-nam-2020"', '"luc-nam-2024"')
     for key, value in rules.items():
@@ -36,7 +36,7 @@ def _campaign(settings, tmp_path: Path, edition: str = "148/2023", **rules: str)
     return "luc-nam-2024"
 
 
-def _import(settings, code: str, tmp_path: Path, rows: list[list]) -> dict:  # noqa: ANN001
+def _import(settings, code: str, tmp_path: Path, rows: list[list]) -> dict:
     wb = Workbook()
     ws = wb.active
     ws.append(HEADER + ITEMS_148 + EXTRA)
@@ -49,11 +49,14 @@ def _import(settings, code: str, tmp_path: Path, rows: list[list]) -> dict:  # n
 ALL = ["Có"] * 6
 
 
-def test_the_sample_campaigns_ineligible_product_is_rejected_with_its_reason(sample_campaign) -> None:  # noqa: ANN001
+def test_the_sample_campaigns_ineligible_product_is_rejected_with_its_reason(sample_campaign) -> None:
     summary = stages.verify(sample_campaign, "luc-nam-2020")
-    assert [(e.code, e.name, e.reason) for e in summary.ineligible] == [("LN-12", "Lạc đỏ Bảo Sơn", "Phiếu đăng ký chưa có xác nhận của UBND xã.")]
-    assert asdict(summary.by_commune["Bảo Sơn"]) == {"registered": 1, "eligible": 0, "needs_supplement": 0, "ineligible": 1}
-    assert asdict(summary.by_commune["Huyền Sơn"]) == {"registered": 1, "eligible": 1, "needs_supplement": 0, "ineligible": 0}
+    assert [(e.code, e.name, e.reason) for e in summary.ineligible] == [
+        ("LN-12", "Lạc đỏ Bảo Sơn", "Phiếu đăng ký chưa có xác nhận của UBND xã.")]
+    assert asdict(summary.by_commune["Bảo Sơn"]) == {
+        "registered": 1, "eligible": 0, "needs_supplement": 0, "ineligible": 1}
+    assert asdict(summary.by_commune["Huyền Sơn"]) == {
+        "registered": 1, "eligible": 1, "needs_supplement": 0, "ineligible": 0}
     assert len(summary.eligible) == 11 and summary.needs_supplement == () and summary.late == ()
     wb = load_workbook(summary.lists)
     assert wb.sheetnames == ["Đủ điều kiện", "Cần bổ sung", "Không đủ điều kiện", "Tổng hợp theo xã"]
@@ -62,7 +65,7 @@ def test_the_sample_campaigns_ineligible_product_is_rejected_with_its_reason(sam
     assert list(wb["Tổng hợp theo xã"].iter_rows(values_only=True))[-1] == ("Tổng cộng", 12, 11, 0, 1)
 
 
-def test_dossier_rules_under_148(settings, tmp_path: Path) -> None:  # noqa: ANN001
+def test_dossier_rules_under_148(settings, tmp_path: Path) -> None:
     code = _campaign(settings, tmp_path)
     _import(settings, code, tmp_path, [
         ["A-1", "Na sấy", 7, "HTX Na", "HTX", "Huyền Sơn", "Có", *ALL],
@@ -72,7 +75,8 @@ def test_dossier_rules_under_148(settings, tmp_path: Path) -> None:  # noqa: ANN
         ["A-5", "Homestay", "26a", "HKD Nhà Sàn", "HKD", "Lục Sơn", "Có", "Có", "Có", "Có", "Có", "Không", "Không"],
         ["A-6", "Điểm du lịch", "26b", "HTX Du lịch", "HTX", "Lục Sơn", "Có", "Có", "Có", "Có", "Có", "Không", None],
     ])
-    stages.record_inspection(settings, code, "A-6", date(2024, 6, 20), ["Ngô Thị Thu Hằng"], "Không đủ điều kiện đón khách",
+    stages.record_inspection(settings, code, "A-6", date(2024, 6, 20), ["Ngô Thị Thu Hằng"], "Không đủ điều kiện đón "
+                                                                                             "khách",
                              passed=False)
     with pytest.raises(NotFoundError):
         stages.record_inspection(settings, code, "Z-9", date(2024, 6, 20), ["X"], "")
@@ -83,7 +87,8 @@ def test_dossier_rules_under_148(settings, tmp_path: Path) -> None:  # noqa: ANN
         "A-5": (["Kiểm tra thực tế tại cơ sở (sản phẩm dịch vụ không nộp mẫu)"], date(2020, 7, 10)),
     }
     assert [(e.code, e.name, e.reason) for e in summary.ineligible] == [
-        ("A-3", "Chè xanh", "Chủ thể chưa có Giấy chứng nhận đăng ký hộ kinh doanh (tư cách pháp lý của hộ kinh doanh)."),
+        ("A-3", "Chè xanh", "Chủ thể chưa có Giấy chứng nhận đăng ký hộ kinh doanh (tư cách pháp lý của hộ kinh "
+                            "doanh)."),
         ("A-6", "Điểm du lịch", "Kiểm tra thực tế ngày 20/06/2024 không đạt: Không đủ điều kiện đón khách"),
     ]
     assert sorted(e.code for e in summary.eligible) == ["A-1", "A-4"]  # handicraft: no food-safety certificate
@@ -94,10 +99,11 @@ def test_dossier_rules_under_148(settings, tmp_path: Path) -> None:  # noqa: ANN
     assert (again.changed, again.counts) == (2, {"eligible": 4, "needs_supplement": 1, "ineligible": 1})
     with unit_of_work(settings.database_url) as s:
         reg = s.scalars(select(Registration).where(Registration.status == "needs_supplement")).one()
-        assert (reg.due_on, reg.missing[0]) == (date(2020, 7, 10), "Giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm")
+        assert (reg.due_on, reg.missing[0]) == (date(2020, 7, 10), "Giấy chứng nhận cơ sở đủ điều kiện an toàn thực "
+                                                                   "phẩm")
 
 
-def test_the_notice_lists_what_to_supplement_and_by_when(settings, tmp_path: Path) -> None:  # noqa: ANN001
+def test_the_notice_lists_what_to_supplement_and_by_when(settings, tmp_path: Path) -> None:
     code = _campaign(settings, tmp_path)
     _import(settings, code, tmp_path, [
         ["B-1", "Mật ong", 4, "HTX Ong", "HTX", "Lục Sơn", "Có", "Có", "Không", "Có", "Có", "Có", "Không"],
@@ -115,7 +121,7 @@ def test_the_notice_lists_what_to_supplement_and_by_when(settings, tmp_path: Pat
     assert summary.documents.issued == 1
 
 
-def test_upgrades_and_re_evaluations_are_told_apart_by_the_certificate(settings, tmp_path: Path) -> None:  # noqa: ANN001
+def test_upgrades_and_re_evaluations_are_told_apart_by_the_certificate(settings, tmp_path: Path) -> None:
     code = _campaign(settings, tmp_path)
     row = ["HTX Vải", "HTX", "Bình Sơn", "Có", *ALL]
     _import(settings, code, tmp_path, [
@@ -137,27 +143,30 @@ def test_upgrades_and_re_evaluations_are_told_apart_by_the_certificate(settings,
         "C-6": ["Số và ngày cấp Giấy chứng nhận sản phẩm OCOP đã được cấp",
                 "Hạng sao đã được công nhận trong Giấy chứng nhận sản phẩm OCOP"],
     }
-    assert [(e.code, e.name, e.reason) for e in summary.ineligible] == [("C-5", "Vải 5", "Sản phẩm đã đạt 5 sao, không thể nâng hạng.")]
+    assert [(e.code, e.name, e.reason) for e in summary.ineligible] == [("C-5", "Vải 5", "Sản phẩm đã đạt 5 sao, không "
+                                                                                         "thể nâng hạng.")]
 
 
-def test_late_registrations_are_flagged_or_rejected(settings, tmp_path: Path) -> None:  # noqa: ANN001
+def test_late_registrations_are_flagged_or_rejected(settings, tmp_path: Path) -> None:
     code = _campaign(settings, tmp_path)
     _import(settings, code, tmp_path, [
         ["D-1", "Lạc", 1, "HKD Lạc", "HKD", "Bảo Sơn", "Có", *ALL, None, None, None, None, "05/07/2020"],
         ["D-2", "Gạo", 1, "HKD Gạo", "HKD", "Bảo Sơn", "Có", *ALL, None, None, None, None, "06/07/2020"],
     ])
     summary = stages.verify(settings, code)
-    assert summary.counts == {"eligible": 2} and [(e.code, e.name, e.registered_on) for e in summary.late] == [("D-2", "Gạo", date(2020, 7, 6))]
+    assert summary.counts == {"eligible": 2}
+    assert [(e.code, e.name, e.registered_on) for e in summary.late] == [("D-2", "Gạo", date(2020, 7, 6))]
     late = next(e for e in summary.eligible if e.code == "D-2")
     assert late.reason == "Đăng ký ngày 06/07/2020, sau hạn kiểm tra hồ sơ 05/07/2020."
     strict = tmp_path / "strict"
     strict.mkdir()
     code = _campaign(settings, strict, late_registrations='"reject"', require_commune_confirmation="false")
     summary = stages.verify(settings, code)
-    assert [(e.code, e.name, e.reason) for e in summary.ineligible] == [("D-2", "Gạo", "Đăng ký ngày 06/07/2020, sau hạn kiểm tra hồ sơ 05/07/2020.")]
+    assert [(e.code, e.name, e.reason) for e in summary.ineligible] == [
+        ("D-2", "Gạo", "Đăng ký ngày 06/07/2020, sau hạn kiểm tra hồ sơ 05/07/2020.")]
 
 
-def test_without_required_confirmation_the_unconfirmed_product_is_eligible(settings, tmp_path: Path) -> None:  # noqa: ANN001
+def test_without_required_confirmation_the_unconfirmed_product_is_eligible(settings, tmp_path: Path) -> None:
     text = (SAMPLE / "campaign.toml").read_text(encoding="utf-8").replace(
         "require_commune_confirmation = true", "require_commune_confirmation = false")
     (tmp_path / "c.toml").write_text(text, encoding="utf-8")

@@ -38,7 +38,7 @@ def _scores_without(path: Path, member: str) -> Path:
 
 
 @pytest.fixture
-def scored(sample_campaign, tmp_path: Path):  # noqa: ANN001, ANN201
+def scored(sample_campaign, tmp_path: Path):
     """The sample verified, the meeting scheduled, every member's sheets in but one member's."""
     stages.schedule(sample_campaign, CODE)
     stages.score(sample_campaign, CODE, _scores_without(tmp_path / "diem.csv", LATE))
@@ -94,7 +94,7 @@ def test_days_off_are_named_and_bad_input_is_refused_in_vietnamese() -> None:
     assert reminders._unissued([(9, "issued")], "Tờ trình", "ocop refer") == ""
 
 
-def test_the_verification_deadline_lists_registrations_not_yet_checked(settings) -> None:  # noqa: ANN001
+def test_the_verification_deadline_lists_registrations_not_yet_checked(settings) -> None:
     stages.set_up(settings, SAMPLE / "campaign.toml")
     stages.collect(settings, CODE, SAMPLE / "registrations.csv")
     report = stages.remind(settings, CODE, date(2020, 6, 29))
@@ -118,7 +118,7 @@ def test_the_verification_deadline_lists_registrations_not_yet_checked(settings)
     assert _due(report, "verification").status == "QUÁ HẠN" and report.overdue == 1
 
 
-def test_a_week_before_the_evaluation_deadline_the_missing_sheets_are_listed(scored) -> None:  # noqa: ANN001
+def test_a_week_before_the_evaluation_deadline_the_missing_sheets_are_listed(scored) -> None:
     report = stages.remind(scored, CODE, date(2020, 10, 23))
     assert (report.working_day, present.weekday(report.on)) == (True, "thứ Sáu")
     due = _due(report, "evaluation")
@@ -148,7 +148,7 @@ def test_a_week_before_the_evaluation_deadline_the_missing_sheets_are_listed(sco
     assert _items(stages.remind(scored, CODE, date(2020, 10, 23)), "evaluation", "score_sheets") == []
 
 
-def test_the_referral_is_listed_until_the_to_trinh_is_issued(scored) -> None:  # noqa: ANN001
+def test_the_referral_is_listed_until_the_to_trinh_is_issued(scored) -> None:
     report = stages.remind(scored, CODE, date(2020, 10, 29))  # 5 working days before Thursday 05/11
     due = _due(report, "referral")
     assert (due.status, due.due_on) == ("còn 5 ngày làm việc", date(2020, 11, 5))
@@ -164,7 +164,7 @@ def test_the_referral_is_listed_until_the_to_trinh_is_issued(scored) -> None:  #
     assert stages.remind(scored, CODE, date(2020, 11, 6)).deadlines == ()  # done in time: no overdue
 
 
-def test_every_campaign_in_a_few_queries_and_unknown_codes_refused(settings, tmp_path: Path) -> None:  # noqa: ANN001
+def test_every_campaign_in_a_few_queries_and_unknown_codes_refused(settings, tmp_path: Path) -> None:
     stages.set_up(settings, SAMPLE / "campaign.toml")
     second = (SAMPLE / "campaign.toml").read_text(encoding="utf-8").replace(
         'code = "luc-nam-2020"', 'code = "luc-nam-2020-dot-2"')
@@ -189,7 +189,7 @@ def test_every_campaign_in_a_few_queries_and_unknown_codes_refused(settings, tmp
         (CODE, "evaluation"), (CODE, "referral"), ("luc-nam-2020-dot-2", "evaluation"),
         ("luc-nam-2020-dot-2", "referral")]
     for code in (CODE, "luc-nam-2020-dot-2"):  # neither has scheduled its meeting
-        assert [i.item for i in _due(report, "evaluation", code).open][0] == "meeting"
+        assert next(i.item for i in _due(report, "evaluation", code).open) == "meeting"
     assert len(_due(report, "evaluation", CODE).open) == 1 + 7 + 1  # meeting, 7 members, ranking
     assert [i.item for i in _due(report, "evaluation", "luc-nam-2020-dot-2").open] == ["meeting"]
 
@@ -203,7 +203,7 @@ def _dump(url: str) -> dict[str, list[tuple]]:
                 for t in Base.metadata.sorted_tables}
 
 
-def test_a_reminder_run_writes_nothing(scored) -> None:  # noqa: ANN001
+def test_a_reminder_run_writes_nothing(scored) -> None:
     before = _dump(scored.database_url)
     days = (date(2020, 10, 23), date(2020, 10, 29), date(2020, 11, 2), date(2020, 7, 6))
     first = [stages.remind(scored, None, d) for d in days]

@@ -20,14 +20,14 @@ CODE = "luc-nam-2020"
 
 
 @pytest.fixture
-def manual(settings, tmp_path: Path):  # noqa: ANN001, ANN201
+def manual(settings, tmp_path: Path):
     text = (SAMPLE / "campaign.toml").read_text(encoding="utf-8").replace('sign_off = "auto"', 'sign_off = "manual"')
     path = tmp_path / "campaign.toml"
     path.write_text(text, encoding="utf-8")
     return settings, path
 
 
-def _decision(settings) -> dict:  # noqa: ANN001
+def _decision(settings) -> dict:
     return next(d for d in stages.documents(settings, CODE)
                 if d.kind == "qd_thanh_lap_hoi_dong" and d.status != "replaced")
 
@@ -41,7 +41,7 @@ def _text(path: str) -> str:
     return "\n".join([p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells])
 
 
-def test_a_draft_takes_no_number_until_issued(manual) -> None:  # noqa: ANN001
+def test_a_draft_takes_no_number_until_issued(manual) -> None:
     settings, path = manual
     result = stages.set_up(settings, path)
     # the council decision and the council's rules wait as drafts; the plan, which cites their
@@ -65,7 +65,7 @@ def test_a_draft_takes_no_number_until_issued(manual) -> None:  # noqa: ANN001
     assert "đã ban hành Quyết định số 18/QĐ-UBND" in _text(plan.file)
 
 
-def test_the_signer_approves_then_the_document_is_numbered_and_hashed(manual) -> None:  # noqa: ANN001
+def test_the_signer_approves_then_the_document_is_numbered_and_hashed(manual) -> None:
     settings, path = manual
     stages.set_up(settings, path)
     chairman = Signer(name="Nguyễn Văn Tuấn", title="CHỦ TỊCH")  # signs himself: no KT.
@@ -78,7 +78,7 @@ def test_the_signer_approves_then_the_document_is_numbered_and_hashed(manual) ->
     assert "Số: 18/QĐ-UBND" in text and "Nguyễn Văn Tuấn" in text and "KT. CHỦ TỊCH" not in text
 
 
-def test_issuing_again_makes_a_new_version_and_never_reuses_a_number(manual) -> None:  # noqa: ANN001
+def test_issuing_again_makes_a_new_version_and_never_reuses_a_number(manual) -> None:
     settings, path = manual
     stages.set_up(settings, path)
     doc_id = _decision(settings).id
@@ -100,7 +100,7 @@ def test_issuing_again_makes_a_new_version_and_never_reuses_a_number(manual) -> 
         assert take_number(s, "Ủy ban nhân dân huyện Lục Nam", "UBND", 2020, 18) == 20
 
 
-def test_changed_data_after_issue_drafts_a_new_version(manual, tmp_path: Path) -> None:  # noqa: ANN001
+def test_changed_data_after_issue_drafts_a_new_version(manual, tmp_path: Path) -> None:
     settings, path = manual
     stages.set_up(settings, path)
     doc_id = _decision(settings).id
@@ -121,7 +121,7 @@ def test_changed_data_after_issue_drafts_a_new_version(manual, tmp_path: Path) -
     assert _sha(first.file) == first.sha256
 
 
-def test_a_bad_authority_prefix_is_refused(manual) -> None:  # noqa: ANN001
+def test_a_bad_authority_prefix_is_refused(manual) -> None:
     settings, path = manual
     stages.set_up(settings, path)
     with pytest.raises(DocumentError, match="không hợp lệ"):

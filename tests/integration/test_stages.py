@@ -18,7 +18,7 @@ from tests.conftest import SAMPLE
 CODE = "luc-nam-2020"
 
 
-def _count(url: str, model) -> int:  # noqa: ANN001
+def _count(url: str, model) -> int:
     with unit_of_work(url) as s:
         return s.scalar(select(func.count()).select_from(model))
 
@@ -37,7 +37,7 @@ def test_migrations_match_the_models(db_url: str) -> None:
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
 
 
-def test_setting_up_twice_changes_nothing(settings) -> None:  # noqa: ANN001
+def test_setting_up_twice_changes_nothing(settings) -> None:
     first = stages.set_up(settings, SAMPLE / "campaign.toml")
     second = stages.set_up(settings, SAMPLE / "campaign.toml")
     # QĐ thành lập Hội đồng, QĐ ban hành Quy chế, Kế hoạch
@@ -46,7 +46,7 @@ def test_setting_up_twice_changes_nothing(settings) -> None:  # noqa: ANN001
     assert _count(settings.database_url, Document) == 3
 
 
-def test_registration_file_missing_a_required_column_stores_nothing(sample_campaign, tmp_path: Path) -> None:  # noqa: ANN001
+def test_registration_file_missing_a_required_column_stores_nothing(sample_campaign, tmp_path: Path) -> None:
     before = _count(sample_campaign.database_url, Registration)
     bad = _write_csv(tmp_path / "dang-ky.csv", [
         ["Mã sản phẩm", "Tên sản phẩm", "Bộ sản phẩm", "Tên chủ thể", "Loại hình", "Xác nhận UBND xã"],
@@ -58,7 +58,7 @@ def test_registration_file_missing_a_required_column_stores_nothing(sample_campa
     assert _count(sample_campaign.database_url, Registration) == before
 
 
-def test_every_bad_row_is_reported_with_file_row_and_column(sample_campaign, tmp_path: Path) -> None:  # noqa: ANN001
+def test_every_bad_row_is_reported_with_file_row_and_column(sample_campaign, tmp_path: Path) -> None:
     bad = _write_csv(tmp_path / "xa-yen-son.csv", [
         ["ma_san_pham", "TÊN  SẢN PHẨM ", "Bộ sản phẩm", "Tên chủ thể", "Loại hình", "Xã", "Xác nhận UBND xã"],
         ["Y-1", "Chè Yên Sơn", "1", "HTX Chè", "HTX", "Yên Sơn", "Có"],
@@ -71,7 +71,8 @@ def test_every_bad_row_is_reported_with_file_row_and_column(sample_campaign, tmp
         stages.collect(sample_campaign, CODE, bad)
     problems = err.value.problems
     assert any(p.startswith("xa-yen-son.csv, dòng 3, cột 'Bộ sản phẩm'") and "99" in p for p in problems)
-    assert any(p.startswith("xa-yen-son.csv, dòng 4, cột 'Loại hình'") and "DN, HTX, THT hoặc HKD" in p for p in problems)
+    assert any(p.startswith("xa-yen-son.csv, dòng 4, cột 'Loại hình'") and "DN, HTX, THT hoặc HKD" in p
+               for p in problems)
     assert any(p.startswith("xa-yen-son.csv, dòng 5, cột 'Xác nhận UBND xã'") for p in problems)
     assert any("dòng 6" in p and "dòng 2" in p and "trùng" in p for p in problems)
     assert len(problems) == 4
@@ -79,21 +80,21 @@ def test_every_bad_row_is_reported_with_file_row_and_column(sample_campaign, tmp
         assert s.scalar(select(func.count()).select_from(Registration)) == 12
 
 
-def test_reimport_is_idempotent_and_nfd_names_match(sample_campaign, tmp_path: Path) -> None:  # noqa: ANN001
+def test_reimport_is_idempotent_and_nfd_names_match(sample_campaign, tmp_path: Path) -> None:
     again = stages.collect(sample_campaign, CODE, SAMPLE / "registrations.csv")
     assert (again.new, again.updated, again.unchanged) == (0, 0, 12)
     import unicodedata
 
     rows = list(csv.reader((SAMPLE / "registrations.csv").open(encoding="utf-8")))
     fixed = [rows[0]] + [[unicodedata.normalize("NFD", c) + "  " for c in r[1:]] for r in rows[1:]]
-    fixed = [["Tên sản phẩm", "Bộ sản phẩm", "Tên chủ thể", "Loại hình", "Xã", "Xác nhận UBND xã"]] + fixed[1:]
+    fixed = [["Tên sản phẩm", "Bộ sản phẩm", "Tên chủ thể", "Loại hình", "Xã", "Xác nhận UBND xã"], *fixed[1:]]
     fixed[-1][-1] = "Có"  # the commune has now confirmed LN-12
     result = stages.collect(sample_campaign, CODE, _write_csv(tmp_path / "nfd.csv", fixed))
     assert (result.new, result.updated, result.unchanged) == (0, 1, 11)
     assert _count(sample_campaign.database_url, Registration) == 12
 
 
-def test_verification_rejects_the_unconfirmed_product(sample_campaign) -> None:  # noqa: ANN001
+def test_verification_rejects_the_unconfirmed_product(sample_campaign) -> None:
     summary = stages.verify(sample_campaign, CODE)
     assert summary.counts == {"eligible": 11, "ineligible": 1}
     assert summary.changed == 0  # already verified by the fixture
@@ -104,7 +105,7 @@ def _scores_header() -> list[str]:
     return ["Mã sản phẩm", "Thành viên", "Tiêu chí", "Điểm"]
 
 
-def test_points_that_are_not_an_option_are_refused_and_nothing_stored(sample_campaign, tmp_path: Path) -> None:  # noqa: ANN001
+def test_points_that_are_not_an_option_are_refused_and_nothing_stored(sample_campaign, tmp_path: Path) -> None:
     rows = list(csv.reader((SAMPLE / "scores.csv").open(encoding="utf-8")))
     rows[2][3] = "4"  # criterion 1.2 allows 0, 1, 2, 3
     with pytest.raises(InputError) as err:
@@ -117,7 +118,7 @@ def test_points_that_are_not_an_option_are_refused_and_nothing_stored(sample_cam
     assert _count(sample_campaign.database_url, ScoreItem) == 0
 
 
-def test_xlsx_score_errors_name_the_sheet(sample_campaign, tmp_path: Path) -> None:  # noqa: ANN001
+def test_xlsx_score_errors_name_the_sheet(sample_campaign, tmp_path: Path) -> None:
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -136,7 +137,7 @@ def test_xlsx_score_errors_name_the_sheet(sample_campaign, tmp_path: Path) -> No
         stages.score(sample_campaign, CODE, tmp_path / "phan.xlsx")
 
 
-def test_part_totals_unknown_members_and_ineligible_products(sample_campaign, tmp_path: Path) -> None:  # noqa: ANN001
+def test_part_totals_unknown_members_and_ineligible_products(sample_campaign, tmp_path: Path) -> None:
     path = _write_csv(tmp_path / "phan.csv", [
         ["Mã sản phẩm", "Thành viên", "Phần A", "Phần B", "Phần C"],
         ["LN-01", "Lương Thế Tuấn", 30, 20, 41],
@@ -157,7 +158,7 @@ def test_part_totals_unknown_members_and_ineligible_products(sample_campaign, tm
         assert (sheet.mode, sheet.total, sheet.part_c) == ("parts", 90, 40)
 
 
-def test_a_new_sheet_replaces_the_old_one(sample_campaign, tmp_path: Path) -> None:  # noqa: ANN001
+def test_a_new_sheet_replaces_the_old_one(sample_campaign, tmp_path: Path) -> None:
     first = stages.score(sample_campaign, CODE, SAMPLE / "scores.csv")
     assert (first.sheets, first.new) == (77, 77)
     rows = list(csv.reader((SAMPLE / "scores.csv").open(encoding="utf-8")))
@@ -205,14 +206,14 @@ def test_a_register_from_before_series_owners_keeps_its_numbers(tmp_path: Path) 
         assert take_number(s, "UBND huyện D › Phòng NN", "NN", 2020) == 5
 
 
-def test_a_failed_render_leaves_no_register_entry_and_no_file(sample_campaign, monkeypatch) -> None:  # noqa: ANN001
+def test_a_failed_render_leaves_no_register_entry_and_no_file(sample_campaign, monkeypatch) -> None:
     from ocop.documents.renderer import Renderer
     from ocop.errors import DocumentError
 
     stages.score(sample_campaign, CODE, SAMPLE / "scores.csv")
     real = Renderer.render_many
 
-    def fail_after_three(self, template, items):  # noqa: ANN001, ANN202
+    def fail_after_three(self, template, items):
         for i, done in enumerate(real(self, template, items)):
             if i == 3:
                 raise DocumentError("hỏng giữa chừng")
@@ -226,7 +227,7 @@ def test_a_failed_render_leaves_no_register_entry_and_no_file(sample_campaign, m
     assert not list((sample_campaign.out_dir / CODE).rglob("*phieu_danh_gia*.docx"))
 
 
-def test_xlsx_registrations_with_numbers_and_stray_spaces(settings, tmp_path: Path) -> None:  # noqa: ANN001
+def test_xlsx_registrations_with_numbers_and_stray_spaces(settings, tmp_path: Path) -> None:
     from openpyxl import Workbook
 
     stages.set_up(settings, SAMPLE / "campaign.toml")
@@ -246,7 +247,7 @@ def test_xlsx_registrations_with_numbers_and_stray_spaces(settings, tmp_path: Pa
         assert (regs["X-02"].product.producer.kind, regs["X-02"].commune_confirmed) == ("HKD", False)
 
 
-def insert_row(conn, table: str, **values) -> None:  # noqa: ANN001, ANN003
+def insert_row(conn, table: str, **values) -> None:
     """A row in a table as the database has it now, with a plain value in every required column."""
     import datetime as dt
     import json

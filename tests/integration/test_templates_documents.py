@@ -60,7 +60,7 @@ def expected_plan_body(ctx: dict) -> list[str]:
         lines.append(f"{s['so']}. {s['ten'].upper()}")
         for m in s["muc"]:
             lines += ([m["tieu_de"]] if m["tieu_de"] else []) + m["doan"]
-    return lines + [ctx["ket_thuc"]]
+    return [*lines, ctx["ket_thuc"]]
 
 
 def test_plan_prints_its_sections_in_order(renderer, tmp_path):
@@ -70,7 +70,7 @@ def test_plan_prints_its_sections_in_order(renderer, tmp_path):
     texts = [p.text for p in paras]
     start = texts.index(ctx["trich_yeu"]) + 1
     assert texts[start:] == expected_plan_body(ctx)
-    by_text = dict(zip(texts, paras))
+    by_text = dict(zip(texts, paras, strict=True))
     headings = [f"{s['so']}. {s['ten'].upper()}" for s in ctx["phan"]]
     assert headings == ["I. MỤC ĐÍCH, YÊU CẦU", "II. NỘI DUNG", "III. KINH PHÍ THỰC HIỆN",
                         "IV. TỔ CHỨC THỰC HIỆN"]

@@ -53,7 +53,7 @@ def prefect_server(tmp_path_factory: pytest.TempPathFactory):
 
 
 @contextmanager
-def prefect_database():  # noqa: ANN201
+def prefect_database():
     """A PostgreSQL database of its own for Prefect's server (its asyncpg URL), dropped afterwards."""
     import psycopg
     from sqlalchemy.engine import make_url
@@ -89,7 +89,7 @@ def lang_giang(folder: Path) -> dict[str, str]:
     return CampaignFiles.in_folder(folder).model_dump()
 
 
-def wait_all(api: str, ids: list, timeout: float = 600):  # noqa: ANN001, ANN201
+def wait_all(api: str, ids: list, timeout: float = 600):
     from prefect.client.orchestration import get_client
 
     from flows.server import connected
@@ -123,7 +123,7 @@ def solo_register(url: str, out: Path) -> dict[tuple[str, str], tuple[str, str]]
     return register_of(settings, "luc-nam-2020")
 
 
-def register_of(settings, code: str) -> dict[tuple[str, str], tuple[str, str]]:  # noqa: ANN001
+def register_of(settings, code: str) -> dict[tuple[str, str], tuple[str, str]]:
     from ocop.services import stages
 
     return {(d.kind, d.subject): (d.symbol, d.sha256) for d in stages.documents(settings, code)
@@ -131,7 +131,7 @@ def register_of(settings, code: str) -> dict[tuple[str, str], tuple[str, str]]: 
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_two_workers_run_two_campaigns_at_once(prefect_server, backend: str, tmp_path: Path) -> None:  # noqa: ANN001
+def test_two_workers_run_two_campaigns_at_once(prefect_server, backend: str, tmp_path: Path) -> None:
     import json
 
     from prefect.artifacts import Artifact
@@ -173,7 +173,7 @@ def test_two_workers_run_two_campaigns_at_once(prefect_server, backend: str, tmp
         assert set(ranking) == {f"LN-{i:02d}" for i in range(1, 12)}
 
 
-def test_reminders_are_scheduled_and_run_through_the_api(prefect_server, tmp_path: Path) -> None:  # noqa: ANN001
+def test_reminders_are_scheduled_and_run_through_the_api(prefect_server, tmp_path: Path) -> None:
     """A week before the 30/10 deadline, with no sheet handed in: the reminder names who is missing what."""
     import json
 

@@ -21,7 +21,8 @@ BOUNDS = (0, 30, 50, 70, 90)
         (5, 5 / 7, False, True, True, 5),   # the central council: 5 of 7
     ],
 )
-def test_quorum(present: int, fraction: float, chair_required: bool, chair_present: bool, met: bool, needed: int) -> None:
+def test_quorum(present: int, fraction: float, chair_required: bool, chair_present: bool, met: bool,
+                needed: int) -> None:
     q = quorum(present, 7, fraction, chair_required, chair_present)
     assert (q.met, q.needed) == (met, needed)
     assert ("đủ điều kiện tiến hành họp" in q.text()) is met

@@ -26,10 +26,10 @@ from ocop.text import ascii_key
 
 POLICY = Policy(verification_deadline=date(2024, 7, 5), evaluation_deadline=date(2024, 10, 30))
 R148 = dossier_rules("148/2023")
-FULL = {k: True for k in R148.items}
+FULL = dict.fromkeys(R148.items, True)
 
 
-def facts(**kw) -> Facts:  # noqa: ANN003
+def facts(**kw) -> Facts:
     return Facts(**({"set_code": "7", "producer_kind": "HTX", "commune_confirmed": True, "dossier": FULL} | kw))
 
 
@@ -88,7 +88,8 @@ def test_services_send_no_samples_but_are_inspected_on_site() -> None:
 
 
 @pytest.mark.parametrize(("issued", "expiry"), [
-    (date(2021, 3, 1), date(2024, 3, 1)), (date(2020, 2, 29), date(2023, 2, 28)), (date(2021, 12, 31), date(2024, 12, 31))])
+    (date(2021, 3, 1), date(2024, 3, 1)), (date(2020, 2, 29), date(2023, 2, 28)),
+    (date(2021, 12, 31), date(2024, 12, 31))])
 def test_certificates_are_valid_36_months(issued: date, expiry: date) -> None:
     assert certificate_expiry(issued, 36) == expiry and add_months(date(2024, 1, 31), 1) == date(2024, 2, 29)
 
@@ -101,7 +102,8 @@ def test_upgrade_of_a_valid_certificate_and_re_evaluation_of_an_expired_one() ->
                                "31/05/2021 đã hết hiệu lực từ ngày 31/05/2024",)
     assert decide(facts(kind=REEVALUATION, certificate_date=date(2021, 5, 31), **cert), R148, POLICY).status == ELIGIBLE
     # expiring before the evaluation deadline (30/10/2024): re-evaluated in this campaign
-    assert decide(facts(kind=REEVALUATION, certificate_date=date(2021, 10, 30), **cert), R148, POLICY).status == ELIGIBLE
+    on_time = decide(facts(kind=REEVALUATION, certificate_date=date(2021, 10, 30), **cert), R148, POLICY)
+    assert on_time.status == ELIGIBLE
     early = decide(facts(kind=REEVALUATION, certificate_date=date(2021, 10, 31), **cert), R148, POLICY)
     assert early.status == SUPPLEMENT and "còn hiệu lực đến hết ngày 30/10/2024" in early.missing[0]
     five = decide(facts(kind=UPGRADE, certificate_date=date(2023, 1, 1), **(cert | {"certificate_stars": 5})), R148,
@@ -111,7 +113,8 @@ def test_upgrade_of_a_valid_certificate_and_re_evaluation_of_an_expired_one() ->
 
 def test_late_registrations_are_flagged_not_silently_accepted() -> None:
     d = decide(facts(registered_on=date(2024, 7, 6)), R148, POLICY)
-    assert (d.status, d.late, d.reason) == (ELIGIBLE, True, "Đăng ký ngày 06/07/2024, sau hạn kiểm tra hồ sơ 05/07/2024.")
+    assert (d.status, d.late, d.reason) == (ELIGIBLE, True, "Đăng ký ngày 06/07/2024, sau hạn kiểm tra hồ sơ "
+                                                            "05/07/2024.")
     assert decide(facts(registered_on=date(2024, 7, 5)), R148, POLICY).late is False
     strict = Policy(POLICY.verification_deadline, POLICY.evaluation_deadline, late_registrations="reject")
     assert decide(facts(registered_on=date(2024, 7, 6)), R148, strict).status == INELIGIBLE

@@ -36,7 +36,7 @@ def test_every_flow_is_deployed_with_vietnamese_run_forms() -> None:
     assert {d.flow_name for d in built} == {f.name for f in (*STAGE_FLOWS, run_campaign, remind)}
     for d in built:
         assert d.work_pool_name == "ocop-pool" and d.description
-        schema = d._parameter_openapi_schema  # noqa: SLF001
+        schema = d._parameter_openapi_schema
         for name, prop in schema.properties.items():  # a title a clerk reads, not the Python name
             assert prop["title"] != name and not prop["title"].isascii(), (d.name, name)
         for model in schema.definitions.values():
@@ -50,7 +50,7 @@ def test_every_flow_is_deployed_with_vietnamese_run_forms() -> None:
     assert all((REPO / path).is_file() for path in campaign.parameters["files"].values())
 
 
-def _commands(app, prefix=()):  # noqa: ANN001, ANN202
+def _commands(app, prefix=()):
     import typer.main
 
     group = typer.main.get_command(app)

@@ -185,9 +185,9 @@ def corpus() -> None:
 
     folder = HERE / "thu-muc"
     row = [None, "Mật ong bạc hà", 1, "HKD Lê Văn Dũng", "HKD"]
-    save("xa-bao-dai.xlsx", [H, row + ["Bảo Đài", "Có"], ["BD-9", "Chè xanh", 1, "HTX Chè", "HTX", "Bảo Đài", "Có"]],
+    save("xa-bao-dai.xlsx", [H, [*row, "Bảo Đài", "Có"], ["BD-9", "Chè xanh", 1, "HTX Chè", "HTX", "Bảo Đài", "Có"]],
          folder=folder, message="", problems=[])
-    save("xa-bao-son.xlsx", [H, row + ["Bảo Sơn", "Có"], ["BS-9", "Lạc đỏ", 1, "HKD Lạc", "HKD", "Bảo Sơn", "Có"]],
+    save("xa-bao-son.xlsx", [H, [*row, "Bảo Sơn", "Có"], ["BS-9", "Lạc đỏ", 1, "HKD Lạc", "HKD", "Bảo Sơn", "Có"]],
          folder=folder, message="", problems=[])
 
 
