@@ -83,3 +83,11 @@ def sample_campaign(settings):
     stages.collect(settings, "luc-nam-2020", SAMPLE / "registrations.csv")
     stages.verify(settings, "luc-nam-2020")
     return settings
+
+
+def docx_text(path: str | Path) -> str:
+    """A rendered document's text as a reader sees it: its paragraphs, then every table cell."""
+    from docx import Document as Docx
+
+    doc = Docx(str(path))
+    return "\n".join([p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells])

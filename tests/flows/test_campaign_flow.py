@@ -11,10 +11,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
-from docx import Document as Docx
 
 from ocop import present
-from tests.conftest import BACKENDS, SAMPLE, pg_schema_url
+from tests.conftest import BACKENDS, SAMPLE, docx_text, pg_schema_url
 
 # Member totals per product, added up by hand from ocop/sample/luc-nam-2020/scores.csv
 # (see scripts/make_sample_scores.py), and the stars and referral the 1048 rules give.
@@ -33,13 +32,6 @@ EXPECTED = {
 }
 
 
-def _text(path: str) -> str:
-    doc = Docx(path)
-    parts = [p.text for p in doc.paragraphs]
-    for table in doc.tables:
-        for row in table.rows:
-            parts += [cell.text for cell in row.cells]
-    return "\n".join(parts)
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -126,35 +118,35 @@ def test_documents_carry_their_key_text(campaign_run) -> None:
         "thong_bao_ket_qua": 11, "to_trinh_de_nghi_tinh": 1}
     symbols = sorted(d.symbol for d in docs if d.symbol)
     assert len(symbols) == len(set(symbols)) == 29  # UBND 3, HĐOCOP 14, NN 12: no number used twice
-    decision = _text(by_kind["qd_thanh_lap_hoi_dong"][0].file)
+    decision = docx_text(by_kind["qd_thanh_lap_hoi_dong"][0].file)
     for needle in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Số: 18/QĐ-UBND",
                    "Lục Nam, ngày 07 tháng 01 năm 2020", "QUYẾT ĐỊNH", "Lương Thế Tuấn",
                    "Trưởng phòng Y tế", "Ngô Thị Thu Hằng", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"):
         assert needle in decision, needle
-    plan = _text(by_kind["ke_hoach"][0].file)
+    plan = docx_text(by_kind["ke_hoach"][0].file)
     for needle in ("Số: 19/KH-UBND", "KẾ HOẠCH", "Ngày 07 tháng 01 năm 2020 Chủ tịch Ủy ban nhân dân huyện Lục Nam "
                    "đã ban hành Quyết định số 18/QĐ-UBND", "xong trước ngày 05/7/2020", "trước ngày 30/10/2020",
                    "từ 50 điểm đến 100 điểm", "Quyết định số 269/QĐ-UBND", "Bản điện tử", "LĐVP, CVVP."):
         assert needle in plan, needle
-    rules = _text(by_kind["qd_ban_hanh_quy_che"][0].file)
+    rules = docx_text(by_kind["qd_ban_hanh_quy_che"][0].file)
     assert "Số: 01/QĐ-HĐOCOP" in rules and "QUY CHẾ" in rules and "10 điểm" in rules and "67%" in rules
     notice = next(d for d in by_kind["thong_bao_kiem_tra_ho_so"] if "Phạm Thị Xuân" in d.title)
-    assert "Không đủ điều kiện" in _text(notice.file) and "xác nhận của UBND xã" in _text(notice.file)
-    invitation = _text(by_kind["giay_moi_hop_hoi_dong"][0].file)
+    assert "Không đủ điều kiện" in docx_text(notice.file) and "xác nhận của UBND xã" in docx_text(notice.file)
+    invitation = docx_text(by_kind["giay_moi_hop_hoi_dong"][0].file)
     assert "Số: 02/GM-HĐOCOP" in invitation and "HTX Nông nghiệp & Dịch vụ <Tiên Hưng>" in invitation
     sheets = {d.title: d for d in by_kind["phieu_danh_gia"]}
-    filled = _text(sheets["Phiếu đánh giá LN-01 - Lương Thế Tuấn"].file)
+    filled = docx_text(sheets["Phiếu đánh giá LN-01 - Lương Thế Tuấn"].file)
     assert "Na dai Huyền Sơn" in filled and "☒" in filled and "93" in filled
-    blank = _text(sheets["Phiếu đánh giá (trắng) LN-01 - Lương Thế Tuấn"].file)
+    blank = docx_text(sheets["Phiếu đánh giá (trắng) LN-01 - Lương Thế Tuấn"].file)
     assert "Na dai Huyền Sơn" in blank and "☐" in blank and "☒" not in blank
-    summary = _text(by_kind["bang_tong_hop"][0].file)
+    summary = docx_text(by_kind["bang_tong_hop"][0].file)
     assert "91,71" in summary and "50,00" in summary and "Đỗ Văn Quyết" in summary
-    minutes = _text(by_kind["bien_ban_hop_hoi_dong"][0].file)
+    minutes = docx_text(by_kind["bien_ban_hop_hoi_dong"][0].file)
     assert "Số: 03/BB-HĐOCOP" in minutes and "7/7" in minutes
     result = next(d for d in by_kind["thong_bao_ket_qua"] if d.title.endswith("LN-06"))
-    result_text = _text(result.file)
+    result_text = docx_text(result.file)
     assert "50,00" in result_text and "3 sao" in result_text
-    referral = _text(by_kind["to_trinh_de_nghi_tinh"][0].file)
+    referral = docx_text(by_kind["to_trinh_de_nghi_tinh"][0].file)
     assert "Số: 20/TTr-UBND" in referral and "Lục Nam, ngày 02 tháng 11 năm 2020" in referral
     assert "Mít tố nữ Trường Sơn" in referral and "Dứa Đan Hội" not in referral
     assert "TM. ỦY BAN NHÂN DÂN" in referral

@@ -10,9 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from docx import Document as Docx
-
-from tests.conftest import SAMPLE
+from tests.conftest import SAMPLE, docx_text
 
 OCOP = str(Path(sys.executable).parent / "ocop")
 CODE = "tie-2020"
@@ -26,13 +24,6 @@ position = "Trưởng phòng Tư pháp"
 """
 
 
-def _text(path: str) -> str:
-    doc = Docx(path)
-    parts = [p.text for p in doc.paragraphs]
-    for table in doc.tables:
-        for row in table.rows:
-            parts += [cell.text for cell in row.cells]
-    return "\n".join(parts)
 
 
 def _campaign(tmp_path: Path) -> Path:
@@ -86,7 +77,7 @@ def test_a_mean_on_a_tie_prints_69_13_in_the_cli_the_artifact_and_the_documents(
     assert table["T-01"]["Điểm TB"] == "69,13"
 
     docs = {d.kind: d for d in stages.documents(settings, CODE) if d.status == "issued"}
-    summary, minutes = _text(docs["bang_tong_hop"].file), _text(docs["bien_ban_hop_hoi_dong"].file)
+    summary, minutes = docx_text(docs["bang_tong_hop"].file), docx_text(docs["bien_ban_hop_hoi_dong"].file)
     assert "24,13" in summary  # part C's mean (193/8), a tie too
     for text in (summary, minutes):
         assert "69,13" in text and "69,12" not in text and "69.12" not in text

@@ -9,11 +9,10 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from docx import Document as Docx
 
 from ocop.errors import InputError, ScoringError
 from ocop.services import stages
-from tests.conftest import SAMPLE
+from tests.conftest import SAMPLE, docx_text
 
 CODE = "luc-nam-2020"
 
@@ -28,9 +27,6 @@ def _write(path: Path, rows: list[list[str]]) -> Path:
     return path
 
 
-def _text(path: str) -> str:
-    doc = Docx(path)
-    return "\n".join([p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells])
 
 
 def _doc(settings, kind: str) -> dict:
@@ -43,7 +39,7 @@ def test_without_quorum_there_is_no_result_and_the_minutes_say_so(sample_campaig
     assert r.quorum.met is False and "4/7" in r.quorum.text()
     result = stages.rank(sample_campaign, CODE)
     assert (result.quorum.met, result.ranking) == (False, ())
-    minutes = _text(_doc(sample_campaign, "bien_ban_hop_hoi_dong").file)
+    minutes = docx_text(_doc(sample_campaign, "bien_ban_hop_hoi_dong").file)
     assert "không đủ số thành viên" in minutes and "không có kết quả" in minutes
     assert not [d for d in stages.documents(sample_campaign, CODE) if d.kind == "bang_tong_hop"]
     with pytest.raises(ScoringError, match="Chưa có kết quả phân hạng"):
@@ -76,7 +72,7 @@ def test_spread_blocks_a_product_until_members_re_score(sample_campaign, tmp_pat
     assert [r.code for r in result.ranking].count("LN-09") == 0
     assert len(result.blocked) == 1 and "LN-09" in result.blocked[0]
     assert f"Lương Thế Tuấn ({total})" in result.blocked[0]
-    minutes = _text(_doc(sample_campaign, "bien_ban_hop_hoi_dong").file)
+    minutes = docx_text(_doc(sample_campaign, "bien_ban_hop_hoi_dong").file)
     assert "chênh lệch" in minutes and "LN-09" in minutes
 
     fixed = [rows[0]] + [r for r in _rows()[1:] if r[0] == "LN-09" and r[1] == "Lương Thế Tuấn"]
@@ -86,7 +82,7 @@ def test_spread_blocks_a_product_until_members_re_score(sample_campaign, tmp_pat
     assert result.blocked == () and "LN-09" in [r.code for r in result.ranking]
     assert result.rescores == (f"Lương Thế Tuấn chấm lại LN-09: {total} → 31 điểm "
                                "(Hội đồng thảo luận, thống nhất lại tiêu chí tiếp thị)",)
-    minutes = _text(_doc(sample_campaign, "bien_ban_hop_hoi_dong").file)
+    minutes = docx_text(_doc(sample_campaign, "bien_ban_hop_hoi_dong").file)
     assert f"Lương Thế Tuấn chấm lại LN-09: {total} → 31 điểm" in minutes
 
 
@@ -127,9 +123,9 @@ def test_flags_reach_the_summary_table(sample_campaign) -> None:
     assert "sát ngưỡng 70 điểm" in flags["LN-03"]  # 70.14
     assert "sát ngưỡng 50 điểm" in flags["LN-06"]  # 50.00
     assert any(f.startswith("bỏ phiếu của ") for f in flags["LN-06"])  # one low sheet drops it to 2★
-    table = _text(_doc(sample_campaign, "bang_tong_hop").file)
+    table = docx_text(_doc(sample_campaign, "bang_tong_hop").file)
     assert "sát ngưỡng 70 điểm" in table
-    minutes = _text(_doc(sample_campaign, "bien_ban_hop_hoi_dong").file)
+    minutes = docx_text(_doc(sample_campaign, "bien_ban_hop_hoi_dong").file)
     assert "Có mặt 7/7 thành viên (cần tối thiểu 5), đủ điều kiện tiến hành họp." in minutes
     assert "(tối đa cho phép 10 điểm): LN-01: 6;" in minutes  # 89..95
     assert "LN-03 (sát ngưỡng 70 điểm" in minutes

@@ -211,11 +211,11 @@ def test_in_a_registration_folder_a_file_that_cannot_be_read_is_refused_by_name(
     (folder / "xa-bao-son.csv").write_text(
         ",".join(REG_HEADER) + "\nBS-01,Mật ong hoa vải,1,HKD Nguyễn Văn Bảo,HKD,Bảo Sơn,Có\n", encoding="utf-8")
     result = stages.collect(campaign, CODE, folder)
-    by_file = {f["file"]: f for f in result["files"]}
+    by_file = {f.file: f for f in result.files}
     assert sorted(by_file) == sorted([name, "xa-bao-son.csv"])
-    assert by_file[name]["refused"] and not by_file["xa-bao-son.csv"]["refused"]
-    assert name in by_file[name]["message"]
-    assert re.search(pattern, by_file[name]["message"]), by_file[name]["message"]
+    assert by_file[name].refused and not by_file["xa-bao-son.csv"].refused
+    assert name in by_file[name].message
+    assert re.search(pattern, by_file[name].message), by_file[name].message
     with unit_of_work(campaign.database_url) as s:
         assert s.scalar(select(func.count()).select_from(Registration)) == 1
 
@@ -281,7 +281,7 @@ def test_a_good_csv_with_a_title_row_above_the_header_still_reads(campaign, tmp_
     path = tmp_path / "dang-ky.csv"
     path.write_text("Danh sách đăng ký xã Bảo Sơn\n" + ",".join(REG_HEADER)
                     + "\nBS-01,Mật ong hoa vải,1,HKD Nguyễn Văn Bảo,HKD,Bảo Sơn,Có\n", encoding="utf-8")
-    assert stages.collect(campaign, CODE, path)["new"] == 1
+    assert stages.collect(campaign, CODE, path).new == 1
 
 
 def test_a_folder_file_that_breaks_off_mid_way_leaves_no_trace_in_the_others(campaign, tmp_path: Path) -> None:
@@ -303,7 +303,7 @@ def test_a_folder_file_that_breaks_off_mid_way_leaves_no_trace_in_the_others(cam
             dst.writestr(item, data[: len(data) // 2] if item == "xl/worksheets/sheet1.xml" else data)
     (folder / "b-bao-son.csv").write_text(",".join(REG_HEADER) + "\n" + ",".join(row) + "\n", encoding="utf-8")
     result = stages.collect(campaign, CODE, folder)
-    broken, good = result["files"]
-    assert broken["file"] == "a-hong.xlsx" and broken["refused"]
-    assert broken["message"].startswith("Tệp 'a-hong.xlsx' không đọc được: không phải tệp Excel (.xlsx) hợp lệ")
-    assert (good["file"], good["new"], good["problems"]) == ("b-bao-son.csv", 1, [])
+    broken, good = result.files
+    assert broken.file == "a-hong.xlsx" and broken.refused
+    assert broken.message.startswith("Tệp 'a-hong.xlsx' không đọc được: không phải tệp Excel (.xlsx) hợp lệ")
+    assert (good.file, good.new, good.problems) == ("b-bao-son.csv", 1, [])

@@ -6,7 +6,6 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from docx import Document as Docx
 from sqlalchemy import select
 
 from ocop.errors import DocumentError, NotFoundError
@@ -14,7 +13,7 @@ from ocop.persistence.db import unit_of_work
 from ocop.persistence.models import NumberSeries
 from ocop.services import stages
 from ocop.services.paperwork.register import Signer
-from tests.conftest import SAMPLE
+from tests.conftest import SAMPLE, docx_text
 
 CODE = "luc-nam-2020"
 
@@ -36,9 +35,6 @@ def _sha(path: str) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def _text(path: str) -> str:
-    doc = Docx(path)
-    return "\n".join([p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells])
 
 
 def test_a_draft_takes_no_number_until_issued(manual) -> None:
@@ -50,7 +46,7 @@ def test_a_draft_takes_no_number_until_issued(manual) -> None:
     assert result.follow_up is True
     doc = _decision(settings)
     assert (doc.status, doc.symbol) == ("draft", "")
-    assert "Số:      /QĐ-UBND" in _text(doc.file)  # the draft leaves the number blank
+    assert "Số:      /QĐ-UBND" in docx_text(doc.file)  # the draft leaves the number blank
     with unit_of_work(settings.database_url) as s:
         assert s.scalars(select(NumberSeries)).all() == []
     with pytest.raises(NotFoundError, match="Đã duyệt"):
@@ -62,7 +58,7 @@ def test_a_draft_takes_no_number_until_issued(manual) -> None:
     third = stages.set_up(settings, path)
     plan = next(d for d in stages.documents(settings, CODE) if d.kind == "ke_hoach")
     assert third.documents.pending == (plan.id,) and third.follow_up is False
-    assert "đã ban hành Quyết định số 18/QĐ-UBND" in _text(plan.file)
+    assert "đã ban hành Quyết định số 18/QĐ-UBND" in docx_text(plan.file)
 
 
 def test_the_signer_approves_then_the_document_is_numbered_and_hashed(manual) -> None:
@@ -74,7 +70,7 @@ def test_the_signer_approves_then_the_document_is_numbered_and_hashed(manual) ->
     assert approved.signature == ("CHỦ TỊCH",)
     [issued] = stages.issue_documents(settings, CODE, [doc_id])
     assert issued.symbol == "18/QĐ-UBND" and _sha(issued.file) == issued.sha256
-    text = _text(issued.file)
+    text = docx_text(issued.file)
     assert "Số: 18/QĐ-UBND" in text and "Nguyễn Văn Tuấn" in text and "KT. CHỦ TỊCH" not in text
 
 
