@@ -20,7 +20,7 @@ def prepare_database(settings: Settings) -> str:
     return settings.database_url
 
 
-def register_for(settings: Settings, session, campaign) -> Register:  # noqa: ANN001
+def register_for(settings: Settings, session, campaign) -> Register:
     auto = campaign.rules.auto_sign_off
     return Register(session, campaign, Renderer(settings.templates_dir), settings.out_dir, auto_approve=auto,
                     pdf=settings.pdf)
@@ -48,12 +48,12 @@ def merge_summaries(*summaries: IssueSummary) -> DocumentsSummary:
         pdf=sum(s.pdf for s in summaries), notes=tuple(notes))
 
 
-def count_rows(session, campaign, model, *where) -> int:  # noqa: ANN001
+def count_rows(session, campaign, model, *where) -> int:
     """Rows of one campaign's table: the total of a batch, for progress reports."""
     return session.scalar(select(func.count()).select_from(model).where(model.campaign_id == campaign.id, *where))
 
 
-def issue_all(settings: Settings, session, campaign, specs) -> DocumentsSummary:  # noqa: ANN001
+def issue_all(settings: Settings, session, campaign, specs) -> DocumentsSummary:
     return merge_summaries(register_for(settings, session, campaign).produce(specs))
 
 

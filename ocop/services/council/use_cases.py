@@ -102,7 +102,7 @@ def schedule(settings: Settings, code: str | None, on: date | None = None, at: t
                               summary.lead_working_days, summary.changed, merge_summaries(docs, blank), tuple(printed))
 
 
-def print_packs(session, campaign, settings: Settings, register: Register) -> list[str]:  # noqa: ANN001
+def print_packs(session, campaign, settings: Settings, register: Register) -> list[str]:
     """One PDF per council member with all of that member's blank score sheets, in agenda order."""
     order = {r.product.code: i for i, r in enumerate(paperwork.agenda(session, campaign))}
     by_member = {}

@@ -78,7 +78,7 @@ def documents(settings: Settings, code: str | None) -> list[RegisteredDocument]:
             sha256=d.sha256, pdf=d.pdf_path) for d in list_documents(s, campaign)]
 
 
-def _select(session, campaign, ids: list[int], status: tuple[str, ...]) -> list[Document]:  # noqa: ANN001
+def _select(session, campaign, ids: list[int], status: tuple[str, ...]) -> list[Document]:
     query = select(Document).where(Document.campaign_id == campaign.id, Document.status.in_(status))
     if ids:
         query = query.where(Document.id.in_(ids))

@@ -157,7 +157,7 @@ def verify_registrations(session: Session, campaign: Campaign) -> VerifySummary:
         if any(getattr(r, k) != v for k, v in new.items()):
             changes.append({"id": r.id, **new})
         counts[decision.status] += 1
-        commune = by_commune.setdefault(r.commune, Counter({k: 0 for k in COMMUNE_KEYS}))
+        commune = by_commune.setdefault(r.commune, Counter(dict.fromkeys(COMMUNE_KEYS, 0)))
         commune["registered"] += 1
         commune[decision.status] += 1
         item = Checked(r.code or "", r.name, r.producer, r.commune, r.set_code, r.kind, reason)

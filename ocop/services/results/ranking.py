@@ -154,7 +154,7 @@ def rank_products(session: Session, campaign: Campaign) -> RankSummary:
     return RankSummary(results, members, present, q, changed, dict(counts), blocked, rescores, limit)
 
 
-def _result(reg, rows, totals, width, edition, level, sets, chosen, names) -> Ranked:  # noqa: ANN001
+def _result(reg, rows, totals, width, edition, level, sets, chosen, names) -> Ranked:
     n = len(rows)
     mean = Fraction(sum(totals.values()), n)
     parts = tuple(Fraction(sum(getattr(r, p) for r in rows), n) for p in ("part_a", "part_b", "part_c"))
@@ -174,7 +174,7 @@ def _result(reg, rows, totals, width, edition, level, sets, chosen, names) -> Ra
     )
 
 
-def _missing_sheets(regs, by_product, present) -> list[str]:  # noqa: ANN001
+def _missing_sheets(regs, by_product, present) -> list[str]:
     missing = []
     for reg in regs:
         have = {r.member_id for r in by_product.get(reg.product_id, [])}

@@ -129,7 +129,7 @@ def recognise(settings: Settings, code: str | None) -> RecogniseResult:
             "" if ready or spec is None else "Giấy chứng nhận chờ Quyết định công nhận được ban hành.")
 
 
-def ranking_rows(summary) -> tuple[RankedRow, ...]:  # noqa: ANN001
+def ranking_rows(summary) -> tuple[RankedRow, ...]:
     return tuple(RankedRow(r.code, r.name, r.producer, r.commune, r.mean, r.star_by_score, r.stars, r.cap_reason,
                            r.outcome, r.spread, tuple(r.flags)) for r in summary.results)
 

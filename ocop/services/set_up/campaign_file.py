@@ -25,7 +25,7 @@ class _Model(BaseModel):
 
     @field_validator("*", mode="before")
     @classmethod
-    def _nfc(cls, value):  # noqa: ANN001, ANN206 - pydantic hook
+    def _nfc(cls, value):
         return nfc(value) if isinstance(value, str) else value
 
 
