@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from datetime import date, time
 
@@ -14,10 +15,10 @@ from ocop.rules.editions import get_edition
 
 @dataclass(frozen=True)
 class MeetingSummary:
-    date: date
-    time: time
+    date: dt.date
+    time: dt.time
     venue: str
-    invitation_date: date
+    invitation_date: dt.date
     lead_working_days: int
     changed: bool
 
