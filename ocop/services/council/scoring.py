@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session, joinedload
@@ -52,7 +53,8 @@ class _Reader:
     """Validates rows into sheets, collecting every problem before anything is stored."""
 
     def __init__(self, session: Session, campaign: Campaign, path: Path) -> None:
-        self.path, self.problems = path, []
+        self.path = path
+        self.problems: list[str] = []
         self.sets = load_sets(get_edition(campaign.edition_code).criteria_dir)
         self.members = {fold(p.name): p for p in council(campaign)}
         regs = session.scalars(
@@ -158,11 +160,21 @@ class _Reader:
         return list(self.sheets.values())
 
 
-def _totals(sheet: SheetIn, criteria: CriteriaSet) -> dict[str, int]:
+class _Totals(TypedDict):
+    """A sheet's stored totals: the ScoreSheet columns they set."""
+
+    part_a: int
+    part_b: int
+    part_c: int
+    total: int
+    mode: str
+
+
+def _totals(sheet: SheetIn, criteria: CriteriaSet) -> _Totals:
     if sheet.parts is not None:
         a, b, c = sheet.parts["A"], sheet.parts["B"], sheet.parts["C"]
     else:
-        sums = defaultdict(int)
+        sums: defaultdict[str, int] = defaultdict(int)
         for criterion in criteria.criteria:
             sums[criterion.part] += sheet.items[criterion.code]
         a, b, c = sums["A"], sums["B"], sums["C"]
@@ -184,8 +196,8 @@ def store_rows(session: Session, campaign: Campaign, path: Path, rows: list[Row]
     for one). After close, sheets are locked: only a re-scoring with a reason changes them.
     """
     reader = _Reader(session, campaign, path)
-    for row in rows:
-        reader.add(row)
+    for line in rows:
+        reader.add(line)
     sheets = reader.finish()
     closed = campaign.meeting_status == "closed"
     if closed and not reason.strip():
