@@ -3,7 +3,7 @@ the error workbook of a partial import, and the verification lists for the counc
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -198,7 +198,7 @@ def write_errors(path: Path, table: Table, bad: dict[int, list[str]], out: Path)
     return out
 
 
-def write_lists(path: Path, sections: dict[str, tuple[Sequence[str], Iterable[Sequence[Any]]]]) -> Path:
+def write_lists(path: Path, sections: Mapping[str, tuple[Sequence[str], Iterable[Sequence[Any]]]]) -> Path:
     """One sheet per section (title -> header, rows): the verify stage's lists for the council."""
     wb = Workbook(write_only=True)
     for title, (header, rows) in sections.items():
