@@ -112,7 +112,8 @@ class Register:
         self.session, self.campaign, self.renderer = session, campaign, renderer
         self.out_dir, self.auto_approve, self.pdf = out_dir, auto_approve, pdf
         self.written: list[Path] = []
-        self.pdfs, self.notes = 0, []
+        self.pdfs = 0
+        self.notes: list[str] = []
 
     def produce(self, specs: Iterable[DocSpec], total: int | None = None, label: str = "Văn bản") -> IssueSummary:
         """Draft, and where sign-off is automatic issue, every spec whose data is new or changed.
@@ -194,6 +195,7 @@ class Register:
         for kind, group in _by_kind(docs).items():
             jobs = []
             for doc in group:
+                assert doc.context is not None, "a draft keeps its data until it is issued"
                 path = self.out_dir / self.campaign.code / doc.folder / "du-thao" / f"{self._name(doc, '')}.docx"
                 draft = number_symbol(None, doc.type_code, doc.issuer_code)
                 jobs.append(({**doc.context, "so_ky_hieu": draft, DATE_KEY: doc.issued_on.isoformat()}, path))

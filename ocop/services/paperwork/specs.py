@@ -143,6 +143,7 @@ def set_label(sets: dict[str, CriteriaSet], code: str) -> str:
 def invitation(session: Session, campaign: Campaign) -> DocSpec:
     """Giấy mời họp Hội đồng, signed by the council's chair in the council's own series."""
     sets = load_sets(get_edition(campaign.edition_code).criteria_dir)
+    assert campaign.meeting_date is not None and campaign.meeting_time is not None, "schedule_meeting sets them"
     on = campaign.plan_settings.invitation_date or campaign.meeting_date
     signer = campaign.plan_settings.signer("council")
     chair = next(p for p in council(campaign) if p.role == "chair")
@@ -297,7 +298,6 @@ def results_documents(campaign: Campaign, summary: RankSummary) -> list[DocSpec]
     chair = next(p for p in people if p.role == "chair")
     head = next((p for p in secretariat(campaign) if p.role == "head"), None) or secretariat(campaign)[0]
     names, rows = _results_table(summary)
-    table = {"thanh_vien": names, "ket_qua": rows}
     start = campaign.meeting_time
     absent = [p for p in people if not p.attended]
     referred = [r for r in summary.results if r.outcome == REFERRED]
@@ -340,7 +340,8 @@ def results_documents(campaign: Campaign, summary: RankSummary) -> list[DocSpec]
         body="council", type_code=None, numbered=False, signer=chair_signer, chu_ky=signature_block(chair_signer, collective=False),
         ten_hoi_dong=campaign.council_name,
         mo_ta=f"(Kèm theo kết quả họp Hội đồng ngày {present.date_short(on)}; theo {edition.short_title})",
-        nguoi_lap={"dong": ["NGƯỜI LẬP BẢNG", "TỔ TRƯỞNG TỔ THƯ KÝ"], "ho_ten": head.name}, **table,
+        nguoi_lap={"dong": ["NGƯỜI LẬP BẢNG", "TỔ TRƯỞNG TỔ THƯ KÝ"], "ho_ten": head.name},
+        thanh_vien=names, ket_qua=rows,
     )
     bb = spec_for(
         campaign, "bien_ban_hop_hoi_dong", "Biên bản họp Hội đồng", "04-ket-qua", on,
@@ -355,7 +356,7 @@ def results_documents(campaign: Campaign, summary: RankSummary) -> list[DocSpec]
         noi_dung=proceedings,
         ket_luan=conclusions,
         thoi_gian_ket_thuc=f"Cuộc họp kết thúc vào ngày {present.date_short(on)}; biên bản đã được thông qua.",
-        **table,
+        thanh_vien=names, ket_qua=rows,
     )
     return [bth, bb] if summary.quorum.met else [bb]
 
@@ -368,6 +369,7 @@ def referral(campaign: Campaign, summary: RankSummary) -> DocSpec:
     on = campaign.plan_settings.referral_date or campaign.deadline_referral
     signer = campaign.plan_settings.signer("issuer")
     referred = [r for r in summary.results if r.outcome == REFERRED]
+    assert level.refers_at is not None, "products are referred only from a level that refers"
     year = campaign.year
     return spec_for(
         campaign, "to_trinh_de_nghi_tinh", "Tờ trình đề nghị đánh giá, phân hạng cấp trên", "05-de-nghi-cap-tren",

@@ -64,6 +64,7 @@ def plan(campaign: Campaign, council_decision: str, rules_decision: str) -> DocS
     where, year = _where(campaign), campaign.year
     on = date.fromisoformat(data["date"])
     signer = campaign.plan_settings.signer("issuer")
+    assert level.refers_at is not None, "every level that scores refers its best products up"
     dl = (campaign.deadline_verification, campaign.deadline_evaluation, campaign.deadline_referral)
     refer = (f"{campaign.office} chuyển hồ sơ các sản phẩm có số điểm đạt từ {present.points(level.refers_at)} điểm "
              f"đến {present.points(edition.max_points)} điểm đến {level.refers_to} để đề nghị đánh giá, phân hạng, "
