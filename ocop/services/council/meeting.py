@@ -51,7 +51,8 @@ def schedule_meeting(
         problems.append(f"ngày họp {present.date_short(on)} là ngày nghỉ (cuối tuần hoặc ngày lễ, Tết)")
     if on > campaign.deadline_evaluation:
         problems.append(
-            f"ngày họp {present.date_short(on)} sau hạn hoàn thành đánh giá {present.date_short(campaign.deadline_evaluation)}")
+            f"ngày họp {present.date_short(on)} sau hạn hoàn thành đánh giá "
+            f"{present.date_short(campaign.deadline_evaluation)}")
     gap = working_days_between(invited, on)
     if gap < lead:
         problems.append(

@@ -79,9 +79,11 @@ class _Reader:
         code = row.text(PRODUCT.key)
         reg = self.regs.get(fold(code))
         if reg is None:
-            self.problems.append(f"{where(self.path, row.number, PRODUCT, row.sheet)}: mã '{code}' không có trong danh sách đăng ký.")
+            self.problems.append(f"{where(self.path, row.number, PRODUCT, row.sheet)}: mã '{code}' không có trong danh "
+                                 "sách đăng ký.")
         elif reg.status != "eligible":
-            self.problems.append(f"{where(self.path, row.number, PRODUCT, row.sheet)}: sản phẩm '{code}' không đủ điều kiện đưa ra Hội đồng ({reg.reason or reg.status}).")
+            self.problems.append(f"{where(self.path, row.number, PRODUCT, row.sheet)}: sản phẩm '{code}' không đủ điều "
+                                 f"kiện đưa ra Hội đồng ({reg.reason or reg.status}).")
         else:
             try:
                 self.sets[reg.set_code].require_verified()
@@ -95,9 +97,11 @@ class _Reader:
         member = self.members.get(fold(name))
         if member is None:
             names = ", ".join(p.name for p in self.members.values())
-            self.problems.append(f"{where(self.path, row.number, MEMBER, row.sheet)}: '{name}' không phải thành viên Hội đồng (thành viên: {names}).")
+            self.problems.append(f"{where(self.path, row.number, MEMBER, row.sheet)}: '{name}' không phải thành viên "
+                                 f"Hội đồng (thành viên: {names}).")
         elif not member.attended:
-            self.problems.append(f"{where(self.path, row.number, MEMBER, row.sheet)}: '{member.name}' vắng mặt tại phiên họp, phiếu không được tính.")
+            self.problems.append(f"{where(self.path, row.number, MEMBER, row.sheet)}: '{member.name}' vắng mặt tại "
+                                 "phiên họp, phiếu không được tính.")
             return None
         return member
 
@@ -116,28 +120,33 @@ class _Reader:
         try:
             criterion = criteria.criterion(code)
         except RulesError:
-            self.problems.append(f"{where(self.path, row.number, CRITERION, row.sheet)}: bộ {criteria.code} không có tiêu chí '{code}'.")
+            self.problems.append(f"{where(self.path, row.number, CRITERION, row.sheet)}: bộ {criteria.code} không có "
+                                 f"tiêu chí '{code}'.")
             return
         points = self._int(row, POINTS)
         if points is None:
             return
         if not criterion.allows(points):
             allowed = ", ".join(str(o.points) for o in criterion.options)
-            self.problems.append(f"{where(self.path, row.number, POINTS, row.sheet)}: {points} điểm không phải một lựa chọn của tiêu chí {code} (các mức: {allowed}).")
+            self.problems.append(f"{where(self.path, row.number, POINTS, row.sheet)}: {points} điểm không phải một lựa "
+                                 f"chọn của tiêu chí {code} (các mức: {allowed}).")
         elif criterion.code in sheet.items:
-            self.problems.append(f"{locate(self.path.name, row.sheet, row.number)}: tiêu chí {code} của '{sheet.member.name}' cho sản phẩm này đã có ở dòng trước.")
+            self.problems.append(f"{locate(self.path.name, row.sheet, row.number)}: tiêu chí {code} của "
+                                 f"'{sheet.member.name}' cho sản phẩm này đã có ở dòng trước.")
         else:
             sheet.items[criterion.code] = points
 
     def _parts_row(self, row: Row, criteria: CriteriaSet, sheet: SheetIn) -> None:
         if sheet.parts is not None:
-            self.problems.append(f"{locate(self.path.name, row.sheet, row.number)}: phiếu của '{sheet.member.name}' cho sản phẩm này đã có ở dòng {sheet.first_row}.")
+            self.problems.append(f"{locate(self.path.name, row.sheet, row.number)}: phiếu của '{sheet.member.name}' "
+                                 f"cho sản phẩm này đã có ở dòng {sheet.first_row}.")
             return
         parts = {}
         for part, col in PARTS.items():
             value = self._int(row, col)
             if value is not None and not 0 <= value <= criteria.parts[part]:
-                self.problems.append(f"{where(self.path, row.number, col, row.sheet)}: {value} ngoài khoảng 0–{criteria.parts[part]}.")
+                self.problems.append(f"{where(self.path, row.number, col, row.sheet)}: {value} ngoài khoảng "
+                                     f"0–{criteria.parts[part]}.")
             elif value is not None:
                 parts[part] = value
         if len(parts) == 3:
@@ -148,11 +157,13 @@ class _Reader:
             criteria = self.sets[sheet.registration.set_code]
             who = f"phiếu của '{sheet.member.name}' cho sản phẩm '{sheet.registration.product.code}'"
             if sheet.items and sheet.parts is not None:
-                self.problems.append(f"{self.path.name}: {who} vừa có điểm từng tiêu chí vừa có điểm từng phần; chỉ dùng một cách.")
+                self.problems.append(f"{self.path.name}: {who} vừa có điểm từng tiêu chí vừa có điểm từng phần; chỉ "
+                                     "dùng một cách.")
             elif sheet.items:
                 missing = [c.code for c in criteria.criteria if c.code not in sheet.items]
                 if missing:
-                    self.problems.append(f"{self.path.name}: {who} (từ dòng {sheet.first_row}) thiếu tiêu chí {', '.join(missing)}.")
+                    self.problems.append(f"{self.path.name}: {who} (từ dòng {sheet.first_row}) thiếu tiêu chí "
+                                         f"{', '.join(missing)}.")
         if self.problems:
             raise InputError(f"{self.path.name}: {len(self.problems)} lỗi, không lưu phiếu nào.", self.problems)
         if not self.sheets:
@@ -284,7 +295,8 @@ def progress(session: Session, campaign: Campaign) -> list[Progress]:
     for reg in sorted(regs, key=lambda r: r.product.code or ""):
         got = have.get(reg.product_id, set())
         missing = [p.name for p in present if p.id not in got]
-        out.append(Progress(reg.product.code or "", reg.product.name, len(present) - len(missing), len(present), missing))
+        out.append(Progress(reg.product.code or "", reg.product.name, len(present) - len(missing), len(present),
+                            missing))
     return out
 
 

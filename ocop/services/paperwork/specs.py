@@ -282,8 +282,9 @@ def _results_table(summary: RankSummary) -> tuple[list[str], list[dict[str, Any]
         rows.append({
             "stt": i, "ma_san_pham": r.code, "ten_san_pham": r.name, "chu_the": r.producer,
             "diem_thanh_vien": [str(r.member_totals[m.id]) for m in members],
-            "diem_tb": present.mean(r.mean), "phan_a": present.mean(r.part_means[0]), "phan_b": present.mean(r.part_means[1]),
-            "phan_c": present.mean(r.part_means[2]), "sao": present.stars(r.stars), "ghi_chu": "; ".join(notes),
+            "diem_tb": present.mean(r.mean), "phan_a": present.mean(r.part_means[0]),
+            "phan_b": present.mean(r.part_means[1]), "phan_c": present.mean(r.part_means[2]),
+            "sao": present.stars(r.stars), "ghi_chu": "; ".join(notes),
         })
     return [m.name for m in members], rows
 
@@ -310,14 +311,17 @@ def results_documents(campaign: Campaign, summary: RankSummary) -> list[DocSpec]
         conclusions = [f"Hội đồng đã đánh giá, phân hạng {len(summary.results)} sản phẩm: {counts}."]
     if summary.quorum.met and level.refers_at is not None:
         conclusions.append(
-            f"{len(referred)} sản phẩm đạt từ {present.points(level.refers_at)} điểm trở lên được đề nghị chuyển hồ sơ đến "
+            f"{len(referred)} sản phẩm đạt từ {present.points(level.refers_at)} điểm trở lên được đề nghị chuyển hồ sơ "
+            "đến "
             f"{level.refers_to} để đánh giá, phân hạng.")
     if summary.quorum.met and level.recognises:
         stars = ", ".join(str(s) for s in level.recognises)
-        conclusions.append(f"{len(recognised)} sản phẩm đạt {stars} sao được đề nghị {campaign.issuing_body} công nhận.")
+        conclusions.append(
+            f"{len(recognised)} sản phẩm đạt {stars} sao được đề nghị {campaign.issuing_body} công nhận.")
     if summary.blocked:
         conclusions.append(f"{len(summary.blocked)} sản phẩm chưa có kết quả do chênh lệch điểm giữa các thành viên "
-                           f"vượt quá {present.points(summary.max_spread)} điểm: " + "; ".join(b.text(summary.max_spread) for b in summary.blocked) + ".")
+                           f"vượt quá {present.points(summary.max_spread)} điểm: "
+                           + "; ".join(b.text(summary.max_spread) for b in summary.blocked) + ".")
     proceedings = [
         f"Tổ thư ký báo cáo kết quả kiểm tra hồ sơ: {len(summary.results) + len(summary.blocked)} sản phẩm "
         "đủ điều kiện đưa ra Hội đồng.",
@@ -327,7 +331,8 @@ def results_documents(campaign: Campaign, summary: RankSummary) -> list[DocSpec]
     if summary.results:
         proceedings.append(
             f"Chênh lệch giữa tổng điểm cao nhất và thấp nhất của các thành viên (tối đa cho phép "
-            f"{present.points(summary.max_spread)} điểm): " + "; ".join(f"{r.code}: {r.spread}" for r in summary.results) + ".")
+            f"{present.points(summary.max_spread)} điểm): "
+            + "; ".join(f"{r.code}: {r.spread}" for r in summary.results) + ".")
     if summary.rescores:
         proceedings.append("Chấm lại: " + "; ".join(r.text() for r in summary.rescores) + ".")
     flagged = [f"{r.code} ({', '.join(r.flags)})" for r in summary.results if r.flags]
@@ -337,7 +342,8 @@ def results_documents(campaign: Campaign, summary: RankSummary) -> list[DocSpec]
         proceedings.append("Kết quả đánh giá, phân hạng như bảng dưới đây.")
     bth = spec_for(
         campaign, "bang_tong_hop", "Bảng tổng hợp kết quả đánh giá, phân hạng", "04-ket-qua", on,
-        body="council", type_code=None, numbered=False, signer=chair_signer, chu_ky=signature_block(chair_signer, collective=False),
+        body="council", type_code=None, numbered=False, signer=chair_signer,
+        chu_ky=signature_block(chair_signer, collective=False),
         ten_hoi_dong=campaign.council_name,
         mo_ta=f"(Kèm theo kết quả họp Hội đồng ngày {present.date_short(on)}; theo {edition.short_title})",
         nguoi_lap={"dong": ["NGƯỜI LẬP BẢNG", "TỔ TRƯỞNG TỔ THƯ KÝ"], "ho_ten": head.name},
@@ -373,7 +379,8 @@ def referral(campaign: Campaign, summary: RankSummary) -> DocSpec:
     year = campaign.year
     return spec_for(
         campaign, "to_trinh_de_nghi_tinh", "Tờ trình đề nghị đánh giá, phân hạng cấp trên", "05-de-nghi-cap-tren",
-        on, body="issuer", type_code="TTr", numbered=True, signer=signer, chu_ky=signature_block(signer, collective=True),
+        on, body="issuer", type_code="TTr", numbered=True, signer=signer,
+        chu_ky=signature_block(signer, collective=True),
         trich_yeu=f"Đề nghị đánh giá, phân hạng sản phẩm OCOP năm {year}",
         kinh_gui=f"{level.refers_to} tỉnh {campaign.province}" if campaign.level != "province" else level.refers_to,
         can_cu=[f"Căn cứ {edition.title};", *[f"Căn cứ {b};" for b in campaign.legal_bases],

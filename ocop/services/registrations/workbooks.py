@@ -133,7 +133,8 @@ def _instructions(ws: Worksheet, campaign: Campaign, columns: Sequence[Column], 
         (f"Mỗi xã, thị trấn ghi vào sheet '{DATA_SHEET}', mỗi dòng một sản phẩm, bắt đầu từ dòng 2; "
          "không gộp ô, không dùng công thức, không đổi tên hay thêm cột.", False),
         ("Cột tô màu cam là bắt buộc; cột tô màu xanh không bắt buộc. Ngày ghi dd/mm/yyyy.", False),
-        (f"Hạn kiểm tra hồ sơ: {present.date_short(campaign.deadline_verification)}. Hồ sơ thiếu được thông báo bổ sung; "
+        (f"Hạn kiểm tra hồ sơ: {present.date_short(campaign.deadline_verification)}. Hồ sơ thiếu được thông báo bổ "
+         "sung; "
          "quá hạn bổ sung thì không đưa ra Hội đồng.", False),
         ("", False),
     ]
