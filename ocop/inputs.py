@@ -243,7 +243,7 @@ def open_workbook(path: Path, *, formulas: bool = False) -> Any:
         return load_workbook(path, read_only=True, data_only=not formulas)
     except PermissionError as exc:
         raise unreadable(path, _os_reason(exc)) from None
-    except Exception as exc:  # noqa: BLE001 - whatever a corrupt zip or XML makes openpyxl raise
+    except Exception as exc:  # whatever a corrupt zip or XML makes openpyxl raise
         raise _not_xlsx(path) from exc
 
 
@@ -268,7 +268,7 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, Sequence[Any]]]:
     number = 0
     try:
         with path.open(encoding="utf-8-sig", newline="") as fh:
-            for number, row in enumerate(csv.reader(fh), start=1):  # noqa: B007 - number is reported
+            for number, row in enumerate(csv.reader(fh), start=1):  # number is reported
                 yield number, row
     except UnicodeDecodeError:
         raise unreadable(path, "không phải văn bản CSV mã UTF-8, cần lưu lại dạng 'CSV UTF-8'") from None
@@ -296,7 +296,7 @@ def sheet_rows(path: Path, ws: Any) -> Iterator[tuple[int, Sequence[Any]]]:
     """The rows of an open worksheet of ``path``, numbered from 1; InputError if it is corrupt."""
     try:
         yield from enumerate(ws.iter_rows(values_only=True), start=1)
-    except Exception as exc:  # noqa: BLE001 - a corrupt sheet part fails while it is streamed
+    except Exception as exc:  # a corrupt sheet part fails while it is streamed
         raise _not_xlsx(path) from exc
 
 
@@ -325,7 +325,7 @@ def merged_ranges(path: Path, index: int) -> list[tuple[int, int, int, int, str]
                     found.append((min_row or 0, min_col or 0, max_row or 0, max_col or 0, ref))
                     last = m.end()
                 tail = data[max(last, len(data) - 200):]
-    except Exception as exc:  # noqa: BLE001 - a corrupt zip or XML
+    except Exception as exc:  # a corrupt zip or XML
         raise _not_xlsx(path) from exc
     return found
 
@@ -461,7 +461,7 @@ def _source(path: Path, sheet: str | None,
         ws = wb.worksheets[index]
         ws.reset_dimensions()  # some writers record a wrong size; read what is there
         return sheet_rows(path, ws), wb, ws.title, index
-    except Exception as exc:  # noqa: BLE001 - a workbook without a worksheet, a broken sheet list
+    except Exception as exc:  # a workbook without a worksheet, a broken sheet list
         wb.close()
         raise _not_xlsx(path) from exc
 

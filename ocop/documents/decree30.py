@@ -139,16 +139,16 @@ def signature_lines(authority: str | None, title: str, collective: str | None = 
     if prefix == "TM." and not body:
         raise DocumentError("Ký 'TM.' phải ghi tên tập thể (ví dụ: ỦY BAN NHÂN DÂN).")
     if prefix in ("TM.", None):
-        return lines + [title]
+        return [*lines, title]
     if prefix == "Q.":
-        return lines + [f"Q. {title}"]
+        return [*lines, f"Q. {title}"]
     if prefix == "KT." and not head:
         head = title[4:] if title.startswith("PHÓ ") else ""
     if not head:
         raise DocumentError(f"Ký '{prefix}' phải ghi chức vụ của người đứng đầu (head_title).")
     if prefix in ("TL.", "TUQ.") and body:
         raise DocumentError(f"Ký '{prefix}' không đi kèm 'TM. {body}'.")
-    return lines + [f"{prefix} {head}", title]
+    return [*lines, f"{prefix} {head}", title]
 
 
 def ends_document(text: str) -> str:

@@ -14,14 +14,23 @@ import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal, get_origin, get_type_hints
+from typing import Any, Literal, TypedDict, Unpack, get_origin, get_type_hints
 
 SignOff = Literal["auto", "manual"]
 LateRegistrations = Literal["flag", "reject"]
 Authority = Literal["", "TM.", "KT.", "Q.", "TL.", "TUQ."]
 
 
-def _bounds(**bounds: float) -> dict[str, dict[str, float]]:
+class Bounds(TypedDict, total=False):
+    """A field's bounds, checked on input."""
+
+    ge: float
+    gt: float
+    le: float
+    lt: float
+
+
+def _bounds(**bounds: Unpack[Bounds]) -> dict[str, Bounds]:
     """A field's bounds (``ge``/``gt``/``le``/``lt``), checked on input."""
     return {"bounds": bounds}
 
@@ -130,9 +139,14 @@ def _read(cls: type, raw: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def input_fields(cls: type) -> dict[str, tuple[Any, Any, dict[str, float]]]:
+def _field_bounds(f: dataclasses.Field[Any]) -> Bounds:
+    bounds: Bounds = f.metadata.get("bounds", {})  # set by _bounds
+    return bounds.copy()
+
+
+def input_fields(cls: type) -> dict[str, tuple[Any, Any, Bounds]]:
     """For an input validator: each field's name -> (type, default or ``...`` if required, bounds)."""
     hints = get_type_hints(cls)
     return {f.name: (hints[f.name], ... if f.default is dataclasses.MISSING else f.default,
-                     dict(f.metadata.get("bounds", {}))) for f in dataclasses.fields(cls)}
+                     _field_bounds(f)) for f in dataclasses.fields(cls)}
 

@@ -10,7 +10,6 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import cast
 
 from ocop.rules.stars import star_for
 
@@ -53,22 +52,16 @@ def edge_flags(mean: Fraction, lower_bounds: Sequence[float]) -> list[float]:
     return [b for b in lower_bounds[1:] if abs(mean - Fraction(b).limit_denominator()) < EDGE_MARGIN]
 
 
-def _star(mean: Fraction, lower_bounds: Sequence[float], max_points: float) -> int:
-    # star_for compares the exact mean with the band edges (a Fraction works, and keeps an exact
-    # edge exact); its annotation in ocop.rules.stars says float
-    return star_for(cast(float, mean), lower_bounds, max_points)
-
-
 def leave_one_out(totals: Mapping[int, int], lower_bounds: Sequence[float], max_points: float) -> dict[int, int]:
     """Members whose sheet decides the star: member id -> the star without that member's sheet."""
     n = len(totals)
     if n < 2:
         return {}
     whole = sum(totals.values())
-    star = _star(Fraction(whole, n), lower_bounds, max_points)
+    star = star_for(Fraction(whole, n), lower_bounds, max_points)
     changed = {}
     for member, total in totals.items():
-        without = _star(Fraction(whole - total, n - 1), lower_bounds, max_points)
+        without = star_for(Fraction(whole - total, n - 1), lower_bounds, max_points)
         if without != star:
             changed[member] = without
     return changed

@@ -15,6 +15,7 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from ocop.errors import RulesError
 from ocop.rules.editions import editions
@@ -121,6 +122,24 @@ def part_totals() -> dict[str, dict[str, int]]:
     return out
 
 
+@dataclass
+class _OpenCriterion:
+    """The criterion row being read and the points of its options so far."""
+
+    code: str
+    max_points: int | None
+    options: list[int] = field(default_factory=list)
+
+
+@dataclass
+class _PendingCriterion:
+    """A criterion row and its options, before the Criterion is built."""
+
+    row: dict[str, str]
+    max_points: int | None
+    options: list[Option] = field(default_factory=list)
+
+
 def _int(value: str) -> int | None:
     return int(value) if _INT.match(value.strip()) else None
 
@@ -132,15 +151,16 @@ def validate_rows(rows: list[dict[str, str]], source: str, part_totals: dict[str
     (the edition loader checks that)."""
     out: list[str] = []
     parts: dict[str, list[int]] = {}  # part -> [declared points, sum of criterion maxima]
-    groups: dict[str, list] = {}  # group code -> [declared points, sum of maxima, part]
-    crit: list | None = None  # [code, max, [option points], line]
-    part = group = None
+    groups: dict[str, list[int]] = {}  # group code -> [declared points, sum of maxima]
+    crit: _OpenCriterion | None = None
+    part: str | None = None
+    group: str | None = None
     n_crit = 0
 
     def close() -> None:
         if crit is None:
             return
-        code, mx, opts, line = crit
+        code, mx, opts = crit.code, crit.max_points, crit.options
         if not opts:
             out.append(f"{source}, tiêu chí {code}: không có lựa chọn nào")
         elif mx is not None and mx != max(opts):
@@ -183,25 +203,28 @@ def validate_rows(rows: list[dict[str, str]], source: str, part_totals: dict[str
             if not code.isdigit() or int(code) != len(groups) + 1:
                 out.append(f"{where}: mã nhóm \"{code}\" phải là {len(groups) + 1} (đánh số liên tục)")
             group = code
-            groups[code] = [pts or 0, 0, part]
+            groups[code] = [pts or 0, 0]
         elif kind == "criterion":
             close()
             n_crit += 1
             if group is None or code != f"{group}.{n_crit}":
                 out.append(f"{where}: mã tiêu chí \"{code}\" phải là \"{group}.{n_crit}\"")
-            crit = [code, pts, [], line]
+            crit = _OpenCriterion(code, pts)
             if group is not None:
                 groups[group][1] += pts or 0
+            assert part is not None  # rows outside a declared part were skipped above
             parts[part][1] += pts or 0
         else:
-            if crit is None or code != crit[0]:
+            if crit is None or code != crit.code:
                 out.append(f"{where}: lựa chọn \"{title}\" không thuộc tiêu chí nào (mã \"{code}\")")
             elif pts is not None:
-                crit[2].append(pts)
+                crit.options.append(pts)
     close()
-    for code, (declared, total, _) in groups.items():
+    for code, (declared, total) in groups.items():
         if declared != total:
-            out.append(f"{source}, nhóm {code}: tổng điểm tối đa các tiêu chí ({total}) khác điểm của nhóm ({declared})")
+            out.append(
+                f"{source}, nhóm {code}: tổng điểm tối đa các tiêu chí ({total}) khác điểm của nhóm ({declared})"
+            )
     for p, expected in part_totals.items():
         if p not in parts:
             out.append(f"{source}: thiếu phần {p}")
@@ -230,13 +253,15 @@ def _requirements(crit_stars: str, options: list[Option]) -> tuple[Requirement, 
     return tuple(Requirement(s, p) for s, p in sorted(need.items()))
 
 
-def _build(edition_dir: str, entry: dict, rows: list[dict[str, str]], problems: tuple[str, ...], source: str) -> CriteriaSet:
+def _build(
+    edition_dir: str, entry: dict[str, Any], rows: list[dict[str, str]], problems: tuple[str, ...], source: str
+) -> CriteriaSet:
     """Objects from rows already validated; options without integer points are left out."""
     parts: dict[str, int] = {}
     titles: dict[str, str] = {}
     group_titles: dict[int, str] = {}
     group_notes: dict[int, str] = {}
-    pending: list[dict] = []
+    pending: list[_PendingCriterion] = []
     for row in rows:
         kind, pts = row["kind"], _int(row["points"])
         if kind == "part":
@@ -246,20 +271,20 @@ def _build(edition_dir: str, entry: dict, rows: list[dict[str, str]], problems: 
             if row["note"]:
                 group_notes[int(row["code"])] = row["note"]
         elif kind == "criterion":
-            pending.append({"row": row, "max": pts, "options": []})
+            pending.append(_PendingCriterion(row, pts))
         elif kind == "option" and pending and pts is not None:
             stars = int(row["stars"]) if row["stars"].strip() else None
-            pending[-1]["options"].append(Option(row["title"], pts, stars))
+            pending[-1].options.append(Option(row["title"], pts, stars))
     criteria = []
     for item in pending:
-        row, options = item["row"], item["options"]
+        row, options = item.row, item.options
         g, _, i = row["code"].partition(".")
         best = max((o.points for o in options), default=0)
         criteria.append(Criterion(
             code=row["code"], part=row["part"], group=int(g) if g.isdigit() else 0,
             index=int(i) if i.isdigit() else 0,
             group_title=group_titles.get(int(g), "") if g.isdigit() else "",
-            title=row["title"], max_points=item["max"] if item["max"] is not None else best,
+            title=row["title"], max_points=item.max_points if item.max_points is not None else best,
             options=tuple(options), note=row["note"],
             requirements=_requirements(row["stars"].strip(), options),
         ))
@@ -271,7 +296,7 @@ def _build(edition_dir: str, entry: dict, rows: list[dict[str, str]], problems: 
     )
 
 
-def _load_one(edition_dir: str, folder: Path, entry: dict) -> CriteriaSet:
+def _load_one(edition_dir: str, folder: Path, entry: dict[str, Any]) -> CriteriaSet:
     source = f"{edition_dir}/{entry['file']}"
     try:
         with (folder / entry["file"]).open(encoding="utf-8", newline="") as fh:

@@ -233,10 +233,12 @@ def _certificate(facts: Facts, rules: DossierRules, policy: Policy) -> tuple[lis
     number = facts.certificate_number or ""
     if facts.kind == UPGRADE and on >= expiry:
         missing.append(f"Phiếu đăng ký ghi hình thức 'Đánh giá lại': Giấy chứng nhận số {number} "
-                       f"ngày {present.date_short(facts.certificate_date)} đã hết hiệu lực từ ngày {present.date_short(expiry)}")
+                       f"ngày {present.date_short(facts.certificate_date)} đã hết hiệu lực từ ngày "
+                       f"{present.date_short(expiry)}")
     elif facts.kind == REEVALUATION and expiry > policy.evaluation_deadline:
         missing.append(f"Phiếu đăng ký ghi hình thức 'Nâng hạng' nếu đề nghị hạng sao cao hơn: Giấy chứng "
-                       f"nhận số {number} còn hiệu lực đến hết ngày {present.date_short(date.fromordinal(expiry.toordinal() - 1))}")
+                       f"nhận số {number} còn hiệu lực đến hết ngày "
+                       f"{present.date_short(date.fromordinal(expiry.toordinal() - 1))}")
     return reasons, missing
 
 
@@ -265,7 +267,8 @@ def decide(facts: Facts, rules: DossierRules, policy: Policy) -> Decision:
             else:
                 missing.append(rules.label(item, facts.producer_kind))
     if facts.inspection is not None and not facts.inspection.passed:
-        reasons.append(f"Kiểm tra thực tế ngày {present.date_short(facts.inspection.on)} không đạt: {facts.inspection.findings}")
+        reasons.append(f"Kiểm tra thực tế ngày {present.date_short(facts.inspection.on)} không đạt: "
+                       f"{facts.inspection.findings}")
     elif facts.inspection is None and rules.services_need_inspection and rules.is_service(facts.set_code):
         missing.append(INSPECTION_ITEM)
     cert_reasons, cert_missing = _certificate(facts, rules, policy)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from ocop import present
 from ocop.errors import RulesError
@@ -61,7 +62,7 @@ class Edition:
             ) from None
 
 
-def _level(key: str, raw: dict) -> Level:
+def _level(key: str, raw: dict[str, Any]) -> Level:
     return Level(
         key=key,
         name=raw["name"],

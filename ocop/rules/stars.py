@@ -9,14 +9,17 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 from ocop import present
 from ocop.errors import ScoringError
 from ocop.rules.criteria import CriteriaSet
 
 
-def star_for(mean: float, lower_bounds: Sequence[float], max_points: float = 100) -> int:
-    """Stars for an unrounded mean: [0,30) 1★, [30,50) 2★, [50,70) 3★, [70,90) 4★, [90,100] 5★."""
+def star_for(mean: float | Fraction, lower_bounds: Sequence[float], max_points: float = 100) -> int:
+    """Stars for an unrounded mean: [0,30) 1★, [30,50) 2★, [50,70) 3★, [70,90) 4★, [90,100] 5★.
+
+    Callers pass the exact mean as a Fraction where they have one: an exact band edge stays exact."""
     if not 0 <= mean <= max_points:
         raise ScoringError(f"Điểm trung bình {present.mean(mean)} nằm ngoài thang 0–{present.points(max_points)}.")
     return bisect_right(list(lower_bounds), mean)

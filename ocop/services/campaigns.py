@@ -23,7 +23,7 @@ class SetupSummary:
     secretariat: int
 
 
-def _fields(spec: CampaignFile) -> dict:
+def _fields(spec: CampaignFile) -> dict[str, object]:
     settings = {
         "council_decision_date": spec.council_decision_date.isoformat(),
         "referral_date": spec.referral_date.isoformat() if spec.referral_date else None,
@@ -92,9 +92,9 @@ def setup_campaign(session: Session, path: Path) -> SetupSummary:
         campaign = Campaign(code=spec.code)
         session.add(campaign)
     changed = created
-    for key, value in _fields(spec).items():
-        if getattr(campaign, key) != value:
-            setattr(campaign, key, value)
+    for attr, value in _fields(spec).items():
+        if getattr(campaign, attr) != value:
+            setattr(campaign, attr, value)
             changed = True
     wanted = [("council", p, i) for i, p in enumerate(spec.council)] + [
         ("secretariat", p, i) for i, p in enumerate(spec.secretariat)

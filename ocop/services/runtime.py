@@ -3,14 +3,17 @@ of the documents a stage produced."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session
 
 from ocop.documents.renderer import Renderer
 from ocop.persistence.db import migrate, unit_of_work
+from ocop.persistence.models import Campaign, Registration, ScoreSheet
 from ocop.services.campaigns import get_campaign
-from ocop.services.paperwork.register import IssueSummary, Register
+from ocop.services.paperwork.register import DocSpec, IssueSummary, Register
 from ocop.settings import Settings
 
 
@@ -20,7 +23,7 @@ def prepare_database(settings: Settings) -> str:
     return settings.database_url
 
 
-def register_for(settings: Settings, session, campaign) -> Register:  # noqa: ANN001
+def register_for(settings: Settings, session: Session, campaign: Campaign) -> Register:
     auto = campaign.rules.auto_sign_off
     return Register(session, campaign, Renderer(settings.templates_dir), settings.out_dir, auto_approve=auto,
                     pdf=settings.pdf)
@@ -48,12 +51,14 @@ def merge_summaries(*summaries: IssueSummary) -> DocumentsSummary:
         pdf=sum(s.pdf for s in summaries), notes=tuple(notes))
 
 
-def count_rows(session, campaign, model, *where) -> int:  # noqa: ANN001
+def count_rows(session: Session, campaign: Campaign, model: type[Registration] | type[ScoreSheet],
+               *where: ColumnElement[bool]) -> int:
     """Rows of one campaign's table: the total of a batch, for progress reports."""
-    return session.scalar(select(func.count()).select_from(model).where(model.campaign_id == campaign.id, *where))
+    query = select(func.count()).select_from(model).where(model.campaign_id == campaign.id, *where)
+    return session.execute(query).scalar_one()
 
 
-def issue_all(settings: Settings, session, campaign, specs) -> DocumentsSummary:  # noqa: ANN001
+def issue_all(settings: Settings, session: Session, campaign: Campaign, specs: Iterable[DocSpec]) -> DocumentsSummary:
     return merge_summaries(register_for(settings, session, campaign).produce(specs))
 
 

@@ -22,7 +22,7 @@ from ocop.services.results.use_cases import rank, recognise, refer
 from ocop.services.runtime import campaign_code, prepare_database
 from ocop.services.set_up.use_cases import set_up
 
-__all__ = [
+__all__ = [  # noqa: RUF022 - in the order of the plan, one line per stage
     # set-up
     "prepare_database", "set_up", "campaign_code",
     # collect, verify

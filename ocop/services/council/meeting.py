@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from datetime import date, time
 
@@ -14,10 +15,10 @@ from ocop.rules.editions import get_edition
 
 @dataclass(frozen=True)
 class MeetingSummary:
-    date: date
-    time: time
+    date: dt.date
+    time: dt.time
     venue: str
-    invitation_date: date
+    invitation_date: dt.date
     lead_working_days: int
     changed: bool
 
@@ -50,7 +51,8 @@ def schedule_meeting(
         problems.append(f"ngày họp {present.date_short(on)} là ngày nghỉ (cuối tuần hoặc ngày lễ, Tết)")
     if on > campaign.deadline_evaluation:
         problems.append(
-            f"ngày họp {present.date_short(on)} sau hạn hoàn thành đánh giá {present.date_short(campaign.deadline_evaluation)}")
+            f"ngày họp {present.date_short(on)} sau hạn hoàn thành đánh giá "
+            f"{present.date_short(campaign.deadline_evaluation)}")
     gap = working_days_between(invited, on)
     if gap < lead:
         problems.append(

@@ -9,6 +9,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy.orm import Session
 
 from ocop.errors import InputError
@@ -31,6 +32,7 @@ def write_member_workbook(session: Session, campaign: Campaign, member: Person, 
     sets = load_sets(get_edition(campaign.edition_code).criteria_dir)
     wb = Workbook()
     guide = wb.active
+    assert isinstance(guide, Worksheet)  # a new workbook's one sheet
     guide.title = "Hướng dẫn"
     for line in (
         f"{campaign.council_name}",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session, joinedload
@@ -52,7 +53,8 @@ class _Reader:
     """Validates rows into sheets, collecting every problem before anything is stored."""
 
     def __init__(self, session: Session, campaign: Campaign, path: Path) -> None:
-        self.path, self.problems = path, []
+        self.path = path
+        self.problems: list[str] = []
         self.sets = load_sets(get_edition(campaign.edition_code).criteria_dir)
         self.members = {fold(p.name): p for p in council(campaign)}
         regs = session.scalars(
@@ -77,9 +79,11 @@ class _Reader:
         code = row.text(PRODUCT.key)
         reg = self.regs.get(fold(code))
         if reg is None:
-            self.problems.append(f"{where(self.path, row.number, PRODUCT, row.sheet)}: mã '{code}' không có trong danh sách đăng ký.")
+            self.problems.append(f"{where(self.path, row.number, PRODUCT, row.sheet)}: mã '{code}' không có trong danh "
+                                 "sách đăng ký.")
         elif reg.status != "eligible":
-            self.problems.append(f"{where(self.path, row.number, PRODUCT, row.sheet)}: sản phẩm '{code}' không đủ điều kiện đưa ra Hội đồng ({reg.reason or reg.status}).")
+            self.problems.append(f"{where(self.path, row.number, PRODUCT, row.sheet)}: sản phẩm '{code}' không đủ điều "
+                                 f"kiện đưa ra Hội đồng ({reg.reason or reg.status}).")
         else:
             try:
                 self.sets[reg.set_code].require_verified()
@@ -93,9 +97,11 @@ class _Reader:
         member = self.members.get(fold(name))
         if member is None:
             names = ", ".join(p.name for p in self.members.values())
-            self.problems.append(f"{where(self.path, row.number, MEMBER, row.sheet)}: '{name}' không phải thành viên Hội đồng (thành viên: {names}).")
+            self.problems.append(f"{where(self.path, row.number, MEMBER, row.sheet)}: '{name}' không phải thành viên "
+                                 f"Hội đồng (thành viên: {names}).")
         elif not member.attended:
-            self.problems.append(f"{where(self.path, row.number, MEMBER, row.sheet)}: '{member.name}' vắng mặt tại phiên họp, phiếu không được tính.")
+            self.problems.append(f"{where(self.path, row.number, MEMBER, row.sheet)}: '{member.name}' vắng mặt tại "
+                                 "phiên họp, phiếu không được tính.")
             return None
         return member
 
@@ -114,28 +120,33 @@ class _Reader:
         try:
             criterion = criteria.criterion(code)
         except RulesError:
-            self.problems.append(f"{where(self.path, row.number, CRITERION, row.sheet)}: bộ {criteria.code} không có tiêu chí '{code}'.")
+            self.problems.append(f"{where(self.path, row.number, CRITERION, row.sheet)}: bộ {criteria.code} không có "
+                                 f"tiêu chí '{code}'.")
             return
         points = self._int(row, POINTS)
         if points is None:
             return
         if not criterion.allows(points):
             allowed = ", ".join(str(o.points) for o in criterion.options)
-            self.problems.append(f"{where(self.path, row.number, POINTS, row.sheet)}: {points} điểm không phải một lựa chọn của tiêu chí {code} (các mức: {allowed}).")
+            self.problems.append(f"{where(self.path, row.number, POINTS, row.sheet)}: {points} điểm không phải một lựa "
+                                 f"chọn của tiêu chí {code} (các mức: {allowed}).")
         elif criterion.code in sheet.items:
-            self.problems.append(f"{locate(self.path.name, row.sheet, row.number)}: tiêu chí {code} của '{sheet.member.name}' cho sản phẩm này đã có ở dòng trước.")
+            self.problems.append(f"{locate(self.path.name, row.sheet, row.number)}: tiêu chí {code} của "
+                                 f"'{sheet.member.name}' cho sản phẩm này đã có ở dòng trước.")
         else:
             sheet.items[criterion.code] = points
 
     def _parts_row(self, row: Row, criteria: CriteriaSet, sheet: SheetIn) -> None:
         if sheet.parts is not None:
-            self.problems.append(f"{locate(self.path.name, row.sheet, row.number)}: phiếu của '{sheet.member.name}' cho sản phẩm này đã có ở dòng {sheet.first_row}.")
+            self.problems.append(f"{locate(self.path.name, row.sheet, row.number)}: phiếu của '{sheet.member.name}' "
+                                 f"cho sản phẩm này đã có ở dòng {sheet.first_row}.")
             return
         parts = {}
         for part, col in PARTS.items():
             value = self._int(row, col)
             if value is not None and not 0 <= value <= criteria.parts[part]:
-                self.problems.append(f"{where(self.path, row.number, col, row.sheet)}: {value} ngoài khoảng 0–{criteria.parts[part]}.")
+                self.problems.append(f"{where(self.path, row.number, col, row.sheet)}: {value} ngoài khoảng "
+                                     f"0–{criteria.parts[part]}.")
             elif value is not None:
                 parts[part] = value
         if len(parts) == 3:
@@ -146,11 +157,13 @@ class _Reader:
             criteria = self.sets[sheet.registration.set_code]
             who = f"phiếu của '{sheet.member.name}' cho sản phẩm '{sheet.registration.product.code}'"
             if sheet.items and sheet.parts is not None:
-                self.problems.append(f"{self.path.name}: {who} vừa có điểm từng tiêu chí vừa có điểm từng phần; chỉ dùng một cách.")
+                self.problems.append(f"{self.path.name}: {who} vừa có điểm từng tiêu chí vừa có điểm từng phần; chỉ "
+                                     "dùng một cách.")
             elif sheet.items:
                 missing = [c.code for c in criteria.criteria if c.code not in sheet.items]
                 if missing:
-                    self.problems.append(f"{self.path.name}: {who} (từ dòng {sheet.first_row}) thiếu tiêu chí {', '.join(missing)}.")
+                    self.problems.append(f"{self.path.name}: {who} (từ dòng {sheet.first_row}) thiếu tiêu chí "
+                                         f"{', '.join(missing)}.")
         if self.problems:
             raise InputError(f"{self.path.name}: {len(self.problems)} lỗi, không lưu phiếu nào.", self.problems)
         if not self.sheets:
@@ -158,11 +171,21 @@ class _Reader:
         return list(self.sheets.values())
 
 
-def _totals(sheet: SheetIn, criteria: CriteriaSet) -> dict[str, int]:
+class _Totals(TypedDict):
+    """A sheet's stored totals: the ScoreSheet columns they set."""
+
+    part_a: int
+    part_b: int
+    part_c: int
+    total: int
+    mode: str
+
+
+def _totals(sheet: SheetIn, criteria: CriteriaSet) -> _Totals:
     if sheet.parts is not None:
         a, b, c = sheet.parts["A"], sheet.parts["B"], sheet.parts["C"]
     else:
-        sums = defaultdict(int)
+        sums: defaultdict[str, int] = defaultdict(int)
         for criterion in criteria.criteria:
             sums[criterion.part] += sheet.items[criterion.code]
         a, b, c = sums["A"], sums["B"], sums["C"]
@@ -184,8 +207,8 @@ def store_rows(session: Session, campaign: Campaign, path: Path, rows: list[Row]
     for one). After close, sheets are locked: only a re-scoring with a reason changes them.
     """
     reader = _Reader(session, campaign, path)
-    for row in rows:
-        reader.add(row)
+    for line in rows:
+        reader.add(line)
     sheets = reader.finish()
     closed = campaign.meeting_status == "closed"
     if closed and not reason.strip():
@@ -272,7 +295,8 @@ def progress(session: Session, campaign: Campaign) -> list[Progress]:
     for reg in sorted(regs, key=lambda r: r.product.code or ""):
         got = have.get(reg.product_id, set())
         missing = [p.name for p in present if p.id not in got]
-        out.append(Progress(reg.product.code or "", reg.product.name, len(present) - len(missing), len(present), missing))
+        out.append(Progress(reg.product.code or "", reg.product.name, len(present) - len(missing), len(present),
+                            missing))
     return out
 
 

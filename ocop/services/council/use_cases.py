@@ -7,11 +7,12 @@ from datetime import date, time
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ocop.documents.pdf import merge
 from ocop.inputs import Row
 from ocop.persistence.db import unit_of_work
-from ocop.persistence.models import Document, Registration, ScoreSheet
+from ocop.persistence.models import Campaign, Document, Registration, ScoreSheet
 from ocop.rules.council import Quorum
 from ocop.rules.criteria import load_sets
 from ocop.rules.editions import get_edition
@@ -102,10 +103,10 @@ def schedule(settings: Settings, code: str | None, on: date | None = None, at: t
                               summary.lead_working_days, summary.changed, merge_summaries(docs, blank), tuple(printed))
 
 
-def print_packs(session, campaign, settings: Settings, register: Register) -> list[str]:  # noqa: ANN001
+def print_packs(session: Session, campaign: Campaign, settings: Settings, register: Register) -> list[str]:
     """One PDF per council member with all of that member's blank score sheets, in agenda order."""
     order = {r.product.code: i for i, r in enumerate(paperwork.agenda(session, campaign))}
-    by_member = {}
+    by_member: dict[str, list[Document]] = {}
     for member in council(campaign):
         docs = session.scalars(
             select(Document).where(Document.campaign_id == campaign.id, Document.kind == "phieu_danh_gia",

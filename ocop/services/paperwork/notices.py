@@ -44,7 +44,8 @@ def dossier_notices(session: Session, campaign: Campaign) -> Iterator[DocSpec]:
                 f"Thực hiện {campaign.name}, {campaign.office} đã kiểm tra hồ sơ đăng ký sản phẩm của "
                 f"{producer.name} ({producer.commune}). Kết quả như sau:"],
             san_pham=[{"stt": i, "ten_san_pham": r.product.name, "bo_san_pham": set_label(sets, r.set_code),
-                       "ket_qua": present.REGISTRATION_STATUS[r.status], "ly_do": r.reason or ""} for i, r in enumerate(group, 1)],
+                       "ket_qua": present.REGISTRATION_STATUS[r.status], "ly_do": r.reason or ""}
+                      for i, r in enumerate(group, 1)],
             bo_sung=_supplements(group),
             ket_thuc=(f"{eligible} sản phẩm đủ điều kiện được đưa ra {campaign.council_name} đánh giá, phân hạng "
                       "trước ngày " + present.date_short(campaign.deadline_evaluation) + ". "
@@ -94,13 +95,15 @@ def result_notices(session: Session, campaign: Campaign, summary: RankSummary) -
                       key=lambda x: (-x[0], x[1].code))
         yield spec_for(
             campaign, "thong_bao_ket_qua", f"Thông báo kết quả đánh giá, phân hạng - {r.code}", "04-ket-qua/thong-bao",
-            on, body="council", type_code="TB", numbered=True, signer=signer, subject=r.code, chu_ky=signature_block(signer, collective=False),
+            on, body="council", type_code="TB", numbered=True, signer=signer, subject=r.code,
+            chu_ky=signature_block(signer, collective=False),
             trich_yeu=f"Kết quả đánh giá, phân hạng sản phẩm {r.name}",
             kinh_gui=r.producer,
             noi_dung=[f"Ngày {present.date_long(on)[5:]}, {campaign.council_name} đã họp đánh giá, phân hạng sản phẩm "
                       f"theo {edition.short_title}. Kết quả đối với sản phẩm của {r.producer} như sau:"],
-            san_pham={"ten_san_pham": r.name, "bo_san_pham": set_label(sets, r.set_code), "diem_tb": present.mean(r.mean),
-                      "sao": present.stars(r.stars), "ket_qua": present.OUTCOME_NOTICE[r.outcome] + (f". {r.cap_reason}" if r.cap_reason else "")},
+            san_pham={"ten_san_pham": r.name, "bo_san_pham": set_label(sets, r.set_code),
+                      "diem_tb": present.mean(r.mean), "sao": present.stars(r.stars),
+                      "ket_qua": present.OUTCOME_NOTICE[r.outcome] + (f". {r.cap_reason}" if r.cap_reason else "")},
             phan=[{"phan": p, "ten": criteria.part_titles[p], "toi_da": str(criteria.parts[p]),
                    "diem_tb": present.mean(r.part_means[i])} for i, p in enumerate(criteria.parts)],
             mat_diem=[{"ma": c.code, "tieu_chi": c.title, "toi_da": str(c.max_points),

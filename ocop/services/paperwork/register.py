@@ -112,7 +112,8 @@ class Register:
         self.session, self.campaign, self.renderer = session, campaign, renderer
         self.out_dir, self.auto_approve, self.pdf = out_dir, auto_approve, pdf
         self.written: list[Path] = []
-        self.pdfs, self.notes = 0, []
+        self.pdfs = 0
+        self.notes: list[str] = []
 
     def produce(self, specs: Iterable[DocSpec], total: int | None = None, label: str = "Văn bản") -> IssueSummary:
         """Draft, and where sign-off is automatic issue, every spec whose data is new or changed.
@@ -194,6 +195,7 @@ class Register:
         for kind, group in _by_kind(docs).items():
             jobs = []
             for doc in group:
+                assert doc.context is not None, "a draft keeps its data until it is issued"
                 path = self.out_dir / self.campaign.code / doc.folder / "du-thao" / f"{self._name(doc, '')}.docx"
                 draft = number_symbol(None, doc.type_code, doc.issuer_code)
                 jobs.append(({**doc.context, "so_ky_hieu": draft, DATE_KEY: doc.issued_on.isoformat()}, path))
@@ -294,7 +296,8 @@ def _by_kind(docs: list[Document]) -> dict[str, list[Document]]:
 def approve(doc: Document, signer: Signer | None = None) -> None:
     """Record the signer's approval; the signature block follows the signer's authority prefix."""
     if doc.status not in ("draft", "approved"):
-        raise DocumentError(f"Văn bản #{doc.id} đang ở trạng thái '{present.DOCUMENT_STATUS[doc.status]}', không duyệt được.")
+        raise DocumentError(f"Văn bản #{doc.id} đang ở trạng thái '{present.DOCUMENT_STATUS[doc.status]}', không duyệt "
+                            "được.")
     if signer is not None:
         lines = list(doc.signature)
         collective = lines[0][4:] if lines and lines[0].startswith("TM. ") else None
@@ -309,7 +312,8 @@ def approve(doc: Document, signer: Signer | None = None) -> None:
 def new_version(session: Session, doc: Document) -> Document:
     """An issued document issued again: a new approved version that will take a new number."""
     if doc.status != "issued" or doc.context is None:
-        raise DocumentError(f"Chỉ ban hành lại được văn bản có số đã ban hành (#{doc.id} là '{present.DOCUMENT_STATUS[doc.status]}').")
+        raise DocumentError(f"Chỉ ban hành lại được văn bản có số đã ban hành (#{doc.id} là "
+                            f"'{present.DOCUMENT_STATUS[doc.status]}').")
     copy = Document(
         campaign_id=doc.campaign_id, kind=doc.kind, subject=doc.subject, version=doc.version + 1,
         title=doc.title, folder=doc.folder, numbered=doc.numbered, type_code=doc.type_code, issuer_code=doc.issuer_code,

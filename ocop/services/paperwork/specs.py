@@ -143,6 +143,7 @@ def set_label(sets: dict[str, CriteriaSet], code: str) -> str:
 def invitation(session: Session, campaign: Campaign) -> DocSpec:
     """Giấy mời họp Hội đồng, signed by the council's chair in the council's own series."""
     sets = load_sets(get_edition(campaign.edition_code).criteria_dir)
+    assert campaign.meeting_date is not None and campaign.meeting_time is not None, "schedule_meeting sets them"
     on = campaign.plan_settings.invitation_date or campaign.meeting_date
     signer = campaign.plan_settings.signer("council")
     chair = next(p for p in council(campaign) if p.role == "chair")
@@ -281,8 +282,9 @@ def _results_table(summary: RankSummary) -> tuple[list[str], list[dict[str, Any]
         rows.append({
             "stt": i, "ma_san_pham": r.code, "ten_san_pham": r.name, "chu_the": r.producer,
             "diem_thanh_vien": [str(r.member_totals[m.id]) for m in members],
-            "diem_tb": present.mean(r.mean), "phan_a": present.mean(r.part_means[0]), "phan_b": present.mean(r.part_means[1]),
-            "phan_c": present.mean(r.part_means[2]), "sao": present.stars(r.stars), "ghi_chu": "; ".join(notes),
+            "diem_tb": present.mean(r.mean), "phan_a": present.mean(r.part_means[0]),
+            "phan_b": present.mean(r.part_means[1]), "phan_c": present.mean(r.part_means[2]),
+            "sao": present.stars(r.stars), "ghi_chu": "; ".join(notes),
         })
     return [m.name for m in members], rows
 
@@ -297,7 +299,6 @@ def results_documents(campaign: Campaign, summary: RankSummary) -> list[DocSpec]
     chair = next(p for p in people if p.role == "chair")
     head = next((p for p in secretariat(campaign) if p.role == "head"), None) or secretariat(campaign)[0]
     names, rows = _results_table(summary)
-    table = {"thanh_vien": names, "ket_qua": rows}
     start = campaign.meeting_time
     absent = [p for p in people if not p.attended]
     referred = [r for r in summary.results if r.outcome == REFERRED]
@@ -310,14 +311,17 @@ def results_documents(campaign: Campaign, summary: RankSummary) -> list[DocSpec]
         conclusions = [f"Hội đồng đã đánh giá, phân hạng {len(summary.results)} sản phẩm: {counts}."]
     if summary.quorum.met and level.refers_at is not None:
         conclusions.append(
-            f"{len(referred)} sản phẩm đạt từ {present.points(level.refers_at)} điểm trở lên được đề nghị chuyển hồ sơ đến "
+            f"{len(referred)} sản phẩm đạt từ {present.points(level.refers_at)} điểm trở lên được đề nghị chuyển hồ sơ "
+            "đến "
             f"{level.refers_to} để đánh giá, phân hạng.")
     if summary.quorum.met and level.recognises:
         stars = ", ".join(str(s) for s in level.recognises)
-        conclusions.append(f"{len(recognised)} sản phẩm đạt {stars} sao được đề nghị {campaign.issuing_body} công nhận.")
+        conclusions.append(
+            f"{len(recognised)} sản phẩm đạt {stars} sao được đề nghị {campaign.issuing_body} công nhận.")
     if summary.blocked:
         conclusions.append(f"{len(summary.blocked)} sản phẩm chưa có kết quả do chênh lệch điểm giữa các thành viên "
-                           f"vượt quá {present.points(summary.max_spread)} điểm: " + "; ".join(b.text(summary.max_spread) for b in summary.blocked) + ".")
+                           f"vượt quá {present.points(summary.max_spread)} điểm: "
+                           + "; ".join(b.text(summary.max_spread) for b in summary.blocked) + ".")
     proceedings = [
         f"Tổ thư ký báo cáo kết quả kiểm tra hồ sơ: {len(summary.results) + len(summary.blocked)} sản phẩm "
         "đủ điều kiện đưa ra Hội đồng.",
@@ -327,7 +331,8 @@ def results_documents(campaign: Campaign, summary: RankSummary) -> list[DocSpec]
     if summary.results:
         proceedings.append(
             f"Chênh lệch giữa tổng điểm cao nhất và thấp nhất của các thành viên (tối đa cho phép "
-            f"{present.points(summary.max_spread)} điểm): " + "; ".join(f"{r.code}: {r.spread}" for r in summary.results) + ".")
+            f"{present.points(summary.max_spread)} điểm): "
+            + "; ".join(f"{r.code}: {r.spread}" for r in summary.results) + ".")
     if summary.rescores:
         proceedings.append("Chấm lại: " + "; ".join(r.text() for r in summary.rescores) + ".")
     flagged = [f"{r.code} ({', '.join(r.flags)})" for r in summary.results if r.flags]
@@ -337,10 +342,12 @@ def results_documents(campaign: Campaign, summary: RankSummary) -> list[DocSpec]
         proceedings.append("Kết quả đánh giá, phân hạng như bảng dưới đây.")
     bth = spec_for(
         campaign, "bang_tong_hop", "Bảng tổng hợp kết quả đánh giá, phân hạng", "04-ket-qua", on,
-        body="council", type_code=None, numbered=False, signer=chair_signer, chu_ky=signature_block(chair_signer, collective=False),
+        body="council", type_code=None, numbered=False, signer=chair_signer,
+        chu_ky=signature_block(chair_signer, collective=False),
         ten_hoi_dong=campaign.council_name,
         mo_ta=f"(Kèm theo kết quả họp Hội đồng ngày {present.date_short(on)}; theo {edition.short_title})",
-        nguoi_lap={"dong": ["NGƯỜI LẬP BẢNG", "TỔ TRƯỞNG TỔ THƯ KÝ"], "ho_ten": head.name}, **table,
+        nguoi_lap={"dong": ["NGƯỜI LẬP BẢNG", "TỔ TRƯỞNG TỔ THƯ KÝ"], "ho_ten": head.name},
+        thanh_vien=names, ket_qua=rows,
     )
     bb = spec_for(
         campaign, "bien_ban_hop_hoi_dong", "Biên bản họp Hội đồng", "04-ket-qua", on,
@@ -355,7 +362,7 @@ def results_documents(campaign: Campaign, summary: RankSummary) -> list[DocSpec]
         noi_dung=proceedings,
         ket_luan=conclusions,
         thoi_gian_ket_thuc=f"Cuộc họp kết thúc vào ngày {present.date_short(on)}; biên bản đã được thông qua.",
-        **table,
+        thanh_vien=names, ket_qua=rows,
     )
     return [bth, bb] if summary.quorum.met else [bb]
 
@@ -368,10 +375,12 @@ def referral(campaign: Campaign, summary: RankSummary) -> DocSpec:
     on = campaign.plan_settings.referral_date or campaign.deadline_referral
     signer = campaign.plan_settings.signer("issuer")
     referred = [r for r in summary.results if r.outcome == REFERRED]
+    assert level.refers_at is not None, "products are referred only from a level that refers"
     year = campaign.year
     return spec_for(
         campaign, "to_trinh_de_nghi_tinh", "Tờ trình đề nghị đánh giá, phân hạng cấp trên", "05-de-nghi-cap-tren",
-        on, body="issuer", type_code="TTr", numbered=True, signer=signer, chu_ky=signature_block(signer, collective=True),
+        on, body="issuer", type_code="TTr", numbered=True, signer=signer,
+        chu_ky=signature_block(signer, collective=True),
         trich_yeu=f"Đề nghị đánh giá, phân hạng sản phẩm OCOP năm {year}",
         kinh_gui=f"{level.refers_to} tỉnh {campaign.province}" if campaign.level != "province" else level.refers_to,
         can_cu=[f"Căn cứ {edition.title};", *[f"Căn cứ {b};" for b in campaign.legal_bases],

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ocop import present
 from ocop.errors import NotFoundError
 from ocop.persistence.db import unit_of_work
-from ocop.persistence.models import Document
+from ocop.persistence.models import Campaign, Document
 from ocop.rules.campaign import Signer
 from ocop.services.campaigns import get_campaign
 from ocop.services.paperwork.register import approve, cancel, list_documents, new_version
@@ -78,7 +79,7 @@ def documents(settings: Settings, code: str | None) -> list[RegisteredDocument]:
             sha256=d.sha256, pdf=d.pdf_path) for d in list_documents(s, campaign)]
 
 
-def _select(session, campaign, ids: list[int], status: tuple[str, ...]) -> list[Document]:  # noqa: ANN001
+def _select(session: Session, campaign: Campaign, ids: list[int], status: tuple[str, ...]) -> list[Document]:
     query = select(Document).where(Document.campaign_id == campaign.id, Document.status.in_(status))
     if ids:
         query = query.where(Document.id.in_(ids))

@@ -135,7 +135,7 @@ class _Run:
         problems: list[str] = []
         bad: dict[int, list[str]] = {}
         items: list[tuple[ParsedRegistration, Entry | None]] = []
-        merges: dict[int, list] = {}
+        merges: dict[int, list[tuple[int, int, int, int, str]]] = {}
         for m in table.merged:
             if m[0] > table.header_row:
                 merges.setdefault(m[0], []).append(m)
@@ -164,8 +164,10 @@ class _Run:
                 if item is not None and not table.problems:  # a broken header: check cells only
                     duplicate = self._duplicate(table, item)
                     matched, other = (None, None) if duplicate else self.store.match(item, path.name)
-                    if duplicate or other is not None:
-                        row_problems = [duplicate or self._stored_duplicate(table, item, other)]
+                    if duplicate:
+                        row_problems = [duplicate]
+                    elif other is not None:
+                        row_problems = [self._stored_duplicate(table, item, other)]
                     else:
                         self._remember(path.name, item)
                         items.append((item, matched))
@@ -179,8 +181,8 @@ class _Run:
             table.close()
         return self._finish(path, table, rows, items, problems, bad)
 
-    def _finish(self, path: Path, table: Table, rows: int, items: list, problems: list[str],
-                bad: dict[int, list[str]]) -> FileResult:
+    def _finish(self, path: Path, table: Table, rows: int, items: list[tuple[ParsedRegistration, Entry | None]],
+                problems: list[str], bad: dict[int, list[str]]) -> FileResult:
         if table.problems:
             what = "tệp thiếu cột bắt buộc." if table.missing else "tiêu đề không đúng mẫu."
             return FileResult(path.name, rows, rejected=rows, refused=True, problems=table.problems + problems,

@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Row, insert, select, update
 from sqlalchemy.orm import Session
 
 from ocop.persistence.models import Campaign, Producer, Product, Registration
@@ -21,7 +21,9 @@ from ocop.text import fold
 CHUNK = 5000  # values per IN (...) list
 REG_FIELDS = ("set_code", "commune_confirmed", "kind", "certificate_number", "certificate_date",
               "certificate_stars", "registered_on", "dossier")
-RESET = {"status": "registered", "reason": "", "missing": [], "due_on": None, "late": False}
+# id, code, name, producer_id, name_key of a stored product
+_ProductRow = Row[int, str | None, str, int, str]
+RESET: dict[str, object] = {"status": "registered", "reason": "", "missing": [], "due_on": None, "late": False}
 
 
 def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
@@ -149,13 +151,13 @@ class Store:
         wanted: dict[tuple[str, str], ParsedRegistration] = {}
         for item in items:
             wanted[(fold(item.producer), fold(item.commune))] = item
-        found: dict[tuple[str, str], tuple] = {}
+        found: dict[tuple[str, str], Row[int, str, str, str, str, str, str]] = {}
         names = sorted({k[0] for k in wanted})
         for part in chunks(names):
-            for row in self.session.execute(
+            for stored in self.session.execute(
                     select(Producer.id, Producer.name_key, Producer.commune, Producer.kind, Producer.address,
                            Producer.representative, Producer.phone).where(Producer.name_key.in_(part))):
-                found[(row.name_key, fold(row.commune))] = row
+                found[(stored.name_key, fold(stored.commune))] = stored
         ids: dict[tuple[str, str], int] = {}
         new, changed = [], []
         for key, item in wanted.items():
@@ -180,7 +182,7 @@ class Store:
         """Insert ``rows`` (one executemany per chunk), then read their ids back by their unique
         key: ``lookup(chunk)`` selects (id, *key) of at least those rows. Cheaper than RETURNING,
         whose ordered form re-splices the results of every page."""
-        found: dict[tuple, int] = {}
+        found: dict[tuple[object, ...], int] = {}
         for part in chunks(rows):
             self.session.execute(insert(model), list(part))
             found.update((tuple(r[1:]), r[0]) for r in self.session.execute(lookup(part)))
@@ -191,17 +193,17 @@ class Store:
         matched_ids = sorted({m.product_id for _, m in items if m is not None and m.product_id is not None})
         codes = sorted({i.code for i, m in items if i.code and (m is None or m.product_id is None)})
         columns = (Product.id, Product.code, Product.name, Product.producer_id, Product.name_key)
-        by_id: dict[int, Any] = {}
+        by_id: dict[int, _ProductRow] = {}
         for part in chunks(matched_ids):
             by_id.update((row.id, row) for row in self.session.execute(select(*columns).where(Product.id.in_(part))))
-        by_code: dict[str, Any] = {}
+        by_code: dict[str, _ProductRow] = {}
         for part in chunks(codes):
             rows = self.session.execute(select(*columns).where(Product.code.in_(part)))
             by_code.update((fold(r.code), r) for r in rows)
-        by_name: dict[tuple[int, str], Any] = {}
+        by_name: dict[tuple[int, str], _ProductRow] = {}
         for part in chunks(sorted(set(producers.values()))):
-            for row in self.session.execute(select(*columns).where(Product.producer_id.in_(part))):
-                by_name[(row.producer_id, row.name_key)] = row
+            for stored in self.session.execute(select(*columns).where(Product.producer_id.in_(part))):
+                by_name[(stored.producer_id, stored.name_key)] = stored
         result: list[int] = []
         new: list[dict[str, Any]] = []
         pending: dict[tuple[int, str], int] = {}  # rows of ``new`` by (producer, name) key

@@ -129,7 +129,7 @@ def verify_registrations(session: Session, campaign: Campaign) -> VerifySummary:
     sets = load_sets(get_edition(campaign.edition_code).criteria_dir)
     due = due_date(campaign)
     inspections = _inspections(session, campaign)
-    rows = session.execute(
+    result = session.execute(
         select(Registration.id, Registration.set_code, Registration.commune_confirmed, Registration.dossier,
                Registration.kind, Registration.certificate_number, Registration.certificate_date,
                Registration.certificate_stars, Registration.registered_on, Registration.status,
@@ -138,11 +138,14 @@ def verify_registrations(session: Session, campaign: Campaign) -> VerifySummary:
                Producer.commune)
         .join(Product, Product.id == Registration.product_id).join(Producer, Producer.id == Product.producer_id)
         .where(Registration.campaign_id == campaign.id))
-    rows = sorted(rows, key=lambda r: (ascii_key(r.commune), r.commune, r.code or ""))  # same order on every database
+    rows = sorted(result, key=lambda r: (ascii_key(r.commune), r.commune, r.code or ""))  # same order on every database
     changes: list[dict[str, Any]] = []
     counts: Counter[str] = Counter()
     by_commune: dict[str, Counter[str]] = {}
-    out: dict[str, list] = {ELIGIBLE: [], SUPPLEMENT: [], INELIGIBLE: [], "late": []}
+    eligible: list[Checked] = []
+    supplement: list[Checked] = []
+    ineligible: list[Ineligible] = []
+    late: list[Late] = []
     for r in rows:
         decision = decide(Facts(r.set_code, r.producer_kind, r.commune_confirmed, r.dossier or {}, r.kind,
                                 r.certificate_number, r.certificate_date, r.certificate_stars, r.registered_on,
@@ -157,25 +160,25 @@ def verify_registrations(session: Session, campaign: Campaign) -> VerifySummary:
         if any(getattr(r, k) != v for k, v in new.items()):
             changes.append({"id": r.id, **new})
         counts[decision.status] += 1
-        commune = by_commune.setdefault(r.commune, Counter({k: 0 for k in COMMUNE_KEYS}))
+        commune = by_commune.setdefault(r.commune, Counter(dict.fromkeys(COMMUNE_KEYS, 0)))
         commune["registered"] += 1
         commune[decision.status] += 1
         item = Checked(r.code or "", r.name, r.producer, r.commune, r.set_code, r.kind, reason)
         if decision.status == INELIGIBLE:
-            out[INELIGIBLE].append(Ineligible(r.code or "", r.name, reason))
+            ineligible.append(Ineligible(r.code or "", r.name, reason))
         elif decision.status == SUPPLEMENT:
-            out[SUPPLEMENT].append(replace(item, missing=tuple(decision.missing), due=due))
+            supplement.append(replace(item, missing=tuple(decision.missing), due=due))
         else:
-            out[ELIGIBLE].append(item)
+            eligible.append(item)
         if decision.late:
-            out["late"].append(Late(r.code or "", r.name, r.registered_on))
+            late.append(Late(r.code or "", r.name, r.registered_on))
     for part in chunks(changes):
         session.execute(update(Registration), list(part))
     return VerifySummary(
         counts=dict(counts), changed=len(changes),
-        by_commune={k: CommuneCounts(**v) for k, v in by_commune.items()}, ineligible=tuple(out[INELIGIBLE]),
-        needs_supplement=tuple(out[SUPPLEMENT]), eligible=tuple(out[ELIGIBLE]), late=tuple(out["late"]),
-        due=due if out[SUPPLEMENT] else None)
+        by_commune={k: CommuneCounts(**v) for k, v in by_commune.items()}, ineligible=tuple(ineligible),
+        needs_supplement=tuple(supplement), eligible=tuple(eligible), late=tuple(late),
+        due=due if supplement else None)
 
 
 def record_inspection(session: Session, campaign: Campaign, code: str, on: date, inspectors: list[str],
@@ -204,15 +207,15 @@ def list_sections(summary: VerifySummary) -> dict[str, tuple[list[str], list[lis
     supplement = [[i, e.code, e.name, e.set_code, e.producer, e.commune, "; ".join(e.missing),
                    present.date_short(e.due) if e.due else ""] for i, e in enumerate(summary.needs_supplement, 1)]
     ineligible = [[i, e.code, e.name, e.reason] for i, e in enumerate(summary.ineligible, 1)]
-    totals = Counter()
-    communes = []
+    totals: Counter[str] = Counter()
+    communes: list[list[Any]] = []
     for commune, c in summary.by_commune.items():
         communes.append([commune, *(getattr(c, k) for k in COMMUNE_KEYS)])
         totals.update({k: getattr(c, k) for k in COMMUNE_KEYS})
     communes.append(["Tổng cộng", *(totals[k] for k in COMMUNE_KEYS)])
     return {
-        "Đủ điều kiện": (head + ["Hình thức đăng ký", "Ghi chú"], eligible),
-        "Cần bổ sung": (head + ["Nội dung cần bổ sung", "Hạn bổ sung"], supplement),
+        "Đủ điều kiện": ([*head, "Hình thức đăng ký", "Ghi chú"], eligible),
+        "Cần bổ sung": ([*head, "Nội dung cần bổ sung", "Hạn bổ sung"], supplement),
         "Không đủ điều kiện": (["STT", "Mã sản phẩm", "Tên sản phẩm", "Lý do"], ineligible),
         "Tổng hợp theo xã": (["Xã", "Đăng ký", "Đủ điều kiện", "Cần bổ sung", "Không đủ điều kiện"], communes),
     }

@@ -3,7 +3,7 @@ the error workbook of a partial import, and the verification lists for the counc
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -14,11 +14,12 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from ocop import present
-from ocop.inputs import Table, iter_rows
+from ocop.inputs import Column, Table, iter_rows
 from ocop.persistence.models import Campaign
-from ocop.rules.dossier import ITEMS, KIND_VN, PRODUCER_VN, dossier_rules
+from ocop.rules.dossier import ITEMS, KIND_VN, PRODUCER_VN, DossierRules, dossier_rules
 from ocop.services.registrations import form
 from ocop.text import fold
 
@@ -69,7 +70,7 @@ def _validation(ws: Any, letter: str, **kwargs: Any) -> None:
     ws.add_data_validation(dv)
 
 
-def template_columns(campaign: Campaign) -> list:
+def template_columns(campaign: Campaign) -> list[Column]:
     """The workbook's columns: the form's, with the dossier items this edition asks for."""
     items = set(dossier_rules(campaign.edition_code).items)
     order = (form.CODE, form.NAME, form.SET, form.PRODUCER, form.TYPE, form.COMMUNE, form.ADDRESS,
@@ -84,6 +85,7 @@ def write_template(path: Path, campaign: Campaign) -> Path:
     rules = dossier_rules(campaign.edition_code)
     wb = Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook's one sheet
     ws.title = DATA_SHEET
     communes = list(campaign.plan_settings.communes)
     sets = [f"{code} - {name}" for code, name in ctx.set_names.items()]
@@ -125,13 +127,14 @@ def write_template(path: Path, campaign: Campaign) -> Path:
     return path
 
 
-def _instructions(ws: Any, campaign: Campaign, columns: list, rules: Any) -> None:
+def _instructions(ws: Worksheet, campaign: Campaign, columns: Sequence[Column], rules: DossierRules) -> None:
     lines = [
         (f"HƯỚNG DẪN GHI PHIẾU ĐĂNG KÝ SẢN PHẨM OCOP - {campaign.name}", True),
         (f"Mỗi xã, thị trấn ghi vào sheet '{DATA_SHEET}', mỗi dòng một sản phẩm, bắt đầu từ dòng 2; "
          "không gộp ô, không dùng công thức, không đổi tên hay thêm cột.", False),
         ("Cột tô màu cam là bắt buộc; cột tô màu xanh không bắt buộc. Ngày ghi dd/mm/yyyy.", False),
-        (f"Hạn kiểm tra hồ sơ: {present.date_short(campaign.deadline_verification)}. Hồ sơ thiếu được thông báo bổ sung; "
+        (f"Hạn kiểm tra hồ sơ: {present.date_short(campaign.deadline_verification)}. Hồ sơ thiếu được thông báo bổ "
+         "sung; "
          "quá hạn bổ sung thì không đưa ra Hội đồng.", False),
         ("", False),
     ]
@@ -196,7 +199,7 @@ def write_errors(path: Path, table: Table, bad: dict[int, list[str]], out: Path)
     return out
 
 
-def write_lists(path: Path, sections: dict[str, tuple[Sequence[str], Iterable[Sequence[Any]]]]) -> Path:
+def write_lists(path: Path, sections: Mapping[str, tuple[Sequence[str], Iterable[Sequence[Any]]]]) -> Path:
     """One sheet per section (title -> header, rows): the verify stage's lists for the council."""
     wb = Workbook(write_only=True)
     for title, (header, rows) in sections.items():

@@ -36,7 +36,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, inspect, select, true
+from sqlalchemy import Row, exists, inspect, select, true
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -191,7 +191,8 @@ def _item(item: str, title: str, detail: str, codes: Sequence[str] = (), member:
 def _verification(session: Session, ids: Sequence[int]) -> dict[int, list[OpenItem]]:
     """Registrations awaiting a decision, and those whose supplement is still missing."""
     out: dict[int, list[OpenItem]] = defaultdict(list)
-    rows = []
+    # campaign_id, status, missing, due_on, code, name, producer, commune
+    rows: list[Row[int, str, list[str], date | None, str | None, str, str, str]] = []
     for part in chunks(list(ids)):
         rows += session.execute(
             select(Registration.campaign_id, Registration.status, Registration.missing, Registration.due_on,

@@ -8,10 +8,11 @@ edge, and products whose star one member's sheet decides, are flagged for the co
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from sqlalchemy import delete, select
+from sqlalchemy import Row, delete, select
 from sqlalchemy.orm import Session, joinedload
 
 from ocop import present
@@ -29,8 +30,8 @@ from ocop.persistence.models import (
 )
 from ocop.rules.campaign import CampaignRules
 from ocop.rules.council import Quorum, edge_flags, leave_one_out, quorum, spread
-from ocop.rules.criteria import load_sets
-from ocop.rules.editions import get_edition
+from ocop.rules.criteria import CriteriaSet, load_sets
+from ocop.rules.editions import Edition, Level, get_edition
 from ocop.rules.outcome import outcome_for
 from ocop.rules.stars import capped_star, missed_requirements, star_for
 from ocop.services.campaigns import council
@@ -98,6 +99,10 @@ class RankSummary:
     max_spread: float = CampaignRules.max_spread
 
 
+# product_id, member_id, total, part_a, part_b, part_c of one score sheet
+_SheetRow = Row[int, int, int, int, int, int]
+
+
 def council_quorum(campaign: Campaign) -> tuple[list[Person], list[Person], Quorum]:
     rules = campaign.rules
     members = council(campaign)
@@ -122,7 +127,7 @@ def rank_products(session: Session, campaign: Campaign) -> RankSummary:
         .options(joinedload(Registration.product).joinedload(Product.producer))
     ).all()
     present_ids = [m.id for m in present]
-    by_product: dict[int, list] = defaultdict(list)
+    by_product: dict[int, list[_SheetRow]] = defaultdict(list)
     for row in session.execute(
         select(ScoreSheet.product_id, ScoreSheet.member_id, ScoreSheet.total,
                ScoreSheet.part_a, ScoreSheet.part_b, ScoreSheet.part_c)
@@ -154,10 +159,14 @@ def rank_products(session: Session, campaign: Campaign) -> RankSummary:
     return RankSummary(results, members, present, q, changed, dict(counts), blocked, rescores, limit)
 
 
-def _result(reg, rows, totals, width, edition, level, sets, chosen, names) -> Ranked:  # noqa: ANN001
+def _result(
+    reg: Registration, rows: Sequence[_SheetRow], totals: dict[int, int], width: int, edition: Edition, level: Level,
+    sets: Mapping[str, CriteriaSet], chosen: Mapping[int, list[dict[str, int]]], names: Mapping[int, str],
+) -> Ranked:
     n = len(rows)
     mean = Fraction(sum(totals.values()), n)
-    parts = tuple(Fraction(sum(getattr(r, p) for r in rows), n) for p in ("part_a", "part_b", "part_c"))
+    parts = (Fraction(sum(r.part_a for r in rows), n), Fraction(sum(r.part_b for r in rows), n),
+             Fraction(sum(r.part_c for r in rows), n))
     by_score = star_for(mean, edition.star_lower_bounds, edition.max_points)
     missed = missed_requirements(sets[reg.set_code], chosen.get(reg.product_id, [{}] * n)) \
         if edition.mandatory_criteria else []
@@ -174,7 +183,9 @@ def _result(reg, rows, totals, width, edition, level, sets, chosen, names) -> Ra
     )
 
 
-def _missing_sheets(regs, by_product, present) -> list[str]:  # noqa: ANN001
+def _missing_sheets(
+    regs: Sequence[Registration], by_product: Mapping[int, list[_SheetRow]], present: Sequence[Person]
+) -> list[str]:
     missing = []
     for reg in regs:
         have = {r.member_id for r in by_product.get(reg.product_id, [])}

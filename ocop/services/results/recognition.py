@@ -32,15 +32,17 @@ def decision(campaign: Campaign, summary: RankSummary) -> DocSpec | None:
     until = certificate_expiry(on, edition.certificate_months)
     return spec_for(
         campaign, "qd_cong_nhan", "Quyết định công nhận kết quả đánh giá, phân hạng sản phẩm OCOP", "06-cong-nhan",
-        on, body="issuer", type_code="QĐ", numbered=True, signer=signer, chu_ky=signature_block(signer, collective=False),
+        on, body="issuer", type_code="QĐ", numbered=True, signer=signer,
+        chu_ky=signature_block(signer, collective=False),
         trich_yeu=f"Về việc công nhận kết quả đánh giá, phân hạng sản phẩm OCOP năm {campaign.year}",
         tham_quyen=f"CHỦ TỊCH {campaign.issuing_body.upper()}",
         can_cu=[f"Căn cứ {edition.title};", *[f"Căn cứ {b};" for b in campaign.legal_bases],
                 f"Căn cứ kết quả đánh giá, phân hạng của {campaign.council_name};",
                 f"Theo đề nghị của {head_of(campaign.office)}."],
         dieu_1=f"Công nhận {len(products)} sản phẩm đạt hạng sao sản phẩm OCOP năm {campaign.year}, cụ thể như sau:",
-        san_pham=[{"stt": i, "ten_san_pham": r.name, "chu_the": r.producer, "dia_chi": f"{r.commune}, {campaign.district}",
-                   "bo_san_pham": set_label(sets, r.set_code), "diem_tb": present.mean(r.mean), "sao": present.stars(r.stars),
+        san_pham=[{"stt": i, "ten_san_pham": r.name, "chu_the": r.producer,
+                   "dia_chi": f"{r.commune}, {campaign.district}", "bo_san_pham": set_label(sets, r.set_code),
+                   "diem_tb": present.mean(r.mean), "sao": present.stars(r.stars),
                    "so_chung_nhan": r.code} for i, r in enumerate(products, 1)],
         dieu_khac=[
             f"Các sản phẩm tại Điều 1 được cấp Giấy chứng nhận sản phẩm OCOP, có giá trị {edition.certificate_months} "
@@ -62,7 +64,8 @@ def certificates(campaign: Campaign, summary: RankSummary, issued_decision: Docu
     return [
         spec_for(
             campaign, "giay_chung_nhan", f"Giấy chứng nhận sản phẩm OCOP - {r.code}", "06-cong-nhan/giay-chung-nhan",
-            on, body="issuer", type_code="GCN", numbered=True, signer=signer, subject=r.code, chu_ky=signature_block(signer, collective=False),
+            on, body="issuer", type_code="GCN", numbered=True, signer=signer, subject=r.code,
+            chu_ky=signature_block(signer, collective=False),
             ten_san_pham=r.name, chu_the=r.producer, dia_chi=f"{r.commune}, {campaign.district}, {campaign.province}",
             bo_san_pham=set_label(sets, r.set_code), sao=r.stars, sao_ky_hieu=STARS * r.stars,
             diem_tb=present.mean(r.mean), quyet_dinh=cited,

@@ -20,7 +20,7 @@ from ocop.services.paperwork import specs as paperwork
 from ocop.services.paperwork.register import current_document, list_documents
 from ocop.services.paperwork.use_cases import SignOffResult
 from ocop.services.results import recognition
-from ocop.services.results.ranking import rank_products, stored_ranking
+from ocop.services.results.ranking import RankSummary, rank_products, stored_ranking
 from ocop.services.runtime import DocumentsSummary, issue_all, merge_summaries, register_for
 from ocop.settings import Settings
 
@@ -120,16 +120,17 @@ def recognise(settings: Settings, code: str | None) -> RecogniseResult:
         register = register_for(settings, s, campaign)
         spec = recognition.decision(campaign, summary)
         first = register.produce([spec] if spec else [])
-        issued = current_document(s, campaign, "qd_cong_nhan")
-        ready = issued is not None and issued.status == "issued"
-        second = register.produce(recognition.certificates(campaign, summary, issued) if ready else [])
+        current = current_document(s, campaign, "qd_cong_nhan")
+        issued = current if current is not None and current.status == "issued" else None
+        ready = issued is not None
+        second = register.produce(recognition.certificates(campaign, summary, issued) if issued is not None else [])
         return RecogniseResult(
             campaign.code, tuple(RecognisedRow(r.code, r.name, r.stars) for r in recognition.recognised(summary)),
-            issued.symbol if ready else "", merge_summaries(first, second), spec is not None and not ready,
+            issued.symbol if issued is not None else "", merge_summaries(first, second), spec is not None and not ready,
             "" if ready or spec is None else "Giấy chứng nhận chờ Quyết định công nhận được ban hành.")
 
 
-def ranking_rows(summary) -> tuple[RankedRow, ...]:  # noqa: ANN001
+def ranking_rows(summary: RankSummary) -> tuple[RankedRow, ...]:
     return tuple(RankedRow(r.code, r.name, r.producer, r.commune, r.mean, r.star_by_score, r.stars, r.cap_reason,
                            r.outcome, r.spread, tuple(r.flags)) for r in summary.results)
 

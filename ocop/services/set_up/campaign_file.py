@@ -7,7 +7,7 @@ import re
 import tomllib
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
 
@@ -25,7 +25,7 @@ class _Model(BaseModel):
 
     @field_validator("*", mode="before")
     @classmethod
-    def _nfc(cls, value):  # noqa: ANN001, ANN206 - pydantic hook
+    def _nfc(cls, value: object) -> object:
         return nfc(value) if isinstance(value, str) else value
 
 
@@ -50,13 +50,19 @@ class Meeting(_Model):
 
 def _input_model(cls: type) -> type[_Model]:
     """The pydantic input model of a dataclass in ocop.rules.campaign: its names, types, defaults, bounds."""
-    return create_model(cls.__name__, __base__=_Model, __doc__=cls.__doc__, **{
-        name: (kind, Field(default, **bounds)) for name, (kind, default, bounds) in input_fields(cls).items()})
+    # pydantic types field definitions as Any; a **dict of anything narrower also meets create_model's own keywords
+    fields: dict[str, Any] = {
+        name: (kind, Field(default, **bounds)) for name, (kind, default, bounds) in input_fields(cls).items()}
+    return create_model(cls.__name__, __base__=_Model, __doc__=cls.__doc__, **fields)
 
 
 # The [rules] table and a signer: defined once, in ocop.rules.campaign.
-Rules = _input_model(CampaignRules)
-Signer = _input_model(SignerData)
+if TYPE_CHECKING:  # built at run time, so the type checker knows them by their base class
+    Rules: TypeAlias = _Model
+    Signer: TypeAlias = _Model
+else:
+    Rules = _input_model(CampaignRules)
+    Signer = _input_model(SignerData)
 
 
 class Responsibility(_Model):

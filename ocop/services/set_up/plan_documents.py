@@ -64,6 +64,7 @@ def plan(campaign: Campaign, council_decision: str, rules_decision: str) -> DocS
     where, year = _where(campaign), campaign.year
     on = date.fromisoformat(data["date"])
     signer = campaign.plan_settings.signer("issuer")
+    assert level.refers_at is not None, "every level that scores refers its best products up"
     dl = (campaign.deadline_verification, campaign.deadline_evaluation, campaign.deadline_referral)
     refer = (f"{campaign.office} chuyển hồ sơ các sản phẩm có số điểm đạt từ {present.points(level.refers_at)} điểm "
              f"đến {present.points(edition.max_points)} điểm đến {level.refers_to} để đề nghị đánh giá, phân hạng, "
@@ -73,16 +74,19 @@ def plan(campaign: Campaign, council_decision: str, rules_decision: str) -> DocS
             {"tieu_de": "1. Mục đích", "doan": [f"- {t}" for t in data["purposes"]]},
             {"tieu_de": "2. Yêu cầu", "doan": [f"- {t}" for t in data["requirements"]]}]},
         {"so": "II", "ten": "NỘI DUNG", "muc": [
-            {"tieu_de": f"1. Thành lập Hội đồng đánh giá, phân hạng sản phẩm OCOP cấp {UNIT[campaign.level]} và Tổ giúp việc Hội đồng",
+            {"tieu_de": f"1. Thành lập Hội đồng đánh giá, phân hạng sản phẩm OCOP cấp {UNIT[campaign.level]} và Tổ "
+                        "giúp việc Hội đồng",
              "doan": [_council_paragraph(campaign, council_decision)]},
             {"tieu_de": "2. Ban hành Quy chế hoạt động của Hội đồng đánh giá, phân hạng sản phẩm OCOP",
-             "doan": [f"{rules_decision} về việc ban hành Quy chế hoạt động của {campaign.council_name} và Tổ thư ký giúp việc Hội đồng."]},
+             "doan": [f"{rules_decision} về việc ban hành Quy chế hoạt động của {campaign.council_name} và Tổ thư ký "
+                      "giúp việc Hội đồng."]},
             {"tieu_de": "3. Tổ chức xét chọn sản phẩm đăng ký", "doan": [
-                f"- Tổ chức kiểm tra, thẩm định, xét chọn các sản phẩm đăng ký tham gia chương trình OCOP năm {year}, xong trước ngày {_d(dl[0])}.",
+                f"- Tổ chức kiểm tra, thẩm định, xét chọn các sản phẩm đăng ký tham gia chương trình OCOP năm {year}, "
+                f"xong trước ngày {_d(dl[0])}.",
                 f"- Đánh giá toàn bộ các sản phẩm tham gia Chương trình theo {edition.short_title}.",
-                f"- Hội đồng {UNIT[campaign.level]} tổ chức đánh giá các sản phẩm tham gia Chương trình OCOP theo hình thức họp tập trung, "
-                f"thành viên Hội đồng đánh giá độc lập, tính điểm trung bình các thành viên Hội đồng; hoàn thành đánh giá, phân hạng "
-                f"sản phẩm xong trước ngày {_d(dl[1])}.",
+                f"- Hội đồng {UNIT[campaign.level]} tổ chức đánh giá các sản phẩm tham gia Chương trình OCOP theo hình "
+                "thức họp tập trung, thành viên Hội đồng đánh giá độc lập, tính điểm trung bình các thành viên Hội "
+                f"đồng; hoàn thành đánh giá, phân hạng sản phẩm xong trước ngày {_d(dl[1])}.",
                 f"- {refer}"]},
         ]},
         {"so": "III", "ten": "KINH PHÍ THỰC HIỆN", "muc": [{"tieu_de": "", "doan": [data["budget"]]}]},
@@ -118,7 +122,8 @@ def council_rules(campaign: Campaign) -> DocSpec:
                 f"Quy chế này quy định nguyên tắc, nhiệm vụ và cách thức làm việc của {campaign.council_name} "
                 f"(sau đây gọi là Hội đồng) và Tổ thư ký giúp việc Hội đồng."]},
             {"so": 2, "ten": "Nguyên tắc làm việc", "khoan": [
-                "1. Hội đồng làm việc theo chế độ tập thể; các thành viên đánh giá, chấm điểm độc lập trên phiếu đánh giá.",
+                "1. Hội đồng làm việc theo chế độ tập thể; các thành viên đánh giá, chấm điểm độc lập trên phiếu đánh "
+                "giá.",
                 f"2. Hội đồng đánh giá, phân hạng sản phẩm theo {edition.short_title}.",
                 "3. Thành viên Hội đồng, Tổ thư ký giữ bí mật điểm chấm và kết quả đánh giá; không công bố kết quả "
                 "trước khi kết thúc phiên họp của Hội đồng."]}]},
@@ -131,20 +136,23 @@ def council_rules(campaign: Campaign) -> DocSpec:
                 f"{edition.dossier_lead_working_days:02d} ngày làm việc."]},
             {"so": 5, "ten": "Chấm điểm và tổng hợp kết quả", "khoan": [
                 "1. Mỗi thành viên chấm điểm từng sản phẩm trên phiếu đánh giá theo bộ tiêu chí của nhóm sản phẩm.",
-                "2. Điểm của sản phẩm là trung bình cộng tổng điểm của các thành viên có mặt, không làm tròn khi xếp hạng sao; "
-                "hạng sao xác định theo các khoảng điểm của bộ tiêu chí.",
-                f"3. Khi chênh lệch giữa tổng điểm cao nhất và thấp nhất của các thành viên đối với một sản phẩm vượt quá "
-                f"{present.points(spread)} điểm, Hội đồng thảo luận và các thành viên chấm lại; việc chấm lại được ghi vào biên bản."]}]},
+                "2. Điểm của sản phẩm là trung bình cộng tổng điểm của các thành viên có mặt, không làm tròn khi xếp "
+                "hạng sao; hạng sao xác định theo các khoảng điểm của bộ tiêu chí.",
+                "3. Khi chênh lệch giữa tổng điểm cao nhất và thấp nhất của các thành viên đối với một sản phẩm vượt "
+                f"quá {present.points(spread)} điểm, Hội đồng thảo luận và các thành viên chấm lại; việc chấm lại được "
+                "ghi vào biên bản."]}]},
         {"so": "Chương III", "ten": "TỔ THƯ KÝ VÀ ĐIỀU KHOẢN THI HÀNH", "dieu": [
             {"so": 6, "ten": "Nhiệm vụ của Tổ thư ký", "khoan": [
-                "Tiếp nhận, kiểm tra hồ sơ; chuẩn bị tài liệu, phiếu đánh giá; tổng hợp kết quả, lập biên bản phiên họp."]},
+                "Tiếp nhận, kiểm tra hồ sơ; chuẩn bị tài liệu, phiếu đánh giá; tổng hợp kết quả, lập biên bản phiên "
+                "họp."]},
             {"so": 7, "ten": "Tổ chức thực hiện", "khoan": [
                 "Các thành viên Hội đồng, Tổ thư ký có trách nhiệm thực hiện Quy chế này. Trong quá trình thực hiện, "
                 "nếu có vướng mắc, báo cáo Chủ tịch Hội đồng xem xét, sửa đổi, bổ sung."]}]},
     ]
     return spec_for(
         campaign, "qd_ban_hanh_quy_che", "Quyết định ban hành Quy chế hoạt động của Hội đồng", "01-thanh-lap-hoi-dong",
-        on, body="council", type_code="QĐ", numbered=True, signer=signer, chu_ky=signature_block(signer, collective=False),
+        on, body="council", type_code="QĐ", numbered=True, signer=signer,
+        chu_ky=signature_block(signer, collective=False),
         trich_yeu=f"Về việc ban hành {title}",
         tham_quyen=council_heading(campaign),
         can_cu=[f"Căn cứ {edition.title};", f"Căn cứ Quyết định thành lập {campaign.council_name};",

@@ -36,11 +36,14 @@ def set_up(settings: Settings, path: Path) -> SetUpResult:
         decision = current_document(s, campaign, "qd_thanh_lap_hoi_dong")
         rules = current_document(s, campaign, "qd_ban_hanh_quy_che")
         # the plan cites both decisions by number: it is drafted once they are issued
-        ready = all(d is not None and d.status == "issued" for d in (decision, rules))
-        plan = plan_documents.plan(
-            campaign,
-            plan_documents.reference(decision, f"Chủ tịch {campaign.issuing_body}"),
-            plan_documents.reference(rules, campaign.council_name)) if ready else None
+        ready = False
+        plan = None
+        if decision is not None and decision.status == "issued" and rules is not None and rules.status == "issued":
+            ready = True
+            plan = plan_documents.plan(
+                campaign,
+                plan_documents.reference(decision, f"Chủ tịch {campaign.issuing_body}"),
+                plan_documents.reference(rules, campaign.council_name))
         second = register.produce([plan] if plan else [])
         waiting = not ready and bool(campaign.plan_settings.plan)
         return SetUpResult(summary.code, summary.created, summary.changed, summary.council, summary.secretariat,
