@@ -418,8 +418,8 @@ def remind(
         help="Mã kế hoạch / campaign code (mặc định: mọi kế hoạch / default: every campaign).")] = None,
     db: DbOpt = None, out: OutOpt = None,
 ) -> None:
-    """Nhắc hạn kế hoạch: việc còn mở trước hạn, quá hạn (chỉ đọc)
-    / deadline reminders: what is still open (read-only)."""
+    """Nhắc hạn kế hoạch: việc còn mở trước hạn, quá hạn (chỉ đọc) / deadline reminders: what is
+    still open (read-only)."""
     from flows.params import ReminderOptions
     from flows.reminders import remind as remind_flow
     from ocop.services.reminders.report import lead_times, parse_date
@@ -484,8 +484,8 @@ def server(
     workers: Annotated[int, typer.Option("--workers", min=1, help="Số worker / number of process workers.")] = 1,
     db: DbOpt = None, out: OutOpt = None,
 ) -> None:
-    """Máy chủ Prefect, đăng ký các deployment, chạy worker; chạy tới khi Ctrl+C
-    / server, deployments and a worker, in the foreground."""
+    """Máy chủ Prefect, đăng ký các deployment, chạy worker; chạy tới khi Ctrl+C / server,
+    deployments and a worker, in the foreground."""
     from flows import server as srv
     from flows.deployments import POOL
 
@@ -512,8 +512,8 @@ def deploy(
     workdir: Annotated[Path | None, typer.Option("--workdir", help="Thư mục làm việc của lượt chạy / working directory "
                                                                    "of runs (mặc định: thư mục hiện tại).")] = None,
 ) -> None:
-    """Đăng ký các deployment lên máy chủ PREFECT_API_URL
-    / register every deployment on the server at PREFECT_API_URL."""
+    """Đăng ký các deployment lên máy chủ PREFECT_API_URL / register every deployment on the
+    server at PREFECT_API_URL."""
     from flows import server as srv
 
     for key, value in {**srv.DEFAULTS, **PREFECT_DEFAULTS}.items():
