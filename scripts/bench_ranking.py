@@ -2,7 +2,7 @@
 
 Builds a 148/2023 campaign in a temporary SQLite database with N products (default 15,000) in
 set 1, each scored per criterion by the 7 council members (random options, fixed seed), then
-times ``rank_products``: means, part means, stars, the mandatory-criteria cap, the spread rule,
+times ``ranking.rank``: means, part means, stars, the mandatory-criteria cap, the spread rule,
 the band-edge and leave-one-out flags, and storing the results. As a baseline in the same run it
 times the naive approach — one query per product for its sheets and one per sheet for its
 options — on a sample of products, and extrapolates.
@@ -25,7 +25,7 @@ from ocop.persistence.models import Producer, Product, Registration, ScoreItem, 
 from ocop.rules.criteria import load_set
 from ocop.services import stages
 from ocop.services.campaigns import council, get_campaign
-from ocop.services.results.ranking import rank_products
+from ocop.services.results import ranking
 from ocop.settings import Settings
 
 SAMPLE = Path(__file__).resolve().parents[1] / "ocop" / "sample" / "luc-nam-2020"
@@ -108,7 +108,7 @@ def main() -> None:
         built = time.perf_counter() - t0
         t0 = time.perf_counter()
         with unit_of_work(settings.database_url) as s:
-            summary = rank_products(s, get_campaign(s, "bench"))
+            summary = ranking.rank(s, get_campaign(s, "bench"))
         ranked = time.perf_counter() - t0
         base = naive(settings, args.baseline_sample)
         per = base / args.baseline_sample
@@ -116,7 +116,7 @@ def main() -> None:
         capped = sum(r.stars < r.star_by_score for r in summary.results)
         print(f"data: {n} products x 7 members, itemised ({n * 7} sheets); built in {built:.1f} s")
         print(f"{'method':<38} {'products':>9} {'seconds':>8} {'products/s':>11}")
-        print(f"{'project (rank_products, set-based)':<38} {n:>9} {ranked:>8.2f} {n / ranked:>11.0f}")
+        print(f"{'project (ranking.rank, set-based)':<38} {n:>9} {ranked:>8.2f} {n / ranked:>11.0f}")
         print(f"{'baseline (per-product queries)':<38} {args.baseline_sample:>9} {base:>8.2f} {1 / per:>11.0f}"
               f"   -> {per * n:.1f} s extrapolated to {n}")
         print(f"ratio: {per * n / ranked:.1f}x; results {len(summary.results)}, "

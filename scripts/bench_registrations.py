@@ -8,7 +8,7 @@ per product across the sample district's communes) in a temporary folder, sets u
 * baseline 2 — the same registrations stored one row at a time through the ORM (a lookup and a
   flush per producer, product and registration), as a naive importer would;
 * the collect stage (``stages.collect``: read, check, store) and the verify stage's
-  decisions with the lists for the council (``verification.verify_registrations`` and the lists
+  decisions with the lists for the council (``verification.verify`` and the lists
   workbook), each in its own unit of work, as the flows run them; then the same file again;
 * optionally (``--notices``) the dossier-check notices, one DOCX per producer.
 
@@ -47,7 +47,7 @@ SAMPLE = Path(__file__).resolve().parents[1] / "ocop" / "sample" / "luc-nam-2020
 def make_workbook(path: Path, rows: int, campaign) -> list:
     """A filled copy of the template's columns: the usual mix of complete and incomplete dossiers."""
     columns = registration_workbooks.template_columns(campaign)
-    communes = campaign.plan_settings.communes
+    communes = campaign.details.communes
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Đăng ký")
     ws.append([c.header for c in columns])
@@ -147,7 +147,7 @@ def main() -> None:
         t = time.perf_counter()
         with unit_of_work(settings.database_url) as s:
             campaign = get_campaign(s, None)
-            summary = verification.verify_registrations(s, campaign)
+            summary = verification.verify(s, campaign)
             registration_workbooks.write_lists(tmp / "out" / "lists.xlsx", verification.list_sections(summary))
         t_verify = time.perf_counter() - t
         total = t_import + t_verify

@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeEngine
 
-from ocop.rules.campaign import CampaignRules, CampaignSettings
+from ocop.rules.campaign import CampaignDetails, CampaignRules
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -65,7 +65,9 @@ class Campaign(Base):
     deadline_evaluation: Mapped[date] = mapped_column(Date)
     deadline_referral: Mapped[date] = mapped_column(Date)
     legal_bases: Mapped[list[str]] = mapped_column(JSON, default=list)
-    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # the campaign file's rules, dates, signers, numbering and plan texts as stored (column "settings");
+    # read them through ``rules`` and ``details``, never raw
+    file_data: Mapped[dict[str, Any]] = mapped_column("settings", JSON, default=dict)
     meeting_date: Mapped[date | None] = mapped_column(Date)
     meeting_time: Mapped[time | None] = mapped_column(Time)
     meeting_venue: Mapped[str | None] = mapped_column(String(300))
@@ -81,12 +83,12 @@ class Campaign(Base):
     @property
     def rules(self) -> CampaignRules:
         """The campaign file's [rules], typed; a rule an older stored campaign lacks reads its default."""
-        return CampaignRules.from_mapping((self.settings or {}).get("rules"))
+        return CampaignRules.from_mapping((self.file_data or {}).get("rules"))
 
     @property
-    def plan_settings(self) -> CampaignSettings:
-        """The other stored settings, typed: dates, plan texts, numbering, signers, communes."""
-        return CampaignSettings.from_mapping(self.settings)
+    def details(self) -> CampaignDetails:
+        """The rest of the campaign file, typed: dates, plan texts, numbering, signers, communes."""
+        return CampaignDetails.from_mapping(self.file_data)
 
 
 class Person(Base):

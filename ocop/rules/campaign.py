@@ -4,8 +4,8 @@ The campaign file's ``[rules]`` table is :class:`CampaignRules`: every rule, its
 default and its bounds are declared here and nowhere else. ``ocop.services.set_up.campaign_file``
 builds its pydantic input model from these dataclasses (same names, types, defaults and bounds),
 so a bad value is refused when the file is read; the validated values are stored as JSON in
-``Campaign.settings`` and read back through :meth:`CampaignRules.from_mapping` and
-:meth:`CampaignSettings.from_mapping`. A key an older stored campaign lacks reads as its default.
+``Campaign.file_data`` and read back through :meth:`CampaignRules.from_mapping` and
+:meth:`CampaignDetails.from_mapping`. A key an older stored campaign lacks reads as its default.
 """
 
 from __future__ import annotations
@@ -81,8 +81,8 @@ class Signer:
 
 
 @dataclass(frozen=True)
-class CampaignSettings:
-    """The rest of a campaign file kept in ``Campaign.settings``: dates, plan texts, numbering, signers, communes.
+class CampaignDetails:
+    """The rest of a campaign file kept in ``Campaign.file_data``: dates, plan texts, numbering, signers, communes.
 
     Dates the file leaves out are None; each reader says which date stands in for it.
     """
@@ -111,7 +111,7 @@ class CampaignSettings:
         return self.signers.get(who) or self.signers["issuer"]
 
     @classmethod
-    def from_mapping(cls, raw: Mapping[str, Any] | None) -> CampaignSettings:
+    def from_mapping(cls, raw: Mapping[str, Any] | None) -> CampaignDetails:
         raw = raw or {}
         dates = {f.name: date.fromisoformat(raw[f.name]) if raw.get(f.name) else None
                  for f in dataclasses.fields(cls) if f.name.endswith("_date")}

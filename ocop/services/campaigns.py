@@ -15,7 +15,7 @@ from ocop.services.set_up.campaign_file import CampaignFile, load_campaign_file
 
 
 @dataclass(frozen=True)
-class SetupSummary:
+class SetUpSummary:
     code: str
     created: bool
     changed: bool
@@ -24,7 +24,7 @@ class SetupSummary:
 
 
 def _fields(spec: CampaignFile) -> dict[str, object]:
-    settings = {
+    file_data = {
         "council_decision_date": spec.council_decision_date.isoformat(),
         "referral_date": spec.referral_date.isoformat() if spec.referral_date else None,
         "rules_decision_date": spec.rules_decision_date.isoformat() if spec.rules_decision_date else None,
@@ -61,7 +61,7 @@ def _fields(spec: CampaignFile) -> dict[str, object]:
         "deadline_evaluation": spec.deadlines.evaluation,
         "deadline_referral": spec.deadlines.referral,
         "legal_bases": list(spec.legal_bases),
-        "settings": settings,
+        "file_data": file_data,
         "meeting_date": spec.meeting.date if spec.meeting else None,
         "meeting_time": spec.meeting.time if spec.meeting else None,
         "meeting_venue": spec.meeting.venue if spec.meeting else None,
@@ -82,7 +82,7 @@ def _check_rules(spec: CampaignFile) -> Edition:
     return edition
 
 
-def setup_campaign(session: Session, path: Path) -> SetupSummary:
+def set_up(session: Session, path: Path) -> SetUpSummary:
     """Create the campaign in the file, or bring an existing one (same code) up to date."""
     spec = load_campaign_file(path)
     _check_rules(spec)
@@ -118,7 +118,7 @@ def setup_campaign(session: Session, path: Path) -> SetupSummary:
             campaign.people.remove(row)
             changed = True
     session.flush()
-    return SetupSummary(spec.code, created, changed, len(spec.council), len(spec.secretariat))
+    return SetUpSummary(spec.code, created, changed, len(spec.council), len(spec.secretariat))
 
 
 def get_campaign(session: Session, code: str | None) -> Campaign:

@@ -1,4 +1,4 @@
-"""The campaign's [rules] and stored settings: one typed model, its defaults defined once."""
+"""The campaign's [rules] and the rest of the campaign file: one typed model, its defaults defined once."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 
 from ocop.errors import InputError
 from ocop.persistence.models import Campaign
-from ocop.rules.campaign import CampaignRules, CampaignSettings, Signer
+from ocop.rules.campaign import CampaignDetails, CampaignRules, Signer
 from ocop.services.set_up.campaign_file import Rules, load_campaign_file
 from tests.conftest import REPO
 
@@ -35,29 +35,29 @@ def test_the_campaign_files_parser_uses_the_same_defaults() -> None:
 
 
 def test_an_old_stored_campaign_without_rules_reads_the_defaults() -> None:
-    old = Campaign(settings={"numbering": {"UBND": 18}, "signers": {"issuer": {"name": "A B", "title": "CHỦ TỊCH"}}})
+    old = Campaign(file_data={"numbering": {"UBND": 18}, "signers": {"issuer": {"name": "A B", "title": "CHỦ TỊCH"}}})
     assert old.rules == CampaignRules()
-    assert Campaign(settings={}).rules == CampaignRules() and Campaign().rules == CampaignRules()
-    partial = Campaign(settings={"rules": {"sign_off": "auto", "max_spread": 8, "retired_rule": 1}})
+    assert Campaign(file_data={}).rules == CampaignRules() and Campaign().rules == CampaignRules()
+    partial = Campaign(file_data={"rules": {"sign_off": "auto", "max_spread": 8, "retired_rule": 1}})
     assert partial.rules == CampaignRules(sign_off="auto", max_spread=8.0)
-    settings = old.plan_settings
-    assert settings.communes == () and settings.plan is None and settings.invitation_date is None
-    assert settings.first_number("UBND") == 18 and settings.first_number("HĐOCOP") == 1
-    assert settings.signer("council") == Signer(name="A B", title="CHỦ TỊCH")
+    details = old.details
+    assert details.communes == () and details.plan is None and details.invitation_date is None
+    assert details.first_number("UBND") == 18 and details.first_number("HĐOCOP") == 1
+    assert details.signer("council") == Signer(name="A B", title="CHỦ TỊCH")
 
 
 def test_the_stored_sample_reads_back_typed(tmp_path: Path) -> None:
     from ocop.services.campaigns import _fields
 
     spec = load_campaign_file(SAMPLE)
-    stored = _fields(spec)["settings"]
+    stored = _fields(spec)["file_data"]
     rules = CampaignRules.from_mapping(stored["rules"])
     assert rules == CampaignRules(sign_off="auto", quorum_fraction=0.6667)
-    settings = CampaignSettings.from_mapping(stored)
-    assert settings.invitation_date == date(2020, 10, 15) and settings.verification_notice_date == date(2020, 7, 3)
-    assert settings.recognition_date is None and len(settings.communes) == 26
-    assert settings.signer("issuer").authority == "KT." and settings.signer("office").name == "Nguyễn Văn Hùng"
-    assert settings.plan is not None and settings.plan["date"] == "2020-05-26"
+    details = CampaignDetails.from_mapping(stored)
+    assert details.invitation_date == date(2020, 10, 15) and details.verification_notice_date == date(2020, 7, 3)
+    assert details.recognition_date is None and len(details.communes) == 26
+    assert details.signer("issuer").authority == "KT." and details.signer("office").name == "Nguyễn Văn Hùng"
+    assert details.plan is not None and details.plan["date"] == "2020-05-26"
 
 
 @pytest.mark.parametrize(

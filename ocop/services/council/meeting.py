@@ -23,7 +23,7 @@ class MeetingSummary:
     changed: bool
 
 
-def schedule_meeting(
+def schedule(
     campaign: Campaign,
     on: date | None = None,
     at: time | None = None,
@@ -41,7 +41,7 @@ def schedule_meeting(
     venue = venue or campaign.meeting_venue
     if on is None or not venue:
         raise InputError("Chưa có ngày hoặc địa điểm họp Hội đồng: ghi trong tệp kế hoạch hoặc dùng --date/--venue.")
-    stored = campaign.plan_settings.invitation_date
+    stored = campaign.details.invitation_date
     invited = invitation_date or stored
     if invited is None:
         raise InputError("Chưa có ngày gửi giấy mời và hồ sơ cho thành viên (--invitation-date).")
@@ -64,5 +64,5 @@ def schedule_meeting(
         stored != invited)
     campaign.meeting_date, campaign.meeting_time, campaign.meeting_venue = on, at, venue
     if stored != invited:
-        campaign.settings = {**campaign.settings, "invitation_date": invited.isoformat()}
+        campaign.file_data = {**campaign.file_data, "invitation_date": invited.isoformat()}
     return MeetingSummary(on, at, venue, invited, gap, changed)

@@ -193,7 +193,7 @@ def _totals(sheet: SheetIn, criteria: CriteriaSet) -> _Totals:
             "mode": "parts" if sheet.parts is not None else "criteria"}
 
 
-def import_scores(session: Session, campaign: Campaign, path: Path, reason: str = "") -> ScoresSummary:
+def score(session: Session, campaign: Campaign, path: Path, reason: str = "") -> ScoresSummary:
     """Store every sheet in the file, or none if any row is wrong (see :func:`store_rows`)."""
     rows = read_rows(path, COLUMNS, alternatives=[("tieu_chi", "diem"), ("phan_a", "phan_b", "phan_c")])
     return store_rows(session, campaign, path, rows, reason)

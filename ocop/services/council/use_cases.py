@@ -17,11 +17,9 @@ from ocop.rules.council import Quorum
 from ocop.rules.criteria import load_sets
 from ocop.rules.editions import get_edition
 from ocop.services.campaigns import council, get_campaign
-from ocop.services.council import member_workbooks as scores_workbook
-from ocop.services.council import scoring
-from ocop.services.council.meeting import schedule_meeting
-from ocop.services.council.scoring import Progress, ScoresSummary, import_scores
-from ocop.services.paperwork import specs as paperwork
+from ocop.services.council import meeting, member_workbooks, scoring
+from ocop.services.council.scoring import Progress, ScoresSummary
+from ocop.services.paperwork import specs
 from ocop.services.paperwork.register import Register
 from ocop.services.paperwork.use_cases import SignOffResult
 from ocop.services.results.ranking import council_quorum
@@ -92,12 +90,12 @@ def schedule(settings: Settings, code: str | None, on: date | None = None, at: t
     printable PDF per member of all that member's blank sheets in agenda order."""
     with unit_of_work(settings.database_url) as s:
         campaign = get_campaign(s, code)
-        summary = schedule_meeting(campaign, on, at, venue, invitation_date)
+        summary = meeting.schedule(campaign, on, at, venue, invitation_date)
         s.flush()
         register = register_for(settings, s, campaign)
-        docs = register.produce([paperwork.invitation(s, campaign)])
+        docs = register.produce([specs.invitation(s, campaign)])
         sheets = count_rows(s, campaign, Registration, Registration.status == "eligible") * len(council(campaign))
-        blank = register.produce(paperwork.blank_score_sheets(s, campaign), sheets, "Phiếu đánh giá trắng")
+        blank = register.produce(specs.blank_score_sheets(s, campaign), sheets, "Phiếu đánh giá trắng")
         printed = print_packs(s, campaign, settings, register) if packs else []
         return ScheduleResult(campaign.code, summary.date, summary.time, summary.venue, summary.invitation_date,
                               summary.lead_working_days, summary.changed, merge_summaries(docs, blank), tuple(printed))
@@ -105,7 +103,7 @@ def schedule(settings: Settings, code: str | None, on: date | None = None, at: t
 
 def print_packs(session: Session, campaign: Campaign, settings: Settings, register: Register) -> list[str]:
     """One PDF per council member with all of that member's blank score sheets, in agenda order."""
-    order = {r.product.code: i for i, r in enumerate(paperwork.agenda(session, campaign))}
+    order = {r.product.code: i for i, r in enumerate(specs.agenda(session, campaign))}
     by_member: dict[str, list[Document]] = {}
     for member in council(campaign):
         docs = session.scalars(
@@ -126,14 +124,14 @@ def score(settings: Settings, code: str | None, path: Path, reason: str = "") ->
     """Long-form CSV/XLSX, or a member's workbook from `ocop scores template`: same validation."""
     with unit_of_work(settings.database_url) as s:
         campaign = get_campaign(s, code)
-        if scores_workbook.is_member_workbook(path):
-            return ScoreResult.of(scores_workbook.import_member_workbook(s, campaign, path, reason))
-        return ScoreResult.of(import_scores(s, campaign, path, reason))
+        if member_workbooks.is_member_workbook(path):
+            return ScoreResult.of(member_workbooks.import_member_workbook(s, campaign, path, reason))
+        return ScoreResult.of(scoring.score(s, campaign, path, reason))
 
 
 def scores_templates(settings: Settings, code: str | None, folder: Path, member: str | None) -> list[str]:
     with unit_of_work(settings.database_url) as s:
-        return [str(p) for p in scores_workbook.write_templates(s, get_campaign(s, code), folder, member)]
+        return [str(p) for p in member_workbooks.write_templates(s, get_campaign(s, code), folder, member)]
 
 
 def missing_sheets(settings: Settings, code: str | None) -> dict[str, list[MissingSheet]]:
@@ -141,7 +139,7 @@ def missing_sheets(settings: Settings, code: str | None) -> dict[str, list[Missi
     with unit_of_work(settings.database_url) as s:
         campaign = get_campaign(s, code)
         sets = load_sets(get_edition(campaign.edition_code).criteria_dir)
-        regs = {r.product.code: r for r in paperwork.agenda(s, campaign)}
+        regs = {r.product.code: r for r in specs.agenda(s, campaign)}
         out: dict[str, list[MissingSheet]] = {}
         for p in scoring.progress(s, campaign):
             parts = sets[regs[p.code].set_code].parts
@@ -183,6 +181,6 @@ def issue_score_sheets(settings: Settings, code: str | None) -> DocumentsSummary
     with unit_of_work(settings.database_url) as s:
         campaign = get_campaign(s, code)
         sheets = count_rows(s, campaign, ScoreSheet)  # an upper bound: sheets of products not fully scored wait
-        summary = register_for(settings, s, campaign).produce(paperwork.score_sheets(s, campaign), sheets,
+        summary = register_for(settings, s, campaign).produce(specs.score_sheets(s, campaign), sheets,
                                                               "Phiếu đánh giá đã chấm")
         return merge_summaries(summary)

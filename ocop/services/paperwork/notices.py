@@ -21,8 +21,8 @@ TOP_LOSSES = 5  # criteria listed in the result notice as costing the most point
 def dossier_notices(session: Session, campaign: Campaign) -> Iterator[DocSpec]:
     """One Thông báo kết quả kiểm tra hồ sơ per producer, listing each of its products."""
     sets = load_sets(get_edition(campaign.edition_code).criteria_dir)
-    on = campaign.plan_settings.verification_notice_date or campaign.deadline_verification
-    signer = campaign.plan_settings.signer("office")
+    on = campaign.details.verification_notice_date or campaign.deadline_verification
+    signer = campaign.details.signer("office")
     regs = session.scalars(
         select(Registration).where(Registration.campaign_id == campaign.id)
         .options(joinedload(Registration.product).joinedload(Product.producer))
@@ -86,7 +86,7 @@ def result_notices(session: Session, campaign: Campaign, summary: RankSummary) -
     edition = get_edition(campaign.edition_code)
     sets = load_sets(edition.criteria_dir)
     on = campaign.meeting_date or campaign.deadline_evaluation
-    signer = campaign.plan_settings.signer("council")
+    signer = campaign.details.signer("council")
     means = _losses(session, campaign, [r.product_id for r in summary.results])
     for r in summary.results:
         criteria = sets[r.set_code]

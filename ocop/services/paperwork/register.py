@@ -207,7 +207,7 @@ class Register:
         """Number, render final and hash approved documents; mark what they replace."""
         if not docs:
             return 0, 0
-        settings = self.campaign.plan_settings
+        settings = self.campaign.details
         jobs: dict[str, list[tuple[Document, dict[str, Any], Path]]] = {}
         for doc in docs:
             if doc.status != "approved":

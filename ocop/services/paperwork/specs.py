@@ -87,8 +87,8 @@ def spec_for(campaign: Campaign, kind: str, title: str, folder: str, on: date, *
 def council_decision(campaign: Campaign) -> DocSpec:
     """Quyết định thành lập Hội đồng và Tổ thư ký, under the chairman's personal competence (no TM.)."""
     edition = get_edition(campaign.edition_code)
-    on = campaign.plan_settings.council_decision_date or campaign.deadline_verification
-    signer = campaign.plan_settings.signer("issuer")
+    on = campaign.details.council_decision_date or campaign.deadline_verification
+    signer = campaign.details.signer("issuer")
     body = campaign.issuing_body
     return spec_for(
         campaign, "qd_thanh_lap_hoi_dong", "Quyết định thành lập Hội đồng và Tổ thư ký",
@@ -143,9 +143,9 @@ def set_label(sets: dict[str, CriteriaSet], code: str) -> str:
 def invitation(session: Session, campaign: Campaign) -> DocSpec:
     """Giấy mời họp Hội đồng, signed by the council's chair in the council's own series."""
     sets = load_sets(get_edition(campaign.edition_code).criteria_dir)
-    assert campaign.meeting_date is not None and campaign.meeting_time is not None, "schedule_meeting sets them"
-    on = campaign.plan_settings.invitation_date or campaign.meeting_date
-    signer = campaign.plan_settings.signer("council")
+    assert campaign.meeting_date is not None and campaign.meeting_time is not None, "the schedule stage sets them"
+    on = campaign.details.invitation_date or campaign.meeting_date
+    signer = campaign.details.signer("council")
     chair = next(p for p in council(campaign) if p.role == "chair")
     return spec_for(
         campaign, "giay_moi_hop_hoi_dong", "Giấy mời họp Hội đồng", "02-hop-hoi-dong", on,
@@ -294,7 +294,7 @@ def results_documents(campaign: Campaign, summary: RankSummary) -> list[DocSpec]
     on = campaign.meeting_date or campaign.deadline_evaluation
     edition = get_edition(campaign.edition_code)
     level = edition.level(campaign.level)
-    chair_signer = campaign.plan_settings.signer("council")
+    chair_signer = campaign.details.signer("council")
     people = council(campaign)
     chair = next(p for p in people if p.role == "chair")
     head = next((p for p in secretariat(campaign) if p.role == "head"), None) or secretariat(campaign)[0]
@@ -372,8 +372,8 @@ def referral(campaign: Campaign, summary: RankSummary) -> DocSpec:
     edition = get_edition(campaign.edition_code)
     level = edition.level(campaign.level)
     sets = load_sets(edition.criteria_dir)
-    on = campaign.plan_settings.referral_date or campaign.deadline_referral
-    signer = campaign.plan_settings.signer("issuer")
+    on = campaign.details.referral_date or campaign.deadline_referral
+    signer = campaign.details.signer("issuer")
     referred = [r for r in summary.results if r.outcome == REFERRED]
     assert level.refers_at is not None, "products are referred only from a level that refers"
     year = campaign.year

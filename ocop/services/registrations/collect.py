@@ -202,7 +202,7 @@ class _Run:
                           f"{table.where_file}: {len(problems)} lỗi, không có dòng nào hợp lệ.")
 
 
-def import_registrations(session: Session, campaign: Campaign, path: Path, partial: bool = False) -> ImportSummary:
+def collect(session: Session, campaign: Campaign, path: Path, partial: bool = False) -> ImportSummary:
     """Import one file or every workbook of a folder (one per commune).
 
     One file without ``partial``: all rows or none, an InputError listing every problem. With

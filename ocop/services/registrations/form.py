@@ -82,7 +82,7 @@ def form_context(campaign: Campaign) -> FormContext:
         if len(codes) > 1:
             lookup[number] = lookup[number.zfill(2)] = ""
     communes: dict[str, str] = {}
-    for name in campaign.plan_settings.communes:
+    for name in campaign.details.communes:
         for key in commune_keys(name):
             communes[key] = name
     return FormContext(campaign.edition_code, lookup, {s.code: s.name for s in sets.values()}, communes,

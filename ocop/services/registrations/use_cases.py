@@ -10,16 +10,15 @@ from ocop.persistence.db import unit_of_work
 from ocop.services.campaigns import get_campaign
 from ocop.services.paperwork import notices
 from ocop.services.paperwork.use_cases import SignOffResult
-from ocop.services.registrations import verification
-from ocop.services.registrations import workbooks as registration_workbooks
-from ocop.services.registrations.collect import FileResult, import_registrations
+from ocop.services.registrations import collect as collecting
+from ocop.services.registrations import verification, workbooks
+from ocop.services.registrations.collect import FileResult
 from ocop.services.registrations.verification import (
     Checked,
     CommuneCounts,
     Ineligible,
     InspectionResult,
     Late,
-    verify_registrations,
 )
 from ocop.services.runtime import DocumentsSummary, issue_all
 from ocop.settings import Settings
@@ -71,7 +70,7 @@ def collect(settings: Settings, code: str | None, path: Path, partial: bool = Fa
     valid rows of a file with errors and writes the rest to ``<stem>.loi.xlsx``."""
     with unit_of_work(settings.database_url) as s:
         campaign = get_campaign(s, code)
-        r = import_registrations(s, campaign, path, partial)
+        r = collecting.collect(s, campaign, path, partial)
         return CollectResult(campaign.code, r.file, r.rows, r.new, r.updated, r.unchanged, r.rejected, r.partial,
                              tuple(r.files), tuple(r.problems), tuple(r.error_files))
 
@@ -80,8 +79,8 @@ def registration_template(settings: Settings, code: str | None, path: Path) -> R
     """Write the registration workbook communes fill, for the campaign's edition and communes."""
     with unit_of_work(settings.database_url) as s:
         campaign = get_campaign(s, code)
-        return RegistrationTemplate(str(registration_workbooks.write_template(path, campaign)), campaign.code,
-                                    campaign.edition_code, len(campaign.plan_settings.communes))
+        return RegistrationTemplate(str(workbooks.write_template(path, campaign)), campaign.code,
+                                    campaign.edition_code, len(campaign.details.communes))
 
 
 def record_inspection(settings: Settings, code: str | None, product: str, on: date, inspectors: list[str],
@@ -95,9 +94,9 @@ def verify(settings: Settings, code: str | None) -> VerifyResult:
     dossier-check notice."""
     with unit_of_work(settings.database_url) as s:
         campaign = get_campaign(s, code)
-        summary = verify_registrations(s, campaign)
+        summary = verification.verify(s, campaign)
         s.flush()
-        lists = registration_workbooks.write_lists(
+        lists = workbooks.write_lists(
             settings.out_dir / campaign.code / "02-kiem-tra-ho-so" / "danh-sach-kiem-tra-ho-so.xlsx",
             verification.list_sections(summary))
         return VerifyResult(campaign.code, summary.counts, summary.changed, summary.by_commune, summary.ineligible,

@@ -105,7 +105,7 @@ def policy_of(campaign: Campaign) -> Policy:
 
 
 def notice_date(campaign: Campaign) -> date:
-    return campaign.plan_settings.verification_notice_date or campaign.deadline_verification
+    return campaign.details.verification_notice_date or campaign.deadline_verification
 
 
 def due_date(campaign: Campaign) -> date:
@@ -123,7 +123,7 @@ def _inspections(session: Session, campaign: Campaign) -> dict[int, Inspection]:
     return latest
 
 
-def verify_registrations(session: Session, campaign: Campaign) -> VerifySummary:
+def verify(session: Session, campaign: Campaign) -> VerifySummary:
     """Decide every registration; only decisions that changed are written."""
     rules, policy = dossier_rules(campaign.edition_code), policy_of(campaign)
     sets = load_sets(get_edition(campaign.edition_code).criteria_dir)

@@ -87,7 +87,7 @@ def write_template(path: Path, campaign: Campaign) -> Path:
     ws = wb.active
     assert isinstance(ws, Worksheet)  # a new workbook's one sheet
     ws.title = DATA_SHEET
-    communes = list(campaign.plan_settings.communes)
+    communes = list(campaign.details.communes)
     sets = [f"{code} - {name}" for code, name in ctx.set_names.items()]
     ranges = _list_sheet(wb, {"Bộ sản phẩm": sets, "Loại hình": list(PRODUCER_VN), "Xã": communes,
                               "Hình thức đăng ký": list(KIND_VN.values()), "Có/Không": ["Có", "Không"]})

@@ -112,7 +112,7 @@ def council_quorum(campaign: Campaign) -> tuple[list[Person], list[Person], Quor
     return members, present, q
 
 
-def rank_products(session: Session, campaign: Campaign) -> RankSummary:
+def rank(session: Session, campaign: Campaign) -> RankSummary:
     """Compute and store every eligible product's result from the present members' sheets."""
     edition = get_edition(campaign.edition_code)
     level = edition.level(campaign.level)

@@ -27,8 +27,8 @@ def decision(campaign: Campaign, summary: RankSummary) -> DocSpec | None:
         return None
     edition = get_edition(campaign.edition_code)
     sets = load_sets(edition.criteria_dir)
-    on = campaign.plan_settings.recognition_date or campaign.deadline_referral
-    signer = campaign.plan_settings.signer("issuer")
+    on = campaign.details.recognition_date or campaign.deadline_referral
+    signer = campaign.details.signer("issuer")
     until = certificate_expiry(on, edition.certificate_months)
     return spec_for(
         campaign, "qd_cong_nhan", "Quyết định công nhận kết quả đánh giá, phân hạng sản phẩm OCOP", "06-cong-nhan",
@@ -59,7 +59,7 @@ def certificates(campaign: Campaign, summary: RankSummary, issued_decision: Docu
     edition = get_edition(campaign.edition_code)
     sets = load_sets(edition.criteria_dir)
     on = issued_decision.issued_on
-    signer = campaign.plan_settings.signer("issuer")
+    signer = campaign.details.signer("issuer")
     cited = f"Quyết định số {issued_decision.symbol} ngày {present.date_short(on)} của Chủ tịch {campaign.issuing_body}"
     return [
         spec_for(

@@ -15,12 +15,11 @@ from ocop.rules.council import Quorum
 from ocop.rules.editions import get_edition
 from ocop.rules.outcome import REFERRED
 from ocop.services.campaigns import get_campaign
-from ocop.services.paperwork import notices
-from ocop.services.paperwork import specs as paperwork
+from ocop.services.paperwork import notices, specs
 from ocop.services.paperwork.register import current_document, list_documents
 from ocop.services.paperwork.use_cases import SignOffResult
-from ocop.services.results import recognition
-from ocop.services.results.ranking import RankSummary, rank_products, stored_ranking
+from ocop.services.results import ranking, recognition
+from ocop.services.results.ranking import RankSummary, stored_ranking
 from ocop.services.runtime import DocumentsSummary, issue_all, merge_summaries, register_for
 from ocop.settings import Settings
 
@@ -97,9 +96,9 @@ class ReferResult:
 def rank(settings: Settings, code: str | None) -> RankResult:
     with unit_of_work(settings.database_url) as s:
         campaign = get_campaign(s, code)
-        summary = rank_products(s, campaign)
+        summary = ranking.rank(s, campaign)
         register = register_for(settings, s, campaign)
-        docs = merge_summaries(register.produce(paperwork.results_documents(campaign, summary)),
+        docs = merge_summaries(register.produce(specs.results_documents(campaign, summary)),
                       register.produce(notices.result_notices(s, campaign, summary), len(summary.results),
                                        "Thông báo kết quả đánh giá"))
         return RankResult(campaign.code, summary.changed, summary.counts, len(summary.present), len(summary.council),
@@ -143,7 +142,7 @@ def refer(settings: Settings, code: str | None) -> ReferResult:
         if not summary.quorum.met:
             raise ScoringError(f"Không lập tờ trình: {summary.quorum.text()}")
         referred = [r for r in summary.results if r.outcome == REFERRED]
-        spec = paperwork.referral(campaign, summary)
+        spec = specs.referral(campaign, summary)
         docs = issue_all(settings, s, campaign, [spec])
         doc = next(d for d in reversed(list_documents(s, campaign))
                    if d.kind == spec.kind and d.status in ("draft", "approved", "issued"))

@@ -56,14 +56,14 @@ def reference(doc: Document, who: str) -> str:
 
 def plan(campaign: Campaign, council_decision: str, rules_decision: str) -> DocSpec | None:
     """Kế hoạch tổ chức đánh giá và phân hạng sản phẩm OCOP (None when the file has no [plan])."""
-    data = campaign.plan_settings.plan
+    data = campaign.details.plan
     if not data:
         return None
     edition = get_edition(campaign.edition_code)
     level = edition.level(campaign.level)
     where, year = _where(campaign), campaign.year
     on = date.fromisoformat(data["date"])
-    signer = campaign.plan_settings.signer("issuer")
+    signer = campaign.details.signer("issuer")
     assert level.refers_at is not None, "every level that scores refers its best products up"
     dl = (campaign.deadline_verification, campaign.deadline_evaluation, campaign.deadline_referral)
     refer = (f"{campaign.office} chuyển hồ sơ các sản phẩm có số điểm đạt từ {present.points(level.refers_at)} điểm "
@@ -111,8 +111,8 @@ def council_rules(campaign: Campaign) -> DocSpec:
     """Quyết định ban hành Quy chế hoạt động of the council, issued in the council's own series."""
     edition = get_edition(campaign.edition_code)
     rules = campaign.rules
-    on = campaign.plan_settings.rules_decision_date or campaign.deadline_verification
-    signer = campaign.plan_settings.signer("council")
+    on = campaign.details.rules_decision_date or campaign.deadline_verification
+    signer = campaign.details.signer("council")
     quorum = rules.quorum_fraction
     spread = rules.max_spread
     title = f"Quy chế hoạt động của {campaign.council_name} và Tổ thư ký giúp việc Hội đồng"

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ocop.persistence.db import unit_of_work
-from ocop.services.campaigns import get_campaign, setup_campaign
-from ocop.services.paperwork import specs as paperwork
+from ocop.services import campaigns
+from ocop.services.campaigns import get_campaign
+from ocop.services.paperwork import specs
 from ocop.services.paperwork.register import current_document
 from ocop.services.paperwork.use_cases import SignOffResult
 from ocop.services.runtime import DocumentsSummary, merge_summaries, register_for
@@ -29,10 +30,10 @@ class SetUpResult:
 
 def set_up(settings: Settings, path: Path) -> SetUpResult:
     with unit_of_work(settings.database_url) as s:
-        summary = setup_campaign(s, path)
+        summary = campaigns.set_up(s, path)
         campaign = get_campaign(s, summary.code)
         register = register_for(settings, s, campaign)
-        first = register.produce([paperwork.council_decision(campaign), plan_documents.council_rules(campaign)])
+        first = register.produce([specs.council_decision(campaign), plan_documents.council_rules(campaign)])
         decision = current_document(s, campaign, "qd_thanh_lap_hoi_dong")
         rules = current_document(s, campaign, "qd_ban_hanh_quy_che")
         # the plan cites both decisions by number: it is drafted once they are issued
@@ -45,6 +46,6 @@ def set_up(settings: Settings, path: Path) -> SetUpResult:
                 plan_documents.reference(decision, f"Chủ tịch {campaign.issuing_body}"),
                 plan_documents.reference(rules, campaign.council_name))
         second = register.produce([plan] if plan else [])
-        waiting = not ready and bool(campaign.plan_settings.plan)
+        waiting = not ready and bool(campaign.details.plan)
         return SetUpResult(summary.code, summary.created, summary.changed, summary.council, summary.secretariat,
                            merge_summaries(first, second), waiting)
