@@ -127,7 +127,7 @@ def _summary(key: str, title: str, lines: list[str], description: str) -> None:
 
 
 def set_up(settings: Settings, summary: SetUpResult) -> None:
-    code = summary.code
+    code = summary.campaign
     state = "tạo mới" if summary.created else ("cập nhật" if summary.changed else "không thay đổi")
     _summary(_key(code, "tom-tat-lap-ke-hoach"), f"Lập kế hoạch — {code}",
              [f"- Kế hoạch: {state}", f"- Hội đồng: **{summary.council}** thành viên; "

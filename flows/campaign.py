@@ -32,7 +32,7 @@ class CampaignResult:
     collect: CollectResult
     verify: VerifyResult
     schedule: ScheduleResult
-    scores: ScoreResult
+    score: ScoreResult
     rank: RankResult
     recognise: RecogniseResult
     refer: ReferResult
@@ -57,7 +57,7 @@ def run_campaign(files: CampaignFiles, sign_off: SignOffOptions = SignOffOptions
             RegistrationImport(registrations_file=files.registrations_file), code, storage),
         verify=stages.verify(code, sign_off, storage),
         schedule=stages.schedule(code, MeetingDetails(), sign_off, storage),
-        scores=stages.score(code, ScoreImport(scores_file=files.scores_file), storage),
+        score=stages.score(code, ScoreImport(scores_file=files.scores_file), storage),
         rank=stages.rank(code, sign_off, storage),
         recognise=stages.recognise(code, sign_off, storage),
         refer=stages.refer(code, sign_off, storage),

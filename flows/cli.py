@@ -156,7 +156,7 @@ def campaign_create(file: FileArg, db: DbOpt = None, out: OutOpt = None) -> None
 
     r = _run(lambda: set_up_flow(PlanFile(campaign_file=str(file)), storage=_where(db, out)))
     verb = "Đã tạo" if r.created else ("Đã cập nhật" if r.changed else "Không thay đổi")
-    typer.echo(f"{verb} kế hoạch {r.code}: Hội đồng {r.council} thành viên, Tổ thư ký {r.secretariat}; "
+    typer.echo(f"{verb} kế hoạch {r.campaign}: Hội đồng {r.council} thành viên, Tổ thư ký {r.secretariat}; "
                f"văn bản mới {r.documents.issued}.")
     _pending(r.documents)
 

@@ -44,7 +44,7 @@ def _signed(settings, campaign: str | None, run: Callable[[], Signed],
     issued: tuple[str, ...] = ()
     for _ in range(3):
         summary = run()
-        code = campaign or (summary.code if isinstance(summary, SetUpResult) else summary.campaign)
+        code = campaign or summary.campaign
         signed = await_sign_off(settings, code, summary.documents.pending, options.wait, options.timeout)
         issued += signed.issued
         waits = isinstance(summary, (SetUpResult, RecogniseResult)) and summary.follow_up

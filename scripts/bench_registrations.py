@@ -38,6 +38,7 @@ from ocop.services.campaigns import get_campaign
 from ocop.services.paperwork import notices
 from ocop.services.registrations import verification
 from ocop.services.registrations import workbooks as registration_workbooks
+from ocop.services.runtime import register_for
 from ocop.settings import Settings
 from ocop.text import fold
 
@@ -164,7 +165,7 @@ def main() -> None:
             t = time.perf_counter()
             with unit_of_work(settings.database_url) as s:
                 campaign = get_campaign(s, None)
-                docs = stages.register_for(settings, s, campaign).produce(notices.dossier_notices(s, campaign))
+                docs = register_for(settings, s, campaign).produce(notices.dossier_notices(s, campaign))
             print(f"dossier-check notices ({docs.issued} DOCX):  {time.perf_counter() - t:6.2f} s")
 
 

@@ -183,7 +183,7 @@ def test_running_the_campaign_again_creates_nothing(campaign_run) -> None:
     assert again.verify.changed == 0
     assert (again.scores.new, again.scores.replaced) == (0, 0)
     assert again.rank.changed == 0
-    for stage in (again.set_up, again.verify, again.schedule, again.scores, again.rank, again.recognise, again.refer):
+    for stage in (again.set_up, again.verify, again.schedule, again.score, again.rank, again.recognise, again.refer):
         assert stage.documents.issued == 0, stage
     assert again.refer.document == "20/TTr-UBND"
 

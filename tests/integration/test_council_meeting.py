@@ -9,8 +9,11 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from ocop.errors import InputError, ScoringError
+from ocop.persistence.db import unit_of_work
+from ocop.persistence.models import Person, Product, ScoreSheet
 from ocop.services import stages
 from tests.conftest import SAMPLE, docx_text
 
@@ -211,3 +214,35 @@ def test_refer_acts_on_the_stored_ranking_and_refuses_one_the_sheets_no_longer_m
     referred = stages.refer(sample_campaign, CODE)
     assert [r.code for r in referred.referred] == ["LN-01", "LN-02", "LN-03", "LN-04", "LN-05", "LN-06"]
     assert [d for d in stages.documents(sample_campaign, CODE) if d.kind == "to_trinh_de_nghi_tinh"]
+
+
+def test_a_product_re_scored_after_the_ranking_held_it_back_is_not_left_out_of_the_referral(
+        sample_campaign, tmp_path: Path) -> None:
+    rows = _rows()
+    for r in rows[1:]:  # Lương Thế Tuấn scores LN-09 far above the others: the spread rule holds it back
+        if r[0] == "LN-09" and r[1] == "Lương Thế Tuấn":
+            r[3] = {"4.1": "5", "4.2": "5", "4.3": "5", "5.1": "5", "1.5": "5"}.get(r[2], r[3])
+    stages.score(sample_campaign, CODE, _write(tmp_path / "lech.csv", rows))
+    assert "LN-09" not in [r.code for r in stages.rank(sample_campaign, CODE).ranking]
+    fixed = [rows[0]] + [r for r in _rows()[1:] if r[0] == "LN-09" and r[1] == "Lương Thế Tuấn"]
+    stages.score(sample_campaign, CODE, _write(tmp_path / "cham-lai.csv", fixed), reason="Thống nhất lại")
+    with pytest.raises(ScoringError, match=r"\(sản phẩm LN-09\)"):
+        stages.refer(sample_campaign, CODE)  # LN-09 could now be ranked: the stored ranking no longer stands
+    assert "LN-09" in [r.code for r in stages.rank(sample_campaign, CODE).ranking]
+    stages.refer(sample_campaign, CODE)
+
+
+def test_points_moved_between_parts_after_the_ranking_are_seen(sample_campaign, tmp_path: Path) -> None:
+    stages.score(sample_campaign, CODE, SAMPLE / "scores.csv")
+    stages.rank(sample_campaign, CODE)
+    with unit_of_work(sample_campaign.database_url) as s:
+        sheet = s.scalars(select(ScoreSheet).join(Product, Product.id == ScoreSheet.product_id)
+                          .join(Person, Person.id == ScoreSheet.member_id)
+                          .where(Product.code == "LN-04", Person.name == "Lương Thế Tuấn")).one()
+        a, b, c = sheet.part_a, sheet.part_b, sheet.part_c
+    # the same total, one point moved from part B to part A: the totals alone would not show it
+    rows = [["Mã sản phẩm", "Thành viên", "Phần A", "Phần B", "Phần C"],
+            ["LN-04", "Lương Thế Tuấn", str(a + 1), str(b - 1), str(c)]]
+    stages.score(sample_campaign, CODE, _write(tmp_path / "phan.csv", rows))
+    with pytest.raises(ScoringError, match=r"\(sản phẩm LN-04\)"):
+        stages.refer(sample_campaign, CODE)

@@ -253,10 +253,14 @@ def _store(session: Session, campaign: Campaign, results: list[Ranked]) -> int:
 def stored_ranking(session: Session, campaign: Campaign) -> RankSummary:
     """The results the rank stage stored, as it computed them: what recognise and refer act on.
 
-    Nothing is recomputed. One grouped read of the present members' sheets checks that the stored
-    results still stand: a sheet re-scored, added or removed, or an attendance change, since the
-    last ranking would make the decision and the referral disagree with the minutes, so it is
-    refused until the rank stage runs again (and issues the minutes anew).
+    Nothing is recomputed. One read of the present members' sheet totals checks that the stored
+    results still stand, so that the decision and the referral never disagree with the minutes:
+    a ranked product whose sheets (how many, their totals, their part totals) changed since the
+    last ranking — a re-scoring, an added or removed sheet, an attendance change — and an
+    eligible product the last ranking left out that could now be ranked (re-scored after the
+    spread rule held it back, or made eligible since) are refused until the rank stage runs again
+    and issues the minutes anew. (A change of options that leaves every part total as it was is
+    not seen here; it can only move a mandatory-criterion cap, and the rank stage re-reads it.)
     """
     stored = session.execute(
         select(Result, Registration.set_code, Product.code, Product.name, Producer.name, Producer.commune)
@@ -273,15 +277,26 @@ def stored_ranking(session: Session, campaign: Campaign) -> RankSummary:
     if not q.met:
         return RankSummary([], members, present, q, max_spread=limit)
     totals: dict[int, dict[int, int]] = defaultdict(dict)
-    for product_id, member_id, total in session.execute(
-        select(ScoreSheet.product_id, ScoreSheet.member_id, ScoreSheet.total)
+    parts: dict[int, tuple[int, int, int]] = defaultdict(lambda: (0, 0, 0))
+    for product_id, member_id, total, a, b, c in session.execute(
+        select(ScoreSheet.product_id, ScoreSheet.member_id, ScoreSheet.total,
+               ScoreSheet.part_a, ScoreSheet.part_b, ScoreSheet.part_c)
         .where(ScoreSheet.campaign_id == campaign.id, ScoreSheet.member_id.in_([m.id for m in present]))
     ):
         totals[product_id][member_id] = total
-    stale = sorted(code or "" for result, _, code, *_ in stored
-                   if (len(totals[result.product_id]), sum(totals[result.product_id].values()))
-                   != (result.sheets, result.points_sum))
+        sums = parts[product_id]
+        parts[product_id] = (sums[0] + a, sums[1] + b, sums[2] + c)
+    stale = [code or "" for result, _, code, *_ in stored
+             if (len(totals[result.product_id]), sum(totals[result.product_id].values()), parts[result.product_id])
+             != (result.sheets, result.points_sum, _part_sums(result))]
+    ranked = {result.product_id for result, *_ in stored}
+    stale += [code or "" for product_id, code in session.execute(
+        select(Registration.product_id, Product.code).join(Product, Product.id == Registration.product_id)
+        .where(Registration.campaign_id == campaign.id, Registration.status == "eligible"))
+        if product_id not in ranked and len(totals[product_id]) == len(present)
+        and spread(list(totals[product_id].values())) <= limit]
     if stale:
+        stale.sort()
         raise ScoringError(
             "Phiếu đánh giá hoặc thành phần có mặt đã thay đổi sau lần phân hạng gần nhất (sản phẩm "
             + ", ".join(stale) + "): chạy lại bước tổng hợp điểm và phân hạng trước.")
@@ -301,8 +316,14 @@ def stored_ranking(session: Session, campaign: Campaign) -> RankSummary:
     return RankSummary(results, members, present, q, 0, dict(counts), [], _rescores(session, campaign), limit)
 
 
-def _part_means(result: Result) -> tuple[Fraction, Fraction, Fraction]:
-    """The exact part means back from the stored floats: each is a sum of integers over ``sheets``."""
+def _part_sums(result: Result) -> tuple[int, int, int]:
+    """The stored part means back as the sums of the members' part totals (integers over ``sheets``)."""
     n = result.sheets
-    return (Fraction(round(result.mean_a * n), n), Fraction(round(result.mean_b * n), n),
-            Fraction(round(result.mean_c * n), n))
+    return round(result.mean_a * n), round(result.mean_b * n), round(result.mean_c * n)
+
+
+def _part_means(result: Result) -> tuple[Fraction, Fraction, Fraction]:
+    """The exact part means back from the stored floats."""
+    a, b, c = _part_sums(result)
+    n = result.sheets
+    return Fraction(a, n), Fraction(b, n), Fraction(c, n)

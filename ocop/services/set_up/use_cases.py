@@ -18,7 +18,7 @@ from ocop.settings import Settings
 
 @dataclass(frozen=True, slots=True)
 class SetUpResult:
-    code: str
+    campaign: str  # the campaign's code
     created: bool
     changed: bool
     council: int  # members
