@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, time
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -75,7 +75,10 @@ class _QuietOcopErrors(logging.Filter):
         return True
 
 
-def _run(call: Callable[[], Any]) -> Any:
+T = TypeVar("T")
+
+
+def _run(call: Callable[[], T]) -> T:
     """Run a flow; an OcopError becomes a Vietnamese message and exit code 1."""
     for key, value in PREFECT_DEFAULTS.items():
         os.environ.setdefault(key, value)

@@ -11,7 +11,7 @@ from prefect.input import RunInput
 from pydantic import Field, create_model
 
 from flows import tasks
-from ocop.services.council.use_cases import MissingSheet
+from ocop.services.council.use_cases import MissingSheet, PartTotals
 from ocop.settings import Settings
 from ocop.text import ascii_key
 
@@ -40,8 +40,8 @@ def collect_member_scores(settings: Settings, campaign: str | None, timeout: int
             timeout=timeout, poll_interval=2,
         )
         values = answer.model_dump(exclude={"metadata"})
-        totals = {p.code: {part: values[f"{ascii_key(p.code)}_{part}"] for part in ("a", "b", "c")}
-                  for p in products}
+        totals = [PartTotals(p.code, *(values[f"{ascii_key(p.code)}_{part}"] for part in ("a", "b", "c")))
+                  for p in products]
         tasks.record_part_totals(settings, campaign, member, totals)
         get_run_logger().info("sheets received from one member (%d products)", len(products))
         done.append(member)

@@ -11,7 +11,7 @@ from prefect.cache_policies import NO_CACHE
 
 from ocop.rules.campaign import Signer
 from ocop.services import stages
-from ocop.services.council.use_cases import MissingSheet, ScheduleResult, ScoreResult
+from ocop.services.council.use_cases import MissingSheet, PartTotals, ScheduleResult, ScoreResult
 from ocop.services.paperwork.use_cases import ApprovedDocument, IssuedDocument
 from ocop.services.registrations.use_cases import CollectResult, VerifyResult
 from ocop.services.reminders.report import OpenItem, RemindersReport
@@ -108,8 +108,7 @@ def missing_sheets(settings: Settings, code: str | None) -> dict[str, list[Missi
 
 
 @task(name="Ghi phiếu của một thành viên từ biểu mẫu", **TASK)
-def record_part_totals(settings: Settings, code: str | None, member: str,
-                       totals: dict[str, dict[str, int]]) -> ScoreResult:
+def record_part_totals(settings: Settings, code: str | None, member: str, totals: list[PartTotals]) -> ScoreResult:
     return stages.record_part_totals(settings, code, member, totals, "bieu-mau-prefect")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, time
 from pathlib import Path
@@ -148,11 +149,21 @@ def missing_sheets(settings: Settings, code: str | None) -> dict[str, list[Missi
         return out
 
 
-def record_part_totals(settings: Settings, code: str | None, member: str, totals: dict[str, dict[str, int]],
+@dataclass(frozen=True, slots=True)
+class PartTotals:
+    """One member's totals of parts A, B and C for one product, as a form gives them."""
+
+    product: str  # the product's code
+    a: int
+    b: int
+    c: int
+
+
+def record_part_totals(settings: Settings, code: str | None, member: str, totals: Sequence[PartTotals],
                        source: str) -> ScoreResult:
     """One member's part totals per product (from a form), through the same validation as a file."""
-    rows = [Row(i, {"ma_san_pham": product, "thanh_vien": member, "phan_a": t["a"], "phan_b": t["b"], "phan_c": t["c"]})
-            for i, (product, t) in enumerate(totals.items(), start=1)]
+    rows = [Row(i, {"ma_san_pham": t.product, "thanh_vien": member, "phan_a": t.a, "phan_b": t.b, "phan_c": t.c})
+            for i, t in enumerate(totals, start=1)]
     with unit_of_work(settings.database_url) as s:
         return ScoreResult.of(scoring.store_rows(s, get_campaign(s, code), Path(source), rows))
 
