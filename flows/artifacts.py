@@ -39,10 +39,10 @@ PROGRESS_AFTER = 3.0  # seconds: a batch shorter than this gets no progress arti
 LISTED = 10  # documents of one kind listed one by one; beyond that, their count and folder
 # the documents each stage produces, by template
 KINDS = {
-    "set-up": ("qd_thanh_lap_hoi_dong", "qd_ban_hanh_quy_che", "ke_hoach"),
+    "set_up": ("qd_thanh_lap_hoi_dong", "qd_ban_hanh_quy_che", "ke_hoach"),
     "verify": ("thong_bao_kiem_tra_ho_so",),
-    "meeting": ("giay_moi_hop_hoi_dong", "phieu_danh_gia"),
-    "scores": ("phieu_danh_gia",),
+    "schedule": ("giay_moi_hop_hoi_dong", "phieu_danh_gia"),
+    "score": ("phieu_danh_gia",),
     "rank": ("bang_tong_hop", "bien_ban_hop_hoi_dong", "thong_bao_ket_qua"),
     "recognise": ("qd_cong_nhan", "giay_chung_nhan"),
     "refer": ("to_trinh_de_nghi_tinh",),
@@ -132,10 +132,10 @@ def set_up(settings: Settings, summary: SetUpResult) -> None:
     _summary(_key(code, "tom-tat-lap-ke-hoach"), f"Lập kế hoạch — {code}",
              [f"- Kế hoạch: {state}", f"- Hội đồng: **{summary.council}** thành viên; "
               f"Tổ thư ký: **{summary.secretariat}** người", _documents(summary.documents),
-              documents(settings, code, "set-up")], "Tóm tắt bước lập kế hoạch, thành lập Hội đồng")
+              documents(settings, code, "set_up")], "Tóm tắt bước lập kế hoạch, thành lập Hội đồng")
 
 
-def collection(summary: CollectResult) -> None:
+def collect(summary: CollectResult) -> None:
     code = summary.campaign
     rows = [{"Tệp": Path(f.file).name, "Số dòng": f.rows, "Mới": f.new, "Cập nhật": f.updated,
              "Không đổi": f.unchanged, "Bị loại": f.rejected, "Lỗi": len(f.problems),
@@ -150,7 +150,7 @@ def collection(summary: CollectResult) -> None:
     _summary(_key(code, "tom-tat-tiep-nhan"), f"Tiếp nhận đăng ký — {code}", lines, "Tóm tắt bước tiếp nhận đăng ký")
 
 
-def verification(settings: Settings, summary: VerifyResult) -> None:
+def verify(settings: Settings, summary: VerifyResult) -> None:
     campaign = summary.campaign
     rows = [{"Xã": commune, "Đăng ký": c.registered, "Đủ điều kiện": c.eligible,
              "Cần bổ sung": c.needs_supplement, "Không đủ điều kiện": c.ineligible}
@@ -166,18 +166,18 @@ def verification(settings: Settings, summary: VerifyResult) -> None:
              "Tóm tắt bước kiểm tra hồ sơ")
 
 
-def meeting(settings: Settings, summary: ScheduleResult) -> None:
+def schedule(settings: Settings, summary: ScheduleResult) -> None:
     code = summary.campaign
     lines = [f"- Họp lúc **{present.clock(summary.meeting_time)} ngày {present.date_short(summary.meeting_date)}** "
              f"tại {summary.venue}",
              f"- Giấy mời ngày {present.date_short(summary.invitation_date)}, gửi trước "
              f"{summary.lead_working_days} ngày làm việc"]
     lines += [f"- Bộ phiếu in: `{p}`" for p in summary.print_packs]
-    lines += [_documents(summary.documents), documents(settings, code, "meeting")]
+    lines += [_documents(summary.documents), documents(settings, code, "schedule")]
     _summary(_key(code, "tom-tat-lich-hop"), f"Lịch họp Hội đồng — {code}", lines, "Tóm tắt bước lên lịch họp")
 
 
-def scores(settings: Settings, campaign: str | None, summary: ScoreResult) -> None:
+def score(settings: Settings, campaign: str | None, summary: ScoreResult) -> None:
     """Submission counts per product (never a member's points) and the filled sheets printed."""
     rows_in = stages.scores_progress(settings, campaign)
     code = stages.campaign_code(settings, campaign)
@@ -203,7 +203,7 @@ def ranking_table(rows: tuple[RankedRow, ...]) -> list[dict[str, str | int]]:
              "Lưu ý": "; ".join(([r.cap_reason] if r.cap_reason else []) + list(r.flags))} for r in rows]
 
 
-def ranking(settings: Settings, summary: RankResult) -> None:
+def rank(settings: Settings, summary: RankResult) -> None:
     campaign = summary.campaign
     if not summary.quorum.met:
         _summary(_key(campaign, "tom-tat-xep-hang"), f"Họp Hội đồng — {campaign}", [summary.quorum.text()],
@@ -219,7 +219,7 @@ def ranking(settings: Settings, summary: RankResult) -> None:
              "Tóm tắt phiên họp Hội đồng")
 
 
-def recognition(settings: Settings, summary: RecogniseResult) -> None:
+def recognise(settings: Settings, summary: RecogniseResult) -> None:
     code = summary.campaign
     if summary.recognised:
         create_table_artifact([{"Mã": r.code, "Sản phẩm": r.product, "Hạng sao": r.stars}
@@ -232,7 +232,7 @@ def recognition(settings: Settings, summary: RecogniseResult) -> None:
     _summary(_key(code, "tom-tat-cong-nhan"), f"Công nhận kết quả — {code}", lines, "Tóm tắt bước công nhận")
 
 
-def referral(settings: Settings, summary: ReferResult) -> None:
+def refer(settings: Settings, summary: ReferResult) -> None:
     campaign = summary.campaign
     rows = [{"Mã": p.code, "Sản phẩm": p.product, "Điểm TB": present.mean(p.mean), "Hạng sao": p.stars}
             for p in summary.referred]

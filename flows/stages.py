@@ -97,7 +97,7 @@ def collect(registrations: RegistrationImport, campaign: str | None = None,
     with artifacts.progress_of(campaign, "dang-ky"):
         summary = tasks.collect(settings, campaign, Path(registrations.registrations_file),
                                              registrations.partial)
-    artifacts.collection(summary)
+    artifacts.collect(summary)
     return summary
 
 
@@ -112,7 +112,7 @@ def verify(campaign: str | None = None, sign_off: SignOffOptions = SignOffOption
         sign_off: Có chờ người ký duyệt trên giao diện hay không.
         storage: Để trống để dùng cơ sở dữ liệu và thư mục văn bản của máy chủ.
     """
-    return _stage(campaign, storage, sign_off, tasks.verify, artifacts.verification)
+    return _stage(campaign, storage, sign_off, tasks.verify, artifacts.verify)
 
 
 @flow(name="Lên lịch họp Hội đồng", flow_run_name=run_name, log_prints=True)
@@ -133,7 +133,7 @@ def schedule(campaign: str | None = None, meeting: MeetingDetails = MeetingDetai
         summary = _signed(settings, campaign, lambda: tasks.schedule(
             settings, campaign, meeting.meeting_date, meeting.meeting_time, meeting.venue,
             meeting.invitation_date, meeting.print_packs), sign_off)
-    artifacts.meeting(settings, summary)
+    artifacts.schedule(settings, summary)
     return summary
 
 
@@ -157,7 +157,7 @@ def score(campaign: str | None = None, scores: ScoreImport = ScoreImport(),
         summary = replace(summary, from_form=tuple(collect_member_scores(settings, campaign, scores.member_timeout)))
     with artifacts.progress_of(campaign, "phieu-danh-gia"):
         summary = replace(summary, documents=tasks.issue_score_sheets(settings, campaign))
-    artifacts.scores(settings, campaign, summary)
+    artifacts.score(settings, campaign, summary)
     return summary
 
 
@@ -171,7 +171,7 @@ def rank(campaign: str | None = None, sign_off: SignOffOptions = SignOffOptions(
         sign_off: Có chờ người ký duyệt trên giao diện hay không.
         storage: Để trống để dùng cơ sở dữ liệu và thư mục văn bản của máy chủ.
     """
-    return _stage(campaign, storage, sign_off, tasks.rank, artifacts.ranking, "xep-hang")
+    return _stage(campaign, storage, sign_off, tasks.rank, artifacts.rank, "xep-hang")
 
 
 @flow(name="Công nhận kết quả và cấp giấy chứng nhận", flow_run_name=run_name, log_prints=True)
@@ -184,7 +184,7 @@ def recognise(campaign: str | None = None, sign_off: SignOffOptions = SignOffOpt
         sign_off: Có chờ người ký duyệt trên giao diện hay không.
         storage: Để trống để dùng cơ sở dữ liệu và thư mục văn bản của máy chủ.
     """
-    return _stage(campaign, storage, sign_off, tasks.recognise, artifacts.recognition)
+    return _stage(campaign, storage, sign_off, tasks.recognise, artifacts.recognise)
 
 
 @flow(name="Đề nghị cấp trên đánh giá, phân hạng", flow_run_name=run_name, log_prints=True)
@@ -197,7 +197,7 @@ def refer(campaign: str | None = None, sign_off: SignOffOptions = SignOffOptions
         sign_off: Có chờ người ký duyệt trên giao diện hay không.
         storage: Để trống để dùng cơ sở dữ liệu và thư mục văn bản của máy chủ.
     """
-    return _stage(campaign, storage, sign_off, tasks.refer, artifacts.referral)
+    return _stage(campaign, storage, sign_off, tasks.refer, artifacts.refer)
 
 
 STAGE_FLOWS = (set_up, collect, verify, schedule,
