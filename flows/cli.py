@@ -646,17 +646,19 @@ def documents_check(
     files: Annotated[list[Path], typer.Argument(help="Tệp DOCX cần kiểm tra / DOCX files.")],
 ) -> None:
     """Kiểm tra thể thức văn bản theo Nghị định 30 / check Decree 30 formatting."""
-    from docx import Document as Docx
-
     from ocop.documents.conformance import check
+    from ocop.inputs import open_docx
 
     failed = 0
     for path in files:
-        if not path.is_file():
-            typer.secho(f"{path}: không tìm thấy tệp.", fg=typer.colors.RED, err=True)
+        try:
+            numbered = bool(open_docx(path).core_properties.identifier)
+        except OcopError as exc:  # each file that cannot be read is said, and the others still checked
+            if STATE["debug"]:
+                traceback.print_exc()
+            typer.secho(f"Lỗi: {exc}", fg=typer.colors.RED, err=True)
             failed += 1
             continue
-        numbered = bool(Docx(str(path)).core_properties.identifier)
         problems = check(path, numbered=numbered)
         failed += bool(problems)
         typer.echo(f"{path}: {'đạt' if not problems else f'{len(problems)} lỗi'}")

@@ -121,3 +121,24 @@ def test_the_meeting_time_is_read_as_clerks_write_it() -> None:
         time(8, 30), time(8, 30), time(8, 30), time(8, 30), time(14), time(8), time(9, 5), time(8, 30, 15)]
     assert _time(None) is None
 
+
+def test_documents_check_reports_each_file_it_cannot_read_and_checks_the_others(ocop, tmp_path: Path) -> None:
+    from docx import Document as Docx
+
+    pdf = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    (tmp_path / "to-trinh.docx").write_bytes(pdf)  # a PDF renamed .docx
+    (tmp_path / "to-trinh.pdf").write_bytes(pdf)
+    (tmp_path / "rong.docx").write_bytes(b"")
+    good = tmp_path / "giay-moi.docx"
+    Docx().save(good)
+    files = ["to-trinh.docx", "khong-co.docx", "to-trinh.pdf", "rong.docx", "giay-moi.docx"]
+    result = ocop("documents", "check", *(str(tmp_path / f) for f in files))
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "Lỗi: Tệp 'to-trinh.docx' không đọc được: đây là tệp PDF được đặt đuôi '.docx', không phải tệp Word (.docx).",
+        f"Lỗi: Không tìm thấy tệp '{tmp_path / 'khong-co.docx'}'.",
+        "Lỗi: Tệp 'to-trinh.pdf' không đọc được: chỉ nhận tệp Word (.docx) (tệp này là '.pdf').",
+        "Lỗi: Tệp 'rong.docx' không đọc được: tệp rỗng (0 byte), không phải tệp Word (.docx) hợp lệ.",
+    ]
+    assert result.stdout.startswith(f"{good}: ")  # the readable file is still checked
+    assert "Traceback" not in result.stdout + result.stderr
