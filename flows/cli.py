@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sys
 import traceback
 from collections.abc import Callable, Iterator
@@ -20,7 +21,7 @@ import typer
 
 from flows.params import CampaignFiles, MeetingDetails, PlanFile, RegistrationImport, ScoreImport, Storage
 from ocop import present
-from ocop.errors import OcopError
+from ocop.errors import InputError, OcopError
 
 if TYPE_CHECKING:
     from flows.campaign import CampaignResult
@@ -224,7 +225,8 @@ def registrations_inspect(
     from ocop.services import stages
 
     settings = _settings(db, out)
-    on_date = _date(on)
+    with _errors():
+        on_date = _date(on)
     r = _run(lambda: stages.record_inspection(settings, campaign, product, on_date, inspector, findings, not failed))
     typer.echo(f"{'Đã ghi' if r.created else 'Đã cập nhật'} kiểm tra thực tế {r.code} ngày "
                f"{present.date_short(r.inspected_on)}: {'đạt' if r.passed else 'không đạt'}. "
@@ -258,22 +260,39 @@ def verify(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None) -
     _pending(r.documents)
 
 
-def _date(value: str | None) -> date | None:
+def _date(value: str | None, option: str = "--date") -> date | None:
+    """A day written dd/mm/yyyy or yyyy-mm-dd; anything else is an InputError naming the option."""
     if value is None:
         return None
     for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
         try:
-            return datetime.strptime(value, fmt).date()
+            return datetime.strptime(value.strip(), fmt).date()
         except ValueError:
             pass
-    raise typer.BadParameter(f"ngày '{value}' không hợp lệ, cần dd/mm/yyyy")
+    raise InputError(f"Ngày '{value}' ({option}) không hợp lệ: cần dd/mm/yyyy (ví dụ 23/10/2020) hoặc yyyy-mm-dd.")
+
+
+# 08:30, 8:30, 08:30:00, and as clerks write it: 8h30, 08h30, 8h
+_CLOCK = re.compile(r"(\d{1,2})(?::(\d{2})(?::(\d{2}))?|[hH](\d{2})?)")
+
+
+def _time(value: str | None, option: str = "--time") -> time | None:
+    """A time of day written HH:MM or 8h30; anything else is an InputError naming the option."""
+    if value is None:
+        return None
+    found = _CLOCK.fullmatch(value.strip())
+    if found:
+        hour, minute, second = int(found[1]), int(found[2] or found[4] or 0), int(found[3] or 0)
+        if hour < 24 and minute < 60 and second < 60:
+            return time(hour, minute, second)
+    raise InputError(f"Giờ '{value}' ({option}) không hợp lệ: cần HH:MM (ví dụ 08:30, 14:00) hoặc 8h30.")
 
 
 @meeting_app.command("schedule")
 def meeting_schedule(
     campaign: CampaignOpt = None,
     on: Annotated[str | None, typer.Option("--date", help="Ngày họp dd/mm/yyyy / meeting date.")] = None,
-    at: Annotated[str | None, typer.Option("--time", help="Giờ họp HH:MM / meeting time.")] = None,
+    at: Annotated[str | None, typer.Option("--time", help="Giờ họp HH:MM hoặc 8h30 / meeting time.")] = None,
     venue: Annotated[str | None, typer.Option("--venue", help="Địa điểm / venue.")] = None,
     invitation: Annotated[str | None, typer.Option("--invitation-date", help="Ngày gửi giấy mời và hồ sơ / date "
                                                                              "dossiers are sent.")] = None,
@@ -284,10 +303,10 @@ def meeting_schedule(
     """Lên lịch họp Hội đồng, phát hành giấy mời và phiếu trắng / schedule the council meeting."""
     from flows.stages import schedule as schedule_flow
 
-    at_time = time.fromisoformat(at) if at else None
-    r = _run(lambda: schedule_flow(campaign, MeetingDetails(
-        meeting_date=_date(on), meeting_time=at_time, venue=venue, invitation_date=_date(invitation),
-        print_packs=packs), storage=_where(db, out)))
+    with _errors():
+        details = MeetingDetails(meeting_date=_date(on), meeting_time=_time(at), venue=venue,
+                                 invitation_date=_date(invitation, "--invitation-date"), print_packs=packs)
+    r = _run(lambda: schedule_flow(campaign, details, storage=_where(db, out)))
     typer.echo(f"Họp Hội đồng {present.clock(r.meeting_time)} ngày {present.date_short(r.meeting_date)} tại {r.venue} "
                f"(hồ sơ gửi trước {r.lead_working_days} ngày làm việc); văn bản mới {r.documents.issued}.")
     for pack in r.print_packs:
@@ -630,17 +649,19 @@ def documents_check(
     files: Annotated[list[Path], typer.Argument(help="Tệp DOCX cần kiểm tra / DOCX files.")],
 ) -> None:
     """Kiểm tra thể thức văn bản theo Nghị định 30 / check Decree 30 formatting."""
-    from docx import Document as Docx
-
     from ocop.documents.conformance import check
+    from ocop.inputs import open_docx
 
     failed = 0
     for path in files:
-        if not path.is_file():
-            typer.secho(f"{path}: không tìm thấy tệp.", fg=typer.colors.RED, err=True)
+        try:
+            numbered = bool(open_docx(path).core_properties.identifier)
+        except OcopError as exc:  # each file that cannot be read is said, and the others still checked
+            if STATE["debug"]:
+                traceback.print_exc()
+            typer.secho(f"Lỗi: {exc}", fg=typer.colors.RED, err=True)
             failed += 1
             continue
-        numbered = bool(Docx(str(path)).core_properties.identifier)
         problems = check(path, numbered=numbered)
         failed += bool(problems)
         typer.echo(f"{path}: {'đạt' if not problems else f'{len(problems)} lỗi'}")

@@ -53,9 +53,11 @@ def environment(api: str, out_dir: Path | None = None, database_url: str | None 
 
 
 def _spawn(args: list[str], env: dict[str, str], log: Path | None) -> subprocess.Popen:
-    out = open(log, "ab") if log else None  # noqa: SIM115 (closed with the process)
-    return subprocess.Popen([sys.executable, "-m", "prefect", *args], env=env, stdout=out,
-                            stderr=subprocess.STDOUT if out else None, start_new_session=True)
+    command = [sys.executable, "-m", "prefect", *args]
+    if log is None:
+        return subprocess.Popen(command, env=env, start_new_session=True)
+    with open(log, "ab") as out:  # the child has its own copy of the descriptor; the parent's is closed here
+        return subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
 
 
 def stop(process: subprocess.Popen, timeout: float = 20.0) -> None:

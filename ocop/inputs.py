@@ -38,7 +38,7 @@ IGNORED = {"stt", "ghi chú", "ghi_chu", "lỗi", "loi"}  # row numbers, notes, 
 HEADER_SEARCH = 10  # rows searched for the header row
 YES = {"có", "co", "x", "1", "yes", "true", "đã xác nhận", "da xac nhan"}
 NO = {"không", "khong", "0", "no", "false", "chưa", "chua"}
-_SUFFIX_NAMES = {".csv": ".csv", ".xlsx": ".xlsx", ".xlsm": ".xlsx", ".toml": ".toml"}
+_SUFFIX_NAMES = {".csv": ".csv", ".xlsx": ".xlsx", ".xlsm": ".xlsx", ".toml": ".toml", ".docx": "Word (.docx)"}
 _OLD_OFFICE = {".xls": "tệp Excel 97–2003 (.xls)", ".xlsb": "tệp Excel nhị phân (.xlsb)",
                ".ods": "tệp OpenDocument (.ods)"}
 _DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
@@ -245,6 +245,26 @@ def open_workbook(path: Path, *, formulas: bool = False) -> Any:
         raise unreadable(path, _os_reason(exc)) from None
     except Exception as exc:  # whatever a corrupt zip or XML makes openpyxl raise
         raise _not_xlsx(path) from exc
+
+
+def open_docx(path: Path) -> Any:
+    """A python-docx document; an InputError naming the file when it is missing or not a valid .docx."""
+    from docx import Document
+
+    check_file(path, (".docx",))
+    try:
+        return Document(str(path))
+    except PermissionError as exc:
+        raise unreadable(path, _os_reason(exc)) from None
+    except Exception as exc:  # whatever a corrupt zip or XML makes python-docx raise
+        what = _content(path)
+        if what == "tệp rỗng (0 byte)":
+            why = "tệp rỗng (0 byte), không phải tệp Word (.docx) hợp lệ"
+        elif what and what != "tệp Word (.docx)":
+            why = f"đây là {what} được đặt đuôi '{path.suffix}', không phải tệp Word (.docx)"
+        else:
+            why = "không phải tệp Word (.docx) hợp lệ (tệp hỏng hoặc chưa chép hết)"
+        raise unreadable(path, why) from exc
 
 
 def read_text(path: Path, suffixes: Sequence[str]) -> str:

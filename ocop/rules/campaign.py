@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal, TypedDict, Unpack, get_origin, get_type_hints
 
+from ocop.errors import InputError
+
 SignOff = Literal["auto", "manual"]
 LateRegistrations = Literal["flag", "reject"]
 Authority = Literal["", "TM.", "KT.", "Q.", "TL.", "TUQ."]
@@ -108,7 +110,13 @@ class CampaignDetails:
 
     def signer(self, who: str) -> Signer:
         """The designated signer for ``who``; the issuer's where the file names none for it."""
-        return self.signers.get(who) or self.signers["issuer"]
+        found = self.signers.get(who) or self.signers.get("issuer")
+        if found is None:  # stored before the campaign file required [signers.issuer]
+            raise InputError(
+                "Kế hoạch chưa có người ký của cơ quan ban hành (mục 'signers.issuer' của tệp kế hoạch): "
+                "bổ sung mục này rồi chạy lại 'ocop campaign create TỆP'."
+            )
+        return found
 
     @classmethod
     def from_mapping(cls, raw: Mapping[str, Any] | None) -> CampaignDetails:

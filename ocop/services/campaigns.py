@@ -8,9 +8,9 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ocop.errors import NotFoundError, RulesError
+from ocop.errors import InputError, NotFoundError
 from ocop.persistence.models import Campaign, Person
-from ocop.rules.editions import Edition, get_edition
+from ocop.rules.editions import Edition, editions
 from ocop.services.set_up.campaign_file import CampaignFile, load_campaign_file
 
 
@@ -39,7 +39,7 @@ def _fields(spec: CampaignFile) -> dict[str, object]:
         ),
         "rules": spec.rules.model_dump(),
         "numbering": dict(spec.numbering),
-        "signers": {k: v.model_dump() for k, v in spec.signers.items()},
+        "signers": {k: v for k, v in spec.signers.model_dump().items() if v is not None},
         "communes": list(spec.communes),
     }
     return {
@@ -68,24 +68,33 @@ def _fields(spec: CampaignFile) -> dict[str, object]:
     }
 
 
-def _check_rules(spec: CampaignFile) -> Edition:
-    edition = get_edition(spec.edition)
-    level = edition.level(spec.level)
-    if not level.scores:
-        raise RulesError(
-            f"Theo {edition.code}, {level.name} không chấm điểm, phân hạng sản phẩm; "
-            "hãy lập kế hoạch ở cấp có Hội đồng đánh giá."
-        )
-    chairs = [p for p in spec.council if p.role == "chair"]
-    if len(chairs) != 1:
-        raise RulesError(f"Hội đồng phải có đúng một Chủ tịch (tệp có {len(chairs)}).")
-    return edition
+def _check_rules(spec: CampaignFile, path: Path) -> Edition:
+    """The edition and the level the file names, refused with the file and the key when the rules do not have them.
+
+    A RulesError from here on means the shipped rule data itself is broken.
+    """
+    known = editions()
+    edition = known.get(spec.edition.strip())
+    if edition is None:
+        raise InputError(f"{path.name}: tệp kế hoạch có lỗi.", [
+            f"{path.name}, mục 'edition': không có văn bản pháp lý này; các mã hợp lệ: {', '.join(known)} "
+            f"(giá trị: {spec.edition!r})"])
+    level = edition.levels.get(spec.level)
+    if level is None:
+        names = ", ".join(f"'{key}' ({lv.name})" for key, lv in edition.levels.items())
+        problem = f"văn bản {edition.code} không có cấp '{spec.level}'; các cấp theo văn bản này: {names}"
+    elif not level.scores:
+        problem = (f"theo {edition.code}, {level.name} không chấm điểm, phân hạng sản phẩm; "
+                   "hãy lập kế hoạch ở cấp có Hội đồng đánh giá")
+    else:
+        return edition
+    raise InputError(f"{path.name}: tệp kế hoạch có lỗi.", [f"{path.name}, mục 'level': {problem}"])
 
 
 def set_up(session: Session, path: Path) -> SetUpSummary:
     """Create the campaign in the file, or bring an existing one (same code) up to date."""
     spec = load_campaign_file(path)
-    _check_rules(spec)
+    _check_rules(spec, path)
     campaign = session.scalar(select(Campaign).where(Campaign.code == spec.code))
     created = campaign is None
     if campaign is None:

@@ -95,3 +95,50 @@ def test_a_file_that_cannot_be_read_is_a_vietnamese_error_without_a_traceback(oc
         assert result.returncode == 1, f"{args}\n{result.stdout}\n{result.stderr}"
         assert error in result.stderr, result.stderr
         assert "Traceback" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(("args", "error"), [
+    (("--time", "25:99"), "Lỗi: Giờ '25:99' (--time) không hợp lệ: cần HH:MM (ví dụ 08:30, 14:00) hoặc 8h30."),
+    (("--time", "8 giờ"), "Lỗi: Giờ '8 giờ' (--time) không hợp lệ"),
+    (("--date", "31/02/2020"), "Lỗi: Ngày '31/02/2020' (--date) không hợp lệ: cần dd/mm/yyyy"),
+    (("--invitation-date", "15-10"), "Lỗi: Ngày '15-10' (--invitation-date) không hợp lệ"),
+])
+def test_a_bad_meeting_time_or_date_is_a_vietnamese_error_before_anything_runs(
+        ocop, tmp_path: Path, args: tuple[str, ...], error: str) -> None:
+    result = ocop("meeting", "schedule", *args, "--out", str(tmp_path))
+    assert result.returncode == 1, f"{result.stdout}\n{result.stderr}"
+    assert error in result.stderr.splitlines()[0], result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert not (tmp_path / "ocop.db").exists()  # refused before the database is opened
+
+
+def test_the_meeting_time_is_read_as_clerks_write_it() -> None:
+    from datetime import time
+
+    from flows.cli import _time
+
+    assert [_time(v) for v in ("08:30", "8:30", "8h30", "08h30", "14H00", "8h", " 9h05 ", "08:30:15")] == [
+        time(8, 30), time(8, 30), time(8, 30), time(8, 30), time(14), time(8), time(9, 5), time(8, 30, 15)]
+    assert _time(None) is None
+
+
+def test_documents_check_reports_each_file_it_cannot_read_and_checks_the_others(ocop, tmp_path: Path) -> None:
+    from docx import Document as Docx
+
+    pdf = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    (tmp_path / "to-trinh.docx").write_bytes(pdf)  # a PDF renamed .docx
+    (tmp_path / "to-trinh.pdf").write_bytes(pdf)
+    (tmp_path / "rong.docx").write_bytes(b"")
+    good = tmp_path / "giay-moi.docx"
+    Docx().save(good)
+    files = ["to-trinh.docx", "khong-co.docx", "to-trinh.pdf", "rong.docx", "giay-moi.docx"]
+    result = ocop("documents", "check", *(str(tmp_path / f) for f in files))
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "Lỗi: Tệp 'to-trinh.docx' không đọc được: đây là tệp PDF được đặt đuôi '.docx', không phải tệp Word (.docx).",
+        f"Lỗi: Không tìm thấy tệp '{tmp_path / 'khong-co.docx'}'.",
+        "Lỗi: Tệp 'to-trinh.pdf' không đọc được: chỉ nhận tệp Word (.docx) (tệp này là '.pdf').",
+        "Lỗi: Tệp 'rong.docx' không đọc được: tệp rỗng (0 byte), không phải tệp Word (.docx) hợp lệ.",
+    ]
+    assert result.stdout.startswith(f"{good}: ")  # the readable file is still checked
+    assert "Traceback" not in result.stdout + result.stderr

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from docx import Document as Docx
 
-from ocop.errors import RulesError
+from ocop.errors import InputError
 from ocop.rules.criteria import load_set
 from ocop.services import stages
 from ocop.services.results.use_cases import RecognisedRow
@@ -81,8 +81,12 @@ def test_148_cap_and_local_recognition(settings, tmp_path: Path) -> None:
 
 
 def test_a_district_campaign_under_1489_is_refused(settings, tmp_path: Path) -> None:
-    with pytest.raises(RulesError, match="không có cấp 'district'"):
-        stages.set_up(settings, _campaign_file(tmp_path, "148/2023+1489/2025", "luc-nam-2026"))
+    path = _campaign_file(tmp_path, "148/2023+1489/2025", "luc-nam-2026")
+    with pytest.raises(InputError) as err:
+        stages.set_up(settings, path)
+    assert err.value.problems == [
+        f"{path.name}, mục 'level': văn bản 148/2023+1489/2025 không có cấp 'district'; "
+        "các cấp theo văn bản này: 'commune' (cấp xã), 'province' (cấp tỉnh)"]
 
 
 def test_a_province_campaign_under_1489_is_accepted(settings, tmp_path: Path) -> None:

@@ -307,3 +307,41 @@ def test_a_folder_file_that_breaks_off_mid_way_leaves_no_trace_in_the_others(cam
     assert broken.file == "a-hong.xlsx" and broken.refused
     assert broken.message.startswith("Tệp 'a-hong.xlsx' không đọc được: không phải tệp Excel (.xlsx) hợp lệ")
     assert (good.file, good.new, good.problems) == ("b-bao-son.csv", 1, [])
+
+
+# A campaign file that reads but says something the rules refuse: (edit of the sample, the one problem reported)
+CAMPAIGN_CONTENT_FAULTS = [
+    pytest.param(("role = \"vice_chair\"", "role = \"chair\""),
+                 "ke-hoach.toml, mục 'council': Hội đồng phải có đúng một Chủ tịch (role = \"chair\"); tệp có 2",
+                 id="two-chairs"),
+    pytest.param(("role = \"chair\"", "role = \"member\""),
+                 "ke-hoach.toml, mục 'council': Hội đồng phải có đúng một Chủ tịch (role = \"chair\"); tệp có 0",
+                 id="no-chair"),
+    pytest.param(("edition = \"1048/2019\"", "edition = \"999/2030\""),
+                 "ke-hoach.toml, mục 'edition': không có văn bản pháp lý này; "
+                 "các mã hợp lệ: 1048/2019, 148/2023+1489/2025, 148/2023 (giá trị: '999/2030')",
+                 id="unknown-edition"),
+    pytest.param(('edition = "1048/2019"\nlevel = "district"', 'edition = "148/2023+1489/2025"\nlevel = "commune"'),
+                 "ke-hoach.toml, mục 'level': theo 148/2023+1489/2025, cấp xã không chấm điểm, phân hạng sản phẩm; "
+                 "hãy lập kế hoạch ở cấp có Hội đồng đánh giá",
+                 id="level-that-does-not-score"),
+    pytest.param(("[signers.issuer]", "[signers.chair]"), None, id="no-issuer-signer"),
+]
+
+
+@pytest.mark.parametrize(("edit", "problem"), CAMPAIGN_CONTENT_FAULTS)
+def test_a_campaign_file_the_rules_refuse_is_an_input_error_naming_the_file_and_the_key(
+        settings, tmp_path: Path, edit: tuple[str, str], problem: str | None) -> None:
+    text = (SAMPLE / "campaign.toml").read_text(encoding="utf-8")
+    assert edit[0] in text
+    path = tmp_path / "ke-hoach.toml"
+    path.write_text(text.replace(edit[0], edit[1], 1), encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        stages.set_up(settings, path)
+    assert str(err.value).startswith("ke-hoach.toml: tệp kế hoạch có lỗi.\n")
+    expected = [problem] if problem else [
+        "ke-hoach.toml, mục 'signers.issuer': thiếu mục bắt buộc",
+        "ke-hoach.toml, mục 'signers.chair': mục không được hỗ trợ"]
+    assert err.value.problems == expected
+    with pytest.raises(OcopError, match="chưa có kế hoạch nào"):
+        stages.documents(settings, None)

@@ -175,7 +175,10 @@ def test_every_campaign_in_a_few_queries_and_unknown_codes_refused(settings, tmp
 
     statements: list[str] = []
     engine = engine_for(settings.database_url)
-    listen = lambda *args: args[2].startswith("BEGIN") or statements.append(args[2])  # noqa: E731 - (conn, cursor, statement, …)
+    def listen(conn: object, cursor: object, statement: str, *rest: object) -> None:
+        if not statement.startswith("BEGIN"):
+            statements.append(statement)
+
     event.listen(engine, "before_cursor_execute", listen)
     try:
         with unit_of_work(settings.database_url) as s:

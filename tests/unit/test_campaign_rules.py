@@ -46,6 +46,13 @@ def test_an_old_stored_campaign_without_rules_reads_the_defaults() -> None:
     assert details.signer("council") == Signer(name="A B", title="CHỦ TỊCH")
 
 
+def test_a_stored_campaign_without_an_issuer_signer_is_an_input_error_not_a_key_error() -> None:
+    details = Campaign(file_data={"signers": {"office": {"name": "A B", "title": "TRƯỞNG PHÒNG"}}}).details
+    assert details.signer("office").name == "A B"
+    with pytest.raises(InputError, match=r"^Kế hoạch chưa có người ký của cơ quan ban hành \(mục 'signers\.issuer'"):
+        details.signer("council")
+
+
 def test_the_stored_sample_reads_back_typed(tmp_path: Path) -> None:
     from ocop.services.campaigns import _fields
 

@@ -65,6 +65,14 @@ else:
     Signer = _input_model(SignerData)
 
 
+class Signers(_Model):
+    """Who signs for whom: the issuer is required and stands in for a council or office the file leaves out."""
+
+    issuer: Signer  # the People's Committee
+    council: Signer | None = None  # the council's chair
+    office: Signer | None = None  # the agriculture office
+
+
 class Responsibility(_Model):
     unit: str
     tasks: list[str]
@@ -111,12 +119,19 @@ class CampaignFile(_Model):
     meeting: Meeting | None = None
     rules: Rules = Rules()
     numbering: dict[str, int] = {}
-    # issuer: the People's Committee; council: the council's chair; office: the agriculture office
-    signers: dict[Literal["issuer", "council", "office"], Signer]
+    signers: Signers
     council: list[PersonIn] = Field(min_length=3)
     secretariat: list[PersonIn] = []
     # The communes (xã, thị trấn) that may register; when listed, any other commune is refused.
     communes: list[str] = []
+
+    @field_validator("council")
+    @classmethod
+    def _one_chair(cls, value: list[PersonIn]) -> list[PersonIn]:
+        chairs = sum(p.role == "chair" for p in value)
+        if chairs != 1:
+            raise ValueError(f'Hội đồng phải có đúng một Chủ tịch (role = "chair"); tệp có {chairs}')
+        return value
 
     @field_validator("communes")
     @classmethod
