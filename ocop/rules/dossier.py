@@ -108,7 +108,7 @@ class DossierRules:
         if item == "giay_dang_ky_kinh_doanh" and producer_kind in self.legal_status:
             return self.legal_status[producer_kind]
         if item == SAMPLES and self.samples:
-            return f"{self.samples:02d} {DESCRIPTIONS[item].lower()}"
+            return f"{present.count(self.samples)} {DESCRIPTIONS[item].lower()}"
         return DESCRIPTIONS[item]
 
 
