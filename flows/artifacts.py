@@ -238,7 +238,7 @@ def refer(settings: Settings, summary: ReferResult) -> None:
             for p in summary.referred]
     create_table_artifact(rows, key=_key(campaign, "de-nghi-cap-tren"),
                           description=f"Danh sách kèm Tờ trình {summary.document}")
-    late = " — QUÁ HẠN so với kế hoạch" if summary.overdue else ""
+    late = f" — {present.OVERDUE} so với kế hoạch" if summary.overdue else ""
     _summary(_key(campaign, "tom-tat-de-nghi"), f"Đề nghị cấp trên — {campaign}",
              [f"Tờ trình **{summary.document}** ngày {present.date_short(summary.issued_on)}: "
               f"{len(rows)} sản phẩm{late}.", "",
@@ -265,7 +265,7 @@ def campaign(settings: Settings, result: CampaignResult) -> None:
 
 
 def _reminder_lines(d: DeadlineReminder) -> list[str]:
-    state = "**QUÁ HẠN**" if d.overdue else d.status
+    state = f"**{d.status}**" if d.overdue else d.status  # present.deadline_status: QUÁ HẠN
     what = f"{len(d.open)} việc còn mở" if d.open else "đã hoàn thành"
     lines = [f"- **{d.label}** ({d.campaign}, hạn {present.date_short(d.due_on)}) — {state}: {what}"]
     lines += [f"  - {i.title}: {i.detail}" for i in d.open[:LISTED]]

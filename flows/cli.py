@@ -116,13 +116,14 @@ def _pending(docs: DocumentsSummary) -> None:
         typer.echo(f"Dự thảo chờ người ký duyệt: {ids} — ocop documents approve {ids}; ocop documents issue {ids}")
 
 
-def _print_ranking(rows: tuple[RankedRow, ...], referred_label: str) -> None:
-    header = f"{'Mã':<7} {'Sản phẩm':<30} {'Chủ thể':<42} {'Điểm TB':>7} {'Sao':>4}  {referred_label}"
+def _print_ranking(rows: tuple[RankedRow, ...]) -> None:
+    """The ranking table; the last column is the product's outcome at this level (present.OUTCOME)."""
+    header = f"{'Mã':<7} {'Sản phẩm':<30} {'Chủ thể':<42} {'Điểm TB':>7} {'Sao':>4}  Kết quả"
     typer.echo(header)
     typer.echo("-" * len(header))
     for r in rows:
         typer.echo(f"{r.code:<7} {r.product[:30]:<30} {r.producer[:42]:<42} {present.mean(r.mean):>7} "
-                   f"{r.stars:>3}★  {'Có' if r.outcome == 'referred' else 'Không'}")
+                   f"{r.stars:>3}{present.STAR}  {present.OUTCOME[r.outcome]}")
         if r.cap_reason:
             typer.echo(f"        ↳ {r.cap_reason}")
         for flag in r.flags:
@@ -145,7 +146,7 @@ def demo(out: Annotated[Path, typer.Option("--out", help="Thư mục kết quả
     result = _run(call)
     typer.echo("")
     typer.echo(f"Kế hoạch: {result.campaign}  —  kết quả đánh giá, phân hạng:")
-    _print_ranking(result.rank.ranking, "Đề nghị tỉnh")
+    _print_ranking(result.rank.ranking)
     refer = result.refer
     typer.echo(f"\nTờ trình {refer.document}: {len(refer.referred)} sản phẩm đề nghị cấp trên.")
     typer.echo(f"Văn bản: {out}")
@@ -395,7 +396,7 @@ def rank(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None) -> 
     for line in r.blocked:
         typer.secho(f"  Chưa có kết quả: {line}", fg=typer.colors.YELLOW)
     if r.quorum.met:
-        _print_ranking(r.ranking, "Đề nghị cấp trên")
+        _print_ranking(r.ranking)
     _pending(r.documents)
 
 
@@ -421,7 +422,7 @@ def refer(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None) ->
 
     r = _run(lambda: refer_flow(campaign, storage=_where(db, out)))
     typer.echo(f"Tờ trình {r.document} ngày {present.date_short(r.issued_on)}: {len(r.referred)} sản phẩm."
-               + (" QUÁ HẠN so với kế hoạch." if r.overdue else ""))
+               + (f" {present.OVERDUE} so với kế hoạch." if r.overdue else ""))
     for p in r.referred:
         typer.echo(f"  {p.code} {p.product}: {present.mean(p.mean)} điểm, {present.stars(p.stars)}")
     _pending(r.documents)

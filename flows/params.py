@@ -13,6 +13,9 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ocop import present
+from ocop.services.reminders.report import DEFAULT_DAYS_BEFORE
+
 
 class Storage(BaseModel):
     # Where the campaign's data and documents live; empty means the server's settings.
@@ -121,10 +124,10 @@ class ReminderOptions(BaseModel):
 
     on: date | None = Field(default=None, title="Ngày xét", description="Để trống: hôm nay theo giờ Việt Nam")
     days_before: list[Annotated[int, Field(ge=1)]] = Field(
-        default_factory=lambda: [5, 1], title="Nhắc trước hạn (số ngày làm việc)",
+        default_factory=lambda: list(DEFAULT_DAYS_BEFORE), title="Nhắc trước hạn (số ngày làm việc)",
         description="Nhắc khi từ ngày xét tới hạn còn đúng số ngày làm việc này (tính cả ngày xét, không tính "
                     "ngày hạn; bỏ qua thứ Bảy, Chủ nhật, ngày lễ, Tết). Ngày làm việc đầu tiên sau hạn, việc "
-                    "còn mở được báo QUÁ HẠN.")
+                    f"còn mở được báo {present.OVERDUE}.")
 
 
 # Vietnamese titles of the flows' top-level parameters (Prefect titles them with their names).

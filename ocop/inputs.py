@@ -28,6 +28,7 @@ from xml.etree import ElementTree
 
 from openpyxl.utils import get_column_letter, range_boundaries
 
+from ocop import present
 from ocop.errors import InputError
 from ocop.text import ascii_key, fold, nfc
 
@@ -114,7 +115,7 @@ def cell_text(value: Any) -> str:
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
+        return present.date_short(value)
     return nfc(str(value))
 
 

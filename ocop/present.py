@@ -26,6 +26,18 @@ OUTCOME = {"referred": "Đề nghị cấp trên", "recognised": "Công nhận t
 OUTCOME_NOTICE = {"referred": "Đề nghị cấp trên đánh giá, phân hạng", "recognised": "Đề nghị công nhận tại cấp này",
                   "none": "Chưa đủ điều kiện đề nghị công nhận"}
 WEEKDAY = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
+# the administrative unit of a campaign's level, as a sentence writes it ("cấp huyện");
+# a heading writes it in capitals (level_heading)
+LEVEL_UNIT = {"commune": "xã", "district": "huyện", "province": "tỉnh"}
+COUNCIL_ROLE = {"chair": "Chủ tịch Hội đồng", "vice_chair": "Phó Chủ tịch Hội đồng", "member": "Ủy viên"}
+SECRETARIAT_ROLE = {"head": "Tổ trưởng", "member": "Thành viên"}
+# registration kind (ocop.rules.dossier FIRST, UPGRADE, REEVALUATION) -> its name; the names are also the
+# values the registration workbook offers and reads back
+REGISTRATION_KIND = {"first": "Lần đầu", "upgrade": "Nâng hạng", "reevaluation": "Đánh giá lại"}
+# producer type code -> its name; the codes are the values the registration workbook offers
+PRODUCER_KIND = {"DN": "doanh nghiệp", "HTX": "hợp tác xã", "THT": "tổ hợp tác", "HKD": "hộ kinh doanh"}
+OVERDUE = "QUÁ HẠN"
+STAR = "★"
 
 
 # --- numbers ----------------------------------------------------------------------------------------
@@ -69,14 +81,54 @@ def points(x: Fraction | Decimal | int | float) -> str:
     return text.rstrip("0").rstrip(",") if "," in text else text
 
 
+def count(n: int) -> str:
+    """A count in an administrative sentence, two digits at least: 9 -> '09' ('gồm 09 thành viên',
+    'ít nhất 02 ngày làm việc'), 12 -> '12'."""
+    return f"{n:02d}"
+
+
+def fraction(x: Fraction | Decimal | int | float) -> str:
+    """A share as the rules hold it: '2/3', '3/4', '5/7' when it is such a fraction (denominator up to
+    20, to within float rounding); otherwise the exact percentage, '66,67%' for 0.6667 (so a quorum
+    stated on paper is the one the code applies)."""
+    value = _exact(x)
+    near = value.limit_denominator(20)
+    if near.denominator > 1 and abs(value - near) < Fraction(1, 10**9):
+        return f"{near.numerator}/{near.denominator}"
+    return f"{points(value * 100)}%"
+
+
 def stars(n: int) -> str:
     """'3 sao'."""
     return f"{n} sao"
 
 
+def star_symbols(n: int) -> str:
+    """'★★★' for 3 (the certificate)."""
+    return STAR * n
+
+
 def star_counts(counts: dict[int, int]) -> str:
     """'1 × 5★, 3 × 4★, 6 × 3★, 0 × 2★, 0 × 1★'."""
-    return ", ".join(f"{counts.get(s, 0)} × {s}★" for s in range(5, 0, -1))
+    return ", ".join(f"{counts.get(s, 0)} × {s}{STAR}" for s in range(5, 0, -1))
+
+
+def star_counts_text(counts: dict[int, int]) -> str:
+    """The same counts as a sentence says them: '1 sản phẩm 5 sao, 3 sản phẩm 4 sao, …, 0 sản phẩm 1 sao'."""
+    return ", ".join(f"{counts.get(s, 0)} sản phẩm {stars(s)}" for s in range(5, 0, -1))
+
+
+# --- labels that depend on a value ------------------------------------------------------------------
+
+
+def level_heading(level: str) -> str:
+    """The unit of a level in a heading: 'HUYỆN'."""
+    return LEVEL_UNIT[level].upper()
+
+
+def deadline_status(working_days_left: int) -> str:
+    """A reminder's status: 'còn 5 ngày làm việc'; 0 (the first working day after the deadline): 'QUÁ HẠN'."""
+    return OVERDUE if working_days_left == 0 else f"còn {working_days_left} ngày làm việc"
 
 
 # --- dates and times --------------------------------------------------------------------------------
@@ -87,10 +139,26 @@ def date_short(d: date) -> str:
     return f"{d:%d/%m/%Y}"
 
 
+def _month(d: date) -> str:
+    # Decree 30/2020/NĐ-CP, Phụ lục I: a day below 10 and the months January and February take a leading zero
+    return f"{d.month:02d}" if d.month < 3 else str(d.month)
+
+
+def date_numeric(d: date) -> str:
+    """A date in figures as the founding plan writes it, by Decree 30's leading-zero rule (the day
+    below 10 and January, February take a leading zero): '05/7/2020', '30/10/2020', '16/01/2020'."""
+    return f"{d.day:02d}/{_month(d)}/{d.year}"
+
+
 def date_long(d: date) -> str:
     """'ngày 07 tháng 01 năm 2020', 'ngày 29 tháng 6 năm 2019' (Decree 30 leading-zero rule)."""
-    month = f"{d.month:02d}" if d.month < 3 else str(d.month)
-    return f"ngày {d.day:02d} tháng {month} năm {d.year}"
+    return f"ngày {d.day:02d} tháng {_month(d)} năm {d.year}"
+
+
+def date_long_capitalised(d: date) -> str:
+    """``date_long`` opening a sentence: 'Ngày 20 tháng 10 năm 2020'."""
+    text = date_long(d)
+    return text[0].upper() + text[1:]
 
 
 def clock(t: time) -> str:

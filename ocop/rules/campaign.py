@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 from typing import Any, Literal, TypedDict, Unpack, get_origin, get_type_hints
 
 from ocop.errors import InputError
@@ -21,6 +21,7 @@ from ocop.errors import InputError
 SignOff = Literal["auto", "manual"]
 LateRegistrations = Literal["flag", "reject"]
 Authority = Literal["", "TM.", "KT.", "Q.", "TL.", "TUQ."]
+DEFAULT_MEETING_TIME = time(8, 0)  # the council meets at 08:00 unless the campaign file or --time says otherwise
 
 
 class Bounds(TypedDict, total=False):

@@ -36,8 +36,7 @@ from ocop.rules.editions import DATA_DIR, get_edition
 
 ELIGIBLE, SUPPLEMENT, INELIGIBLE = "eligible", "needs_supplement", "ineligible"
 FIRST, UPGRADE, REEVALUATION = "first", "upgrade", "reevaluation"
-KIND_VN = {FIRST: "Lần đầu", UPGRADE: "Nâng hạng", REEVALUATION: "Đánh giá lại"}
-PRODUCER_VN = {"DN": "doanh nghiệp", "HTX": "hợp tác xã", "THT": "tổ hợp tác", "HKD": "hộ kinh doanh"}
+assert set(present.REGISTRATION_KIND) == {FIRST, UPGRADE, REEVALUATION}  # their names live in present
 
 # Every dossier item a workbook can declare: key (the ASCII key of its column) -> column header,
 # in workbook order; DESCRIPTIONS names them in the notice sent to the producer.
@@ -109,7 +108,7 @@ class DossierRules:
         if item == "giay_dang_ky_kinh_doanh" and producer_kind in self.legal_status:
             return self.legal_status[producer_kind]
         if item == SAMPLES and self.samples:
-            return f"{self.samples:02d} {DESCRIPTIONS[item].lower()}"
+            return f"{present.count(self.samples)} {DESCRIPTIONS[item].lower()}"
         return DESCRIPTIONS[item]
 
 
@@ -263,7 +262,7 @@ def decide(facts: Facts, rules: DossierRules, policy: Policy) -> Decision:
                 continue
             if item in rules.blocking:
                 reasons.append(f"Chủ thể chưa có {rules.label(item, facts.producer_kind)} (tư cách pháp lý "
-                               f"của {PRODUCER_VN.get(facts.producer_kind, facts.producer_kind)}).")
+                               f"của {present.PRODUCER_KIND.get(facts.producer_kind, facts.producer_kind)}).")
             else:
                 missing.append(rules.label(item, facts.producer_kind))
     if facts.inspection is not None and not facts.inspection.passed:

@@ -16,7 +16,7 @@ from ocop.errors import ScoringError
 from ocop.rules.criteria import CriteriaSet
 
 
-def star_for(mean: float | Fraction, lower_bounds: Sequence[float], max_points: float = 100) -> int:
+def star_for(mean: float | Fraction, lower_bounds: Sequence[float], max_points: float) -> int:
     """Stars for an unrounded mean: [0,30) 1★, [30,50) 2★, [50,70) 3★, [70,90) 4★, [90,100] 5★.
 
     Callers pass the exact mean as a Fraction where they have one: an exact band edge stays exact."""

@@ -87,6 +87,8 @@ def test_the_workbook_has_vietnamese_headers_drop_downs_and_instructions(setting
     guide = [c.value for row in wb["Hướng dẫn"].iter_rows() for c in row if c.value]
     assert all(h in guide for h in headers)
     assert any("Giấy chứng nhận đăng ký hộ kinh doanh" in str(v) for v in guide)
+    # the certificate's validity comes from the campaign's edition (36 months under every edition so far)
+    assert "dd/mm/yyyy. Giấy chứng nhận có hiệu lực 36 tháng." in guide
 
 
 def test_the_148_workbook_lists_all_sets_and_the_self_assessment(settings, tmp_path: Path) -> None:

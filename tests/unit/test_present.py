@@ -75,3 +75,36 @@ def test_labels_and_stars():
 @pytest.mark.parametrize(("x", "expected"), [(50, "50"), (10.0, "10"), (7.5, "7,5"), (Fraction(553, 8), "69,13")])
 def test_points_drop_trailing_zeros(x, expected):
     assert present.points(x) == expected
+
+
+@pytest.mark.parametrize(("d", "expected"), [
+    (date(2020, 7, 5), "05/7/2020"), (date(2020, 10, 30), "30/10/2020"), (date(2020, 1, 16), "16/01/2020"),
+    (date(2020, 2, 29), "29/02/2020"), (date(2020, 12, 1), "01/12/2020"),
+])
+def test_date_numeric_follows_the_leading_zero_rule(d, expected):
+    assert present.date_numeric(d) == expected
+
+
+def test_capitalised_long_date_and_counts():
+    assert present.date_long_capitalised(date(2020, 10, 20)) == "Ngày 20 tháng 10 năm 2020"
+    assert (present.count(9), present.count(2), present.count(12)) == ("09", "02", "12")
+
+
+@pytest.mark.parametrize(("x", "expected"), [
+    (2 / 3, "2/3"), (Fraction(2, 3), "2/3"), (0.75, "3/4"), (5 / 7, "5/7"), (0.5, "1/2"),
+    (0.6667, "66,67%"), (1, "100%"), (0.51, "51%"),
+])
+def test_fraction_states_the_share_the_rules_apply(x, expected):
+    assert present.fraction(x) == expected
+
+
+def test_label_maps_and_star_helpers():
+    assert present.LEVEL_UNIT["district"] == "huyện" and present.level_heading("district") == "HUYỆN"
+    assert present.level_heading("commune") == "XÃ"
+    assert present.COUNCIL_ROLE["vice_chair"] == "Phó Chủ tịch Hội đồng"
+    assert present.SECRETARIAT_ROLE["head"] == "Tổ trưởng"
+    assert present.REGISTRATION_KIND["upgrade"] == "Nâng hạng" and present.PRODUCER_KIND["HTX"] == "hợp tác xã"
+    assert present.star_symbols(3) == "★★★"
+    assert present.star_counts_text({4: 2, 3: 1}) == (
+        "0 sản phẩm 5 sao, 2 sản phẩm 4 sao, 1 sản phẩm 3 sao, 0 sản phẩm 2 sao, 0 sản phẩm 1 sao")
+    assert (present.deadline_status(5), present.deadline_status(0)) == ("còn 5 ngày làm việc", "QUÁ HẠN")

@@ -19,19 +19,19 @@ BOUNDS = get_edition("148/2023").star_lower_bounds
     [(0, 1), (29.99, 1), (30, 2), (49.99, 2), (50, 3), (69.99, 3), (70, 4), (89.99, 4), (90, 5), (100, 5)],
 )
 def test_band_boundaries(mean: float, stars: int) -> None:
-    assert star_for(mean, BOUNDS) == stars
+    assert star_for(mean, BOUNDS, 100) == stars
 
 
 def test_exact_fraction_just_below_an_edge_stays_below() -> None:
     # 489/7 = 69.857… must not be rounded up into 4★ before classifying
-    assert star_for(Fraction(489, 7), BOUNDS) == 3
-    assert star_for(Fraction(490, 7), BOUNDS) == 4
+    assert star_for(Fraction(489, 7), BOUNDS, 100) == 3
+    assert star_for(Fraction(490, 7), BOUNDS, 100) == 4
 
 
 @pytest.mark.parametrize("mean", [-0.01, 100.01])
 def test_mean_outside_scale_is_refused(mean: float) -> None:
     with pytest.raises(ScoringError):
-        star_for(mean, BOUNDS)
+        star_for(mean, BOUNDS, 100)
 
 
 def _sheet(criteria, **overrides: int) -> dict[str, int]:

@@ -10,6 +10,7 @@ from ocop import present
 from ocop.errors import InputError
 from ocop.persistence.models import Campaign
 from ocop.rules.calendar import is_working_day, working_days_between
+from ocop.rules.campaign import DEFAULT_MEETING_TIME
 from ocop.rules.editions import get_edition
 
 
@@ -37,7 +38,7 @@ def schedule(
     public holidays, Tết); the invitation carries them, so it must go out early enough.
     """
     on = on or campaign.meeting_date
-    at = at or campaign.meeting_time or time(8, 0)
+    at = at or campaign.meeting_time or DEFAULT_MEETING_TIME
     venue = venue or campaign.meeting_venue
     if on is None or not venue:
         raise InputError("Chưa có ngày hoặc địa điểm họp Hội đồng: ghi trong tệp kế hoạch hoặc dùng --date/--venue.")

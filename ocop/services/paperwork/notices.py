@@ -99,8 +99,8 @@ def result_notices(session: Session, campaign: Campaign, summary: RankSummary) -
             chu_ky=signature_block(signer, collective=False),
             trich_yeu=f"Kết quả đánh giá, phân hạng sản phẩm {r.name}",
             kinh_gui=r.producer,
-            noi_dung=[f"Ngày {present.date_long(on)[5:]}, {campaign.council_name} đã họp đánh giá, phân hạng sản phẩm "
-                      f"theo {edition.short_title}. Kết quả đối với sản phẩm của {r.producer} như sau:"],
+            noi_dung=[f"{present.date_long_capitalised(on)}, {campaign.council_name} đã họp đánh giá, phân hạng sản "
+                      f"phẩm theo {edition.short_title}. Kết quả đối với sản phẩm của {r.producer} như sau:"],
             san_pham={"ten_san_pham": r.name, "bo_san_pham": set_label(sets, r.set_code),
                       "diem_tb": present.mean(r.mean), "sao": present.stars(r.stars),
                       "ket_qua": present.OUTCOME_NOTICE[r.outcome] + (f". {r.cap_reason}" if r.cap_reason else "")},

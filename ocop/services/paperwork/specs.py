@@ -24,10 +24,7 @@ from ocop.services.paperwork.register import DocSpec
 from ocop.services.results.ranking import RankSummary
 from ocop.text import ascii_key
 
-ROLE_VN = {"chair": "Chủ tịch Hội đồng", "vice_chair": "Phó Chủ tịch Hội đồng", "member": "Ủy viên"}
-SECRETARIAT_ROLE_VN = {"head": "Tổ trưởng", "member": "Thành viên"}
 SHEETS_PER_QUERY = 200  # products whose sheets are loaded at once; bounds memory
-UNIT_VN = {"commune": "XÃ", "district": "HUYỆN", "province": "TỈNH"}
 
 
 
@@ -42,7 +39,7 @@ def signature_block(signer: Signer, collective: bool) -> dict[str, Any]:
 
 def council_heading(campaign: Campaign) -> str:
     place = campaign.province if campaign.level == "province" else campaign.district
-    return f"HỘI ĐỒNG ĐÁNH GIÁ, PHÂN HẠNG SẢN PHẨM OCOP {UNIT_VN[campaign.level]} {place.upper()}"
+    return f"HỘI ĐỒNG ĐÁNH GIÁ, PHÂN HẠNG SẢN PHẨM OCOP {present.level_heading(campaign.level)} {place.upper()}"
 
 
 def _header(campaign: Campaign, body: str, on: date) -> dict[str, Any]:
@@ -104,8 +101,8 @@ def council_decision(campaign: Campaign) -> DocSpec:
             f"Theo đề nghị của {head_of(campaign.office)}.",
         ],
         ten_hoi_dong=campaign.council_name,
-        thanh_vien=[{**_person(p), "nhiem_vu": ROLE_VN[p.role]} for p in council(campaign)],
-        to_thu_ky=[{**_person(p), "nhiem_vu": SECRETARIAT_ROLE_VN.get(p.role, "Thành viên")}
+        thanh_vien=[{**_person(p), "nhiem_vu": present.COUNCIL_ROLE[p.role]} for p in council(campaign)],
+        to_thu_ky=[{**_person(p), "nhiem_vu": present.SECRETARIAT_ROLE.get(p.role, present.SECRETARIAT_ROLE["member"])}
                    for p in secretariat(campaign)],
         nhiem_vu_hoi_dong=(
             "Hội đồng có nhiệm vụ kiểm tra, thẩm định và xét chọn sản phẩm đăng ký đủ điều kiện tham gia "
@@ -303,7 +300,7 @@ def results_documents(campaign: Campaign, summary: RankSummary) -> list[DocSpec]
     absent = [p for p in people if not p.attended]
     referred = [r for r in summary.results if r.outcome == REFERRED]
     recognised = [r for r in summary.results if r.outcome == RECOGNISED]
-    counts = ", ".join(f"{summary.counts.get(s, 0)} sản phẩm {s} sao" for s in range(5, 0, -1))
+    counts = present.star_counts_text(summary.counts)
     if not summary.quorum.met:
         conclusions = ["Hội đồng không đủ điều kiện tiến hành đánh giá, phân hạng; không có kết quả. "
                        "Đề nghị tổ chức lại phiên họp."]
@@ -355,8 +352,8 @@ def results_documents(campaign: Campaign, summary: RankSummary) -> list[DocSpec]
         trich_yeu=f"Họp {campaign.council_name}",
         thoi_gian_bat_dau=present.time_long(start, on) if start else present.date_short(on),
         dia_diem=campaign.meeting_venue or "", chu_tri=_person(chair), thu_ky=_person(head),
-        co_mat=[{**_person(p), "vai_tro": ROLE_VN[p.role]} for p in summary.present],
-        vang_mat=[{**_person(p), "vai_tro": ROLE_VN[p.role]} for p in absent],
+        co_mat=[{**_person(p), "vai_tro": present.COUNCIL_ROLE[p.role]} for p in summary.present],
+        vang_mat=[{**_person(p), "vai_tro": present.COUNCIL_ROLE[p.role]} for p in absent],
         so_co_mat=len(summary.present), tong_so=len(people),
         nhan_xet_quorum=summary.quorum.text(),
         noi_dung=proceedings,

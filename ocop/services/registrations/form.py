@@ -13,10 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ocop import present
 from ocop.inputs import Column, Table, bad_value, cell_text, is_formula, parse_date, parse_yes_no
 from ocop.persistence.models import Campaign
 from ocop.rules.criteria import load_sets
-from ocop.rules.dossier import FIRST, ITEMS, KIND_VN, REEVALUATION, UPGRADE
+from ocop.rules.dossier import FIRST, ITEMS, REEVALUATION, UPGRADE
 from ocop.rules.editions import get_edition
 from ocop.text import fold
 
@@ -45,7 +46,7 @@ PRODUCER_TYPES = {
     "tht": "THT", "tổ hợp tác": "THT",
     "hkd": "HKD", "hộ kinh doanh": "HKD", "hộ sản xuất": "HKD",
 }  # fmt: skip
-KINDS = {fold(v): k for k, v in KIND_VN.items()} | {
+KINDS = {fold(v): k for k, v in present.REGISTRATION_KIND.items()} | {
     "lan dau": FIRST, "nang hang": UPGRADE, "danh gia lai": REEVALUATION, "công nhận lại": REEVALUATION}
 COMMUNE_PREFIXES = ("xã ", "thị trấn ", "tt. ", "tt ", "phường ")
 _STARS = re.compile(r"^([1-5])(?:[.,]0+)?\s*(?:sao|★)?$")

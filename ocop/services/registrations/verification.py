@@ -21,7 +21,6 @@ from ocop.rules.criteria import load_sets
 from ocop.rules.dossier import (
     ELIGIBLE,
     INELIGIBLE,
-    KIND_VN,
     SUPPLEMENT,
     Facts,
     Inspection,
@@ -202,7 +201,7 @@ def list_sections(summary: VerifySummary) -> dict[str, tuple[list[str], list[lis
     """The verify stage's lists for the council, one sheet each: eligible products, products
     whose dossier needs a supplement, ineligible products, and the count per commune."""
     head = ["STT", "Mã sản phẩm", "Tên sản phẩm", "Bộ sản phẩm", "Tên chủ thể", "Xã"]
-    eligible = [[i, e.code, e.name, e.set_code, e.producer, e.commune, KIND_VN.get(e.kind, ""),
+    eligible = [[i, e.code, e.name, e.set_code, e.producer, e.commune, present.REGISTRATION_KIND.get(e.kind, ""),
                  e.reason] for i, e in enumerate(summary.eligible, 1)]
     supplement = [[i, e.code, e.name, e.set_code, e.producer, e.commune, "; ".join(e.missing),
                    present.date_short(e.due) if e.due else ""] for i, e in enumerate(summary.needs_supplement, 1)]

@@ -19,7 +19,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ocop import present
 from ocop.inputs import Column, Table, iter_rows
 from ocop.persistence.models import Campaign
-from ocop.rules.dossier import ITEMS, KIND_VN, PRODUCER_VN, DossierRules, dossier_rules
+from ocop.rules.dossier import ITEMS, DossierRules, dossier_rules
+from ocop.rules.editions import get_edition
 from ocop.services.registrations import form
 from ocop.text import fold
 
@@ -41,13 +42,18 @@ HINTS = {
     form.KIND.key: "Lần đầu; Nâng hạng (giấy chứng nhận còn hiệu lực); Đánh giá lại (giấy chứng nhận "
                    "đã hoặc sắp hết hiệu lực). Để trống: Lần đầu.",
     form.CERT_NUMBER.key: "Chỉ ghi khi Nâng hạng hoặc Đánh giá lại.",
-    form.CERT_DATE.key: "dd/mm/yyyy. Giấy chứng nhận có hiệu lực 36 tháng.",
     form.CERT_STARS.key: "3, 4 hoặc 5.",
     form.REGISTERED_ON.key: "dd/mm/yyyy. Đăng ký sau hạn kiểm tra hồ sơ được đánh dấu để Hội đồng xem xét.",
     form.ADDRESS.key: "Địa chỉ trụ sở, nơi sản xuất của chủ thể.",
     form.REPRESENTATIVE.key: "Họ tên người đại diện theo pháp luật.",
     form.PHONE.key: "Số điện thoại liên hệ.",
 }
+
+
+def hints(campaign: Campaign) -> dict[str, str]:
+    """Each column's hint; the certificate's validity is the campaign's edition's."""
+    months = get_edition(campaign.edition_code).certificate_months
+    return HINTS | {form.CERT_DATE.key: f"dd/mm/yyyy. Giấy chứng nhận có hiệu lực {months} tháng."}
 
 
 def _list_sheet(wb: Workbook, columns: dict[str, list[str]]) -> dict[str, str]:
@@ -89,14 +95,15 @@ def write_template(path: Path, campaign: Campaign) -> Path:
     ws.title = DATA_SHEET
     communes = list(campaign.details.communes)
     sets = [f"{code} - {name}" for code, name in ctx.set_names.items()]
-    ranges = _list_sheet(wb, {"Bộ sản phẩm": sets, "Loại hình": list(PRODUCER_VN), "Xã": communes,
-                              "Hình thức đăng ký": list(KIND_VN.values()), "Có/Không": ["Có", "Không"]})
-    columns = template_columns(campaign)
+    kinds = list(present.REGISTRATION_KIND.values())
+    ranges = _list_sheet(wb, {"Bộ sản phẩm": sets, "Loại hình": list(present.PRODUCER_KIND), "Xã": communes,
+                              "Hình thức đăng ký": kinds, "Có/Không": ["Có", "Không"]})
+    columns, column_hints = template_columns(campaign), hints(campaign)
     for i, col in enumerate(columns, start=1):
         cell = ws.cell(1, i, col.header)
         cell.font, cell.alignment = BOLD, Alignment(wrap_text=True, vertical="center")
         cell.fill = REQUIRED_FILL if col.required else OPTIONAL_FILL
-        hint = HINTS.get(col.key) or f"Có hoặc Không (để trống: Không) - {rules.label(col.key)}."
+        hint = column_hints.get(col.key) or f"Có hoặc Không (để trống: Không) - {rules.label(col.key)}."
         cell.comment = Comment(f"{'Bắt buộc' if col.required else 'Không bắt buộc'}. {hint}", "OCOP")
         letter = get_column_letter(i)
         ws.column_dimensions[letter].width = 30 if col in (form.NAME, form.PRODUCER, form.SET, form.ADDRESS) else 16
@@ -143,9 +150,10 @@ def _instructions(ws: Worksheet, campaign: Campaign, columns: Sequence[Column], 
     r = len(lines) + 1
     for i, title in enumerate(("Cột", "Khóa (không dấu)", "Bắt buộc", "Cách ghi"), start=1):
         ws.cell(r, i, title).font = BOLD
+    column_hints = hints(campaign)
     for col in columns:
         r += 1
-        hint = HINTS.get(col.key) or f"Có hoặc Không (để trống: Không) - {rules.label(col.key)}."
+        hint = column_hints.get(col.key) or f"Có hoặc Không (để trống: Không) - {rules.label(col.key)}."
         for i, value in enumerate((col.header, col.key, "Có" if col.required else "Không", hint), start=1):
             ws.cell(r, i, value).alignment = Alignment(wrap_text=True, vertical="top")
     r += 2

@@ -172,10 +172,6 @@ def status(on: date, deadline: date, days_before: Sequence[int]) -> int | None:
     return left if left in days_before else None
 
 
-def status_text(left: int) -> str:
-    return "QUÁ HẠN" if left == 0 else f"còn {left} ngày làm việc"
-
-
 # --- open items ------------------------------------------------------------------------------------
 
 
@@ -332,7 +328,7 @@ def report(session: Session, on: date, days_before: Sequence[int] = DEFAULT_DAYS
         if left == 0 and not open_items:
             continue  # done in time: nothing to report the day after
         deadlines.append(DeadlineReminder(
-            plan.code, plan.name, kind, DEADLINES[kind], plan.deadlines[kind], left, left == 0, status_text(left),
-            tuple(open_items)))
+            plan.code, plan.name, kind, DEADLINES[kind], plan.deadlines[kind], left, left == 0,
+            present.deadline_status(left), tuple(open_items)))
     return replace(report, deadlines=tuple(deadlines), open=sum(len(d.open) for d in deadlines),
                    overdue=sum(len(d.open) for d in deadlines if d.overdue))

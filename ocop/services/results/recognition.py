@@ -13,8 +13,6 @@ from ocop.services.paperwork.register import DocSpec
 from ocop.services.paperwork.specs import head_of, set_label, signature_block, spec_for
 from ocop.services.results.ranking import Ranked, RankSummary
 
-STARS = "★"
-
 
 def recognised(summary: RankSummary) -> list[Ranked]:
     return [r for r in summary.results if r.outcome == RECOGNISED]
@@ -67,7 +65,7 @@ def certificates(campaign: Campaign, summary: RankSummary, issued_decision: Docu
             on, body="issuer", type_code="GCN", numbered=True, signer=signer, subject=r.code,
             chu_ky=signature_block(signer, collective=False),
             ten_san_pham=r.name, chu_the=r.producer, dia_chi=f"{r.commune}, {campaign.district}, {campaign.province}",
-            bo_san_pham=set_label(sets, r.set_code), sao=r.stars, sao_ky_hieu=STARS * r.stars,
+            bo_san_pham=set_label(sets, r.set_code), sao=r.stars, sao_ky_hieu=present.star_symbols(r.stars),
             diem_tb=present.mean(r.mean), quyet_dinh=cited,
             hieu_luc_den=present.date_long(certificate_expiry(on, edition.certificate_months)),
         )

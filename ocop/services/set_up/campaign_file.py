@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from ocop.errors import InputError
 from ocop.inputs import read_text
-from ocop.rules.campaign import CampaignRules, input_fields
+from ocop.rules.campaign import DEFAULT_MEETING_TIME, CampaignRules, input_fields
 from ocop.rules.campaign import Signer as SignerData
 from ocop.text import nfc
 
@@ -43,7 +43,7 @@ class Deadlines(_Model):
 
 class Meeting(_Model):
     date: dt.date
-    time: dt.time = dt.time(8, 0)
+    time: dt.time = DEFAULT_MEETING_TIME
     venue: str
     invitation_date: dt.date | None = None
 

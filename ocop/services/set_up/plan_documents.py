@@ -17,16 +17,10 @@ from ocop.services.campaigns import council, secretariat
 from ocop.services.paperwork.register import DocSpec
 from ocop.services.paperwork.specs import council_heading, head_of, signature_block, spec_for
 
-UNIT = {"commune": "xã", "district": "huyện", "province": "tỉnh"}
-
-
-def _d(d: date) -> str:
-    return f"{d.day:02d}/{d.month}/{d.year}"
-
 
 def _where(campaign: Campaign) -> str:
     place = campaign.province if campaign.level == "province" else campaign.district
-    return f"{UNIT[campaign.level]} {place}"
+    return f"{present.LEVEL_UNIT[campaign.level]} {place}"
 
 
 def _council_paragraph(campaign: Campaign, decision: str) -> str:
@@ -36,13 +30,13 @@ def _council_paragraph(campaign: Campaign, decision: str) -> str:
     others = [p.position for p in people if p.role == "member"]
     sec = secretariat(campaign)
     head = next((p for p in sec if p.role == "head"), None)
-    text = (f"{decision} về việc thành lập {campaign.council_name} gồm {len(people):02d} thành viên do "
+    text = (f"{decision} về việc thành lập {campaign.council_name} gồm {present.count(len(people))} thành viên do "
             f"{chair.position} làm Chủ tịch Hội đồng")
     if vice:
         text += f", {', '.join(vice)} làm Phó Chủ tịch Hội đồng"
     text += f", thành viên là {', '.join(others)}"
     if sec:
-        text += f" và Tổ thư ký giúp việc Hội đồng gồm {len(sec):02d} thành viên"
+        text += f" và Tổ thư ký giúp việc Hội đồng gồm {present.count(len(sec))} thành viên"
         if head is not None:
             text += f" do {head.position} làm Tổ trưởng"
     return text + "."
@@ -50,8 +44,7 @@ def _council_paragraph(campaign: Campaign, decision: str) -> str:
 
 def reference(doc: Document, who: str) -> str:
     """'Ngày 07 tháng 01 năm 2020 Chủ tịch UBND … đã ban hành Quyết định số 18/QĐ-UBND'."""
-    when = present.date_long(doc.issued_on)
-    return f"{when[0].upper()}{when[1:]} {who} đã ban hành Quyết định số {doc.symbol}"
+    return f"{present.date_long_capitalised(doc.issued_on)} {who} đã ban hành Quyết định số {doc.symbol}"
 
 
 def plan(campaign: Campaign, council_decision: str, rules_decision: str) -> DocSpec | None:
@@ -61,20 +54,20 @@ def plan(campaign: Campaign, council_decision: str, rules_decision: str) -> DocS
         return None
     edition = get_edition(campaign.edition_code)
     level = edition.level(campaign.level)
-    where, year = _where(campaign), campaign.year
+    where, year, unit = _where(campaign), campaign.year, present.LEVEL_UNIT[campaign.level]
     on = date.fromisoformat(data["date"])
     signer = campaign.details.signer("issuer")
     assert level.refers_at is not None, "every level that scores refers its best products up"
     dl = (campaign.deadline_verification, campaign.deadline_evaluation, campaign.deadline_referral)
     refer = (f"{campaign.office} chuyển hồ sơ các sản phẩm có số điểm đạt từ {present.points(level.refers_at)} điểm "
              f"đến {present.points(edition.max_points)} điểm đến {level.refers_to} để đề nghị đánh giá, phân hạng, "
-             f"công nhận sản phẩm OCOP, trước ngày {_d(dl[2])}.")
+             f"công nhận sản phẩm OCOP, trước ngày {present.date_numeric(dl[2])}.")
     sections = [
         {"so": "I", "ten": "MỤC ĐÍCH, YÊU CẦU", "muc": [
             {"tieu_de": "1. Mục đích", "doan": [f"- {t}" for t in data["purposes"]]},
             {"tieu_de": "2. Yêu cầu", "doan": [f"- {t}" for t in data["requirements"]]}]},
         {"so": "II", "ten": "NỘI DUNG", "muc": [
-            {"tieu_de": f"1. Thành lập Hội đồng đánh giá, phân hạng sản phẩm OCOP cấp {UNIT[campaign.level]} và Tổ "
+            {"tieu_de": f"1. Thành lập Hội đồng đánh giá, phân hạng sản phẩm OCOP cấp {unit} và Tổ "
                         "giúp việc Hội đồng",
              "doan": [_council_paragraph(campaign, council_decision)]},
             {"tieu_de": "2. Ban hành Quy chế hoạt động của Hội đồng đánh giá, phân hạng sản phẩm OCOP",
@@ -82,11 +75,11 @@ def plan(campaign: Campaign, council_decision: str, rules_decision: str) -> DocS
                       "giúp việc Hội đồng."]},
             {"tieu_de": "3. Tổ chức xét chọn sản phẩm đăng ký", "doan": [
                 f"- Tổ chức kiểm tra, thẩm định, xét chọn các sản phẩm đăng ký tham gia chương trình OCOP năm {year}, "
-                f"xong trước ngày {_d(dl[0])}.",
+                f"xong trước ngày {present.date_numeric(dl[0])}.",
                 f"- Đánh giá toàn bộ các sản phẩm tham gia Chương trình theo {edition.short_title}.",
-                f"- Hội đồng {UNIT[campaign.level]} tổ chức đánh giá các sản phẩm tham gia Chương trình OCOP theo hình "
+                f"- Hội đồng {unit} tổ chức đánh giá các sản phẩm tham gia Chương trình OCOP theo hình "
                 "thức họp tập trung, thành viên Hội đồng đánh giá độc lập, tính điểm trung bình các thành viên Hội "
-                f"đồng; hoàn thành đánh giá, phân hạng sản phẩm xong trước ngày {_d(dl[1])}.",
+                f"đồng; hoàn thành đánh giá, phân hạng sản phẩm xong trước ngày {present.date_numeric(dl[1])}.",
                 f"- {refer}"]},
         ]},
         {"so": "III", "ten": "KINH PHÍ THỰC HIỆN", "muc": [{"tieu_de": "", "doan": [data["budget"]]}]},
@@ -113,7 +106,7 @@ def council_rules(campaign: Campaign) -> DocSpec:
     rules = campaign.rules
     on = campaign.details.rules_decision_date or campaign.deadline_verification
     signer = campaign.details.signer("council")
-    quorum = rules.quorum_fraction
+    quorum = present.fraction(rules.quorum_fraction)  # as the rules apply it: 2/3, not a rounded 67%
     spread = rules.max_spread
     title = f"Quy chế hoạt động của {campaign.council_name} và Tổ thư ký giúp việc Hội đồng"
     chapters: list[dict[str, Any]] = [
@@ -129,11 +122,11 @@ def council_rules(campaign: Campaign) -> DocSpec:
                 "trước khi kết thúc phiên họp của Hội đồng."]}]},
         {"so": "Chương II", "ten": "HOẠT ĐỘNG CỦA HỘI ĐỒNG", "dieu": [
             {"so": 3, "ten": "Điều kiện họp Hội đồng", "khoan": [
-                f"Phiên họp của Hội đồng chỉ được tiến hành khi có ít nhất {quorum * 100:.0f}% tổng số thành viên "
+                f"Phiên họp của Hội đồng chỉ được tiến hành khi có ít nhất {quorum} tổng số thành viên "
                 "tham dự; Chủ tịch Hội đồng chủ trì, trường hợp vắng mặt thì ủy quyền cho Phó Chủ tịch Hội đồng."]},
             {"so": 4, "ten": "Hồ sơ gửi thành viên", "khoan": [
                 f"Tổ thư ký gửi hồ sơ sản phẩm đến các thành viên Hội đồng trước phiên họp ít nhất "
-                f"{edition.dossier_lead_working_days:02d} ngày làm việc."]},
+                f"{present.count(edition.dossier_lead_working_days)} ngày làm việc."]},
             {"so": 5, "ten": "Chấm điểm và tổng hợp kết quả", "khoan": [
                 "1. Mỗi thành viên chấm điểm từng sản phẩm trên phiếu đánh giá theo bộ tiêu chí của nhóm sản phẩm.",
                 "2. Điểm của sản phẩm là trung bình cộng tổng điểm của các thành viên có mặt, không làm tròn khi xếp "
