@@ -49,7 +49,7 @@ def run_campaign(files: CampaignFiles, sign_off: SignOffOptions = SignOffOptions
         storage: Để trống để dùng cơ sở dữ liệu và thư mục văn bản của máy chủ.
     """
     setup = stages.set_up(PlanFile(campaign_file=files.campaign_file), sign_off, storage)
-    code = setup.code
+    code = setup.campaign
     result = CampaignResult(
         campaign=code,
         set_up=setup,
