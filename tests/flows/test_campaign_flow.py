@@ -183,7 +183,7 @@ def test_running_the_campaign_again_creates_nothing(campaign_run) -> None:
     assert again.set_up.changed is False
     assert (again.collect.new, again.collect.updated) == (0, 0)
     assert again.verify.changed == 0
-    assert (again.scores.new, again.scores.replaced) == (0, 0)
+    assert (again.score.new, again.score.replaced) == (0, 0)
     assert again.rank.changed == 0
     for stage in (again.set_up, again.verify, again.schedule, again.score, again.rank, again.recognise, again.refer):
         assert stage.documents.issued == 0, stage

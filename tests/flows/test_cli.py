@@ -43,7 +43,7 @@ def test_the_readme_step_by_step_commands_work(ocop, tmp_path: Path) -> None:
     text = "\n".join(outputs)
     assert "Đã tạo kế hoạch luc-nam-2020" in text
     assert "LN-12 Lạc đỏ Bảo Sơn" in text
-    assert re.search(r"LN-06 .* 50,00 +3★ +Có", text)
+    assert re.search(r"LN-06 .* 50,00 +3★ +Đề nghị cấp trên", text)
     assert "Tờ trình 20/TTr-UBND ngày 02/11/2020: 6 sản phẩm." in text  # dd/mm/yyyy in a Vietnamese sentence
     assert "184 văn bản." in text  # 29 numbered documents, 154 score sheets and the summary table
     assert (tmp_path / "ocop.db").is_file()
