@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, time
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, overload
 
 import typer
 
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from ocop.services.reminders.report import RemindersReport
     from ocop.services.results.use_cases import RankedRow
     from ocop.services.runtime import DocumentsSummary
+    from ocop.settings import Settings
 
 # Embedded mode: Prefect's ephemeral server, no telemetry, room for a slow first start.
 PREFECT_DEFAULTS = {
@@ -259,6 +260,18 @@ def verify(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None) -
         typer.echo(f"  ⚑ {late.code} {late.name}: đăng ký ngày {present.date_short(late.registered_on)}, "
                    "sau hạn kiểm tra hồ sơ.")
     _pending(r.documents)
+
+
+@overload
+def _date(value: str, option: str = ...) -> date: ...
+
+
+@overload
+def _date(value: None, option: str = ...) -> None: ...
+
+
+@overload
+def _date(value: str | None, option: str = ...) -> date | None: ...
 
 
 def _date(value: str | None, option: str = "--date") -> date | None:
@@ -572,7 +585,7 @@ def serve(host: HostOpt = "127.0.0.1", port: PortOpt = 4200, db: DbOpt = None, o
         prefect_serve(*build(None), pause_on_shutdown=False, limit=4)
 
 
-def _settings(db: str | None, out: Path | None):
+def _settings(db: str | None, out: Path | None) -> Settings:
     from ocop.services import stages
     from ocop.settings import Settings
 
