@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, time
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar, overload
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, get_args, overload
 
 import typer
 
@@ -25,6 +25,7 @@ from ocop.errors import InputError, OcopError
 
 if TYPE_CHECKING:
     from flows.campaign import CampaignResult
+    from ocop.rules.campaign import Authority
     from ocop.services.reminders.report import RemindersReport
     from ocop.services.results.use_cases import RankedRow
     from ocop.services.runtime import DocumentsSummary
@@ -628,10 +629,25 @@ def documents_approve(
     from ocop.rules.campaign import Signer
     from ocop.services import stages
 
+    with _errors():
+        who = Signer(signer, title, _authority(authority), head_title) if signer else None
     settings = _settings(db, out)
-    who = Signer(signer, title, authority, head_title) if signer else None
     for d in _run(lambda: stages.approve_documents(settings, campaign, ids or [], who)):
         typer.echo(f"Đã duyệt #{d.id} {d.title} — {' / '.join(d.signature)}: {d.signer}")
+
+
+def _authority(value: str) -> Authority:
+    """--authority as Decree 30 writes it (TM., KT., Q., TL., TUQ., in any case) or empty; anything
+    else is an InputError before any draft is approved."""
+    from ocop.rules.campaign import Authority
+
+    allowed: tuple[Authority, ...] = get_args(Authority)
+    prefix = value.strip().upper()
+    for authority in allowed:
+        if prefix == authority:
+            return authority
+    raise InputError(f"Thẩm quyền ký '{value}' (--authority) không hợp lệ; chỉ dùng: "
+                     f"{', '.join(a for a in allowed if a)} hoặc để trống.")
 
 
 @documents_app.command("issue")
