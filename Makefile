@@ -19,7 +19,8 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/ocop demo --out $(OUT)
 
-# ruff (style, import order, bugbear…) over the whole tree, mypy --strict over ocop/ (pyproject.toml)
+# ruff (style, import order, bugbear…) over the whole tree,
+# mypy --strict over ocop/, flows/, deployments/ (pyproject.toml)
 lint: $(STAMP)
 	$(BIN)/ruff check ocop flows tests scripts deployments
 	$(BIN)/mypy

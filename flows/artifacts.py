@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 from prefect.artifacts import (
     create_markdown_artifact,
@@ -62,23 +64,40 @@ def _key(campaign: str, what: str) -> str:
 @contextmanager
 def progress_of(campaign: str | None, stage: str) -> Iterator[None]:
     """Show batches that take more than a few seconds as a progress artifact on the run."""
-    started, state = time.monotonic(), {"id": None}
+    started, state = time.monotonic(), _Progress()
 
     def show(label: str, done: int, total: int) -> None:
         percent = min(100.0, 100.0 * done / total)
-        if state["id"] is None:
+        if state.id is None:
             if time.monotonic() - started < PROGRESS_AFTER or done >= total:
                 return
-            state["id"] = create_progress_artifact(
+            state.id = _sync_id(create_progress_artifact(
                 percent, key=_key(campaign or "ocop", f"tien-do-{stage}"),
-                description=f"{label}: {done}/{total}")
+                description=f"{label}: {done}/{total}"))
         else:
-            update_progress_artifact(state["id"], percent, description=f"{label}: {done}/{total}")
+            update_progress_artifact(state.id, percent, description=f"{label}: {done}/{total}")
 
     with progress.reporting(show):
         yield
-    if state["id"] is not None:
-        update_progress_artifact(state["id"], 100.0, description="Hoàn thành")
+    if state.id is not None:
+        update_progress_artifact(state.id, 100.0, description="Hoàn thành")
+
+
+@dataclass
+class _Progress:
+    """The progress artifact of a batch, once it has been created."""
+
+    id: UUID | None = None
+
+
+def _sync_id(created: UUID | Coroutine[Any, Any, UUID]) -> UUID | None:
+    """The new artifact's id. Prefect's artifact helpers return a coroutine only when called in an
+    async context; the stages run synchronously, but should one not, it shows no progress (as the
+    never-awaited coroutine did) rather than failing the run."""
+    if isinstance(created, UUID):
+        return created
+    created.close()
+    return None
 
 
 def documents(settings: Settings, campaign: str, stage: str) -> str:

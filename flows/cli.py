@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, time
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, get_args, overload
 
 import typer
 
@@ -25,9 +25,11 @@ from ocop.errors import InputError, OcopError
 
 if TYPE_CHECKING:
     from flows.campaign import CampaignResult
+    from ocop.rules.campaign import Authority
     from ocop.services.reminders.report import RemindersReport
     from ocop.services.results.use_cases import RankedRow
     from ocop.services.runtime import DocumentsSummary
+    from ocop.settings import Settings
 
 # Embedded mode: Prefect's ephemeral server, no telemetry, room for a slow first start.
 PREFECT_DEFAULTS = {
@@ -259,6 +261,18 @@ def verify(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None) -
         typer.echo(f"  ⚑ {late.code} {late.name}: đăng ký ngày {present.date_short(late.registered_on)}, "
                    "sau hạn kiểm tra hồ sơ.")
     _pending(r.documents)
+
+
+@overload
+def _date(value: str, option: str = ...) -> date: ...
+
+
+@overload
+def _date(value: None, option: str = ...) -> None: ...
+
+
+@overload
+def _date(value: str | None, option: str = ...) -> date | None: ...
 
 
 def _date(value: str | None, option: str = "--date") -> date | None:
@@ -572,7 +586,7 @@ def serve(host: HostOpt = "127.0.0.1", port: PortOpt = 4200, db: DbOpt = None, o
         prefect_serve(*build(None), pause_on_shutdown=False, limit=4)
 
 
-def _settings(db: str | None, out: Path | None):
+def _settings(db: str | None, out: Path | None) -> Settings:
     from ocop.services import stages
     from ocop.settings import Settings
 
@@ -615,10 +629,25 @@ def documents_approve(
     from ocop.rules.campaign import Signer
     from ocop.services import stages
 
+    with _errors():
+        who = Signer(signer, title, _authority(authority), head_title) if signer else None
     settings = _settings(db, out)
-    who = Signer(signer, title, authority, head_title) if signer else None
     for d in _run(lambda: stages.approve_documents(settings, campaign, ids or [], who)):
         typer.echo(f"Đã duyệt #{d.id} {d.title} — {' / '.join(d.signature)}: {d.signer}")
+
+
+def _authority(value: str) -> Authority:
+    """--authority as Decree 30 writes it (TM., KT., Q., TL., TUQ., in any case) or empty; anything
+    else is an InputError before any draft is approved."""
+    from ocop.rules.campaign import Authority
+
+    allowed: tuple[Authority, ...] = get_args(Authority)
+    prefix = value.strip().upper()
+    for authority in allowed:
+        if prefix == authority:
+            return authority
+    raise InputError(f"Thẩm quyền ký '{value}' (--authority) không hợp lệ; chỉ dùng: "
+                     f"{', '.join(a for a in allowed if a)} hoặc để trống.")
 
 
 @documents_app.command("issue")

@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from prefect import Flow
-from prefect.deployments.runner import EntrypointType, RunnerDeployment
+from prefect.deployments.runner import RunnerDeployment
 from prefect.schedules import Cron
+from prefect.types.entrypoint import EntrypointType
 
 from flows.campaign import run_campaign
 from flows.params import CampaignFiles, titled
@@ -46,7 +47,7 @@ SAMPLE = REPO_ROOT / "ocop" / "sample" / "luc-nam-2020"
 @dataclass(frozen=True)
 class Spec:
     name: str  # the deployment's name, for `prefect deployment run '<flow title>/<name>'`
-    flow: Flow
+    flow: Flow[..., Any]
     description: str
     parameters: dict[str, Any] = field(default_factory=dict)
     cron: str | None = None
@@ -72,12 +73,15 @@ SPECS = (
 
 def build(work_pool: str | None = POOL) -> list[RunnerDeployment]:
     """The deployments, for a work pool (``ocop server``) or for ``serve()`` (``work_pool=None``)."""
-    out = []
+    out: list[RunnerDeployment] = []
     for spec in SPECS:
         deployment = spec.flow.to_deployment(
             name=spec.name, description=spec.description, tags=TAGS, parameters=spec.parameters,
             schedule=Cron(spec.cron, timezone=TIMEZONE) if spec.cron else None,
             work_pool_name=work_pool, entrypoint_type=EntrypointType.MODULE_PATH)
+        if not isinstance(deployment, RunnerDeployment):  # a coroutine: called in an async context
+            deployment.close()
+            raise TypeError("flows.deployments.build() must be called outside an event loop")
         titled(deployment._parameter_openapi_schema.properties)
         out.append(deployment)
     return out

@@ -18,6 +18,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from types import FrameType
 
 from ocop.errors import OcopError
 
@@ -38,7 +39,8 @@ def api_url(host: str, port: int) -> str:
 def healthy(api: str, timeout: float = 2.0) -> bool:
     try:
         with urllib.request.urlopen(f"{api}/health", timeout=timeout) as response:
-            return response.status == 200
+            status: int = response.status  # urlopen's response is typed Any
+            return status == 200
     except (urllib.error.URLError, OSError):
         return False
 
@@ -52,7 +54,7 @@ def environment(api: str, out_dir: Path | None = None, database_url: str | None 
     return env
 
 
-def _spawn(args: list[str], env: dict[str, str], log: Path | None) -> subprocess.Popen:
+def _spawn(args: list[str], env: dict[str, str], log: Path | None) -> subprocess.Popen[bytes]:
     command = [sys.executable, "-m", "prefect", *args]
     if log is None:
         return subprocess.Popen(command, env=env, start_new_session=True)
@@ -60,7 +62,7 @@ def _spawn(args: list[str], env: dict[str, str], log: Path | None) -> subprocess
         return subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
 
 
-def stop(process: subprocess.Popen, timeout: float = 20.0) -> None:
+def stop(process: subprocess.Popen[bytes], timeout: float = 20.0) -> None:
     """SIGTERM the process group (Prefect's server stops on it), then SIGKILL after ``timeout``."""
     if process.poll() is not None:
         return
@@ -74,7 +76,7 @@ def stop(process: subprocess.Popen, timeout: float = 20.0) -> None:
         pass
 
 
-def start_server(host: str, port: int, env: dict[str, str], log: Path | None = None) -> subprocess.Popen:
+def start_server(host: str, port: int, env: dict[str, str], log: Path | None = None) -> subprocess.Popen[bytes]:
     """``prefect server start`` in its own process group; returns once /api/health answers."""
     server = _spawn(["server", "start", "--host", host, "--port", str(port)], env, log)
     deadline = time.monotonic() + STARTUP_TIMEOUT
@@ -95,12 +97,12 @@ def start_server(host: str, port: int, env: dict[str, str], log: Path | None = N
 WORKER_STOP_SECONDS = 5.0
 
 
-def stop_worker(process: subprocess.Popen) -> None:
+def stop_worker(process: subprocess.Popen[bytes]) -> None:
     stop(process, WORKER_STOP_SECONDS)
 
 
 def start_worker(pool: str, name: str, env: dict[str, str], limit: int = 4,
-                 log: Path | None = None) -> subprocess.Popen:
+                 log: Path | None = None) -> subprocess.Popen[bytes]:
     return _spawn(["worker", "start", "--pool", pool, "--type", "process", "--name", name,
                    "--limit", str(limit)], env, log)
 
@@ -150,7 +152,7 @@ def wait_for_signal() -> None:
     """Block until Ctrl+C or SIGTERM."""
     stopping = {"now": False}
 
-    def handler(signum, frame) -> None:
+    def handler(signum: int, frame: FrameType | None) -> None:
         stopping["now"] = True
 
     signal.signal(signal.SIGTERM, handler)

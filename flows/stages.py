@@ -33,11 +33,12 @@ from ocop.services.council.use_cases import ScheduleResult, ScoreResult
 from ocop.services.registrations.use_cases import CollectResult, VerifyResult
 from ocop.services.results.use_cases import RankResult, RecogniseResult, ReferResult
 from ocop.services.set_up.use_cases import SetUpResult
+from ocop.settings import Settings
 
 Signed = TypeVar("Signed", SetUpResult, VerifyResult, ScheduleResult, RankResult, RecogniseResult, ReferResult)
 
 
-def _signed(settings, campaign: str | None, run: Callable[[], Signed],
+def _signed(settings: Settings, campaign: str | None, run: Callable[[], Signed],
             options: SignOffOptions) -> Signed:
     """Run a stage's document task and sign off its drafts; when documents it waits on (the plan
     cites the decisions, certificates cite the recognising decision) were just issued, run again."""
@@ -53,7 +54,8 @@ def _signed(settings, campaign: str | None, run: Callable[[], Signed],
     return replace(summary, sign_off=replace(signed, issued=issued))
 
 
-def _stage(campaign: str | None, storage: Storage, sign_off: SignOffOptions, produce, show,
+def _stage(campaign: str | None, storage: Storage, sign_off: SignOffOptions,
+           produce: Callable[[Settings, str | None], Signed], show: Callable[[Settings, Signed], None],
            progress: str | None = None) -> Signed:
     """A stage that drafts documents: produce, sign off, leave its artifacts on the run."""
     settings = tasks.resolve_settings(storage.db_url, storage.out_dir)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, time
 from pathlib import Path
+from typing import TypedDict
 
 from prefect import get_run_logger, task
-from prefect.cache_policies import NO_CACHE
+from prefect.cache_policies import NO_CACHE, CachePolicy
 
 from ocop.rules.campaign import Signer
 from ocop.services import stages
@@ -20,7 +21,15 @@ from ocop.services.runtime import DocumentsSummary
 from ocop.services.set_up.use_cases import SetUpResult
 from ocop.settings import Settings
 
-TASK = {"cache_policy": NO_CACHE, "retries": 0}
+
+class TaskOptions(TypedDict):
+    """The options every task shares, typed so ``@task(**TASK)`` matches Prefect's overloads."""
+
+    cache_policy: CachePolicy
+    retries: int
+
+
+TASK: TaskOptions = {"cache_policy": NO_CACHE, "retries": 0}
 
 
 def resolve_settings(db_url: str | None, out_dir: str | None) -> Settings:

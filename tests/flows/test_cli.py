@@ -122,6 +122,17 @@ def test_the_meeting_time_is_read_as_clerks_write_it() -> None:
     assert _time(None) is None
 
 
+def test_the_signers_authority_is_read_in_any_case_and_anything_else_is_refused() -> None:
+    from flows.cli import _authority
+    from ocop.errors import InputError
+
+    assert [_authority(v) for v in ("", " ", "TM.", " kt. ", "q.", "TL.", "tuq.")] == [
+        "", "", "TM.", "KT.", "Q.", "TL.", "TUQ."]
+    with pytest.raises(InputError, match=r"^Thẩm quyền ký 'KT' \(--authority\) không hợp lệ; "
+                                         r"chỉ dùng: TM\., KT\., Q\., TL\., TUQ\. hoặc để trống\.$"):
+        _authority("KT")
+
+
 def test_documents_check_reports_each_file_it_cannot_read_and_checks_the_others(ocop, tmp_path: Path) -> None:
     from docx import Document as Docx
 
