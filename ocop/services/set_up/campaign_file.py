@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from ocop.errors import InputError
 from ocop.inputs import read_text
-from ocop.rules.campaign import DEFAULT_MEETING_TIME, CampaignRules, input_fields
+from ocop.rules.campaign import DEFAULT_MEETING_TIME, CampaignRules, input_fields, simple_fraction
 from ocop.rules.campaign import Signer as SignerData
 from ocop.text import nfc
 
@@ -124,6 +124,19 @@ class CampaignFile(_Model):
     secretariat: list[PersonIn] = []
     # The communes (xã, thị trấn) that may register; when listed, any other commune is refused.
     communes: list[str] = []
+
+    @field_validator("rules", mode="before")
+    @classmethod
+    def _quorum_as_written(cls, value: object) -> object:
+        """rules.quorum_fraction may be written as a fraction, "2/3"; anything else unreadable is left
+        for the number check, which names the key."""
+        share = value.get("quorum_fraction") if isinstance(value, dict) else None
+        if isinstance(value, dict) and isinstance(share, str):
+            try:
+                return {**value, "quorum_fraction": float(simple_fraction(share))}
+            except (ValueError, ArithmeticError):
+                return value
+        return value
 
     @field_validator("council")
     @classmethod
