@@ -108,6 +108,11 @@ def stars(n: int) -> str:
     return f"{n} sao"
 
 
+def star_range(low: int, high: int) -> str:
+    """A band of stars as a sentence says it: '3 sao' (3, 3), 'từ 3 đến 5 sao' (3, 5)."""
+    return stars(low) if low == high else f"từ {low} đến {stars(high)}"
+
+
 def star_symbols(n: int) -> str:
     """'★★★' for 3 (the certificate)."""
     return STAR * n

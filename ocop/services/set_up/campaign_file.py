@@ -85,6 +85,8 @@ class Plan(_Model):
     purposes: list[str] = []
     requirements: list[str] = []
     budget: str = ""
+    # section II.4 (Lễ công bố, trao chứng nhận và vinh danh); a general sentence when left out
+    ceremony: str = ""
     responsibilities: list[Responsibility] = []
     recipients: list[str] = []
     electronic_recipients: list[str] = []
