@@ -122,8 +122,9 @@ def test_the_quy_che_gives_each_role_its_tasks_the_quorum_as_2_3_and_one_quy_che
     assert "khi có ít nhất 2/3 tổng số thành viên tham dự" in text and "%" not in text
     # "QUY CHẾ" then its title: "Hoạt động của …", not "Quy chế hoạt động của …"
     heading = paragraphs.index("QUY CHẾ")
-    assert paragraphs[heading + 1] == ("Hoạt động của Hội đồng đánh giá, phân hạng sản phẩm OCOP huyện Lục Nam năm 2020 "
-                                       "và Tổ thư ký giúp việc Hội đồng")
+    assert paragraphs[heading + 1] == (
+        "Hoạt động của Hội đồng đánh giá, phân hạng sản phẩm OCOP huyện Lục Nam năm 2020 "
+        "và Tổ thư ký giúp việc Hội đồng")
     decision_title = paragraphs[paragraphs.index("QUYẾT ĐỊNH") + 1]
     assert decision_title.startswith("Về việc ban hành Quy chế hoạt động của")
     assert [p for p in paragraphs if p.lower().count("quy chế") > 1] == []
