@@ -42,7 +42,7 @@ def _council_paragraph(campaign: Campaign, decision: str) -> str:
             text += f" do {head.position} làm Tổ trưởng"
         members = [p.position for p in sec if p is not head]
         if members:
-            text += f"{',' if head is not None else ''} thành viên gồm {', '.join(members)}"
+            text += f"{', thành viên gồm' if head is not None else ':'} {', '.join(members)}"
     return text + "."
 
 
