@@ -14,6 +14,7 @@ from ocop import present
 from ocop.persistence.models import Campaign, Document
 from ocop.rules.editions import get_edition
 from ocop.services.campaigns import council, secretariat
+from ocop.services.paperwork import bases
 from ocop.services.paperwork.register import DocSpec
 from ocop.services.paperwork.specs import council_heading, head_of, signature_block, spec_for
 
@@ -76,7 +77,7 @@ def plan(campaign: Campaign, council_decision: str, rules_decision: str) -> DocS
             {"tieu_de": "3. Tổ chức xét chọn sản phẩm đăng ký", "doan": [
                 f"- Tổ chức kiểm tra, thẩm định, xét chọn các sản phẩm đăng ký tham gia chương trình OCOP năm {year}, "
                 f"xong trước ngày {present.date_numeric(dl[0])}.",
-                f"- Đánh giá toàn bộ các sản phẩm tham gia Chương trình theo {edition.short_title}.",
+                f"- Đánh giá toàn bộ các sản phẩm tham gia Chương trình theo {edition.short_title_on(on)}.",
                 f"- Hội đồng {unit} tổ chức đánh giá các sản phẩm tham gia Chương trình OCOP theo hình "
                 "thức họp tập trung, thành viên Hội đồng đánh giá độc lập, tính điểm trung bình các thành viên Hội "
                 f"đồng; hoàn thành đánh giá, phân hạng sản phẩm xong trước ngày {present.date_numeric(dl[1])}.",
@@ -91,7 +92,7 @@ def plan(campaign: Campaign, council_decision: str, rules_decision: str) -> DocS
         campaign, "ke_hoach", "Kế hoạch tổ chức đánh giá và phân hạng sản phẩm OCOP", "00-ke-hoach", on,
         body="issuer", type_code="KH", numbered=True, signer=signer, chu_ky=signature_block(signer, collective=True),
         trich_yeu=f"Tổ chức đánh giá và phân hạng sản phẩm OCOP {where} năm {year}",
-        can_cu="Căn cứ " + "; ".join(campaign.legal_bases) + ";",
+        can_cu="Căn cứ " + "; ".join(bases.citations(campaign, "ke_hoach", on, "Kế hoạch")) + ";",
         loi_mo=f"{campaign.issuing_body} ban hành Kế hoạch tổ chức đánh giá và phân hạng sản phẩm OCOP {where} "
                f"năm {year}, với các nội dung sau:",
         phan=sections,
@@ -117,7 +118,7 @@ def council_rules(campaign: Campaign) -> DocSpec:
             {"so": 2, "ten": "Nguyên tắc làm việc", "khoan": [
                 "1. Hội đồng làm việc theo chế độ tập thể; các thành viên đánh giá, chấm điểm độc lập trên phiếu đánh "
                 "giá.",
-                f"2. Hội đồng đánh giá, phân hạng sản phẩm theo {edition.short_title}.",
+                f"2. Hội đồng đánh giá, phân hạng sản phẩm theo {edition.short_title_on(on)}.",
                 "3. Thành viên Hội đồng, Tổ thư ký giữ bí mật điểm chấm và kết quả đánh giá; không công bố kết quả "
                 "trước khi kết thúc phiên họp của Hội đồng."]}]},
         {"so": "Chương II", "ten": "HOẠT ĐỘNG CỦA HỘI ĐỒNG", "dieu": [
@@ -148,7 +149,8 @@ def council_rules(campaign: Campaign) -> DocSpec:
         chu_ky=signature_block(signer, collective=False),
         trich_yeu=f"Về việc ban hành {title}",
         tham_quyen=council_heading(campaign),
-        can_cu=[f"Căn cứ {edition.title};", f"Căn cứ Quyết định thành lập {campaign.council_name};",
+        can_cu=[*[f"Căn cứ {b};" for b in bases.citations(campaign, "qd_ban_hanh_quy_che", on,
+                                                            "Quyết định ban hành Quy chế hoạt động")],
                 "Theo đề nghị của Tổ trưởng Tổ thư ký giúp việc Hội đồng."],
         dieu=[f"Ban hành kèm theo Quyết định này {title}.",
               "Quyết định này có hiệu lực kể từ ngày ký.",
