@@ -128,3 +128,17 @@ def test_a_document_cites_no_campaign_document_dated_after_it(settings, tmp_path
                                             r"dẫn Quyết định thành lập Hội đồng số 18/QĐ-UBND, ban hành sau đó "
                                             r"\(ngày 22/05/2020\)"):
         stages.set_up(settings, path)
+
+
+def test_a_document_is_drafted_only_once_what_it_cites_is_issued(settings, tmp_path: Path) -> None:
+    # manual sign-off: the council decision waits for its signer, so neither the Quy chế decision nor the
+    # plan exists yet; the dossier-check notices act on the plan and cannot be drafted
+    stages.set_up(settings, _campaign_file(tmp_path, 'sign_off = "auto"', 'sign_off = "manual"'))
+    stages.collect(settings, CODE, SAMPLE / "registrations.csv")
+    with pytest.raises(DocumentError) as err:
+        stages.verify(settings, CODE)
+    assert str(err.value) == (
+        "Chưa lập được Thông báo kết quả kiểm tra hồ sơ: văn bản này dẫn số, ngày của Kế hoạch tổ chức đánh giá và "
+        "phân hạng, mà Kế hoạch tổ chức đánh giá và phân hạng chưa được ban hành. Hãy ký duyệt, ban hành văn bản đó "
+        "trước ('ocop documents list', 'ocop documents issue ID').")
+    assert [d.kind for d in stages.documents(settings, CODE)] == ["qd_thanh_lap_hoi_dong"]
