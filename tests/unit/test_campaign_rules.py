@@ -62,7 +62,7 @@ def test_the_stored_sample_reads_back_typed(tmp_path: Path) -> None:
     assert rules == CampaignRules(sign_off="auto", quorum_fraction=0.6667)
     details = CampaignDetails.from_mapping(stored)
     assert details.invitation_date == date(2020, 10, 15) and details.verification_notice_date == date(2020, 7, 3)
-    assert details.recognition_date is None and len(details.communes) == 26
+    assert details.recognition_date == date(2020, 10, 30) and len(details.communes) == 26
     assert details.signer("issuer").authority == "KT." and details.signer("office").name == "Nguyễn Văn Hùng"
     assert details.plan is not None and details.plan["date"] == "2020-05-26"
 

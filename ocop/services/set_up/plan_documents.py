@@ -15,6 +15,7 @@ from ocop.persistence.models import Campaign, Document
 from ocop.rules.editions import Edition, Level, get_edition
 from ocop.rules.stars import star_for
 from ocop.services.campaigns import council, secretariat
+from ocop.services.paperwork import bases
 from ocop.services.paperwork.register import DocSpec
 from ocop.services.paperwork.specs import council_heading, head_of, signature_block, spec_for
 
@@ -131,14 +132,14 @@ def plan(campaign: Campaign, council_decision: str, rules_decision: str) -> DocS
             {"tieu_de": "1.1. Thành lập", "doan": [_council_paragraph(campaign, council_decision)]},
             {"tieu_de": "1.2. Nhiệm vụ", "doan": [
                 f"- {campaign.council_name} có nhiệm vụ "
-                + "; ".join(council_tasks(campaign, edition, level, edition.short_title)) + ".",
+                + "; ".join(council_tasks(campaign, edition, level, edition.short_title_on(on))) + ".",
                 "- Tổ thư ký giúp việc Hội đồng có nhiệm vụ " + "; ".join(secretariat_tasks(campaign)) + "."]},
             {"tieu_de": "2. Ban hành Quy chế hoạt động của Hội đồng đánh giá, phân hạng sản phẩm OCOP",
              "doan": [f"{rules_decision} về việc ban hành {rules_title(campaign)}."]},
             {"tieu_de": "3. Tổ chức xét chọn sản phẩm đăng ký", "doan": [
                 f"- Tổ chức kiểm tra, thẩm định, xét chọn các sản phẩm đăng ký tham gia chương trình OCOP năm {year}, "
                 f"xong trước ngày {present.date_numeric(dl[0])}.",
-                f"- Đánh giá toàn bộ các sản phẩm tham gia Chương trình theo {edition.short_title}.",
+                f"- Đánh giá toàn bộ các sản phẩm tham gia Chương trình theo {edition.short_title_on(on)}.",
                 f"- Các sản phẩm của các đơn vị, tổ chức, cá nhân, hộ sản xuất đã đăng ký tham gia Chương trình OCOP "
                 f"trên địa bàn {unit} được Hội đồng {unit} kiểm tra, thẩm định và xét chọn sản phẩm đủ điều kiện tham "
                 "gia Chương trình OCOP.",
@@ -158,7 +159,7 @@ def plan(campaign: Campaign, council_decision: str, rules_decision: str) -> DocS
         campaign, "ke_hoach", "Kế hoạch tổ chức đánh giá và phân hạng sản phẩm OCOP", "00-ke-hoach", on,
         body="issuer", type_code="KH", numbered=True, signer=signer, chu_ky=signature_block(signer, collective=True),
         trich_yeu=f"Tổ chức đánh giá và phân hạng sản phẩm OCOP {where} năm {year}",
-        can_cu="Căn cứ " + "; ".join(campaign.legal_bases) + ";",
+        can_cu="Căn cứ " + "; ".join(bases.citations(campaign, "ke_hoach", on, "Kế hoạch")) + ";",
         loi_mo=f"{campaign.issuing_body} ban hành Kế hoạch tổ chức đánh giá và phân hạng sản phẩm OCOP {where} "
                f"năm {year}, với các nội dung sau:",
         phan=sections,
@@ -199,12 +200,12 @@ def council_rules(campaign: Campaign) -> DocSpec:
             {"so": 2, "ten": "Nguyên tắc làm việc", "khoan": [
                 "1. Hội đồng làm việc theo chế độ tập thể; các thành viên đánh giá, chấm điểm độc lập trên phiếu đánh "
                 "giá.",
-                f"2. Hội đồng đánh giá, phân hạng sản phẩm theo {edition.short_title}.",
+                f"2. Hội đồng đánh giá, phân hạng sản phẩm theo {edition.short_title_on(on)}.",
                 "3. Thành viên Hội đồng, Tổ thư ký giữ bí mật điểm chấm và kết quả đánh giá; không công bố kết quả "
                 "trước khi kết thúc phiên họp của Hội đồng."]}]},
         {"so": "Chương II", "ten": "NHIỆM VỤ, QUYỀN HẠN CỦA HỘI ĐỒNG VÀ TỔ THƯ KÝ", "dieu": [
             {"ten": "Nhiệm vụ, quyền hạn của Hội đồng", "khoan": [
-                *(_sentence(t) for t in council_tasks(campaign, edition, level, edition.short_title)),
+                *(_sentence(t) for t in council_tasks(campaign, edition, level, edition.short_title_on(on))),
                 "Yêu cầu chủ thể bổ sung hồ sơ; kiểm tra thực tế tại cơ sở sản xuất khi cần thiết."]},
             {"ten": "Nhiệm vụ, quyền hạn của Chủ tịch Hội đồng", "khoan": [
                 "Chỉ đạo, điều hành toàn bộ hoạt động của Hội đồng; phân công nhiệm vụ cho "
@@ -257,7 +258,8 @@ def council_rules(campaign: Campaign) -> DocSpec:
         chu_ky=signature_block(signer, collective=False),
         trich_yeu=f"Về việc ban hành {title}",
         tham_quyen=council_heading(campaign),
-        can_cu=[f"Căn cứ {edition.title};", f"Căn cứ Quyết định thành lập {campaign.council_name};",
+        can_cu=[*[f"Căn cứ {b};" for b in bases.citations(campaign, "qd_ban_hanh_quy_che", on,
+                                                            "Quyết định ban hành Quy chế hoạt động")],
                 "Theo đề nghị của Tổ trưởng Tổ thư ký giúp việc Hội đồng."],
         dieu=[f"Ban hành kèm theo Quyết định này {title}.",
               "Quyết định này có hiệu lực kể từ ngày ký.",
