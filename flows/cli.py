@@ -11,15 +11,18 @@ import re
 import sys
 import traceback
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import date, datetime, time
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar, get_args, overload
 
+import click
 import typer
 
+from flows import ephemeral, logs
 from flows.params import CampaignFiles, MeetingDetails, PlanFile, RegistrationImport, ScoreImport, Storage
+from flows.server import connected as prefect_at
 from ocop import present
 from ocop.errors import InputError, OcopError
 
@@ -63,45 +66,86 @@ STATE: dict[str, Any] = {"debug": False}
 
 @app.callback()
 def main_options(
-    debug: Annotated[bool, typer.Option("--debug", help="In traceback khi lỗi / show tracebacks.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="In nhật ký Prefect và traceback ra màn hình / show Prefect's "
+                                                        "logging and tracebacks.")] = False,
 ) -> None:
     STATE["debug"] = debug
+    if not debug:
+        logs.quiet()
 
 
-class _QuietOcopErrors(logging.Filter):
-    """Prefect logs a failed run's exception with its traceback; an OcopError is the user's
-    problem, said once as 'Lỗi: …', so on the console its traceback is left to --debug."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.exc_info and isinstance(record.exc_info[1], OcopError) and not STATE["debug"]:
-            record.exc_info, record.exc_text = None, None
-        return True
+def _echo(message: object = "", *, err: bool = False, fg: str | None = None, bold: bool | None = None) -> None:
+    """Every line the CLI prints: control characters escaped (present.terminal)."""
+    typer.secho(present.terminal(str(message)), err=err, fg=fg, bold=bold)
 
 
 T = TypeVar("T")
 
 
 def _run(call: Callable[[], T]) -> T:
-    """Run a flow; an OcopError becomes a Vietnamese message and exit code 1."""
+    """Run a use case; an OcopError becomes a Vietnamese message and exit code 1."""
     for key, value in PREFECT_DEFAULTS.items():
         os.environ.setdefault(key, value)
-    for handler in logging.getLogger().handlers:  # Prefect's console handler (the API keeps tracebacks)
-        if isinstance(handler, logging.StreamHandler) and not any(
-                isinstance(f, _QuietOcopErrors) for f in handler.filters):
-            handler.addFilter(_QuietOcopErrors())
     with _errors():
         return call()
 
 
+def _flow(storage: Storage, call: Callable[[Storage], T]) -> T:
+    """Run a stage's flow. Without PREFECT_API_URL on a temporary Prefect server that dies with this
+    process; runs a killed command left RUNNING are set Crashed first; the runs are tagged with
+    this process. Prefect's log goes to <out>/ocop.log (--debug: the terminal)."""
+    from ocop.services import stages
+    from ocop.settings import Settings
+
+    for key, value in PREFECT_DEFAULTS.items():
+        os.environ.setdefault(key, value)
+    settings = Settings.from_env(out_dir=storage.out_dir, database_url=storage.db_url)
+    log = logs.log_to(settings.out_dir / logs.LOG_NAME)
+    with _errors(), ExitStack() as stack:
+        stages.prepare_database(settings)  # a stage run before 'campaign create' is told so, in Vietnamese
+        if not os.environ.get("PREFECT_API_URL"):
+            api = stack.enter_context(ephemeral.temporary_server(None if STATE["debug"] else log))
+            os.environ["PREFECT_API_URL"] = api  # threads Prefect starts read the environment
+            stack.callback(os.environ.pop, "PREFECT_API_URL", None)
+            stack.enter_context(prefect_at(api))
+            stack.callback(ephemeral.drain)  # first of these on the way out
+        for run in ephemeral.mark_crashed_runs():
+            started = f", bắt đầu {present.moment(run.started)}" if run.started else ""
+            _echo(f"Lượt chạy '{run.run}' ({run.flow}{started}) đã dừng đột ngột: đã ghi nhận Crashed. "
+                  "Chạy lại lệnh đó để hoàn tất.", err=True, fg=typer.colors.YELLOW)
+        from prefect import tags
+
+        stack.enter_context(tags(ephemeral.process_tag()))
+        return call(storage)
+
+
+def _log_path(out: str | Path | None) -> Path:
+    from ocop.settings import Settings
+
+    return Settings.from_env(out_dir=out).out_dir / logs.LOG_NAME
+
+
 @contextmanager
 def _errors() -> Iterator[None]:
-    """An OcopError becomes a Vietnamese message and exit code 1 (tracebacks with --debug)."""
+    """An OcopError becomes a Vietnamese message and exit code 1 (tracebacks with --debug); any
+    other exception one message naming the log file that has its traceback."""
     try:
         yield
     except OcopError as exc:
         if STATE["debug"]:
             traceback.print_exc()
-        typer.secho(f"Lỗi: {exc}", fg=typer.colors.RED, err=True)
+        _echo(f"Lỗi: {exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1) from None
+    except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+        raise
+    except Exception as exc:
+        if STATE["debug"]:
+            traceback.print_exc()
+        log = logs.log_file() or logs.log_to(_log_path(None))
+        logging.getLogger("ocop").error("lệnh dừng vì lỗi ngoài dự kiến", exc_info=exc)
+        _echo(f"Lỗi: lệnh dừng vì một lỗi ngoài dự kiến ({type(exc).__name__}); chi tiết trong nhật ký {log} — "
+              "gửi tệp này cho người hỗ trợ, hoặc chạy lại với 'ocop --debug …' để xem ngay.",
+              fg=typer.colors.RED, err=True)
         raise typer.Exit(1) from None
 
 
@@ -111,25 +155,25 @@ def _where(db: str | None, out: Path | None) -> Storage:
 
 def _pending(docs: DocumentsSummary) -> None:
     for note in docs.notes:
-        typer.secho(note, fg=typer.colors.YELLOW, err=True)
+        _echo(note, fg=typer.colors.YELLOW, err=True)
     pending = docs.pending
     if pending:
         ids = " ".join(str(i) for i in pending)
-        typer.echo(f"Dự thảo chờ người ký duyệt: {ids} — ocop documents approve {ids}; ocop documents issue {ids}")
+        _echo(f"Dự thảo chờ người ký duyệt: {ids} — ocop documents approve {ids}; ocop documents issue {ids}")
 
 
 def _print_ranking(rows: tuple[RankedRow, ...]) -> None:
     """The ranking table; the last column is the product's outcome at this level (present.OUTCOME)."""
     header = f"{'Mã':<7} {'Sản phẩm':<30} {'Chủ thể':<42} {'Điểm TB':>7} {'Sao':>4}  Kết quả"
-    typer.echo(header)
-    typer.echo("-" * len(header))
+    _echo(header)
+    _echo("-" * len(header))
     for r in rows:
-        typer.echo(f"{r.code:<7} {r.product[:30]:<30} {r.producer[:42]:<42} {present.mean(r.mean):>7} "
+        _echo(f"{r.code:<7} {r.product[:30]:<30} {r.producer[:42]:<42} {present.mean(r.mean):>7} "
                    f"{r.stars:>3}{present.STAR}  {present.OUTCOME[r.outcome]}")
         if r.cap_reason:
-            typer.echo(f"        ↳ {r.cap_reason}")
+            _echo(f"        ↳ {r.cap_reason}")
         for flag in r.flags:
-            typer.echo(f"        ⚑ {flag}")
+            _echo(f"        ⚑ {flag}")
 
 
 @app.command()
@@ -139,21 +183,20 @@ def demo(out: Annotated[Path, typer.Option("--out", help="Thư mục kết quả
     out = out.resolve()
     db_url = f"sqlite:///{out / 'ocop.db'}"
 
-    def call() -> CampaignResult:
+    def call(storage: Storage) -> CampaignResult:
         from flows.campaign import run_campaign
 
-        return run_campaign(CampaignFiles.in_folder(Path(str(sample))),
-                            storage=Storage(db_url=db_url, out_dir=str(out)))
+        return run_campaign(CampaignFiles.in_folder(Path(str(sample))), storage=storage)
 
-    result = _run(call)
-    typer.echo("")
-    typer.echo(f"Kế hoạch: {result.campaign}  —  kết quả đánh giá, phân hạng:")
+    result = _flow(Storage(db_url=db_url, out_dir=str(out)), call)
+    _echo("")
+    _echo(f"Kế hoạch: {result.campaign}  —  kết quả đánh giá, phân hạng:")
     _print_ranking(result.rank.ranking)
     refer = result.refer
-    typer.echo(f"\nTờ trình {refer.document}: {len(refer.referred)} sản phẩm đề nghị cấp trên.")
-    typer.echo(f"Văn bản: {out}")
-    typer.echo(f"Cơ sở dữ liệu: {db_url}")
-    typer.echo(f"Tiếp tục với các lệnh từng bước, ví dụ: ocop --help; ocop documents list --db {db_url}")
+    _echo(f"\nTờ trình {refer.document}: {len(refer.referred)} sản phẩm đề nghị cấp trên.")
+    _echo(f"Văn bản: {out}")
+    _echo(f"Cơ sở dữ liệu: {db_url}")
+    _echo(f"Tiếp tục với các lệnh từng bước, ví dụ: ocop --help; ocop documents list --db {db_url}")
 
 
 @campaign_app.command("create")
@@ -161,9 +204,9 @@ def campaign_create(file: FileArg, db: DbOpt = None, out: OutOpt = None) -> None
     """Tạo/cập nhật kế hoạch từ tệp TOML, ra QĐ thành lập Hội đồng / create a campaign from a file."""
     from flows.stages import set_up as set_up_flow
 
-    r = _run(lambda: set_up_flow(PlanFile(campaign_file=str(file)), storage=_where(db, out)))
+    r = _flow(_where(db, out), lambda s: set_up_flow(PlanFile(campaign_file=str(file)), storage=s))
     verb = "Đã tạo" if r.created else ("Đã cập nhật" if r.changed else "Không thay đổi")
-    typer.echo(f"{verb} kế hoạch {r.campaign}: Hội đồng {r.council} thành viên, Tổ thư ký {r.secretariat}; "
+    _echo(f"{verb} kế hoạch {r.campaign}: Hội đồng {r.council} thành viên, Tổ thư ký {r.secretariat}; "
                f"văn bản mới {r.documents.issued}.")
     _pending(r.documents)
 
@@ -179,22 +222,22 @@ def registrations_import(
     """Nhập phiếu đăng ký (CSV/XLSX, một tệp hoặc cả thư mục) / import registrations (a file or a folder)."""
     from flows.stages import collect as collect_flow
 
-    r = _run(lambda: collect_flow(RegistrationImport(registrations_file=str(file), partial=partial), campaign,
-                                          _where(db, out)))
+    r = _flow(_where(db, out), lambda s: collect_flow(RegistrationImport(registrations_file=str(file), partial=partial),
+                                                     campaign, s))
     refused = False
     for f in r.files:
         if f.refused:
             refused = True
-            typer.secho(f"{f.file}: không lưu — {f.message}", fg=typer.colors.RED, err=True)
+            _echo(f"{f.file}: không lưu — {f.message}", fg=typer.colors.RED, err=True)
         else:
-            typer.echo(f"{f.file}: {f.rows} dòng — mới {f.new}, cập nhật {f.updated}, "
+            _echo(f"{f.file}: {f.rows} dòng — mới {f.new}, cập nhật {f.updated}, "
                        f"không đổi {f.unchanged}" + (f", lỗi {f.rejected}" if f.rejected else "") + ".")
         for problem in f.problems:
-            typer.secho(f"  - {problem}", fg=typer.colors.YELLOW, err=True)
+            _echo(f"  - {problem}", fg=typer.colors.YELLOW, err=True)
         if f.error_file:
-            typer.echo(f"  Dòng lỗi: {f.error_file}")
+            _echo(f"  Dòng lỗi: {f.error_file}")
     if len(r.files) > 1:
-        typer.echo(f"Tổng: {r.rows} dòng — mới {r.new}, cập nhật {r.updated}, không đổi {r.unchanged}"
+        _echo(f"Tổng: {r.rows} dòng — mới {r.new}, cập nhật {r.updated}, không đổi {r.unchanged}"
                    + (f", lỗi {r.rejected}" if r.rejected else "") + ".")
     if refused and not partial:
         raise typer.Exit(1)
@@ -210,7 +253,7 @@ def registrations_template(
 
     settings = _settings(db, out)
     r = _run(lambda: stages.registration_template(settings, campaign, file))
-    typer.echo(f"Đã tạo {r.file} ({r.edition}, {r.communes} xã).")
+    _echo(f"Đã tạo {r.file} ({r.edition}, {r.communes} xã).")
 
 
 @registrations_app.command("inspect")
@@ -231,7 +274,7 @@ def registrations_inspect(
     with _errors():
         on_date = _date(on)
     r = _run(lambda: stages.record_inspection(settings, campaign, product, on_date, inspector, findings, not failed))
-    typer.echo(f"{'Đã ghi' if r.created else 'Đã cập nhật'} kiểm tra thực tế {r.code} ngày "
+    _echo(f"{'Đã ghi' if r.created else 'Đã cập nhật'} kiểm tra thực tế {r.code} ngày "
                f"{present.date_short(r.inspected_on)}: {'đạt' if r.passed else 'không đạt'}. "
                "Chạy lại 'ocop verify' để xét hồ sơ.")
 
@@ -241,24 +284,24 @@ def verify(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None) -
     """Kiểm tra, xét chọn hồ sơ đăng ký / verify registrations."""
     from flows.stages import verify as verify_flow
 
-    r = _run(lambda: verify_flow(campaign, storage=_where(db, out)))
-    typer.echo(f"Thông báo kết quả kiểm tra hồ sơ: mới {r.documents.issued}.")
-    typer.echo("Kết quả kiểm tra hồ sơ: "
+    r = _flow(_where(db, out), lambda s: verify_flow(campaign, storage=s))
+    _echo(f"Thông báo kết quả kiểm tra hồ sơ: mới {r.documents.issued}.")
+    _echo("Kết quả kiểm tra hồ sơ: "
                + ", ".join(f"{present.REGISTRATION_STATUS[k]} {v}" for k, v in r.counts.items()))
     if r.by_commune:
-        typer.echo(f"  {'Xã, thị trấn':<24} {'Đăng ký':>8} {'Đủ điều kiện':>13} {'Cần bổ sung':>12} "
+        _echo(f"  {'Xã, thị trấn':<24} {'Đăng ký':>8} {'Đủ điều kiện':>13} {'Cần bổ sung':>12} "
                    f"{'Không đủ ĐK':>12}")
         for commune, c in r.by_commune.items():
-            typer.echo(f"  {commune[:24]:<24} {c.registered:>8} {c.eligible:>13} {c.needs_supplement:>12} "
+            _echo(f"  {commune[:24]:<24} {c.registered:>8} {c.eligible:>13} {c.needs_supplement:>12} "
                        f"{c.ineligible:>12}")
-        typer.echo(f"Danh sách: {r.lists}")
+        _echo(f"Danh sách: {r.lists}")
     for e in r.ineligible:
-        typer.echo(f"  ✗ {e.code} {e.name}: {e.reason}")
+        _echo(f"  ✗ {e.code} {e.name}: {e.reason}")
     for item in r.needs_supplement:
         due = present.date_short(item.due) if item.due else ""
-        typer.echo(f"  ↻ {item.code} {item.name}: bổ sung trước {due} — {'; '.join(item.missing)}")
+        _echo(f"  ↻ {item.code} {item.name}: bổ sung trước {due} — {'; '.join(item.missing)}")
     for late in r.late:
-        typer.echo(f"  ⚑ {late.code} {late.name}: đăng ký ngày {present.date_short(late.registered_on)}, "
+        _echo(f"  ⚑ {late.code} {late.name}: đăng ký ngày {present.date_short(late.registered_on)}, "
                    "sau hạn kiểm tra hồ sơ.")
     _pending(r.documents)
 
@@ -321,11 +364,11 @@ def meeting_schedule(
     with _errors():
         details = MeetingDetails(meeting_date=_date(on), meeting_time=_time(at), venue=venue,
                                  invitation_date=_date(invitation, "--invitation-date"), print_packs=packs)
-    r = _run(lambda: schedule_flow(campaign, details, storage=_where(db, out)))
-    typer.echo(f"Họp Hội đồng {present.clock(r.meeting_time)} ngày {present.date_short(r.meeting_date)} tại {r.venue} "
+    r = _flow(_where(db, out), lambda s: schedule_flow(campaign, details, storage=s))
+    _echo(f"Họp Hội đồng {present.clock(r.meeting_time)} ngày {present.date_short(r.meeting_date)} tại {r.venue} "
                f"(hồ sơ gửi trước {r.lead_working_days} ngày làm việc); văn bản mới {r.documents.issued}.")
     for pack in r.print_packs:
-        typer.echo(f"  In: {pack}")
+        _echo(f"  In: {pack}")
     _pending(r.documents)
 
 
@@ -339,9 +382,9 @@ def scores_import(
     """Nhập phiếu đánh giá (CSV/XLSX, từng tiêu chí hoặc từng phần) / import score sheets."""
     from flows.stages import score as score_flow
 
-    r = _run(lambda: score_flow(campaign, ScoreImport(scores_file=str(file), reason=reason), _where(db, out)))
+    r = _flow(_where(db, out), lambda s: score_flow(campaign, ScoreImport(scores_file=str(file), reason=reason), s))
     printed = r.documents.issued if r.documents else 0
-    typer.echo(f"{r.file}: {r.sheets} phiếu — mới {r.new}, thay thế {r.replaced}, không đổi "
+    _echo(f"{r.file}: {r.sheets} phiếu — mới {r.new}, thay thế {r.replaced}, không đổi "
                f"{r.unchanged}; phiếu in mới {printed}.")
 
 
@@ -356,7 +399,7 @@ def scores_template(
 
     settings = _settings(db, out)
     for path in _run(lambda: stages.scores_templates(settings, campaign, folder, member)):
-        typer.echo(path)
+        _echo(path)
 
 
 @scores_app.command("status")
@@ -367,7 +410,7 @@ def scores_status(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = 
     settings = _settings(db, out)
     for p in _run(lambda: stages.scores_progress(settings, campaign)):
         missing = f" — thiếu: {', '.join(p.missing)}" if p.missing else ""
-        typer.echo(f"{p.code:<8} {p.name[:32]:<32} {p.submitted}/{p.present}{missing}")
+        _echo(f"{p.code:<8} {p.name[:32]:<32} {p.submitted}/{p.present}{missing}")
 
 
 @meeting_app.command("attendance")
@@ -383,9 +426,9 @@ def meeting_attendance(
 
     settings = _settings(db, out)
     r = _run(lambda: stages.attendance(settings, campaign, absent or [], present or []))
-    typer.echo(r.quorum.text())
+    _echo(r.quorum.text())
     if r.absent:
-        typer.echo("Vắng: " + ", ".join(r.absent))
+        _echo("Vắng: " + ", ".join(r.absent))
 
 
 @meeting_app.command("close")
@@ -395,7 +438,7 @@ def meeting_close(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = 
 
     settings = _settings(db, out)
     _run(lambda: stages.close_meeting(settings, campaign))
-    typer.echo("Phiên họp đã kết thúc; phiếu đánh giá đã khóa (sửa phải chấm lại có lý do: --reason).")
+    _echo("Phiên họp đã kết thúc; phiếu đánh giá đã khóa (sửa phải chấm lại có lý do: --reason).")
 
 
 @app.command()
@@ -403,12 +446,12 @@ def rank(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None) -> 
     """Tổng hợp điểm, phân hạng sao, lập bảng tổng hợp và biên bản / aggregate and rank."""
     from flows.stages import rank as rank_flow
 
-    r = _run(lambda: rank_flow(campaign, storage=_where(db, out)))
-    typer.echo(r.quorum.text())
+    r = _flow(_where(db, out), lambda s: rank_flow(campaign, storage=s))
+    _echo(r.quorum.text())
     for line in r.rescores:
-        typer.echo(f"  Chấm lại: {line}")
+        _echo(f"  Chấm lại: {line}")
     for line in r.blocked:
-        typer.secho(f"  Chưa có kết quả: {line}", fg=typer.colors.YELLOW)
+        _echo(f"  Chưa có kết quả: {line}", fg=typer.colors.YELLOW)
     if r.quorum.met:
         _print_ranking(r.ranking)
     _pending(r.documents)
@@ -419,13 +462,13 @@ def recognise(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None
     """Công nhận kết quả, cấp giấy chứng nhận (khi cấp này được công nhận) / recognise and certify."""
     from flows.stages import recognise as recognise_flow
 
-    r = _run(lambda: recognise_flow(campaign, storage=_where(db, out)))
+    r = _flow(_where(db, out), lambda s: recognise_flow(campaign, storage=s))
     if r.reason:
-        typer.echo(r.reason)
+        _echo(r.reason)
     for p in r.recognised:
-        typer.echo(f"  {p.code} {p.product}: {present.stars(p.stars)}")
+        _echo(f"  {p.code} {p.product}: {present.stars(p.stars)}")
     if r.decision:
-        typer.echo(f"Quyết định công nhận {r.decision}; văn bản mới {r.documents.issued}.")
+        _echo(f"Quyết định công nhận {r.decision}; văn bản mới {r.documents.issued}.")
     _pending(r.documents)
 
 
@@ -434,11 +477,11 @@ def refer(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None) ->
     """Lập tờ trình đề nghị cấp trên đánh giá, phân hạng / refer products to the next level."""
     from flows.stages import refer as refer_flow
 
-    r = _run(lambda: refer_flow(campaign, storage=_where(db, out)))
-    typer.echo(f"Tờ trình {r.document} ngày {present.date_short(r.issued_on)}: {len(r.referred)} sản phẩm."
+    r = _flow(_where(db, out), lambda s: refer_flow(campaign, storage=s))
+    _echo(f"Tờ trình {r.document} ngày {present.date_short(r.issued_on)}: {len(r.referred)} sản phẩm."
                + (f" {present.OVERDUE} so với kế hoạch." if r.overdue else ""))
     for p in r.referred:
-        typer.echo(f"  {p.code} {p.product}: {present.mean(p.mean)} điểm, {present.stars(p.stars)}")
+        _echo(f"  {p.code} {p.product}: {present.mean(p.mean)} điểm, {present.stars(p.stars)}")
     _pending(r.documents)
 
 
@@ -461,29 +504,29 @@ def remind(
     from flows.reminders import remind as remind_flow
     from ocop.services.reminders.report import lead_times, parse_date
 
-    def call() -> RemindersReport:
+    def call(storage: Storage) -> RemindersReport:
         options = ReminderOptions(on=parse_date(on) if on else None, days_before=lead_times(days))
-        return remind_flow(campaign, options, _where(db, out))
+        return remind_flow(campaign, options, storage)
 
-    r = _run(call)
+    r = _flow(_where(db, out), call)
     when = present.day(r.on)
     if not r.working_day:
-        typer.echo(f"Ngày {present.date_short(r.on)}: {r.day_off}, ngày nghỉ — không nhắc hạn.")
+        _echo(f"Ngày {present.date_short(r.on)}: {r.day_off}, ngày nghỉ — không nhắc hạn.")
         return
     if not r.deadlines:
         leads = ", ".join(str(n) for n in r.days_before) or "—"
-        typer.echo(f"Ngày {when}: không có hạn nào cần nhắc ({r.campaigns} kế hoạch; nhắc trước hạn {leads} "
+        _echo(f"Ngày {when}: không có hạn nào cần nhắc ({r.campaigns} kế hoạch; nhắc trước hạn {leads} "
                    "ngày làm việc, báo quá hạn ngày làm việc đầu tiên sau hạn).")
         return
-    typer.echo(f"Nhắc hạn ngày {when}: {r.open} việc còn mở"
+    _echo(f"Nhắc hạn ngày {when}: {r.open} việc còn mở"
                + (f", trong đó {r.overdue} quá hạn." if r.overdue else "."))
     for d in r.deadlines:
-        typer.secho(f"{d.campaign} — {d.label}, hạn {present.date_short(d.due_on)}: {d.status}",
+        _echo(f"{d.campaign} — {d.label}, hạn {present.date_short(d.due_on)}: {d.status}",
                     fg=typer.colors.RED if d.overdue else None, bold=d.overdue)
         for item in d.open:
-            typer.echo(f"  • {item.title}: {item.detail}")
+            _echo(f"  • {item.title}: {item.detail}")
         if not d.open:
-            typer.echo("  Đã hoàn thành.")
+            _echo("  Đã hoàn thành.")
 
 
 HostOpt = Annotated[str, typer.Option("--host", help="Địa chỉ máy chủ Prefect / Prefect server host.")]
@@ -506,12 +549,12 @@ def _start(host: str, port: int, out: Path | None, db: str | None) -> tuple[str,
 def _banner(host: str, port: int, started: bool, how: str) -> None:
     from flows.deployments import full_names
 
-    typer.echo(f"Giao diện Prefect: http://{host}:{port}  "
+    _echo(f"Giao diện Prefect: http://{host}:{port}  "
                f"({'máy chủ mới khởi động' if started else 'máy chủ đang chạy sẵn'})")
-    typer.echo(f"Các deployment ({how}):")
+    _echo(f"Các deployment ({how}):")
     for name in full_names():
-        typer.echo(f"  - {name}")
-    typer.echo(f"Chạy thử: prefect deployment run '{full_names()[0]}' (hoặc nút Run trên giao diện). "
+        _echo(f"  - {name}")
+    _echo(f"Chạy thử: prefect deployment run '{full_names()[0]}' (hoặc nút Run trên giao diện). "
                "Dừng: Ctrl+C.")
 
 
@@ -534,12 +577,12 @@ def server(
         try:
             workers_started = [srv.start_worker(POOL, f"ocop-worker-{i + 1}", env) for i in range(workers)]
             _banner(host, port, started, f"work pool {POOL}, {workers} worker")
-            typer.echo(f"Văn bản: {env['OCOP_OUT_DIR']}")
+            _echo(f"Văn bản: {env['OCOP_OUT_DIR']}")
             srv.wait_for_signal()
         finally:
             for worker in workers_started:
                 srv.stop_worker(worker)
-    typer.echo("Đã dừng.")
+    _echo("Đã dừng.")
 
 
 @app.command()
@@ -557,15 +600,15 @@ def deploy(
         os.environ.setdefault(key, value)
     api = os.environ.get("PREFECT_API_URL")
     if not api or not srv.healthy(api):
-        typer.secho(f"Lỗi: không kết nối được máy chủ Prefect tại PREFECT_API_URL={api or '(chưa đặt)'}.",
+        _echo(f"Lỗi: không kết nối được máy chủ Prefect tại PREFECT_API_URL={api or '(chưa đặt)'}.",
                     fg=typer.colors.RED, err=True)
         raise typer.Exit(1)
     with srv.connected(api):
         srv.ensure_pool(pool)
         names = srv.register(pool, (workdir or Path.cwd()).resolve())
     for name in names:
-        typer.echo(f"  - {name}")
-    typer.echo(f"Đã đăng ký {len(names)} deployment cho work pool {pool}; chạy worker: prefect worker start --pool "
+        _echo(f"  - {name}")
+    _echo(f"Đã đăng ký {len(names)} deployment cho work pool {pool}; chạy worker: prefect worker start --pool "
                f"{pool}")
 
 
@@ -581,7 +624,7 @@ def serve(host: HostOpt = "127.0.0.1", port: PortOpt = 4200, db: DbOpt = None, o
         from flows.deployments import build
 
         _banner(host, port, started, "ocop serve")
-        typer.echo(f"Văn bản: {env['OCOP_OUT_DIR']}")
+        _echo(f"Văn bản: {env['OCOP_OUT_DIR']}")
         # pause_on_shutdown=False keeps the reminders' schedule on after a restart (notes/prefect.md)
         prefect_serve(*build(None), pause_on_shutdown=False, limit=4)
 
@@ -591,6 +634,7 @@ def _settings(db: str | None, out: Path | None) -> Settings:
     from ocop.settings import Settings
 
     settings = Settings.from_env(out_dir=out, database_url=db)
+    logs.log_to(settings.out_dir / logs.LOG_NAME)
     _run(lambda: stages.prepare_database(settings))
     return settings
 
@@ -604,9 +648,9 @@ def documents_list(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt =
     rows = _run(lambda: stages.documents(settings, campaign))
     for d in rows:
         symbol = d.symbol or "—"
-        typer.echo(f"{d.id:>4} {present.date_short(d.issued_on)} {symbol:<16} "
+        _echo(f"{d.id:>4} {present.date_short(d.issued_on)} {symbol:<16} "
                    f"{present.DOCUMENT_STATUS[d.status]:<12} {d.title}  {d.file}")
-    typer.echo(f"{len(rows)} văn bản.")
+    _echo(f"{len(rows)} văn bản.")
 
 
 IdsArg = Annotated[list[int] | None, typer.Argument(help="Số thứ tự trong sổ (ocop documents list); để trống: tất cả / "
@@ -633,7 +677,7 @@ def documents_approve(
         who = Signer(signer, title, _authority(authority), head_title) if signer else None
     settings = _settings(db, out)
     for d in _run(lambda: stages.approve_documents(settings, campaign, ids or [], who)):
-        typer.echo(f"Đã duyệt #{d.id} {d.title} — {' / '.join(d.signature)}: {d.signer}")
+        _echo(f"Đã duyệt #{d.id} {d.title} — {' / '.join(d.signature)}: {d.signer}")
 
 
 def _authority(value: str) -> Authority:
@@ -657,7 +701,7 @@ def documents_issue(ids: IdsArg = None, campaign: CampaignOpt = None, db: DbOpt 
 
     settings = _settings(db, out)
     for d in _run(lambda: stages.issue_documents(settings, campaign, ids or [])):
-        typer.echo(f"Đã ban hành #{d.id} {d.symbol or ''} {d.title}: {d.file} (SHA-256 {d.sha256[:12]}…)")
+        _echo(f"Đã ban hành #{d.id} {d.symbol or ''} {d.title}: {d.file} (SHA-256 {d.sha256[:12]}…)")
 
 
 @documents_app.command("cancel")
@@ -671,7 +715,7 @@ def documents_cancel(
 
     settings = _settings(db, out)
     d = _run(lambda: stages.cancel_document(settings, campaign, doc_id, reason))
-    typer.echo(f"Đã hủy #{d.id} {d.symbol} (số không được dùng lại).")
+    _echo(f"Đã hủy #{d.id} {d.symbol} (số không được dùng lại).")
 
 
 @documents_app.command("check")
@@ -689,14 +733,14 @@ def documents_check(
         except OcopError as exc:  # each file that cannot be read is said, and the others still checked
             if STATE["debug"]:
                 traceback.print_exc()
-            typer.secho(f"Lỗi: {exc}", fg=typer.colors.RED, err=True)
+            _echo(f"Lỗi: {exc}", fg=typer.colors.RED, err=True)
             failed += 1
             continue
         problems = check(path, numbered=numbered)
         failed += bool(problems)
-        typer.echo(f"{path}: {'đạt' if not problems else f'{len(problems)} lỗi'}")
+        _echo(f"{path}: {'đạt' if not problems else f'{len(problems)} lỗi'}")
         for p in problems:
-            typer.echo(f"  - {p}")
+            _echo(f"  - {p}")
     if failed:
         raise typer.Exit(1)
 

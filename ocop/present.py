@@ -9,9 +9,11 @@ is an exact ``Fraction``, a date a ``date``); they become text only here.
 from __future__ import annotations
 
 import math
-from datetime import date, time
+import re
+from datetime import date, datetime, time
 from decimal import Decimal
 from fractions import Fraction
+from zoneinfo import ZoneInfo
 
 from ocop.errors import DocumentError
 from ocop.rules.campaign import SIMPLE_DENOMINATOR, simple_fraction
@@ -189,3 +191,21 @@ def weekday(d: date) -> str:
 def day(d: date) -> str:
     """'23/10/2020 (thứ Sáu)'."""
     return f"{date_short(d)} ({weekday(d)})"
+
+
+# --- the terminal -----------------------------------------------------------------------------------
+
+# C0 controls but tab and newline, DEL, C1 controls, the bidirectional overrides and isolates, lone surrogates
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def terminal(text: str) -> str:
+    """A line for the terminal: control characters written as escapes ('\\x1b', '\\x07', '\\u202e'),
+    so a name read from a file can neither move the cursor, recolour, ring nor hide what follows."""
+    return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text)
+
+
+def moment(t: datetime, zone: str = "Asia/Ho_Chi_Minh") -> str:
+    """An instant as an office in Vietnam reads it: '14:05 30/11/2026'."""
+    local = t.astimezone(ZoneInfo(zone))
+    return f"{clock(local.time())} {date_short(local.date())}"
