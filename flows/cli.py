@@ -13,11 +13,11 @@ import traceback
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from datetime import date, datetime, time
-from importlib import resources
+from importlib import import_module, resources
+from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar, get_args, overload
 
-import click
 import typer
 
 from flows import ephemeral, logs
@@ -62,6 +62,8 @@ CampaignOpt = Annotated[str | None, typer.Option("--campaign", "-c", help="Mã k
                                                                           "hoạch mới nhất).")]
 FileArg = Annotated[Path, typer.Argument(help="Tệp CSV/XLSX (TOML cho kế hoạch) / input file.", exists=False)]
 STATE: dict[str, Any] = {"debug": False}
+# click's exceptions: vendored in recent typer (typer._click), the click package before
+_click_errors: Any = import_module("typer._click.exceptions" if find_spec("typer._click") else "click.exceptions")
 
 
 @app.callback()
@@ -111,8 +113,8 @@ def _flow(storage: Storage, call: Callable[[Storage], T]) -> T:
             stack.callback(ephemeral.drain)  # first of these on the way out
         for run in ephemeral.mark_crashed_runs():
             started = f", bắt đầu {present.moment(run.started)}" if run.started else ""
-            _echo(f"Lượt chạy '{run.run}' ({run.flow}{started}) đã dừng đột ngột: đã ghi nhận Crashed. "
-                  "Chạy lại lệnh đó để hoàn tất.", err=True, fg=typer.colors.YELLOW)
+            _echo(f"Lượt chạy '{run.run}' ({run.flow}{started}) bị dừng đột ngột, nay ghi là gián đoạn (Crashed); "
+                  "chạy lại đúng lệnh đó để hoàn tất.", err=True, fg=typer.colors.YELLOW)
         from prefect import tags
 
         stack.enter_context(tags(ephemeral.process_tag()))
@@ -136,7 +138,7 @@ def _errors() -> Iterator[None]:
             traceback.print_exc()
         _echo(f"Lỗi: {exc}", fg=typer.colors.RED, err=True)
         raise typer.Exit(1) from None
-    except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+    except (typer.Exit, typer.Abort, _click_errors.ClickException):
         raise
     except Exception as exc:
         if STATE["debug"]:
@@ -538,6 +540,7 @@ def _start(host: str, port: int, out: Path | None, db: str | None) -> tuple[str,
     from flows import server
 
     api = server.api_url(host, port)
+    logs.log_to((out or Path("out")).resolve() / logs.LOG_NAME)
     env = server.environment(api, (out or Path("out")).resolve(), db)
     os.environ.update({k: env[k] for k in (*server.DEFAULTS, *PREFECT_DEFAULTS, "PREFECT_API_URL", "OCOP_OUT_DIR")
                        if k in env})
@@ -571,13 +574,14 @@ def server(
 
     api, env = _start(host, port, out, db)
     workers_started = []
-    with _errors(), srv.server_at(host, port, env, None) as started, srv.connected(api):
+    log = None if STATE["debug"] else logs.log_file()
+    with _errors(), srv.server_at(host, port, env, log) as started, srv.connected(api):
         srv.ensure_pool(POOL)
         srv.register(POOL, Path.cwd())
         try:
-            workers_started = [srv.start_worker(POOL, f"ocop-worker-{i + 1}", env) for i in range(workers)]
+            workers_started = [srv.start_worker(POOL, f"ocop-worker-{i + 1}", env, log=log) for i in range(workers)]
             _banner(host, port, started, f"work pool {POOL}, {workers} worker")
-            _echo(f"Văn bản: {env['OCOP_OUT_DIR']}")
+            _echo(f"Văn bản: {env['OCOP_OUT_DIR']}" + (f"; nhật ký: {log}" if log else ""))
             srv.wait_for_signal()
         finally:
             for worker in workers_started:
@@ -618,13 +622,14 @@ def serve(host: HostOpt = "127.0.0.1", port: PortOpt = 4200, db: DbOpt = None, o
     from flows import server as srv
 
     api, env = _start(host, port, out, db)
-    with _errors(), srv.server_at(host, port, env, None) as started, srv.connected(api):
+    log = None if STATE["debug"] else logs.log_file()
+    with _errors(), srv.server_at(host, port, env, log) as started, srv.connected(api):
         from prefect import serve as prefect_serve
 
         from flows.deployments import build
 
         _banner(host, port, started, "ocop serve")
-        _echo(f"Văn bản: {env['OCOP_OUT_DIR']}")
+        _echo(f"Văn bản: {env['OCOP_OUT_DIR']}" + (f"; nhật ký: {log}" if log else ""))
         # pause_on_shutdown=False keeps the reminders' schedule on after a restart (notes/prefect.md)
         prefect_serve(*build(None), pause_on_shutdown=False, limit=4)
 
@@ -745,8 +750,37 @@ def documents_check(
         raise typer.Exit(1)
 
 
+def _usage(exc: Any) -> str:
+    """A mistyped command (a click UsageError) said in Vietnamese; click says it in English."""
+    where = exc.ctx.command_path if exc.ctx else "ocop"
+    see = f"Xem: {where} --help."
+    if isinstance(exc, _click_errors.NoSuchOption):
+        guess = f" (có phải {' hoặc '.join(exc.possibilities)}?)" if exc.possibilities else ""
+        return f"Lỗi: lệnh '{where}' không có tùy chọn '{exc.option_name}'{guess}. {see}"
+    unknown = re.match(r"No such command '([^']*)'\.(?: Did you mean '([^']*)'\?)?", exc.message)
+    if unknown:
+        guess = f" (có phải '{unknown[2]}'?)" if unknown[2] else ""
+        return f"Lỗi: '{where}' không có lệnh '{unknown[1]}'{guess}. {see}"
+    if isinstance(exc, _click_errors.BadParameter) and exc.param is not None:
+        name = "/".join(getattr(exc.param, "opts", ())) or str(exc.param.name)
+        if isinstance(exc, _click_errors.MissingParameter):
+            if exc.param.param_type_name == "argument":
+                return f"Lỗi: lệnh '{where}' thiếu tham số {name.upper()}. {see}"
+            return f"Lỗi: lệnh '{where}' thiếu tùy chọn {name}. {see}"
+        return f"Lỗi: giá trị của {name} không hợp lệ. {see}"
+    return f"Lỗi: lệnh '{where}' viết chưa đúng (thừa hoặc thiếu tham số). {see}"
+
+
 def main() -> None:
     try:
-        app()
-    except KeyboardInterrupt:
+        code = app(standalone_mode=False)
+    except _click_errors.NoArgsIsHelpError as exc:
+        _echo(exc.ctx.get_help())
+        sys.exit(exc.exit_code)
+    except _click_errors.UsageError as exc:
+        _echo(_usage(exc), fg=typer.colors.RED, err=True)
+        sys.exit(exc.exit_code)
+    except (KeyboardInterrupt, typer.Abort):
+        _echo("Đã dừng (Ctrl+C).", err=True)
         sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -204,7 +204,7 @@ class CrashedRun:
 
 def mark_crashed_runs() -> tuple[CrashedRun, ...]:
     """Set Crashed the flow runs (and their task runs) still RUNNING or PENDING whose command's
-    process has ended; returns them, oldest first."""
+    process has ended; returns the top-level ones (not the subflows of a whole-plan run), oldest first."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import (
         FlowRunFilter,
@@ -238,7 +238,9 @@ def mark_crashed_runs() -> tuple[CrashedRun, ...]:
             if run.flow_id not in names:
                 names[run.flow_id] = client.read_flow(run.flow_id).name
         crashed.sort(key=lambda run: run.start_time or run.created or datetime.now(UTC))
-        return tuple(CrashedRun(names[run.flow_id], run.name, run.start_time) for run in crashed)
+        subflows = {task.id for task in tasks}  # a subflow run's parent task run is one of these
+        return tuple(CrashedRun(names[run.flow_id], run.name, run.start_time) for run in crashed
+                     if run.parent_task_run_id not in subflows)
 
 
 if __name__ == "__main__":

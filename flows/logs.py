@@ -17,6 +17,7 @@ from typing import ClassVar
 
 SETTINGS = Path(__file__).with_name("logging.yml")
 LOG_NAME = "ocop.log"
+ENV = "OCOP_LOG_FILE"  # the log file of the command a process was started by (its servers, workers)
 _PLAIN = logging.Formatter("%(asctime)s | %(levelname)-7s | %(name)s - %(message)s")
 _KEPT = 10_000  # records kept before the log file is known
 
@@ -33,11 +34,12 @@ class LogFile(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         text = self.format(record)
-        if LogFile.path is None:
+        path = LogFile.path or (Path(os.environ[ENV]) if os.environ.get(ENV) else None)
+        if path is None:
             if len(LogFile.pending) < _KEPT:
                 LogFile.pending.append(text)
             return
-        _append(LogFile.path, [text])
+        _append(path, [text])
 
 
 def _append(path: Path, lines: list[str]) -> None:
@@ -61,6 +63,7 @@ def quiet() -> None:
 def log_to(path: Path) -> Path:
     """From now on the log file is ``path``; what was logged before is written there first."""
     LogFile.path = path
+    os.environ[ENV] = str(path)
     if LogFile.pending:
         _append(path, LogFile.pending)
         LogFile.pending.clear()
