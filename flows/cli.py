@@ -72,8 +72,6 @@ def main_options(
                                                         "logging and tracebacks.")] = False,
 ) -> None:
     STATE["debug"] = debug
-    if not debug:
-        logs.quiet()
 
 
 def _echo(message: object = "", *, err: bool = False, fg: str | None = None, bold: bool | None = None) -> None:
@@ -772,6 +770,10 @@ def _usage(exc: Any) -> str:
 
 
 def main() -> None:
+    """The `ocop` program: Prefect's logging goes to the log file unless --debug (set here, before
+    Prefect is imported, and not in the app, which tests also run in-process)."""
+    if "--debug" not in sys.argv[1:]:
+        logs.quiet()
     try:
         code = app(standalone_mode=False)
     except _click_errors.NoArgsIsHelpError as exc:

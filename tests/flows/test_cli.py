@@ -14,6 +14,9 @@ import pytest
 from tests.conftest import REPO, SAMPLE
 
 OCOP = str(Path(sys.executable).parent / "ocop")
+# what Prefect, uvicorn or Python print on their own; none of it may reach the clerk's terminal
+FOREIGN = re.compile(r"Traceback|Flow run|Task run|Finished in state|temporary server|prefect\.io|INFO|WARNING|"
+                     r"ERROR|Error|Exception|http://")
 
 
 @pytest.fixture
@@ -58,8 +61,12 @@ def test_a_bad_file_gives_a_vietnamese_error_and_exit_code_1(ocop, tmp_path: Pat
     assert result.returncode == 1
     assert "Lỗi: thieu-cot.csv, dòng 1 (tiêu đề): tệp thiếu cột bắt buộc." in result.stderr
     assert "thiếu cột 'Tên chủ thể' (hoặc 'ten_chu_the')" in result.stderr
+    # only the message and its items: no traceback, no line of Prefect's own logging
+    assert result.stdout == "" and all(line.startswith(("Lỗi: ", "  - ")) for line in result.stderr.splitlines())
     listing = ocop("verify", *out)
     assert listing.returncode == 0 and "Đủ điều kiện" not in listing.stdout
+    assert listing.stderr == "" and not FOREIGN.search(listing.stdout), listing.stdout + listing.stderr
+    assert "Flow run 'luc-nam-2020' - Finished in state Completed()" in (tmp_path / "ocop.log").read_text("utf-8")
 
 
 def test_a_file_that_cannot_be_read_is_a_vietnamese_error_without_a_traceback(ocop, tmp_path: Path) -> None:
@@ -102,6 +109,7 @@ def test_a_file_that_cannot_be_read_is_a_vietnamese_error_without_a_traceback(oc
     (("--time", "8 giờ"), "Lỗi: Giờ '8 giờ' (--time) không hợp lệ"),
     (("--date", "31/02/2020"), "Lỗi: Ngày '31/02/2020' (--date) không hợp lệ: cần dd/mm/yyyy"),
     (("--invitation-date", "15-10"), "Lỗi: Ngày '15-10' (--invitation-date) không hợp lệ"),
+    (("--time", "\x1b[2J\x1b[31m8h\x07"), "Lỗi: Giờ '\\x1b[2J\\x1b[31m8h\\x07' (--time) không hợp lệ"),  # escaped
 ])
 def test_a_bad_meeting_time_or_date_is_a_vietnamese_error_before_anything_runs(
         ocop, tmp_path: Path, args: tuple[str, ...], error: str) -> None:
@@ -110,6 +118,22 @@ def test_a_bad_meeting_time_or_date_is_a_vietnamese_error_before_anything_runs(
     assert error in result.stderr.splitlines()[0], result.stderr
     assert "Traceback" not in result.stdout + result.stderr
     assert not (tmp_path / "ocop.db").exists()  # refused before the database is opened
+
+
+@pytest.mark.parametrize(("args", "error"), [
+    (("verify", "--bogus"), "Lỗi: lệnh 'ocop verify' không có tùy chọn '--bogus' (có phải --out?). Xem: ocop verify "
+                            "--help."),
+    (("verifi",), "Lỗi: 'ocop' không có lệnh 'verifi' (có phải 'verify'?). Xem: ocop --help."),
+    (("registrations", "import"), "Lỗi: lệnh 'ocop registrations import' thiếu tham số FILE. Xem: ocop registrations "
+                                  "import --help."),
+    (("registrations", "inspect", "LN-01"), "Lỗi: lệnh 'ocop registrations inspect' thiếu tùy chọn --date. Xem: ocop "
+                                            "registrations inspect --help."),
+    (("remind", "--days", "năm"), "Lỗi: giá trị của --days không hợp lệ. Xem: ocop remind --help."),
+    (("rank", "thừa"), "Lỗi: lệnh 'ocop rank' viết chưa đúng (thừa hoặc thiếu tham số). Xem: ocop rank --help."),
+])
+def test_a_mistyped_command_is_one_vietnamese_line(ocop, args: tuple[str, ...], error: str) -> None:
+    result = ocop(*args)
+    assert (result.returncode, result.stdout, result.stderr) == (2, "", f"{error}\n")
 
 
 def test_the_meeting_time_is_read_as_clerks_write_it() -> None:

@@ -122,3 +122,16 @@ def test_label_maps_and_star_helpers():
     assert present.star_counts_text({4: 2, 3: 1}) == (
         "0 sản phẩm 5 sao, 2 sản phẩm 4 sao, 1 sản phẩm 3 sao, 0 sản phẩm 2 sao, 0 sản phẩm 1 sao")
     assert (present.deadline_status(5), present.deadline_status(0)) == ("còn 5 ngày làm việc", "QUÁ HẠN")
+
+
+def test_terminal_lines_show_control_characters_as_escapes_and_keep_vietnamese() -> None:
+    name = "HTX \x1b[2J\x1b]0;pwned\x07Na\rdai\x00 \u202eHuyền Sơn\x7f\x9b\udc80"
+    assert present.terminal(name) == (
+        "HTX \\x1b[2J\\x1b]0;pwned\\x07Na\\x0ddai\\x00 \\u202eHuyền Sơn\\x7f\\x9b\\udc80")
+    assert present.terminal("Mã\tSản phẩm\nLN-01 Na dai Huyền Sơn ★") == "Mã\tSản phẩm\nLN-01 Na dai Huyền Sơn ★"
+
+
+def test_an_instant_reads_in_vietnam_time() -> None:
+    from datetime import UTC, datetime
+
+    assert present.moment(datetime(2026, 11, 30, 17, 5, tzinfo=UTC)) == "00:05 01/12/2026"
