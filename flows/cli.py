@@ -94,6 +94,8 @@ def _flow(storage: Storage, call: Callable[[Storage], T]) -> T:
     """Run a stage's flow. Without PREFECT_API_URL on a temporary Prefect server that dies with this
     process; runs a killed command left RUNNING are set Crashed first; the runs are tagged with
     this process. Prefect's log goes to <out>/ocop.log (--debug: the terminal)."""
+    from prefect.settings import PREFECT_API_URL
+
     from ocop.services import stages
     from ocop.settings import Settings
 
@@ -103,7 +105,7 @@ def _flow(storage: Storage, call: Callable[[Storage], T]) -> T:
     log = logs.log_to(settings.out_dir / logs.LOG_NAME)
     with _errors(), ExitStack() as stack:
         stages.prepare_database(settings)  # a stage run before 'campaign create' is told so, in Vietnamese
-        if not os.environ.get("PREFECT_API_URL"):
+        if not PREFECT_API_URL.value():  # from the environment or the Prefect profile
             api = stack.enter_context(ephemeral.temporary_server(None if STATE["debug"] else log))
             os.environ["PREFECT_API_URL"] = api  # threads Prefect starts read the environment
             stack.callback(os.environ.pop, "PREFECT_API_URL", None)
