@@ -540,7 +540,7 @@ def _start(host: str, port: int, out: Path | None, db: str | None) -> tuple[str,
     from flows import server
 
     api = server.api_url(host, port)
-    logs.log_to((out or Path("out")).resolve() / logs.LOG_NAME)
+    logs.log_to((out or Path("out")).resolve() / logs.LOG_NAME).parent.mkdir(parents=True, exist_ok=True)
     env = server.environment(api, (out or Path("out")).resolve(), db)
     os.environ.update({k: env[k] for k in (*server.DEFAULTS, *PREFECT_DEFAULTS, "PREFECT_API_URL", "OCOP_OUT_DIR")
                        if k in env})
@@ -631,7 +631,7 @@ def serve(host: HostOpt = "127.0.0.1", port: PortOpt = 4200, db: DbOpt = None, o
         _banner(host, port, started, "ocop serve")
         _echo(f"Văn bản: {env['OCOP_OUT_DIR']}" + (f"; nhật ký: {log}" if log else ""))
         # pause_on_shutdown=False keeps the reminders' schedule on after a restart (notes/prefect.md)
-        prefect_serve(*build(None), pause_on_shutdown=False, limit=4)
+        prefect_serve(*build(None), pause_on_shutdown=False, limit=4, print_starting_message=STATE["debug"])
 
 
 def _settings(db: str | None, out: Path | None) -> Settings:
