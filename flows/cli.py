@@ -111,7 +111,7 @@ def _flow(storage: Storage, call: Callable[[Storage], T]) -> T:
             stack.callback(os.environ.pop, "PREFECT_API_URL", None)
             stack.enter_context(prefect_at(api))
             stack.callback(ephemeral.drain)  # first of these on the way out
-        for run in ephemeral.mark_crashed_runs():
+        for run in _crashed_runs():
             started = f", bắt đầu {present.moment(run.started)}" if run.started else ""
             _echo(f"Lượt chạy '{run.run}' ({run.flow}{started}) bị dừng đột ngột, nay ghi là gián đoạn (Crashed); "
                   "chạy lại đúng lệnh đó để hoàn tất.", err=True, fg=typer.colors.YELLOW)
@@ -119,6 +119,15 @@ def _flow(storage: Storage, call: Callable[[Storage], T]) -> T:
 
         stack.enter_context(tags(ephemeral.process_tag()))
         return call(storage)
+
+
+def _crashed_runs() -> tuple[ephemeral.CrashedRun, ...]:
+    """Housekeeping that never stops the command: a failure is only logged."""
+    try:
+        return ephemeral.mark_crashed_runs()
+    except Exception:
+        logging.getLogger("ocop").warning("could not mark the runs of killed commands as crashed", exc_info=True)
+        return ()
 
 
 def _log_path(out: str | Path | None) -> Path:
