@@ -150,14 +150,20 @@ def _errors() -> Iterator[None]:
     except (typer.Exit, typer.Abort, _click_errors.ClickException):
         raise
     except Exception as exc:
-        if STATE["debug"]:
-            traceback.print_exc()
-        log = logs.log_file() or logs.log_to(_log_path(None))
-        logging.getLogger("ocop").error("lệnh dừng vì lỗi ngoài dự kiến", exc_info=exc)
-        _echo(f"Lỗi: lệnh dừng vì một lỗi ngoài dự kiến ({type(exc).__name__}); chi tiết trong nhật ký {log} — "
-              "gửi tệp này cho người hỗ trợ, hoặc chạy lại với 'ocop --debug …' để xem ngay.",
-              fg=typer.colors.RED, err=True)
+        _unexpected(exc)
         raise typer.Exit(1) from None
+
+
+def _unexpected(exc: Exception) -> None:
+    """An error nobody foresaw: its traceback into the log file (and the terminal with --debug),
+    one line naming the log on the terminal."""
+    if STATE["debug"]:
+        traceback.print_exception(exc)
+    log = logs.log_file() or logs.log_to(_log_path(None))
+    logging.getLogger("ocop").error("the command stopped on an unexpected error", exc_info=exc)
+    _echo(f"Lỗi: lệnh dừng vì một lỗi ngoài dự kiến; chi tiết trong nhật ký {log} — "
+          "gửi tệp này cho người hỗ trợ, hoặc chạy lại với 'ocop --debug …' để xem ngay.",
+          fg=typer.colors.RED, err=True)
 
 
 def _where(db: str | None, out: Path | None) -> Storage:
@@ -796,4 +802,7 @@ def main() -> None:
     except (KeyboardInterrupt, typer.Abort):
         _echo("Đã dừng (Ctrl+C).", err=True)
         sys.exit(130)
+    except Exception as exc:  # raised outside a command's _errors(), e.g. while printing its result
+        _unexpected(exc)
+        sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)

@@ -136,6 +136,17 @@ def test_a_mistyped_command_is_one_vietnamese_line(ocop, args: tuple[str, ...], 
     assert (result.returncode, result.stdout, result.stderr) == (2, "", f"{error}\n")
 
 
+def test_an_unforeseen_error_is_one_line_naming_the_log_that_has_its_traceback(ocop, tmp_path: Path) -> None:
+    result = ocop("documents", "list", "--db", "khong-phai-url://x", "--out", str(tmp_path))
+    assert result.returncode == 1 and result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert line.startswith("Lỗi: ") and not FOREIGN.search(line), line
+    if "ngoài dự kiến" in line:  # until a bad URL is refused at the door
+        assert line.endswith(f"chi tiết trong nhật ký {tmp_path / 'ocop.log'} — gửi tệp này cho người hỗ trợ, hoặc "
+                             "chạy lại với 'ocop --debug …' để xem ngay."), line
+        assert "Traceback" in (tmp_path / "ocop.log").read_text(encoding="utf-8")
+
+
 def test_the_meeting_time_is_read_as_clerks_write_it() -> None:
     from datetime import time
 
