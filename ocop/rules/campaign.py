@@ -16,12 +16,18 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from typing import Any, Literal, TypedDict, Unpack, get_origin, get_type_hints
 
+from ocop import present
 from ocop.errors import InputError
 
 SignOff = Literal["auto", "manual"]
 LateRegistrations = Literal["flag", "reject"]
 Authority = Literal["", "TM.", "KT.", "Q.", "TL.", "TUQ."]
 DEFAULT_MEETING_TIME = time(8, 0)  # the council meets at 08:00 unless the campaign file or --time says otherwise
+
+
+def end_before_start(end: time, start: time) -> str:
+    """Why an end time is refused: a meeting (one day, as the minutes record it) ends after it starts."""
+    return f"giờ kết thúc {present.clock(end)} phải sau giờ bắt đầu {present.clock(start)}"
 
 
 class Bounds(TypedDict, total=False):
