@@ -420,6 +420,8 @@ def rank(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None) -> 
         typer.secho(f"  Chưa có kết quả: {line}", fg=typer.colors.YELLOW)
     if r.quorum.met:
         _print_ranking(r.ranking)
+    if r.waiting:
+        typer.secho(r.waiting, fg=typer.colors.YELLOW)
     _pending(r.documents)
 
 

@@ -223,7 +223,7 @@ def list_sections(summary: VerifySummary) -> dict[str, tuple[list[str], list[lis
 def dossier_totals(session: Session, campaign: Campaign) -> CommuneCounts:
     """The campaign's registrations by their stored decision (the minutes report them): received, eligible,
     still needing a supplement, ineligible; a registration not yet checked counts as received only."""
-    by_status: Counter[str] = Counter({status: n for status, n in session.execute(
+    by_status: Counter[str] = Counter(dict(session.execute(
         select(Registration.status, func.count()).where(Registration.campaign_id == campaign.id)
-        .group_by(Registration.status))})
+        .group_by(Registration.status)).tuples().all()))
     return CommuneCounts(sum(by_status.values()), by_status[ELIGIBLE], by_status[SUPPLEMENT], by_status[INELIGIBLE])
