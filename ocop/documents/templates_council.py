@@ -94,7 +94,7 @@ def bien_ban_hop_hoi_dong() -> DocxDocument:
     body(doc, ("Điểm của các thành viên ghi theo thứ tự: {% for tv in thanh_vien %}{{ loop.index }}"
                ". {{ tv }}{{ '; ' if not loop.last else '.' }}{% endfor %}", {"italic": True}),
          keep=True)
-    data_table(doc, (12, 50, 44, 20, 17, 22),
+    data_table(doc, (12, 46, 38, 20, 17, 32),
                ("STT", "Tên sản phẩm, chủ thể", "Điểm của các thành viên", "Điểm trung bình",
                 "Hạng sao", "Ghi chú"),
                ("{{ kq.stt }}", lambda c: (

@@ -366,7 +366,10 @@ def results_documents(campaign: Campaign, summary: RankSummary, dossiers: Commun
         noi_dung=proceedings,
         ket_luan=conclusions,
         thoi_gian_ket_thuc=present.time_same_day(campaign.meeting_end_time) if campaign.meeting_end_time else "",
-        thanh_vien=names, ket_qua=rows,
+        # the flags are in the proceedings above: the table's notes keep the outcome and any cap
+        thanh_vien=names, ket_qua=[{**row, "ghi_chu": "; ".join(
+            ([present.OUTCOME[r.outcome]] if r.outcome != "none" else []) + ([r.cap_reason] if r.cap_reason else []))}
+            for r, row in zip(summary.results, rows, strict=True)],
     )
     return [bth, bb] if summary.quorum.met else [bb]
 
