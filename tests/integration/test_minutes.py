@@ -150,3 +150,14 @@ def test_148_minutes_and_referral_say_why_a_capped_product_is_not_referred(setti
     stages.refer(settings, "luc-nam-2024")
     referral = docx_text(_issued(settings, "luc-nam-2024", "to_trinh_de_nghi_tinh")[0].file)
     assert "đã tổ chức đánh giá, phân hạng 2 sản phẩm. " + counted in referral
+
+
+def test_a_later_start_drops_the_campaign_files_end_time(sample_campaign) -> None:
+    stages.schedule(sample_campaign, CODE, at=time(14, 0))  # the file's 11:30 can no longer be the end
+    stages.score(sample_campaign, CODE, SAMPLE / "scores.csv")
+    assert stages.rank(sample_campaign, CODE).waiting
+    stages.close_meeting(sample_campaign, CODE, time(16, 15))
+    stages.rank(sample_campaign, CODE)
+    [minutes] = _issued(sample_campaign, CODE, "bien_ban_hop_hoi_dong")
+    text = docx_text(minutes.file)
+    assert "Thời gian bắt đầu: 14 giờ 00 phút" in text and "kết thúc vào hồi 16 giờ 15 phút cùng ngày./." in text
