@@ -389,13 +389,22 @@ def meeting_attendance(
 
 
 @meeting_app.command("close")
-def meeting_close(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None) -> None:
-    """Kết thúc phiên họp: khóa phiếu đánh giá / close the meeting and lock the sheets."""
+def meeting_close(
+    campaign: CampaignOpt = None,
+    at: Annotated[str | None, typer.Option("--at", help="Giờ kết thúc HH:MM hoặc 11h30, ghi vào biên bản / the end "
+                                                        "time the minutes state.")] = None,
+    db: DbOpt = None, out: OutOpt = None,
+) -> None:
+    """Kết thúc phiên họp: ghi giờ kết thúc, khóa phiếu đánh giá / close the meeting and lock the sheets."""
     from ocop.services import stages
 
     settings = _settings(db, out)
-    _run(lambda: stages.close_meeting(settings, campaign))
-    typer.echo("Phiên họp đã kết thúc; phiếu đánh giá đã khóa (sửa phải chấm lại có lý do: --reason).")
+    with _errors():
+        end = _time(at, "--at")
+    r = _run(lambda: stages.close_meeting(settings, campaign, end))
+    on = f" ngày {present.date_short(r.meeting_date)}" if r.meeting_date else ""
+    typer.echo(f"Phiên họp kết thúc lúc {present.clock(r.end_time)}{on}; phiếu đánh giá đã khóa (sửa phải chấm lại "
+               "có lý do: --reason). Chạy ocop rank để lập biên bản với giờ kết thúc này.")
 
 
 @app.command()
@@ -411,6 +420,8 @@ def rank(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None) -> 
         typer.secho(f"  Chưa có kết quả: {line}", fg=typer.colors.YELLOW)
     if r.quorum.met:
         _print_ranking(r.ranking)
+    if r.waiting:
+        typer.secho(r.waiting, fg=typer.colors.YELLOW)
     _pending(r.documents)
 
 
