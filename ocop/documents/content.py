@@ -50,7 +50,7 @@ CITATION = re.compile(rf"(?P<kind>{_KIND})\s+số\s+(?P<number>{NUMBER}),?\s+ng�
 LAW_CITATION = re.compile(rf"(?P<kind>{'|'.join(LAW_KINDS)})\s+(?P<name>[^;.()]{{3,200}}?),?\s+ngày\s+"
                           rf"(?P<date>{_DAY_MONTH_YEAR})")
 REFERENCE = re.compile(rf"(?<![\w])(?P<kind>{_KIND}|{'|'.join(LAW_KINDS)})(?![\w])(?!\s+này)")
-NUMBERED = re.compile(rf"^\s+số\s+{NUMBER}")
+NUMBERED = re.compile(rf"(?<!\w)số\s+{NUMBER}")
 
 # A column whose header says what it holds: (header, the values it accepts, what belongs there).
 COLUMN_KINDS: tuple[tuple[re.Pattern[str], re.Pattern[str], str], ...] = (
@@ -195,7 +195,7 @@ def cited_without_number_or_date(c: Contents) -> Iterator[str]:
             law = m.group("kind") in LAW_KINDS
             if law and i + 1 < len(refs) and refs[i + 1].group("kind") in LAW_KINDS:
                 continue                  # "Luật sửa đổi … của Luật A và Luật B ngày …": one date for all
-            missing = [w for w, ok in (("số", law or NUMBERED.match(span)), ("ngày", DATE.search(span))) if not ok]
+            missing = [w for w, ok in (("số", law or NUMBERED.search(span)), ("ngày", DATE.search(span))) if not ok]
             if missing:
                 yield f"{_q(clause)} — thiếu {' và '.join(missing)}"
                 break
