@@ -683,7 +683,7 @@ def documents_check(
     """Kiểm tra thể thức và nội dung văn bản / check Decree 30 form and the documents' content."""
     from ocop.documents.content import check_files
 
-    report = check_files(files, pages=pages)
+    report = check_files(files, pages=pages, progress=lambda m: typer.echo(m, err=True))
     failed = 0
     for f in report.files:
         if f.error is not None:     # each file that cannot be read is said, and the others still checked

@@ -49,7 +49,8 @@ _KIND = "|".join(CITED_KINDS)
 CITATION = re.compile(rf"(?P<kind>{_KIND})\s+số\s+(?P<number>{NUMBER}),?\s+ngày\s+(?P<date>{_DAY_MONTH_YEAR})")
 LAW_CITATION = re.compile(rf"(?P<kind>{'|'.join(LAW_KINDS)})\s+(?P<name>[^;.()]{{3,200}}?),?\s+ngày\s+"
                           rf"(?P<date>{_DAY_MONTH_YEAR})")
-REFERENCE = re.compile(rf"(?<![\w])(?P<kind>{_KIND}|{'|'.join(LAW_KINDS)})(?![\w])(?!\s+này)")
+# a kind named as what a cited text is about ("… ban hành Quy chế …", "về việc …") is not a citation
+REFERENCE = re.compile(rf"(?<![\w])(?<!ban hành )(?<!việc )(?P<kind>{_KIND}|{'|'.join(LAW_KINDS)})(?![\w])(?!\s+này)")
 NUMBERED = re.compile(rf"(?<!\w)số\s+{NUMBER}")
 
 # A column whose header says what it holds: (header, the values it accepts, what belongs there).
@@ -108,8 +109,9 @@ class Contents:
 
 
 def _text(el: etree._Element) -> str:
-    """Text of an element, a tab read as a space."""
-    return "".join((t.text or "") if t.tag == qn("w:t") else " " for t in el.iter(qn("w:t"), qn("w:tab")))
+    """Text of an element (NFC), a tab read as a space."""
+    parts = ((t.text or "") if t.tag == qn("w:t") else " " for t in el.iter(qn("w:t"), qn("w:tab")))
+    return unicodedata.normalize("NFC", "".join(parts))
 
 
 def _bordered(tbl: etree._Element) -> bool:
@@ -137,7 +139,7 @@ def _table(tbl: etree._Element) -> Table:
 def read(doc: DocxDocument, name: str) -> Contents:
     """The text the content rules read, from an opened DOCX."""
     body = doc.element.body
-    paragraphs = [unicodedata.normalize("NFC", _text(p)).strip() for p in body.iter(qn("w:p"))]
+    paragraphs = [_text(p).strip() for p in body.iter(qn("w:p"))]
     paragraphs = [p for p in paragraphs if p]
     doc_date = None
     for p in paragraphs:
@@ -397,9 +399,11 @@ def _fresh_pdf(docx: Path) -> Path | None:
     return pdf if pdf.is_file() and pdf.stat().st_mtime >= docx.stat().st_mtime else None
 
 
-def check_files(paths: Sequence[Path], pages: bool = True) -> CheckReport:
+def check_files(paths: Sequence[Path], pages: bool = True,
+                progress: Callable[[str], None] | None = None) -> CheckReport:
     """Form, text and (with ``pages``) page findings for each DOCX; PDFs beside the files are used
-    when newer than them, the others are made with LibreOffice into a temporary folder."""
+    when newer than them, the others are made with LibreOffice into a temporary folder (``progress``
+    is told how many first: about 0.3 s each)."""
     import shutil
     import tempfile
 
@@ -429,6 +433,8 @@ def check_files(paths: Sequence[Path], pages: bool = True) -> CheckReport:
             by_folder: dict[Path, list[Path]] = {}
             for p in missing:
                 by_folder.setdefault(p.parent, []).append(p)
+            if missing and progress is not None:
+                progress(f"Đang tạo bản PDF của {len(missing)} tệp bằng LibreOffice để kiểm tra trang…")
             try:
                 for i, (_, group) in enumerate(sorted(by_folder.items())):
                     found.update(zip(group, pdfs.to_pdf(group, out_dir=work / str(i)), strict=True))

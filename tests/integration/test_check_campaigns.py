@@ -32,7 +32,7 @@ def _settings(db_url: str, out: Path) -> Settings:
 
 def _check(folder: Path) -> None:
     result = CliRunner().invoke(app, ["documents", "check", str(folder)])
-    findings = [line for line in result.output.splitlines() if not line.endswith(": đạt")]
+    findings = [line for line in result.stdout.splitlines() if not line.endswith(": đạt")]
     print("\n".join(findings))
     assert result.exit_code == 0 and findings == []
 

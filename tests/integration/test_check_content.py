@@ -10,7 +10,7 @@ import pytest
 from docx import Document as Docx
 from docx.enum.text import WD_BREAK
 from docx.oxml.ns import qn
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from flows.cli import app
 from ocop.documents import pdf
@@ -46,10 +46,14 @@ def _edit(src: Path, dst: Path, replace: dict[str, str]) -> Path:
     return dst
 
 
-def _check(*paths: Path, pdf_pages: bool = False) -> tuple[int, list[str]]:
+def _run(*paths: Path, pdf_pages: bool = False) -> Result:
     args = ["documents", "check", *map(str, paths)] + ([] if pdf_pages else ["--no-pdf"])
-    result = CliRunner().invoke(app, args)
-    return result.exit_code, result.output.splitlines()
+    return CliRunner().invoke(app, args)
+
+
+def _check(*paths: Path, pdf_pages: bool = False) -> tuple[int, list[str]]:
+    result = _run(*paths, pdf_pages=pdf_pages)
+    return result.exit_code, result.stdout.splitlines()
 
 
 def _findings(lines: list[str], rule: str) -> list[str]:
@@ -76,7 +80,8 @@ def test_a_campaign_document_cited_without_number_or_date(tmp_path: Path) -> Non
     good = _render(tmp_path, "qd_thanh_lap_hoi_dong")
     numbered = _edit(good, tmp_path / "co-so.docx", {PLAN_BASIS: (
         "Căn cứ Quyết định số 18/QĐ-UBND ngày 07/01/2020 của Chủ tịch UBND huyện Lục Nam về việc thành lập "
-        "Hội đồng; Biên bản họp Hội đồng số 03/BB-HĐOCOP ngày 20/8/2020;")})
+        "Hội đồng; Quyết định số 01/QĐ-HĐOCOP ngày 21/5/2020 của Hội đồng về việc ban hành Quy chế hoạt động "
+        "của Hội đồng; Biên bản họp Hội đồng số 03/BB-HĐOCOP ngày 20/8/2020;")})
     assert _check(numbered)[0] == 0
     bad = _edit(good, tmp_path / "khong-so.docx", {PLAN_BASIS: (
         "Căn cứ Quyết định thành lập Hội đồng đánh giá, phân hạng sản phẩm OCOP huyện Lục Nam năm 2020; "
@@ -162,8 +167,10 @@ def test_a_page_holding_only_the_signature(tmp_path: Path) -> None:
     Paragraph(brk, doc._body).add_run().add_break(WD_BREAK.PAGE)
     bad = tmp_path / "trang-chu-ky.docx"
     doc.save(str(bad))
-    code, lines = _check(good, bad, pdf_pages=True)
-    assert code == 1
+    result = _run(good, bad, pdf_pages=True)
+    assert result.exit_code == 1
+    assert result.stderr == "Đang tạo bản PDF của 2 tệp bằng LibreOffice để kiểm tra trang…\n"
+    lines = result.stdout.splitlines()
     assert lines[0] == f"{good}: đạt"
     found = _findings(lines, "Trang chỉ có chữ ký (PDF)")
     assert len(found) == 1 and found[0].startswith(
