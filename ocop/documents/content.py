@@ -94,7 +94,7 @@ def _date(m: re.Match[str], first: int = 1) -> date | None:
 # --- what a document says, read once -------------------------------------------------------------
 @dataclass(frozen=True)
 class Table:
-    rows: tuple[tuple[str, ...], ...]     # cell texts per row (merged cells repeat), header first
+    rows: tuple[tuple[str, ...], ...]     # cell texts per row (a cell spanning columns repeats), header first
     header_rows: int                       # rows repeated as the header (at least 1)
     bordered: bool                         # a data table (the header and signature blocks have none)
 
@@ -123,15 +123,16 @@ def _bordered(tbl: etree._Element) -> bool:
 
 
 def _table(tbl: etree._Element) -> Table:
-    from docx.table import Table as DocxTable
-
-    t = DocxTable(tbl, None)  # type: ignore[arg-type]   # cells only need their XML here
     rows: list[tuple[str, ...]] = []
     header = 0
-    for i, row in enumerate(t.rows):
-        rows.append(tuple(" ".join(_text(p) for p in c._tc.iter(qn("w:p"))).strip() for c in row.cells))
-        trpr = row._tr.trPr
-        if trpr is not None and trpr.find(qn("w:tblHeader")) is not None and header == i:
+    for i, tr in enumerate(tbl.iterchildren(qn("w:tr"))):
+        cells: list[str] = []
+        for tc in tr.iterchildren(qn("w:tc")):
+            span = tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
+            text = " ".join(_text(p) for p in tc.iter(qn("w:p"))).strip()
+            cells += [text] * int(span.get(qn("w:val")) or 1 if span is not None else 1)
+        rows.append(tuple(cells))
+        if tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None and header == i:
             header = i + 1
     return Table(tuple(rows), max(header, 1), _bordered(tbl))
 
