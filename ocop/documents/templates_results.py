@@ -70,7 +70,7 @@ def qd_cong_nhan() -> DocxDocument:
                ("STT", "Tên sản phẩm", "Chủ thể, địa chỉ", "Bộ sản phẩm", "Điểm trung bình",
                 "Hạng sao", "Số giấy chứng nhận"),
                ("{{ sp.stt }}", "{{ sp.ten_san_pham }}", _chu_the, "{{ sp.bo_san_pham }}",
-                "{{ sp.diem_tb }}", "{{ sp.sao }}", "{{ sp.so_chung_nhan }}"),
+                "{{ sp.diem_tb }}", "{{ sp.sao }}", "{{ so_ky_hieu|so_gcn(sp.stt|int) }}"),
                "sp in san_pham", style="VB Bang nho", aligns=(C, L, L, L, C, C, C))
     para(doc, "", size=6)
     articles(doc, "dieu_khac", first=2)

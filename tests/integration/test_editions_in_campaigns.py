@@ -72,10 +72,15 @@ def test_148_cap_and_local_recognition(settings, tmp_path: Path) -> None:
     docs = {d.kind: d for d in stages.documents(settings, "luc-nam-2024")}
     assert recognised.decision == docs["qd_cong_nhan"].symbol == "21/QĐ-UBND"
     certificate = docs["giay_chung_nhan"]
-    assert certificate.symbol == "22/GCN-UBND"
+    # the certificate is numbered with the decision, and the decision's table prints that number
+    assert certificate.symbol == "21-01/GCN-UBND"
+    table = Docx(docs["qd_cong_nhan"].file).tables[1]
+    assert [c.text for c in table.rows[0].cells][-1] == "Số giấy chứng nhận"
+    assert [(r.cells[1].text, r.cells[-1].text) for r in table.rows[1:]] == [("Vải sấy", certificate.symbol)]
     doc = Docx(certificate.file)
     text = "\n".join([p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells])
     # the recognition date defaults to the referral deadline, 05/11/2020; valid 36 months
+    assert "Số: 21-01/GCN-UBND" in text
     assert "Quyết định số 21/QĐ-UBND ngày 05/11/2020" in text and "ngày 05 tháng 11 năm 2023" in text
     assert stages.recognise(settings, "luc-nam-2024").documents.issued == 0
 

@@ -211,7 +211,7 @@ def test_recognition_decision(renderer, tmp_path):
         assert [p.text for p in cells[2].paragraphs] == [sp["chu_the"], sp["dia_chi"]]
         assert [cells[i].text for i in (0, 1, 3, 4, 5, 6)] == [
             sp["stt"], sp["ten_san_pham"], sp["bo_san_pham"], sp["diem_tb"], sp["sao"],
-            sp["so_chung_nhan"]]
+            f"20-0{sp['stt']}/GCN-UBND"]   # numbered with the decision 20/QĐ-UBND
     assert cell_lines(doc, -1, col=1)[:2] == ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
 
 

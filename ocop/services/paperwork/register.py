@@ -56,6 +56,9 @@ class DocSpec:
     signer_title: str
     signer_authority: str = ""
     context: dict[str, Any] = field(default_factory=dict)
+    # a number another document gives it (a certificate numbered with its decision): no number is
+    # taken from the series at issue
+    symbol: str = ""
 
     def fingerprint(self) -> str:
         payload = json.dumps(self.context, sort_keys=True, ensure_ascii=False, default=str)
@@ -175,6 +178,7 @@ class Register:
             "signer_authority": spec.signer_authority,
             "signature": list(spec.context.get("chu_ky", {}).get("dong", [])),
             "numbered": spec.numbered, "context": spec.context, "context_sha256": fingerprint,
+            "symbol": spec.symbol,
             "status": "draft", "approved_by": "", "approved_at": None,
         }
         if current is not None and current.status in ("draft", "approved"):
@@ -189,7 +193,8 @@ class Register:
     def _name(self, doc: Document, symbol: str) -> str:
         stem = ascii_key(symbol or doc.subject)
         name = f"{stem}_{doc.kind}" if stem else doc.kind
-        return name if symbol or doc.version == 1 else f"{name}_v{doc.version}"
+        taken = symbol and doc.number is not None   # a number of its own: unique already
+        return name if taken or doc.version == 1 else f"{name}_v{doc.version}"
 
     def _render_drafts(self, docs: list[Document]) -> None:
         for kind, group in _by_kind(docs).items():
@@ -197,7 +202,7 @@ class Register:
             for doc in group:
                 assert doc.context is not None, "a draft keeps its data until it is issued"
                 path = self.out_dir / self.campaign.code / doc.folder / "du-thao" / f"{self._name(doc, '')}.docx"
-                draft = number_symbol(None, doc.type_code, doc.issuer_code)
+                draft = doc.symbol or number_symbol(None, doc.type_code, doc.issuer_code)
                 jobs.append(({**doc.context, "so_ky_hieu": draft, DATE_KEY: doc.issued_on.isoformat()}, path))
                 doc.draft_path = str(path)
             for _ in self.renderer.render_many(kind, iter(jobs)):
@@ -214,7 +219,10 @@ class Register:
                 raise DocumentError(f"Văn bản #{doc.id} ({doc.title}) chưa được duyệt, không thể ban hành.")
             context = {**(doc.context or {}), DATE_KEY: doc.issued_on.isoformat()}
             symbol = ""
-            if doc.numbered:
+            if doc.numbered and doc.symbol and doc.number is None:
+                symbol = doc.symbol          # given by another document
+                context["so_ky_hieu"] = symbol
+            elif doc.numbered:
                 doc.number = take_number(self.session, doc.series_owner, doc.issuer_code, doc.issued_on.year,
                                          settings.first_number(doc.issuer_code))
                 symbol = number_symbol(doc.number, doc.type_code, doc.issuer_code)
@@ -320,6 +328,7 @@ def new_version(session: Session, doc: Document) -> Document:
         issuer=doc.issuer, series_owner=doc.series_owner, issued_on=doc.issued_on, year=doc.year,
         signer_name=doc.signer_name,
         signer_title=doc.signer_title, signer_authority=doc.signer_authority, signature=list(doc.signature),
+        symbol=doc.symbol if doc.number is None else "",  # a number given by another document stays
         context=doc.context, context_sha256=doc.context_sha256, status="approved",
         approved_by=doc.approved_by, approved_at=datetime.now(),
     )

@@ -70,14 +70,14 @@ def _person(p: Person) -> dict[str, str]:
 
 
 def spec_for(campaign: Campaign, kind: str, title: str, folder: str, on: date, *, body: str,
-             type_code: str | None, numbered: bool, signer: Signer, subject: str = "",
+             type_code: str | None, numbered: bool, signer: Signer, subject: str = "", symbol: str = "",
              **context: Any) -> DocSpec:
     """A DocSpec issued by ``body`` ('issuer', 'council' or 'office') in that body's number series."""
     series = {"council": campaign.council_code, "office": campaign.office_code}.get(body, campaign.issuer_code)
     issuer = {"council": campaign.council_name, "office": campaign.office}.get(body, campaign.issuing_body)
     return DocSpec(kind=kind, subject=subject, title=title, folder=folder, issuer=issuer, series=series,
                    type_code=type_code, numbered=numbered, issued_on=on, signer_name=signer.name,
-                   signer_title=signer.title, signer_authority=signer.authority,
+                   signer_title=signer.title, signer_authority=signer.authority, symbol=symbol,
                    context={**_header(campaign, body, on), **context})
 
 
