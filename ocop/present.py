@@ -36,6 +36,8 @@ SECRETARIAT_ROLE = {"head": "Tổ trưởng", "member": "Thành viên"}
 REGISTRATION_KIND = {"first": "Lần đầu", "upgrade": "Nâng hạng", "reevaluation": "Đánh giá lại"}
 # producer type code -> its name; the codes are the values the registration workbook offers
 PRODUCER_KIND = {"DN": "doanh nghiệp", "HTX": "hợp tác xã", "THT": "tổ hợp tác", "HKD": "hộ kinh doanh"}
+# the one form of address of every document, mid-sentence too ("các Ông/Bà có tên tại Điều 1")
+ADDRESS = "Ông/Bà"
 OVERDUE = "QUÁ HẠN"
 STAR = "★"
 

@@ -92,15 +92,19 @@ def _title_lines(cell: _Cell, lines: str | list[str]) -> None:
             para(cell, line, size=D.SIZE_SIGNATURE, bold=True, align=C, keep=True)
 
 
-def _name(cell: _Cell, name: str) -> None:
+def _name(cell: _Cell, name: str, post: str | None = None) -> None:
     for _ in range(4):                       # room for the signature and the seal
         para(cell, "", size=D.SIZE_SIGNATURE, keep=True)
+    if post:                                 # the signer's own post, above the name (council documents)
+        tag(cell, "{%p if " + post + " is defined and " + post + " %}")
+        para(cell, "{{ " + post + "|upper }}", size=D.SIZE_SIGNATURE, bold=True, align=C, keep=True)
+        tag(cell, "{%p endif %}")
     para(cell, "{{ " + name + " }}", size=D.SIZE_SIGNATURE, bold=True, align=C)
 
 
-def signer(cell: _Cell, lines: str | list[str], name: str) -> None:
+def signer(cell: _Cell, lines: str | list[str], name: str, post: str | None = None) -> None:
     _title_lines(cell, lines)
-    _name(cell, name)
+    _name(cell, name, post)
 
 
 def recipients(cell: _Cell) -> None:
@@ -155,7 +159,7 @@ def signature_block(doc: DocxDocument, left: CellWriter | None = recipients, rig
     lc, rc = t.rows[0].cells
     if left:
         left(lc)
-    (right or (lambda c: signer(c, "chu_ky.dong", "chu_ky.ho_ten")))(rc)
+    (right or (lambda c: signer(c, "chu_ky.dong", "chu_ky.ho_ten", "chu_ky.chuc_vu")))(rc)
     finish_cells(t)
 
 

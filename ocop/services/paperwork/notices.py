@@ -96,7 +96,7 @@ def result_notices(session: Session, campaign: Campaign, summary: RankSummary) -
         yield spec_for(
             campaign, "thong_bao_ket_qua", f"Thông báo kết quả đánh giá, phân hạng - {r.code}", "04-ket-qua/thong-bao",
             on, body="council", type_code="TB", numbered=True, signer=signer, subject=r.code,
-            chu_ky=signature_block(signer, collective=False),
+            chu_ky=signature_block(signer, collective=True),
             trich_yeu=f"Kết quả đánh giá, phân hạng sản phẩm {r.name}",
             kinh_gui=r.producer,
             noi_dung=[f"{present.date_long_capitalised(on)}, {campaign.council_name} đã họp đánh giá, phân hạng sản "

@@ -228,7 +228,9 @@ class Register:
                 symbol = number_symbol(doc.number, doc.type_code, doc.issuer_code)
                 context["so_ky_hieu"] = symbol
             if "chu_ky" in context:
-                context["chu_ky"] = {"dong": list(doc.signature), "ho_ten": doc.signer_name}
+                drafted = context["chu_ky"]      # the post drafted for the designated signer stays only with them
+                post = drafted.get("chuc_vu", "") if drafted.get("ho_ten") == doc.signer_name else ""
+                context["chu_ky"] = {"dong": list(doc.signature), "ho_ten": doc.signer_name, "chuc_vu": post}
             path = self.out_dir / self.campaign.code / doc.folder / f"{self._name(doc, symbol)}.docx"
             if path.exists():
                 raise DocumentError(f"Tệp '{path}' đã có: văn bản đã ban hành không bao giờ bị ghi đè.")

@@ -31,10 +31,11 @@ SHEETS_PER_QUERY = 200  # products whose sheets are loaded at once; bounds memor
 
 def signature_block(signer: Signer, collective: bool) -> dict[str, Any]:
     """The signature block of a document (Decree 30, ô 7): authority prefix and title lines, then the name;
-    ``collective`` signs on behalf of the signer's collective body (TM. …)."""
+    ``collective`` signs on behalf of the signer's collective body (TM. …); the signer's post, when
+    the campaign file gives one, stands above the name."""
     lines = signature_lines(signer.authority or None, signer.title,
                             (signer.collective or None) if collective else None, head_title=signer.head_title or None)
-    return {"dong": lines, "ho_ten": signer.name}
+    return {"dong": lines, "ho_ten": signer.name, "chuc_vu": " ".join(signer.post.split()).upper()}
 
 
 def council_heading(campaign: Campaign) -> str:
@@ -116,7 +117,7 @@ def council_decision(campaign: Campaign) -> DocSpec:
         ),
         dieu_thi_hanh=(
             f"Chánh Văn phòng HĐND và UBND, {head_of(campaign.office)}, Thủ trưởng các cơ quan, đơn vị có liên "
-            "quan và các ông, bà có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này./."
+            f"quan và các {present.ADDRESS} có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này./."
         ),
         noi_nhan=["Như Điều 3;", f"UBND tỉnh {campaign.province} (b/c);", "Sở Nông nghiệp và PTNT;",
                   f"Lưu: VT, {campaign.office_code}."],
@@ -146,13 +147,13 @@ def invitation(session: Session, campaign: Campaign) -> DocSpec:
     chair = next(p for p in council(campaign) if p.role == "chair")
     return spec_for(
         campaign, "giay_moi_hop_hoi_dong", "Giấy mời họp Hội đồng", "02-hop-hoi-dong", on,
-        body="council", type_code="GM", numbered=True, signer=signer, chu_ky=signature_block(signer, collective=False),
+        body="council", type_code="GM", numbered=True, signer=signer, chu_ky=signature_block(signer, collective=True),
         trich_yeu=f"Họp {campaign.council_name}",
         kinh_moi=[_person(p) for p in campaign.people],
         noi_dung=f"Họp {campaign.council_name} đánh giá, phân hạng các sản phẩm đăng ký tham gia Chương trình OCOP.",
         thoi_gian=present.time_long(campaign.meeting_time, campaign.meeting_date),
         dia_diem=campaign.meeting_venue,
-        chu_tri=f"Ông/bà {chair.name}, {chair.position}, Chủ tịch Hội đồng",
+        chu_tri=f"{present.ADDRESS} {chair.name}, {chair.position}, Chủ tịch Hội đồng",
         san_pham=[{"stt": i, "ten_san_pham": r.product.name, "chu_the": r.product.producer.name,
                    "bo_san_pham": set_label(sets, r.set_code)}
                   for i, r in enumerate(agenda(session, campaign), 1)],
@@ -340,7 +341,7 @@ def results_documents(campaign: Campaign, summary: RankSummary) -> list[DocSpec]
     bth = spec_for(
         campaign, "bang_tong_hop", "Bảng tổng hợp kết quả đánh giá, phân hạng", "04-ket-qua", on,
         body="council", type_code=None, numbered=False, signer=chair_signer,
-        chu_ky=signature_block(chair_signer, collective=False),
+        chu_ky=signature_block(chair_signer, collective=True),
         ten_hoi_dong=campaign.council_name,
         mo_ta=f"(Kèm theo kết quả họp Hội đồng ngày {present.date_short(on)}; theo {edition.short_title})",
         nguoi_lap={"dong": ["NGƯỜI LẬP BẢNG", "TỔ TRƯỞNG TỔ THƯ KÝ"], "ho_ten": head.name},
