@@ -83,6 +83,11 @@ def points(x: Fraction | Decimal | int | float) -> str:
     return text.rstrip("0").rstrip(",") if "," in text else text
 
 
+def note_marks(numbers: list[int]) -> str:
+    """The marks of a table row's numbered notes, printed under the table: [1, 3] -> '(1), (3)'."""
+    return ", ".join(f"({n})" for n in numbers)
+
+
 def count(n: int) -> str:
     """A count in an administrative sentence, two digits at least: 9 -> '09' ('gồm 09 thành viên',
     'ít nhất 02 ngày làm việc'), 12 -> '12'."""

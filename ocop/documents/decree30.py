@@ -25,6 +25,7 @@ TEXT_WIDTH_LANDSCAPE_MM = PAGE_HEIGHT_MM - MARGINS_MM["left"] - MARGINS_MM["righ
 # --- font and sizes (pt) --------------------------------------------------------------------
 FONT = "Times New Roman"
 SIZE_BODY = 14
+SIZE_BODY_COMPACT = 13     # the smallest body size the Decree allows: one-page notices
 SIZE_CO_QUAN = 13          # cơ quan chủ quản (regular) and cơ quan ban hành (bold)
 SIZE_QUOC_HIEU = 13
 SIZE_TIEU_NGU = 14
@@ -40,6 +41,7 @@ SIZE_TABLE_SMALL = 11      # criteria sheet, results table
 FIRST_LINE_INDENT_MM = 12.7
 SPACING_AFTER_PT = 6
 LINE_SPACING = 1.15        # Decree: single to 1.5 lines
+LINE_SPACING_COMPACT = 1.0  # one-page notices
 
 # allowed ranges for the checker
 RANGE_QUOC_HIEU = (12, 13)

@@ -160,7 +160,7 @@ def phieu_danh_gia(blank: bool = False) -> dict[str, Any]:
         "ma_san_pham": SAN_PHAM[0][0], "ten_san_pham": SAN_PHAM[0][1], "chu_the": SAN_PHAM[0][2],
         "dia_chi": SAN_PHAM[0][3], "bo_san_pham": SAN_PHAM[0][4],
         "thanh_vien": {"ho_ten": name, "chuc_vu": role},
-        "dong": rows, "tong_phan": parts, "tong_diem": "" if blank else str(total),
+        "dong": rows, "tong_phan": parts, "tong_diem": "" if blank else str(total), "diem_toi_da": "100",
     }
 
 
@@ -171,6 +171,7 @@ def bang_tong_hop() -> dict[str, Any]:
                  f"{present.date_long(date(2020, 10, 20))} của Hội đồng)",
         "thanh_vien": [n for n, _, _ in THANH_VIEN],
         "ket_qua": ket_qua(),
+        "chu_thich": [{"so": "(1)", "noi_dung": "Đề nghị cấp tỉnh"}],
         "nguoi_lap": {"dong": ["NGƯỜI LẬP BẢNG", "TỔ TRƯỞNG TỔ THƯ KÝ"], "ho_ten": "Ngô Thị Mai"},
         "chu_ky": CHU_TICH_HD,
     }

@@ -134,6 +134,7 @@ def thong_bao_ket_qua() -> dict[str, Any]:
         "san_pham": {"ten_san_pham": ten, "bo_san_pham": bo, "diem_tb": diem, "sao": "3 sao",
                      "ket_qua": "Đạt hạng 3 sao; Hội đồng đề nghị Chủ tịch UBND huyện công nhận và "
                                 "cấp Giấy chứng nhận sản phẩm OCOP."},
+        "diem_toi_da": "100",
         "phan": [
             {"phan": "A", "ten": "Sản xuất và sức mạnh cộng đồng", "toi_da": "40", "diem_tb": "27,14"},
             {"phan": "B", "ten": "Tiếp thị và câu chuyện sản phẩm", "toi_da": "25", "diem_tb": "14,57"},

@@ -104,6 +104,7 @@ def result_notices(session: Session, campaign: Campaign, summary: RankSummary) -
             san_pham={"ten_san_pham": r.name, "bo_san_pham": set_label(sets, r.set_code),
                       "diem_tb": present.mean(r.mean), "sao": present.stars(r.stars),
                       "ket_qua": present.OUTCOME_NOTICE[r.outcome] + (f". {r.cap_reason}" if r.cap_reason else "")},
+            diem_toi_da=present.points(edition.max_points),
             phan=[{"phan": p, "ten": criteria.part_titles[p], "toi_da": str(criteria.parts[p]),
                    "diem_tb": present.mean(r.part_means[i])} for i, p in enumerate(criteria.parts)],
             mat_diem=[{"ma": c.code, "tieu_chi": c.title, "toi_da": str(c.max_points),

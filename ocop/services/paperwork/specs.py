@@ -21,7 +21,7 @@ from ocop.rules.editions import Edition, get_edition
 from ocop.rules.outcome import RECOGNISED, REFERRED
 from ocop.services.campaigns import council, secretariat
 from ocop.services.paperwork.register import DocSpec
-from ocop.services.results.ranking import RankSummary
+from ocop.services.results.ranking import Ranked, RankSummary
 from ocop.text import ascii_key
 
 SHEETS_PER_QUERY = 200  # products whose sheets are loaded at once; bounds memory
@@ -242,6 +242,7 @@ def _sheet_context(campaign: Campaign, edition: Edition, criteria: CriteriaSet, 
         "tong_phan": [{"phan": p, "ten": criteria.part_titles[p], "toi_da": str(criteria.parts[p]),
                        "diem": "" if totals is None else str(totals[p])} for p in criteria.parts],
         "tong_diem": "" if totals is None else str(sum(totals.values())),
+        "diem_toi_da": present.points(edition.max_points),
     }
 
 
@@ -269,20 +270,37 @@ def _sheet_spec(campaign: Campaign, edition: Edition, criteria: CriteriaSet, lab
     )
 
 
+def _row_notes(r: Ranked) -> list[str]:
+    """A ranked product's notes: its outcome, why its star is capped, what the council should look at."""
+    notes = [present.OUTCOME[r.outcome]] if r.outcome != "none" else []
+    if r.cap_reason:
+        notes.append(r.cap_reason)
+    return notes + [f"Lưu ý: {flag}" for flag in r.flags]
+
+
+def numbered_notes(results: list[Ranked]) -> tuple[dict[str, str], list[dict[str, str]]]:
+    """The notes of a results table as numbered notes under it: per product code the marks its row
+    prints ('(1), (3)'), and the notes in order ('(1)', text); products with the same note share it."""
+    numbers: dict[str, int] = {}
+    marks = {}
+    for r in results:
+        mine = [numbers.setdefault(note, len(numbers) + 1) for note in _row_notes(r)]
+        marks[r.code] = present.note_marks(mine)
+    return marks, [{"so": present.note_marks([n]), "noi_dung": note} for note, n in numbers.items()]
+
+
 def _results_table(summary: RankSummary) -> tuple[list[str], list[dict[str, Any]]]:
     members = summary.present
     rows = []
+    marks, _ = numbered_notes(summary.results)
     for i, r in enumerate(summary.results, 1):
-        notes = [present.OUTCOME[r.outcome]] if r.outcome != "none" else []
-        if r.cap_reason:
-            notes.append(r.cap_reason)
-        notes += [f"Lưu ý: {flag}" for flag in r.flags]
+        notes = _row_notes(r)
         rows.append({
             "stt": i, "ma_san_pham": r.code, "ten_san_pham": r.name, "chu_the": r.producer,
             "diem_thanh_vien": [str(r.member_totals[m.id]) for m in members],
             "diem_tb": present.mean(r.mean), "phan_a": present.mean(r.part_means[0]),
             "phan_b": present.mean(r.part_means[1]), "phan_c": present.mean(r.part_means[2]),
-            "sao": present.stars(r.stars), "ghi_chu": "; ".join(notes),
+            "sao": present.stars(r.stars), "ghi_chu": "; ".join(notes), "so_chu_thich": marks[r.code],
         })
     return [m.name for m in members], rows
 
@@ -345,7 +363,7 @@ def results_documents(campaign: Campaign, summary: RankSummary) -> list[DocSpec]
         ten_hoi_dong=campaign.council_name,
         mo_ta=f"(Kèm theo kết quả họp Hội đồng ngày {present.date_short(on)}; theo {edition.short_title})",
         nguoi_lap={"dong": ["NGƯỜI LẬP BẢNG", "TỔ TRƯỞNG TỔ THƯ KÝ"], "ho_ten": head.name},
-        thanh_vien=names, ket_qua=rows,
+        thanh_vien=names, ket_qua=rows, chu_thich=numbered_notes(summary.results)[1],
     )
     bb = spec_for(
         campaign, "bien_ban_hop_hoi_dong", "Biên bản họp Hội đồng", "04-ket-qua", on,
