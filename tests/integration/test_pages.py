@@ -5,6 +5,7 @@ carries only "Nơi nhận" and a signature (the last paragraph of the body goes 
 from __future__ import annotations
 
 import csv
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -45,11 +46,12 @@ def _issued(settings, code: str, kind: str) -> list:
 def test_result_notices_fit_one_page_and_the_summary_table_two(sample_campaign) -> None:
     stages.schedule(sample_campaign, CODE)
     stages.score(sample_campaign, CODE, SAMPLE / "scores.csv")
-    stages.rank(sample_campaign, CODE)
+    with_pdf = replace(sample_campaign, pdf="on")
+    stages.rank(with_pdf, CODE)
     notices = _issued(sample_campaign, CODE, "thong_bao_ket_qua")
     [summary] = _issued(sample_campaign, CODE, "bang_tong_hop")
     assert len(notices) == 11
-    converted = pdf.to_pdf([Path(d.file) for d in [*notices, summary]])
+    converted = [Path(d.pdf or "") for d in [*notices, summary]]   # the register's own PDF copies
     for notice in converted[:-1]:
         texts = pages(notice)
         assert len(texts) == 1, f"{notice.name}: {len(texts)} trang"
@@ -59,6 +61,11 @@ def test_result_notices_fit_one_page_and_the_summary_table_two(sample_campaign) 
     # the notes sit under the table, numbered; the rows carry only their numbers
     assert "Ghi chú:" in texts[-1] and "(1) Đề nghị cấp trên" in texts[-1]
     assert "TM. HỘI ĐỒNG" in texts[-1] and "Ngô Thị Thu Hằng" in texts[-1]
+    # the Tờ trình attaches the minutes and the summary table: both exist as PDF files
+    [minutes] = _issued(sample_campaign, CODE, "bien_ban_hop_hoi_dong")
+    attached = stages.refer(with_pdf, CODE).attachments
+    assert attached == (minutes.pdf, summary.pdf) and all(Path(f).is_file() for f in attached)
+    assert str(summary.pdf).endswith("bang_tong_hop.pdf")
 
 
 def _campaign_148(tmp_path: Path, products: int) -> Path:

@@ -37,6 +37,8 @@ from ocop.text import ascii_key
 
 BATCH = 500  # documents rendered and registered per batch; bounds memory at national scale
 OPEN = ("draft", "approved", "issued")  # statuses of the current version of a document
+# forms a numbered document attaches (the Tờ trình sends the summary table): a PDF like numbered ones
+PDF_FORMS = frozenset({"bang_tong_hop"})
 
 
 @dataclass
@@ -251,9 +253,10 @@ class Register:
         """PDF beside each issued DOCX, one LibreOffice call per batch; skipped where it is missing.
 
         Forms (score sheets: ~6 pages, ~0.6 s each in LibreOffice) get PDFs only when asked
-        (``forms=True``), e.g. for the members' print packs; numbered documents always do.
+        (``forms=True``), e.g. for the members' print packs; numbered documents and the forms
+        they attach (PDF_FORMS) always do.
         """
-        docs = [d for d in docs if d.numbered or forms]
+        docs = [d for d in docs if d.numbered or forms or d.kind in PDF_FORMS]
         if self.pdf == "off" or not docs:
             return
         try:

@@ -25,6 +25,8 @@ from ocop.services.results.ranking import Ranked, RankSummary
 from ocop.text import ascii_key
 
 SHEETS_PER_QUERY = 200  # products whose sheets are loaded at once; bounds memory
+# the documents the Tờ trình attaches, as files (its "Hồ sơ kèm theo" names them first)
+REFERRAL_ATTACHMENTS = ("bien_ban_hop_hoi_dong", "bang_tong_hop")
 
 
 
