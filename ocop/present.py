@@ -83,6 +83,16 @@ def points(x: Fraction | Decimal | int | float) -> str:
     return text.rstrip("0").rstrip(",") if "," in text else text
 
 
+def mandatory_mark(star: int) -> str:
+    """The mark of an option a product must reach for a star (148's mandatory options): '(*) bắt buộc từ 3★'."""
+    return f"(*) bắt buộc từ {star}{STAR}"
+
+
+# what the mark means, printed once on a score sheet that has marked options
+MANDATORY_LEGEND = ("(*) bắt buộc từ N★: tiêu chí phải đạt ít nhất mức này thì sản phẩm mới được xếp từ N sao trở "
+                    "lên, dù tổng điểm đủ.")
+
+
 def note_marks(numbers: list[int]) -> str:
     """The marks of a table row's numbered notes, printed under the table: [1, 3] -> '(1), (3)'."""
     return ", ".join(f"({n})" for n in numbers)

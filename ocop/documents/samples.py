@@ -136,20 +136,20 @@ def phieu_danh_gia(blank: bool = False) -> dict[str, Any]:
     rows, parts, total = [], [], 0
     for phan, ten_phan, toi_da, groups in _SHEET:
         rows.append({"loai": "phan", "ma": phan, "noi_dung": f"PHẦN {phan}: {ten_phan}",
-                     "diem_toi_da": str(toi_da), "o": "", "diem": ""})
+                     "diem_toi_da": str(toi_da), "o": "", "diem": "", "bat_buoc": ""})
         sub = 0
         for g, (ten_nhom, criteria) in enumerate(groups, 1):
             rows.append({"loai": "nhom", "ma": f"{phan}{g}", "noi_dung": ten_nhom, "diem_toi_da": "",
-                         "o": "", "diem": ""})
+                         "o": "", "diem": "", "bat_buoc": ""})
             for k, (ten, options) in enumerate(criteria, 1):
                 pick = len(options) - 2
                 got = options[pick][1]
                 rows.append({"loai": "tieu_chi", "ma": f"{phan}{g}.{k}", "noi_dung": ten,
                              "diem_toi_da": str(max(p for _, p in options)), "o": "",
-                             "diem": "" if blank else str(got)})
+                             "diem": "" if blank else str(got), "bat_buoc": ""})
                 rows += [{"loai": "lua_chon", "ma": "", "noi_dung": f"{text} ({p} điểm)",
                           "diem_toi_da": "", "o": "☒" if i == pick and not blank else "☐",
-                          "diem": ""} for i, (text, p) in enumerate(options)]
+                          "diem": "", "bat_buoc": ""} for i, (text, p) in enumerate(options)]
                 sub += got
         parts.append({"phan": phan, "ten": ten_phan.capitalize(), "toi_da": str(toi_da),
                       "diem": "" if blank else str(sub)})
@@ -161,6 +161,7 @@ def phieu_danh_gia(blank: bool = False) -> dict[str, Any]:
         "dia_chi": SAN_PHAM[0][3], "bo_san_pham": SAN_PHAM[0][4],
         "thanh_vien": {"ho_ten": name, "chuc_vu": role},
         "dong": rows, "tong_phan": parts, "tong_diem": "" if blank else str(total), "diem_toi_da": "100",
+        "chu_thich_bat_buoc": "",   # 1048: no mandatory option
     }
 
 

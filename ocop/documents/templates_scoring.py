@@ -42,9 +42,11 @@ def _criterion(field: str, *, bold_kinds: bool = True, indent_choice: bool = Fal
         st = "VB Bang nho"
         tag(cell, '{%p if r.loai == "phan" or r.loai == "nhom" %}')
         para(cell, "{{ r." + field + " }}", style=st, bold=bold_kinds, align=align)
-        if indent_choice:
+        if indent_choice:                    # an option: indented, with its mandatory mark (148)
             tag(cell, '{%p elif r.loai == "lua_chon" %}')
-            p = para(cell, "{{ r." + field + " }}", style=st, align=align)
+            p = para(cell, "{{ r." + field + " }}",
+                     ("{{ (' ' + r.bat_buoc) if r.bat_buoc else '' }}", {"bold": True, "italic": True}),
+                     style=st, align=align)
             p.paragraph_format.left_indent = Mm(4)
         tag(cell, "{%p else %}")
         para(cell, "{{ r." + field + " }}", style=st, align=align)
@@ -64,6 +66,9 @@ def phieu_danh_gia() -> DocxDocument:
                  "Tên sản phẩm: {{ ten_san_pham }}", "Chủ thể: {{ chu_the }}",
                  "Địa chỉ: {{ dia_chi }}"):
         para(doc, text, size=13, after=2)
+    tag(doc, "{%p if chu_thich_bat_buoc %}")
+    para(doc, "{{ chu_thich_bat_buoc }}", size=12, italic=True, before=4)
+    tag(doc, "{%p endif %}")
     para(doc, "", size=6)
     data_table(doc, (14, 95, 14, 21, 21),
                ("Mã", "Tiêu chí đánh giá", "Chọn", "Điểm tối đa", "Điểm chấm"),

@@ -169,21 +169,22 @@ def sheet_rows(criteria: CriteriaSet, chosen: dict[str, int] | None) -> list[dic
     rows: list[dict[str, str]] = []
     for part, points in criteria.parts.items():
         rows.append({"loai": "phan", "ma": part, "noi_dung": f"Phần {part}: {criteria.part_titles[part].upper()}",
-                     "diem_toi_da": str(points), "o": "", "diem": ""})
+                     "diem_toi_da": str(points), "o": "", "diem": "", "bat_buoc": ""})
         group = None
         for c in criteria.part_criteria(part):
             if c.group != group:
                 group = c.group
                 group_max = sum(x.max_points for x in criteria.criteria if x.group == group)
                 rows.append({"loai": "nhom", "ma": str(group), "noi_dung": c.group_title,
-                             "diem_toi_da": str(group_max), "o": "", "diem": ""})
+                             "diem_toi_da": str(group_max), "o": "", "diem": "", "bat_buoc": ""})
             got = None if chosen is None else chosen.get(c.code)
             rows.append({"loai": "tieu_chi", "ma": c.code, "noi_dung": c.title, "diem_toi_da": str(c.max_points),
-                         "o": "", "diem": "" if got is None else str(got)})
+                         "o": "", "diem": "" if got is None else str(got), "bat_buoc": ""})
             for o in c.options:
                 box = "☐" if chosen is None or got != o.points else "☒"
+                star = c.mandatory_from(o.points)
                 rows.append({"loai": "lua_chon", "ma": "", "noi_dung": o.label, "diem_toi_da": str(o.points),
-                             "o": box, "diem": ""})
+                             "o": box, "diem": "", "bat_buoc": "" if star is None else present.mandatory_mark(star)})
     return rows
 
 
@@ -241,6 +242,7 @@ def _sheet_context(campaign: Campaign, edition: Edition, criteria: CriteriaSet, 
         "bo_san_pham": label,
         "thanh_vien": _person(member),
         "dong": sheet_rows(criteria, chosen),
+        "chu_thich_bat_buoc": present.MANDATORY_LEGEND if any(c.requirements for c in criteria.criteria) else "",
         "tong_phan": [{"phan": p, "ten": criteria.part_titles[p], "toi_da": str(criteria.parts[p]),
                        "diem": "" if totals is None else str(totals[p])} for p in criteria.parts],
         "tong_diem": "" if totals is None else str(sum(totals.values())),
