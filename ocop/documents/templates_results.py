@@ -67,7 +67,7 @@ def qd_cong_nhan() -> DocxDocument:
     title_block(doc, "QUYẾT ĐỊNH", "{{ trich_yeu }}")
     decision_opening(doc)
     body(doc, ("Điều 1. ", {"bold": True}), "{{ dieu_1 }}", keep=True)
-    data_table(doc, (12, 27, 40, 25, 16, 14, 31),
+    data_table(doc, (12, 25, 37, 24, 16, 14, 37),
                ("STT", "Tên sản phẩm", "Chủ thể, địa chỉ", "Bộ sản phẩm", "Điểm trung bình",
                 "Hạng sao", "Số giấy chứng nhận"),
                ("{{ sp.stt }}", "{{ sp.ten_san_pham }}", _chu_the, "{{ sp.bo_san_pham }}",
