@@ -66,6 +66,14 @@ def test_result_notices_fit_one_page_and_the_summary_table_two(sample_campaign) 
     attached = stages.refer(with_pdf, CODE).attachments
     assert attached == (minutes.pdf, summary.pdf) and all(Path(f).is_file() for f in attached)
     assert str(summary.pdf).endswith("bang_tong_hop.pdf")
+    # every numbered document of the sample: no page with only Nơi nhận and a signature
+    numbered = [d for d in stages.documents(sample_campaign, CODE) if d.symbol and d.status == "issued"]
+    assert len(numbered) == 29
+    missing = [Path(d.file) for d in numbered if not d.pdf]
+    made = dict(zip(missing, pdf.to_pdf(missing), strict=True))
+    for d in numbered:
+        path = Path(d.pdf) if d.pdf else made[Path(d.file)]
+        assert signature_only_pages(pages(path)) == [], path.name
 
 
 def _campaign_148(tmp_path: Path, products: int) -> Path:
