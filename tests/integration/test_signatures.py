@@ -64,3 +64,17 @@ def test_another_signer_drops_the_designated_signers_post(settings, tmp_path: Pa
     stages.issue_documents(settings, CODE, [rules.id])
     doc = next(d for d in stages.documents(settings, CODE) if d.kind == "qd_ban_hanh_quy_che" and d.status == "issued")
     assert signature(doc.file) == ["TM. HỘI ĐỒNG", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Văn Hùng"]
+
+
+def test_without_a_council_signer_the_issuers_signer_signs_as_such(settings, tmp_path: Path) -> None:
+    text = (SAMPLE / "campaign.toml").read_text(encoding="utf-8")
+    start = text.index("[signers.council]")
+    path = tmp_path / "campaign.toml"
+    path.write_text(text[:start] + text[text.index("[signers.office]"):], encoding="utf-8")
+    stages.set_up(settings, path)
+    stages.collect(settings, CODE, SAMPLE / "registrations.csv")
+    stages.verify(settings, CODE)
+    stages.schedule(settings, CODE)
+    # not "TM. ỦY BAN NHÂN DÂN" on a council document
+    assert signature(_issued(settings, "giay_moi_hop_hoi_dong").file) == ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH",
+                                                                         "Lương Thế Tuấn"]

@@ -14,7 +14,7 @@ from ocop.persistence.models import Campaign, Product, Registration, ScoreItem, 
 from ocop.rules.criteria import load_sets
 from ocop.rules.editions import get_edition
 from ocop.services.paperwork.register import DocSpec
-from ocop.services.paperwork.specs import set_label, signature_block, spec_for
+from ocop.services.paperwork.specs import council_signature, set_label, signature_block, spec_for
 from ocop.services.results.ranking import RankSummary
 
 TOP_LOSSES = 5  # criteria listed in the result notice as costing the most points
@@ -96,7 +96,7 @@ def result_notices(session: Session, campaign: Campaign, summary: RankSummary) -
         yield spec_for(
             campaign, "thong_bao_ket_qua", f"Thông báo kết quả đánh giá, phân hạng - {r.code}", "04-ket-qua/thong-bao",
             on, body="council", type_code="TB", numbered=True, signer=signer, subject=r.code,
-            chu_ky=signature_block(signer, collective=True),
+            chu_ky=council_signature(campaign, signer),
             trich_yeu=f"Kết quả đánh giá, phân hạng sản phẩm {r.name}",
             kinh_gui=r.producer,
             noi_dung=[f"{present.date_long_capitalised(on)}, {campaign.council_name} đã họp đánh giá, phân hạng sản "

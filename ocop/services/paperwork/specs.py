@@ -40,6 +40,13 @@ def signature_block(signer: Signer, collective: bool) -> dict[str, Any]:
     return {"dong": lines, "ho_ten": signer.name, "chuc_vu": " ".join(signer.post.split()).upper()}
 
 
+def council_signature(campaign: Campaign, signer: Signer) -> dict[str, Any]:
+    """The signature of a document the council issues as a body (Quy chế decision, Giấy mời, Bảng tổng
+    hợp, result notices): on behalf of the council ("TM. HỘI ĐỒNG / CHỦ TỊCH") by the council's signer
+    the campaign file names; the issuer's signer standing in for a file that names none signs as such."""
+    return signature_block(signer, collective="council" in campaign.details.signers)
+
+
 def council_heading(campaign: Campaign) -> str:
     place = campaign.province if campaign.level == "province" else campaign.district
     return f"HỘI ĐỒNG ĐÁNH GIÁ, PHÂN HẠNG SẢN PHẨM OCOP {present.level_heading(campaign.level)} {place.upper()}"
@@ -149,7 +156,7 @@ def invitation(session: Session, campaign: Campaign) -> DocSpec:
     chair = next(p for p in council(campaign) if p.role == "chair")
     return spec_for(
         campaign, "giay_moi_hop_hoi_dong", "Giấy mời họp Hội đồng", "02-hop-hoi-dong", on,
-        body="council", type_code="GM", numbered=True, signer=signer, chu_ky=signature_block(signer, collective=True),
+        body="council", type_code="GM", numbered=True, signer=signer, chu_ky=council_signature(campaign, signer),
         trich_yeu=f"Họp {campaign.council_name}",
         kinh_moi=[_person(p) for p in campaign.people],
         noi_dung=f"Họp {campaign.council_name} đánh giá, phân hạng các sản phẩm đăng ký tham gia Chương trình OCOP.",
@@ -363,7 +370,7 @@ def results_documents(campaign: Campaign, summary: RankSummary) -> list[DocSpec]
     bth = spec_for(
         campaign, "bang_tong_hop", "Bảng tổng hợp kết quả đánh giá, phân hạng", "04-ket-qua", on,
         body="council", type_code=None, numbered=False, signer=chair_signer,
-        chu_ky=signature_block(chair_signer, collective=True),
+        chu_ky=council_signature(campaign, chair_signer),
         ten_hoi_dong=campaign.council_name,
         mo_ta=f"(Kèm theo kết quả họp Hội đồng ngày {present.date_short(on)}; theo {edition.short_title})",
         nguoi_lap={"dong": ["NGƯỜI LẬP BẢNG", "TỔ TRƯỞNG TỔ THƯ KÝ"], "ho_ten": head.name},
