@@ -144,7 +144,7 @@ def bang_tong_hop() -> DocxDocument:
     tag(doc, "{%p if chu_thich %}")
     para(doc, "Ghi chú:", size=D.SIZE_TABLE, bold=True, italic=True, before=6, keep=True)
     tag(doc, "{%p for n in chu_thich %}")
-    para(doc, "{{ n.so }} {{ n.noi_dung }}", style="VB Bang", align=J, after=2)
+    para(doc, "{{ n.so }} {{ n.noi_dung }}", style="VB Bang", align=J, after=2, keep=True)  # with the signatures
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p endif %}")
     two_signers(doc, ("nguoi_lap.dong", "nguoi_lap.ho_ten"), ("chu_ky.dong", "chu_ky.ho_ten"),
