@@ -25,9 +25,9 @@ DOCUMENT_STATUS = {"draft": "Dự thảo", "approved": "Đã duyệt", "issued":
 REGISTRATION_STATUS = {"registered": "Chưa kiểm tra", "eligible": "Đủ điều kiện",
                        "needs_supplement": "Cần bổ sung", "ineligible": "Không đủ điều kiện"}
 OUTCOME = {"referred": "Đề nghị cấp trên", "recognised": "Công nhận tại cấp này", "none": "—"}
-# the outcome as the result notice tells the producer
-OUTCOME_NOTICE = {"referred": "Đề nghị cấp trên đánh giá, phân hạng", "recognised": "Đề nghị công nhận tại cấp này",
-                  "none": "Chưa đủ điều kiện đề nghị công nhận"}
+# the outcome as the result notice tells the producer; of a product the level neither refers nor recognises the
+# notice says what is true for the level (ocop.rules.outcome.no_outcome_text)
+OUTCOME_NOTICE = {"referred": "Đề nghị cấp trên đánh giá, phân hạng", "recognised": "Đề nghị công nhận tại cấp này"}
 WEEKDAY = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
 # the administrative unit of a campaign's level, as a sentence writes it ("cấp huyện");
 # a heading writes it in capitals (level_heading)
@@ -39,6 +39,8 @@ SECRETARIAT_ROLE = {"head": "Tổ trưởng", "member": "Thành viên"}
 REGISTRATION_KIND = {"first": "Lần đầu", "upgrade": "Nâng hạng", "reevaluation": "Đánh giá lại"}
 # producer type code -> its name; the codes are the values the registration workbook offers
 PRODUCER_KIND = {"DN": "doanh nghiệp", "HTX": "hợp tác xã", "THT": "tổ hợp tác", "HKD": "hộ kinh doanh"}
+# the one form of address of every document, mid-sentence too ("các Ông/Bà có tên tại Điều 1")
+ADDRESS = "Ông/Bà"
 OVERDUE = "QUÁ HẠN"
 STAR = "★"
 
@@ -82,6 +84,21 @@ def points(x: Fraction | Decimal | int | float) -> str:
     7.5 -> '7,5', 69.125 -> '69,13' (at most two decimals, half-up)."""
     text = number(x, 2)
     return text.rstrip("0").rstrip(",") if "," in text else text
+
+
+def mandatory_mark(star: int) -> str:
+    """The mark of an option a product must reach for a star (148's mandatory options): '(*) bắt buộc từ 3★'."""
+    return f"(*) bắt buộc từ {star}{STAR}"
+
+
+# what the mark means, printed once on a score sheet that has marked options
+MANDATORY_LEGEND = ("(*) bắt buộc từ N★: tiêu chí phải đạt ít nhất mức này thì sản phẩm mới được xếp từ N sao trở "
+                    "lên, dù tổng điểm đủ.")
+
+
+def note_marks(numbers: list[int]) -> str:
+    """The marks of a table row's numbered notes, printed under the table: [1, 3] -> '(1), (3)'."""
+    return ", ".join(f"({n})" for n in numbers)
 
 
 def count(n: int) -> str:
@@ -133,6 +150,17 @@ def star_counts_text(counts: dict[int, int]) -> str:
 # --- labels that depend on a value ------------------------------------------------------------------
 
 
+def near_edge_flag(bound: float) -> str:
+    """A flag for the council: the mean lies within a point of a band edge: 'sát ngưỡng 70 điểm'."""
+    return f"sát ngưỡng {points(bound)} điểm"
+
+
+def leave_one_out_flag(member: str, n: int) -> str:
+    """A flag for the council: one member's sheet decides the star (rising or falling without it):
+    'nếu không tính phiếu đánh giá của ông/bà Vũ Thị Lan thì sản phẩm đạt 3 sao'."""
+    return f"nếu không tính phiếu đánh giá của ông/bà {member} thì sản phẩm đạt {stars(n)}"
+
+
 def level_heading(level: str) -> str:
     """The unit of a level in a heading: 'HUYỆN'."""
     return LEVEL_UNIT[level].upper()
@@ -181,6 +209,11 @@ def clock(t: time) -> str:
 def time_long(t: time, d: date) -> str:
     """'08 giờ 00 phút, ngày 20 tháng 10 năm 2020'."""
     return f"{t.hour:02d} giờ {t.minute:02d} phút, {date_long(d)}"
+
+
+def time_same_day(t: time) -> str:
+    """An end time on the day a sentence has already dated: '11 giờ 30 phút cùng ngày'."""
+    return f"{t.hour:02d} giờ {t.minute:02d} phút cùng ngày"
 
 
 def weekday(d: date) -> str:

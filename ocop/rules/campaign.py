@@ -18,6 +18,7 @@ from datetime import date, time
 from fractions import Fraction
 from typing import Any, Literal, TypedDict, Unpack, get_origin, get_type_hints
 
+from ocop import present
 from ocop.errors import InputError
 
 SignOff = Literal["auto", "manual"]
@@ -54,6 +55,11 @@ def simple_fraction(x: Fraction | float | int | str) -> Fraction:
         if abs(near - value) < tolerance:
             return near
     return value
+
+
+def end_before_start(end: time, start: time) -> str:
+    """Why an end time is refused: a meeting (one day, as the minutes record it) ends after it starts."""
+    return f"giờ kết thúc {present.clock(end)} phải sau giờ bắt đầu {present.clock(start)}"
 
 
 class Bounds(TypedDict, total=False):
@@ -106,13 +112,16 @@ class CampaignRules:
 
 @dataclass(frozen=True)
 class Signer:
-    """Who signs for a body and how: authority prefix, title, and the head's title for KT./Q."""
+    """Who signs for a body and how: authority prefix, title, and the head's title for KT./Q.;
+    ``post``: the signer's own post printed above the name where it differs from the title (a
+    council's chair: "PHÓ CHỦ TỊCH UBND HUYỆN")."""
 
     name: str
     title: str
     authority: Authority = ""
     head_title: str = ""
     collective: str = ""
+    post: str = ""
 
     @classmethod
     def from_mapping(cls, raw: Mapping[str, Any]) -> Signer:
