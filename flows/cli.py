@@ -798,6 +798,9 @@ def _usage(exc: Any) -> str:
     return f"Lỗi: lệnh '{where}' viết chưa đúng (thừa hoặc thiếu tham số). {see}"
 
 
+INTERRUPTED = 130
+
+
 def main() -> None:
     """The `ocop` program: Prefect's logging goes to the log file unless --debug (set here, before
     Prefect is imported, and not in the app, which tests also run in-process)."""
@@ -806,15 +809,17 @@ def main() -> None:
     try:
         code = app(standalone_mode=False)
     except _click_errors.NoArgsIsHelpError as exc:
-        _echo(exc.ctx.get_help())
+        if text := exc.ctx.get_help():  # typer's rich help prints itself and returns nothing
+            _echo(text)
         sys.exit(exc.exit_code)
     except _click_errors.UsageError as exc:
         _echo(_usage(exc), fg=typer.colors.RED, err=True)
         sys.exit(exc.exit_code)
     except (KeyboardInterrupt, typer.Abort):
-        _echo("Đã dừng (Ctrl+C).", err=True)
-        sys.exit(130)
+        code = INTERRUPTED
     except Exception as exc:  # raised outside a command's _errors(), e.g. while printing its result
         _unexpected(exc)
         sys.exit(1)
+    if code == INTERRUPTED:  # typer turns Ctrl+C into this exit code
+        _echo("Đã dừng (Ctrl+C); chạy lại đúng lệnh đó để hoàn tất.", err=True)
     sys.exit(code if isinstance(code, int) else 0)

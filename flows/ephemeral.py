@@ -57,8 +57,11 @@ def _spawn(port: int, output: IO[bytes] | None) -> subprocess.Popen[bytes]:
     env = {**os.environ, **SERVER_ENV}
     for key in ("PREFECT_API_URL", "PREFECT_LOGGING_SETTINGS_PATH"):  # the server logs to its own stderr
         env.pop(key, None)
+    # its own session: Ctrl+C in the terminal interrupts the command, which then still reports to
+    # the server and stops it; the server never sees the terminal's signals
     return subprocess.Popen([sys.executable, "-m", "flows.ephemeral", str(port), str(os.getpid())], env=env,
-                            stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT if output else None)
+                            stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT if output else None,
+                            start_new_session=True)
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
