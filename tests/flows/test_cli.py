@@ -65,6 +65,9 @@ def test_a_bad_file_gives_a_vietnamese_error_and_exit_code_1(ocop, tmp_path: Pat
     assert "thiếu cột 'Tên chủ thể' (hoặc 'ten_chu_the')" in result.stderr
     # only the message and its items: no traceback, no line of Prefect's own logging
     assert result.stdout == "" and all(line.startswith(("Lỗi: ", "  - ")) for line in result.stderr.splitlines())
+    debug = ocop("--debug", "registrations", "import", str(bad), *out)  # everything, for whoever investigates
+    assert debug.returncode == 1 and "Traceback" in debug.stderr and "Flow run" in debug.stderr
+    assert "Lỗi: thieu-cot.csv, dòng 1 (tiêu đề): tệp thiếu cột bắt buộc." in debug.stderr
     listing = ocop("verify", *out)
     assert listing.returncode == 0 and "Đủ điều kiện" not in listing.stdout
     assert listing.stderr == "" and not FOREIGN.search(listing.stdout), listing.stdout + listing.stderr
