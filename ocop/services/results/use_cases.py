@@ -101,6 +101,8 @@ def rank(settings: Settings, code: str | None) -> RankResult:
         docs = merge_summaries(register.produce(specs.results_documents(campaign, summary)),
                       register.produce(notices.result_notices(s, campaign, summary), len(summary.results),
                                        "Thông báo kết quả đánh giá"))
+        register.withdraw("thong_bao_ket_qua", {r.code for r in summary.results},
+                          "Sản phẩm không còn kết quả trong lần phân hạng mới")
         return RankResult(campaign.code, summary.changed, summary.counts, len(summary.present), len(summary.council),
                           summary.quorum, tuple(b.text(summary.max_spread) for b in summary.blocked),
                           tuple(r.text() for r in summary.rescores), ranking_rows(summary), docs)
@@ -123,6 +125,11 @@ def recognise(settings: Settings, code: str | None) -> RecogniseResult:
         issued = current if current is not None and current.status == "issued" else None
         ready = issued is not None
         second = register.produce(recognition.certificates(campaign, summary, issued) if issued is not None else [])
+        if spec is None:
+            register.withdraw("qd_cong_nhan", (), "Không còn sản phẩm được công nhận theo kết quả mới")
+        if spec is None or issued is not None:
+            register.withdraw("giay_chung_nhan", {r.code for r in recognition.recognised(summary)},
+                              "Sản phẩm không còn được công nhận theo kết quả mới")
         return RecogniseResult(
             campaign.code, tuple(RecognisedRow(r.code, r.name, r.stars) for r in recognition.recognised(summary)),
             issued.symbol if issued is not None else "", merge_summaries(first, second), spec is not None and not ready,
