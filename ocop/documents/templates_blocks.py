@@ -71,10 +71,10 @@ def title_block(doc: DocxDocument, ten_loai: str, trich_yeu: str | None, area: f
     rule(doc, D.TITLE_RULE_MM, area, before=3)
 
 
-def replaces(box: Box, size: float = D.SIZE_DATE) -> None:
+def replaces(box: Box, size: float = D.SIZE_DATE, align: WD_PARAGRAPH_ALIGNMENT = C) -> None:
     """A new version of an issued document names the one it replaces (set by the register at issue)."""
     tag(box, "{%p if thay_the is defined and thay_the %}")
-    para(box, "({{ thay_the }})", size=size, italic=True, align=C, keep=True)
+    para(box, "({{ thay_the }})", size=size, italic=True, align=align, keep=True)
     tag(box, "{%p endif %}")
 
 
