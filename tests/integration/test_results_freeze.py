@@ -237,7 +237,8 @@ def test_the_cli_reopens_and_lists_the_replaced_documents(sample_campaign, tmp_p
     assert "ocop meeting reopen" in refused.stderr
     bad = ocop("meeting", "reopen", "--by", CHAIR, "--reason", "Sửa điểm", "--on", "19/10/2020")
     assert bad.returncode == 1 and "Ngày mở lại 19/10/2020 trước ngày ban hành kết quả 20/10/2020" in bad.stderr
-    done = ocop("meeting", "reopen", "--by", CHAIR, "--reason", "Nhập nhầm tiêu chí 1.1 của LN-04", "--on", "10/11/2020")
+    done = ocop("meeting", "reopen", "--by", CHAIR, "--reason", "Nhập nhầm tiêu chí 1.1 của LN-04",
+                "--on", "10/11/2020")
     assert done.returncode == 0, done.stderr
     assert (f"Đã ghi nhận: mở lại kết quả ngày 10/11/2020 theo đề nghị của {CHAIR}: Nhập nhầm tiêu chí 1.1 của "
             "LN-04.") in done.stdout
