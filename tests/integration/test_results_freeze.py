@@ -251,3 +251,19 @@ def test_the_cli_reopens_and_lists_the_replaced_documents(sample_campaign, tmp_p
     assert (f"(Thay bằng Biên bản số {new.symbol} ngày 20/10/2020; mở lại kết quả ngày 10/11/2020 theo đề nghị của "
             f"{CHAIR}: Nhập nhầm tiêu chí 1.1 của LN-04)") in old
     assert re.search(rf"{re.escape(new.symbol)} +Đã ban hành +Biên bản họp Hội đồng", listed.stdout)
+
+
+def test_notices_of_products_no_longer_ranked_are_cancelled(sample_campaign) -> None:
+    stages.score(sample_campaign, CODE, SAMPLE / "scores.csv")
+    stages.rank(sample_campaign, CODE)
+    stages.reopen(sample_campaign, CODE, CHAIR, "Ba thành viên không dự phiên họp")
+    stages.attendance(sample_campaign, CODE, ["Trần Thị Hoa", "Phạm Đức Thắng", "Vũ Thị Lan"], [])
+    assert stages.rank(sample_campaign, CODE).quorum.met is False
+    notices = _docs(sample_campaign, "thong_bao_ket_qua")
+    assert len(notices) == 11
+    for doc in notices:  # no result without quorum: no notice stays issued
+        assert doc.status == "cancelled" and doc.symbol
+        assert doc.note.startswith("Sản phẩm không còn kết quả trong lần phân hạng mới; mở lại kết quả ngày ")
+    old, new = _docs(sample_campaign, "bien_ban_hop_hoi_dong")
+    assert (old.status, new.status) == ("replaced", "issued")
+    assert "không đủ số thành viên" in docx_text(new.file)
