@@ -14,6 +14,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from ocop.errors import DocumentError
+from ocop.rules.campaign import SIMPLE_DENOMINATOR, simple_fraction
 
 # --- labels -----------------------------------------------------------------------------------------
 
@@ -88,19 +89,28 @@ def count(n: int) -> str:
 
 
 def fraction(x: Fraction | Decimal | int | float) -> str:
-    """A share as the rules hold it: '2/3', '3/4', '5/7' when it is such a fraction (denominator up to
-    20, to within float rounding); otherwise the exact percentage, '66,67%' for 0.6667 (so a quorum
-    stated on paper is the one the code applies)."""
-    value = _exact(x)
-    near = value.limit_denominator(20)
-    if near.denominator > 1 and abs(value - near) < Fraction(1, 10**9):
-        return f"{near.numerator}/{near.denominator}"
-    return f"{points(value * 100)}%"
+    """A share as the rules apply it (ocop.rules.campaign.simple_fraction): '2/3' for 2/3, 0.6667 or "2/3",
+    '3/4', '5/7'; otherwise a percentage, '67%' for 0.67, '100%' for 1 — so a quorum stated on paper is
+    the one the code applies, never a rounded '66,67%'."""
+    try:
+        if isinstance(x, bool):
+            raise TypeError(x)
+        share = simple_fraction(x if isinstance(x, (Fraction, float, int)) else Fraction(x))
+    except (ArithmeticError, ValueError, TypeError) as exc:
+        raise DocumentError(f"Không định dạng được tỉ lệ: {x!r}.") from exc
+    if 1 < share.denominator <= SIMPLE_DENOMINATOR:
+        return f"{share.numerator}/{share.denominator}"
+    return f"{points(share * 100)}%"
 
 
 def stars(n: int) -> str:
     """'3 sao'."""
     return f"{n} sao"
+
+
+def star_range(low: int, high: int) -> str:
+    """A band of stars as a sentence says it: '3 sao' (3, 3), 'từ 3 đến 5 sao' (3, 5)."""
+    return stars(low) if low == high else f"từ {low} đến {stars(high)}"
 
 
 def star_symbols(n: int) -> str:

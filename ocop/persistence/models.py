@@ -64,7 +64,9 @@ class Campaign(Base):
     deadline_verification: Mapped[date] = mapped_column(Date)
     deadline_evaluation: Mapped[date] = mapped_column(Date)
     deadline_referral: Mapped[date] = mapped_column(Date)
-    legal_bases: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # the campaign file's [[legal_bases]] as stored (kind, number, date, issuer, title); read them
+    # through ocop.services.paperwork.bases, never raw
+    legal_bases: Mapped[list[Any]] = mapped_column(JSON, default=list)
     # the campaign file's rules, dates, signers, numbering and plan texts as stored (column "settings");
     # read them through ``rules`` and ``details``, never raw
     file_data: Mapped[dict[str, Any]] = mapped_column("settings", JSON, default=dict)

@@ -11,9 +11,11 @@ so a bad value is refused when the file is read; the validated values are stored
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, time
+from fractions import Fraction
 from typing import Any, Literal, TypedDict, Unpack, get_origin, get_type_hints
 
 from ocop.errors import InputError
@@ -22,6 +24,36 @@ SignOff = Literal["auto", "manual"]
 LateRegistrations = Literal["flag", "reject"]
 Authority = Literal["", "TM.", "KT.", "Q.", "TL.", "TUQ."]
 DEFAULT_MEETING_TIME = time(8, 0)  # the council meets at 08:00 unless the campaign file or --time says otherwise
+# A share (the quorum) is a simple fraction when its denominator is at most this: 2/3, 3/4, 5/7.
+SIMPLE_DENOMINATOR = 10
+_FRACTION_TEXT = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
+
+
+def simple_fraction(x: Fraction | float | int | str) -> Fraction:
+    """The share a value stands for, as the rules apply it and the documents state it.
+
+    '2/3' and 2/3 are 2/3; a decimal of three or more places that is a simple fraction (denominator up
+    to SIMPLE_DENOMINATOR) rounded to those places is that fraction — 0.6667 and 0.667 are 2/3, 0.714
+    is 5/7 —, so a clerk's 0.6667 is applied and printed as the 2/3 it means; any other value is taken
+    exactly (0.67 stays 67/100, 0.75 is 3/4). A text that is neither a number nor 'a/b' is a ValueError.
+    """
+    if isinstance(x, str):
+        written = _FRACTION_TEXT.match(x)
+        if written is None:
+            return simple_fraction(float(x))  # ValueError for anything else
+        if int(written.group(2)) == 0:
+            raise ValueError(x)
+        return Fraction(int(written.group(1)), int(written.group(2)))
+    value = Fraction(str(x)) if isinstance(x, float) else Fraction(x)  # a float as written: 0.6667
+    places = next((k for k in range(18) if (value * 10**k).denominator == 1), None)
+    if places is not None and places < 3:
+        return value
+    tolerance = max(Fraction(1, 2 * 10**places), Fraction(1, 10**9)) if places is not None else Fraction(1, 10**9)
+    for d in range(1, SIMPLE_DENOMINATOR + 1):
+        near = Fraction(round(value * d), d)
+        if abs(near - value) < tolerance:
+            return near
+    return value
 
 
 class Bounds(TypedDict, total=False):
@@ -50,13 +82,17 @@ class CampaignRules:
     # Local council rules written into the Quy chế (domain.md §3.3): maximum spread between
     # members' totals before the council must discuss and re-score, in points.
     max_spread: float = field(default=10, metadata=_bounds(ge=0, le=100))
-    # Quorum: at least this fraction of the members (rounded up), and the chair when required.
+    # Quorum: at least this fraction of the members (rounded up), and the chair when required; read
+    # through simple_fraction, so 0.6667 is the 2/3 it stands for (the campaign file may write "2/3").
     quorum_fraction: float = field(default=2 / 3, metadata=_bounds(gt=0, le=1))
     # Dossier check: working days after the dossier-check notice to send a missing item;
     # registrations dated after the verification deadline are flagged or rejected.
     supplement_working_days: int = field(default=5, metadata=_bounds(ge=1, le=60))
     late_registrations: LateRegistrations = "flag"
     quorum_requires_chair: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "quorum_fraction", float(simple_fraction(self.quorum_fraction)))
 
     @property
     def auto_sign_off(self) -> bool:

@@ -14,6 +14,7 @@ from typing import Any
 
 from ocop import present
 from ocop.errors import RulesError
+from ocop.rules import legal
 
 DATA_DIR = Path(__file__).parent / "data" / "editions"
 
@@ -36,8 +37,7 @@ class Edition:
     """One legal basis for scoring and procedure."""
 
     code: str
-    title: str
-    short_title: str
+    instrument: str  # the number of the decision it is, in ocop/rules/data/legal ("1048/QĐ-TTg")
     in_force_from: date
     in_force_until: date | None
     criteria_dir: str
@@ -50,6 +50,20 @@ class Edition:
     part_titles: dict[str, str]
     levels: dict[str, Level] = field(default_factory=dict)
     source: str = ""
+
+    def citation(self, on: date) -> legal.Citation | None:
+        """The decision as a document dated ``on`` cites it, with the amendments that exist by then."""
+        return legal.cite(legal.instrument(self.instrument), on)
+
+    def title_on(self, on: date) -> str:
+        """The full citation in running text on ``on`` (the decision alone where it is later than ``on``)."""
+        found = self.citation(on)
+        return found.text if found else legal.instrument(self.instrument).full()
+
+    def short_title_on(self, on: date) -> str:
+        """'Quyết định số 1048/QĐ-TTg ngày 21/8/2019 của Thủ tướng Chính phủ (sửa đổi bởi …)' on ``on``."""
+        found = legal.cite(legal.instrument(self.instrument), on, short=True)
+        return found.text if found else legal.instrument(self.instrument).short()
 
     def level(self, key: str) -> Level:
         """The level a campaign runs at; refused if the edition has no such level (1489: no district)."""
@@ -80,8 +94,7 @@ def _parse(path: Path) -> Edition:
         parts = {k: int(v["points"]) for k, v in raw["parts"].items()}
         edition = Edition(
             code=raw["code"],
-            title=raw["title"],
-            short_title=raw["short_title"],
+            instrument=legal.instrument(raw["instrument"]).number,
             in_force_from=raw["in_force_from"],
             in_force_until=raw.get("in_force_until"),
             criteria_dir=raw["criteria_dir"],

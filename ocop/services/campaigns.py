@@ -60,7 +60,7 @@ def _fields(spec: CampaignFile) -> dict[str, object]:
         "deadline_verification": spec.deadlines.verification,
         "deadline_evaluation": spec.deadlines.evaluation,
         "deadline_referral": spec.deadlines.referral,
-        "legal_bases": list(spec.legal_bases),
+        "legal_bases": [b.model_dump(mode="json") for b in spec.legal_bases],
         "file_data": file_data,
         "meeting_date": spec.meeting.date if spec.meeting else None,
         "meeting_time": spec.meeting.time if spec.meeting else None,

@@ -65,18 +65,20 @@ def test_148_cap_and_local_recognition(settings, tmp_path: Path) -> None:
     assert t2.mean == Fraction(4 * 98 + 3 * 100, 7)
     assert (t2.star_by_score, t2.stars, t2.outcome) == (5, 3, "recognised")
     assert "1.3" in t2.cap_reason and "3/7" in t2.cap_reason
-    referred = stages.refer(settings, "luc-nam-2024").referred
-    assert [p.code for p in referred] == ["T-1"]
+    # in the README's order: the recognising decision (30/10) before the Tờ trình (02/11), numbered in date order
     recognised = stages.recognise(settings, "luc-nam-2024")
     assert recognised.recognised == (RecognisedRow("T-2", "Vải sấy", 3),)
+    referred = stages.refer(settings, "luc-nam-2024").referred
+    assert [p.code for p in referred] == ["T-1"]
     docs = {d.kind: d for d in stages.documents(settings, "luc-nam-2024")}
-    assert recognised.decision == docs["qd_cong_nhan"].symbol == "21/QĐ-UBND"
+    assert recognised.decision == docs["qd_cong_nhan"].symbol == "20/QĐ-UBND"
+    assert docs["to_trinh_de_nghi_tinh"].symbol == "22/TTr-UBND"
     certificate = docs["giay_chung_nhan"]
-    assert certificate.symbol == "22/GCN-UBND"
+    assert certificate.symbol == "21/GCN-UBND"
     doc = Docx(certificate.file)
     text = "\n".join([p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells])
-    # the recognition date defaults to the referral deadline, 05/11/2020; valid 36 months
-    assert "Quyết định số 21/QĐ-UBND ngày 05/11/2020" in text and "ngày 05 tháng 11 năm 2023" in text
+    # the campaign file's recognition_date, 30/10/2020; valid 36 months
+    assert "Quyết định số 20/QĐ-UBND ngày 30/10/2020" in text and "ngày 30 tháng 10 năm 2023" in text
     assert stages.recognise(settings, "luc-nam-2024").documents.issued == 0
 
 

@@ -166,8 +166,10 @@ def test_the_referral_is_listed_until_the_to_trinh_is_issued(scored) -> None:
 
 def test_every_campaign_in_a_few_queries_and_unknown_codes_refused(settings, tmp_path: Path) -> None:
     stages.set_up(settings, SAMPLE / "campaign.toml")
+    # a second campaign of another district (its own number series: one district's series runs in date order)
     second = (SAMPLE / "campaign.toml").read_text(encoding="utf-8").replace(
-        'code = "luc-nam-2020"', 'code = "luc-nam-2020-dot-2"')
+        'code = "luc-nam-2020"', 'code = "luc-nam-2020-dot-2"').replace(
+        'issuing_body = "Ủy ban nhân dân huyện Lục Nam"', 'issuing_body = "Ủy ban nhân dân huyện Lạng Giang"')
     (tmp_path / "dot-2.toml").write_text(second, encoding="utf-8")
     stages.set_up(settings, tmp_path / "dot-2.toml")
     stages.collect(settings, CODE, SAMPLE / "registrations.csv")

@@ -40,9 +40,9 @@ def _sha(path: str) -> str:
 def test_a_draft_takes_no_number_until_issued(manual) -> None:
     settings, path = manual
     result = stages.set_up(settings, path)
-    # the council decision and the council's rules wait as drafts; the plan, which cites their
-    # numbers, waits for them
-    assert result.documents.issued == 0 and len(result.documents.pending) == 2
+    # the council decision waits as a draft; the council's rules decision and the plan, which cite
+    # its number and date, wait for it
+    assert result.documents.issued == 0 and len(result.documents.pending) == 1
     assert result.follow_up is True
     doc = _decision(settings)
     assert (doc.status, doc.symbol) == ("draft", "")
@@ -52,9 +52,16 @@ def test_a_draft_takes_no_number_until_issued(manual) -> None:
     with pytest.raises(NotFoundError, match="Đã duyệt"):
         stages.issue_documents(settings, CODE, [doc.id])  # not approved yet
     again = stages.set_up(settings, path)
-    assert (again.documents.issued, again.documents.unchanged, again.documents.pending) == (0, 2, ())
+    assert (again.documents.issued, again.documents.unchanged, again.documents.pending) == (0, 1, ())
     stages.approve_documents(settings, CODE, [], None)
-    assert [d.symbol for d in stages.issue_documents(settings, CODE, [])] == ["18/QĐ-UBND", "01/QĐ-HĐOCOP"]
+    assert [d.symbol for d in stages.issue_documents(settings, CODE, [])] == ["18/QĐ-UBND"]
+    second = stages.set_up(settings, path)
+    rules = next(d for d in stages.documents(settings, CODE) if d.kind == "qd_ban_hanh_quy_che")
+    assert second.documents.pending == (rules.id,) and second.follow_up is True
+    assert "Căn cứ Quyết định số 18/QĐ-UBND ngày 07/01/2020 của Chủ tịch Ủy ban nhân dân huyện Lục Nam về việc " \
+           "thành lập" in docx_text(rules.file)
+    stages.approve_documents(settings, CODE, [], None)
+    assert [d.symbol for d in stages.issue_documents(settings, CODE, [])] == ["01/QĐ-HĐOCOP"]
     third = stages.set_up(settings, path)
     plan = next(d for d in stages.documents(settings, CODE) if d.kind == "ke_hoach")
     assert third.documents.pending == (plan.id,) and third.follow_up is False

@@ -62,7 +62,7 @@ def test_the_stored_sample_reads_back_typed(tmp_path: Path) -> None:
     assert rules == CampaignRules(sign_off="auto", quorum_fraction=0.6667)
     details = CampaignDetails.from_mapping(stored)
     assert details.invitation_date == date(2020, 10, 15) and details.verification_notice_date == date(2020, 7, 3)
-    assert details.recognition_date is None and len(details.communes) == 26
+    assert details.recognition_date == date(2020, 10, 30) and len(details.communes) == 26
     assert details.signer("issuer").authority == "KT." and details.signer("office").name == "Nguyễn Văn Hùng"
     assert details.plan is not None and details.plan["date"] == "2020-05-26"
 
@@ -71,6 +71,8 @@ def test_the_stored_sample_reads_back_typed(tmp_path: Path) -> None:
     ("line", "key", "message"),
     [
         ('quorum_fraction = "abc"', "rules.quorum_fraction", "cần một số"),
+        ('quorum_fraction = "2/0"', "rules.quorum_fraction", "cần một số"),
+        ('quorum_fraction = "3/2"', "rules.quorum_fraction", "giá trị quá lớn"),
         ("quorum_fraction = 1.5", "rules.quorum_fraction", "giá trị quá lớn"),
         ("quorum_fraction = 0", "rules.quorum_fraction", "giá trị quá nhỏ"),
         ("max_spread = -1", "rules.max_spread", "giá trị quá nhỏ"),
@@ -90,6 +92,16 @@ def test_a_bad_rule_is_refused_naming_the_file_and_the_key(tmp_path: Path, line:
         load_campaign_file(path)
     assert str(err.value).startswith("ke-hoach.toml: tệp kế hoạch có lỗi.")
     assert [p for p in err.value.problems if p.startswith(f"ke-hoach.toml, mục '{key}': {message}")], err.value.problems
+
+
+@pytest.mark.parametrize(("written", "share"), [('"2/3"', 2 / 3), ('" 3 / 4 "', 0.75), ("0.6667", 2 / 3),
+                                                ('"5/7"', 5 / 7), ("0.67", 0.67), ("1", 1.0)])
+def test_the_quorum_may_be_written_as_a_fraction(tmp_path: Path, written: str, share: float) -> None:
+    text = re.sub(r"(?m)^quorum_fraction = .*$", f"quorum_fraction = {written}", SAMPLE.read_text(encoding="utf-8"))
+    path = tmp_path / "ke-hoach.toml"
+    path.write_text(text, encoding="utf-8")
+    stored = CampaignRules.from_mapping(load_campaign_file(path).rules.model_dump())
+    assert stored.quorum_fraction == share
 
 
 def test_the_rules_own_dataclasses_take_their_defaults_from_the_model() -> None:

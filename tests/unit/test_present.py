@@ -92,10 +92,24 @@ def test_capitalised_long_date_and_counts():
 
 @pytest.mark.parametrize(("x", "expected"), [
     (2 / 3, "2/3"), (Fraction(2, 3), "2/3"), (0.75, "3/4"), (5 / 7, "5/7"), (0.5, "1/2"),
-    (0.6667, "66,67%"), (1, "100%"), (0.51, "51%"),
+    # a decimal of 3+ places that rounds a simple fraction is that fraction; a shorter one is exact
+    (0.6667, "2/3"), (0.667, "2/3"), (Decimal("0.6667"), "2/3"), (0.714, "5/7"), (0.67, "67%"),
+    (0.6666, "66,66%"), (1, "100%"), (0.51, "51%"),
 ])
 def test_fraction_states_the_share_the_rules_apply(x, expected):
     assert present.fraction(x) == expected
+
+
+def test_a_quorum_of_0_6667_is_applied_as_the_2_3_the_documents_state():
+    from ocop.rules.campaign import CampaignRules, simple_fraction
+    from ocop.rules.council import quorum
+
+    assert simple_fraction("2/3") == simple_fraction(0.6667) == Fraction(2, 3)
+    assert CampaignRules(quorum_fraction=0.6667).quorum_fraction == 2 / 3
+    # 6 members: 2/3 needs 4 (0.6667 taken literally would have needed 5)
+    assert quorum(4, 6, CampaignRules(quorum_fraction=0.6667).quorum_fraction, False, False).met
+    with pytest.raises(ValueError):
+        simple_fraction("2/0")
 
 
 def test_label_maps_and_star_helpers():

@@ -13,6 +13,7 @@ from ocop import present
 from ocop.persistence.models import Campaign, Product, Registration, ScoreItem, ScoreSheet
 from ocop.rules.criteria import load_sets
 from ocop.rules.editions import get_edition
+from ocop.services.paperwork import bases
 from ocop.services.paperwork.register import DocSpec
 from ocop.services.paperwork.specs import set_label, signature_block, spec_for
 from ocop.services.results.ranking import RankSummary
@@ -27,6 +28,7 @@ def dossier_notices(session: Session, campaign: Campaign) -> Iterator[DocSpec]:
         select(Registration).where(Registration.campaign_id == campaign.id)
         .options(joinedload(Registration.product).joinedload(Product.producer))
     ).all()
+    acting_on = bases.acting_on(campaign, "thong_bao_kiem_tra_ho_so", on, "Thông báo kết quả kiểm tra hồ sơ")
     by_producer: dict[int, list[Registration]] = defaultdict(list)
     for reg in regs:
         by_producer[reg.product.producer_id].append(reg)
@@ -41,7 +43,7 @@ def dossier_notices(session: Session, campaign: Campaign) -> Iterator[DocSpec]:
             trich_yeu=f"Kết quả kiểm tra hồ sơ đăng ký sản phẩm OCOP năm {campaign.year}",
             kinh_gui=producer.name,
             noi_dung=[
-                f"Thực hiện {campaign.name}, {campaign.office} đã kiểm tra hồ sơ đăng ký sản phẩm của "
+                f"Thực hiện {acting_on}, {campaign.office} đã kiểm tra hồ sơ đăng ký sản phẩm của "
                 f"{producer.name} ({producer.commune}). Kết quả như sau:"],
             san_pham=[{"stt": i, "ten_san_pham": r.product.name, "bo_san_pham": set_label(sets, r.set_code),
                        "ket_qua": present.REGISTRATION_STATUS[r.status], "ly_do": r.reason or ""}
@@ -100,7 +102,7 @@ def result_notices(session: Session, campaign: Campaign, summary: RankSummary) -
             trich_yeu=f"Kết quả đánh giá, phân hạng sản phẩm {r.name}",
             kinh_gui=r.producer,
             noi_dung=[f"{present.date_long_capitalised(on)}, {campaign.council_name} đã họp đánh giá, phân hạng sản "
-                      f"phẩm theo {edition.short_title}. Kết quả đối với sản phẩm của {r.producer} như sau:"],
+                      f"phẩm theo {edition.short_title_on(on)}. Kết quả đối với sản phẩm của {r.producer} như sau:"],
             san_pham={"ten_san_pham": r.name, "bo_san_pham": set_label(sets, r.set_code),
                       "diem_tb": present.mean(r.mean), "sao": present.stars(r.stars),
                       "ket_qua": present.OUTCOME_NOTICE[r.outcome] + (f". {r.cap_reason}" if r.cap_reason else "")},

@@ -98,6 +98,15 @@ def take_number(session: Session, owner: str, series: str, year: int, start: int
     return row.last_number
 
 
+def latest_numbered(session: Session, doc: Document) -> Document | None:
+    """The document holding the highest number so far in ``doc``'s series (organ, code, year), any campaign."""
+    return session.scalar(
+        select(Document).where(Document.series_owner == doc.series_owner, Document.issuer_code == doc.issuer_code,
+                               Document.year == doc.issued_on.year, Document.number.is_not(None),
+                               Document.id != doc.id)
+        .order_by(Document.number.desc()).limit(1))
+
+
 def _chunks(items: Iterable[DocSpec], size: int) -> Iterator[list[DocSpec]]:
     it = iter(items)
     while chunk := list(islice(it, size)):
@@ -231,9 +240,16 @@ class Register:
                                        **self._replacing(doc)}
             symbol = ""
             if doc.numbered:
+                before = latest_numbered(self.session, doc)
                 doc.number = take_number(self.session, doc.series_owner, doc.issuer_code, doc.issued_on.year,
                                          settings.first_number(doc.issuer_code))
                 symbol = number_symbol(doc.number, doc.type_code, doc.issuer_code)
+                if before is not None and before.issued_on > doc.issued_on:
+                    raise DocumentError(
+                        f"Không ban hành được {doc.title} số {symbol} ngày {present.date_short(doc.issued_on)}: "
+                        f"số liền trước trong sổ, {before.symbol} ({before.title}), mang ngày "
+                        f"{present.date_short(before.issued_on)}, muộn hơn. Số sau không được mang ngày sớm hơn số "
+                        "trước: sửa ngày ban hành trong tệp kế hoạch hoặc ban hành các văn bản theo thứ tự ngày.")
                 context["so_ky_hieu"] = symbol
             if "chu_ky" in context:
                 context["chu_ky"] = {"dong": list(doc.signature), "ho_ten": doc.signer_name}

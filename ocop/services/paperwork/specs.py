@@ -20,6 +20,7 @@ from ocop.rules.criteria import CriteriaSet, load_sets
 from ocop.rules.editions import Edition, get_edition
 from ocop.rules.outcome import RECOGNISED, REFERRED
 from ocop.services.campaigns import council, secretariat
+from ocop.services.paperwork import bases
 from ocop.services.paperwork.register import DocSpec
 from ocop.services.results.ranking import RankSummary
 from ocop.text import ascii_key
@@ -94,10 +95,8 @@ def council_decision(campaign: Campaign) -> DocSpec:
         trich_yeu=f"Về việc thành lập {campaign.council_name} và Tổ thư ký giúp việc Hội đồng",
         tham_quyen=f"CHỦ TỊCH {body.upper()}",
         can_cu=[
-            "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015; Luật sửa đổi, bổ sung một số "
-            "điều của Luật Tổ chức Chính phủ và Luật Tổ chức chính quyền địa phương ngày 22 tháng 11 năm 2019;",
-            f"Căn cứ {edition.title};",
-            *[f"Căn cứ {b};" for b in campaign.legal_bases],
+            *[f"Căn cứ {b};" for b in bases.citations(campaign, "qd_thanh_lap_hoi_dong", on,
+                                                        "Quyết định thành lập Hội đồng")],
             f"Theo đề nghị của {head_of(campaign.office)}.",
         ],
         ten_hoi_dong=campaign.council_name,
@@ -106,7 +105,7 @@ def council_decision(campaign: Campaign) -> DocSpec:
                    for p in secretariat(campaign)],
         nhiem_vu_hoi_dong=(
             "Hội đồng có nhiệm vụ kiểm tra, thẩm định và xét chọn sản phẩm đăng ký đủ điều kiện tham gia "
-            f"Chương trình OCOP; tổ chức đánh giá, phân hạng sản phẩm theo {edition.short_title}; lựa chọn các "
+            f"Chương trình OCOP; tổ chức đánh giá, phân hạng sản phẩm theo {edition.short_title_on(on)}; lựa chọn các "
             f"sản phẩm đề xuất {body} đề nghị cấp trên đánh giá, phân hạng. Thành viên Hội đồng đánh giá độc "
             "lập; kết quả của mỗi sản phẩm là điểm trung bình của các thành viên."
         ),
@@ -232,7 +231,7 @@ def _sheet_context(campaign: Campaign, edition: Edition, criteria: CriteriaSet, 
     return {
         **_header(campaign, "council", on),
         "ten_hoi_dong": campaign.council_name,
-        "can_cu_bo_tieu_chi": edition.title,
+        "can_cu_bo_tieu_chi": edition.title_on(on),
         "ma_san_pham": product.code, "ten_san_pham": product.name, "chu_the": product.producer.name,
         "dia_chi": f"{product.producer.commune}, {campaign.district}, {campaign.province}",
         "bo_san_pham": label,
@@ -322,7 +321,7 @@ def results_documents(campaign: Campaign, summary: RankSummary) -> list[DocSpec]
     proceedings = [
         f"Tổ thư ký báo cáo kết quả kiểm tra hồ sơ: {len(summary.results) + len(summary.blocked)} sản phẩm "
         "đủ điều kiện đưa ra Hội đồng.",
-        f"Các thành viên Hội đồng chấm điểm độc lập theo {edition.short_title}; Tổ thư ký tổng hợp điểm, "
+        f"Các thành viên Hội đồng chấm điểm độc lập theo {edition.short_title_on(on)}; Tổ thư ký tổng hợp điểm, "
         "điểm của mỗi sản phẩm là trung bình cộng tổng điểm của các thành viên có mặt (không làm tròn khi xếp hạng).",
     ]
     if summary.results:
@@ -342,7 +341,7 @@ def results_documents(campaign: Campaign, summary: RankSummary) -> list[DocSpec]
         body="council", type_code=None, numbered=False, signer=chair_signer,
         chu_ky=signature_block(chair_signer, collective=False),
         ten_hoi_dong=campaign.council_name,
-        mo_ta=f"(Kèm theo kết quả họp Hội đồng ngày {present.date_short(on)}; theo {edition.short_title})",
+        mo_ta=f"(Kèm theo kết quả họp Hội đồng ngày {present.date_short(on)}; theo {edition.short_title_on(on)})",
         nguoi_lap={"dong": ["NGƯỜI LẬP BẢNG", "TỔ TRƯỞNG TỔ THƯ KÝ"], "ho_ten": head.name},
         thanh_vien=names, ket_qua=rows,
     )
@@ -373,6 +372,7 @@ def referral(campaign: Campaign, summary: RankSummary) -> DocSpec:
     signer = campaign.details.signer("issuer")
     referred = [r for r in summary.results if r.outcome == REFERRED]
     assert level.refers_at is not None, "products are referred only from a level that refers"
+    minutes = bases.cited_document(campaign, bases.MINUTES, "Tờ trình đề nghị đánh giá, phân hạng", on)
     year = campaign.year
     return spec_for(
         campaign, "to_trinh_de_nghi_tinh", "Tờ trình đề nghị đánh giá, phân hạng cấp trên", "05-de-nghi-cap-tren",
@@ -380,8 +380,8 @@ def referral(campaign: Campaign, summary: RankSummary) -> DocSpec:
         chu_ky=signature_block(signer, collective=True),
         trich_yeu=f"Đề nghị đánh giá, phân hạng sản phẩm OCOP năm {year}",
         kinh_gui=f"{level.refers_to} tỉnh {campaign.province}" if campaign.level != "province" else level.refers_to,
-        can_cu=[f"Căn cứ {edition.title};", *[f"Căn cứ {b};" for b in campaign.legal_bases],
-                f"Căn cứ kết quả đánh giá, phân hạng của {campaign.council_name}."],
+        can_cu=[f"Căn cứ {b};" for b in bases.citations(campaign, "to_trinh_de_nghi_tinh", on,
+                                                          "Tờ trình đề nghị đánh giá, phân hạng")],
         noi_dung=[
             f"{campaign.council_name} đã tổ chức đánh giá, phân hạng {len(summary.results)} sản phẩm; "
             f"có {len(referred)} sản phẩm đạt từ {present.points(level.refers_at)} điểm trở lên.",
@@ -390,7 +390,8 @@ def referral(campaign: Campaign, summary: RankSummary) -> DocSpec:
         san_pham=[{"stt": i, "ten_san_pham": r.name, "chu_the": r.producer,
                    "dia_chi": f"{r.commune}, {campaign.district}", "bo_san_pham": set_label(sets, r.set_code),
                    "diem_tb": present.mean(r.mean), "sao": present.stars(r.stars)} for i, r in enumerate(referred, 1)],
-        ho_so_kem_theo=[f"Biên bản họp {campaign.council_name};", "Bảng tổng hợp kết quả đánh giá, phân hạng;",
+        ho_so_kem_theo=[f"Biên bản số {minutes.symbol} ngày {present.date_numeric(minutes.issued_on)} họp "
+                        f"{campaign.council_name};", "Bảng tổng hợp kết quả đánh giá, phân hạng;",
                         "Hồ sơ đăng ký của các sản phẩm nêu trên."],
         de_nghi=f"Kính đề nghị {level.refers_to} xem xét, tổ chức đánh giá, phân hạng./.",
         noi_nhan=["Như trên;", "Chủ tịch, các PCT UBND;", "Hội đồng OCOP;", f"Lưu: VT, {campaign.office_code}."],

@@ -9,6 +9,7 @@ from ocop.rules.criteria import load_sets
 from ocop.rules.dossier import certificate_expiry
 from ocop.rules.editions import get_edition
 from ocop.rules.outcome import RECOGNISED
+from ocop.services.paperwork import bases
 from ocop.services.paperwork.register import DocSpec
 from ocop.services.paperwork.specs import head_of, set_label, signature_block, spec_for
 from ocop.services.results.ranking import Ranked, RankSummary
@@ -34,8 +35,7 @@ def decision(campaign: Campaign, summary: RankSummary) -> DocSpec | None:
         chu_ky=signature_block(signer, collective=False),
         trich_yeu=f"Về việc công nhận kết quả đánh giá, phân hạng sản phẩm OCOP năm {campaign.year}",
         tham_quyen=f"CHỦ TỊCH {campaign.issuing_body.upper()}",
-        can_cu=[f"Căn cứ {edition.title};", *[f"Căn cứ {b};" for b in campaign.legal_bases],
-                f"Căn cứ kết quả đánh giá, phân hạng của {campaign.council_name};",
+        can_cu=[*[f"Căn cứ {b};" for b in bases.citations(campaign, "qd_cong_nhan", on, "Quyết định công nhận")],
                 f"Theo đề nghị của {head_of(campaign.office)}."],
         dieu_1=f"Công nhận {len(products)} sản phẩm đạt hạng sao sản phẩm OCOP năm {campaign.year}, cụ thể như sau:",
         san_pham=[{"stt": i, "ten_san_pham": r.name, "chu_the": r.producer,

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from ocop.errors import InputError
 from ocop.inputs import read_text
-from ocop.rules.campaign import DEFAULT_MEETING_TIME, CampaignRules, input_fields
+from ocop.rules.campaign import DEFAULT_MEETING_TIME, CampaignRules, input_fields, simple_fraction
 from ocop.rules.campaign import Signer as SignerData
 from ocop.text import nfc
 
@@ -73,6 +73,17 @@ class Signers(_Model):
     office: Signer | None = None  # the agriculture office
 
 
+class LegalBasis(_Model):
+    """A text the campaign's documents cite (a plan of the province or the district, a decision):
+    cited by a document only from its date, and once even where the edition cites it too."""
+
+    kind: str = Field(min_length=2)  # "Kế hoạch", "Quyết định"
+    number: str = Field(pattern=r"^[0-9]+(/[^/\s]+)+$")  # "2077/KH-UBND"
+    date: dt.date
+    issuer: str = Field(min_length=2)  # "Chủ tịch UBND tỉnh Bắc Giang"
+    title: str = ""  # what follows the issuer: "về Tổ chức đánh giá và phân hạng sản phẩm OCOP …"
+
+
 class Responsibility(_Model):
     unit: str
     tasks: list[str]
@@ -85,6 +96,8 @@ class Plan(_Model):
     purposes: list[str] = []
     requirements: list[str] = []
     budget: str = ""
+    # section II.4 (Lễ công bố, trao chứng nhận và vinh danh); a general sentence when left out
+    ceremony: str = ""
     responsibilities: list[Responsibility] = []
     recipients: list[str] = []
     electronic_recipients: list[str] = []
@@ -108,7 +121,7 @@ class CampaignFile(_Model):
     office_code: str
     council_name: str
     council_code: str = "HĐOCOP"
-    legal_bases: list[str] = []
+    legal_bases: list[LegalBasis] = []
     council_decision_date: date
     rules_decision_date: date | None = None
     verification_notice_date: date | None = None
@@ -125,12 +138,34 @@ class CampaignFile(_Model):
     # The communes (xã, thị trấn) that may register; when listed, any other commune is refused.
     communes: list[str] = []
 
+    @field_validator("rules", mode="before")
+    @classmethod
+    def _quorum_as_written(cls, value: object) -> object:
+        """rules.quorum_fraction may be written as a fraction, "2/3"; anything else unreadable is left
+        for the number check, which names the key."""
+        share = value.get("quorum_fraction") if isinstance(value, dict) else None
+        if isinstance(value, dict) and isinstance(share, str):
+            try:
+                return {**value, "quorum_fraction": float(simple_fraction(share))}
+            except (ValueError, ArithmeticError):
+                return value
+        return value
+
     @field_validator("council")
     @classmethod
     def _one_chair(cls, value: list[PersonIn]) -> list[PersonIn]:
         chairs = sum(p.role == "chair" for p in value)
         if chairs != 1:
             raise ValueError(f'Hội đồng phải có đúng một Chủ tịch (role = "chair"); tệp có {chairs}')
+        return value
+
+    @field_validator("legal_bases")
+    @classmethod
+    def _distinct_bases(cls, value: list[LegalBasis]) -> list[LegalBasis]:
+        numbers = [b.number.casefold() for b in value]
+        repeated = sorted({b.number for b in value if numbers.count(b.number.casefold()) > 1})
+        if repeated:
+            raise ValueError(f"căn cứ bị lặp: {', '.join(repeated)}")
         return value
 
     @field_validator("communes")
@@ -165,6 +200,12 @@ _MESSAGES = {
     "less_than": "giá trị quá lớn",
     "less_than_equal": "giá trị quá lớn",
     "string_type": "cần một chuỗi ký tự",
+    "model_type": "cần một bảng (vd. [[legal_bases]] với kind, number, date, issuer, title)",
+    "model_attributes_type": "cần một bảng (vd. [[legal_bases]] với kind, number, date, issuer, title)",
+}
+# Messages that depend on the key as well as on the problem.
+_KEY_MESSAGES = {
+    ("legal_bases", "string_pattern_mismatch"): "cần số hiệu dạng '2077/KH-UBND' hoặc '77/2015/QH13'",
 }
 
 
@@ -190,7 +231,8 @@ def load_campaign_file(path: Path) -> CampaignFile:
         problems = []
         for err in exc.errors():
             loc = ".".join(str(p) for p in err["loc"])
-            text = _MESSAGES.get(err["type"], err["msg"].removeprefix("Value error, "))
+            text = _KEY_MESSAGES.get((str(err["loc"][0]), err["type"])) or _MESSAGES.get(
+                err["type"], err["msg"].removeprefix("Value error, "))
             value = err.get("input")
             shown = f" (giá trị: {value!r})" if isinstance(value, (str, int, float)) else ""
             problems.append(f"{path.name}, mục '{loc}': {text}{shown}")

@@ -24,7 +24,7 @@ class SetUpResult:
     council: int  # members
     secretariat: int  # members
     documents: DocumentsSummary
-    follow_up: bool  # the plan waits for both decisions to be issued: run again after sign-off
+    follow_up: bool  # the Quy chế decision and the plan wait for what they cite to be issued: run again after sign-off
     sign_off: SignOffResult | None = None
 
 
@@ -33,19 +33,22 @@ def set_up(settings: Settings, path: Path) -> SetUpResult:
         summary = campaigns.set_up(s, path)
         campaign = get_campaign(s, summary.code)
         register = register_for(settings, s, campaign)
-        first = register.produce([specs.council_decision(campaign), plan_documents.council_rules(campaign)])
+        first = register.produce([specs.council_decision(campaign)])
         decision = current_document(s, campaign, "qd_thanh_lap_hoi_dong")
+        # the Quy chế decision cites the council decision by number and date: drafted once it is issued
+        decided = decision is not None and decision.status == "issued"
+        second = register.produce([plan_documents.council_rules(campaign)] if decided else [])
         rules = current_document(s, campaign, "qd_ban_hanh_quy_che")
         # the plan cites both decisions by number: it is drafted once they are issued
         ready = False
         plan = None
-        if decision is not None and decision.status == "issued" and rules is not None and rules.status == "issued":
+        if decision is not None and decided and rules is not None and rules.status == "issued":
             ready = True
             plan = plan_documents.plan(
                 campaign,
                 plan_documents.reference(decision, f"Chủ tịch {campaign.issuing_body}"),
                 plan_documents.reference(rules, campaign.council_name))
-        second = register.produce([plan] if plan else [])
-        waiting = not ready and bool(campaign.details.plan)
+        third = register.produce([plan] if plan else [])
+        waiting = not decided or (not ready and bool(campaign.details.plan))
         return SetUpResult(summary.code, summary.created, summary.changed, summary.council, summary.secretariat,
-                           merge_summaries(first, second), waiting)
+                           merge_summaries(first, second, third), waiting)
