@@ -4,6 +4,7 @@ is replaced by new versions that name the one they replace — never left "Đã 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import os
 import re
 import subprocess
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from ocop import present
 from ocop.errors import InputError, ScoringError
 from ocop.persistence.db import unit_of_work
 from ocop.persistence.models import Person, Product, ScoreSheet
@@ -23,6 +25,7 @@ from tests.integration.test_editions_in_campaigns import MEMBERS, _campaign_file
 
 CODE = "luc-nam-2020"
 CHAIR = "Lương Thế Tuấn"
+REOPENED = dt.date(2020, 11, 10)  # after every result document of the sample (the Tờ trình: 02/11/2020)
 OCOP = str(Path(sys.executable).parent / "ocop")
 
 
@@ -85,7 +88,7 @@ def test_reopen_change_rank_replaces_only_what_changed(sample_campaign, tmp_path
     stages.rank(sample_campaign, CODE)
     old_minutes = _docs(sample_campaign, "bien_ban_hop_hoi_dong")[0]
     old_notices = {d.subject: d for d in _docs(sample_campaign, "thong_bao_ket_qua")}
-    reopened = stages.reopen(sample_campaign, CODE, CHAIR, "Nhập nhầm tiêu chí 1.1 của LN-04")
+    reopened = stages.reopen(sample_campaign, CODE, CHAIR, "Nhập nhầm tiêu chí 1.1 của LN-04", REOPENED)
     assert reopened.documents == 12  # the minutes and 11 notices
     stages.score(sample_campaign, CODE, _changed_sheet(tmp_path))
     ranked = stages.rank(sample_campaign, CODE)
@@ -95,15 +98,16 @@ def test_reopen_change_rank_replaces_only_what_changed(sample_campaign, tmp_path
     old, new = minutes[old_minutes.id], minutes[max(minutes)]
     assert (old.status, new.status) == ("replaced", "issued")
     assert new.symbol != old.symbol
-    assert new.note == "" and old.note.startswith(f"Thay bằng Biên bản số {new.symbol} ngày 20/10/2020; mở lại kết "
-                                                  f"quả ngày ") and old.note.endswith(
-        f"theo đề nghị của {CHAIR}: Nhập nhầm tiêu chí 1.1 của LN-04")
+    assert new.issued_on == REOPENED  # drawn up after the reopening: a later number never has an earlier date
+    assert new.note == ""
+    assert old.note == (f"Thay bằng Biên bản số {new.symbol} ngày 10/11/2020; mở lại kết quả ngày 10/11/2020 theo đề "
+                        f"nghị của {CHAIR}: Nhập nhầm tiêu chí 1.1 của LN-04")
     assert f"(Thay thế Biên bản số {old.symbol} ngày 20/10/2020)" in docx_text(new.file)
     assert "Thay thế" not in docx_text(old.file)  # the issued file is never overwritten
 
     notices = _docs(sample_campaign, "thong_bao_ket_qua")
     ln04 = [d for d in notices if d.subject == "LN-04"]
-    assert [d.status for d in ln04] == ["replaced", "issued"]
+    assert [d.status for d in ln04] == ["replaced", "issued"] and ln04[1].issued_on == REOPENED
     assert ln04[1].symbol != ln04[0].symbol
     assert f"(Thay thế Thông báo số {ln04[0].symbol} ngày 20/10/2020)" in docx_text(ln04[1].file)
     untouched = {d.subject: d for d in notices if d.subject != "LN-04"}
@@ -135,13 +139,13 @@ def test_after_referral_any_score_change_is_refused_and_a_reopening_replaces_the
     # LN-09 has no result yet, but the referral acts on the whole ranking: after it, nothing changes unrecorded
     with pytest.raises(ScoringError, match=f"Tờ trình số {referral.document} ngày 02/11/2020.*sản phẩm LN-09"):
         stages.score(sample_campaign, CODE, fixed, reason="Thống nhất lại")
-    stages.reopen(sample_campaign, CODE, CHAIR, "Chấm lại LN-09 theo quy tắc chênh lệch")
+    stages.reopen(sample_campaign, CODE, CHAIR, "Chấm lại LN-09 theo quy tắc chênh lệch", REOPENED)
     stages.score(sample_campaign, CODE, fixed, reason="Thống nhất lại")
     assert "LN-09" in [r.code for r in stages.rank(sample_campaign, CODE).ranking]
     again = stages.refer(sample_campaign, CODE)
     assert again.document != referral.document
     old, new = _docs(sample_campaign, "to_trinh_de_nghi_tinh")
-    assert (old.status, new.status, new.symbol) == ("replaced", "issued", again.document)
+    assert (old.status, new.status, new.symbol, new.issued_on) == ("replaced", "issued", again.document, REOPENED)
     assert f"(Thay thế Tờ trình số {referral.document} ngày 02/11/2020)" in docx_text(new.file)
 
 
@@ -158,7 +162,7 @@ def test_an_option_change_that_keeps_every_part_total_is_seen(sample_campaign, t
                     and criteria[x].allows(chosen[x] + 1) and criteria[y].allows(chosen[y] - 1))
     for r in sheet[1:]:
         r[3] = str(chosen[r[2]] + 1 if r[2] == up else chosen[r[2]] - 1 if r[2] == down else chosen[r[2]])
-    stages.reopen(sample_campaign, CODE, CHAIR, f"Sửa tiêu chí {up} và {down}")
+    stages.reopen(sample_campaign, CODE, CHAIR, f"Sửa tiêu chí {up} và {down}", REOPENED)
     assert stages.score(sample_campaign, CODE, _write(tmp_path / "doi.csv", sheet)).replaced == 1
     with pytest.raises(ScoringError, match=r"\(sản phẩm LN-04\)"):
         stages.refer(sample_campaign, CODE)
@@ -191,28 +195,36 @@ def test_148_a_reopening_replaces_the_recognition_decision_and_its_certificate(s
 
     stages.score(settings, code, scores(4, "diem.csv"))  # T-2 capped at 3★: recognised by the district
     stages.rank(settings, code)
-    stages.refer(settings, code)
     stages.recognise(settings, code)
+    first_referral = stages.refer(settings, code)
     [decision] = _docs(settings, "qd_cong_nhan", code)
     [certificate] = _docs(settings, "giay_chung_nhan", code)
-    with pytest.raises(ScoringError, match=f"Quyết định số {decision.symbol} ngày 05/11/2020"):
+    decided = present.date_short(decision.issued_on)
+    with pytest.raises(ScoringError, match=f"Quyết định số {decision.symbol} ngày {decided}"):
         stages.score(settings, code, scores(5, "diem-2.csv"))
-    stages.reopen(settings, code, CHAIR, "Thành viên thứ năm sửa tiêu chí 1.3")
+    stages.reopen(settings, code, CHAIR, "Thành viên thứ năm sửa tiêu chí 1.3", REOPENED)
     stages.score(settings, code, scores(5, "diem-2.csv"))  # still 3★, a lower mean
     stages.rank(settings, code)
-    assert stages.refer(settings, code).documents.issued == 0  # T-1 alone, as before: the Tờ trình stands
     again = stages.recognise(settings, code)
     decisions = _docs(settings, "qd_cong_nhan", code)
     assert [d.status for d in decisions] == ["replaced", "issued"] and again.decision == decisions[1].symbol
-    assert f"(Thay thế Quyết định số {decision.symbol} ngày 05/11/2020)" in docx_text(decisions[1].file)
+    assert decisions[1].issued_on == REOPENED
+    text = docx_text(decisions[1].file)
+    assert f"(Thay thế Quyết định số {decision.symbol} ngày {decided})" in text
+    assert "(đến ngày 10 tháng 11 năm 2023)" in text  # 36 months from the date it is signed
     certificates = _docs(settings, "giay_chung_nhan", code)
     assert [d.status for d in certificates] == ["replaced", "issued"]
     text = docx_text(certificates[1].file)
-    assert f"Quyết định số {decisions[1].symbol}" in text
-    assert f"(Thay thế Giấy chứng nhận số {certificate.symbol} ngày 05/11/2020)" in text
+    assert f"Quyết định số {decisions[1].symbol} ngày 10/11/2020" in text and "ngày 10 tháng 11 năm 2023" in text
+    assert f"(Thay thế Giấy chứng nhận số {certificate.symbol} ngày {decided})" in text
+    referral = stages.refer(settings, code)  # the Tờ trình cites the minutes, issued anew
+    assert referral.document != first_referral.document and referral.issued_on == REOPENED
+    assert [d.status for d in _docs(settings, "to_trinh_de_nghi_tinh", code)] == ["replaced", "issued"]
+    assert stages.recognise(settings, code).documents.issued == 0  # and again: nothing changes
+    assert stages.refer(settings, code).documents.issued == 0
 
     # the council scores T-2 again, far lower: it is no longer recognised; nothing recognised stays issued
-    stages.reopen(settings, code, CHAIR, "Hội đồng đánh giá lại sản phẩm T-2")
+    stages.reopen(settings, code, CHAIR, "Hội đồng đánh giá lại sản phẩm T-2", REOPENED)
     stages.score(settings, code, scores(0, "diem-3.csv", floor=True))
     stages.rank(settings, code)
     assert stages.recognise(settings, code).recognised == ()
@@ -248,7 +260,7 @@ def test_the_cli_reopens_and_lists_the_replaced_documents(sample_campaign, tmp_p
     assert listed.returncode == 0, listed.stderr
     old = next(line for line in listed.stdout.splitlines() if "Đã thay thế" in line and "Biên bản" in line)
     new = _docs(sample_campaign, "bien_ban_hop_hoi_dong")[-1]
-    assert (f"(Thay bằng Biên bản số {new.symbol} ngày 20/10/2020; mở lại kết quả ngày 10/11/2020 theo đề nghị của "
+    assert (f"(Thay bằng Biên bản số {new.symbol} ngày 10/11/2020; mở lại kết quả ngày 10/11/2020 theo đề nghị của "
             f"{CHAIR}: Nhập nhầm tiêu chí 1.1 của LN-04)") in old
     assert re.search(rf"{re.escape(new.symbol)} +Đã ban hành +Biên bản họp Hội đồng", listed.stdout)
 
@@ -256,7 +268,7 @@ def test_the_cli_reopens_and_lists_the_replaced_documents(sample_campaign, tmp_p
 def test_notices_of_products_no_longer_ranked_are_cancelled(sample_campaign) -> None:
     stages.score(sample_campaign, CODE, SAMPLE / "scores.csv")
     stages.rank(sample_campaign, CODE)
-    stages.reopen(sample_campaign, CODE, CHAIR, "Ba thành viên không dự phiên họp")
+    stages.reopen(sample_campaign, CODE, CHAIR, "Ba thành viên không dự phiên họp", REOPENED)
     stages.attendance(sample_campaign, CODE, ["Trần Thị Hoa", "Phạm Đức Thắng", "Vũ Thị Lan"], [])
     assert stages.rank(sample_campaign, CODE).quorum.met is False
     notices = _docs(sample_campaign, "thong_bao_ket_qua")

@@ -31,8 +31,9 @@ from ocop.documents.decree30 import number_symbol, signature_lines, type_name
 from ocop.documents.pdf import PdfUnavailable, to_pdf
 from ocop.documents.renderer import DATE_KEY, Renderer
 from ocop.errors import DocumentError
-from ocop.persistence.models import Campaign, Document, NumberSeries, Reopening
+from ocop.persistence.models import Campaign, Document, NumberSeries
 from ocop.rules.campaign import Signer
+from ocop.services.results import freeze
 from ocop.text import ascii_key
 
 BATCH = 500  # documents rendered and registered per batch; bounds memory at national scale
@@ -123,6 +124,7 @@ class Register:
         self.written: list[Path] = []
         self.pdfs = 0
         self.notes: list[str] = []
+        self._reopened_on: tuple[date, ...] | None = None  # the last reopening's date, once read
 
     def produce(self, specs: Iterable[DocSpec], total: int | None = None, label: str = "Văn bản") -> IssueSummary:
         """Draft, and where sign-off is automatic issue, every spec whose data is new or changed.
@@ -176,10 +178,11 @@ class Register:
         fingerprint = spec.fingerprint()
         if current is not None and current.context_sha256 == fingerprint:
             return None
+        on = self.reissue_date(spec.kind, spec.issued_on) if spec.numbered else spec.issued_on
         fields = {
             "title": spec.title, "folder": spec.folder, "type_code": spec.type_code, "issuer_code": spec.series,
             "issuer": spec.issuer, "series_owner": series_owner(self.campaign, spec.issuer),
-            "issued_on": spec.issued_on, "year": spec.issued_on.year,
+            "issued_on": on, "year": on.year,
             "signer_name": spec.signer_name, "signer_title": spec.signer_title,
             "signer_authority": spec.signer_authority,
             "signature": list(spec.context.get("chu_ky", {}).get("dong", [])),
@@ -320,11 +323,20 @@ class Register:
         self.session.flush()
         return replaced
 
+    def reissue_date(self, kind: str, on: date) -> date:
+        """The date of a result document drawn up (new or changed): once results have been reopened,
+        no earlier than the reopening — what it replaces was issued before, and a series never gives
+        a later number an earlier date."""
+        if kind not in freeze.RESULT_KINDS:
+            return on
+        if self._reopened_on is None:  # read once: a unit of work records no reopening while it issues
+            reopened = freeze.last_reopening(self.session, self.campaign)
+            self._reopened_on = (reopened.on,) if reopened is not None else ()
+        return max((on, *self._reopened_on))
+
     def _reopened_since(self, doc: Document) -> str:
         """"; mở lại kết quả ngày … theo đề nghị của …: …" when results were reopened after ``doc`` was issued."""
-        reopened = self.session.scalar(
-            select(Reopening).where(Reopening.campaign_id == self.campaign.id)
-            .order_by(Reopening.at.desc(), Reopening.id.desc()).limit(1))
+        reopened = freeze.last_reopening(self.session, self.campaign)
         if reopened is None or doc.issued_at is None or reopened.at < doc.issued_at:
             return ""
         return "; " + present.reopening(reopened.by, reopened.reason, reopened.on)

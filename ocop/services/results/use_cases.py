@@ -2,26 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
+from typing import TypeVar
 
 from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
-from ocop.errors import ScoringError
+from ocop.errors import DocumentError, ScoringError
 from ocop.persistence.db import unit_of_work
-from ocop.persistence.models import Referral
+from ocop.persistence.models import Campaign, Referral
 from ocop.rules.council import Quorum
 from ocop.rules.editions import get_edition
 from ocop.rules.outcome import REFERRED
 from ocop.services.campaigns import get_campaign
 from ocop.services.paperwork import notices, specs
-from ocop.services.paperwork.register import current_document, list_documents
+from ocop.services.paperwork.register import DocSpec, current_document, list_documents
 from ocop.services.paperwork.use_cases import SignOffResult
-from ocop.services.results import ranking, recognition
+from ocop.services.results import freeze, ranking, recognition
 from ocop.services.results.ranking import RankSummary, stored_ranking
 from ocop.services.runtime import DocumentsSummary, issue_all, merge_summaries, register_for
 from ocop.settings import Settings
+
+S = TypeVar("S", DocSpec, DocSpec | None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +124,7 @@ def recognise(settings: Settings, code: str | None) -> RecogniseResult:
                                    f"sản phẩm đạt ngưỡng được đề nghị {level.refers_to}.")
         summary = stored_ranking(s, campaign)
         register = register_for(settings, s, campaign)
-        spec = recognition.decision(campaign, summary)
+        spec = _dated(s, campaign, "qd_cong_nhan", lambda on: recognition.decision(campaign, summary, on))
         first = register.produce([spec] if spec else [])
         current = current_document(s, campaign, "qd_cong_nhan")
         issued = current if current is not None and current.status == "issued" else None
@@ -136,6 +141,25 @@ def recognise(settings: Settings, code: str | None) -> RecogniseResult:
             "" if ready or spec is None else "Giấy chứng nhận chờ Quyết định công nhận được ban hành.")
 
 
+def _dated(session: Session, campaign: Campaign, kind: str, build: Callable[[date | None], S]) -> S:
+    """A result document's spec at its own date; once results were reopened, at the reopening's date
+    if it changes (what it replaces, and what it cites anew, were issued before the reopening) or
+    cannot be drawn up at its own date (it cites a document re-issued since)."""
+    reopened = freeze.last_reopening(session, campaign)
+    if reopened is None:
+        return build(None)
+    try:
+        spec = build(None)
+    except DocumentError:
+        return build(reopened.on)
+    if spec is None or spec.issued_on >= reopened.on:
+        return spec
+    current = current_document(session, campaign, kind)
+    if current is not None and current.status == "issued" and current.context_sha256 == spec.fingerprint():
+        return spec  # unchanged: it stays as issued
+    return build(reopened.on)
+
+
 def ranking_rows(summary: RankSummary) -> tuple[RankedRow, ...]:
     return tuple(RankedRow(r.code, r.name, r.producer, r.commune, r.mean, r.star_by_score, r.stars, r.cap_reason,
                            r.outcome, r.spread, tuple(r.flags)) for r in summary.results)
@@ -149,7 +173,7 @@ def refer(settings: Settings, code: str | None) -> ReferResult:
         if not summary.quorum.met:
             raise ScoringError(f"Không lập tờ trình: {summary.quorum.text()}")
         referred = [r for r in summary.results if r.outcome == REFERRED]
-        spec = specs.referral(campaign, summary)
+        spec = _dated(s, campaign, "to_trinh_de_nghi_tinh", lambda on: specs.referral(campaign, summary, on))
         docs = issue_all(settings, s, campaign, [spec])
         doc = next(d for d in reversed(list_documents(s, campaign))
                    if d.kind == spec.kind and d.status in ("draft", "approved", "issued"))
