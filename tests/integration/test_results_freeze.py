@@ -102,14 +102,18 @@ def test_reopen_change_rank_replaces_only_what_changed(sample_campaign, tmp_path
     assert new.note == ""
     assert old.note == (f"Thay bằng Biên bản số {new.symbol} ngày 10/11/2020; mở lại kết quả ngày 10/11/2020 theo đề "
                         f"nghị của {CHAIR}: Nhập nhầm tiêu chí 1.1 của LN-04")
-    assert f"(Thay thế Biên bản số {old.symbol} ngày 20/10/2020)" in docx_text(new.file)
+    text = docx_text(new.file)
+    assert f"(Thay thế Biên bản số {old.symbol} ngày 20/10/2020)" in text
+    assert "Lục Nam, ngày 10 tháng 11 năm 2020" in text and "Lục Nam, ngày 20 tháng 10 năm 2020" not in text
     assert "Thay thế" not in docx_text(old.file)  # the issued file is never overwritten
 
     notices = _docs(sample_campaign, "thong_bao_ket_qua")
     ln04 = [d for d in notices if d.subject == "LN-04"]
     assert [d.status for d in ln04] == ["replaced", "issued"] and ln04[1].issued_on == REOPENED
     assert ln04[1].symbol != ln04[0].symbol
-    assert f"(Thay thế Thông báo số {ln04[0].symbol} ngày 20/10/2020)" in docx_text(ln04[1].file)
+    text = docx_text(ln04[1].file)
+    assert f"(Thay thế Thông báo số {ln04[0].symbol} ngày 20/10/2020)" in text
+    assert "Lục Nam, ngày 10 tháng 11 năm 2020" in text
     untouched = {d.subject: d for d in notices if d.subject != "LN-04"}
     assert len(untouched) == 10
     for subject, doc in untouched.items():  # the other products' notices stay as issued

@@ -27,7 +27,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from ocop import present, progress
-from ocop.documents.decree30 import number_symbol, signature_lines, type_name
+from ocop.documents.decree30 import number_symbol, place_date, signature_lines, type_name
 from ocop.documents.pdf import PdfUnavailable, to_pdf
 from ocop.documents.renderer import DATE_KEY, Renderer
 from ocop.errors import DocumentError
@@ -179,6 +179,9 @@ class Register:
         if current is not None and current.context_sha256 == fingerprint:
             return None
         on = self.reissue_date(spec.kind, spec.issued_on) if spec.numbered else spec.issued_on
+        context = spec.context
+        if on != spec.issued_on and "dia_danh_ngay" in context:  # the date line follows (the fingerprint does not)
+            context = {**context, "dia_danh_ngay": place_date(self.campaign.place_name, on)}
         fields = {
             "title": spec.title, "folder": spec.folder, "type_code": spec.type_code, "issuer_code": spec.series,
             "issuer": spec.issuer, "series_owner": series_owner(self.campaign, spec.issuer),
@@ -186,7 +189,7 @@ class Register:
             "signer_name": spec.signer_name, "signer_title": spec.signer_title,
             "signer_authority": spec.signer_authority,
             "signature": list(spec.context.get("chu_ky", {}).get("dong", [])),
-            "numbered": spec.numbered, "context": spec.context, "context_sha256": fingerprint,
+            "numbered": spec.numbered, "context": context, "context_sha256": fingerprint,
             "status": "draft", "approved_by": "", "approved_at": None,
         }
         if current is not None and current.status in ("draft", "approved"):
