@@ -233,6 +233,7 @@ def rank(settings: Settings, summary: RankResult) -> None:
     lines = [summary.quorum.text(), f"- {len(rows)} sản phẩm: {present.star_counts(summary.counts)}"]
     lines += [f"- Chưa có kết quả: {b}" for b in summary.blocked]
     lines += [f"- Chấm lại: {r}" for r in summary.rescores]
+    lines += [f"- {summary.waiting}"] if summary.waiting else []
     lines += [_documents(summary.documents), documents(settings, campaign, "rank")]
     _summary(_key(campaign, "tom-tat-xep-hang"), f"Tổng hợp điểm và phân hạng — {campaign}", lines,
              "Tóm tắt phiên họp Hội đồng")

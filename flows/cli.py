@@ -389,13 +389,22 @@ def meeting_attendance(
 
 
 @meeting_app.command("close")
-def meeting_close(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None) -> None:
-    """Kết thúc phiên họp: khóa phiếu đánh giá / close the meeting and lock the sheets."""
+def meeting_close(
+    campaign: CampaignOpt = None,
+    at: Annotated[str | None, typer.Option("--at", help="Giờ kết thúc HH:MM hoặc 11h30, ghi vào biên bản / the end "
+                                                        "time the minutes state.")] = None,
+    db: DbOpt = None, out: OutOpt = None,
+) -> None:
+    """Kết thúc phiên họp: ghi giờ kết thúc, khóa phiếu đánh giá / close the meeting and lock the sheets."""
     from ocop.services import stages
 
     settings = _settings(db, out)
-    _run(lambda: stages.close_meeting(settings, campaign))
-    typer.echo("Phiên họp đã kết thúc; phiếu đánh giá đã khóa (sửa phải chấm lại có lý do: --reason).")
+    with _errors():
+        end = _time(at, "--at")
+    r = _run(lambda: stages.close_meeting(settings, campaign, end))
+    on = f" ngày {present.date_short(r.meeting_date)}" if r.meeting_date else ""
+    typer.echo(f"Phiên họp kết thúc lúc {present.clock(r.end_time)}{on}; phiếu đánh giá đã khóa (sửa phải chấm lại "
+               "có lý do: --reason). Chạy ocop rank để lập biên bản với giờ kết thúc này.")
 
 
 @meeting_app.command("reopen")
@@ -430,6 +439,8 @@ def rank(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None) -> 
         typer.secho(f"  Chưa có kết quả: {line}", fg=typer.colors.YELLOW)
     if r.quorum.met:
         _print_ranking(r.ranking)
+    if r.waiting:
+        typer.secho(r.waiting, fg=typer.colors.YELLOW)
     _pending(r.documents)
 
 
@@ -696,27 +707,26 @@ def documents_cancel(
 
 @documents_app.command("check")
 def documents_check(
-    files: Annotated[list[Path], typer.Argument(help="Tệp DOCX cần kiểm tra / DOCX files.")],
+    files: Annotated[list[Path], typer.Argument(help="Tệp DOCX hoặc thư mục cần kiểm tra / DOCX files or folders.")],
+    pages: Annotated[bool, typer.Option(
+        "--pdf/--no-pdf", help="Kiểm tra cả trang của bản PDF (LibreOffice) / also check the PDF's pages.")] = True,
 ) -> None:
-    """Kiểm tra thể thức văn bản theo Nghị định 30 / check Decree 30 formatting."""
-    from ocop.documents.conformance import check
-    from ocop.inputs import open_docx
+    """Kiểm tra thể thức và nội dung văn bản / check Decree 30 form and the documents' content."""
+    from ocop.documents.content import check_files
 
+    report = check_files(files, pages=pages, progress=lambda m: typer.echo(m, err=True))
     failed = 0
-    for path in files:
-        try:
-            numbered = bool(open_docx(path).core_properties.identifier)
-        except OcopError as exc:  # each file that cannot be read is said, and the others still checked
-            if STATE["debug"]:
-                traceback.print_exc()
-            typer.secho(f"Lỗi: {exc}", fg=typer.colors.RED, err=True)
+    for f in report.files:
+        if f.error is not None:     # each file that cannot be read is said, and the others still checked
+            typer.secho(f"Lỗi: {f.error}", fg=typer.colors.RED, err=True)
             failed += 1
             continue
-        problems = check(path, numbered=numbered)
-        failed += bool(problems)
-        typer.echo(f"{path}: {'đạt' if not problems else f'{len(problems)} lỗi'}")
-        for p in problems:
-            typer.echo(f"  - {p}")
+        failed += bool(f.problems)
+        typer.echo(f"{f.path}: {'đạt' if not f.problems else f'{len(f.problems)} lỗi'}")
+        for p in f.problems:
+            typer.echo(f"  - {f.path.name}: {p}")
+    if report.pages_note:
+        typer.echo(f"Ghi chú: {report.pages_note}")
     if failed:
         raise typer.Exit(1)
 

@@ -141,6 +141,7 @@ TITLES = {
     "scores": "Phiếu đánh giá",
     "files": "Các tệp của kế hoạch",
     "reminders": "Nhắc hạn",
+    "meeting_end": "Giờ kết thúc phiên họp",
 }
 
 CAMPAIGN_HELP = "Mã kế hoạch, ví dụ luc-nam-2020. Để trống: kế hoạch tạo gần nhất."

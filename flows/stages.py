@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import replace
+from datetime import time
 from pathlib import Path
 from typing import TypeVar
 
@@ -165,14 +166,18 @@ def score(campaign: str | None = None, scores: ScoreImport = ScoreImport(),
 
 @flow(name="Tổng hợp điểm và phân hạng", flow_run_name=run_name, log_prints=True)
 def rank(campaign: str | None = None, sign_off: SignOffOptions = SignOffOptions(),
-                       storage: Storage = Storage()) -> RankResult:
-    """Aggregate scores and rank: means, stars, caps; summary table and minutes.
+                       storage: Storage = Storage(), meeting_end: time | None = None) -> RankResult:
+    """Aggregate scores and rank: means, stars, caps; summary table, and the minutes once the meeting has ended.
 
     Args:
         campaign: Mã kế hoạch, ví dụ luc-nam-2020. Để trống: kế hoạch tạo gần nhất.
         sign_off: Có chờ người ký duyệt trên giao diện hay không.
         storage: Để trống để dùng cơ sở dữ liệu và thư mục văn bản của máy chủ.
+        meeting_end: Ghi khi phiên họp đã kết thúc: khóa phiếu đánh giá và lập biên bản với giờ kết thúc này.
+            Để trống: giờ đã ghi (ocop meeting close --at, hoặc tệp kế hoạch); chưa có thì biên bản chờ.
     """
+    if meeting_end is not None:
+        tasks.close_meeting(tasks.resolve_settings(storage.db_url, storage.out_dir), campaign, meeting_end)
     return _stage(campaign, storage, sign_off, tasks.rank, artifacts.rank, "xep-hang")
 
 

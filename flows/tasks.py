@@ -12,7 +12,7 @@ from prefect.cache_policies import NO_CACHE, CachePolicy
 
 from ocop.rules.campaign import Signer
 from ocop.services import stages
-from ocop.services.council.use_cases import MissingSheet, PartTotals, ScheduleResult, ScoreResult
+from ocop.services.council.use_cases import MeetingClosed, MissingSheet, PartTotals, ScheduleResult, ScoreResult
 from ocop.services.paperwork.use_cases import ApprovedDocument, IssuedDocument
 from ocop.services.registrations.use_cases import CollectResult, VerifyResult
 from ocop.services.reminders.report import OpenItem, RemindersReport
@@ -83,6 +83,11 @@ def issue_score_sheets(settings: Settings, code: str | None) -> DocumentsSummary
 @task(name="Tính điểm trung bình, xếp hạng sao, lập biên bản", **TASK)
 def rank(settings: Settings, code: str | None) -> RankResult:
     return stages.rank(settings, code)
+
+
+@task(name="Kết thúc phiên họp", **TASK)
+def close_meeting(settings: Settings, code: str | None, at: time) -> MeetingClosed:
+    return stages.close_meeting(settings, code, at)
 
 
 @task(name="Lập quyết định công nhận và giấy chứng nhận", **TASK)

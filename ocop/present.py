@@ -23,9 +23,9 @@ DOCUMENT_STATUS = {"draft": "Dự thảo", "approved": "Đã duyệt", "issued":
 REGISTRATION_STATUS = {"registered": "Chưa kiểm tra", "eligible": "Đủ điều kiện",
                        "needs_supplement": "Cần bổ sung", "ineligible": "Không đủ điều kiện"}
 OUTCOME = {"referred": "Đề nghị cấp trên", "recognised": "Công nhận tại cấp này", "none": "—"}
-# the outcome as the result notice tells the producer
-OUTCOME_NOTICE = {"referred": "Đề nghị cấp trên đánh giá, phân hạng", "recognised": "Đề nghị công nhận tại cấp này",
-                  "none": "Chưa đủ điều kiện đề nghị công nhận"}
+# the outcome as the result notice tells the producer; of a product the level neither refers nor recognises the
+# notice says what is true for the level (ocop.rules.outcome.no_outcome_text)
+OUTCOME_NOTICE = {"referred": "Đề nghị cấp trên đánh giá, phân hạng", "recognised": "Đề nghị công nhận tại cấp này"}
 WEEKDAY = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
 # the administrative unit of a campaign's level, as a sentence writes it ("cấp huyện");
 # a heading writes it in capitals (level_heading)
@@ -131,6 +131,17 @@ def star_counts_text(counts: dict[int, int]) -> str:
 # --- labels that depend on a value ------------------------------------------------------------------
 
 
+def near_edge_flag(bound: float) -> str:
+    """A flag for the council: the mean lies within a point of a band edge: 'sát ngưỡng 70 điểm'."""
+    return f"sát ngưỡng {points(bound)} điểm"
+
+
+def leave_one_out_flag(member: str, n: int) -> str:
+    """A flag for the council: one member's sheet decides the star (rising or falling without it):
+    'nếu không tính phiếu đánh giá của ông/bà Vũ Thị Lan thì sản phẩm đạt 3 sao'."""
+    return f"nếu không tính phiếu đánh giá của ông/bà {member} thì sản phẩm đạt {stars(n)}"
+
+
 def level_heading(level: str) -> str:
     """The unit of a level in a heading: 'HUYỆN'."""
     return LEVEL_UNIT[level].upper()
@@ -179,6 +190,11 @@ def clock(t: time) -> str:
 def time_long(t: time, d: date) -> str:
     """'08 giờ 00 phút, ngày 20 tháng 10 năm 2020'."""
     return f"{t.hour:02d} giờ {t.minute:02d} phút, {date_long(d)}"
+
+
+def time_same_day(t: time) -> str:
+    """An end time on the day a sentence has already dated: '11 giờ 30 phút cùng ngày'."""
+    return f"{t.hour:02d} giờ {t.minute:02d} phút cùng ngày"
 
 
 def weekday(d: date) -> str:

@@ -45,8 +45,8 @@ def _fmt(x: float) -> str:
 
 
 class _Doc:
-    def __init__(self, path: Path) -> None:
-        self.doc = Document(str(path))
+    def __init__(self, path: Path, doc: DocxDocument | None = None) -> None:
+        self.doc = doc if doc is not None else Document(str(path))
         defaults = self.doc.styles.element.find(qn("w:docDefaults"))
         rpr = None if defaults is None else defaults.find(qn("w:rPrDefault") + "/" + qn("w:rPr"))
         self.default_rpr: etree._Element | None = rpr
@@ -161,10 +161,12 @@ def _page_number_problems(d: _Doc) -> list[str]:
     return out
 
 
-def check(path: Path, numbered: bool = True) -> list[str]:
-    """Vietnamese descriptions of every Decree 30 problem found in the DOCX at ``path``."""
+def check(path: Path, numbered: bool = True, doc: DocxDocument | None = None) -> list[str]:
+    """Vietnamese descriptions of every Decree 30 problem found in the DOCX at ``path``.
+
+    ``doc``: the same file already opened (python-docx), so that it is read once."""
     try:
-        d = _Doc(Path(path))
+        d = _Doc(Path(path), doc)
     except Exception as exc:  # not a zip, not a docx, missing file
         return [f"Không mở được tệp DOCX '{path}': {exc}."]
     problems = _section_problems(d.doc) + _page_number_problems(d)

@@ -183,7 +183,8 @@ def bien_ban_hop_hoi_dong() -> dict[str, Any]:
         "trich_yeu": f"Họp {HOI_DONG}",
         "thoi_gian_bat_dau": present.time_long(time(8, 0), d),
         "dia_diem": "Hội trường tầng 3, UBND huyện Lục Nam",
-        "chu_tri": {"ho_ten": "Nguyễn Văn Hùng", "chuc_vu": "Phó Chủ tịch UBND huyện, Chủ tịch Hội đồng"},
+        "chu_tri": {"ho_ten": "Nguyễn Văn Hùng", "chuc_vu": "Phó Chủ tịch UBND huyện, Chủ tịch Hội đồng",
+                    "dong": ["CHỦ TRÌ", "CHỦ TỊCH HỘI ĐỒNG"]},
         "thu_ky": {"ho_ten": "Ngô Thị Mai", "chuc_vu": "Tổ trưởng Tổ thư ký"},
         "co_mat": co_mat,
         "vang_mat": [{"ho_ten": THANH_VIEN[6][0], "chuc_vu": THANH_VIEN[6][1], "vai_tro": "Ủy viên"}],
@@ -201,7 +202,7 @@ def bien_ban_hop_hoi_dong() -> dict[str, Any]:
         "ket_luan": ["Thống nhất kết quả đánh giá, phân hạng 03 sản phẩm như trên.",
                      "Giao Tổ thư ký hoàn thiện hồ sơ 02 sản phẩm đạt từ 70 điểm trở lên, tham mưu "
                      "UBND huyện đề nghị Sở Nông nghiệp và PTNT tổ chức đánh giá cấp tỉnh."],
-        "thoi_gian_ket_thuc": present.time_long(time(11, 30), d),
+        "thoi_gian_ket_thuc": present.time_same_day(time(11, 30)),
     }
 
 

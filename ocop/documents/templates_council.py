@@ -94,7 +94,7 @@ def bien_ban_hop_hoi_dong() -> DocxDocument:
     body(doc, ("Điểm của các thành viên ghi theo thứ tự: {% for tv in thanh_vien %}{{ loop.index }}"
                ". {{ tv }}{{ '; ' if not loop.last else '.' }}{% endfor %}", {"italic": True}),
          keep=True)
-    data_table(doc, (12, 50, 44, 20, 17, 22),
+    data_table(doc, (12, 46, 38, 20, 17, 32),
                ("STT", "Tên sản phẩm, chủ thể", "Điểm của các thành viên", "Điểm trung bình",
                 "Hạng sao", "Ghi chú"),
                ("{{ kq.stt }}", lambda c: (
@@ -105,9 +105,10 @@ def bien_ban_hop_hoi_dong() -> DocxDocument:
                "kq in ket_qua", aligns=(C, L, C, C, C, L))
     body(doc, ("Kết luận:", {"bold": True}), keep=True, before=6)
     loop(doc, "kl in ket_luan", "{{ kl }}")
-    body(doc, "Cuộc họp kết thúc vào hồi {{ thoi_gian_ket_thuc }}; biên bản đã được đọc lại và "
-              "thông qua tại cuộc họp./.")
-    two_signers(doc, (["THƯ KÝ"], "thu_ky.ho_ten"), (["CHỦ TRÌ"], "chu_tri.ho_ten"),
+    body(doc, "Biên bản đã được đọc lại cho các thành viên dự họp nghe và nhất trí thông qua.", before=6,
+         keep=True)
+    body(doc, "Cuộc họp kết thúc vào hồi {{ thoi_gian_ket_thuc }}./.", keep=True)
+    two_signers(doc, (["THƯ KÝ"], "thu_ky.ho_ten"), ("chu_tri.dong", "chu_tri.ho_ten"),
                 widths=(82.5, 82.5))
     return doc
 

@@ -73,6 +73,8 @@ class Campaign(Base):
     meeting_date: Mapped[date | None] = mapped_column(Date)
     meeting_time: Mapped[time | None] = mapped_column(Time)
     meeting_venue: Mapped[str | None] = mapped_column(String(300))
+    # when the meeting ended: ``meeting close --at``, or the campaign file's meeting.end_time; the minutes wait for it
+    meeting_end_time: Mapped[time | None] = mapped_column(Time)
     # planned -> open (scores come in; a new sheet replaces the old) -> closed (sheets locked)
     meeting_status: Mapped[str] = mapped_column(String(10), default="planned")
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
@@ -233,7 +235,7 @@ class Result(Base):
     outcome: Mapped[str] = mapped_column(String(20))  # referred | recognised | none
     spread: Mapped[int] = mapped_column(Integer, default=0)  # highest minus lowest member total
     flags: Mapped[str] = mapped_column(Text, default="")  # decision-support flags for the council
-    # which sheets, at which revision, the result was computed from (ranking.sheets_stamp); "" before 0005
+    # which sheets, at which revision, the result was computed from (ranking.sheets_stamp); "" before 0006
     sheets_stamp: Mapped[str] = mapped_column(String(64), default="")
 
     product: Mapped[Product] = relationship()

@@ -18,6 +18,7 @@ from datetime import date, time
 from fractions import Fraction
 from typing import Any, Literal, TypedDict, Unpack, get_origin, get_type_hints
 
+from ocop import present
 from ocop.errors import InputError
 
 SignOff = Literal["auto", "manual"]
@@ -54,6 +55,11 @@ def simple_fraction(x: Fraction | float | int | str) -> Fraction:
         if abs(near - value) < tolerance:
             return near
     return value
+
+
+def end_before_start(end: time, start: time) -> str:
+    """Why an end time is refused: a meeting (one day, as the minutes record it) ends after it starts."""
+    return f"giờ kết thúc {present.clock(end)} phải sau giờ bắt đầu {present.clock(start)}"
 
 
 class Bounds(TypedDict, total=False):

@@ -42,7 +42,9 @@ def _fields(spec: CampaignFile) -> dict[str, object]:
         "signers": {k: v for k, v in spec.signers.model_dump().items() if v is not None},
         "communes": list(spec.communes),
     }
-    return {
+    # a recorded end time (`meeting close --at`) stays when the file gives none
+    ended = {"meeting_end_time": spec.meeting.end_time} if spec.meeting and spec.meeting.end_time else {}
+    return ended | {
         "name": spec.name,
         "year": spec.year,
         "edition_code": spec.edition,

@@ -112,6 +112,32 @@ def test_a_bad_meeting_time_or_date_is_a_vietnamese_error_before_anything_runs(
     assert not (tmp_path / "ocop.db").exists()  # refused before the database is opened
 
 
+def test_meeting_close_at_records_the_end_time_the_minutes_state(ocop, tmp_path: Path) -> None:
+    from ocop.services import stages
+    from ocop.settings import Settings
+    from tests.conftest import docx_text
+
+    campaign = tmp_path / "campaign.toml"
+    campaign.write_text((SAMPLE / "campaign.toml").read_text(encoding="utf-8").replace("end_time = 11:30:00\n", ""),
+                        encoding="utf-8")
+    out = ["--out", str(tmp_path)]
+    assert ocop("campaign", "create", str(campaign), *out).returncode == 0
+    settings = Settings.from_env({"OCOP_PDF": "off"}, out_dir=tmp_path, database_url=f"sqlite:///{tmp_path}/ocop.db")
+    stages.collect(settings, "luc-nam-2020", SAMPLE / "registrations.csv")
+    stages.verify(settings, "luc-nam-2020")
+    stages.score(settings, "luc-nam-2020", SAMPLE / "scores.csv")
+    missing = ocop("meeting", "close", *out)
+    assert missing.returncode == 1 and "Lỗi: Cần giờ kết thúc phiên họp" in missing.stderr
+    bad = ocop("meeting", "close", "--at", "25:00", *out)
+    assert bad.returncode == 1 and "Lỗi: Giờ '25:00' (--at) không hợp lệ" in bad.stderr
+    closed = ocop("meeting", "close", "--at", "11h30", *out)
+    assert closed.returncode == 0, closed.stderr
+    assert "Phiên họp kết thúc lúc 11:30 ngày 20/10/2020; phiếu đánh giá đã khóa" in closed.stdout
+    stages.rank(settings, "luc-nam-2020")
+    [minutes] = [d for d in stages.documents(settings, "luc-nam-2020") if d.kind == "bien_ban_hop_hoi_dong"]
+    assert "Cuộc họp kết thúc vào hồi 11 giờ 30 phút cùng ngày./." in docx_text(minutes.file)
+
+
 def test_the_meeting_time_is_read_as_clerks_write_it() -> None:
     from datetime import time
 
@@ -143,7 +169,7 @@ def test_documents_check_reports_each_file_it_cannot_read_and_checks_the_others(
     good = tmp_path / "giay-moi.docx"
     Docx().save(good)
     files = ["to-trinh.docx", "khong-co.docx", "to-trinh.pdf", "rong.docx", "giay-moi.docx"]
-    result = ocop("documents", "check", *(str(tmp_path / f) for f in files))
+    result = ocop("documents", "check", "--no-pdf", *(str(tmp_path / f) for f in files))
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
         "Lỗi: Tệp 'to-trinh.docx' không đọc được: đây là tệp PDF được đặt đuôi '.docx', không phải tệp Word (.docx).",

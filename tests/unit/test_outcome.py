@@ -7,7 +7,7 @@ from fractions import Fraction
 import pytest
 
 from ocop.rules.editions import get_edition
-from ocop.rules.outcome import NONE, RECOGNISED, REFERRED, outcome_for
+from ocop.rules.outcome import NONE, RECOGNISED, REFERRED, no_outcome_text, outcome_for
 
 
 def _outcome(edition_code: str, level: str, mean: str, stars: int) -> str:
@@ -63,3 +63,26 @@ def test_1489_province(mean: str, stars: int, outcome: str) -> None:
 
 def test_1489_commune_never_refers_or_recognises() -> None:
     assert _outcome("148/2023+1489/2025", "commune", "95", 5) == NONE
+
+
+@pytest.mark.parametrize(
+    ("edition_code", "level", "mean", "stars", "said"),
+    [
+        # 1048: the district proposes to the province and recognises nothing: no word of recognition
+        ("1048/2019", "district", "46", 2,
+         "Không đề nghị Sở Nông nghiệp và Phát triển nông thôn đánh giá, phân hạng (chưa đạt 50 điểm)"),
+        ("1048/2019", "district", "60", 2,
+         "Không đề nghị Sở Nông nghiệp và Phát triển nông thôn đánh giá, phân hạng "
+         "(hạng sao bị hạ do chưa đạt tiêu chí bắt buộc)"),
+        # 148: the district recognises 3★ itself, so a 2★ notice also says it is not recognised
+        ("148/2023", "district", "46", 2,
+         "Không đề nghị Sở Nông nghiệp và Phát triển nông thôn đánh giá, phân hạng (chưa đạt 70 điểm); "
+         "không công nhận hạng sao tại cấp huyện (chưa đạt 3 sao)"),
+        ("148/2023+1489/2025", "commune", "95", 5, "Cấp xã không đề nghị, không công nhận"),
+    ],
+)
+def test_the_notice_says_what_the_level_does_not_do(edition_code: str, level: str, mean: str, stars: int,
+                                                    said: str) -> None:
+    edition = get_edition(edition_code)
+    assert _outcome(edition_code, level, mean, stars) == NONE
+    assert no_outcome_text(edition.level(level), Fraction(mean), stars) == said

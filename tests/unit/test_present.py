@@ -64,6 +64,14 @@ def test_number_refuses_nan_and_infinity():
             present.number(bad)
 
 
+def test_flags_and_end_time():
+    # whether the star falls or rises without the sheet, the flag says what the product would reach
+    assert present.leave_one_out_flag("Vũ Thị Lan", 3) == ("nếu không tính phiếu đánh giá của ông/bà Vũ Thị Lan thì "
+                                                           "sản phẩm đạt 3 sao")
+    assert present.near_edge_flag(70.0) == "sát ngưỡng 70 điểm"
+    assert present.time_same_day(time(11, 5)) == "11 giờ 05 phút cùng ngày"
+
+
 def test_labels_and_stars():
     assert present.DOCUMENT_STATUS["issued"] == "Đã ban hành"
     assert present.REGISTRATION_STATUS["needs_supplement"] == "Cần bổ sung"

@@ -64,6 +64,8 @@ def schedule(
     changed = (campaign.meeting_date, campaign.meeting_time, campaign.meeting_venue) != (on, at, venue) or (
         stored != invited)
     campaign.meeting_date, campaign.meeting_time, campaign.meeting_venue = on, at, venue
+    if campaign.meeting_end_time is not None and campaign.meeting_end_time <= at:
+        campaign.meeting_end_time = None  # the campaign file's end time no longer fits: `meeting close --at` records it
     if stored != invited:
         campaign.file_data = {**campaign.file_data, "invitation_date": invited.isoformat()}
     return MeetingSummary(on, at, venue, invited, gap, changed)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import time
 from pathlib import Path
 from typing import TypedDict
 
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session, joinedload, object_session
 from ocop.errors import InputError, RulesError, ScoringError
 from ocop.inputs import Column, Row, bad_value, locate, parse_int, read_rows, where
 from ocop.persistence.models import Campaign, Person, Registration, ScoreChange, ScoreItem, ScoreSheet
+from ocop.rules.campaign import end_before_start
 from ocop.rules.criteria import CriteriaSet, load_sets
 from ocop.rules.editions import get_edition
 from ocop.services.campaigns import council
@@ -323,6 +325,16 @@ def set_attendance(campaign: Campaign, absent: list[str], present: list[str]) ->
     return [p.name for p in members.values() if not p.attended]
 
 
-def close_meeting(campaign: Campaign) -> None:
-    """End the session: from now on sheets are locked and a change needs a recorded re-scoring."""
-    campaign.meeting_status = "closed"
+def close_meeting(campaign: Campaign, at: time | None = None) -> time:
+    """End the session at ``at`` (the end time the minutes state; the campaign file's meeting.end_time
+    when not given): from now on sheets are locked and a change needs a recorded re-scoring.
+    Closing again with another time corrects the end time."""
+    end = at or campaign.meeting_end_time
+    if end is None:
+        raise InputError("Cần giờ kết thúc phiên họp để ghi vào biên bản: ocop meeting close --at HH:MM "
+                         "(ví dụ --at 11:30).")
+    start = campaign.meeting_time
+    if start is not None and end <= start:
+        raise InputError(f"Không kết thúc phiên họp: {end_before_start(end, start)}.")
+    campaign.meeting_status, campaign.meeting_end_time = "closed", end
+    return end

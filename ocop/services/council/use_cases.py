@@ -84,6 +84,8 @@ class AttendanceResult:
 @dataclass(frozen=True, slots=True)
 class MeetingClosed:
     status: str
+    meeting_date: date | None
+    end_time: time  # the minutes state it
 
 
 def schedule(settings: Settings, code: str | None, on: date | None = None, at: time | None = None,
@@ -183,11 +185,11 @@ def attendance(settings: Settings, code: str | None, absent: list[str], present:
         return AttendanceResult(tuple(missing), tuple(p.name for p in here), q)
 
 
-def close_meeting(settings: Settings, code: str | None) -> MeetingClosed:
+def close_meeting(settings: Settings, code: str | None, at: time | None = None) -> MeetingClosed:
     with unit_of_work(settings.database_url) as s:
         campaign = get_campaign(s, code)
-        scoring.close_meeting(campaign)
-        return MeetingClosed(campaign.meeting_status)
+        end = scoring.close_meeting(campaign, at)
+        return MeetingClosed(campaign.meeting_status, campaign.meeting_date, end)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from ocop import present
 from ocop.persistence.models import Campaign, Product, Registration, ScoreItem, ScoreSheet
 from ocop.rules.criteria import load_sets
 from ocop.rules.editions import get_edition
+from ocop.rules.outcome import NONE, no_outcome_text
 from ocop.services.paperwork import bases
 from ocop.services.paperwork.register import DocSpec
 from ocop.services.paperwork.specs import set_label, signature_block, spec_for
@@ -86,6 +87,7 @@ def _losses(session: Session, campaign: Campaign, product_ids: list[int]) -> dic
 def result_notices(session: Session, campaign: Campaign, summary: RankSummary) -> Iterator[DocSpec]:
     """One Thông báo kết quả đánh giá per product: part means, stars, the criteria that cost most."""
     edition = get_edition(campaign.edition_code)
+    level = edition.level(campaign.level)
     sets = load_sets(edition.criteria_dir)
     on = campaign.meeting_date or campaign.deadline_evaluation
     signer = campaign.details.signer("council")
@@ -95,6 +97,9 @@ def result_notices(session: Session, campaign: Campaign, summary: RankSummary) -
         chosen = means.get(r.product_id, {})
         lost = sorted(((c.max_points - chosen[c.code], c) for c in criteria.criteria if c.code in chosen),
                       key=lambda x: (-x[0], x[1].code))
+        worst = [(loss, c) for loss, c in lost[:TOP_LOSSES] if loss > 0]  # none from totals-only sheets
+        outcome = (no_outcome_text(level, r.mean, r.stars) if r.outcome == NONE
+                   else present.OUTCOME_NOTICE[r.outcome])
         yield spec_for(
             campaign, "thong_bao_ket_qua", f"Thông báo kết quả đánh giá, phân hạng - {r.code}", "04-ket-qua/thong-bao",
             on, body="council", type_code="TB", numbered=True, signer=signer, subject=r.code,
@@ -105,13 +110,13 @@ def result_notices(session: Session, campaign: Campaign, summary: RankSummary) -
                       f"phẩm theo {edition.short_title_on(on)}. Kết quả đối với sản phẩm của {r.producer} như sau:"],
             san_pham={"ten_san_pham": r.name, "bo_san_pham": set_label(sets, r.set_code),
                       "diem_tb": present.mean(r.mean), "sao": present.stars(r.stars),
-                      "ket_qua": present.OUTCOME_NOTICE[r.outcome] + (f". {r.cap_reason}" if r.cap_reason else "")},
+                      "ket_qua": outcome + (f". {r.cap_reason}" if r.cap_reason else "")},
             phan=[{"phan": p, "ten": criteria.part_titles[p], "toi_da": str(criteria.parts[p]),
                    "diem_tb": present.mean(r.part_means[i])} for i, p in enumerate(criteria.parts)],
             mat_diem=[{"ma": c.code, "tieu_chi": c.title, "toi_da": str(c.max_points),
                        "diem_tb": present.mean(chosen[c.code]), "mat": present.mean(loss)}
-                      for loss, c in lost[:TOP_LOSSES] if loss > 0],
-            ket_thuc=(f"Đề nghị {r.producer} tiếp tục hoàn thiện sản phẩm, chú trọng các tiêu chí bị mất nhiều điểm "
-                      "nêu trên./."),
+                      for loss, c in worst],
+            ket_thuc=(f"Đề nghị {r.producer} tiếp tục hoàn thiện sản phẩm"
+                      + (", chú trọng các tiêu chí bị trừ nhiều điểm nêu trên" if worst else "") + "./."),
             noi_nhan=["Như trên;", f"Lưu: VT, {campaign.office_code}."],
         )

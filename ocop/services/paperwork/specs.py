@@ -22,6 +22,8 @@ from ocop.rules.outcome import RECOGNISED, REFERRED
 from ocop.services.campaigns import council, secretariat
 from ocop.services.paperwork import bases
 from ocop.services.paperwork.register import DocSpec
+from ocop.services.registrations.verification import CommuneCounts
+from ocop.services.results.account import threshold_account
 from ocop.services.results.ranking import RankSummary
 from ocop.text import ascii_key
 
@@ -285,19 +287,22 @@ def _results_table(summary: RankSummary) -> tuple[list[str], list[dict[str, Any]
     return [m.name for m in members], rows
 
 
-def results_documents(campaign: Campaign, summary: RankSummary) -> list[DocSpec]:
-    """Bảng tổng hợp kết quả (Tổ thư ký) and Biên bản họp Hội đồng, dated the meeting day."""
+def results_documents(campaign: Campaign, summary: RankSummary, dossiers: CommuneCounts) -> list[DocSpec]:
+    """Bảng tổng hợp kết quả (Tổ thư ký) and Biên bản họp Hội đồng (Decree 30's minutes: start and end time,
+    the dossiers received, ineligible and evaluated, each result and why a product that reached the referral
+    threshold is not referred), dated the meeting day; ``dossiers``: the registrations by decision."""
     on = campaign.meeting_date or campaign.deadline_evaluation
     edition = get_edition(campaign.edition_code)
     level = edition.level(campaign.level)
     chair_signer = campaign.details.signer("council")
     people = council(campaign)
     chair = next(p for p in people if p.role == "chair")
+    # the chair presides; in the chair's absence a vice-chair present does
+    presiding = chair if chair.attended else next((p for p in people if p.role == "vice_chair" and p.attended), chair)
     head = next((p for p in secretariat(campaign) if p.role == "head"), None) or secretariat(campaign)[0]
     names, rows = _results_table(summary)
     start = campaign.meeting_time
     absent = [p for p in people if not p.attended]
-    referred = [r for r in summary.results if r.outcome == REFERRED]
     recognised = [r for r in summary.results if r.outcome == RECOGNISED]
     counts = present.star_counts_text(summary.counts)
     if not summary.quorum.met:
@@ -305,22 +310,23 @@ def results_documents(campaign: Campaign, summary: RankSummary) -> list[DocSpec]
                        "Đề nghị tổ chức lại phiên họp."]
     else:
         conclusions = [f"Hội đồng đã đánh giá, phân hạng {len(summary.results)} sản phẩm: {counts}."]
-    if summary.quorum.met and level.refers_at is not None:
-        conclusions.append(
-            f"{len(referred)} sản phẩm đạt từ {present.points(level.refers_at)} điểm trở lên được đề nghị chuyển hồ sơ "
-            "đến "
-            f"{level.refers_to} để đánh giá, phân hạng.")
+    if summary.quorum.met:
+        conclusions += threshold_account(level, summary)
     if summary.quorum.met and level.recognises:
         stars = ", ".join(str(s) for s in level.recognises)
         conclusions.append(
             f"{len(recognised)} sản phẩm đạt {stars} sao được đề nghị {campaign.issuing_body} công nhận.")
     if summary.blocked:
-        conclusions.append(f"{len(summary.blocked)} sản phẩm chưa có kết quả do chênh lệch điểm giữa các thành viên "
+        conclusions.append(f"{len(summary.blocked)} sản phẩm chưa có kết quả, chưa được xét đề nghị, do chênh lệch "
+                           "điểm giữa các thành viên "
                            f"vượt quá {present.points(summary.max_spread)} điểm: "
                            + "; ".join(b.text(summary.max_spread) for b in summary.blocked) + ".")
+    received = [f"tiếp nhận {dossiers.registered} hồ sơ đăng ký", f"{dossiers.ineligible} hồ sơ không đủ điều kiện"]
+    if dossiers.needs_supplement:
+        received.append(f"{dossiers.needs_supplement} hồ sơ chưa bổ sung đủ")
+    received.append(f"{dossiers.eligible} sản phẩm đủ điều kiện đưa ra Hội đồng đánh giá, phân hạng")
     proceedings = [
-        f"Tổ thư ký báo cáo kết quả kiểm tra hồ sơ: {len(summary.results) + len(summary.blocked)} sản phẩm "
-        "đủ điều kiện đưa ra Hội đồng.",
+        "Tổ thư ký báo cáo kết quả tiếp nhận, kiểm tra hồ sơ: " + "; ".join(received) + ".",
         f"Các thành viên Hội đồng chấm điểm độc lập theo {edition.short_title_on(on)}; Tổ thư ký tổng hợp điểm, "
         "điểm của mỗi sản phẩm là trung bình cộng tổng điểm của các thành viên có mặt (không làm tròn khi xếp hạng).",
     ]
@@ -350,15 +356,19 @@ def results_documents(campaign: Campaign, summary: RankSummary) -> list[DocSpec]
         body="council", type_code="BB", numbered=True, signer=chair_signer,
         trich_yeu=f"Họp {campaign.council_name}",
         thoi_gian_bat_dau=present.time_long(start, on) if start else present.date_short(on),
-        dia_diem=campaign.meeting_venue or "", chu_tri=_person(chair), thu_ky=_person(head),
+        dia_diem=campaign.meeting_venue or "", thu_ky=_person(head),
+        chu_tri={**_person(presiding), "dong": ["CHỦ TRÌ", present.COUNCIL_ROLE[presiding.role].upper()]},
         co_mat=[{**_person(p), "vai_tro": present.COUNCIL_ROLE[p.role]} for p in summary.present],
         vang_mat=[{**_person(p), "vai_tro": present.COUNCIL_ROLE[p.role]} for p in absent],
         so_co_mat=len(summary.present), tong_so=len(people),
         nhan_xet_quorum=summary.quorum.text(),
         noi_dung=proceedings,
         ket_luan=conclusions,
-        thoi_gian_ket_thuc=f"Cuộc họp kết thúc vào ngày {present.date_short(on)}; biên bản đã được thông qua.",
-        thanh_vien=names, ket_qua=rows,
+        thoi_gian_ket_thuc=present.time_same_day(campaign.meeting_end_time) if campaign.meeting_end_time else "",
+        # the flags are in the proceedings above: the table's notes keep the outcome and any cap
+        thanh_vien=names, ket_qua=[{**row, "ghi_chu": "; ".join(
+            ([present.OUTCOME[r.outcome]] if r.outcome != "none" else []) + ([r.cap_reason] if r.cap_reason else []))}
+            for r, row in zip(summary.results, rows, strict=True)],
     )
     return [bth, bb] if summary.quorum.met else [bb]
 
@@ -384,8 +394,8 @@ def referral(campaign: Campaign, summary: RankSummary, on: date | None = None) -
         can_cu=[f"Căn cứ {b};" for b in bases.citations(campaign, "to_trinh_de_nghi_tinh", on,
                                                           "Tờ trình đề nghị đánh giá, phân hạng")],
         noi_dung=[
-            f"{campaign.council_name} đã tổ chức đánh giá, phân hạng {len(summary.results)} sản phẩm; "
-            f"có {len(referred)} sản phẩm đạt từ {present.points(level.refers_at)} điểm trở lên.",
+            f"{campaign.council_name} đã tổ chức đánh giá, phân hạng {len(summary.results)} sản phẩm. "
+            + " ".join(threshold_account(level, summary)),
             f"{campaign.issuing_body} đề nghị {level.refers_to} đánh giá, phân hạng các sản phẩm sau:",
         ],
         san_pham=[{"stt": i, "ten_san_pham": r.name, "chu_the": r.producer,

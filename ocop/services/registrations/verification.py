@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from ocop import present
@@ -218,3 +218,12 @@ def list_sections(summary: VerifySummary) -> dict[str, tuple[list[str], list[lis
         "Không đủ điều kiện": (["STT", "Mã sản phẩm", "Tên sản phẩm", "Lý do"], ineligible),
         "Tổng hợp theo xã": (["Xã", "Đăng ký", "Đủ điều kiện", "Cần bổ sung", "Không đủ điều kiện"], communes),
     }
+
+
+def dossier_totals(session: Session, campaign: Campaign) -> CommuneCounts:
+    """The campaign's registrations by their stored decision (the minutes report them): received, eligible,
+    still needing a supplement, ineligible; a registration not yet checked counts as received only."""
+    by_status: Counter[str] = Counter(dict(session.execute(
+        select(Registration.status, func.count()).where(Registration.campaign_id == campaign.id)
+        .group_by(Registration.status)).tuples().all()))
+    return CommuneCounts(sum(by_status.values()), by_status[ELIGIBLE], by_status[SUPPLEMENT], by_status[INELIGIBLE])

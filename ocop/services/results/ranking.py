@@ -173,8 +173,8 @@ def _result(
         if edition.mandatory_criteria else []
     stars = capped_star(by_score, missed)
     reason = "; ".join(m.reason() for m in missed if m.star <= by_score)
-    flags = [f"sát ngưỡng {present.points(b)} điểm" for b in edge_flags(mean, edition.star_lower_bounds)]
-    flags += [f"bỏ phiếu của {names[m]} thì còn {s} sao"
+    flags = [present.near_edge_flag(b) for b in edge_flags(mean, edition.star_lower_bounds)]
+    flags += [present.leave_one_out_flag(names[m], s)
               for m, s in leave_one_out(totals, edition.star_lower_bounds, edition.max_points).items()]
     return Ranked(
         reg.product_id, reg.product.code or "", reg.product.name, reg.product.producer.name,

@@ -21,6 +21,7 @@ from ocop.services.campaigns import get_campaign
 from ocop.services.paperwork import notices, specs
 from ocop.services.paperwork.register import DocSpec, current_document, list_documents
 from ocop.services.paperwork.use_cases import SignOffResult
+from ocop.services.registrations.verification import dossier_totals
 from ocop.services.results import freeze, ranking, recognition
 from ocop.services.results.ranking import RankSummary, stored_ranking
 from ocop.services.runtime import DocumentsSummary, issue_all, merge_summaries, register_for
@@ -59,6 +60,12 @@ class RankResult:
     ranking: tuple[RankedRow, ...]
     documents: DocumentsSummary
     sign_off: SignOffResult | None = None
+    waiting: str = ""  # why the minutes and the result notices are not issued yet (no end time)
+
+
+# the minutes state when the meeting ended; until it is recorded they and the notices that follow them wait
+MINUTES_WAIT = ("Biên bản họp và thông báo kết quả chờ giờ kết thúc phiên họp: ghi bằng ocop meeting close "
+                "--at HH:MM, rồi chạy lại bước tổng hợp điểm và phân hạng.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,14 +110,25 @@ def rank(settings: Settings, code: str | None) -> RankResult:
         campaign = get_campaign(s, code)
         summary = ranking.rank(s, campaign)
         register = register_for(settings, s, campaign)
-        docs = merge_summaries(register.produce(specs.results_documents(campaign, summary)),
-                      register.produce(notices.result_notices(s, campaign, summary), len(summary.results),
-                                       "Thông báo kết quả đánh giá"))
-        register.withdraw("thong_bao_ket_qua", {r.code for r in summary.results},
-                          "Sản phẩm không còn kết quả trong lần phân hạng mới")
+        ended = campaign.meeting_end_time is not None
+        results = [d for d in specs.results_documents(campaign, summary, dossiers=dossier_totals(s, campaign))
+                   if ended or d.kind != "bien_ban_hop_hoi_dong"]
+        docs = merge_summaries(register.produce(results),
+                      register.produce(notices.result_notices(s, campaign, summary) if ended else iter(()),
+                                       len(summary.results), "Thông báo kết quả đánh giá"))
+        if ended:
+            register.withdraw("thong_bao_ket_qua", {r.code for r in summary.results},
+                              "Sản phẩm không còn kết quả trong lần phân hạng mới")
         return RankResult(campaign.code, summary.changed, summary.counts, len(summary.present), len(summary.council),
                           summary.quorum, tuple(b.text(summary.max_spread) for b in summary.blocked),
-                          tuple(r.text() for r in summary.rescores), ranking_rows(summary), docs)
+                          tuple(r.text() for r in summary.rescores), ranking_rows(summary), docs,
+                          waiting="" if ended else MINUTES_WAIT)
+
+
+def require_minutes(session: Session, campaign: Campaign) -> None:
+    """Recognition and referral rest on the minutes: refused until the rank stage has issued them."""
+    if current_document(session, campaign, "bien_ban_hop_hoi_dong") is None:
+        raise ScoringError("Chưa có biên bản họp Hội đồng: " + MINUTES_WAIT)
 
 
 def recognise(settings: Settings, code: str | None) -> RecogniseResult:
@@ -123,6 +141,7 @@ def recognise(settings: Settings, code: str | None) -> RecogniseResult:
                                    f"Theo {campaign.edition_code}, {level.name} không công nhận hạng sao; "
                                    f"sản phẩm đạt ngưỡng được đề nghị {level.refers_to}.")
         summary = stored_ranking(s, campaign)
+        require_minutes(s, campaign)
         register = register_for(settings, s, campaign)
         spec = _dated(s, campaign, "qd_cong_nhan", lambda on: recognition.decision(campaign, summary, on))
         first = register.produce([spec] if spec else [])
@@ -172,6 +191,7 @@ def refer(settings: Settings, code: str | None) -> ReferResult:
         summary = stored_ranking(s, campaign)
         if not summary.quorum.met:
             raise ScoringError(f"Không lập tờ trình: {summary.quorum.text()}")
+        require_minutes(s, campaign)
         referred = [r for r in summary.results if r.outcome == REFERRED]
         spec = _dated(s, campaign, "to_trinh_de_nghi_tinh", lambda on: specs.referral(campaign, summary, on))
         docs = issue_all(settings, s, campaign, [spec])

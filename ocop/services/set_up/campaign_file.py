@@ -9,11 +9,17 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, create_model, field_validator
 
 from ocop.errors import InputError
 from ocop.inputs import read_text
-from ocop.rules.campaign import DEFAULT_MEETING_TIME, CampaignRules, input_fields, simple_fraction
+from ocop.rules.campaign import (
+    DEFAULT_MEETING_TIME,
+    CampaignRules,
+    end_before_start,
+    input_fields,
+    simple_fraction,
+)
 from ocop.rules.campaign import Signer as SignerData
 from ocop.text import nfc
 
@@ -46,6 +52,16 @@ class Meeting(_Model):
     time: dt.time = DEFAULT_MEETING_TIME
     venue: str
     invitation_date: dt.date | None = None
+    # when the meeting ended, for a campaign run unattended (the sample); otherwise `ocop meeting close --at`
+    end_time: dt.time | None = None
+
+    @field_validator("end_time")
+    @classmethod
+    def _ends_after_start(cls, value: dt.time | None, info: ValidationInfo) -> dt.time | None:
+        start = info.data.get("time")
+        if value is not None and start is not None and value <= start:
+            raise ValueError(end_before_start(value, start))
+        return value
 
 
 def _input_model(cls: type) -> type[_Model]:
