@@ -469,6 +469,8 @@ def refer(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None) ->
                + (f" {present.OVERDUE} so với kế hoạch." if r.overdue else ""))
     for p in r.referred:
         typer.echo(f"  {p.code} {p.product}: {present.mean(p.mean)} điểm, {present.stars(p.stars)}")
+    if r.attachments:
+        typer.echo("Hồ sơ kèm theo: " + "; ".join(r.attachments))
     _pending(r.documents)
 
 

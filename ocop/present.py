@@ -37,6 +37,8 @@ SECRETARIAT_ROLE = {"head": "Tổ trưởng", "member": "Thành viên"}
 REGISTRATION_KIND = {"first": "Lần đầu", "upgrade": "Nâng hạng", "reevaluation": "Đánh giá lại"}
 # producer type code -> its name; the codes are the values the registration workbook offers
 PRODUCER_KIND = {"DN": "doanh nghiệp", "HTX": "hợp tác xã", "THT": "tổ hợp tác", "HKD": "hộ kinh doanh"}
+# the one form of address of every document, mid-sentence too ("các Ông/Bà có tên tại Điều 1")
+ADDRESS = "Ông/Bà"
 OVERDUE = "QUÁ HẠN"
 STAR = "★"
 
@@ -80,6 +82,21 @@ def points(x: Fraction | Decimal | int | float) -> str:
     7.5 -> '7,5', 69.125 -> '69,13' (at most two decimals, half-up)."""
     text = number(x, 2)
     return text.rstrip("0").rstrip(",") if "," in text else text
+
+
+def mandatory_mark(star: int) -> str:
+    """The mark of an option a product must reach for a star (148's mandatory options): '(*) bắt buộc từ 3★'."""
+    return f"(*) bắt buộc từ {star}{STAR}"
+
+
+# what the mark means, printed once on a score sheet that has marked options
+MANDATORY_LEGEND = ("(*) bắt buộc từ N★: tiêu chí phải đạt ít nhất mức này thì sản phẩm mới được xếp từ N sao trở "
+                    "lên, dù tổng điểm đủ.")
+
+
+def note_marks(numbers: list[int]) -> str:
+    """The marks of a table row's numbered notes, printed under the table: [1, 3] -> '(1), (3)'."""
+    return ", ".join(f"({n})" for n in numbers)
 
 
 def count(n: int) -> str:

@@ -44,7 +44,7 @@ RESULTS_CITED = re.compile(r"\bkết quả\b.*\bcủa Hội đồng\b")
 
 _DAY_MONTH_YEAR = r"(\d{1,2})/(\d{1,2})/(\d{4})|(\d{1,2}) tháng (\d{1,2}) năm (\d{4})"
 DATE = re.compile(_DAY_MONTH_YEAR)
-NUMBER = r"[0-9][\w.]*(?:/[\w.Đđ-]+)+"      # 781/QĐ-TTg, 2077/KH-UBND, 47/2019/QH14
+NUMBER = r"[0-9][\w.]*(?:-\d{2,})?(?:/[\w.Đđ-]+)+"      # 781/QĐ-TTg, 2077/KH-UBND, 47/2019/QH14
 _KIND = "|".join(CITED_KINDS)
 CITATION = re.compile(rf"(?P<kind>{_KIND})\s+số\s+(?P<number>{NUMBER}),?\s+ngày\s+(?P<date>{_DAY_MONTH_YEAR})")
 LAW_CITATION = re.compile(rf"(?P<kind>{'|'.join(LAW_KINDS)})\s+(?P<name>[^;.()]{{3,200}}?),?\s+ngày\s+"

@@ -25,6 +25,7 @@ TEXT_WIDTH_LANDSCAPE_MM = PAGE_HEIGHT_MM - MARGINS_MM["left"] - MARGINS_MM["righ
 # --- font and sizes (pt) --------------------------------------------------------------------
 FONT = "Times New Roman"
 SIZE_BODY = 14
+SIZE_BODY_COMPACT = 13     # the smallest body size the Decree allows: one-page notices
 SIZE_CO_QUAN = 13          # cơ quan chủ quản (regular) and cơ quan ban hành (bold)
 SIZE_QUOC_HIEU = 13
 SIZE_TIEU_NGU = 14
@@ -40,6 +41,7 @@ SIZE_TABLE_SMALL = 11      # criteria sheet, results table
 FIRST_LINE_INDENT_MM = 12.7
 SPACING_AFTER_PT = 6
 LINE_SPACING = 1.15        # Decree: single to 1.5 lines
+LINE_SPACING_COMPACT = 1.0  # one-page notices
 
 # allowed ranges for the checker
 RANGE_QUOC_HIEU = (12, 13)
@@ -87,7 +89,9 @@ _MONTH = r"(?:0[12]|[3-9]|1[0-2])"
 DATE_RE = re.compile(rf"ngày {_DAY} tháng {_MONTH} năm \d{{4}}")
 PLACE_DATE_RE = re.compile(rf"^[^,]+, {DATE_RE.pattern}$")
 LOOSE_PLACE_DATE_RE = re.compile(r"^[^,]+, ngày .* tháng .* năm .*$")
-NUMBER_RE = re.compile(r"^Số: (?:0[1-9]|[1-9]\d+| +)/[^\s/]+$")
+# a certificate numbered with its decision adds its row: "Số: 21-01/GCN-UBND" (certificate_symbol)
+NUMBER_RE = re.compile(r"^Số: (?:0[1-9]|[1-9]\d+| +)(?:-\d{2,})?/[^\s/]+$")
+CERTIFICATE_TYPE = "GCN"
 
 
 def place_date(place: str, d: date) -> str:
@@ -112,6 +116,20 @@ def number_symbol(number: int | None, type_code: str | None, issuer_code: str) -
     else:
         num = f"{number:02d}"
     return f"{num}/{code}-{issuer}" if code else f"{num}/{issuer}"
+
+
+def certificate_symbol(decision_symbol: str, row: int) -> str:
+    """The number of the certificate on row ``row`` of the decision that recognises it: the
+    decision's number, the row, the certificate type and the decision's issuer, so the decision
+    lists exactly the numbers printed on its certificates ('21/QĐ-UBND', 1 -> '21-01/GCN-UBND';
+    a draft decision '     /QĐ-UBND' -> '     -01/GCN-UBND'). Used as the Jinja filter 'so_gcn'."""
+    number, _, rest = decision_symbol.partition("/")
+    issuer = rest.partition("-")[2] if "-" in rest else rest
+    if not rest or not issuer or not (number.strip().isdigit() or not number.strip()):
+        raise DocumentError(f"Số, ký hiệu quyết định không hợp lệ để đánh số giấy chứng nhận: '{decision_symbol}'.")
+    if isinstance(row, bool) or not isinstance(row, int) or row < 1:
+        raise DocumentError(f"Số thứ tự giấy chứng nhận phải là số nguyên từ 1 trở lên, nhận được: {row!r}.")
+    return f"{number}-{row:02d}/{CERTIFICATE_TYPE}-{issuer}"
 
 
 AUTHORITY_PREFIXES = ("TM.", "KT.", "Q.", "TL.", "TUQ.")

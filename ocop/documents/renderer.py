@@ -117,7 +117,7 @@ def make_env() -> jinja2.Environment:
     env = _SandboxEnv(autoescape=True, undefined=jinja2.StrictUndefined,
                                         finalize=_nfc)
     env.filters.update(ket_thuc=decree30.ends_document, decimal_vn=present.number,
-                       date_vn=present.date_long)
+                       date_vn=present.date_long, so_gcn=decree30.certificate_symbol)
     return env
 
 

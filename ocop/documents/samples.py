@@ -59,7 +59,7 @@ def qd_thanh_lap_hoi_dong() -> dict[str, Any]:
         "nhiem_vu_to_thu_ky": "Giúp Hội đồng tiếp nhận, kiểm tra hồ sơ; chuẩn bị tài liệu, phiếu "
                               "đánh giá; tổng hợp kết quả và dự thảo các văn bản của Hội đồng.",
         "dieu_thi_hanh": "Chánh Văn phòng HĐND và UBND huyện, Trưởng phòng Nông nghiệp và PTNT, "
-                         "Thủ trưởng các cơ quan, đơn vị có liên quan và các ông (bà) có tên tại "
+                         "Thủ trưởng các cơ quan, đơn vị có liên quan và các Ông/Bà có tên tại "
                          "Điều 1 chịu trách nhiệm thi hành Quyết định này.",
         "chu_ky": CHU_TICH,
         "noi_nhan": ["Như Điều 3;", "Sở Nông nghiệp và PTNT tỉnh Bắc Giang (b/c);",
@@ -136,20 +136,20 @@ def phieu_danh_gia(blank: bool = False) -> dict[str, Any]:
     rows, parts, total = [], [], 0
     for phan, ten_phan, toi_da, groups in _SHEET:
         rows.append({"loai": "phan", "ma": phan, "noi_dung": f"PHẦN {phan}: {ten_phan}",
-                     "diem_toi_da": str(toi_da), "o": "", "diem": ""})
+                     "diem_toi_da": str(toi_da), "o": "", "diem": "", "bat_buoc": ""})
         sub = 0
         for g, (ten_nhom, criteria) in enumerate(groups, 1):
             rows.append({"loai": "nhom", "ma": f"{phan}{g}", "noi_dung": ten_nhom, "diem_toi_da": "",
-                         "o": "", "diem": ""})
+                         "o": "", "diem": "", "bat_buoc": ""})
             for k, (ten, options) in enumerate(criteria, 1):
                 pick = len(options) - 2
                 got = options[pick][1]
                 rows.append({"loai": "tieu_chi", "ma": f"{phan}{g}.{k}", "noi_dung": ten,
                              "diem_toi_da": str(max(p for _, p in options)), "o": "",
-                             "diem": "" if blank else str(got)})
+                             "diem": "" if blank else str(got), "bat_buoc": ""})
                 rows += [{"loai": "lua_chon", "ma": "", "noi_dung": f"{text} ({p} điểm)",
                           "diem_toi_da": "", "o": "☒" if i == pick and not blank else "☐",
-                          "diem": ""} for i, (text, p) in enumerate(options)]
+                          "diem": "", "bat_buoc": ""} for i, (text, p) in enumerate(options)]
                 sub += got
         parts.append({"phan": phan, "ten": ten_phan.capitalize(), "toi_da": str(toi_da),
                       "diem": "" if blank else str(sub)})
@@ -160,7 +160,8 @@ def phieu_danh_gia(blank: bool = False) -> dict[str, Any]:
         "ma_san_pham": SAN_PHAM[0][0], "ten_san_pham": SAN_PHAM[0][1], "chu_the": SAN_PHAM[0][2],
         "dia_chi": SAN_PHAM[0][3], "bo_san_pham": SAN_PHAM[0][4],
         "thanh_vien": {"ho_ten": name, "chuc_vu": role},
-        "dong": rows, "tong_phan": parts, "tong_diem": "" if blank else str(total),
+        "dong": rows, "tong_phan": parts, "tong_diem": "" if blank else str(total), "diem_toi_da": "100",
+        "chu_thich_bat_buoc": "",   # 1048: no mandatory option
     }
 
 
@@ -171,6 +172,7 @@ def bang_tong_hop() -> dict[str, Any]:
                  f"{present.date_long(date(2020, 10, 20))} của Hội đồng)",
         "thanh_vien": [n for n, _, _ in THANH_VIEN],
         "ket_qua": ket_qua(),
+        "chu_thich": [{"so": "(1)", "noi_dung": "Đề nghị cấp tỉnh"}],
         "nguoi_lap": {"dong": ["NGƯỜI LẬP BẢNG", "TỔ TRƯỞNG TỔ THƯ KÝ"], "ho_ten": "Ngô Thị Mai"},
         "chu_ky": CHU_TICH_HD,
     }

@@ -78,6 +78,7 @@ def ket_qua() -> list[dict[str, Any]]:
         rows.append({"stt": str(i), "ma_san_pham": ma, "ten_san_pham": ten, "chu_the": chu_the,
                      "diem_thanh_vien": [present.number(x) for x in diem], "diem_tb": present.number(avg),
                      "phan_a": present.number(a), "phan_b": present.number(b), "phan_c": present.number(c),
-                     "sao": stars(avg), "ghi_chu": "Đề nghị cấp tỉnh" if avg >= 70 else ""})
+                     "sao": stars(avg), "ghi_chu": "Đề nghị cấp tỉnh" if avg >= 70 else "",
+                     "so_chu_thich": "(1)" if avg >= 70 else ""})
     return rows
 

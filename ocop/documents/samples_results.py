@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from ocop import present
-from ocop.documents.decree30 import number_symbol, signature_lines
+from ocop.documents.decree30 import certificate_symbol, number_symbol, signature_lines
 from ocop.documents.samples_common import (
     CHU_TICH,
     CHU_TICH_HD,
@@ -34,7 +34,8 @@ SAN_PHAM_2023 = [
 
 
 def _so_gcn(i: int) -> str:
-    return number_symbol(i, "GCN", "UBND")
+    """The certificate on row i of the decision QD_CONG_NHAN."""
+    return certificate_symbol(QD_CONG_NHAN, i)
 
 
 def thong_bao_kiem_tra_ho_so() -> dict[str, Any]:
@@ -92,7 +93,7 @@ def qd_cong_nhan() -> dict[str, Any]:
                   "hạng 3 sao thuộc Chương trình Mỗi xã một sản phẩm huyện Lục Nam năm 2023 (có "
                   "danh sách kèm theo dưới đây):",
         "san_pham": [{"stt": str(i), "ten_san_pham": ten, "chu_the": chu_the, "dia_chi": dia_chi,
-                      "bo_san_pham": bo, "diem_tb": diem, "sao": "3 sao", "so_chung_nhan": _so_gcn(i)}
+                      "bo_san_pham": bo, "diem_tb": diem, "sao": "3 sao"}
                      for i, (ten, chu_the, dia_chi, bo, diem) in enumerate(SAN_PHAM_2023, 1)],
         "dieu_khac": [
             "Giấy chứng nhận có giá trị 36 tháng kể từ ngày ký. Các chủ thể có sản phẩm được công "
@@ -133,6 +134,7 @@ def thong_bao_ket_qua() -> dict[str, Any]:
         "san_pham": {"ten_san_pham": ten, "bo_san_pham": bo, "diem_tb": diem, "sao": "3 sao",
                      "ket_qua": "Đạt hạng 3 sao; Hội đồng đề nghị Chủ tịch UBND huyện công nhận và "
                                 "cấp Giấy chứng nhận sản phẩm OCOP."},
+        "diem_toi_da": "100",
         "phan": [
             {"phan": "A", "ten": "Sản xuất và sức mạnh cộng đồng", "toi_da": "40", "diem_tb": "27,14"},
             {"phan": "B", "ten": "Tiếp thị và câu chuyện sản phẩm", "toi_da": "25", "diem_tb": "14,57"},

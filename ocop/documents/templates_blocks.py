@@ -19,6 +19,7 @@ from docx.oxml.ns import qn
 from docx.oxml.text.paragraph import CT_P
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
+from lxml import etree
 
 from ocop.documents import decree30 as D
 from ocop.documents.templates_ooxml import (
@@ -63,8 +64,9 @@ def header_block(doc: DocxDocument, *, numbered: bool, dated: bool = True,
     finish_cells(t)
 
 
-def title_block(doc: DocxDocument, ten_loai: str, trich_yeu: str | None, area: float = D.TEXT_WIDTH_MM) -> None:
-    para(doc, ten_loai, size=D.SIZE_TITLE, bold=True, align=C, before=18, keep=True)
+def title_block(doc: DocxDocument, ten_loai: str, trich_yeu: str | None, area: float = D.TEXT_WIDTH_MM,
+                before: float = 18) -> None:
+    para(doc, ten_loai, size=D.SIZE_TITLE, bold=True, align=C, before=before, keep=True)
     if trich_yeu:
         para(doc, trich_yeu, size=D.SIZE_TITLE, bold=True, align=C, keep=True)
     replaces(doc)
@@ -100,15 +102,19 @@ def _title_lines(cell: _Cell, lines: str | list[str]) -> None:
             para(cell, line, size=D.SIZE_SIGNATURE, bold=True, align=C, keep=True)
 
 
-def _name(cell: _Cell, name: str) -> None:
+def _name(cell: _Cell, name: str, post: str | None = None) -> None:
     for _ in range(4):                       # room for the signature and the seal
         para(cell, "", size=D.SIZE_SIGNATURE, keep=True)
+    if post:                                 # the signer's own post, above the name (council documents)
+        tag(cell, "{%p if " + post + " is defined and " + post + " %}")
+        para(cell, "{{ " + post + "|upper }}", size=D.SIZE_SIGNATURE, bold=True, align=C, keep=True)
+        tag(cell, "{%p endif %}")
     para(cell, "{{ " + name + " }}", size=D.SIZE_SIGNATURE, bold=True, align=C)
 
 
-def signer(cell: _Cell, lines: str | list[str], name: str) -> None:
+def signer(cell: _Cell, lines: str | list[str], name: str, post: str | None = None) -> None:
     _title_lines(cell, lines)
-    _name(cell, name)
+    _name(cell, name, post)
 
 
 def recipients(cell: _Cell) -> None:
@@ -137,21 +143,42 @@ def decision_opening(doc: DocxDocument) -> None:
 
 
 def articles(doc: DocxDocument, items: str, first: int | str = 1) -> None:
-    """'Điều n.' (bold) + text for each string of the list ``items``; the last ends with './.'."""
-    number = "loop.index" if first == 1 else f"loop.index + {int(first) - 1}"
-    tag(doc, "{%p for d in " + items + " %}")
-    para(doc, ("Điều {{ " + number + " }}. ", {"bold": True}),
-         "{{ d|ket_thuc if loop.last else d }}", style="VB Noi dung")
+    """'Điều n.' (bold) + text for each string of the list ``items``; the last ends with './.' and
+    is a paragraph of its own, kept with the signature (no page with only Nơi nhận and a signature)."""
+    shift = int(first) - 1
+    number = "loop.index" if shift == 0 else f"loop.index + {shift}"
+    tag(doc, "{%p for d in " + items + "[:-1] %}")
+    para(doc, ("Điều {{ " + number + " }}. ", {"bold": True}), "{{ d }}", style="VB Noi dung")
     tag(doc, "{%p endfor %}")
+    tag(doc, "{%p if " + items + " %}")
+    last = f"{items}|length" if shift == 0 else f"{items}|length + {shift}"
+    para(doc, ("Điều {{ " + last + " }}. ", {"bold": True}), "{{ " + items + "[-1]|ket_thuc }}",
+         style="VB Noi dung", keep=True)
+    tag(doc, "{%p endif %}")
+
+
+def _tag_text(p: etree._Element) -> str:
+    return "".join(t.text or "" for t in p.iter(qn("w:t"))).strip()
+
+
+def _is_tag(p: etree._Element) -> bool:
+    return _tag_text(p).startswith("{%p ")
+
+
+def _is_loop_end(p: etree._Element) -> bool:
+    return _tag_text(p) == "{%p endfor %}"
 
 
 def _spacer(doc: DocxDocument) -> None:
     """Keeps the preceding paragraph with the signatures (no page holding only a signature)."""
     body_el = cast(CT_Document, doc.element).body       # python-docx types Document.element as the base class
-    last = body_el[-2] if len(body_el) > 1 and body_el[-1].tag == qn("w:sectPr") else body_el[-1]
-    if last.tag == qn("w:p"):
-        Paragraph(cast(CT_P, last), doc._body).paragraph_format.keep_with_next = True
-    para(doc, "", before=6, keep=True)       # also separates it from a table above
+    for last in reversed(body_el):                       # the last paragraph a reader sees, not a tag
+        if last.tag == qn("w:sectPr") or (last.tag == qn("w:p") and _is_tag(last) and not _is_loop_end(last)):
+            continue
+        if last.tag == qn("w:p") and not _is_tag(last):
+            Paragraph(cast(CT_P, last), doc._body).paragraph_format.keep_with_next = True
+        break                                            # a table, or the end of a loop: see articles()
+    para(doc, "", size=6, before=6, keep=True)   # also separates it from a table above
 
 
 def signature_block(doc: DocxDocument, left: CellWriter | None = recipients, right: CellWriter | None = None,
@@ -163,19 +190,26 @@ def signature_block(doc: DocxDocument, left: CellWriter | None = recipients, rig
     lc, rc = t.rows[0].cells
     if left:
         left(lc)
-    (right or (lambda c: signer(c, "chu_ky.dong", "chu_ky.ho_ten")))(rc)
+    (right or (lambda c: signer(c, "chu_ky.dong", "chu_ky.ho_ten", "chu_ky.chuc_vu")))(rc)
     finish_cells(t)
 
 
-def two_signers(doc: DocxDocument, left: SignatureColumn, right: SignatureColumn, widths: tuple[float, float]) -> None:
-    """Two signers side by side; titles in row 1 and names in row 2 so the names line up."""
+def two_signers(doc: DocxDocument, left: SignatureColumn, right: SignatureColumn, widths: tuple[float, float],
+                posts: tuple[str | None, str | None] = (None, None)) -> None:
+    """Two signers side by side; titles in row 1 and names in row 2 so the names line up;
+    ``posts``: the Jinja names of the signers' posts printed above their names, if any."""
     _spacer(doc)
     t = table(doc, widths, 2, borders=False, margin_mm=1.0)
     for row in t.rows:
         row_props(row)
     for i, (lines, name) in enumerate((left, right)):
         _title_lines(t.rows[0].cells[i], lines)
-        _name(t.rows[1].cells[i], name)
+        other = posts[1 - i]
+        if posts[i] is None and other:       # a blank line where the other signer has a post: names line up
+            tag(t.rows[1].cells[i], "{%p if " + other + " is defined and " + other + " %}")
+            para(t.rows[1].cells[i], "", size=D.SIZE_SIGNATURE)
+            tag(t.rows[1].cells[i], "{%p endif %}")
+        _name(t.rows[1].cells[i], name, posts[i])
     finish_cells(t)
 
 

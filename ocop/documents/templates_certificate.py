@@ -24,7 +24,7 @@ def _validity(cell: _Cell) -> None:
 
 def _signature(cell: _Cell) -> None:
     para(cell, "{{ dia_danh_ngay }}", size=D.SIZE_DATE, italic=True, align=C, after=3)
-    signer(cell, "chu_ky.dong", "chu_ky.ho_ten")
+    signer(cell, "chu_ky.dong", "chu_ky.ho_ten", "chu_ky.chuc_vu")
 
 
 def giay_chung_nhan() -> DocxDocument:

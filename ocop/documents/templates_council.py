@@ -18,6 +18,7 @@ from ocop.documents.templates_blocks import (
     two_signers,
 )
 from ocop.documents.templates_ooxml import new_document, para, tag
+from ocop.present import ADDRESS
 
 
 def qd_thanh_lap_hoi_dong() -> DocxDocument:
@@ -29,7 +30,7 @@ def qd_thanh_lap_hoi_dong() -> DocxDocument:
     loop(doc, "cc in can_cu", "{{ cc }}", style="VB Can cu")
     para(doc, "QUYẾT ĐỊNH:", bold=True, align=C, before=6, after=12)
     body(doc, ("Điều 1. ", {"bold": True}), "Thành lập {{ ten_hoi_dong }} (sau đây gọi tắt là Hội "
-         "đồng) và Tổ thư ký giúp việc Hội đồng, gồm các ông (bà) có tên sau:")
+         "đồng) và Tổ thư ký giúp việc Hội đồng, gồm các " + ADDRESS + " có tên sau:")
     body(doc, "1. Thành viên Hội đồng:", keep=True)
     member_table(doc, "m in thanh_vien")
     body(doc, "2. Tổ thư ký giúp việc Hội đồng:", keep=True, before=6)
@@ -48,7 +49,7 @@ def giay_moi_hop_hoi_dong() -> DocxDocument:
     header_block(doc, numbered=True)
     title_block(doc, "GIẤY MỜI", "{{ trich_yeu }}")
     body(doc, "Trân trọng kính mời:", before=12)
-    loop(doc, "m in kinh_moi", "- Ông (bà) {{ m.ho_ten }}, {{ m.chuc_vu }}"
+    loop(doc, "m in kinh_moi", "- " + ADDRESS + " {{ m.ho_ten }}, {{ m.chuc_vu }}"
          "{{ ';' if not loop.last else '.' }}")
     body(doc, "Tới dự: {{ noi_dung }}")
     body(doc, "Chủ trì: {{ chu_tri }}")
@@ -75,8 +76,8 @@ def bien_ban_hop_hoi_dong() -> DocxDocument:
     body(doc, "Thời gian bắt đầu: {{ thoi_gian_bat_dau }}", before=12)
     body(doc, "Địa điểm: {{ dia_diem }}")
     body(doc, ("Thành phần tham dự:", {"bold": True}))
-    body(doc, "Chủ trì: ông (bà) {{ chu_tri.ho_ten }}, {{ chu_tri.chuc_vu }}")
-    body(doc, "Thư ký: ông (bà) {{ thu_ky.ho_ten }}, {{ thu_ky.chuc_vu }}")
+    body(doc, "Chủ trì: " + ADDRESS + " {{ chu_tri.ho_ten }}, {{ chu_tri.chuc_vu }}")
+    body(doc, "Thư ký: " + ADDRESS + " {{ thu_ky.ho_ten }}, {{ thu_ky.chuc_vu }}")
     body(doc, "Thành viên có mặt: {{ so_co_mat }}/{{ tong_so }}, gồm:", keep=True)
     data_table(doc, (12, 45, 76, 32), ("STT", "Họ và tên", "Chức vụ, đơn vị công tác", "Vai trò"),
                ("{{ loop.index }}", "{{ m.ho_ten }}", "{{ m.chuc_vu }}", "{{ m.vai_tro }}"),

@@ -116,17 +116,19 @@ def _style(doc: DocxDocument, name: str, size: int, *, base: str = "Normal", ita
 
 
 def new_document(title: str, category: str, *, landscape: bool = False,
-                 margins: dict[str, float] | None = None) -> DocxDocument:
-    """A4 document with the Decree 30 styles; ``margins`` (mm) override D.MARGINS_MM per side."""
+                 margins: dict[str, float] | None = None, body_size: int = D.SIZE_BODY) -> DocxDocument:
+    """A4 document with the Decree 30 styles; ``margins`` (mm) override D.MARGINS_MM per side;
+    ``body_size`` the size of the body text (D.SIZE_BODY_COMPACT, with single line spacing, for a
+    notice that must fit one page)."""
     doc = Document()
     _slim(doc)
     normal = doc.styles["Normal"]
     normal.font.name, normal.font.size = D.FONT, Pt(D.SIZE_BODY)
     _fonts(normal.element.get_or_add_rPr())
-    _style(doc, "VB Noi dung", D.SIZE_BODY, justify=True, indent=True, after=D.SPACING_AFTER_PT,
-           line=D.LINE_SPACING)
-    _style(doc, "VB Can cu", D.SIZE_BODY, base="VB Noi dung", italic=True, justify=True,
-           indent=True, after=D.SPACING_AFTER_PT, line=D.LINE_SPACING)
+    line = D.LINE_SPACING if body_size == D.SIZE_BODY else D.LINE_SPACING_COMPACT
+    _style(doc, "VB Noi dung", body_size, justify=True, indent=True, after=D.SPACING_AFTER_PT, line=line)
+    _style(doc, "VB Can cu", body_size, base="VB Noi dung", italic=True, justify=True,
+           indent=True, after=D.SPACING_AFTER_PT, line=line)
     _style(doc, "VB Bang", D.SIZE_TABLE)
     _style(doc, "VB Bang nho", D.SIZE_TABLE_SMALL)
     _style(doc, "VB Noi nhan", D.SIZE_RECIPIENT)

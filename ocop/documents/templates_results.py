@@ -6,6 +6,7 @@ from __future__ import annotations
 from docx.document import Document as DocxDocument
 from docx.table import _Cell
 
+from ocop.documents import decree30 as D
 from ocop.documents.templates_blocks import (
     C,
     L,
@@ -24,8 +25,8 @@ from ocop.documents.templates_ooxml import new_document, para, tag
 def _addressed(doc: DocxDocument) -> None:
     """THÔNG BÁO heading, 'Kính gửi: …' and the opening paragraphs."""
     header_block(doc, numbered=True)
-    title_block(doc, "THÔNG BÁO", "{{ trich_yeu }}")
-    para(doc, "Kính gửi: {{ kinh_gui }}", size=14, align=C, before=12, after=12)
+    title_block(doc, "THÔNG BÁO", "{{ trich_yeu }}", before=12)
+    para(doc, "Kính gửi: {{ kinh_gui }}", size=14, align=C, before=6, after=6)
     loop(doc, "nd in noi_dung", "{{ nd }}")
 
 
@@ -33,7 +34,7 @@ def thong_bao_kiem_tra_ho_so() -> DocxDocument:
     """THÔNG BÁO of the agriculture office (…/TB-NN) to one producer: per-product result of the
     dossier check and, when needed, what to supplement by when."""
     doc = new_document("Thông báo kết quả kiểm tra hồ sơ đăng ký đánh giá, phân hạng sản phẩm OCOP",
-                       "Thông báo")
+                       "Thông báo", body_size=D.SIZE_BODY_COMPACT)
     _addressed(doc)
     data_table(doc, (12, 38, 38, 27, 50),
                ("STT", "Tên sản phẩm", "Bộ sản phẩm", "Kết quả kiểm tra", "Lý do, ghi chú"),
@@ -66,11 +67,11 @@ def qd_cong_nhan() -> DocxDocument:
     title_block(doc, "QUYẾT ĐỊNH", "{{ trich_yeu }}")
     decision_opening(doc)
     body(doc, ("Điều 1. ", {"bold": True}), "{{ dieu_1 }}", keep=True)
-    data_table(doc, (12, 29, 47, 26, 16, 14, 21),
+    data_table(doc, (12, 25, 37, 24, 16, 14, 37),
                ("STT", "Tên sản phẩm", "Chủ thể, địa chỉ", "Bộ sản phẩm", "Điểm trung bình",
                 "Hạng sao", "Số giấy chứng nhận"),
                ("{{ sp.stt }}", "{{ sp.ten_san_pham }}", _chu_the, "{{ sp.bo_san_pham }}",
-                "{{ sp.diem_tb }}", "{{ sp.sao }}", "{{ sp.so_chung_nhan }}"),
+                "{{ sp.diem_tb }}", "{{ sp.sao }}", "{{ so_ky_hieu|so_gcn(sp.stt|int) }}"),
                "sp in san_pham", style="VB Bang nho", aligns=(C, L, L, L, C, C, C))
     para(doc, "", size=6)
     articles(doc, "dieu_khac", first=2)
@@ -81,25 +82,23 @@ def qd_cong_nhan() -> DocxDocument:
 def thong_bao_ket_qua() -> DocxDocument:
     """THÔNG BÁO of the council (…/TB-HĐOCOP) to one producer: the product's result, the mean
     score per part and the criteria that lost the most points."""
-    doc = new_document("Thông báo kết quả đánh giá, phân hạng sản phẩm OCOP", "Thông báo")
+    doc = new_document("Thông báo kết quả đánh giá, phân hạng sản phẩm OCOP", "Thông báo",
+                       body_size=D.SIZE_BODY_COMPACT)   # one page: the Decree's smallest body size
     _addressed(doc)
-    body(doc, "Tên sản phẩm: ", ("{{ san_pham.ten_san_pham }}", {"bold": True}), after=2)
-    body(doc, "Bộ sản phẩm: {{ san_pham.bo_san_pham }}", after=2)
+    body(doc, "Tên sản phẩm: ", ("{{ san_pham.ten_san_pham }}", {"bold": True}),
+         "; bộ sản phẩm: {{ san_pham.bo_san_pham }}.", after=2)
     body(doc, "Điểm trung bình: ", ("{{ san_pham.diem_tb }}", {"bold": True}),
-         " điểm; hạng: ", ("{{ san_pham.sao }}", {"bold": True}), after=2)
-    body(doc, "Kết quả: {{ san_pham.ket_qua }}")
-    body(doc, ("Điểm trung bình theo từng phần của Bộ tiêu chí:", {"bold": True}), keep=True)
-    data_table(doc, (20, 85, 30, 30), ("Phần", "Nội dung", "Điểm tối đa", "Điểm trung bình"),
-               ("{{ p.phan }}", "{{ p.ten }}", "{{ p.toi_da }}", "{{ p.diem_tb }}"), "p in phan",
-               aligns=(C, L, C, C), footer=("", "Tổng điểm", "100", "{{ san_pham.diem_tb }}"),
-               keep=True)
+         " điểm; hạng: ", ("{{ san_pham.sao }}", {"bold": True}), ". Kết quả: {{ san_pham.ket_qua }}")
+    # the part means as one sentence, not a table: the notice fits one page with its signature
+    body(doc, ("Điểm trung bình theo từng phần: ", {"bold": True}),
+         "{% for p in phan %}Phần {{ p.phan }} ({{ p.ten }}) {{ p.diem_tb }}/{{ p.toi_da }}"
+         "{{ '; ' if not loop.last else '' }}{% endfor %}; tổng {{ san_pham.diem_tb }}/{{ diem_toi_da }} điểm.")
     tag(doc, "{%p if mat_diem %}")
-    body(doc, ("Các tiêu chí bị trừ nhiều điểm nhất (cần cải thiện):", {"bold": True}),
-         before=6, keep=True)
-    data_table(doc, (17, 82, 22, 22, 22),
-               ("Mã", "Tiêu chí", "Điểm tối đa", "Điểm trung bình", "Điểm bị trừ"),
+    body(doc, ("Các tiêu chí bị trừ nhiều điểm nhất, cần cải thiện (điểm):", {"bold": True}), keep=True)
+    data_table(doc, (12, 90, 20, 23, 20),
+               ("Mã", "Tiêu chí", "Tối đa", "Trung bình", "Bị trừ"),
                ("{{ t.ma }}", "{{ t.tieu_chi }}", "{{ t.toi_da }}", "{{ t.diem_tb }}",
-                "{{ t.mat }}"), "t in mat_diem", aligns=(C, L, C, C, C))
+                "{{ t.mat }}"), "t in mat_diem", aligns=(C, L, C, C, C), style="VB Bang nho")
     tag(doc, "{%p endif %}")
     body(doc, "{{ ket_thuc|ket_thuc }}", before=6)
     signature_block(doc)

@@ -14,6 +14,7 @@ from docx.table import _Cell
 from ocop.documents import decree30 as D
 from ocop.documents.templates_blocks import (
     C,
+    J,
     L,
     body,
     data_table,
@@ -41,9 +42,11 @@ def _criterion(field: str, *, bold_kinds: bool = True, indent_choice: bool = Fal
         st = "VB Bang nho"
         tag(cell, '{%p if r.loai == "phan" or r.loai == "nhom" %}')
         para(cell, "{{ r." + field + " }}", style=st, bold=bold_kinds, align=align)
-        if indent_choice:
+        if indent_choice:                    # an option: indented, with its mandatory mark (148)
             tag(cell, '{%p elif r.loai == "lua_chon" %}')
-            p = para(cell, "{{ r." + field + " }}", style=st, align=align)
+            p = para(cell, "{{ r." + field + " }}",
+                     ("{{ (' ' + r.bat_buoc) if r.bat_buoc else '' }}", {"bold": True, "italic": True}),
+                     style=st, align=align)
             p.paragraph_format.left_indent = Mm(4)
         tag(cell, "{%p else %}")
         para(cell, "{{ r." + field + " }}", style=st, align=align)
@@ -63,6 +66,9 @@ def phieu_danh_gia() -> DocxDocument:
                  "Tên sản phẩm: {{ ten_san_pham }}", "Chủ thể: {{ chu_the }}",
                  "Địa chỉ: {{ dia_chi }}"):
         para(doc, text, size=13, after=2)
+    tag(doc, "{%p if chu_thich_bat_buoc %}")
+    para(doc, "{{ chu_thich_bat_buoc }}", size=12, italic=True, before=4)
+    tag(doc, "{%p endif %}")
     para(doc, "", size=6)
     data_table(doc, (14, 95, 14, 21, 21),
                ("Mã", "Tiêu chí đánh giá", "Chọn", "Điểm tối đa", "Điểm chấm"),
@@ -72,7 +78,7 @@ def phieu_danh_gia() -> DocxDocument:
     para(doc, "TỔNG HỢP ĐIỂM", bold=True, align=C, before=12, after=6, keep=True)
     data_table(doc, (20, 95, 25, 25), ("Phần", "Nội dung", "Điểm tối đa", "Điểm chấm"),
                ("{{ t.phan }}", "{{ t.ten }}", "{{ t.toi_da }}", "{{ t.diem }}"), "t in tong_phan",
-               aligns=(C, L, C, C), footer=("", "Tổng điểm", "100", "{{ tong_diem }}"), keep=True)
+               aligns=(C, L, C, C), footer=("", "Tổng điểm", "{{ diem_toi_da }}", "{{ tong_diem }}"), keep=True)
     signature_block(doc, left=None,
                     right=lambda c: signer(c, ["THÀNH VIÊN HỘI ĐỒNG"], "thanh_vien.ho_ten"))
     return doc
@@ -81,7 +87,9 @@ def phieu_danh_gia() -> DocxDocument:
 def _result_table(doc: DocxDocument) -> None:
     """Landscape results table with one column per member ({%tc for %}); the renderer spreads
     the member block's total width evenly over the rendered columns."""
-    w = (9, 16, 50, 3, 96, 3, 15, 11, 11, 11, 12, 15)
+    # widths from content: a name and producer on one or two lines, points 2 digits per member,
+    # the notes column only the marks of the numbered notes printed under the table
+    w = (9, 16, 72, 3, 74, 3, 16, 11, 11, 11, 12, 14)
     t = table(doc, w, 5, margin_mm=0.8)
     h1, h2, m1, row, m2 = t.rows
     for r in (h1, h2):
@@ -106,13 +114,13 @@ def _result_table(doc: DocxDocument) -> None:
     for i, text in ((7, "Phần A"), (8, "Phần B"), (9, "Phần C")):
         cells[i].vertical_alignment = VA.CENTER
         para(cells[i], text, style="VB Bang nho", bold=True, align=C)
-    row_props(h2, cant_split=False, height_mm=34)
+    row_props(h2, cant_split=False, height_mm=26)   # at least: grows with the longest name
     para(m1.cells[0], "{%tr for kq in ket_qua %}", style="VB Bang nho")
     para(m2.cells[0], "{%tr endfor %}", style="VB Bang nho")
     cells = row.cells
     values = {0: "{{ kq.stt }}", 1: "{{ kq.ma_san_pham }}", 6: "{{ kq.diem_tb }}",
               7: "{{ kq.phan_a }}", 8: "{{ kq.phan_b }}", 9: "{{ kq.phan_c }}",
-              10: "{{ kq.sao }}", 11: "{{ kq.ghi_chu }}"}
+              10: "{{ kq.sao }}", 11: "{{ kq.so_chu_thich }}"}
     for i, text in values.items():
         cells[i].vertical_alignment = VA.CENTER
         para(cells[i], text, style="VB Bang nho", align=C, bold=(i == 6) or None)
@@ -133,6 +141,12 @@ def bang_tong_hop() -> DocxDocument:
                 area=D.TEXT_WIDTH_LANDSCAPE_MM)
     para(doc, "{{ mo_ta }}", italic=True, align=C, before=6, after=6)
     _result_table(doc)
+    tag(doc, "{%p if chu_thich %}")
+    para(doc, "Ghi chú:", size=D.SIZE_TABLE, bold=True, italic=True, before=6, keep=True)
+    tag(doc, "{%p for n in chu_thich %}")
+    para(doc, "{{ n.so }} {{ n.noi_dung }}", style="VB Bang", align=J, after=2, keep=True)  # with the signatures
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endif %}")
     two_signers(doc, ("nguoi_lap.dong", "nguoi_lap.ho_ten"), ("chu_ky.dong", "chu_ky.ho_ten"),
-                widths=(126.0, 126.0))
+                widths=(126.0, 126.0), posts=(None, "chu_ky.chuc_vu"))
     return doc

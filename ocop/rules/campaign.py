@@ -112,13 +112,16 @@ class CampaignRules:
 
 @dataclass(frozen=True)
 class Signer:
-    """Who signs for a body and how: authority prefix, title, and the head's title for KT./Q."""
+    """Who signs for a body and how: authority prefix, title, and the head's title for KT./Q.;
+    ``post``: the signer's own post printed above the name where it differs from the title (a
+    council's chair: "PHÓ CHỦ TỊCH UBND HUYỆN")."""
 
     name: str
     title: str
     authority: Authority = ""
     head_title: str = ""
     collective: str = ""
+    post: str = ""
 
     @classmethod
     def from_mapping(cls, raw: Mapping[str, Any]) -> Signer:

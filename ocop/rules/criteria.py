@@ -66,6 +66,11 @@ class Criterion:
         """
         return any(o.points == points for o in self.options)
 
+    def mandatory_from(self, points: int) -> int | None:
+        """The lowest star for which the option giving ``points`` is the least this criterion must
+        reach (148's mandatory options), or None: the option a score sheet marks "bắt buộc từ N★"."""
+        return min((r.star for r in self.requirements if r.min_points == points), default=None)
+
     def required_for(self, star: int) -> int:
         """Minimum points this criterion needs for ``star`` (requirements of lower stars apply too)."""
         return max((r.min_points for r in self.requirements if r.star <= star), default=0)

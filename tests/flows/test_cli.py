@@ -45,6 +45,8 @@ def test_the_readme_step_by_step_commands_work(ocop, tmp_path: Path) -> None:
     assert "LN-12 Lạc đỏ Bảo Sơn" in text
     assert re.search(r"LN-06 .* 50,00 +3★ +Đề nghị cấp trên", text)
     assert "Tờ trình 20/TTr-UBND ngày 02/11/2020: 6 sản phẩm." in text  # dd/mm/yyyy in a Vietnamese sentence
+    attached = next(line for line in text.splitlines() if line.startswith("Hồ sơ kèm theo: "))
+    assert "03_bb_hdocop_bien_ban_hop_hoi_dong." in attached and "bang_tong_hop." in attached  # what it attaches
     assert "184 văn bản." in text  # 29 numbered documents, 154 score sheets and the summary table
     assert (tmp_path / "ocop.db").is_file()
 

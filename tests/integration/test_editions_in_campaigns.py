@@ -74,10 +74,15 @@ def test_148_cap_and_local_recognition(settings, tmp_path: Path) -> None:
     assert recognised.decision == docs["qd_cong_nhan"].symbol == "20/QĐ-UBND"
     assert docs["to_trinh_de_nghi_tinh"].symbol == "22/TTr-UBND"
     certificate = docs["giay_chung_nhan"]
-    assert certificate.symbol == "21/GCN-UBND"
+    # the certificate is numbered with the decision, and the decision's table prints that number
+    assert certificate.symbol == "20-01/GCN-UBND"
+    table = Docx(docs["qd_cong_nhan"].file).tables[1]
+    assert [c.text for c in table.rows[0].cells][-1] == "Số giấy chứng nhận"
+    assert [(r.cells[1].text, r.cells[-1].text) for r in table.rows[1:]] == [("Vải sấy", certificate.symbol)]
     doc = Docx(certificate.file)
     text = "\n".join([p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells])
     # the campaign file's recognition_date, 30/10/2020; valid 36 months
+    assert "Số: 20-01/GCN-UBND" in text
     assert "Quyết định số 20/QĐ-UBND ngày 30/10/2020" in text and "ngày 30 tháng 10 năm 2023" in text
     assert stages.recognise(settings, "luc-nam-2024").documents.issued == 0
 
@@ -116,3 +121,33 @@ def test_print_packs_one_pdf_per_member_in_agenda_order(settings, tmp_path: Path
     first_t1 = next(i for i, t in enumerate(pages) if "Mật ong bạc hà" in t)
     assert first_t1 < first_t2  # agenda order: set 4 before set 7
     assert all("Đỗ Văn Quyết" in t for t in pages if "Thành viên" in t)
+
+
+def test_148_score_sheets_and_workbooks_mark_the_mandatory_options(settings, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from ocop import present
+
+    stages.set_up(settings, _campaign_file(tmp_path, "148/2023", "luc-nam-2024"))
+    _register(settings, tmp_path, [["T-1", "Vải sấy", "7", "HTX Vải Bình Sơn", "HTX", "Bình Sơn", "Có"]])
+    stages.schedule(settings, "luc-nam-2024")
+    criteria = load_set("qd148-2023", "7")
+    raw = criteria.criterion("1.1").options[0]          # 1 point: needed from 3★
+    local = criteria.criterion("5.2").options[2]        # 3 points: needed from 3★ (5 points from 4★)
+    plain = criteria.criterion("1.1").options[1]        # 3 points: no star needs it
+    sheet = next(d for d in stages.documents(settings, "luc-nam-2024") if d.kind == "phieu_danh_gia")
+    rows = [[c.text for c in r.cells] for t in Docx(sheet.file).tables for r in t.rows]
+    labels = {r[1] for r in rows if len(r) == 5}
+    assert f"{raw.label} (*) bắt buộc từ 3★" in labels and f"{local.label} (*) bắt buộc từ 3★" in labels
+    assert f"{criteria.criterion('5.2').options[3].label} (*) bắt buộc từ 4★" in labels
+    assert plain.label in labels                      # unmarked
+    assert present.MANDATORY_LEGEND in [p.text for p in Docx(sheet.file).paragraphs]
+    total = next(r for r in rows if r[1] == "Tổng điểm")
+    assert total[2] == "100"                          # the edition's maximum
+
+    [path] = stages.scores_templates(settings, "luc-nam-2024", tmp_path / "phieu", "Trần Thị Hoa")
+    wb = load_workbook(path)
+    levels = {r[0]: r[2] for r in wb["T-1"].iter_rows(min_row=7, values_only=True)}
+    assert f"{raw.points} đ: {raw.label} (*) bắt buộc từ 3★" in levels["1.1"].split("\n")
+    assert f"{plain.points} đ: {plain.label}" in levels["1.1"].split("\n")
+    assert present.MANDATORY_LEGEND in [r[0] for r in wb["Hướng dẫn"].iter_rows(values_only=True)]

@@ -211,7 +211,7 @@ def test_recognition_decision(renderer, tmp_path):
         assert [p.text for p in cells[2].paragraphs] == [sp["chu_the"], sp["dia_chi"]]
         assert [cells[i].text for i in (0, 1, 3, 4, 5, 6)] == [
             sp["stt"], sp["ten_san_pham"], sp["bo_san_pham"], sp["diem_tb"], sp["sao"],
-            sp["so_chung_nhan"]]
+            f"20-0{sp['stt']}/GCN-UBND"]   # numbered with the decision 20/QĐ-UBND
     assert cell_lines(doc, -1, col=1)[:2] == ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
 
 
@@ -247,14 +247,13 @@ def test_result_notice_tables(renderer, tmp_path):
     doc = render(renderer, tmp_path, "thong_bao_ket_qua", ctx)
     sp = ctx["san_pham"]
     texts = [p.text for p in body_paragraphs(doc)]
-    assert f"Tên sản phẩm: {sp['ten_san_pham']}" in texts
-    assert f"Điểm trung bình: {sp['diem_tb']} điểm; hạng: {sp['sao']}" in texts
-    assert f"Kết quả: {sp['ket_qua']}" in texts
-    parts = doc.tables[1]
-    assert [[c.text for c in r.cells] for r in parts.rows[1:]] == [
-        [p["phan"], p["ten"], p["toi_da"], p["diem_tb"]] for p in ctx["phan"]] + [
-        ["", "Tổng điểm", "100", sp["diem_tb"]]]
-    lost = doc.tables[2]
+    assert f"Tên sản phẩm: {sp['ten_san_pham']}; bộ sản phẩm: {sp['bo_san_pham']}." in texts
+    assert f"Điểm trung bình: {sp['diem_tb']} điểm; hạng: {sp['sao']}. Kết quả: {sp['ket_qua']}" in texts
+    parts = "; ".join(f"Phần {p['phan']} ({p['ten']}) {p['diem_tb']}/{p['toi_da']}" for p in ctx["phan"])
+    assert f"Điểm trung bình theo từng phần: {parts}; tổng {sp['diem_tb']}/{ctx['diem_toi_da']} điểm." in texts
+    doc = render(renderer, tmp_path, "thong_bao_ket_qua", ctx | {"diem_toi_da": "90"})   # the edition's maximum
+    assert any(p.text.endswith(f"tổng {sp['diem_tb']}/90 điểm.") for p in body_paragraphs(doc))
+    lost = doc.tables[1]
     assert [[c.text for c in r.cells] for r in lost.rows[1:]] == [
         [t["ma"], t["tieu_chi"], t["toi_da"], t["diem_tb"], t["mat"]] for t in ctx["mat_diem"]]
     n_tables = len(doc.tables)

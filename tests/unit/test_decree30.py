@@ -48,6 +48,18 @@ def test_number_symbol_needs_an_issuer():
         D.number_symbol(3, "QĐ", "")
 
 
+def test_certificate_symbol_is_numbered_with_its_decision():
+    assert D.certificate_symbol("21/QĐ-UBND", 1) == "21-01/GCN-UBND"
+    assert D.certificate_symbol("104/QĐ-UBND", 12) == "104-12/GCN-UBND"
+    assert D.certificate_symbol(D.number_symbol(None, "QĐ", "UBND"), 3) == "     -03/GCN-UBND"  # a draft
+    assert D.NUMBER_RE.match("Số: 21-01/GCN-UBND") and D.NUMBER_RE.match("Số:      -01/GCN-UBND")
+    for bad in ("", "QĐ-UBND", "ab/QĐ-UBND"):
+        with pytest.raises(DocumentError):
+            D.certificate_symbol(bad, 1)
+    with pytest.raises(DocumentError):
+        D.certificate_symbol("21/QĐ-UBND", 0)
+
+
 def test_signature_lines():
     assert D.signature_lines("KT.", "PHÓ CHỦ TỊCH", "ỦY BAN NHÂN DÂN") == [
         "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]

@@ -12,10 +12,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy.orm import Session
 
+from ocop import present
 from ocop.errors import InputError
 from ocop.inputs import XLSX_SUFFIXES, Row, open_workbook, sheet_rows
 from ocop.persistence.models import Campaign, Person
-from ocop.rules.criteria import load_sets
+from ocop.rules.criteria import Criterion, load_sets
 from ocop.rules.editions import get_edition
 from ocop.services.campaigns import council
 from ocop.services.council.scoring import ScoresSummary, _Reader, store_rows
@@ -42,6 +43,8 @@ def write_member_workbook(session: Session, campaign: Campaign, member: Person, 
         "Không sửa các ô Thành viên, Mã sản phẩm và cột Mã tiêu chí. Nhập lại: ocop scores import TỆP.xlsx",
     ):
         guide.append([line])
+    if any(c.requirements for s in sets.values() for c in s.criteria):
+        guide.append([present.MANDATORY_LEGEND])
     guide.column_dimensions["A"].width = 110
     bold = Font(bold=True)
     for reg in agenda(session, campaign):
@@ -58,7 +61,7 @@ def write_member_workbook(session: Session, campaign: Campaign, member: Person, 
             cell.fill = PatternFill("solid", fgColor="DDEBF7")
         for i, c in enumerate(criteria.criteria):
             r = FIRST_ROW + i
-            levels = "\n".join(f"{o.points} đ: {o.label}" for o in c.options)
+            levels = "\n".join(f"{o.points} đ: {o.label}" + _mark(c, o.points) for o in c.options)
             ws.append([c.code, f"{c.group_title} — {c.title}", levels, c.max_points, None])
             allowed = ",".join(str(p) for p in sorted({o.points for o in c.options}))
             dv = DataValidation(type="list", formula1=f'"{allowed}"', allow_blank=True, showErrorMessage=True,
@@ -72,6 +75,11 @@ def write_member_workbook(session: Session, campaign: Campaign, member: Person, 
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
+
+
+def _mark(criterion: Criterion, points: int) -> str:
+    star = criterion.mandatory_from(points)
+    return "" if star is None else f" {present.mandatory_mark(star)}"
 
 
 def write_templates(session: Session, campaign: Campaign, folder: Path, member: str | None = None) -> list[Path]:

@@ -16,7 +16,7 @@ from ocop.rules.editions import get_edition
 from ocop.rules.outcome import NONE, no_outcome_text
 from ocop.services.paperwork import bases
 from ocop.services.paperwork.register import DocSpec
-from ocop.services.paperwork.specs import set_label, signature_block, spec_for
+from ocop.services.paperwork.specs import council_signature, set_label, signature_block, spec_for
 from ocop.services.results.ranking import RankSummary
 
 TOP_LOSSES = 5  # criteria listed in the result notice as costing the most points
@@ -103,7 +103,7 @@ def result_notices(session: Session, campaign: Campaign, summary: RankSummary) -
         yield spec_for(
             campaign, "thong_bao_ket_qua", f"Thông báo kết quả đánh giá, phân hạng - {r.code}", "04-ket-qua/thong-bao",
             on, body="council", type_code="TB", numbered=True, signer=signer, subject=r.code,
-            chu_ky=signature_block(signer, collective=False),
+            chu_ky=council_signature(campaign, signer),
             trich_yeu=f"Kết quả đánh giá, phân hạng sản phẩm {r.name}",
             kinh_gui=r.producer,
             noi_dung=[f"{present.date_long_capitalised(on)}, {campaign.council_name} đã họp đánh giá, phân hạng sản "
@@ -111,6 +111,7 @@ def result_notices(session: Session, campaign: Campaign, summary: RankSummary) -
             san_pham={"ten_san_pham": r.name, "bo_san_pham": set_label(sets, r.set_code),
                       "diem_tb": present.mean(r.mean), "sao": present.stars(r.stars),
                       "ket_qua": outcome + (f". {r.cap_reason}" if r.cap_reason else "")},
+            diem_toi_da=present.points(edition.max_points),
             phan=[{"phan": p, "ten": criteria.part_titles[p], "toi_da": str(criteria.parts[p]),
                    "diem_tb": present.mean(r.part_means[i])} for i, p in enumerate(criteria.parts)],
             mat_diem=[{"ma": c.code, "tieu_chi": c.title, "toi_da": str(c.max_points),

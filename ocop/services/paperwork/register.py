@@ -38,6 +38,8 @@ from ocop.text import ascii_key
 
 BATCH = 500  # documents rendered and registered per batch; bounds memory at national scale
 OPEN = ("draft", "approved", "issued")  # statuses of the current version of a document
+# forms a numbered document attaches (the Tờ trình sends the summary table): a PDF like numbered ones
+PDF_FORMS = frozenset({"bang_tong_hop"})
 
 
 @dataclass
@@ -57,6 +59,9 @@ class DocSpec:
     signer_title: str
     signer_authority: str = ""
     context: dict[str, Any] = field(default_factory=dict)
+    # a number another document gives it (a certificate numbered with its decision): no number is
+    # taken from the series at issue
+    symbol: str = ""
 
     def fingerprint(self) -> str:
         payload = json.dumps(self.context, sort_keys=True, ensure_ascii=False, default=str)
@@ -190,6 +195,7 @@ class Register:
             "signer_authority": spec.signer_authority,
             "signature": list(spec.context.get("chu_ky", {}).get("dong", [])),
             "numbered": spec.numbered, "context": context, "context_sha256": fingerprint,
+            "symbol": spec.symbol,
             "status": "draft", "approved_by": "", "approved_at": None,
         }
         if current is not None and current.status in ("draft", "approved"):
@@ -204,7 +210,8 @@ class Register:
     def _name(self, doc: Document, symbol: str) -> str:
         stem = ascii_key(symbol or doc.subject)
         name = f"{stem}_{doc.kind}" if stem else doc.kind
-        return name if symbol or doc.version == 1 else f"{name}_v{doc.version}"
+        taken = symbol and doc.number is not None   # a number of its own: unique already
+        return name if taken or doc.version == 1 else f"{name}_v{doc.version}"
 
     def _render_drafts(self, docs: list[Document]) -> None:
         for kind, group in _by_kind(docs).items():
@@ -212,7 +219,7 @@ class Register:
             for doc in group:
                 assert doc.context is not None, "a draft keeps its data until it is issued"
                 path = self.out_dir / self.campaign.code / doc.folder / "du-thao" / f"{self._name(doc, '')}.docx"
-                draft = number_symbol(None, doc.type_code, doc.issuer_code)
+                draft = doc.symbol or number_symbol(None, doc.type_code, doc.issuer_code)
                 jobs.append(({**doc.context, "so_ky_hieu": draft, DATE_KEY: doc.issued_on.isoformat(),
                               **self._replacing(doc)}, path))
                 doc.draft_path = str(path)
@@ -245,7 +252,10 @@ class Register:
             context: dict[str, Any] = {**(doc.context or {}), DATE_KEY: doc.issued_on.isoformat(),
                                        **self._replacing(doc)}
             symbol = ""
-            if doc.numbered:
+            if doc.numbered and doc.symbol and doc.number is None:
+                symbol = doc.symbol          # given by another document
+                context["so_ky_hieu"] = symbol
+            elif doc.numbered:
                 before = latest_numbered(self.session, doc)
                 doc.number = take_number(self.session, doc.series_owner, doc.issuer_code, doc.issued_on.year,
                                          settings.first_number(doc.issuer_code))
@@ -258,7 +268,9 @@ class Register:
                         "trước: sửa ngày ban hành trong tệp kế hoạch hoặc ban hành các văn bản theo thứ tự ngày.")
                 context["so_ky_hieu"] = symbol
             if "chu_ky" in context:
-                context["chu_ky"] = {"dong": list(doc.signature), "ho_ten": doc.signer_name}
+                drafted = context["chu_ky"]      # the post drafted for the designated signer stays only with them
+                post = drafted.get("chuc_vu", "") if drafted.get("ho_ten") == doc.signer_name else ""
+                context["chu_ky"] = {"dong": list(doc.signature), "ho_ten": doc.signer_name, "chuc_vu": post}
             path = self.out_dir / self.campaign.code / doc.folder / f"{self._name(doc, symbol)}.docx"
             if path.exists():
                 raise DocumentError(f"Tệp '{path}' đã có: văn bản đã ban hành không bao giờ bị ghi đè.")
@@ -279,9 +291,10 @@ class Register:
         """PDF beside each issued DOCX, one LibreOffice call per batch; skipped where it is missing.
 
         Forms (score sheets: ~6 pages, ~0.6 s each in LibreOffice) get PDFs only when asked
-        (``forms=True``), e.g. for the members' print packs; numbered documents always do.
+        (``forms=True``), e.g. for the members' print packs; numbered documents and the forms
+        they attach (PDF_FORMS) always do.
         """
-        docs = [d for d in docs if d.numbered or forms]
+        docs = [d for d in docs if d.numbered or forms or d.kind in PDF_FORMS]
         if self.pdf == "off" or not docs:
             return
         try:
@@ -391,6 +404,7 @@ def new_version(session: Session, doc: Document) -> Document:
         issuer=doc.issuer, series_owner=doc.series_owner, issued_on=doc.issued_on, year=doc.year,
         signer_name=doc.signer_name,
         signer_title=doc.signer_title, signer_authority=doc.signer_authority, signature=list(doc.signature),
+        symbol=doc.symbol if doc.number is None else "",  # a number given by another document stays
         context=doc.context, context_sha256=doc.context_sha256, status="approved",
         approved_by=doc.approved_by, approved_at=datetime.now(),
     )

@@ -24,20 +24,30 @@ from ocop.services.paperwork import bases
 from ocop.services.paperwork.register import DocSpec
 from ocop.services.registrations.verification import CommuneCounts
 from ocop.services.results.account import threshold_account
-from ocop.services.results.ranking import RankSummary
+from ocop.services.results.ranking import Ranked, RankSummary
 from ocop.text import ascii_key
 
 SHEETS_PER_QUERY = 200  # products whose sheets are loaded at once; bounds memory
+# the documents the Tờ trình attaches, as files (its "Hồ sơ kèm theo" names them first)
+REFERRAL_ATTACHMENTS = ("bien_ban_hop_hoi_dong", "bang_tong_hop")
 
 
 
 
 def signature_block(signer: Signer, collective: bool) -> dict[str, Any]:
     """The signature block of a document (Decree 30, ô 7): authority prefix and title lines, then the name;
-    ``collective`` signs on behalf of the signer's collective body (TM. …)."""
+    ``collective`` signs on behalf of the signer's collective body (TM. …); the signer's post, when
+    the campaign file gives one, stands above the name."""
     lines = signature_lines(signer.authority or None, signer.title,
                             (signer.collective or None) if collective else None, head_title=signer.head_title or None)
-    return {"dong": lines, "ho_ten": signer.name}
+    return {"dong": lines, "ho_ten": signer.name, "chuc_vu": " ".join(signer.post.split()).upper()}
+
+
+def council_signature(campaign: Campaign, signer: Signer) -> dict[str, Any]:
+    """The signature of a document the council issues as a body (Quy chế decision, Giấy mời, Bảng tổng
+    hợp, result notices): on behalf of the council ("TM. HỘI ĐỒNG / CHỦ TỊCH") by the council's signer
+    the campaign file names; the issuer's signer standing in for a file that names none signs as such."""
+    return signature_block(signer, collective="council" in campaign.details.signers)
 
 
 def council_heading(campaign: Campaign) -> str:
@@ -73,14 +83,14 @@ def _person(p: Person) -> dict[str, str]:
 
 
 def spec_for(campaign: Campaign, kind: str, title: str, folder: str, on: date, *, body: str,
-             type_code: str | None, numbered: bool, signer: Signer, subject: str = "",
+             type_code: str | None, numbered: bool, signer: Signer, subject: str = "", symbol: str = "",
              **context: Any) -> DocSpec:
     """A DocSpec issued by ``body`` ('issuer', 'council' or 'office') in that body's number series."""
     series = {"council": campaign.council_code, "office": campaign.office_code}.get(body, campaign.issuer_code)
     issuer = {"council": campaign.council_name, "office": campaign.office}.get(body, campaign.issuing_body)
     return DocSpec(kind=kind, subject=subject, title=title, folder=folder, issuer=issuer, series=series,
                    type_code=type_code, numbered=numbered, issued_on=on, signer_name=signer.name,
-                   signer_title=signer.title, signer_authority=signer.authority,
+                   signer_title=signer.title, signer_authority=signer.authority, symbol=symbol,
                    context={**_header(campaign, body, on), **context})
 
 
@@ -117,7 +127,7 @@ def council_decision(campaign: Campaign) -> DocSpec:
         ),
         dieu_thi_hanh=(
             f"Chánh Văn phòng HĐND và UBND, {head_of(campaign.office)}, Thủ trưởng các cơ quan, đơn vị có liên "
-            "quan và các ông, bà có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này./."
+            f"quan và các {present.ADDRESS} có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này./."
         ),
         noi_nhan=["Như Điều 3;", f"UBND tỉnh {campaign.province} (b/c);", "Sở Nông nghiệp và PTNT;",
                   f"Lưu: VT, {campaign.office_code}."],
@@ -147,13 +157,13 @@ def invitation(session: Session, campaign: Campaign) -> DocSpec:
     chair = next(p for p in council(campaign) if p.role == "chair")
     return spec_for(
         campaign, "giay_moi_hop_hoi_dong", "Giấy mời họp Hội đồng", "02-hop-hoi-dong", on,
-        body="council", type_code="GM", numbered=True, signer=signer, chu_ky=signature_block(signer, collective=False),
+        body="council", type_code="GM", numbered=True, signer=signer, chu_ky=council_signature(campaign, signer),
         trich_yeu=f"Họp {campaign.council_name}",
         kinh_moi=[_person(p) for p in campaign.people],
         noi_dung=f"Họp {campaign.council_name} đánh giá, phân hạng các sản phẩm đăng ký tham gia Chương trình OCOP.",
         thoi_gian=present.time_long(campaign.meeting_time, campaign.meeting_date),
         dia_diem=campaign.meeting_venue,
-        chu_tri=f"Ông/bà {chair.name}, {chair.position}, Chủ tịch Hội đồng",
+        chu_tri=f"{present.ADDRESS} {chair.name}, {chair.position}, Chủ tịch Hội đồng",
         san_pham=[{"stt": i, "ten_san_pham": r.product.name, "chu_the": r.product.producer.name,
                    "bo_san_pham": set_label(sets, r.set_code)}
                   for i, r in enumerate(agenda(session, campaign), 1)],
@@ -167,21 +177,22 @@ def sheet_rows(criteria: CriteriaSet, chosen: dict[str, int] | None) -> list[dic
     rows: list[dict[str, str]] = []
     for part, points in criteria.parts.items():
         rows.append({"loai": "phan", "ma": part, "noi_dung": f"Phần {part}: {criteria.part_titles[part].upper()}",
-                     "diem_toi_da": str(points), "o": "", "diem": ""})
+                     "diem_toi_da": str(points), "o": "", "diem": "", "bat_buoc": ""})
         group = None
         for c in criteria.part_criteria(part):
             if c.group != group:
                 group = c.group
                 group_max = sum(x.max_points for x in criteria.criteria if x.group == group)
                 rows.append({"loai": "nhom", "ma": str(group), "noi_dung": c.group_title,
-                             "diem_toi_da": str(group_max), "o": "", "diem": ""})
+                             "diem_toi_da": str(group_max), "o": "", "diem": "", "bat_buoc": ""})
             got = None if chosen is None else chosen.get(c.code)
             rows.append({"loai": "tieu_chi", "ma": c.code, "noi_dung": c.title, "diem_toi_da": str(c.max_points),
-                         "o": "", "diem": "" if got is None else str(got)})
+                         "o": "", "diem": "" if got is None else str(got), "bat_buoc": ""})
             for o in c.options:
                 box = "☐" if chosen is None or got != o.points else "☒"
+                star = c.mandatory_from(o.points)
                 rows.append({"loai": "lua_chon", "ma": "", "noi_dung": o.label, "diem_toi_da": str(o.points),
-                             "o": box, "diem": ""})
+                             "o": box, "diem": "", "bat_buoc": "" if star is None else present.mandatory_mark(star)})
     return rows
 
 
@@ -239,9 +250,11 @@ def _sheet_context(campaign: Campaign, edition: Edition, criteria: CriteriaSet, 
         "bo_san_pham": label,
         "thanh_vien": _person(member),
         "dong": sheet_rows(criteria, chosen),
+        "chu_thich_bat_buoc": present.MANDATORY_LEGEND if any(c.requirements for c in criteria.criteria) else "",
         "tong_phan": [{"phan": p, "ten": criteria.part_titles[p], "toi_da": str(criteria.parts[p]),
                        "diem": "" if totals is None else str(totals[p])} for p in criteria.parts],
         "tong_diem": "" if totals is None else str(sum(totals.values())),
+        "diem_toi_da": present.points(edition.max_points),
     }
 
 
@@ -269,20 +282,37 @@ def _sheet_spec(campaign: Campaign, edition: Edition, criteria: CriteriaSet, lab
     )
 
 
+def _row_notes(r: Ranked) -> list[str]:
+    """A ranked product's notes: its outcome, why its star is capped, what the council should look at."""
+    notes = [present.OUTCOME[r.outcome]] if r.outcome != "none" else []
+    if r.cap_reason:
+        notes.append(r.cap_reason)
+    return notes + [f"Lưu ý: {flag}" for flag in r.flags]
+
+
+def numbered_notes(results: list[Ranked]) -> tuple[dict[str, str], list[dict[str, str]]]:
+    """The notes of a results table as numbered notes under it: per product code the marks its row
+    prints ('(1), (3)'), and the notes in order ('(1)', text); products with the same note share it."""
+    numbers: dict[str, int] = {}
+    marks = {}
+    for r in results:
+        mine = [numbers.setdefault(note, len(numbers) + 1) for note in _row_notes(r)]
+        marks[r.code] = present.note_marks(mine)
+    return marks, [{"so": present.note_marks([n]), "noi_dung": note} for note, n in numbers.items()]
+
+
 def _results_table(summary: RankSummary) -> tuple[list[str], list[dict[str, Any]]]:
     members = summary.present
     rows = []
+    marks, _ = numbered_notes(summary.results)
     for i, r in enumerate(summary.results, 1):
-        notes = [present.OUTCOME[r.outcome]] if r.outcome != "none" else []
-        if r.cap_reason:
-            notes.append(r.cap_reason)
-        notes += [f"Lưu ý: {flag}" for flag in r.flags]
+        notes = _row_notes(r)
         rows.append({
             "stt": i, "ma_san_pham": r.code, "ten_san_pham": r.name, "chu_the": r.producer,
             "diem_thanh_vien": [str(r.member_totals[m.id]) for m in members],
             "diem_tb": present.mean(r.mean), "phan_a": present.mean(r.part_means[0]),
             "phan_b": present.mean(r.part_means[1]), "phan_c": present.mean(r.part_means[2]),
-            "sao": present.stars(r.stars), "ghi_chu": "; ".join(notes),
+            "sao": present.stars(r.stars), "ghi_chu": "; ".join(notes), "so_chu_thich": marks[r.code],
         })
     return [m.name for m in members], rows
 
@@ -345,11 +375,11 @@ def results_documents(campaign: Campaign, summary: RankSummary, dossiers: Commun
     bth = spec_for(
         campaign, "bang_tong_hop", "Bảng tổng hợp kết quả đánh giá, phân hạng", "04-ket-qua", on,
         body="council", type_code=None, numbered=False, signer=chair_signer,
-        chu_ky=signature_block(chair_signer, collective=False),
+        chu_ky=council_signature(campaign, chair_signer),
         ten_hoi_dong=campaign.council_name,
         mo_ta=f"(Kèm theo kết quả họp Hội đồng ngày {present.date_short(on)}; theo {edition.short_title_on(on)})",
         nguoi_lap={"dong": ["NGƯỜI LẬP BẢNG", "TỔ TRƯỞNG TỔ THƯ KÝ"], "ho_ten": head.name},
-        thanh_vien=names, ket_qua=rows,
+        thanh_vien=names, ket_qua=rows, chu_thich=numbered_notes(summary.results)[1],
     )
     bb = spec_for(
         campaign, "bien_ban_hop_hoi_dong", "Biên bản họp Hội đồng", "04-ket-qua", on,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from ocop import present
+from ocop.documents.decree30 import CERTIFICATE_TYPE, certificate_symbol
 from ocop.persistence.models import Campaign, Document
 from ocop.rules.criteria import load_sets
 from ocop.rules.dossier import certificate_expiry
@@ -43,8 +44,8 @@ def decision(campaign: Campaign, summary: RankSummary, on: date | None = None) -
         dieu_1=f"Công nhận {len(products)} sản phẩm đạt hạng sao sản phẩm OCOP năm {campaign.year}, cụ thể như sau:",
         san_pham=[{"stt": i, "ten_san_pham": r.name, "chu_the": r.producer,
                    "dia_chi": f"{r.commune}, {campaign.district}", "bo_san_pham": set_label(sets, r.set_code),
-                   "diem_tb": present.mean(r.mean), "sao": present.stars(r.stars),
-                   "so_chung_nhan": r.code} for i, r in enumerate(products, 1)],
+                   "diem_tb": present.mean(r.mean), "sao": present.stars(r.stars)}
+                  for i, r in enumerate(products, 1)],
         dieu_khac=[
             f"Các sản phẩm tại Điều 1 được cấp Giấy chứng nhận sản phẩm OCOP, có giá trị {edition.certificate_months} "
             f"tháng kể từ ngày ký Quyết định này (đến {present.date_long(until)}).",
@@ -56,7 +57,8 @@ def decision(campaign: Campaign, summary: RankSummary, on: date | None = None) -
 
 
 def certificates(campaign: Campaign, summary: RankSummary, issued_decision: Document) -> list[DocSpec]:
-    """One Giấy chứng nhận per recognised product, citing the issued decision."""
+    """One Giấy chứng nhận per recognised product, citing the issued decision and numbered with it:
+    the certificate of the decision's row i carries the number that row prints (certificate_symbol)."""
     edition = get_edition(campaign.edition_code)
     sets = load_sets(edition.criteria_dir)
     on = issued_decision.issued_on
@@ -65,12 +67,13 @@ def certificates(campaign: Campaign, summary: RankSummary, issued_decision: Docu
     return [
         spec_for(
             campaign, "giay_chung_nhan", f"Giấy chứng nhận sản phẩm OCOP - {r.code}", "06-cong-nhan/giay-chung-nhan",
-            on, body="issuer", type_code="GCN", numbered=True, signer=signer, subject=r.code,
+            on, body="issuer", type_code=CERTIFICATE_TYPE, numbered=True, signer=signer, subject=r.code,
+            symbol=certificate_symbol(issued_decision.symbol, i),
             chu_ky=signature_block(signer, collective=False),
             ten_san_pham=r.name, chu_the=r.producer, dia_chi=f"{r.commune}, {campaign.district}, {campaign.province}",
             bo_san_pham=set_label(sets, r.set_code), sao=r.stars, sao_ky_hieu=present.star_symbols(r.stars),
             diem_tb=present.mean(r.mean), quyet_dinh=cited,
             hieu_luc_den=present.date_long(certificate_expiry(on, edition.certificate_months)),
         )
-        for r in recognised(summary)
+        for i, r in enumerate(recognised(summary), 1)
     ]

@@ -103,6 +103,8 @@ class ReferResult:
     overdue: bool  # after the plan's referral deadline
     documents: DocumentsSummary
     sign_off: SignOffResult | None = None
+    # the files of what the Tờ trình attaches (the minutes, the summary table): PDF where there is one
+    attachments: tuple[str, ...] = ()
 
 
 def rank(settings: Settings, code: str | None) -> RankResult:
@@ -207,5 +209,8 @@ def refer(settings: Settings, code: str | None) -> ReferResult:
             row.document_id = doc.id
             s.add(row)
         on = doc.issued_on
+        attached = [current_document(s, campaign, kind) for kind in specs.REFERRAL_ATTACHMENTS]
+        files = tuple(d.pdf_path or d.file_path for d in attached if d is not None and d.status == "issued")
         return ReferResult(campaign.code, tuple(ReferredRow(r.code, r.name, r.mean, r.stars) for r in referred),
-                           doc.symbol or f"dự thảo #{doc.id}", on, on > campaign.deadline_referral, docs)
+                           doc.symbol or f"dự thảo #{doc.id}", on, on > campaign.deadline_referral, docs,
+                           attachments=files)

@@ -17,7 +17,7 @@ from ocop.rules.stars import star_for
 from ocop.services.campaigns import council, secretariat
 from ocop.services.paperwork import bases
 from ocop.services.paperwork.register import DocSpec
-from ocop.services.paperwork.specs import council_heading, head_of, signature_block, spec_for
+from ocop.services.paperwork.specs import council_heading, council_signature, head_of, signature_block, spec_for
 
 
 def _where(campaign: Campaign) -> str:
@@ -255,7 +255,7 @@ def council_rules(campaign: Campaign) -> DocSpec:
     return spec_for(
         campaign, "qd_ban_hanh_quy_che", "Quyết định ban hành Quy chế hoạt động của Hội đồng", "01-thanh-lap-hoi-dong",
         on, body="council", type_code="QĐ", numbered=True, signer=signer,
-        chu_ky=signature_block(signer, collective=False),
+        chu_ky=council_signature(campaign, signer),
         trich_yeu=f"Về việc ban hành {title}",
         tham_quyen=council_heading(campaign),
         can_cu=[*[f"Căn cứ {b};" for b in bases.citations(campaign, "qd_ban_hanh_quy_che", on,
