@@ -467,6 +467,25 @@ def meeting_close(
                "có lý do: --reason). Chạy ocop rank để lập biên bản với giờ kết thúc này.")
 
 
+@meeting_app.command("reopen")
+def meeting_reopen(
+    by: Annotated[str, typer.Option("--by", help="Người đề nghị mở lại / who asks for the reopening.")],
+    reason: Annotated[str, typer.Option("--reason", help="Lý do / why.")],
+    on: Annotated[str | None, typer.Option("--on", help="Ngày mở lại dd/mm/yyyy (mặc định: hôm nay) / "
+                                                        "date.")] = None,
+    campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None,
+) -> None:
+    """Mở lại kết quả đã ban hành để sửa điểm / reopen issued results for a change of scores."""
+    from ocop.services import stages
+
+    when = _date(on, "--on")
+    settings = _settings(db, out)
+    r = _run(lambda: stages.reopen(settings, campaign, by, reason, when))
+    _echo(f"Đã ghi nhận: {present.reopening(r.by, r.reason, r.on)}.")
+    _echo(f"Sửa phiếu đánh giá rồi chạy lại ocop rank, ocop recognise, ocop refer: {r.documents} văn bản kết quả "
+               "đã ban hành được thay thế bằng văn bản mới nếu nội dung thay đổi.")
+
+
 @app.command()
 def rank(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None) -> None:
     """Tổng hợp điểm, phân hạng sao, lập bảng tổng hợp và biên bản / aggregate and rank."""
@@ -681,8 +700,9 @@ def documents_list(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt =
     rows = _run(lambda: stages.documents(settings, campaign))
     for d in rows:
         symbol = d.symbol or "—"
+        note = f"  ({d.note})" if d.note else ""
         _echo(f"{d.id:>4} {present.date_short(d.issued_on)} {symbol:<16} "
-                   f"{present.DOCUMENT_STATUS[d.status]:<12} {d.title}  {d.file}")
+                   f"{present.DOCUMENT_STATUS[d.status]:<12} {d.title}  {d.file}{note}")
     _echo(f"{len(rows)} văn bản.")
 
 

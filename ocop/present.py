@@ -226,6 +226,21 @@ def day(d: date) -> str:
     return f"{date_short(d)} ({weekday(d)})"
 
 
+def document_ref(type_name: str, symbol: str, on: date) -> str:
+    """A numbered document as a sentence cites it: "Biên bản số 03/BB-HĐOCOP ngày 20/10/2020"."""
+    return f"{type_name} số {symbol} ngày {date_short(on)}"
+
+
+def replaces(type_name: str, symbol: str, on: date) -> str:
+    """The line a new version carries under its title: "Thay thế Thông báo số 04/TB-HĐOCOP ngày 20/10/2020"."""
+    return f"Thay thế {document_ref(type_name, symbol, on)}"
+
+
+def reopening(by: str, reason: str, on: date) -> str:
+    """A recorded reopening of issued results, as the register's notes and messages say it."""
+    return f"mở lại kết quả ngày {date_short(on)} theo đề nghị của {by}: {reason}"
+
+
 # --- the terminal -----------------------------------------------------------------------------------
 
 # C0 controls but tab and newline, DEL, C1 controls, the bidirectional overrides and isolates, lone surrogates

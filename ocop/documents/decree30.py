@@ -72,6 +72,15 @@ TYPE_CODES = {
     "Phiếu báo": "PB", "Bản sao y": "SY", "Bản trích sao": "TrS", "Bản sao lục": "SL",
 }
 
+# what a type code names, for citing a document ("Biên bản số …"); certificates are not in Phụ lục III
+TYPE_NAMES = {code: name for name, code in TYPE_CODES.items()} | {"GCN": "Giấy chứng nhận"}
+
+
+def type_name(code: str | None) -> str:
+    """The kind of document a type code stands for ("BB" -> "Biên bản"); "Văn bản" when unknown."""
+    return TYPE_NAMES.get(code or "", "Văn bản")
+
+
 DRAFT_NUMBER = "     "     # blank number left for the văn thư to fill in on a draft
 
 # "ngày 07 tháng 01 năm 2020": day 01-31 with zero, month 01/02 with zero, 3-12 without

@@ -64,6 +64,8 @@ from ocop.errors import DocumentError
 # namespace, which corrupts docProps/core.xml; bind it back after importing docxtpl.
 CP_NS = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
 DATE_KEY = "_ngay_van_ban"  # ISO date of the document, for its properties and zip entries
+# keys a template may test with "is defined": the register sets them only where they apply
+OPTIONAL_KEYS = frozenset({"thay_the"})  # a new version of an issued document: the one it replaces
 docx.oxml.ns.nsmap["cp"] = CP_NS
 
 _NAME = re.compile(r"^[a-z0-9_]+$")
@@ -377,7 +379,7 @@ class Renderer:
         try:
             names: set[str] = DocxTemplate(io.BytesIO(prepared.data)).get_undeclared_template_variables(
                 jinja_env=prepared.env, context=dict(context))
-            return names
+            return names - OPTIONAL_KEYS
         except jinja2.TemplateError as exc:
             raise _problem(template, exc) from exc
 

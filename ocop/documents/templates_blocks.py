@@ -69,7 +69,15 @@ def title_block(doc: DocxDocument, ten_loai: str, trich_yeu: str | None, area: f
     para(doc, ten_loai, size=D.SIZE_TITLE, bold=True, align=C, before=before, keep=True)
     if trich_yeu:
         para(doc, trich_yeu, size=D.SIZE_TITLE, bold=True, align=C, keep=True)
+    replaces(doc)
     rule(doc, D.TITLE_RULE_MM, area, before=3)
+
+
+def replaces(box: Box, size: float = D.SIZE_DATE, align: WD_PARAGRAPH_ALIGNMENT = C) -> None:
+    """A new version of an issued document names the one it replaces (set by the register at issue)."""
+    tag(box, "{%p if thay_the is defined and thay_the %}")
+    para(box, "({{ thay_the }})", size=size, italic=True, align=align, keep=True)
+    tag(box, "{%p endif %}")
 
 
 def body(doc: Box, *runs: RunSpec, style: str = "VB Noi dung", **kw: Unpack[ParaOptions]) -> Paragraph:

@@ -8,7 +8,7 @@ from docx.document import Document as DocxDocument
 from docx.table import _Cell
 
 from ocop.documents import decree30 as D
-from ocop.documents.templates_blocks import C, header_block, signature_block, signer
+from ocop.documents.templates_blocks import C, L, header_block, replaces, signature_block, signer
 from ocop.documents.templates_ooxml import new_document, page_border, para
 
 RIGHT_MM = 20.0        # widest right margin allowed: the frame is as centred as possible
@@ -19,6 +19,7 @@ def _validity(cell: _Cell) -> None:
     para(cell, "", size=14)
     para(cell, "Được công nhận theo {{ quyet_dinh }}.", size=14, after=4)
     para(cell, "Giấy chứng nhận có giá trị đến {{ hieu_luc_den }}.", size=14, italic=True)
+    replaces(cell, size=13, align=L)
 
 
 def _signature(cell: _Cell) -> None:

@@ -198,6 +198,7 @@ class ScoreSheet(Base):
     part_c: Mapped[int]
     total: Mapped[int]
     source: Mapped[str] = mapped_column(String(300), default="")
+    revision: Mapped[int] = mapped_column(Integer, default=1)  # raised by every change of the sheet
 
     items: Mapped[list[ScoreItem]] = relationship(cascade="all, delete-orphan")
     member: Mapped[Person] = relationship()
@@ -234,6 +235,8 @@ class Result(Base):
     outcome: Mapped[str] = mapped_column(String(20))  # referred | recognised | none
     spread: Mapped[int] = mapped_column(Integer, default=0)  # highest minus lowest member total
     flags: Mapped[str] = mapped_column(Text, default="")  # decision-support flags for the council
+    # which sheets, at which revision, the result was computed from (ranking.sheets_stamp); "" before 0006
+    sheets_stamp: Mapped[str] = mapped_column(String(64), default="")
 
     product: Mapped[Product] = relationship()
 
@@ -332,3 +335,19 @@ class ScoreChange(Base):
 
     member: Mapped[Person] = relationship()
     product: Mapped[Product] = relationship()
+
+
+class Reopening(Base):
+    """Issued results opened again for a change of scores: who asked, why, on which date.
+
+    Results are frozen once issued (ocop.services.results.freeze); a reopening lets score
+    changes through until the results are issued again.
+    """
+
+    __tablename__ = "reopening"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
+    by: Mapped[str] = mapped_column(String(100))
+    reason: Mapped[str] = mapped_column(Text)
+    on: Mapped[date] = mapped_column(Date)
+    at: Mapped[datetime] = mapped_column(DateTime)

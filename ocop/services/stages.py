@@ -10,6 +10,7 @@ from ocop.services.council.use_cases import (
     issue_score_sheets,
     missing_sheets,
     record_part_totals,
+    reopen,
     schedule,
     score,
     scores_progress,
@@ -29,7 +30,7 @@ __all__ = [  # noqa: RUF022 - in the order of the plan, one line per stage
     "registration_template", "collect", "record_inspection", "verify",
     # schedule, score
     "schedule", "attendance", "scores_templates", "score", "record_part_totals", "missing_sheets",
-    "scores_progress", "close_meeting", "issue_score_sheets",
+    "scores_progress", "close_meeting", "reopen", "issue_score_sheets",
     # rank, recognise, refer
     "rank", "recognise", "refer",
     # the register

@@ -206,6 +206,7 @@ def test_refer_acts_on_the_stored_ranking_and_refuses_one_the_sheets_no_longer_m
     rows = _rows()
     sheet = [rows[0]] + [r for r in rows[1:] if r[0] == "LN-04" and r[1] == "Lương Thế Tuấn"]
     sheet[1][3] = "2" if sheet[1][3] != "2" else "1"  # criterion 1.1 changed after the ranking: the total moves
+    stages.reopen(sample_campaign, CODE, "Lương Thế Tuấn", "Nhập nhầm tiêu chí 1.1")  # the minutes are issued
     stages.score(sample_campaign, CODE, _write(tmp_path / "sua.csv", sheet))
     with pytest.raises(ScoringError, match=r"thay đổi sau lần phân hạng gần nhất \(sản phẩm LN-04\).*phân hạng trước"):
         stages.refer(sample_campaign, CODE)
@@ -243,6 +244,7 @@ def test_points_moved_between_parts_after_the_ranking_are_seen(sample_campaign, 
     # the same total, one point moved from part B to part A: the totals alone would not show it
     rows = [["Mã sản phẩm", "Thành viên", "Phần A", "Phần B", "Phần C"],
             ["LN-04", "Lương Thế Tuấn", str(a + 1), str(b - 1), str(c)]]
+    stages.reopen(sample_campaign, CODE, "Lương Thế Tuấn", "Nhập nhầm phần A")
     stages.score(sample_campaign, CODE, _write(tmp_path / "phan.csv", rows))
     with pytest.raises(ScoringError, match=r"\(sản phẩm LN-04\)"):
         stages.refer(sample_campaign, CODE)

@@ -72,7 +72,7 @@ def test_148_cap_and_local_recognition(settings, tmp_path: Path) -> None:
     assert [p.code for p in referred] == ["T-1"]
     docs = {d.kind: d for d in stages.documents(settings, "luc-nam-2024")}
     assert recognised.decision == docs["qd_cong_nhan"].symbol == "20/QĐ-UBND"
-    assert docs["to_trinh_de_nghi_tinh"].symbol == "22/TTr-UBND"
+    assert docs["to_trinh_de_nghi_tinh"].symbol == "21/TTr-UBND"  # certificates take no UBND number
     certificate = docs["giay_chung_nhan"]
     # the certificate is numbered with the decision, and the decision's table prints that number
     assert certificate.symbol == "20-01/GCN-UBND"

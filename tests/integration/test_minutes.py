@@ -95,7 +95,7 @@ def test_a_1048_notice_below_the_threshold_says_what_the_district_does(sample_ca
             "(chưa đạt 50 điểm)") in ln07
     assert not any("công nhận" in text for text in notices.values())  # under 1048 the district recognises nothing
     # the criteria that cost LN-07 the most points, from the members' itemised sheets
-    assert "Các tiêu chí bị trừ nhiều điểm nhất (cần cải thiện):" in ln07
+    assert "Các tiêu chí bị trừ nhiều điểm nhất, cần cải thiện (điểm):" in ln07
     assert "Màu sắc, độ chín" in ln07 and "6,29" in ln07  # 6.2: max 8, mean 1,71
     assert "chú trọng các tiêu chí bị trừ nhiều điểm nêu trên./." in ln07
 

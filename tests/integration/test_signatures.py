@@ -58,6 +58,10 @@ def test_another_signer_drops_the_designated_signers_post(settings, tmp_path: Pa
     path = tmp_path / "campaign.toml"
     path.write_text(text, encoding="utf-8")
     stages.set_up(settings, path)
+    founding = next(d for d in stages.documents(settings, CODE) if d.kind == "qd_thanh_lap_hoi_dong")
+    stages.approve_documents(settings, CODE, [founding.id], None)
+    stages.issue_documents(settings, CODE, [founding.id])
+    stages.set_up(settings, path)    # the Quy chế decision cites the founding decision: drafted once it is issued
     rules = next(d for d in stages.documents(settings, CODE) if d.kind == "qd_ban_hanh_quy_che")
     stages.approve_documents(settings, CODE, [rules.id], Signer("Nguyễn Văn Hùng", "PHÓ CHỦ TỊCH", "KT.",
                                                                 "CHỦ TỊCH"))

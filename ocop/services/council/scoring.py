@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TypedDict
 
 from sqlalchemy import delete, insert, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, object_session
 
 from ocop.errors import InputError, RulesError, ScoringError
 from ocop.inputs import Column, Row, bad_value, locate, parse_int, read_rows, where
@@ -18,6 +18,7 @@ from ocop.rules.campaign import end_before_start
 from ocop.rules.criteria import CriteriaSet, load_sets
 from ocop.rules.editions import get_edition
 from ocop.services.campaigns import council
+from ocop.services.results import freeze
 from ocop.text import fold
 
 PRODUCT = Column("ma_san_pham", "Mã sản phẩm")
@@ -225,6 +226,7 @@ def store_rows(session: Session, campaign: Campaign, path: Path, rows: list[Row]
     }
     new = replaced = unchanged = 0
     stale: list[int] = []
+    touched: set[int] = set()  # products whose sheets change
     written: list[tuple[ScoreSheet, dict[str, int]]] = []
     changes: list[ScoreChange] = []
     for sheet in sheets:
@@ -244,7 +246,7 @@ def store_rows(session: Session, campaign: Campaign, path: Path, rows: list[Row]
             stale.append(row.id)
             for k, v in totals.items():
                 setattr(row, k, v)
-            row.source = source
+            row.source, row.revision = source, row.revision + 1
             replaced += 1
         elif closed:
             raise ScoringError(f"Phiên họp đã kết thúc: không nhận phiếu mới của '{sheet.member.name}' "
@@ -253,7 +255,9 @@ def store_rows(session: Session, campaign: Campaign, path: Path, rows: list[Row]
             row = ScoreSheet(campaign_id=campaign.id, product_id=key[0], member_id=key[1], source=source, **totals)
             session.add(row)
             new += 1
+        touched.add(key[0])
         written.append((row, sheet.items))
+    freeze.refuse_score_change(session, campaign, touched)  # before anything is written
     if stale:
         session.execute(delete(ScoreItem).where(ScoreItem.sheet_id.in_(stale)))
     session.add_all(changes)
@@ -310,6 +314,10 @@ def set_attendance(campaign: Campaign, absent: list[str], present: list[str]) ->
     unknown = [n for n in [*absent, *present] if fold(n) not in members]
     if unknown:
         raise InputError("Không phải thành viên Hội đồng: " + ", ".join(unknown) + ".")
+    change = [n for n in absent if members[fold(n)].attended] + [n for n in present if not members[fold(n)].attended]
+    session = object_session(campaign)
+    if change and session is not None:
+        freeze.refuse_attendance_change(session, campaign)
     for name in absent:
         members[fold(name)].attended = False
     for name in present:

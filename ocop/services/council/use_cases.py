@@ -23,6 +23,8 @@ from ocop.services.council.scoring import Progress, ScoresSummary
 from ocop.services.paperwork import specs
 from ocop.services.paperwork.register import Register
 from ocop.services.paperwork.use_cases import SignOffResult
+from ocop.services.reminders.report import today
+from ocop.services.results import freeze
 from ocop.services.results.ranking import council_quorum
 from ocop.services.runtime import DocumentsSummary, count_rows, merge_summaries, register_for
 from ocop.settings import Settings
@@ -188,6 +190,26 @@ def close_meeting(settings: Settings, code: str | None, at: time | None = None) 
         campaign = get_campaign(s, code)
         end = scoring.close_meeting(campaign, at)
         return MeetingClosed(campaign.meeting_status, campaign.meeting_date, end)
+
+
+@dataclass(frozen=True, slots=True)
+class ReopenResult:
+    """A recorded reopening of issued results: who asked, why, on which date, and what it opens."""
+
+    campaign: str
+    by: str
+    reason: str
+    on: date
+    documents: int  # issued result documents that may now be replaced
+
+
+def reopen(settings: Settings, code: str | None, by: str, reason: str, on: date | None = None) -> ReopenResult:
+    """Open issued results again for a change of scores (see :mod:`ocop.services.results.freeze`)."""
+    with unit_of_work(settings.database_url) as s:
+        campaign = get_campaign(s, code)
+        docs = len(freeze.issued_results(s, campaign))
+        row = freeze.reopen(s, campaign, by, reason, on or today(settings.timezone))
+        return ReopenResult(campaign.code, row.by, row.reason, row.on, docs)
 
 
 def issue_score_sheets(settings: Settings, code: str | None) -> DocumentsSummary:

@@ -27,12 +27,13 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from ocop import present, progress
-from ocop.documents.decree30 import number_symbol, signature_lines
+from ocop.documents.decree30 import number_symbol, place_date, signature_lines, type_name
 from ocop.documents.pdf import PdfUnavailable, to_pdf
 from ocop.documents.renderer import DATE_KEY, Renderer
 from ocop.errors import DocumentError
 from ocop.persistence.models import Campaign, Document, NumberSeries
 from ocop.rules.campaign import Signer
+from ocop.services.results import freeze
 from ocop.text import ascii_key
 
 BATCH = 500  # documents rendered and registered per batch; bounds memory at national scale
@@ -128,6 +129,7 @@ class Register:
         self.written: list[Path] = []
         self.pdfs = 0
         self.notes: list[str] = []
+        self._reopened_on: tuple[date, ...] | None = None  # the last reopening's date, once read
 
     def produce(self, specs: Iterable[DocSpec], total: int | None = None, label: str = "Văn bản") -> IssueSummary:
         """Draft, and where sign-off is automatic issue, every spec whose data is new or changed.
@@ -181,14 +183,18 @@ class Register:
         fingerprint = spec.fingerprint()
         if current is not None and current.context_sha256 == fingerprint:
             return None
+        on = self.reissue_date(spec.kind, spec.issued_on) if spec.numbered else spec.issued_on
+        context = spec.context
+        if on != spec.issued_on and "dia_danh_ngay" in context:  # the date line follows (the fingerprint does not)
+            context = {**context, "dia_danh_ngay": place_date(self.campaign.place_name, on)}
         fields = {
             "title": spec.title, "folder": spec.folder, "type_code": spec.type_code, "issuer_code": spec.series,
             "issuer": spec.issuer, "series_owner": series_owner(self.campaign, spec.issuer),
-            "issued_on": spec.issued_on, "year": spec.issued_on.year,
+            "issued_on": on, "year": on.year,
             "signer_name": spec.signer_name, "signer_title": spec.signer_title,
             "signer_authority": spec.signer_authority,
             "signature": list(spec.context.get("chu_ky", {}).get("dong", [])),
-            "numbered": spec.numbered, "context": spec.context, "context_sha256": fingerprint,
+            "numbered": spec.numbered, "context": context, "context_sha256": fingerprint,
             "symbol": spec.symbol,
             "status": "draft", "approved_by": "", "approved_at": None,
         }
@@ -214,10 +220,25 @@ class Register:
                 assert doc.context is not None, "a draft keeps its data until it is issued"
                 path = self.out_dir / self.campaign.code / doc.folder / "du-thao" / f"{self._name(doc, '')}.docx"
                 draft = doc.symbol or number_symbol(None, doc.type_code, doc.issuer_code)
-                jobs.append(({**doc.context, "so_ky_hieu": draft, DATE_KEY: doc.issued_on.isoformat()}, path))
+                jobs.append(({**doc.context, "so_ky_hieu": draft, DATE_KEY: doc.issued_on.isoformat(),
+                              **self._replacing(doc)}, path))
                 doc.draft_path = str(path)
             for _ in self.renderer.render_many(kind, iter(jobs)):
                 pass
+
+    def _replacing(self, doc: Document) -> dict[str, str]:
+        """``thay_the``: the line a new version of a numbered document carries under its title,
+        naming the issued version it replaces ("Thay thế Biên bản số 03/BB-HĐOCOP ngày 20/10/2020")."""
+        if not doc.numbered or doc.version == 1:
+            return {}
+        old = self.session.scalar(
+            select(Document).where(Document.campaign_id == doc.campaign_id, Document.kind == doc.kind,
+                                   Document.subject == doc.subject, Document.status == "issued",
+                                   Document.version < doc.version, Document.id != doc.id)
+            .order_by(Document.version.desc()).limit(1))
+        if old is None or not old.symbol:
+            return {}
+        return {"thay_the": present.replaces(type_name(old.type_code), old.symbol, old.issued_on)}
 
     def issue(self, docs: list[Document]) -> tuple[int, int]:
         """Number, render final and hash approved documents; mark what they replace."""
@@ -228,7 +249,8 @@ class Register:
         for doc in docs:
             if doc.status != "approved":
                 raise DocumentError(f"Văn bản #{doc.id} ({doc.title}) chưa được duyệt, không thể ban hành.")
-            context = {**(doc.context or {}), DATE_KEY: doc.issued_on.isoformat()}
+            context: dict[str, Any] = {**(doc.context or {}), DATE_KEY: doc.issued_on.isoformat(),
+                                       **self._replacing(doc)}
             symbol = ""
             if doc.numbered and doc.symbol and doc.number is None:
                 symbol = doc.symbol          # given by another document
@@ -310,9 +332,42 @@ class Register:
             new = keys.get((old.kind, old.subject))
             if new is not None and old.id != new.id and old.version < new.version:
                 old.status, old.replaced_by_id = "replaced", new.id
+                if new.symbol:
+                    by = present.document_ref(type_name(new.type_code), new.symbol, new.issued_on)
+                    old.note = f"Thay bằng {by}{self._reopened_since(old)}"
                 replaced += 1
         self.session.flush()
         return replaced
+
+    def reissue_date(self, kind: str, on: date) -> date:
+        """The date of a result document drawn up (new or changed): once results have been reopened,
+        no earlier than the reopening — what it replaces was issued before, and a series never gives
+        a later number an earlier date."""
+        if kind not in freeze.RESULT_KINDS:
+            return on
+        if self._reopened_on is None:  # read once: a unit of work records no reopening while it issues
+            reopened = freeze.last_reopening(self.session, self.campaign)
+            self._reopened_on = (reopened.on,) if reopened is not None else ()
+        return max((on, *self._reopened_on))
+
+    def _reopened_since(self, doc: Document) -> str:
+        """"; mở lại kết quả ngày … theo đề nghị của …: …" when results were reopened after ``doc`` was issued."""
+        reopened = freeze.last_reopening(self.session, self.campaign)
+        if reopened is None or doc.issued_at is None or reopened.at < doc.issued_at:
+            return ""
+        return "; " + present.reopening(reopened.by, reopened.reason, reopened.on)
+
+    def withdraw(self, kind: str, keep: Iterable[str], why: str) -> int:
+        """Cancel the open documents of ``kind`` whose subject the stage no longer produces (a product
+        no longer ranked, recognised or referred): an issued one keeps its number, with ``why``."""
+        wanted = set(keep)
+        docs = [d for d in self.session.scalars(
+            select(Document).where(Document.campaign_id == self.campaign.id, Document.kind == kind,
+                                   Document.status.in_(OPEN))) if d.subject not in wanted]
+        for doc in docs:
+            doc.status, doc.note = "cancelled", why + self._reopened_since(doc)
+        self.session.flush()
+        return len(docs)
 
 
 def _by_kind(docs: list[Document]) -> dict[str, list[Document]]:

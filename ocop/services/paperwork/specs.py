@@ -403,12 +403,13 @@ def results_documents(campaign: Campaign, summary: RankSummary, dossiers: Commun
     return [bth, bb] if summary.quorum.met else [bb]
 
 
-def referral(campaign: Campaign, summary: RankSummary) -> DocSpec:
-    """Tờ trình đề nghị cấp trên đánh giá, phân hạng các sản phẩm đạt ngưỡng của văn bản áp dụng."""
+def referral(campaign: Campaign, summary: RankSummary, on: date | None = None) -> DocSpec:
+    """Tờ trình đề nghị cấp trên đánh giá, phân hạng các sản phẩm đạt ngưỡng của văn bản áp dụng
+    (``on``: a later date, once results were reopened)."""
     edition = get_edition(campaign.edition_code)
     level = edition.level(campaign.level)
     sets = load_sets(edition.criteria_dir)
-    on = campaign.details.referral_date or campaign.deadline_referral
+    on = on or campaign.details.referral_date or campaign.deadline_referral
     signer = campaign.details.signer("issuer")
     referred = [r for r in summary.results if r.outcome == REFERRED]
     assert level.refers_at is not None, "products are referred only from a level that refers"

@@ -35,6 +35,7 @@ class RegisteredDocument:
     file: str
     sha256: str | None
     pdf: str | None
+    note: str = ""  # why it was replaced or cancelled
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +77,7 @@ def documents(settings: Settings, code: str | None) -> list[RegisteredDocument]:
         return [RegisteredDocument(
             id=d.id, kind=d.kind, subject=d.subject, title=d.title, symbol=d.symbol, issued_on=d.issued_on,
             status=d.status, version=d.version, signer=d.signer_name, file=d.file_path or d.draft_path,
-            sha256=d.sha256, pdf=d.pdf_path) for d in list_documents(s, campaign)]
+            sha256=d.sha256, pdf=d.pdf_path, note=d.note) for d in list_documents(s, campaign)]
 
 
 def _select(session: Session, campaign: Campaign, ids: list[int], status: tuple[str, ...]) -> list[Document]:

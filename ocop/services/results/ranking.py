@@ -7,6 +7,7 @@ edge, and products whose star one member's sheet decides, are flagged for the co
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -152,7 +153,7 @@ def rank(session: Session, campaign: Campaign) -> RankSummary:
             continue
         results.append(_result(reg, rows, totals, width, edition, level, sets, chosen, names))
     results.sort(key=lambda r: (-r.mean, r.code))
-    changed = _store(session, campaign, results)
+    changed = _store(session, campaign, results, sheets_stamps(session, campaign, present_ids))
     counts: dict[int, int] = defaultdict(int)
     for r in results:
         counts[r.stars] += 1
@@ -224,7 +225,23 @@ def _chosen_options(session: Session, campaign: Campaign, member_ids: list[int])
     return out
 
 
-def _store(session: Session, campaign: Campaign, results: list[Ranked]) -> int:
+def sheets_stamps(session: Session, campaign: Campaign, member_ids: list[int]) -> dict[int, str]:
+    """Per product, a digest of which of these members' sheets exist and at which revision.
+
+    Every stored change of a sheet raises its revision, so the digest moves with any change —
+    also a change of options that leaves every part total as it was.
+    """
+    sheets: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for product_id, sheet_id, revision in session.execute(
+        select(ScoreSheet.product_id, ScoreSheet.id, ScoreSheet.revision)
+        .where(ScoreSheet.campaign_id == campaign.id, ScoreSheet.member_id.in_(member_ids))
+    ):
+        sheets[product_id].append((sheet_id, revision))
+    return {pid: hashlib.sha256(",".join(f"{i}:{r}" for i, r in sorted(rows)).encode()).hexdigest()
+            for pid, rows in sheets.items()}
+
+
+def _store(session: Session, campaign: Campaign, results: list[Ranked], stamps: Mapping[int, str]) -> int:
     existing = {r.product_id: r for r in session.scalars(select(Result).where(Result.campaign_id == campaign.id))}
     keep = {r.product_id for r in results}
     stale = [pid for pid in existing if pid not in keep]
@@ -236,7 +253,7 @@ def _store(session: Session, campaign: Campaign, results: list[Ranked]) -> int:
             "sheets": r.sheets, "points_sum": int(r.mean * r.sheets), "mean": float(r.mean),
             "mean_a": float(r.part_means[0]), "mean_b": float(r.part_means[1]), "mean_c": float(r.part_means[2]),
             "star_by_score": r.star_by_score, "stars": r.stars, "cap_reason": r.cap_reason, "outcome": r.outcome,
-            "spread": r.spread, "flags": "; ".join(r.flags),
+            "spread": r.spread, "flags": "; ".join(r.flags), "sheets_stamp": stamps.get(r.product_id, ""),
         }
         row = existing.get(r.product_id)
         if row is None:
@@ -259,8 +276,8 @@ def stored_ranking(session: Session, campaign: Campaign) -> RankSummary:
     last ranking — a re-scoring, an added or removed sheet, an attendance change — and an
     eligible product the last ranking left out that could now be ranked (re-scored after the
     spread rule held it back, or made eligible since) are refused until the rank stage runs again
-    and issues the minutes anew. (A change of options that leaves every part total as it was is
-    not seen here; it can only move a mandatory-criterion cap, and the rank stage re-reads it.)
+    and issues the minutes anew. A change of options that leaves every part total as it was is seen
+    by the sheets' revisions (:func:`sheets_stamps`): it can move a mandatory-criterion cap.
     """
     stored = session.execute(
         select(Result, Registration.set_code, Product.code, Product.name, Producer.name, Producer.commune)
@@ -286,9 +303,11 @@ def stored_ranking(session: Session, campaign: Campaign) -> RankSummary:
         totals[product_id][member_id] = total
         sums = parts[product_id]
         parts[product_id] = (sums[0] + a, sums[1] + b, sums[2] + c)
+    stamps = sheets_stamps(session, campaign, [m.id for m in present])
     stale = [code or "" for result, _, code, *_ in stored
              if (len(totals[result.product_id]), sum(totals[result.product_id].values()), parts[result.product_id])
-             != (result.sheets, result.points_sum, _part_sums(result))]
+             != (result.sheets, result.points_sum, _part_sums(result))
+             or (result.sheets_stamp and result.sheets_stamp != stamps.get(result.product_id, ""))]
     ranked = {result.product_id for result, *_ in stored}
     stale += [code or "" for product_id, code in session.execute(
         select(Registration.product_id, Product.code).join(Product, Product.id == Registration.product_id)

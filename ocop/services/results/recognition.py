@@ -3,6 +3,8 @@ the decision recognising the results and one certificate per product, valid 36 m
 
 from __future__ import annotations
 
+from datetime import date
+
 from ocop import present
 from ocop.documents.decree30 import CERTIFICATE_TYPE, certificate_symbol
 from ocop.persistence.models import Campaign, Document
@@ -20,14 +22,15 @@ def recognised(summary: RankSummary) -> list[Ranked]:
     return [r for r in summary.results if r.outcome == RECOGNISED]
 
 
-def decision(campaign: Campaign, summary: RankSummary) -> DocSpec | None:
-    """Quyết định công nhận kết quả đánh giá, phân hạng (None when nothing is recognised here)."""
+def decision(campaign: Campaign, summary: RankSummary, on: date | None = None) -> DocSpec | None:
+    """Quyết định công nhận kết quả đánh giá, phân hạng (None when nothing is recognised here;
+    ``on``: a later date, once results were reopened)."""
     products = recognised(summary)
     if not products:
         return None
     edition = get_edition(campaign.edition_code)
     sets = load_sets(edition.criteria_dir)
-    on = campaign.details.recognition_date or campaign.deadline_referral
+    on = on or campaign.details.recognition_date or campaign.deadline_referral
     signer = campaign.details.signer("issuer")
     until = certificate_expiry(on, edition.certificate_months)
     return spec_for(

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
+from typing import TypeVar
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from ocop.errors import ScoringError
+from ocop.errors import DocumentError, ScoringError
 from ocop.persistence.db import unit_of_work
 from ocop.persistence.models import Campaign, Referral
 from ocop.rules.council import Quorum
@@ -17,13 +19,15 @@ from ocop.rules.editions import get_edition
 from ocop.rules.outcome import REFERRED
 from ocop.services.campaigns import get_campaign
 from ocop.services.paperwork import notices, specs
-from ocop.services.paperwork.register import current_document, list_documents
+from ocop.services.paperwork.register import DocSpec, current_document, list_documents
 from ocop.services.paperwork.use_cases import SignOffResult
 from ocop.services.registrations.verification import dossier_totals
-from ocop.services.results import ranking, recognition
+from ocop.services.results import freeze, ranking, recognition
 from ocop.services.results.ranking import RankSummary, stored_ranking
 from ocop.services.runtime import DocumentsSummary, issue_all, merge_summaries, register_for
 from ocop.settings import Settings
+
+S = TypeVar("S", DocSpec, DocSpec | None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +118,9 @@ def rank(settings: Settings, code: str | None) -> RankResult:
         docs = merge_summaries(register.produce(results),
                       register.produce(notices.result_notices(s, campaign, summary) if ended else iter(()),
                                        len(summary.results), "Thông báo kết quả đánh giá"))
+        if ended:
+            register.withdraw("thong_bao_ket_qua", {r.code for r in summary.results},
+                              "Sản phẩm không còn kết quả trong lần phân hạng mới")
         return RankResult(campaign.code, summary.changed, summary.counts, len(summary.present), len(summary.council),
                           summary.quorum, tuple(b.text(summary.max_spread) for b in summary.blocked),
                           tuple(r.text() for r in summary.rescores), ranking_rows(summary), docs,
@@ -138,16 +145,40 @@ def recognise(settings: Settings, code: str | None) -> RecogniseResult:
         summary = stored_ranking(s, campaign)
         require_minutes(s, campaign)
         register = register_for(settings, s, campaign)
-        spec = recognition.decision(campaign, summary)
+        spec = _dated(s, campaign, "qd_cong_nhan", lambda on: recognition.decision(campaign, summary, on))
         first = register.produce([spec] if spec else [])
         current = current_document(s, campaign, "qd_cong_nhan")
         issued = current if current is not None and current.status == "issued" else None
         ready = issued is not None
         second = register.produce(recognition.certificates(campaign, summary, issued) if issued is not None else [])
+        if spec is None:
+            register.withdraw("qd_cong_nhan", (), "Không còn sản phẩm được công nhận theo kết quả mới")
+        if spec is None or issued is not None:
+            register.withdraw("giay_chung_nhan", {r.code for r in recognition.recognised(summary)},
+                              "Sản phẩm không còn được công nhận theo kết quả mới")
         return RecogniseResult(
             campaign.code, tuple(RecognisedRow(r.code, r.name, r.stars) for r in recognition.recognised(summary)),
             issued.symbol if issued is not None else "", merge_summaries(first, second), spec is not None and not ready,
             "" if ready or spec is None else "Giấy chứng nhận chờ Quyết định công nhận được ban hành.")
+
+
+def _dated(session: Session, campaign: Campaign, kind: str, build: Callable[[date | None], S]) -> S:
+    """A result document's spec at its own date; once results were reopened, at the reopening's date
+    if it changes (what it replaces, and what it cites anew, were issued before the reopening) or
+    cannot be drawn up at its own date (it cites a document re-issued since)."""
+    reopened = freeze.last_reopening(session, campaign)
+    if reopened is None:
+        return build(None)
+    try:
+        spec = build(None)
+    except DocumentError:
+        return build(reopened.on)
+    if spec is None or spec.issued_on >= reopened.on:
+        return spec
+    current = current_document(session, campaign, kind)
+    if current is not None and current.status == "issued" and current.context_sha256 == spec.fingerprint():
+        return spec  # unchanged: it stays as issued
+    return build(reopened.on)
 
 
 def ranking_rows(summary: RankSummary) -> tuple[RankedRow, ...]:
@@ -164,7 +195,7 @@ def refer(settings: Settings, code: str | None) -> ReferResult:
             raise ScoringError(f"Không lập tờ trình: {summary.quorum.text()}")
         require_minutes(s, campaign)
         referred = [r for r in summary.results if r.outcome == REFERRED]
-        spec = specs.referral(campaign, summary)
+        spec = _dated(s, campaign, "to_trinh_de_nghi_tinh", lambda on: specs.referral(campaign, summary, on))
         docs = issue_all(settings, s, campaign, [spec])
         doc = next(d for d in reversed(list_documents(s, campaign))
                    if d.kind == spec.kind and d.status in ("draft", "approved", "issued"))
