@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, joinedload, object_session
 from ocop.errors import InputError, RulesError, ScoringError
 from ocop.inputs import Column, Row, bad_value, locate, parse_int, read_rows, where
 from ocop.persistence.models import Campaign, Person, Registration, ScoreChange, ScoreItem, ScoreSheet
+from ocop.rules import limits
 from ocop.rules.campaign import end_before_start
 from ocop.rules.criteria import CriteriaSet, load_sets
 from ocop.rules.editions import get_edition
@@ -21,9 +22,9 @@ from ocop.services.campaigns import council
 from ocop.services.results import freeze
 from ocop.text import fold
 
-PRODUCT = Column("ma_san_pham", "Mã sản phẩm")
-MEMBER = Column("thanh_vien", "Thành viên")
-CRITERION = Column("tieu_chi", "Tiêu chí", required=False)
+PRODUCT = Column("ma_san_pham", "Mã sản phẩm", limit=limits.PRODUCT_CODE)
+MEMBER = Column("thanh_vien", "Thành viên", limit=limits.PERSON_NAME)
+CRITERION = Column("tieu_chi", "Tiêu chí", required=False, limit=limits.CRITERION_CODE)
 POINTS = Column("diem", "Điểm", required=False)
 PART_A = Column("phan_a", "Phần A", required=False)
 PART_B = Column("phan_b", "Phần B", required=False)

@@ -17,7 +17,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ocop import present
-from ocop.inputs import Column, Table, iter_rows
+from ocop.inputs import Column, Table, iter_rows, text_cell
 from ocop.persistence.models import Campaign
 from ocop.rules.dossier import ITEMS, DossierRules, dossier_rules
 from ocop.rules.editions import get_edition
@@ -63,7 +63,7 @@ def _list_sheet(wb: Workbook, columns: dict[str, list[str]]) -> dict[str, str]:
     for i, (title, values) in enumerate(columns.items(), start=1):
         ws.cell(1, i, title).font = BOLD
         for r, value in enumerate(values, start=2):
-            ws.cell(r, i, value)
+            text_cell(ws.cell(r, i, value))
         letter = get_column_letter(i)
         ranges[title] = f"{LISTS}!${letter}$2:${letter}${max(2, len(values) + 1)}"
     ws.sheet_state = "hidden"
@@ -182,7 +182,9 @@ def error_path(path: Path) -> Path:
 
 
 def _cell(ws: Any, value: Any) -> Any:
-    cell = WriteOnlyCell(ws, value=value)
+    """A cell of a written workbook: a date formatted dd/mm/yyyy, a text that looks like a formula
+    kept as text (a formula cell of the input stays the formula it was)."""
+    cell = text_cell(WriteOnlyCell(ws, value=value))
     if isinstance(value, (date, datetime)):
         cell.number_format = DATE_FORMAT
     return cell
@@ -212,9 +214,9 @@ def write_lists(path: Path, sections: Mapping[str, tuple[Sequence[str], Iterable
     wb = Workbook(write_only=True)
     for title, (header, rows) in sections.items():
         ws = wb.create_sheet(title)
-        ws.append(list(header))
+        ws.append([_cell(ws, v) for v in header])
         for row in rows:
-            ws.append(list(row))
+            ws.append([_cell(ws, v) for v in row])
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
