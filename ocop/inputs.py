@@ -46,6 +46,8 @@ XLSX_SUFFIXES = (".xlsx", ".xlsm")
 TABLE_SUFFIXES = XLSX_SUFFIXES + CSV_SUFFIXES
 IGNORED = {"stt", "ghi chú", "ghi_chu", "lỗi", "loi"}  # row numbers, notes, the error column
 HEADER_SEARCH = 10  # rows searched for the header row
+HEADER_LIMIT = 100  # characters of a header cell
+_STRAY_NULS = 8  # NUL bytes in a CSV file's first 4 KiB beyond which it is binary, not text with a bad cell
 YES = {"có", "co", "x", "1", "yes", "true", "đã xác nhận", "da xac nhan"}
 NO = {"không", "khong", "0", "no", "false", "chưa", "chua"}
 _SUFFIX_NAMES = {".csv": ".csv", ".xlsx": ".xlsx", ".xlsm": ".xlsx", ".toml": ".toml", ".docx": "Word (.docx)"}
@@ -321,17 +323,26 @@ def _check_csv(path: Path) -> None:
     what = _content(path) if head[:2] in (b"PK", b"%P", b"\xd0\xcf") else None
     if what:
         raise unreadable(path, f"đây là {what} được đặt đuôi '.csv', không phải tệp CSV")
-    if b"\x00" in head:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise unreadable(path, "văn bản mã UTF-16 (Unicode Text), cần lưu lại dạng 'CSV UTF-8'")
+    if head.count(b"\x00") > _STRAY_NULS:  # a NUL or two in a cell of a text file: that cell is reported
         raise unreadable(path, "không phải tệp văn bản CSV (có ký tự nhị phân)")
+
+
+def _value(cell: Any) -> Any:
+    value = cell.value
+    if isinstance(value, str):
+        return Formula(value) if cell.data_type == "f" else xstring(value)
+    return value
 
 
 def sheet_rows(path: Path, ws: Any) -> Iterator[tuple[int, Sequence[Any]]]:
     """The rows of an open worksheet of ``path``, numbered from 1, formula cells as
-    :class:`Formula` (a workbook opened with ``formulas``); InputError if it is corrupt."""
+    :class:`Formula` (a workbook opened with ``formulas``), Excel's escapes of characters in text
+    decoded (:func:`xstring`); InputError if it is corrupt."""
     try:
         for number, cells in enumerate(ws.iter_rows(), start=1):
-            yield number, tuple(Formula(c.value) if c.data_type == "f" and isinstance(c.value, str) else c.value
-                                for c in cells)
+            yield number, tuple(_value(c) for c in cells)
     except Exception as exc:  # a corrupt sheet part fails while it is streamed
         raise _not_xlsx(path) from exc
 
@@ -450,7 +461,8 @@ def cell_problem(where: str, value: Any, limit: int | None = None) -> str | None
     """What is wrong with a cell whatever its column expects, or None: a formula, a character no
     input may hold (shown escaped), a text longer than ``limit`` characters."""
     if is_formula(value):
-        return f"{where}: ô chứa công thức '{present.quoted(str(value))}', cần giá trị (dán giá trị thay cho công thức)."
+        written = value if isinstance(value, str) else str(getattr(value, "text", None) or "")  # array formulas
+        return f"{where}: ô chứa công thức '{present.quoted(written)}', cần giá trị (dán giá trị thay cho công thức)."
     if not isinstance(value, str):
         return None
     bad = forbidden_character(value)
@@ -463,6 +475,23 @@ def cell_problem(where: str, value: Any, limit: int | None = None) -> str | None
 
 
 FORMULA_LIKE = ("=", "+", "-", "@")  # what a spreadsheet would take for the start of a formula
+
+
+_XSTRING = re.compile(r"_x([0-9A-Fa-f]{4})_")  # Excel's escape of a character XML cannot carry (ECMA-376 ST_Xstring)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xstring(value: str) -> str:
+    """A text cell of an XLSX file as Excel means it: '_x0007_' is BEL, '_x005F_' an underscore."""
+    return _XSTRING.sub(lambda m: chr(int(m.group(1), 16)), value) if "_x" in value else value
+
+
+def xlsx_value(value: Any) -> Any:
+    """A value as an XLSX cell can hold it: a character XML cannot carry written as Excel's escape
+    ('_x0007_'), which :func:`sheet_rows` reads back (e.g. a refused row copied to the error workbook)."""
+    if isinstance(value, str) and _NOT_XML.search(value):
+        return type(value)(_NOT_XML.sub(lambda m: f"_x{ord(m.group()):04X}_", value))
+    return value
 
 
 def text_cell(cell: Any) -> Any:
@@ -510,14 +539,18 @@ def _read_header(table: Table, header: Sequence[Any], columns: Sequence[Column],
             continue
         col = by_name.get(fold(name)) or by_name.get(ascii_key(name))
         letter = get_column_letter(i + 1)
+        problem = cell_problem(f"{at}, cột {letter}", raw, HEADER_LIMIT)
+        if problem is not None:  # a header is text like any cell: never matched past a control character
+            table.problems.append(problem)
+            continue
         if col is None:
             if strict and fold(name) not in IGNORED and ascii_key(name) not in IGNORED:
-                table.problems.append(f"{at}: cột {letter} '{name}' không có trong mẫu, cần đổi tên cột "
+                table.problems.append(f"{at}: cột {letter} '{present.quoted(name)}' không có trong mẫu, cần đổi tên cột "
                                       "theo mẫu (xem sheet 'Hướng dẫn') hoặc xoá cột.")
         elif col.key in table.positions:
             if strict:
                 first = get_column_letter(table.positions[col.key] + 1)
-                table.problems.append(f"{at}: cột {letter} '{name}' trùng với cột {first} '{col.header}', "
+                table.problems.append(f"{at}: cột {letter} '{present.quoted(name)}' trùng với cột {first} '{col.header}', "
                                       "cần xoá một trong hai cột.")
         else:
             table.positions[col.key] = i
@@ -621,7 +654,8 @@ def read_rows(path: Path, columns: Sequence[Column], *, alternatives: Sequence[S
     NFC-cleaned; an InputError naming the file and every missing column when the header is wrong."""
     with open_table(path, columns, alternatives=alternatives) as table:
         if table.problems:
-            raise InputError(f"{table.where_header}: tệp thiếu cột bắt buộc.", table.problems)
+            what = "tệp thiếu cột bắt buộc." if table.missing else "tiêu đề không đúng mẫu."
+            raise InputError(f"{table.where_header}: {what}", table.problems)
         rows: list[Row] = []
         problems: list[str] = []
         positions = [(table.columns[key], i) for key, i in table.positions.items()]
