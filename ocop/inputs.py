@@ -545,13 +545,13 @@ def _read_header(table: Table, header: Sequence[Any], columns: Sequence[Column],
             continue
         if col is None:
             if strict and fold(name) not in IGNORED and ascii_key(name) not in IGNORED:
-                table.problems.append(f"{at}: cột {letter} '{present.quoted(name)}' không có trong mẫu, cần đổi tên cột "
-                                      "theo mẫu (xem sheet 'Hướng dẫn') hoặc xoá cột.")
+                table.problems.append(f"{at}: cột {letter} '{present.quoted(name)}' không có trong mẫu, cần đổi tên "
+                                      "cột theo mẫu (xem sheet 'Hướng dẫn') hoặc xoá cột.")
         elif col.key in table.positions:
             if strict:
                 first = get_column_letter(table.positions[col.key] + 1)
-                table.problems.append(f"{at}: cột {letter} '{present.quoted(name)}' trùng với cột {first} '{col.header}', "
-                                      "cần xoá một trong hai cột.")
+                table.problems.append(f"{at}: cột {letter} '{present.quoted(name)}' trùng với cột {first} "
+                                      f"'{col.header}', cần xoá một trong hai cột.")
         else:
             table.positions[col.key] = i
     optional = {k for group in alternatives for k in group}

@@ -111,16 +111,21 @@ def _braces_back(data: bytes) -> bytes:
     return data
 
 
+# lxml's own text and tail (python-docx's element classes shadow .text with a property of their own)
+_TEXT_SLOTS: tuple[Any, ...] = (cast(Any, etree._Element).text, cast(Any, etree._Element).tail)
+
+
 def _braces_back_in(root: etree._Element) -> None:
     """:func:`_braces_back` on a parsed part: every text, tail and attribute."""
     for el in root.iter():
-        for slot in (etree._Element.text, etree._Element.tail):  # lxml's own: python-docx shadows .text
+        for slot in _TEXT_SLOTS:
             value = slot.__get__(el)
             if value and (_OPEN in value or _CLOSE in value):
                 slot.__set__(el, value.replace(_OPEN, "{").replace(_CLOSE, "}"))
         for key, value in el.attrib.items():
-            if _OPEN in value or _CLOSE in value:
-                el.set(key, value.replace(_OPEN, "{").replace(_CLOSE, "}"))
+            text = str(value)
+            if _OPEN in text or _CLOSE in text:
+                el.set(key, text.replace(_OPEN, "{").replace(_CLOSE, "}"))
 
 
 _DICT_ATTRS = frozenset(dir(dict))

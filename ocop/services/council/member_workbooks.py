@@ -135,7 +135,7 @@ def read_member_workbook(path: Path) -> dict[str, list[Row]]:
             member, code = _at(cells, 2, 2), _at(cells, 3, 2)
             checked = [(2, MEMBER, member), (3, PRODUCT, code)]
             rows = []
-            for n, line in enumerate(cells[FIRST_ROW - 1:], start=FIRST_ROW):
+            for n in range(FIRST_ROW, len(cells) + 1):
                 criterion, points = _at(cells, n, 1), _at(cells, n, 5)
                 if criterion is not None and points is not None:
                     rows.append(Row(n, {"ma_san_pham": code, "thanh_vien": member, "tieu_chi": criterion,
