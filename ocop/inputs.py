@@ -474,6 +474,15 @@ def cell_problem(where: str, value: Any, limit: int | None = None) -> str | None
     return None
 
 
+def text_argument(name: str, value: str, limit: int) -> str:
+    """A text given on the command line or in a run form (a reason, a venue, findings): NFC; an
+    InputError naming the option when it breaks the cell rule (:func:`cell_problem`)."""
+    problem = cell_problem(f"Tham số '{name}'", value, limit)
+    if problem is not None:
+        raise InputError(problem)
+    return nfc(value)
+
+
 FORMULA_LIKE = ("=", "+", "-", "@")  # what a spreadsheet would take for the start of a formula
 
 

@@ -27,7 +27,7 @@ PLACE = 100  # a province, a district, a place name
 BODY = 200  # an issuing body, an office; a signer's title
 TITLE = 300  # a campaign's or a council's name, a person's post, a venue
 DOCUMENT_NUMBER = 60  # "2077/KH-UBND"
-PARAGRAPH = 3000  # one paragraph of the plan's own texts, a legal basis's title
+PARAGRAPH = 3000  # one paragraph of the plan's own texts, a legal basis's title; a reason, findings
 
 # --- dates -----------------------------------------------------------------------------------------
 

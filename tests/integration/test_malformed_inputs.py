@@ -544,7 +544,24 @@ def templates() -> Iterator[Case]:
         yield Case(f"template-{id_}", "schedule", "templates", make, expected)
 
 
-CASES = [*registrations(), *score_files(), *member_workbooks(), *campaign_files(), *templates()]
+# --- texts given on the command line or in a run form ------------------------------------------
+
+
+def arguments() -> Iterator[Case]:
+    sheet = lambda p: table(p, [PARTS, SHEET])  # noqa: E731  # a valid sheet: the reason is refused
+    yield Case("argument-reason-esc", "score-reason", "diem.csv", sheet,
+               f"Tham số '--reason': giá trị 'Chấm lại\\x1b[2J' có ký tự không hợp lệ '\\x1b' {CHAR}")
+    yield Case("argument-reason-5000-characters", "score-reason-long", "diem.csv", sheet,
+               f"Tham số '--reason': giá trị '{LONG}… (5000 ký tự)' dài 5000 ký tự, tối đa 3000 ký tự.")
+    yield Case("argument-findings-nul", "inspect", "-", lambda p: p,
+               f"Tham số '--findings': giá trị 'Đạt\\x00' có ký tự không hợp lệ '\\x00' {CHAR}")
+    yield Case("argument-inspector-101-characters", "inspect-long", "-", lambda p: p,
+               f"Tham số '--inspector': giá trị '{LONG}… (101 ký tự)' dài 101 ký tự, tối đa 100 ký tự.")
+    yield Case("argument-venue-bel", "schedule-venue", "-", lambda p: p,
+               f"Tham số '--venue': giá trị 'Hội trường\\x07' có ký tự không hợp lệ '\\x07' {CHAR}")
+
+
+CASES = [*registrations(), *score_files(), *member_workbooks(), *campaign_files(), *templates(), *arguments()]
 
 
 def test_the_corpus_is_large_and_every_case_named_once() -> None:
@@ -572,6 +589,14 @@ def test_a_malformed_input_is_refused_with_its_message_and_leaves_no_trace(world
             stages.score(settings, CODE, given)
         elif case.run == "set_up":
             stages.set_up(settings, given)
+        elif case.run.startswith("score-reason"):
+            stages.score(settings, CODE, given, reason="ậ" * 5000 if case.run.endswith("long") else "Chấm lại\x1b[2J")
+        elif case.run.startswith("inspect"):
+            long = case.run.endswith("long")
+            stages.record_inspection(settings, CODE, "LN-01", datetime(2020, 6, 25).date(),
+                                     ["ậ" * 101 if long else "Lê Quang Huy"], "Đạt" if long else "Đạt\x00")
+        elif case.run == "schedule-venue":
+            stages.schedule(settings, CODE, venue="Hội trường\x07")
         else:
             stages.schedule(dataclasses.replace(settings, templates_dir=given), CODE)
     message = str(refused.value)

@@ -12,7 +12,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session, joinedload, object_session
 
 from ocop.errors import InputError, RulesError, ScoringError
-from ocop.inputs import Column, Row, bad_value, locate, parse_int, read_rows, where
+from ocop.inputs import Column, Row, bad_value, locate, parse_int, read_rows, text_argument, where
 from ocop.persistence.models import Campaign, Person, Registration, ScoreChange, ScoreItem, ScoreSheet
 from ocop.rules import limits
 from ocop.rules.campaign import end_before_start
@@ -210,6 +210,7 @@ def store_rows(session: Session, campaign: Campaign, path: Path, rows: list[Row]
     with a ``reason`` the change is a re-scoring, which the minutes list (the spread rule asks
     for one). After close, sheets are locked: only a re-scoring with a reason changes them.
     """
+    reason = text_argument("--reason", reason, limits.PARAGRAPH)
     reader = _Reader(session, campaign, path)
     for line in rows:
         reader.add(line)
