@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, joinedload, object_session
 from ocop.errors import InputError, RulesError, ScoringError
 from ocop.inputs import Column, Row, bad_value, locate, parse_int, read_rows, text_argument, where
 from ocop.persistence.models import Campaign, Person, Registration, ScoreChange, ScoreItem, ScoreSheet
+from ocop.present import quoted  # "present" names the members present in set_attendance
 from ocop.rules import limits
 from ocop.rules.campaign import end_before_start
 from ocop.rules.criteria import CriteriaSet, load_sets
@@ -315,7 +316,7 @@ def set_attendance(campaign: Campaign, absent: list[str], present: list[str]) ->
     members = {fold(p.name): p for p in council(campaign)}
     unknown = [n for n in [*absent, *present] if fold(n) not in members]
     if unknown:
-        raise InputError("Không phải thành viên Hội đồng: " + ", ".join(unknown) + ".")
+        raise InputError("Không phải thành viên Hội đồng: " + ", ".join(f"'{quoted(n)}'" for n in unknown) + ".")
     change = [n for n in absent if members[fold(n)].attended] + [n for n in present if not members[fold(n)].attended]
     session = object_session(campaign)
     if change and session is not None:
