@@ -559,6 +559,8 @@ def arguments() -> Iterator[Case]:
                f"Tham số '--inspector': giá trị '{LONG}… (101 ký tự)' dài 101 ký tự, tối đa 100 ký tự.")
     yield Case("argument-absent-esc", "attendance", "-", lambda p: p,
                "Không phải thành viên Hội đồng: 'Vũ Thị Lan\\x1b[2J'.")
+    yield Case("argument-reopening-reason-esc", "reopen", "-", lambda p: p,
+               f"Tham số '--reason': giá trị 'Sai sót\\x1b]0;x' có ký tự không hợp lệ '\\x1b' {CHAR}")
     yield Case("argument-venue-bel", "schedule-venue", "-", lambda p: p,
                f"Tham số '--venue': giá trị 'Hội trường\\x07' có ký tự không hợp lệ '\\x07' {CHAR}")
 
@@ -599,6 +601,8 @@ def test_a_malformed_input_is_refused_with_its_message_and_leaves_no_trace(world
                                      ["ậ" * 101 if long else "Lê Quang Huy"], "Đạt" if long else "Đạt\x00")
         elif case.run == "attendance":
             stages.attendance(settings, CODE, absent=["Vũ Thị Lan\x1b[2J"], present=[])
+        elif case.run == "reopen":
+            stages.reopen(settings, CODE, "Nguyễn Văn Hùng", "Sai sót\x1b]0;x")
         elif case.run == "schedule-venue":
             stages.schedule(settings, CODE, venue="Hội trường\x07")
         else:
