@@ -179,7 +179,8 @@ QUOTE_LIMIT = 60  # characters of a value a message quotes
 def quoted(value: str, limit: int = QUOTE_LIMIT) -> str:
     """A value as a message quotes it, on one line and harmless to a terminal: tabs, line breaks,
     control characters, lone surrogates and noncharacters escaped (``\\x07``, ``\\n``, ``\\ud800``),
-    and a longer value cut after ``limit`` characters with its length ("Mật ong… (5000 ký tự)")."""
+    and a longer value cut after ``limit`` characters with its length ("Mật ong… (5000 ký tự)").
+    Stricter than :func:`terminal`, which keeps a whole line's tabs and line breaks."""
     cut = value if len(value) <= limit else value[:limit]
     text = "".join(ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape", "backslashreplace").decode()
                    for ch in cut)
