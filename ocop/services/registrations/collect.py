@@ -148,7 +148,8 @@ class _Run:
                     bad[number] = [covered[number]]
                     continue
                 cells = reader.values(raw)
-                if cells is None:
+                stray = table.stray(number, raw)
+                if cells is None and not stray:
                     continue
                 rows += 1
                 if number in merges:
@@ -160,7 +161,9 @@ class _Run:
                         bad[number].append(message)
                         covered.update((r, message) for r in range(r1 + 1, r2 + 1))
                     continue
-                item, row_problems = reader.read(number, cells)
+                item, row_problems = reader.read(number, cells) if cells is not None else (None, [])
+                if stray:  # a value outside the columns: the row is not stored without it
+                    item, row_problems = None, stray + row_problems
                 if item is not None and not table.problems:  # a broken header: check cells only
                     duplicate = self._duplicate(table, item)
                     matched, other = (None, None) if duplicate else self.store.match(item, path.name)

@@ -22,7 +22,9 @@ from sqlalchemy.orm import Session
 from ocop import present
 from ocop.documents.decree30 import type_name
 from ocop.errors import InputError, ScoringError
+from ocop.inputs import text_argument
 from ocop.persistence.models import Campaign, Document, Product, Registration, Reopening, Result
+from ocop.rules import limits
 
 MINUTES = "bien_ban_hop_hoi_dong"  # states every ranked product's result
 NOTICE = "thong_bao_ket_qua"  # states one product's result (subject: the product's code)
@@ -102,7 +104,7 @@ def refuse_attendance_change(session: Session, campaign: Campaign) -> None:
 
 def reopen(session: Session, campaign: Campaign, by: str, reason: str, on: date) -> Reopening:
     """Record that issued results are opened again for a change: who asked, why, on which date."""
-    by, reason = by.strip(), reason.strip()
+    by, reason = text_argument("--by", by, limits.PERSON_NAME), text_argument("--reason", reason, limits.PARAGRAPH)
     if not by or not reason:
         raise InputError("Cần ghi người đề nghị mở lại (--by) và lý do (--reason).")
     docs = issued_results(session, campaign)
