@@ -14,8 +14,12 @@ from typing import Any
 from sqlalchemy import Row, insert, select, update
 from sqlalchemy.orm import Session
 
+from ocop.errors import CorrectionError
+from ocop.inputs import locate
 from ocop.persistence.models import Campaign, Producer, Product, Registration
-from ocop.services.registrations.form import ParsedRegistration
+from ocop.services.registrations import corrections
+from ocop.services.registrations.corrections import Change
+from ocop.services.registrations.form import CODE, ParsedRegistration
 from ocop.text import fold
 
 CHUNK = 5000  # values per IN (...) list
@@ -53,14 +57,16 @@ class Counts:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
+    changes: list[Change] = field(default_factory=list)  # what corrected rows changed, per product
 
 
 class Store:
     """The campaign's registrations, indexed by product code, by producer + name, and by
     producer + commune + name."""
 
-    def __init__(self, session: Session, campaign: Campaign) -> None:
+    def __init__(self, session: Session, campaign: Campaign, reason: str = "") -> None:
         self.session, self.campaign = session, campaign
+        self.reason = reason  # why registrations whose documents are issued are corrected
         self.by_code: dict[str, Entry] = {}
         self.by_pn: dict[tuple[str, str], list[Entry]] = {}
         self.by_product: dict[int, Entry] = {}
@@ -84,15 +90,17 @@ class Store:
     def match(self, item: ParsedRegistration, file: str) -> tuple[Entry | None, Entry | None]:
         """(the registration this row updates, or the one it duplicates from another commune).
 
-        By product code first (a code already used for another product in another file is a
-        duplicate), then by producer + commune + name, then by producer + name in another
+        By product code first: the product's key, so a row with its code corrects it (unless both its
+        name and its producer differ and it comes from another file: another product given the same
+        code), then by producer + commune + name, then by producer + name in another
         commune: the same product registered twice, unless it came from this very file (its
         commune corrected) or both carry different codes.
         """
         code = item.code_key
         if code and code in self.by_code:
             entry = self.by_code[code]
-            if entry.pn_key != item.pn_key and entry.source_file != file:
+            if (entry.pn_key[0] != item.pn_key[0] and entry.pn_key[1] != item.pn_key[1]
+                    and entry.source_file != file):
                 return None, entry
             return entry, None
         for entry in self.by_pn.get(item.pn_key, []):
@@ -104,9 +112,12 @@ class Store:
         return None, None
 
     def apply(self, items: list[tuple[ParsedRegistration, Entry | None]], file: str) -> Counts:
-        """Store valid rows: producers, products, then registrations, each in bulk."""
+        """Store valid rows: producers, products, then registrations, each in bulk; what rows
+        matching registered products change is checked, logged and reported (``corrections``)."""
+        known = {m.product_id for _, m in items if m is not None and m.product_id is not None}
+        before = corrections.snapshot(self.session, self.campaign, known)
         producers = self._producers([i for i, _ in items])
-        products = self._products(items, producers)
+        products = self._products(items, producers, file)
         counts = Counts()
         new_rows: list[dict[str, Any]] = []
         changed: list[dict[str, Any]] = []
@@ -145,6 +156,12 @@ class Store:
         if changed:
             for part in chunks(changed):
                 self.session.execute(update(Registration), list(part))
+        if before:
+            self.session.flush()
+            diff = corrections.changes(before, corrections.snapshot(self.session, self.campaign, before))
+            corrections.check(self.session, self.campaign, before, diff, self.reason)
+            corrections.record(self.session, self.campaign, diff, self.reason, file)
+            counts.changes = [c for pid in sorted(diff, key=lambda p: before[p].code) for c in diff[pid]]
         return counts
 
     def _producers(self, items: list[ParsedRegistration]) -> dict[tuple[str, str], int]:
@@ -189,7 +206,7 @@ class Store:
         return [found[key(r)] for r in rows]
 
     def _products(self, items: list[tuple[ParsedRegistration, Entry | None]],
-                  producers: dict[tuple[str, str], int]) -> list[int]:
+                  producers: dict[tuple[str, str], int], file: str) -> list[int]:
         matched_ids = sorted({m.product_id for _, m in items if m is not None and m.product_id is not None})
         codes = sorted({i.code for i, m in items if i.code and (m is None or m.product_id is None)})
         columns = (Product.id, Product.code, Product.name, Product.producer_id, Product.name_key)
@@ -220,8 +237,14 @@ class Store:
                                 "name_key": name_key})
                 result.append(-1 - pending[(producer_id, name_key)])
                 continue
+            given = row.code == f"SP{row.id:06d}"  # a code the office left blank: a file may give one
+            if item.code_key and row.code and fold(row.code) != item.code_key and not given:
+                raise CorrectionError(
+                    f"{locate(file, None, item.row, CODE.header)}: mã sản phẩm không sửa được (mã là khóa của "
+                    f"sản phẩm): sản phẩm '{item.name}' của '{item.producer}' đã đăng ký với mã '{row.code}', "
+                    f"dòng này ghi '{item.code}'. Ghi lại mã '{row.code}' để sửa sản phẩm này.")
             wanted = {"name": item.name, "name_key": name_key, "producer_id": producer_id,
-                      "code": item.code or row.code}
+                      "code": (item.code if given else row.code) or item.code or row.code}
             diff = {k: v for k, v in wanted.items() if k != "name_key" and getattr(row, k) != v}
             if diff:
                 changed[row.id] = {"id": row.id, **wanted}
