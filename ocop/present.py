@@ -247,6 +247,11 @@ def correction(code: str, label: str, old: str, new: str) -> str:
     return f"{code}: {label[:1].lower() + label[1:]} '{old}' → '{new}'"
 
 
+def corrected(code: str, reason: str) -> str:
+    """A recorded correction, as the register's notes say it: "sửa đăng ký LN-01: Tên gõ thiếu dấu"."""
+    return f"sửa đăng ký {code}: {reason}"
+
+
 def yes_no(value: bool) -> str:
     return "có" if value else "không"
 

@@ -136,6 +136,8 @@ def test_after_verify_a_correction_needs_a_reason_then_verify_replaces_the_notic
     replaced = next(d for d in notices if d.id == old.id)
     assert (new.version, new.status, replaced.status, replaced.replaced_by_id) == (2, "issued", "replaced", new.id)
     assert new.symbol != old.symbol
+    assert replaced.note == (f"Thay bằng Thông báo số {new.symbol} ngày {present.date_short(new.issued_on)}; "
+                             f"sửa đăng ký LN-01: {reason}")
     text = docx_text(new.file_path)
     assert FIXED in text and TYPO not in text
     assert f"Thay thế Thông báo số {old.symbol} ngày {present.date_short(old.issued_on)}" in text

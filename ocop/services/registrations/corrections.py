@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -160,6 +160,29 @@ def check(session: Session, campaign: Campaign, before: dict[int, Snapshot], cha
 
 def record(session: Session, campaign: Campaign, changed: dict[int, list[Change]], reason: str, source: str) -> None:
     """Log every changed field with the correction's reason and the file it came from."""
+    now = datetime.now()  # the register's clock (Document.issued_at), to compare with
     session.add_all(RegistrationChange(campaign_id=campaign.id, product_id=pid, field=c.label, old=c.old, new=c.new,
-                                       reason=reason.strip(), source=source)
+                                       reason=reason.strip(), source=source, created_at=now)
                     for pid, diff in changed.items() for c in diff)
+
+
+def reasons_since(session: Session, doc: Document) -> str:
+    """"; sửa đăng ký LN-01: …" for the corrections with a reason recorded after ``doc`` was
+    issued, of products it shows: what the register notes on a document a new version replaces."""
+    if doc.issued_at is None:
+        return ""
+    rows = session.execute(
+        select(RegistrationChange.field, RegistrationChange.old, RegistrationChange.reason, Product.id, Product.code,
+               Product.name, Product.producer_id)
+        .join(Product, Product.id == RegistrationChange.product_id)
+        .where(RegistrationChange.campaign_id == doc.campaign_id, RegistrationChange.created_at > doc.issued_at,
+               RegistrationChange.reason != "")
+        .order_by(RegistrationChange.id)).all()
+    shown: dict[str, list[str]] = {}
+    for label, old, reason, pid, code, name, producer_id in rows:
+        then = old if label == LABELS["name"] else name
+        if any(concerns(doc, Snapshot(pid, code or "", n, producer_id, {})) for n in (then, name)):
+            reasons = shown.setdefault(code or "", [])
+            if reason not in reasons:
+                reasons.append(reason)
+    return "".join(f"; {present.corrected(code, reason)}" for code, reasons in shown.items() for reason in reasons)
