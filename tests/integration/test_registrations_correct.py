@@ -154,3 +154,19 @@ def test_after_the_results_are_issued_a_correction_needs_a_reopening(typo, tmp_p
     assert "không sửa được đăng ký của sản phẩm LN-01" in str(err.value)
     assert "ocop meeting reopen" in str(err.value)
     assert _product(typo)[0] == TYPO
+
+
+def test_a_corrected_producer_name_after_verify_replaces_its_notice(typo, tmp_path: Path) -> None:
+    stages.verify(typo, CODE)
+    old = next(d for d in _notices(typo) if TYPO in docx_text(d.file_path))
+    fixed = _write(tmp_path / "sua.csv", [_ln01(TYPO, "Hợp tác xã Na dai Huyền Sơn")])
+    result = stages.collect(typo, CODE, fixed, reason="Tên hợp tác xã theo giấy đăng ký")
+    assert [str(c) for c in result.changes] == [
+        "LN-01: tên chủ thể 'Hợp tác xã Na Huyền Sơn' → 'Hợp tác xã Na dai Huyền Sơn'"]
+    assert _product(typo) == (TYPO, "Hợp tác xã Na dai Huyền Sơn")
+    assert stages.verify(typo, CODE).documents.replaced == 1
+    new = next(d for d in _notices(typo) if d.replaced_by_id is None and d.subject == old.subject and d.id != old.id)
+    assert next(d for d in _notices(typo) if d.id == old.id).replaced_by_id == new.id
+    text = docx_text(new.file_path)
+    assert "Hợp tác xã Na dai Huyền Sơn" in text and "Hợp tác xã Na Huyền Sơn" not in text
+    assert f"Thay thế Thông báo số {old.symbol}" in text

@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Row, insert, select, update
+from sqlalchemy import Row, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ocop.errors import CorrectionError
@@ -116,7 +116,7 @@ class Store:
         matching registered products change is checked, logged and reported (``corrections``)."""
         known = {m.product_id for _, m in items if m is not None and m.product_id is not None}
         before = corrections.snapshot(self.session, self.campaign, known)
-        producers = self._producers([i for i, _ in items])
+        producers = self._producers([i for i, _ in items], self._renamed(items, before))
         products = self._products(items, producers, file)
         counts = Counts()
         new_rows: list[dict[str, Any]] = []
@@ -164,7 +164,28 @@ class Store:
             counts.changes = [c for pid in sorted(diff, key=lambda p: before[p].code) for c in diff[pid]]
         return counts
 
-    def _producers(self, items: list[ParsedRegistration]) -> dict[tuple[str, str], int]:
+    def _renamed(self, items: list[tuple[ParsedRegistration, Entry | None]],
+                 before: dict[int, corrections.Snapshot]) -> dict[tuple[str, str], int]:
+        """Producers whose name or commune corrected rows change, by their new key: those whose every
+        product moves to the same new key are renamed in place (their documents stay theirs)."""
+        moving: dict[int, dict[int, tuple[str, str]]] = {}  # old producer -> product -> new key
+        for item, matched in items:
+            old = before.get(matched.product_id) if matched is not None and matched.product_id is not None else None
+            if old is None:
+                continue
+            key = (fold(item.producer), fold(item.commune))
+            if key != (fold(old.fields["producer"]), fold(old.fields["commune"])):
+                moving.setdefault(old.producer_id, {})[old.product_id] = key
+        owners: dict[tuple[str, str], list[int]] = {}
+        for owner, products in moving.items():
+            keys = set(products.values())
+            total = self.session.scalar(select(func.count()).select_from(Product).where(Product.producer_id == owner))
+            if len(keys) == 1 and total == len(products):
+                owners.setdefault(keys.pop(), []).append(owner)
+        return {key: ids[0] for key, ids in owners.items() if len(ids) == 1}
+
+    def _producers(self, items: list[ParsedRegistration],
+                   renamed: dict[tuple[str, str], int] | None = None) -> dict[tuple[str, str], int]:
         wanted: dict[tuple[str, str], ParsedRegistration] = {}
         for item in items:
             wanted[(fold(item.producer), fold(item.commune))] = item
@@ -176,9 +197,14 @@ class Store:
                            Producer.representative, Producer.phone).where(Producer.name_key.in_(part))):
                 found[(stored.name_key, fold(stored.commune))] = stored
         ids: dict[tuple[str, str], int] = {}
-        new, changed = [], []
+        new, changed, renames = [], [], []
         for key, item in wanted.items():
             row = found.get(key)
+            if row is None and renamed and key in renamed:
+                ids[key] = renamed[key]
+                renames.append({"id": renamed[key], "name": item.producer, "name_key": key[0],
+                                "commune": item.commune, **item.producer_values})
+                continue
             if row is None:
                 new.append({"name": item.producer, "name_key": key[0], "commune": item.commune,
                             **{"address": "", "representative": "", "phone": ""}, **item.producer_values})
@@ -193,6 +219,8 @@ class Store:
         ids.update(((r["name_key"], fold(r["commune"])), i) for r, i in zip(new, new_ids, strict=True))
         for part in chunks(changed):
             self.session.execute(update(Producer), list(part))
+        for rename in renames:
+            self.session.execute(update(Producer), [rename])
         return ids
 
     def _insert(self, model: Any, rows: list[dict[str, Any]], key: Any, lookup: Any) -> list[int]:
