@@ -4,6 +4,7 @@ once documents about it are issued, a reason is needed and the stage issues new 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -170,3 +171,20 @@ def test_a_corrected_producer_name_after_verify_replaces_its_notice(typo, tmp_pa
     text = docx_text(new.file_path)
     assert "Hợp tác xã Na dai Huyền Sơn" in text and "Hợp tác xã Na Huyền Sơn" not in text
     assert f"Thay thế Thông báo số {old.symbol}" in text
+
+
+def test_after_a_reopening_a_corrected_name_is_issued_anew_by_rank(typo, tmp_path: Path) -> None:
+    stages.verify(typo, CODE)
+    stages.schedule(typo, CODE)
+    stages.score(typo, CODE, SAMPLE / "scores.csv")
+    stages.rank(typo, CODE)
+    stages.reopen(typo, CODE, "Lương Thế Tuấn", "Tên sản phẩm LN-01 gõ thiếu dấu", dt.date(2020, 11, 10))
+    stages.collect(typo, CODE, _write(tmp_path / "sua.csv", [_ln01()]), reason="Tên gõ thiếu dấu")
+    stages.rank(typo, CODE)
+    with unit_of_work(typo.database_url) as s:
+        notices = list(s.scalars(select(Document).where(Document.kind == "thong_bao_ket_qua",
+                                                        Document.subject == "LN-01").order_by(Document.id)))
+        assert [d.status for d in notices] == ["replaced", "issued"]
+        assert "sửa đăng ký LN-01: Tên gõ thiếu dấu" in notices[0].note
+        text = docx_text(notices[1].file_path)
+    assert FIXED in text and f"Thay thế Thông báo số {notices[0].symbol}" in text

@@ -128,10 +128,10 @@ def _leaves(value: Any) -> Iterator[str]:
 def concerns(doc: Document, product: Snapshot) -> bool:
     """Whether a document shows the product: its subject is the product (by code) or its producer
     (the dossier-check notice), or a value of its data is the product's name or code."""
-    if product.code and product.code in doc.subject.split("/"):
-        return True
     if doc.kind == "thong_bao_kiem_tra_ho_so":
         return doc.subject == str(product.producer_id)
+    if product.code and product.code in doc.subject.split("/"):
+        return True
     wanted = {product.name, product.code} - {""}
     return doc.context is not None and any(leaf in wanted for leaf in _leaves(doc.context))
 
