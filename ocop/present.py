@@ -257,6 +257,20 @@ def reopening(by: str, reason: str, on: date) -> str:
     return f"mở lại kết quả ngày {date_short(on)} theo đề nghị của {by}: {reason}"
 
 
+
+def correction(code: str, label: str, old: str, new: str) -> str:
+    """A field a corrected registration changed: "LN-01: tên sản phẩm 'Na dai Huyen Son' → 'Na dai Huyền Sơn'"."""
+    return f"{code}: {label[:1].lower() + label[1:]} '{old}' → '{new}'"
+
+
+def corrected(code: str, reason: str) -> str:
+    """A recorded correction, as the register's notes say it: "sửa đăng ký LN-01: Tên gõ thiếu dấu"."""
+    return f"sửa đăng ký {code}: {reason}"
+
+
+def yes_no(value: bool) -> str:
+    return "có" if value else "không"
+
 # --- the terminal -----------------------------------------------------------------------------------
 
 # C0 controls but tab and newline, DEL, C1 controls, the bidirectional overrides and isolates, lone surrogates
