@@ -45,6 +45,11 @@ OVERDUE = "QUÁ HẠN"
 STAR = "★"
 
 
+def join_and(items: list[str]) -> str:
+    """"A", "A và B", "A, B và C": a list as a sentence names it."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " và " + items[-1]
+
+
 # --- numbers ----------------------------------------------------------------------------------------
 
 
