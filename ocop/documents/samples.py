@@ -58,11 +58,12 @@ def qd_thanh_lap_hoi_dong() -> dict[str, Any]:
                              "huyện và đề nghị cấp tỉnh đánh giá các sản phẩm đạt từ 70 điểm trở lên.",
         "nhiem_vu_to_thu_ky": "Giúp Hội đồng tiếp nhận, kiểm tra hồ sơ; chuẩn bị tài liệu, phiếu "
                               "đánh giá; tổng hợp kết quả và dự thảo các văn bản của Hội đồng.",
+        "hieu_luc": "Quyết định này có hiệu lực kể từ ngày ký.",
         "dieu_thi_hanh": "Chánh Văn phòng HĐND và UBND huyện, Trưởng phòng Nông nghiệp và PTNT, "
                          "Thủ trưởng các cơ quan, đơn vị có liên quan và các Ông/Bà có tên tại "
                          "Điều 1 chịu trách nhiệm thi hành Quyết định này.",
         "chu_ky": CHU_TICH,
-        "noi_nhan": ["Như Điều 3;", "Sở Nông nghiệp và PTNT tỉnh Bắc Giang (b/c);",
+        "noi_nhan": ["Như Điều 4;", "Sở Nông nghiệp và PTNT tỉnh Bắc Giang (b/c);",
                      "Chủ tịch, các PCT UBND huyện;", f"{TRICKY} (để biết);", "Lưu: VT, NN."],
     }
 

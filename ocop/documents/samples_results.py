@@ -98,13 +98,14 @@ def qd_cong_nhan() -> dict[str, Any]:
         "dieu_khac": [
             "Giấy chứng nhận có giá trị 36 tháng kể từ ngày ký. Các chủ thể có sản phẩm được công "
             "nhận có trách nhiệm duy trì, nâng cao chất lượng sản phẩm và sử dụng biểu trưng OCOP "
-            "đúng quy định. Quyết định này có hiệu lực kể từ ngày ký.",
+            "đúng quy định.",
+            "Quyết định này có hiệu lực kể từ ngày ký.",
             "Chánh Văn phòng HĐND và UBND huyện, Trưởng phòng Nông nghiệp và Phát triển nông thôn, "
             "Thủ trưởng các cơ quan, đơn vị có liên quan và các chủ thể có tên tại Điều 1 chịu "
             "trách nhiệm thi hành Quyết định này.",
         ],
         "chu_ky": {"dong": signature_lines("KT.", "PHÓ CHỦ TỊCH"), "ho_ten": "Nguyễn Văn Hùng"},
-        "noi_nhan": ["Như Điều 3;", "Sở Nông nghiệp và PTNT tỉnh Bắc Giang (b/c);",
+        "noi_nhan": ["Như Điều 4;", "Sở Nông nghiệp và PTNT tỉnh Bắc Giang (b/c);",
                      "Chủ tịch, các PCT UBND huyện;", "Lưu: VT, NN."],
     }
 

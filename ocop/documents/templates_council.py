@@ -38,7 +38,8 @@ def qd_thanh_lap_hoi_dong() -> DocxDocument:
     body(doc, ("Điều 2. Nhiệm vụ của Hội đồng và Tổ thư ký", {"bold": True}), before=6)
     body(doc, "1. Hội đồng: {{ nhiem_vu_hoi_dong }}")
     body(doc, "2. Tổ thư ký: {{ nhiem_vu_to_thu_ky }}")
-    body(doc, ("Điều 3. ", {"bold": True}), "{{ dieu_thi_hanh|ket_thuc }}")
+    body(doc, ("Điều 3. ", {"bold": True}), "{{ hieu_luc }}")
+    body(doc, ("Điều 4. ", {"bold": True}), "{{ dieu_thi_hanh|ket_thuc }}", keep=True)
     signature_block(doc)
     return doc
 

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from ocop import present
-from ocop.documents.decree30 import place_date, signature_lines
+from ocop.documents.decree30 import EFFECT_CLAUSE, place_date, signature_lines
 from ocop.persistence.models import Campaign, Person, Product, Registration, ScoreSheet
 from ocop.rules.campaign import Signer
 from ocop.rules.criteria import CriteriaSet, load_sets
@@ -125,11 +125,12 @@ def council_decision(campaign: Campaign) -> DocSpec:
             "Tổ thư ký giúp Hội đồng tiếp nhận, kiểm tra hồ sơ đăng ký; chuẩn bị tài liệu, phiếu đánh giá; "
             "tổng hợp kết quả đánh giá, phân hạng báo cáo Chủ tịch Hội đồng."
         ),
+        hieu_luc=EFFECT_CLAUSE,
         dieu_thi_hanh=(
             f"Chánh Văn phòng HĐND và UBND, {head_of(campaign.office)}, Thủ trưởng các cơ quan, đơn vị có liên "
             f"quan và các {present.ADDRESS} có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này./."
         ),
-        noi_nhan=["Như Điều 3;", f"UBND tỉnh {campaign.province} (b/c);", "Sở Nông nghiệp và PTNT;",
+        noi_nhan=["Như Điều 4;", f"UBND tỉnh {campaign.province} (b/c);", "Sở Nông nghiệp và PTNT;",
                   f"Lưu: VT, {campaign.office_code}."],
     )
 

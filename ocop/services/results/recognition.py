@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from ocop import present
-from ocop.documents.decree30 import CERTIFICATE_TYPE, certificate_symbol
+from ocop.documents.decree30 import CERTIFICATE_TYPE, EFFECT_CLAUSE, certificate_symbol
 from ocop.persistence.models import Campaign, Document
 from ocop.rules.criteria import load_sets
 from ocop.rules.dossier import certificate_expiry
@@ -49,9 +49,10 @@ def decision(campaign: Campaign, summary: RankSummary, on: date | None = None) -
         dieu_khac=[
             f"Các sản phẩm tại Điều 1 được cấp Giấy chứng nhận sản phẩm OCOP, có giá trị {edition.certificate_months} "
             f"tháng kể từ ngày ký Quyết định này (đến {present.date_long(until)}).",
+            EFFECT_CLAUSE,
             f"Chánh Văn phòng HĐND và UBND, {head_of(campaign.office)}, các chủ thể có sản phẩm "
             "tại Điều 1 và các cơ quan, đơn vị có liên quan chịu trách nhiệm thi hành Quyết định này./."],
-        noi_nhan=["Như Điều 3;", f"UBND tỉnh {campaign.province} (b/c);", "Sở Nông nghiệp và PTNT;",
+        noi_nhan=["Như Điều 4;", f"UBND tỉnh {campaign.province} (b/c);", "Sở Nông nghiệp và PTNT;",
                   f"Lưu: VT, {campaign.office_code}."],
     )
 

@@ -1,0 +1,73 @@
+"""What a clerk's review of the documents found, read on the documents' text: the demo (1048/2019) and a 148/2023
+campaign (the sample moved to 2024, as tests/integration/test_check_campaigns.py builds it)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from ocop.rules.criteria import load_set
+from ocop.services import stages
+from tests.conftest import SAMPLE, docx_text
+from tests.integration.test_check_campaigns import MEMBERS, _campaign_148
+
+DEMO, C148 = "luc-nam-2020", "luc-nam-2024"
+
+
+def _files(settings, code: str) -> dict[str, list[str]]:
+    """The issued documents' files by kind, in register order."""
+    found: dict[str, list[str]] = {}
+    for d in stages.documents(settings, code):
+        if d.status == "issued":
+            found.setdefault(d.kind, []).append(d.file)
+    return found
+
+
+def _demo(settings) -> dict[str, list[str]]:
+    stages.schedule(settings, DEMO)
+    stages.score(settings, DEMO, SAMPLE / "scores.csv")
+    stages.rank(settings, DEMO)
+    stages.refer(settings, DEMO)
+    return _files(settings, DEMO)
+
+
+def _148(settings, tmp_path: Path) -> dict[str, list[str]]:
+    """Three products of set 7: LN-01 referred, LN-02 capped at 3★ by criterion 1.3 and recognised, LN-03 4★."""
+    stages.set_up(settings, _campaign_148(tmp_path))
+    regs = tmp_path / "dk.csv"
+    with regs.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([
+            ["Mã sản phẩm", "Tên sản phẩm", "Bộ sản phẩm", "Tên chủ thể", "Loại hình", "Xã", "Xác nhận UBND xã"],
+            ["LN-01", "Na sấy dẻo", "7", "Hợp tác xã Na Huyền Sơn", "HTX", "Huyền Sơn", "Có"],
+            ["LN-02", "Vải sấy", "7", "Hợp tác xã Vải Bình Sơn", "HTX", "Bình Sơn", "Có"],
+            ["LN-03", "Mít sấy", "7", "Công ty CP Nông lâm Trường Sơn", "DN", "Trường Sơn", "Có"],
+        ])
+    stages.collect(settings, C148, regs)
+    stages.verify(settings, C148)
+    stages.schedule(settings, C148)
+    criteria = load_set("qd148-2023", "7")
+    scores = tmp_path / "diem.csv"
+    with scores.open("w", encoding="utf-8", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(["Mã sản phẩm", "Thành viên", "Tiêu chí", "Điểm"])
+        for product in ("LN-01", "LN-02", "LN-03"):
+            for i, member in enumerate(MEMBERS):
+                for c in criteria.criteria:
+                    low = product == "LN-02" and c.code == "1.3" and i < 4
+                    options = sorted({o.points for o in c.options})
+                    points = options[-2] if product == "LN-03" and len(options) > 1 else c.max_points
+                    out.writerow([product, member, c.code, 1 if low else points])
+    stages.score(settings, C148, scores)
+    stages.rank(settings, C148)
+    stages.recognise(settings, C148)
+    stages.refer(settings, C148)
+    return _files(settings, C148)
+
+
+def test_decisions_take_effect_on_signing_in_an_article_of_their_own(sample_campaign, tmp_path: Path) -> None:
+    founding = docx_text(_files(sample_campaign, DEMO)["qd_thanh_lap_hoi_dong"][0])
+    assert "\nĐiều 3. Quyết định này có hiệu lực kể từ ngày ký.\nĐiều 4. Chánh Văn phòng" in founding
+    assert "- Như Điều 4;" in founding and "Như Điều 3" not in founding
+    recognition = docx_text(_148(sample_campaign, tmp_path)["qd_cong_nhan"][0])
+    assert "\nĐiều 3. Quyết định này có hiệu lực kể từ ngày ký.\nĐiều 4. Chánh Văn phòng" in recognition
+    assert "- Như Điều 4;" in recognition and "Như Điều 3" not in recognition
