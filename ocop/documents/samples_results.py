@@ -133,6 +133,7 @@ def thong_bao_ket_qua() -> dict[str, Any]:
             "đồng thông báo kết quả đánh giá, phân hạng sản phẩm của quý đơn vị như sau:",
         ],
         "san_pham": {"ten_san_pham": ten, "bo_san_pham": bo, "diem_tb": diem, "sao": "3 sao",
+                     "sao_cua": " (kết quả đánh giá của Hội đồng cấp huyện)",
                      "ket_qua": "Đạt hạng 3 sao; Hội đồng đề nghị Chủ tịch UBND huyện công nhận và "
                                 "cấp Giấy chứng nhận sản phẩm OCOP."},
         "diem_toi_da": "100",

@@ -88,7 +88,8 @@ def thong_bao_ket_qua() -> DocxDocument:
     body(doc, "Tên sản phẩm: ", ("{{ san_pham.ten_san_pham }}", {"bold": True}),
          "; bộ sản phẩm: {{ san_pham.bo_san_pham }}.", after=2)
     body(doc, "Điểm trung bình: ", ("{{ san_pham.diem_tb }}", {"bold": True}),
-         " điểm; hạng: ", ("{{ san_pham.sao }}", {"bold": True}), ". Kết quả: {{ san_pham.ket_qua }}")
+         " điểm; hạng: ", ("{{ san_pham.sao }}", {"bold": True}),
+         "{{ san_pham.sao_cua }}. Kết quả: {{ san_pham.ket_qua }}")
     # the part means as one sentence, not a table: the notice fits one page with its signature
     body(doc, ("Điểm trung bình theo từng phần: ", {"bold": True}),
          "{% for p in phan %}Phần {{ p.phan }} ({{ p.ten }}) {{ p.diem_tb }}/{{ p.toi_da }}"

@@ -71,3 +71,19 @@ def test_decisions_take_effect_on_signing_in_an_article_of_their_own(sample_camp
     recognition = docx_text(_148(sample_campaign, tmp_path)["qd_cong_nhan"][0])
     assert "\nĐiều 3. Quyết định này có hiệu lực kể từ ngày ký.\nĐiều 4. Chánh Văn phòng" in recognition
     assert "- Như Điều 4;" in recognition and "Như Điều 3" not in recognition
+
+
+def test_the_council_proposes_and_names_who_decides(sample_campaign, tmp_path: Path) -> None:
+    referred = "Đề nghị Sở Nông nghiệp và Phát triển nông thôn đánh giá, phân hạng"
+    demo = _demo(sample_campaign)
+    four = next(t for t in map(docx_text, demo["thong_bao_ket_qua"]) if "hạng: 4 sao" in t)
+    assert f"hạng: 4 sao (kết quả đánh giá của Hội đồng cấp huyện). Kết quả: {referred}" in four
+    assert "cấp trên" not in four
+    c148 = _148(sample_campaign, tmp_path)
+    minutes = docx_text(c148["bien_ban_hop_hoi_dong"][0])
+    assert "Đề nghị UBND huyện Lục Nam công nhận" in minutes and referred in minutes
+    assert "Công nhận tại cấp này" not in minutes
+    capped = next(t for t in map(docx_text, c148["thong_bao_ket_qua"]) if "Vải sấy" in t)
+    assert "hạng: 3 sao (kết quả đánh giá của Hội đồng cấp huyện). Kết quả: Đề nghị UBND huyện Lục Nam công nhận" \
+        in capped
+    assert "tại cấp này" not in capped

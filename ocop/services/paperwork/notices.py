@@ -17,7 +17,7 @@ from ocop.rules.editions import get_edition
 from ocop.rules.outcome import NONE, no_outcome_text
 from ocop.services.paperwork import bases
 from ocop.services.paperwork.register import DocSpec
-from ocop.services.paperwork.specs import council_signature, set_label, signature_block, spec_for
+from ocop.services.paperwork.specs import council_signature, proposals, set_label, signature_block, spec_for
 from ocop.services.results.ranking import RankSummary
 
 TOP_LOSSES = 5  # criteria listed in the result notice as costing the most points
@@ -118,14 +118,14 @@ def result_notices(session: Session, campaign: Campaign, summary: RankSummary) -
     on = campaign.meeting_date or campaign.deadline_evaluation
     signer = campaign.details.signer("council")
     means = _losses(session, campaign, [r.product_id for r in summary.results])
+    said = proposals(campaign)
     for r in summary.results:
         criteria = sets[r.set_code]
         chosen = means.get(r.product_id, {})
         lost = sorted(((c.max_points - chosen[c.code], c) for c in criteria.criteria if c.code in chosen),
                       key=lambda x: (-x[0], x[1].code))
         worst = [(loss, c) for loss, c in lost[:TOP_LOSSES] if loss > 0]  # none from totals-only sheets
-        outcome = (no_outcome_text(level, r.mean, r.stars) if r.outcome == NONE
-                   else present.OUTCOME_NOTICE[r.outcome])
+        outcome = no_outcome_text(level, r.mean, r.stars) if r.outcome == NONE else said[r.outcome]
         yield spec_for(
             campaign, "thong_bao_ket_qua", f"Thông báo kết quả đánh giá, phân hạng - {r.code}", "04-ket-qua/thong-bao",
             on, body="council", type_code="TB", numbered=True, signer=signer, subject=r.code,
@@ -136,6 +136,7 @@ def result_notices(session: Session, campaign: Campaign, summary: RankSummary) -
                       f"phẩm theo {edition.short_title_on(on)}. Kết quả đối với sản phẩm của {r.producer} như sau:"],
             san_pham={"ten_san_pham": r.name, "bo_san_pham": set_label(sets, r.set_code),
                       "diem_tb": present.mean(r.mean), "sao": present.stars(r.stars),
+                      "sao_cua": " " + present.council_stars_note(level.name),
                       "ket_qua": outcome + (f". {r.cap_reason}" if r.cap_reason else "")},
             diem_toi_da=present.points(edition.max_points),
             phan=[{"phan": p, "ten": criteria.part_titles[p], "toi_da": str(criteria.parts[p]),

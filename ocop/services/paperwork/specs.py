@@ -72,6 +72,14 @@ def _short(body: str) -> str:
     return body.replace("Ủy ban nhân dân", "UBND", 1)
 
 
+def proposals(campaign: Campaign) -> dict[str, str]:
+    """What the council proposes for a referred or a recognised product, naming who decides
+    (present.outcome_proposal)."""
+    level = get_edition(campaign.edition_code).level(campaign.level)
+    recogniser = _short(campaign.issuing_body)
+    return {o: present.outcome_proposal(o, level.refers_to, recogniser) for o in (REFERRED, RECOGNISED)}
+
+
 def head_of(office: str) -> str:
     """'Phòng Nông nghiệp …' -> 'Trưởng phòng Nông nghiệp …' (the unit word stays lower case)."""
     first, _, rest = office.partition(" ")
@@ -283,31 +291,32 @@ def _sheet_spec(campaign: Campaign, edition: Edition, criteria: CriteriaSet, lab
     )
 
 
-def _row_notes(r: Ranked) -> list[str]:
-    """A ranked product's notes: its outcome, why its star is capped, what the council should look at."""
-    notes = [present.OUTCOME[r.outcome]] if r.outcome != "none" else []
+def _row_notes(r: Ranked, said: dict[str, str]) -> list[str]:
+    """A ranked product's notes: its outcome (``said``: proposals(campaign)), why its star is capped, what the
+    council should look at."""
+    notes = [said[r.outcome]] if r.outcome in said else []
     if r.cap_reason:
         notes.append(r.cap_reason)
     return notes + [f"Lưu ý: {flag}" for flag in r.flags]
 
 
-def numbered_notes(results: list[Ranked]) -> tuple[dict[str, str], list[dict[str, str]]]:
+def numbered_notes(results: list[Ranked], said: dict[str, str]) -> tuple[dict[str, str], list[dict[str, str]]]:
     """The notes of a results table as numbered notes under it: per product code the marks its row
     prints ('(1), (3)'), and the notes in order ('(1)', text); products with the same note share it."""
     numbers: dict[str, int] = {}
     marks = {}
     for r in results:
-        mine = [numbers.setdefault(note, len(numbers) + 1) for note in _row_notes(r)]
+        mine = [numbers.setdefault(note, len(numbers) + 1) for note in _row_notes(r, said)]
         marks[r.code] = present.note_marks(mine)
     return marks, [{"so": present.note_marks([n]), "noi_dung": note} for note, n in numbers.items()]
 
 
-def _results_table(summary: RankSummary) -> tuple[list[str], list[dict[str, Any]]]:
+def _results_table(summary: RankSummary, said: dict[str, str]) -> tuple[list[str], list[dict[str, Any]]]:
     members = summary.present
     rows = []
-    marks, _ = numbered_notes(summary.results)
+    marks, _ = numbered_notes(summary.results, said)
     for i, r in enumerate(summary.results, 1):
-        notes = _row_notes(r)
+        notes = _row_notes(r, said)
         rows.append({
             "stt": i, "ma_san_pham": r.code, "ten_san_pham": r.name, "chu_the": r.producer,
             "diem_thanh_vien": [str(r.member_totals[m.id]) for m in members],
@@ -331,7 +340,8 @@ def results_documents(campaign: Campaign, summary: RankSummary, dossiers: Commun
     # the chair presides; in the chair's absence a vice-chair present does
     presiding = chair if chair.attended else next((p for p in people if p.role == "vice_chair" and p.attended), chair)
     head = next((p for p in secretariat(campaign) if p.role == "head"), None) or secretariat(campaign)[0]
-    names, rows = _results_table(summary)
+    said = proposals(campaign)
+    names, rows = _results_table(summary, said)
     start = campaign.meeting_time
     absent = [p for p in people if not p.attended]
     recognised = [r for r in summary.results if r.outcome == RECOGNISED]
@@ -380,7 +390,7 @@ def results_documents(campaign: Campaign, summary: RankSummary, dossiers: Commun
         ten_hoi_dong=campaign.council_name,
         mo_ta=f"(Kèm theo kết quả họp Hội đồng ngày {present.date_short(on)}; theo {edition.short_title_on(on)})",
         nguoi_lap={"dong": ["NGƯỜI LẬP BẢNG", "TỔ TRƯỞNG TỔ THƯ KÝ"], "ho_ten": head.name},
-        thanh_vien=names, ket_qua=rows, chu_thich=numbered_notes(summary.results)[1],
+        thanh_vien=names, ket_qua=rows, chu_thich=numbered_notes(summary.results, said)[1],
     )
     bb = spec_for(
         campaign, "bien_ban_hop_hoi_dong", "Biên bản họp Hội đồng", "04-ket-qua", on,
@@ -398,7 +408,7 @@ def results_documents(campaign: Campaign, summary: RankSummary, dossiers: Commun
         thoi_gian_ket_thuc=present.time_same_day(campaign.meeting_end_time) if campaign.meeting_end_time else "",
         # the flags are in the proceedings above: the table's notes keep the outcome and any cap
         thanh_vien=names, ket_qua=[{**row, "ghi_chu": "; ".join(
-            ([present.OUTCOME[r.outcome]] if r.outcome != "none" else []) + ([r.cap_reason] if r.cap_reason else []))}
+            ([said[r.outcome]] if r.outcome in said else []) + ([r.cap_reason] if r.cap_reason else []))}
             for r, row in zip(summary.results, rows, strict=True)],
     )
     return [bth, bb] if summary.quorum.met else [bb]
