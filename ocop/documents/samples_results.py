@@ -95,6 +95,7 @@ def qd_cong_nhan() -> dict[str, Any]:
         "san_pham": [{"stt": str(i), "ten_san_pham": ten, "chu_the": chu_the, "dia_chi": dia_chi,
                       "bo_san_pham": bo, "diem_tb": diem, "sao": "3 sao"}
                      for i, (ten, chu_the, dia_chi, bo, diem) in enumerate(SAN_PHAM_2023, 1)],
+        "ghi_chu": [],
         "dieu_khac": [
             "Giấy chứng nhận có giá trị 36 tháng kể từ ngày ký. Các chủ thể có sản phẩm được công "
             "nhận có trách nhiệm duy trì, nâng cao chất lượng sản phẩm và sử dụng biểu trưng OCOP "

@@ -87,3 +87,17 @@ def test_the_council_proposes_and_names_who_decides(sample_campaign, tmp_path: P
     assert "hạng: 3 sao (kết quả đánh giá của Hội đồng cấp huyện). Kết quả: Đề nghị UBND huyện Lục Nam công nhận" \
         in capped
     assert "tại cấp này" not in capped
+
+
+def test_a_capped_product_is_explained_once_in_the_minutes_and_the_recognition_decision(sample_campaign,
+                                                                                         tmp_path: Path) -> None:
+    c148 = _148(sample_campaign, tmp_path)
+    cap = ('hạ từ 5 sao xuống 3 sao: tiêu chí bắt buộc 4 sao 1.3 "Năng lực sản xuất để đáp ứng yêu cầu phân phối" '
+           "(cần ≥ 2 điểm) chỉ đạt ở 3/7 phiếu.")
+    minutes = docx_text(c148["bien_ban_hop_hoi_dong"][0])
+    assert minutes.count("1.3 \"Năng lực sản xuất") == 2   # once in the conclusions, once in the table's notes
+    assert "tiêu chí bắt buộc 5 sao 1.3" not in minutes
+    decision = docx_text(c148["qd_cong_nhan"][0])
+    assert "Điều 1. Công nhận 01 sản phẩm OCOP năm 2024 đạt hạng 3 sao, cụ thể như sau:" in decision
+    assert "\n3 sao (1)\n" in decision
+    assert f"(1) Sản phẩm Vải sấy: hạng sao xét theo tiêu chí bắt buộc, {cap}" in decision
