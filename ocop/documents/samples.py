@@ -215,14 +215,16 @@ def to_trinh_de_nghi_tinh() -> dict[str, Any]:
         "trich_yeu": "Đề nghị đánh giá, phân hạng sản phẩm OCOP cấp tỉnh năm 2020",
         "kinh_gui": "Sở Nông nghiệp và Phát triển nông thôn tỉnh Bắc Giang",
         "can_cu": [f"Căn cứ {BO_TIEU_CHI};",
-                   "Căn cứ kết quả đánh giá, phân hạng của Hội đồng cấp huyện ngày 20 tháng 10 năm 2020."],
+                   "Căn cứ Biên bản số 03/BB-HĐOCOP ngày 20/10/2020 họp Hội đồng cấp huyện."],
         "noi_dung": ["Ủy ban nhân dân huyện Lục Nam đã tổ chức đánh giá, phân hạng 03 sản phẩm; có "
                      "02 sản phẩm đạt từ 70 điểm trở lên, đủ điều kiện đề nghị cấp tỉnh đánh giá."],
         "san_pham": [{"stt": str(i), "ten_san_pham": s[1], "chu_the": s[2], "dia_chi": s[3],
                       "bo_san_pham": s[4], "diem_tb": k["diem_tb"], "sao": k["sao"]}
                      for i, (s, k) in enumerate(zip(SAN_PHAM[:2], kq[:2], strict=False), 1)],
-        "ho_so_kem_theo": ["Biên bản họp Hội đồng đánh giá, phân hạng sản phẩm OCOP cấp huyện;",
-                           "Bảng tổng hợp kết quả đánh giá, phân hạng;",
+        "ho_so_kem_theo": ["Biên bản số 03/BB-HĐOCOP ngày 20/10/2020 họp Hội đồng đánh giá, phân hạng sản phẩm OCOP "
+                           "cấp huyện;",
+                           "Bảng tổng hợp kết quả đánh giá, phân hạng ngày 20/10/2020 (kèm theo Biên bản số "
+                           "03/BB-HĐOCOP ngày 20/10/2020);",
                            "Hồ sơ sản phẩm của 02 chủ thể (01 bản gốc, 01 bản điện tử)."],
         "de_nghi": "Ủy ban nhân dân huyện Lục Nam kính đề nghị Sở Nông nghiệp và Phát triển nông "
                    "thôn tỉnh Bắc Giang xem xét, tổ chức đánh giá, phân hạng các sản phẩm trên",

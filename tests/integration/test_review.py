@@ -101,3 +101,9 @@ def test_a_capped_product_is_explained_once_in_the_minutes_and_the_recognition_d
     assert "Điều 1. Công nhận 01 sản phẩm OCOP năm 2024 đạt hạng 3 sao, cụ thể như sau:" in decision
     assert "\n3 sao (1)\n" in decision
     assert f"(1) Sản phẩm Vải sấy: hạng sao xét theo tiêu chí bắt buộc, {cap}" in decision
+
+
+def test_the_referral_attaches_the_summary_table_by_its_date(sample_campaign) -> None:
+    referral = docx_text(_demo(sample_campaign)["to_trinh_de_nghi_tinh"][0])
+    assert ("\n- Bảng tổng hợp kết quả đánh giá, phân hạng ngày 20/10/2020 (kèm theo Biên bản số 03/BB-HĐOCOP ngày "
+            "20/10/2020);\n") in referral

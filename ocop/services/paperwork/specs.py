@@ -425,6 +425,8 @@ def referral(campaign: Campaign, summary: RankSummary, on: date | None = None) -
     referred = [r for r in summary.results if r.outcome == REFERRED]
     assert level.refers_at is not None, "products are referred only from a level that refers"
     minutes = bases.cited_document(campaign, bases.MINUTES, "Tờ trình đề nghị đánh giá, phân hạng", on)
+    table = bases.cited_document(campaign, bases.SUMMARY_TABLE, "Tờ trình đề nghị đánh giá, phân hạng", on)
+    minutes_cited = f"Biên bản số {minutes.symbol} ngày {present.date_numeric(minutes.issued_on)}"
     year = campaign.year
     return spec_for(
         campaign, "to_trinh_de_nghi_tinh", "Tờ trình đề nghị đánh giá, phân hạng cấp trên", "05-de-nghi-cap-tren",
@@ -442,8 +444,9 @@ def referral(campaign: Campaign, summary: RankSummary, on: date | None = None) -
         san_pham=[{"stt": i, "ten_san_pham": r.name, "chu_the": r.producer,
                    "dia_chi": f"{r.commune}, {campaign.district}", "bo_san_pham": set_label(sets, r.set_code),
                    "diem_tb": present.mean(r.mean), "sao": present.stars(r.stars)} for i, r in enumerate(referred, 1)],
-        ho_so_kem_theo=[f"Biên bản số {minutes.symbol} ngày {present.date_numeric(minutes.issued_on)} họp "
-                        f"{campaign.council_name};", "Bảng tổng hợp kết quả đánh giá, phân hạng;",
+        ho_so_kem_theo=[f"{minutes_cited} họp {campaign.council_name};",
+                        f"{bases.CITED_NAMES[bases.SUMMARY_TABLE]} ngày {present.date_numeric(table.issued_on)} "
+                        f"(kèm theo {minutes_cited});",
                         "Hồ sơ đăng ký của các sản phẩm nêu trên."],
         de_nghi=f"Kính đề nghị {level.refers_to} xem xét, tổ chức đánh giá, phân hạng./.",
         noi_nhan=["Như trên;", "Chủ tịch, các PCT UBND;", "Hội đồng OCOP;", f"Lưu: VT, {campaign.office_code}."],
