@@ -107,3 +107,10 @@ def test_the_referral_attaches_the_summary_table_by_its_date(sample_campaign) ->
     referral = docx_text(_demo(sample_campaign)["to_trinh_de_nghi_tinh"][0])
     assert ("\n- Bảng tổng hợp kết quả đánh giá, phân hạng ngày 20/10/2020 (kèm theo Biên bản số 03/BB-HĐOCOP ngày "
             "20/10/2020);\n") in referral
+
+
+def test_the_invitation_does_not_invite_the_chair_who_signs_it(sample_campaign) -> None:
+    invitation = docx_text(_demo(sample_campaign)["giay_moi_hop_hoi_dong"][0])
+    invited = invitation.split("Trân trọng kính mời:")[1].split("Tới dự:")[0]
+    assert "Lương Thế Tuấn" not in invited and "- Ông/Bà Nguyễn Văn Hùng, Trưởng phòng Nông nghiệp" in invited
+    assert "Chủ trì: Ông/Bà Lương Thế Tuấn, Phó Chủ tịch UBND huyện" in invitation

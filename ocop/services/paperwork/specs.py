@@ -168,7 +168,8 @@ def invitation(session: Session, campaign: Campaign) -> DocSpec:
         campaign, "giay_moi_hop_hoi_dong", "Giấy mời họp Hội đồng", "02-hop-hoi-dong", on,
         body="council", type_code="GM", numbered=True, signer=signer, chu_ky=council_signature(campaign, signer),
         trich_yeu=f"Họp {campaign.council_name}",
-        kinh_moi=[_person(p) for p in campaign.people],
+        # the chair presides and whoever signs invites: neither is invited by the invitation itself
+        kinh_moi=[_person(p) for p in campaign.people if p.name not in {signer.name, chair.name}],
         noi_dung=f"Họp {campaign.council_name} đánh giá, phân hạng các sản phẩm đăng ký tham gia Chương trình OCOP.",
         thoi_gian=present.time_long(campaign.meeting_time, campaign.meeting_date),
         dia_diem=campaign.meeting_venue,
