@@ -191,8 +191,7 @@ def bien_ban_hop_hoi_dong() -> dict[str, Any]:
         "thu_ky": {"ho_ten": "Ngô Thị Mai", "chuc_vu": "Tổ trưởng Tổ thư ký"},
         "co_mat": co_mat,
         "vang_mat": [{"ho_ten": THANH_VIEN[6][0], "chuc_vu": THANH_VIEN[6][1], "vai_tro": "Ủy viên"}],
-        "so_co_mat": "6", "tong_so": "7",
-        "nhan_xet_quorum": "Số thành viên có mặt đạt trên 2/3 tổng số thành viên Hội đồng, đủ điều "
+        "nhan_xet_quorum": "Có mặt 6/7 thành viên, đạt trên 2/3 tổng số thành viên Hội đồng, đủ điều "
                            "kiện tiến hành cuộc họp theo Quy chế hoạt động của Hội đồng.",
         "noi_dung": [
             "Tổ thư ký báo cáo kết quả tiếp nhận, kiểm tra hồ sơ của 03 sản phẩm đăng ký tham gia "

@@ -4,6 +4,7 @@ campaign (the sample moved to 2024, as tests/integration/test_check_campaigns.py
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 from ocop.rules.criteria import load_set
@@ -114,3 +115,20 @@ def test_the_invitation_does_not_invite_the_chair_who_signs_it(sample_campaign) 
     invited = invitation.split("Trân trọng kính mời:")[1].split("Tới dự:")[0]
     assert "Lương Thế Tuấn" not in invited and "- Ông/Bà Nguyễn Văn Hùng, Trưởng phòng Nông nghiệp" in invited
     assert "Chủ trì: Ông/Bà Lương Thế Tuấn, Phó Chủ tịch UBND huyện" in invitation
+
+
+def _paragraphs(path: str) -> list[str]:
+    from docx import Document as Docx
+
+    return [p.text for p in Docx(path).paragraphs if p.text.strip()]
+
+
+def test_the_minutes_say_each_thing_once_and_no_sentence_begins_with_a_digit(sample_campaign) -> None:
+    demo = _demo(sample_campaign)
+    minutes = _paragraphs(demo["bien_ban_hop_hoi_dong"][0])
+    text = "\n".join(minutes)
+    assert "như bảng dưới đây" not in text and minutes.count("Kết quả đánh giá, phân hạng:") == 1
+    assert "Thành viên có mặt, gồm:" in minutes and text.count("7/7") == 1
+    assert "Có 6 sản phẩm đạt từ 50 điểm trở lên" in text
+    for path in (demo["bien_ban_hop_hoi_dong"][0], demo["to_trinh_de_nghi_tinh"][0]):
+        assert [p for p in _paragraphs(path) if re.search(r"(?:^|\.\s)\d", p)] == []

@@ -357,9 +357,9 @@ def results_documents(campaign: Campaign, summary: RankSummary, dossiers: Commun
     if summary.quorum.met and level.recognises:
         stars = ", ".join(str(s) for s in level.recognises)
         conclusions.append(
-            f"{len(recognised)} sản phẩm đạt {stars} sao được đề nghị {campaign.issuing_body} công nhận.")
+            f"Có {len(recognised)} sản phẩm đạt {stars} sao được đề nghị {campaign.issuing_body} công nhận.")
     if summary.blocked:
-        conclusions.append(f"{len(summary.blocked)} sản phẩm chưa có kết quả, chưa được xét đề nghị, do chênh lệch "
+        conclusions.append(f"Có {len(summary.blocked)} sản phẩm chưa có kết quả, chưa được xét đề nghị, do chênh lệch "
                            "điểm giữa các thành viên "
                            f"vượt quá {present.points(summary.max_spread)} điểm: "
                            + "; ".join(b.text(summary.max_spread) for b in summary.blocked) + ".")
@@ -382,8 +382,6 @@ def results_documents(campaign: Campaign, summary: RankSummary, dossiers: Commun
     flagged = [f"{r.code} ({', '.join(r.flags)})" for r in summary.results if r.flags]
     if flagged:
         proceedings.append("Hội đồng thảo luận các sản phẩm cần lưu ý: " + "; ".join(flagged) + ".")
-    if summary.quorum.met:
-        proceedings.append("Kết quả đánh giá, phân hạng như bảng dưới đây.")
     bth = spec_for(
         campaign, "bang_tong_hop", "Bảng tổng hợp kết quả đánh giá, phân hạng", "04-ket-qua", on,
         body="council", type_code=None, numbered=False, signer=chair_signer,
@@ -402,7 +400,6 @@ def results_documents(campaign: Campaign, summary: RankSummary, dossiers: Commun
         chu_tri={**_person(presiding), "dong": ["CHỦ TRÌ", present.COUNCIL_ROLE[presiding.role].upper()]},
         co_mat=[{**_person(p), "vai_tro": present.COUNCIL_ROLE[p.role]} for p in summary.present],
         vang_mat=[{**_person(p), "vai_tro": present.COUNCIL_ROLE[p.role]} for p in absent],
-        so_co_mat=len(summary.present), tong_so=len(people),
         nhan_xet_quorum=summary.quorum.text(),
         noi_dung=proceedings,
         ket_luan=conclusions,
