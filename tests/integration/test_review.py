@@ -132,3 +132,9 @@ def test_the_minutes_say_each_thing_once_and_no_sentence_begins_with_a_digit(sam
     assert "Có 6 sản phẩm đạt từ 50 điểm trở lên" in text
     for path in (demo["bien_ban_hop_hoi_dong"][0], demo["to_trinh_de_nghi_tinh"][0]):
         assert [p for p in _paragraphs(path) if re.search(r"(?:^|\.\s)\d", p)] == []
+
+
+def test_the_148_campaigns_plan_states_148s_rules(sample_campaign, tmp_path: Path) -> None:
+    plan = docx_text(_148(sample_campaign, tmp_path)["ke_hoach"][0])
+    assert "từ 50 điểm đến 100 điểm" not in plan and "(từ 3 đến 5 sao)" not in plan
+    assert "tham mưu UBND huyện công nhận các sản phẩm đạt 3 sao (từ 50 đến dưới 70 điểm)" in plan
