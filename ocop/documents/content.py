@@ -61,7 +61,8 @@ COLUMN_KINDS: tuple[tuple[re.Pattern[str], re.Pattern[str], str], ...] = (
     (re.compile(r"^Số( giấy chứng nhận| quyết định| văn bản|, ký hiệu( văn bản)?)?$", re.I),
      re.compile(rf"^{NUMBER}$|^\d+$"), "số, ký hiệu văn bản (ví dụ 21/GCN-UBND)"),
     (re.compile(r"^Điểm trung bình$"), re.compile(r"^\d{1,3}(,\d{1,2})?$"), "điểm (ví dụ 70,14)"),
-    (re.compile(r"^Hạng sao$"), re.compile(r"^[1-5] sao$"), "hạng sao (ví dụ 4 sao)"),
+    # a star may carry the marks of notes under the table ("3 sao (1)": why a mandatory criterion capped it)
+    (re.compile(r"^Hạng sao$"), re.compile(r"^[1-5] sao( \(\d+\)(, \(\d+\))*)?$"), "hạng sao (ví dụ 4 sao)"),
     (re.compile(r"^Ngày( cấp| ban hành| ký)?$"), re.compile(r"^\d{2}/\d{2}/\d{4}$"), "ngày dd/mm/yyyy"),
 )
 # Where a sentence says a time of day: (what comes before it, the time it must start with).
