@@ -76,7 +76,7 @@ def qd_cong_nhan() -> DocxDocument:
                "sp in san_pham", style="VB Bang nho", aligns=(C, L, L, L, C, C, C))
     # why a star is below what the mean gives (a mandatory criterion), as numbered notes under the table
     tag(doc, "{%p if ghi_chu %}")
-    para(doc, "Ghi chú:", size=D.SIZE_TABLE, bold=True, italic=True, before=4)
+    para(doc, "Ghi chú:", size=D.SIZE_TABLE, bold=True, italic=True, before=4, keep=True)
     tag(doc, "{%p for n in ghi_chu %}")
     para(doc, "{{ n.so }} {{ n.noi_dung }}", style="VB Bang", align=J, after=2)
     tag(doc, "{%p endfor %}")
