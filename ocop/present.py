@@ -24,10 +24,7 @@ DOCUMENT_STATUS = {"draft": "Dự thảo", "approved": "Đã duyệt", "issued":
                    "replaced": "Đã thay thế", "cancelled": "Đã hủy"}
 REGISTRATION_STATUS = {"registered": "Chưa kiểm tra", "eligible": "Đủ điều kiện",
                        "needs_supplement": "Cần bổ sung", "ineligible": "Không đủ điều kiện"}
-OUTCOME = {"referred": "Đề nghị cấp trên", "recognised": "Công nhận tại cấp này", "none": "—"}
-# the outcome as the result notice tells the producer; of a product the level neither refers nor recognises the
-# notice says what is true for the level (ocop.rules.outcome.no_outcome_text)
-OUTCOME_NOTICE = {"referred": "Đề nghị cấp trên đánh giá, phân hạng", "recognised": "Đề nghị công nhận tại cấp này"}
+OUTCOME = {"referred": "Đề nghị cấp trên", "recognised": "Đề nghị công nhận", "none": "—"}
 WEEKDAY = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
 # the administrative unit of a campaign's level, as a sentence writes it ("cấp huyện");
 # a heading writes it in capitals (level_heading)
@@ -43,6 +40,25 @@ PRODUCER_KIND = {"DN": "doanh nghiệp", "HTX": "hợp tác xã", "THT": "tổ h
 ADDRESS = "Ông/Bà"
 OVERDUE = "QUÁ HẠN"
 STAR = "★"
+
+
+def outcome_proposal(outcome: str, refers_to: str, recogniser: str) -> str:
+    """What a council's result proposes, naming who decides (the council only proposes): "Đề nghị Sở Nông nghiệp
+    và Phát triển nông thôn đánh giá, phân hạng", "Đề nghị UBND huyện Lục Nam công nhận". Documents write this; the
+    short OUTCOME label is for the terminal and the UI. A product neither referred nor recognised:
+    ocop.rules.outcome.no_outcome_text."""
+    return {"referred": f"Đề nghị {refers_to} đánh giá, phân hạng", "recognised": f"Đề nghị {recogniser} công nhận"}[
+        outcome]
+
+
+def council_stars_note(level_name: str) -> str:
+    """What the stars a council gives are: its evaluation, a proposal (UBND or the level above decides)."""
+    return f"(kết quả đánh giá của Hội đồng {level_name})"
+
+
+def join_and(items: list[str]) -> str:
+    """"A", "A và B", "A, B và C": a list as a sentence names it."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " và " + items[-1]
 
 
 # --- numbers ----------------------------------------------------------------------------------------

@@ -36,6 +36,7 @@ from ocop.persistence.models import Document, Product, Result
 from ocop.rules.criteria import load_set
 from ocop.services import stages
 from ocop.settings import Settings
+from tests.integration.test_check_campaigns import campaign_148_text
 
 SAMPLE = ROOT / "ocop" / "sample" / "luc-nam-2020"
 DEMO, DEMO_CODE = "demo", "luc-nam-2020"
@@ -107,11 +108,8 @@ def run_148(out: Path) -> Path:
     url = f"sqlite:///{db}"
     migrate(url)
     settings = Settings.from_env({"OCOP_PDF": "on"}, out_dir=out, database_url=url)
-    text = (SAMPLE / "campaign.toml").read_text(encoding="utf-8")
-    text = text.replace('edition = "1048/2019"', 'edition = "148/2023"').replace("2020", "2024").replace(
-        "2019", "2023").replace("date = 2024-10-20", "date = 2024-10-22")      # 20/10/2024 is a Sunday
     toml = out / f"{C148_CODE}.toml"
-    toml.write_text(text, encoding="utf-8")
+    toml.write_text(campaign_148_text(), encoding="utf-8")
     stages.set_up(settings, toml)
     regs = out / "dang-ky.csv"
     with regs.open("w", encoding="utf-8", newline="") as fh:

@@ -36,6 +36,8 @@ from ocop.documents import decree30 as D
 CITED_KINDS = ("Quyết định", "Kế hoạch", "Biên bản", "Tờ trình", "Thông báo", "Nghị định", "Nghị quyết",
                "Thông tư", "Chỉ thị", "Công văn", "Hướng dẫn", "Quy chế", "Giấy mời")
 LAW_KINDS = ("Bộ luật", "Luật")
+# Unnumbered texts a document cites by their date ("Bảng tổng hợp kết quả … ngày 20/10/2020").
+DATED_KINDS = ("Bảng tổng hợp",)
 # Paragraphs that state the bases of a document, and the lists of attached documents.
 BASIS_START = re.compile(r"^(Căn cứ|Thực hiện)\s")
 ATTACHMENTS_HEAD = re.compile(r"^(Hồ sơ|Tài liệu|Văn bản) kèm theo:?$")
@@ -50,7 +52,8 @@ CITATION = re.compile(rf"(?P<kind>{_KIND})\s+số\s+(?P<number>{NUMBER}),?\s+ng�
 LAW_CITATION = re.compile(rf"(?P<kind>{'|'.join(LAW_KINDS)})\s+(?P<name>[^;.()]{{3,200}}?),?\s+ngày\s+"
                           rf"(?P<date>{_DAY_MONTH_YEAR})")
 # a kind named as what a cited text is about ("… ban hành Quy chế …", "về việc …") is not a citation
-REFERENCE = re.compile(rf"(?<![\w])(?<!ban hành )(?<!việc )(?P<kind>{_KIND}|{'|'.join(LAW_KINDS)})(?![\w])(?!\s+này)")
+REFERENCE = re.compile(rf"(?<![\w])(?<!ban hành )(?<!việc )(?P<kind>{_KIND}|{'|'.join(LAW_KINDS + DATED_KINDS)})"
+                       rf"(?![\w])(?!\s+này)")
 NUMBERED = re.compile(rf"(?<!\w)số\s+{NUMBER}")
 
 # A column whose header says what it holds: (header, the values it accepts, what belongs there).
@@ -58,7 +61,8 @@ COLUMN_KINDS: tuple[tuple[re.Pattern[str], re.Pattern[str], str], ...] = (
     (re.compile(r"^Số( giấy chứng nhận| quyết định| văn bản|, ký hiệu( văn bản)?)?$", re.I),
      re.compile(rf"^{NUMBER}$|^\d+$"), "số, ký hiệu văn bản (ví dụ 21/GCN-UBND)"),
     (re.compile(r"^Điểm trung bình$"), re.compile(r"^\d{1,3}(,\d{1,2})?$"), "điểm (ví dụ 70,14)"),
-    (re.compile(r"^Hạng sao$"), re.compile(r"^[1-5] sao$"), "hạng sao (ví dụ 4 sao)"),
+    # a star may carry the marks of notes under the table ("3 sao (1)": why a mandatory criterion capped it)
+    (re.compile(r"^Hạng sao$"), re.compile(r"^[1-5] sao( \(\d+\)(, \(\d+\))*)?$"), "hạng sao (ví dụ 4 sao)"),
     (re.compile(r"^Ngày( cấp| ban hành| ký)?$"), re.compile(r"^\d{2}/\d{2}/\d{4}$"), "ngày dd/mm/yyyy"),
 )
 # Where a sentence says a time of day: (what comes before it, the time it must start with).
@@ -196,9 +200,11 @@ def cited_without_number_or_date(c: Contents) -> Iterator[str]:
             end = refs[i + 1].start() if i + 1 < len(refs) else len(clause)
             span = clause[m.end():end]
             law = m.group("kind") in LAW_KINDS
+            unnumbered = law or m.group("kind") in DATED_KINDS
             if law and i + 1 < len(refs) and refs[i + 1].group("kind") in LAW_KINDS:
                 continue                  # "Luật sửa đổi … của Luật A và Luật B ngày …": one date for all
-            missing = [w for w, ok in (("số", law or NUMBERED.search(span)), ("ngày", DATE.search(span))) if not ok]
+            missing = [w for w, ok in (("số", unnumbered or NUMBERED.search(span)), ("ngày", DATE.search(span)))
+                       if not ok]
             if missing:
                 yield f"{_q(clause)} — thiếu {' và '.join(missing)}"
                 break

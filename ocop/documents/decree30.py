@@ -57,6 +57,8 @@ RANGE_PAGE_NUMBER = (13, 14)
 QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
 NOI_NHAN = "Nơi nhận:"
+# a decision's effect clause, an article of its own before the execution article (as QĐ ban hành Quy chế has it)
+EFFECT_CLAUSE = "Quyết định này có hiệu lực kể từ ngày ký."
 TIEU_NGU_RULE_MM = 57.0    # measured width of TIEU_NGU at 14 pt bold (Liberation Serif = TNR metrics)
 ISSUER_RULE_MM = 22.0      # under the issuer: 1/3-1/2 of its line
 TITLE_RULE_MM = 40.0       # under the trích yếu: 1/3-1/2 of its line

@@ -58,11 +58,12 @@ def qd_thanh_lap_hoi_dong() -> dict[str, Any]:
                              "huyện và đề nghị cấp tỉnh đánh giá các sản phẩm đạt từ 70 điểm trở lên.",
         "nhiem_vu_to_thu_ky": "Giúp Hội đồng tiếp nhận, kiểm tra hồ sơ; chuẩn bị tài liệu, phiếu "
                               "đánh giá; tổng hợp kết quả và dự thảo các văn bản của Hội đồng.",
+        "hieu_luc": "Quyết định này có hiệu lực kể từ ngày ký.",
         "dieu_thi_hanh": "Chánh Văn phòng HĐND và UBND huyện, Trưởng phòng Nông nghiệp và PTNT, "
                          "Thủ trưởng các cơ quan, đơn vị có liên quan và các Ông/Bà có tên tại "
                          "Điều 1 chịu trách nhiệm thi hành Quyết định này.",
         "chu_ky": CHU_TICH,
-        "noi_nhan": ["Như Điều 3;", "Sở Nông nghiệp và PTNT tỉnh Bắc Giang (b/c);",
+        "noi_nhan": ["Như Điều 4;", "Sở Nông nghiệp và PTNT tỉnh Bắc Giang (b/c);",
                      "Chủ tịch, các PCT UBND huyện;", f"{TRICKY} (để biết);", "Lưu: VT, NN."],
     }
 
@@ -190,8 +191,7 @@ def bien_ban_hop_hoi_dong() -> dict[str, Any]:
         "thu_ky": {"ho_ten": "Ngô Thị Mai", "chuc_vu": "Tổ trưởng Tổ thư ký"},
         "co_mat": co_mat,
         "vang_mat": [{"ho_ten": THANH_VIEN[6][0], "chuc_vu": THANH_VIEN[6][1], "vai_tro": "Ủy viên"}],
-        "so_co_mat": "6", "tong_so": "7",
-        "nhan_xet_quorum": "Số thành viên có mặt đạt trên 2/3 tổng số thành viên Hội đồng, đủ điều "
+        "nhan_xet_quorum": "Có mặt 6/7 thành viên, đạt trên 2/3 tổng số thành viên Hội đồng, đủ điều "
                            "kiện tiến hành cuộc họp theo Quy chế hoạt động của Hội đồng.",
         "noi_dung": [
             "Tổ thư ký báo cáo kết quả tiếp nhận, kiểm tra hồ sơ của 03 sản phẩm đăng ký tham gia "
@@ -214,14 +214,16 @@ def to_trinh_de_nghi_tinh() -> dict[str, Any]:
         "trich_yeu": "Đề nghị đánh giá, phân hạng sản phẩm OCOP cấp tỉnh năm 2020",
         "kinh_gui": "Sở Nông nghiệp và Phát triển nông thôn tỉnh Bắc Giang",
         "can_cu": [f"Căn cứ {BO_TIEU_CHI};",
-                   "Căn cứ kết quả đánh giá, phân hạng của Hội đồng cấp huyện ngày 20 tháng 10 năm 2020."],
+                   "Căn cứ Biên bản số 03/BB-HĐOCOP ngày 20/10/2020 họp Hội đồng cấp huyện."],
         "noi_dung": ["Ủy ban nhân dân huyện Lục Nam đã tổ chức đánh giá, phân hạng 03 sản phẩm; có "
                      "02 sản phẩm đạt từ 70 điểm trở lên, đủ điều kiện đề nghị cấp tỉnh đánh giá."],
         "san_pham": [{"stt": str(i), "ten_san_pham": s[1], "chu_the": s[2], "dia_chi": s[3],
                       "bo_san_pham": s[4], "diem_tb": k["diem_tb"], "sao": k["sao"]}
                      for i, (s, k) in enumerate(zip(SAN_PHAM[:2], kq[:2], strict=False), 1)],
-        "ho_so_kem_theo": ["Biên bản họp Hội đồng đánh giá, phân hạng sản phẩm OCOP cấp huyện;",
-                           "Bảng tổng hợp kết quả đánh giá, phân hạng;",
+        "ho_so_kem_theo": ["Biên bản số 03/BB-HĐOCOP ngày 20/10/2020 họp Hội đồng đánh giá, phân hạng sản phẩm OCOP "
+                           "cấp huyện;",
+                           "Bảng tổng hợp kết quả đánh giá, phân hạng ngày 20/10/2020 (kèm theo Biên bản số "
+                           "03/BB-HĐOCOP ngày 20/10/2020);",
                            "Hồ sơ sản phẩm của 02 chủ thể (01 bản gốc, 01 bản điện tử)."],
         "de_nghi": "Ủy ban nhân dân huyện Lục Nam kính đề nghị Sở Nông nghiệp và Phát triển nông "
                    "thôn tỉnh Bắc Giang xem xét, tổ chức đánh giá, phân hạng các sản phẩm trên",

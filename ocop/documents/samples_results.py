@@ -95,16 +95,18 @@ def qd_cong_nhan() -> dict[str, Any]:
         "san_pham": [{"stt": str(i), "ten_san_pham": ten, "chu_the": chu_the, "dia_chi": dia_chi,
                       "bo_san_pham": bo, "diem_tb": diem, "sao": "3 sao"}
                      for i, (ten, chu_the, dia_chi, bo, diem) in enumerate(SAN_PHAM_2023, 1)],
+        "ghi_chu": [],
         "dieu_khac": [
             "Giấy chứng nhận có giá trị 36 tháng kể từ ngày ký. Các chủ thể có sản phẩm được công "
             "nhận có trách nhiệm duy trì, nâng cao chất lượng sản phẩm và sử dụng biểu trưng OCOP "
-            "đúng quy định. Quyết định này có hiệu lực kể từ ngày ký.",
+            "đúng quy định.",
+            "Quyết định này có hiệu lực kể từ ngày ký.",
             "Chánh Văn phòng HĐND và UBND huyện, Trưởng phòng Nông nghiệp và Phát triển nông thôn, "
             "Thủ trưởng các cơ quan, đơn vị có liên quan và các chủ thể có tên tại Điều 1 chịu "
             "trách nhiệm thi hành Quyết định này.",
         ],
         "chu_ky": {"dong": signature_lines("KT.", "PHÓ CHỦ TỊCH"), "ho_ten": "Nguyễn Văn Hùng"},
-        "noi_nhan": ["Như Điều 3;", "Sở Nông nghiệp và PTNT tỉnh Bắc Giang (b/c);",
+        "noi_nhan": ["Như Điều 4;", "Sở Nông nghiệp và PTNT tỉnh Bắc Giang (b/c);",
                      "Chủ tịch, các PCT UBND huyện;", "Lưu: VT, NN."],
     }
 
@@ -132,6 +134,7 @@ def thong_bao_ket_qua() -> dict[str, Any]:
             "đồng thông báo kết quả đánh giá, phân hạng sản phẩm của quý đơn vị như sau:",
         ],
         "san_pham": {"ten_san_pham": ten, "bo_san_pham": bo, "diem_tb": diem, "sao": "3 sao",
+                     "sao_cua": " (kết quả đánh giá của Hội đồng cấp huyện)",
                      "ket_qua": "Đạt hạng 3 sao; Hội đồng đề nghị Chủ tịch UBND huyện công nhận và "
                                 "cấp Giấy chứng nhận sản phẩm OCOP."},
         "diem_toi_da": "100",

@@ -38,7 +38,8 @@ def qd_thanh_lap_hoi_dong() -> DocxDocument:
     body(doc, ("Điều 2. Nhiệm vụ của Hội đồng và Tổ thư ký", {"bold": True}), before=6)
     body(doc, "1. Hội đồng: {{ nhiem_vu_hoi_dong }}")
     body(doc, "2. Tổ thư ký: {{ nhiem_vu_to_thu_ky }}")
-    body(doc, ("Điều 3. ", {"bold": True}), "{{ dieu_thi_hanh|ket_thuc }}")
+    body(doc, ("Điều 3. ", {"bold": True}), "{{ hieu_luc }}")
+    body(doc, ("Điều 4. ", {"bold": True}), "{{ dieu_thi_hanh|ket_thuc }}", keep=True)
     signature_block(doc)
     return doc
 
@@ -78,7 +79,8 @@ def bien_ban_hop_hoi_dong() -> DocxDocument:
     body(doc, ("Thành phần tham dự:", {"bold": True}))
     body(doc, "Chủ trì: " + ADDRESS + " {{ chu_tri.ho_ten }}, {{ chu_tri.chuc_vu }}")
     body(doc, "Thư ký: " + ADDRESS + " {{ thu_ky.ho_ten }}, {{ thu_ky.chuc_vu }}")
-    body(doc, "Thành viên có mặt: {{ so_co_mat }}/{{ tong_so }}, gồm:", keep=True)
+    # the count present is said once, by the quorum sentence below the lists
+    body(doc, "Thành viên có mặt, gồm:", keep=True)
     data_table(doc, (12, 45, 76, 32), ("STT", "Họ và tên", "Chức vụ, đơn vị công tác", "Vai trò"),
                ("{{ loop.index }}", "{{ m.ho_ten }}", "{{ m.chuc_vu }}", "{{ m.vai_tro }}"),
                "m in co_mat", aligns=(C, L, L, L))

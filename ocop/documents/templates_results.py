@@ -9,6 +9,7 @@ from docx.table import _Cell
 from ocop.documents import decree30 as D
 from ocop.documents.templates_blocks import (
     C,
+    J,
     L,
     articles,
     body,
@@ -73,6 +74,13 @@ def qd_cong_nhan() -> DocxDocument:
                ("{{ sp.stt }}", "{{ sp.ten_san_pham }}", _chu_the, "{{ sp.bo_san_pham }}",
                 "{{ sp.diem_tb }}", "{{ sp.sao }}", "{{ so_ky_hieu|so_gcn(sp.stt|int) }}"),
                "sp in san_pham", style="VB Bang nho", aligns=(C, L, L, L, C, C, C))
+    # why a star is below what the mean gives (a mandatory criterion), as numbered notes under the table
+    tag(doc, "{%p if ghi_chu %}")
+    para(doc, "Ghi chú:", size=D.SIZE_TABLE, bold=True, italic=True, before=4, keep=True)
+    tag(doc, "{%p for n in ghi_chu %}")
+    para(doc, "{{ n.so }} {{ n.noi_dung }}", style="VB Bang", align=J, after=2)
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endif %}")
     para(doc, "", size=6)
     articles(doc, "dieu_khac", first=2)
     signature_block(doc)
@@ -88,7 +96,8 @@ def thong_bao_ket_qua() -> DocxDocument:
     body(doc, "Tên sản phẩm: ", ("{{ san_pham.ten_san_pham }}", {"bold": True}),
          "; bộ sản phẩm: {{ san_pham.bo_san_pham }}.", after=2)
     body(doc, "Điểm trung bình: ", ("{{ san_pham.diem_tb }}", {"bold": True}),
-         " điểm; hạng: ", ("{{ san_pham.sao }}", {"bold": True}), ". Kết quả: {{ san_pham.ket_qua }}")
+         " điểm; hạng: ", ("{{ san_pham.sao }}", {"bold": True}),
+         "{{ san_pham.sao_cua }}. Kết quả: {{ san_pham.ket_qua }}")
     # the part means as one sentence, not a table: the notice fits one page with its signature
     body(doc, ("Điểm trung bình theo từng phần: ", {"bold": True}),
          "{% for p in phan %}Phần {{ p.phan }} ({{ p.ten }}) {{ p.diem_tb }}/{{ p.toi_da }}"

@@ -223,7 +223,7 @@ def _certificate(facts: Facts, rules: DossierRules, policy: Policy) -> tuple[lis
         missing.append("Số và ngày cấp Giấy chứng nhận sản phẩm OCOP đã được cấp")
     if facts.kind == UPGRADE and facts.certificate_stars is None:
         missing.append("Hạng sao đã được công nhận trong Giấy chứng nhận sản phẩm OCOP")
-    if facts.kind == UPGRADE and (facts.certificate_stars or 0) >= 5:
+    if upgrade_impossible(facts.kind, facts.certificate_stars):
         reasons.append("Sản phẩm đã đạt 5 sao, không thể nâng hạng.")
     if facts.certificate_date is None or reasons:
         return reasons, missing
@@ -239,6 +239,11 @@ def _certificate(facts: Facts, rules: DossierRules, policy: Policy) -> tuple[lis
                        f"nhận số {number} còn hiệu lực đến hết ngày "
                        f"{present.date_short(date.fromordinal(expiry.toordinal() - 1))}")
     return reasons, missing
+
+
+def upgrade_impossible(kind: str, certificate_stars: int | None) -> bool:
+    """An upgrade of a 5★ product: there is no higher star to seek (ineligible, and registering again cannot help)."""
+    return kind == UPGRADE and (certificate_stars or 0) >= 5
 
 
 def decide(facts: Facts, rules: DossierRules, policy: Policy) -> Decision:

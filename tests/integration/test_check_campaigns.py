@@ -47,14 +47,36 @@ def test_every_document_of_the_demo_passes_the_check(sqlite_settings: Settings, 
     _check(tmp_path / "out" / "luc-nam-2020")
 
 
-def _campaign_148(tmp_path: Path) -> Path:
+# The sample's free [plan] texts that state 1048's rules, and what a plan under 148/2023 says instead: the district
+# recognises 3★ itself and refers from 70 points (4★ and 5★) to the province.
+PLAN_148 = {
+    "tổng hợp hồ sơ các sản phẩm có số điểm đạt từ 50 điểm đến 100 điểm (từ 3 đến 5 sao) gửi Sở Nông nghiệp & PTNT "
+    "để đề nghị đánh giá, phân hạng, công nhận sản phẩm OCOP, trước ngày 05/11/2024.":
+    "tham mưu UBND huyện công nhận các sản phẩm đạt 3 sao (từ 50 đến dưới 70 điểm); tổng hợp hồ sơ các sản phẩm "
+    "đạt từ 70 điểm trở lên (4 sao và 5 sao) gửi Sở Nông nghiệp & PTNT để đề nghị đánh giá, phân hạng, trước ngày "
+    "05/11/2024.",
+    "UBND tỉnh tổ chức Hội nghị công bố kết quả đánh giá, phân hạng sản phẩm và trao Giấy chứng nhận các sản phẩm "
+    "đạt từ 03 sao trở lên,":
+    "UBND huyện công bố kết quả và trao Giấy chứng nhận các sản phẩm đạt 3 sao; UBND tỉnh tổ chức Hội nghị công bố "
+    "kết quả đánh giá, phân hạng sản phẩm và trao Giấy chứng nhận các sản phẩm đạt từ 04 sao trở lên,",
+}
+
+
+def campaign_148_text() -> str:
     """The sample's plan four years on, under 148/2023: its dates in 2024 (the meeting on a Tuesday, 20/10/2024
-    is a Sunday) and its bases before them."""
+    is a Sunday), its bases before them, and its plan's texts true under 148 (PLAN_148)."""
     text = (SAMPLE / "campaign.toml").read_text(encoding="utf-8")
     text = text.replace('edition = "1048/2019"', 'edition = "148/2023"').replace("2020", "2024").replace(
         "2019", "2023").replace("date = 2024-10-20", "date = 2024-10-22")
+    for old, new in PLAN_148.items():
+        assert old in text, old
+        text = text.replace(old, new)
+    return text
+
+
+def _campaign_148(tmp_path: Path) -> Path:
     path = tmp_path / "luc-nam-2024.toml"
-    path.write_text(text, encoding="utf-8")
+    path.write_text(campaign_148_text(), encoding="utf-8")
     return path
 
 

@@ -94,6 +94,18 @@ def test_a_campaign_document_cited_without_number_or_date(tmp_path: Path) -> Non
     assert "«Căn cứ Quyết định thành lập Hội đồng" in found[0]
 
 
+def test_a_summary_table_attached_without_its_date(tmp_path: Path) -> None:
+    good = _render(tmp_path, "to_trinh_de_nghi_tinh")
+    assert not _findings(_check(good)[1], "Dẫn văn bản không có số hoặc ngày")
+    bad = _edit(good, tmp_path / "bang-khong-ngay.docx", {"- Bảng tổng hợp": (
+        "- Bảng tổng hợp kết quả đánh giá, phân hạng;")})
+    code, lines = _check(bad)
+    assert code == 1
+    assert _findings(lines, "Dẫn văn bản không có số hoặc ngày") == [
+        "  - bang-khong-ngay.docx: Dẫn văn bản không có số hoặc ngày: «Bảng tổng hợp kết quả đánh giá, phân hạng» "
+        "— thiếu ngày."]
+
+
 def test_a_basis_cited_twice(tmp_path: Path) -> None:
     good = _render(tmp_path, "qd_thanh_lap_hoi_dong")
     bad = _edit(good, tmp_path / "hai-lan.docx", {PLAN_BASIS: (

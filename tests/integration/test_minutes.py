@@ -58,7 +58,7 @@ def test_the_minutes_wait_for_the_end_time_that_meeting_close_records(settings, 
     assert "Thời gian bắt đầu: 08 giờ 00 phút, ngày 20 tháng 10 năm 2020" in text
     assert ("Tổ thư ký báo cáo kết quả tiếp nhận, kiểm tra hồ sơ: tiếp nhận 12 hồ sơ đăng ký; 1 hồ sơ không đủ "
             "điều kiện; 11 sản phẩm đủ điều kiện đưa ra Hội đồng đánh giá, phân hạng.") in text
-    assert ("6 sản phẩm đạt từ 50 điểm trở lên, được đề nghị chuyển hồ sơ đến Sở Nông nghiệp và Phát triển nông "
+    assert ("Có 6 sản phẩm đạt từ 50 điểm trở lên, được đề nghị chuyển hồ sơ đến Sở Nông nghiệp và Phát triển nông "
             "thôn để đánh giá, phân hạng.") in text
     paragraphs = [p for p in text.split("\n") if p]
     read_back = paragraphs.index("Biên bản đã được đọc lại cho các thành viên dự họp nghe và nhất trí thông qua.")
@@ -143,7 +143,7 @@ def test_148_minutes_and_referral_say_why_a_capped_product_is_not_referred(setti
     assert (t2.star_by_score, t2.stars) == (5, 3)
     minutes = docx_text(_issued(settings, "luc-nam-2024", "bien_ban_hop_hoi_dong")[0].file)
     assert "tiếp nhận 3 hồ sơ đăng ký; 1 hồ sơ không đủ điều kiện; 2 sản phẩm đủ điều kiện" in minutes
-    counted = ("2 sản phẩm đạt từ 70 điểm trở lên; 1 sản phẩm được đề nghị chuyển hồ sơ đến Sở Nông nghiệp và "
+    counted = ("Có 2 sản phẩm đạt từ 70 điểm trở lên; 1 sản phẩm được đề nghị chuyển hồ sơ đến Sở Nông nghiệp và "
                "Phát triển nông thôn để đánh giá, phân hạng; sản phẩm Vải sấy (98,86 điểm) không đủ điều kiện đề "
                "nghị do bị hạ từ 5 sao xuống 3 sao vì tiêu chí bắt buộc")
     assert counted in minutes and "chỉ đạt ở 3/7 phiếu." in minutes

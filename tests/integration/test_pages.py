@@ -63,7 +63,7 @@ def test_result_notices_fit_one_page_and_the_summary_table_two(sqlite_settings) 
     texts = pages(converted[-1])
     assert len(texts) <= 2
     # the notes sit under the table, numbered; the rows carry only their numbers
-    assert "Ghi chú:" in texts[-1] and "(1) Đề nghị cấp trên" in texts[-1]
+    assert "Ghi chú:" in texts[-1] and "(1) Đề nghị Sở Nông nghiệp và Phát triển" in texts[-1]
     assert "TM. HỘI ĐỒNG" in texts[-1] and "Ngô Thị Thu Hằng" in texts[-1]
     # the Tờ trình attaches the minutes and the summary table: both exist as PDF files
     [minutes] = _issued(sample_campaign, CODE, "bien_ban_hop_hoi_dong")

@@ -121,6 +121,27 @@ def test_the_notice_lists_what_to_supplement_and_by_when(settings, tmp_path: Pat
     assert summary.documents.issued == 1
 
 
+def test_the_notice_names_the_eligible_and_says_why_an_ineligible_product_is_not_evaluated(settings, tmp_path) -> None:
+    code = _campaign(settings, tmp_path)
+    _import(settings, code, tmp_path, [
+        ["E-1", "Mật ong", 4, "HTX Ong", "HTX", "Lục Sơn", "Có", *ALL],
+        ["E-2", "Bưởi", 1, "HTX Ong", "HTX", "Lục Sơn", "Không", *ALL],
+        ["E-3", "Vải", 1, "HTX Vải", "HTX", "Bình Sơn", "Không", *ALL],
+    ])
+    stages.verify(settings, code)
+    texts = {"\n".join(p.text for p in Docx(d.file).paragraphs)
+             for d in stages.documents(settings, code) if d.kind == "thong_bao_kiem_tra_ho_so"}
+    both = next(t for t in texts if "Mật ong" in t)
+    council = "Hội đồng đánh giá, phân hạng sản phẩm OCOP huyện Lục Nam năm 2020"
+    assert f"Sản phẩm Mật ong đủ điều kiện, được đưa ra {council} đánh giá trước ngày 30/10/2020." in both
+    assert (f"Sản phẩm Bưởi không đủ điều kiện đưa ra {council} đánh giá do phiếu đăng ký chưa có xác nhận của "
+            "UBND xã. Sau khi khắc phục, HTX Ong có thể đăng ký sản phẩm Bưởi tại kỳ đánh giá, phân hạng sản phẩm "
+            "OCOP tiếp theo.") in both
+    only = next(t for t in texts if "HTX Vải" in t)
+    assert "0 sản phẩm" not in only and "đủ điều kiện, được đưa ra" not in only
+    assert f"Sản phẩm Vải không đủ điều kiện đưa ra {council} đánh giá do phiếu đăng ký" in only
+
+
 def test_upgrades_and_re_evaluations_are_told_apart_by_the_certificate(settings, tmp_path: Path) -> None:
     code = _campaign(settings, tmp_path)
     row = ["HTX Vải", "HTX", "Bình Sơn", "Có", *ALL]

@@ -26,12 +26,13 @@ def test_notes_are_numbered_under_the_table(sample_campaign) -> None:
         found = re.fullmatch(r"\((\d+)\) (.+)", p.text)
         if found:
             notes[found.group(1)] = found.group(2)
-    assert notes["1"] == "Đề nghị cấp trên"                         # the first row's outcome, numbered first
+    referred = "Đề nghị Sở Nông nghiệp và Phát triển nông thôn đánh giá, phân hạng"
+    assert notes["1"] == referred  # the first row's outcome, naming the body it goes to
     for code, r in ranking.items():
         numbers = re.findall(r"\((\d+)\)", marks[code])
         assert marks[code] == ", ".join(f"({n})" for n in numbers)   # only the marks in the row
         row_notes = [notes[n] for n in numbers]
-        assert ("Đề nghị cấp trên" in row_notes) == (r.outcome == "referred")
+        assert (referred in row_notes) == (r.outcome == "referred")
         assert [n for n in row_notes if n.startswith("Lưu ý: ")] == [f"Lưu ý: {f}" for f in r.flags]
     assert "Lưu ý: sát ngưỡng 70 điểm" in [notes[n] for n in re.findall(r"\((\d+)\)", marks["LN-03"])]
     assert len(notes) == len(set(notes.values()))                  # a note shared, never repeated

@@ -248,7 +248,7 @@ def test_result_notice_tables(renderer, tmp_path):
     sp = ctx["san_pham"]
     texts = [p.text for p in body_paragraphs(doc)]
     assert f"Tên sản phẩm: {sp['ten_san_pham']}; bộ sản phẩm: {sp['bo_san_pham']}." in texts
-    assert f"Điểm trung bình: {sp['diem_tb']} điểm; hạng: {sp['sao']}. Kết quả: {sp['ket_qua']}" in texts
+    assert f"Điểm trung bình: {sp['diem_tb']} điểm; hạng: {sp['sao']}{sp['sao_cua']}. Kết quả: {sp['ket_qua']}" in texts
     parts = "; ".join(f"Phần {p['phan']} ({p['ten']}) {p['diem_tb']}/{p['toi_da']}" for p in ctx["phan"])
     assert f"Điểm trung bình theo từng phần: {parts}; tổng {sp['diem_tb']}/{ctx['diem_toi_da']} điểm." in texts
     doc = render(renderer, tmp_path, "thong_bao_ket_qua", ctx | {"diem_toi_da": "90"})   # the edition's maximum

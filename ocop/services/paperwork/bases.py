@@ -24,6 +24,7 @@ CAMPAIGN = "campaign"  # the campaign file's [[legal_bases]]: the province's and
 COUNCIL_DECISION = "qd_thanh_lap_hoi_dong"  # the campaign's own documents, by register kind
 PLAN = "ke_hoach"
 MINUTES = "bien_ban_hop_hoi_dong"
+SUMMARY_TABLE = "bang_tong_hop"  # unnumbered: cited by its date, with the minutes it accompanies
 
 # The bases of each kind of document, in the order it cites them.
 BASES: dict[str, tuple[str, ...]] = {
@@ -40,6 +41,7 @@ CITED_NAMES = {
     COUNCIL_DECISION: "Quyết định thành lập Hội đồng",
     PLAN: "Kế hoạch tổ chức đánh giá và phân hạng",
     MINUTES: "Biên bản họp Hội đồng",
+    SUMMARY_TABLE: "Bảng tổng hợp kết quả đánh giá, phân hạng",
 }
 
 

@@ -12,11 +12,12 @@ from sqlalchemy.orm import Session, joinedload
 from ocop import present
 from ocop.persistence.models import Campaign, Product, Registration, ScoreItem, ScoreSheet
 from ocop.rules.criteria import load_sets
+from ocop.rules.dossier import ELIGIBLE, INELIGIBLE, upgrade_impossible
 from ocop.rules.editions import get_edition
 from ocop.rules.outcome import NONE, no_outcome_text
 from ocop.services.paperwork import bases
 from ocop.services.paperwork.register import DocSpec
-from ocop.services.paperwork.specs import council_signature, set_label, signature_block, spec_for
+from ocop.services.paperwork.specs import council_signature, proposals, set_label, signature_block, spec_for
 from ocop.services.results.ranking import RankSummary
 
 TOP_LOSSES = 5  # criteria listed in the result notice as costing the most points
@@ -36,7 +37,6 @@ def dossier_notices(session: Session, campaign: Campaign) -> Iterator[DocSpec]:
     for group in by_producer.values():
         group.sort(key=lambda r: r.product.code or "")
         producer = group[0].product.producer
-        eligible = sum(r.status == "eligible" for r in group)
         yield spec_for(
             campaign, "thong_bao_kiem_tra_ho_so", f"Thông báo kết quả kiểm tra hồ sơ - {producer.name}",
             "02-kiem-tra-ho-so", on, body="office", type_code="TB", numbered=True, signer=signer,
@@ -50,10 +50,8 @@ def dossier_notices(session: Session, campaign: Campaign) -> Iterator[DocSpec]:
                        "ket_qua": present.REGISTRATION_STATUS[r.status], "ly_do": r.reason or ""}
                       for i, r in enumerate(group, 1)],
             bo_sung=_supplements(group),
-            ket_thuc=(f"{eligible} sản phẩm đủ điều kiện được đưa ra {campaign.council_name} đánh giá, phân hạng "
-                      "trước ngày " + present.date_short(campaign.deadline_evaluation) + ". "
-                      + _supplement_note(group) +
-                      f"{campaign.office} thông báo để {producer.name} biết, thực hiện./."),
+            ket_thuc=(_eligible_note(campaign, group) + _supplement_note(group) + _ineligible_note(campaign, group)
+                      + f"{campaign.office} thông báo để {producer.name} biết, thực hiện./."),
             noi_nhan=["Như trên;", f"UBND xã {producer.commune};", f"Lưu: VT, {campaign.office_code}."],
         )
 
@@ -62,6 +60,34 @@ def _supplements(group: list[Registration]) -> list[dict[str, str]]:
     """What each needs-supplement product of the producer lacks, with its due date."""
     return [{"muc": f"{item} - sản phẩm {r.product.name}", "han": present.date_short(r.due_on) if r.due_on else ""}
             for r in group if r.status == "needs_supplement" for item in (r.missing or [])]
+
+
+def _names(regs: list[Registration]) -> str:
+    return present.join_and([r.product.name for r in regs])
+
+
+def _eligible_note(campaign: Campaign, group: list[Registration]) -> str:
+    """The products the council will evaluate, named (a producer with none is told nothing of the kind)."""
+    eligible = [r for r in group if r.status == ELIGIBLE]
+    if not eligible:
+        return ""
+    return (f"Sản phẩm {_names(eligible)} đủ điều kiện, được đưa ra {campaign.council_name} đánh giá "
+            f"trước ngày {present.date_short(campaign.deadline_evaluation)}. ")
+
+
+def _ineligible_note(campaign: Campaign, group: list[Registration]) -> str:
+    """Each ineligible product: that it is not evaluated this year, why, and what the producer can do."""
+    said = []
+    for r in group:
+        if r.status != INELIGIBLE:
+            continue
+        why = r.reason.strip().rstrip(".")
+        said.append(f"Sản phẩm {r.product.name} không đủ điều kiện đưa ra {campaign.council_name} đánh giá"
+                    + (f" do {why[:1].lower()}{why[1:]}" if why else "") + ". ")
+        if not upgrade_impossible(r.kind, r.certificate_stars):
+            said.append(f"Sau khi khắc phục, {r.product.producer.name} có thể đăng ký sản phẩm {r.product.name} "
+                        "tại kỳ đánh giá, phân hạng sản phẩm OCOP tiếp theo. ")
+    return "".join(said)
 
 
 def _supplement_note(group: list[Registration]) -> str:
@@ -92,14 +118,14 @@ def result_notices(session: Session, campaign: Campaign, summary: RankSummary) -
     on = campaign.meeting_date or campaign.deadline_evaluation
     signer = campaign.details.signer("council")
     means = _losses(session, campaign, [r.product_id for r in summary.results])
+    said = proposals(campaign)
     for r in summary.results:
         criteria = sets[r.set_code]
         chosen = means.get(r.product_id, {})
         lost = sorted(((c.max_points - chosen[c.code], c) for c in criteria.criteria if c.code in chosen),
                       key=lambda x: (-x[0], x[1].code))
         worst = [(loss, c) for loss, c in lost[:TOP_LOSSES] if loss > 0]  # none from totals-only sheets
-        outcome = (no_outcome_text(level, r.mean, r.stars) if r.outcome == NONE
-                   else present.OUTCOME_NOTICE[r.outcome])
+        outcome = no_outcome_text(level, r.mean, r.stars) if r.outcome == NONE else said[r.outcome]
         yield spec_for(
             campaign, "thong_bao_ket_qua", f"Thông báo kết quả đánh giá, phân hạng - {r.code}", "04-ket-qua/thong-bao",
             on, body="council", type_code="TB", numbered=True, signer=signer, subject=r.code,
@@ -110,6 +136,7 @@ def result_notices(session: Session, campaign: Campaign, summary: RankSummary) -
                       f"phẩm theo {edition.short_title_on(on)}. Kết quả đối với sản phẩm của {r.producer} như sau:"],
             san_pham={"ten_san_pham": r.name, "bo_san_pham": set_label(sets, r.set_code),
                       "diem_tb": present.mean(r.mean), "sao": present.stars(r.stars),
+                      "sao_cua": " " + present.council_stars_note(level.name),
                       "ket_qua": outcome + (f". {r.cap_reason}" if r.cap_reason else "")},
             diem_toi_da=present.points(edition.max_points),
             phan=[{"phan": p, "ten": criteria.part_titles[p], "toi_da": str(criteria.parts[p]),

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from ocop import present
-from ocop.documents.decree30 import place_date, signature_lines
+from ocop.documents.decree30 import EFFECT_CLAUSE, place_date, signature_lines
 from ocop.persistence.models import Campaign, Person, Product, Registration, ScoreSheet
 from ocop.rules.campaign import Signer
 from ocop.rules.criteria import CriteriaSet, load_sets
@@ -72,6 +72,14 @@ def _short(body: str) -> str:
     return body.replace("Ủy ban nhân dân", "UBND", 1)
 
 
+def proposals(campaign: Campaign) -> dict[str, str]:
+    """What the council proposes for a referred or a recognised product, naming who decides
+    (present.outcome_proposal)."""
+    level = get_edition(campaign.edition_code).level(campaign.level)
+    recogniser = _short(campaign.issuing_body)
+    return {o: present.outcome_proposal(o, level.refers_to, recogniser) for o in (REFERRED, RECOGNISED)}
+
+
 def head_of(office: str) -> str:
     """'Phòng Nông nghiệp …' -> 'Trưởng phòng Nông nghiệp …' (the unit word stays lower case)."""
     first, _, rest = office.partition(" ")
@@ -125,11 +133,12 @@ def council_decision(campaign: Campaign) -> DocSpec:
             "Tổ thư ký giúp Hội đồng tiếp nhận, kiểm tra hồ sơ đăng ký; chuẩn bị tài liệu, phiếu đánh giá; "
             "tổng hợp kết quả đánh giá, phân hạng báo cáo Chủ tịch Hội đồng."
         ),
+        hieu_luc=EFFECT_CLAUSE,
         dieu_thi_hanh=(
             f"Chánh Văn phòng HĐND và UBND, {head_of(campaign.office)}, Thủ trưởng các cơ quan, đơn vị có liên "
             f"quan và các {present.ADDRESS} có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này./."
         ),
-        noi_nhan=["Như Điều 3;", f"UBND tỉnh {campaign.province} (b/c);", "Sở Nông nghiệp và PTNT;",
+        noi_nhan=["Như Điều 4;", f"UBND tỉnh {campaign.province} (b/c);", "Sở Nông nghiệp và PTNT;",
                   f"Lưu: VT, {campaign.office_code}."],
     )
 
@@ -159,7 +168,8 @@ def invitation(session: Session, campaign: Campaign) -> DocSpec:
         campaign, "giay_moi_hop_hoi_dong", "Giấy mời họp Hội đồng", "02-hop-hoi-dong", on,
         body="council", type_code="GM", numbered=True, signer=signer, chu_ky=council_signature(campaign, signer),
         trich_yeu=f"Họp {campaign.council_name}",
-        kinh_moi=[_person(p) for p in campaign.people],
+        # the chair presides and whoever signs invites: neither is invited by the invitation itself
+        kinh_moi=[_person(p) for p in campaign.people if p.name not in {signer.name, chair.name}],
         noi_dung=f"Họp {campaign.council_name} đánh giá, phân hạng các sản phẩm đăng ký tham gia Chương trình OCOP.",
         thoi_gian=present.time_long(campaign.meeting_time, campaign.meeting_date),
         dia_diem=campaign.meeting_venue,
@@ -282,31 +292,32 @@ def _sheet_spec(campaign: Campaign, edition: Edition, criteria: CriteriaSet, lab
     )
 
 
-def _row_notes(r: Ranked) -> list[str]:
-    """A ranked product's notes: its outcome, why its star is capped, what the council should look at."""
-    notes = [present.OUTCOME[r.outcome]] if r.outcome != "none" else []
+def _row_notes(r: Ranked, said: dict[str, str]) -> list[str]:
+    """A ranked product's notes: its outcome (``said``: proposals(campaign)), why its star is capped, what the
+    council should look at."""
+    notes = [said[r.outcome]] if r.outcome in said else []
     if r.cap_reason:
         notes.append(r.cap_reason)
     return notes + [f"Lưu ý: {flag}" for flag in r.flags]
 
 
-def numbered_notes(results: list[Ranked]) -> tuple[dict[str, str], list[dict[str, str]]]:
+def numbered_notes(results: list[Ranked], said: dict[str, str]) -> tuple[dict[str, str], list[dict[str, str]]]:
     """The notes of a results table as numbered notes under it: per product code the marks its row
     prints ('(1), (3)'), and the notes in order ('(1)', text); products with the same note share it."""
     numbers: dict[str, int] = {}
     marks = {}
     for r in results:
-        mine = [numbers.setdefault(note, len(numbers) + 1) for note in _row_notes(r)]
+        mine = [numbers.setdefault(note, len(numbers) + 1) for note in _row_notes(r, said)]
         marks[r.code] = present.note_marks(mine)
     return marks, [{"so": present.note_marks([n]), "noi_dung": note} for note, n in numbers.items()]
 
 
-def _results_table(summary: RankSummary) -> tuple[list[str], list[dict[str, Any]]]:
+def _results_table(summary: RankSummary, said: dict[str, str]) -> tuple[list[str], list[dict[str, Any]]]:
     members = summary.present
     rows = []
-    marks, _ = numbered_notes(summary.results)
+    marks, _ = numbered_notes(summary.results, said)
     for i, r in enumerate(summary.results, 1):
-        notes = _row_notes(r)
+        notes = _row_notes(r, said)
         rows.append({
             "stt": i, "ma_san_pham": r.code, "ten_san_pham": r.name, "chu_the": r.producer,
             "diem_thanh_vien": [str(r.member_totals[m.id]) for m in members],
@@ -330,7 +341,8 @@ def results_documents(campaign: Campaign, summary: RankSummary, dossiers: Commun
     # the chair presides; in the chair's absence a vice-chair present does
     presiding = chair if chair.attended else next((p for p in people if p.role == "vice_chair" and p.attended), chair)
     head = next((p for p in secretariat(campaign) if p.role == "head"), None) or secretariat(campaign)[0]
-    names, rows = _results_table(summary)
+    said = proposals(campaign)
+    names, rows = _results_table(summary, said)
     start = campaign.meeting_time
     absent = [p for p in people if not p.attended]
     recognised = [r for r in summary.results if r.outcome == RECOGNISED]
@@ -345,9 +357,9 @@ def results_documents(campaign: Campaign, summary: RankSummary, dossiers: Commun
     if summary.quorum.met and level.recognises:
         stars = ", ".join(str(s) for s in level.recognises)
         conclusions.append(
-            f"{len(recognised)} sản phẩm đạt {stars} sao được đề nghị {campaign.issuing_body} công nhận.")
+            f"Có {len(recognised)} sản phẩm đạt {stars} sao được đề nghị {campaign.issuing_body} công nhận.")
     if summary.blocked:
-        conclusions.append(f"{len(summary.blocked)} sản phẩm chưa có kết quả, chưa được xét đề nghị, do chênh lệch "
+        conclusions.append(f"Có {len(summary.blocked)} sản phẩm chưa có kết quả, chưa được xét đề nghị, do chênh lệch "
                            "điểm giữa các thành viên "
                            f"vượt quá {present.points(summary.max_spread)} điểm: "
                            + "; ".join(b.text(summary.max_spread) for b in summary.blocked) + ".")
@@ -370,8 +382,6 @@ def results_documents(campaign: Campaign, summary: RankSummary, dossiers: Commun
     flagged = [f"{r.code} ({', '.join(r.flags)})" for r in summary.results if r.flags]
     if flagged:
         proceedings.append("Hội đồng thảo luận các sản phẩm cần lưu ý: " + "; ".join(flagged) + ".")
-    if summary.quorum.met:
-        proceedings.append("Kết quả đánh giá, phân hạng như bảng dưới đây.")
     bth = spec_for(
         campaign, "bang_tong_hop", "Bảng tổng hợp kết quả đánh giá, phân hạng", "04-ket-qua", on,
         body="council", type_code=None, numbered=False, signer=chair_signer,
@@ -379,7 +389,7 @@ def results_documents(campaign: Campaign, summary: RankSummary, dossiers: Commun
         ten_hoi_dong=campaign.council_name,
         mo_ta=f"(Kèm theo kết quả họp Hội đồng ngày {present.date_short(on)}; theo {edition.short_title_on(on)})",
         nguoi_lap={"dong": ["NGƯỜI LẬP BẢNG", "TỔ TRƯỞNG TỔ THƯ KÝ"], "ho_ten": head.name},
-        thanh_vien=names, ket_qua=rows, chu_thich=numbered_notes(summary.results)[1],
+        thanh_vien=names, ket_qua=rows, chu_thich=numbered_notes(summary.results, said)[1],
     )
     bb = spec_for(
         campaign, "bien_ban_hop_hoi_dong", "Biên bản họp Hội đồng", "04-ket-qua", on,
@@ -390,14 +400,13 @@ def results_documents(campaign: Campaign, summary: RankSummary, dossiers: Commun
         chu_tri={**_person(presiding), "dong": ["CHỦ TRÌ", present.COUNCIL_ROLE[presiding.role].upper()]},
         co_mat=[{**_person(p), "vai_tro": present.COUNCIL_ROLE[p.role]} for p in summary.present],
         vang_mat=[{**_person(p), "vai_tro": present.COUNCIL_ROLE[p.role]} for p in absent],
-        so_co_mat=len(summary.present), tong_so=len(people),
         nhan_xet_quorum=summary.quorum.text(),
         noi_dung=proceedings,
         ket_luan=conclusions,
         thoi_gian_ket_thuc=present.time_same_day(campaign.meeting_end_time) if campaign.meeting_end_time else "",
         # the flags are in the proceedings above: the table's notes keep the outcome and any cap
         thanh_vien=names, ket_qua=[{**row, "ghi_chu": "; ".join(
-            ([present.OUTCOME[r.outcome]] if r.outcome != "none" else []) + ([r.cap_reason] if r.cap_reason else []))}
+            ([said[r.outcome]] if r.outcome in said else []) + ([r.cap_reason] if r.cap_reason else []))}
             for r, row in zip(summary.results, rows, strict=True)],
     )
     return [bth, bb] if summary.quorum.met else [bb]
@@ -414,6 +423,8 @@ def referral(campaign: Campaign, summary: RankSummary, on: date | None = None) -
     referred = [r for r in summary.results if r.outcome == REFERRED]
     assert level.refers_at is not None, "products are referred only from a level that refers"
     minutes = bases.cited_document(campaign, bases.MINUTES, "Tờ trình đề nghị đánh giá, phân hạng", on)
+    table = bases.cited_document(campaign, bases.SUMMARY_TABLE, "Tờ trình đề nghị đánh giá, phân hạng", on)
+    minutes_cited = f"Biên bản số {minutes.symbol} ngày {present.date_numeric(minutes.issued_on)}"
     year = campaign.year
     return spec_for(
         campaign, "to_trinh_de_nghi_tinh", "Tờ trình đề nghị đánh giá, phân hạng cấp trên", "05-de-nghi-cap-tren",
@@ -431,8 +442,9 @@ def referral(campaign: Campaign, summary: RankSummary, on: date | None = None) -
         san_pham=[{"stt": i, "ten_san_pham": r.name, "chu_the": r.producer,
                    "dia_chi": f"{r.commune}, {campaign.district}", "bo_san_pham": set_label(sets, r.set_code),
                    "diem_tb": present.mean(r.mean), "sao": present.stars(r.stars)} for i, r in enumerate(referred, 1)],
-        ho_so_kem_theo=[f"Biên bản số {minutes.symbol} ngày {present.date_numeric(minutes.issued_on)} họp "
-                        f"{campaign.council_name};", "Bảng tổng hợp kết quả đánh giá, phân hạng;",
+        ho_so_kem_theo=[f"{minutes_cited} họp {campaign.council_name};",
+                        f"{bases.CITED_NAMES[bases.SUMMARY_TABLE]} ngày {present.date_numeric(table.issued_on)} "
+                        f"(kèm theo {minutes_cited});",
                         "Hồ sơ đăng ký của các sản phẩm nêu trên."],
         de_nghi=f"Kính đề nghị {level.refers_to} xem xét, tổ chức đánh giá, phân hạng./.",
         noi_nhan=["Như trên;", "Chủ tịch, các PCT UBND;", "Hội đồng OCOP;", f"Lưu: VT, {campaign.office_code}."],

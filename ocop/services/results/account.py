@@ -34,8 +34,8 @@ def threshold_account(level: Level, summary: RankSummary) -> list[str]:
     if not reached:
         said = [f"Không có sản phẩm nào đạt {at}."]
     elif len(referred) == len(reached):
-        said = [f"{len(reached)} sản phẩm đạt {at}, {to}."]
-    else:
-        said = [f"{len(reached)} sản phẩm đạt {at}; {len(referred)} sản phẩm {to}; "
+        said = [f"Có {len(reached)} sản phẩm đạt {at}, {to}."]
+    else:  # "Có …": an administrative sentence never begins with a digit
+        said = [f"Có {len(reached)} sản phẩm đạt {at}; {len(referred)} sản phẩm {to}; "
                 + "; ".join(not_referred_reason(r) for r in reached if r.outcome != REFERRED) + "."]
     return said

@@ -34,7 +34,7 @@ from ocop.rules.council import Quorum, edge_flags, leave_one_out, quorum, spread
 from ocop.rules.criteria import CriteriaSet, load_sets
 from ocop.rules.editions import Edition, Level, get_edition
 from ocop.rules.outcome import outcome_for
-from ocop.rules.stars import capped_star, missed_requirements, star_for
+from ocop.rules.stars import Missed, capped_star, missed_requirements, star_for
 from ocop.services.campaigns import council
 
 
@@ -172,7 +172,11 @@ def _result(
     missed = missed_requirements(sets[reg.set_code], chosen.get(reg.product_id, [{}] * n)) \
         if edition.mandatory_criteria else []
     stars = capped_star(by_score, missed)
-    reason = "; ".join(m.reason() for m in missed if m.star <= by_score)
+    # each criterion once, at the lowest star it misses (the one that holds the star down)
+    first: dict[str, Missed] = {}
+    for m in sorted((m for m in missed if m.star <= by_score), key=lambda m: m.star):
+        first.setdefault(m.code, m)
+    reason = "; ".join(m.reason() for m in first.values())
     flags = [present.near_edge_flag(b) for b in edge_flags(mean, edition.star_lower_bounds)]
     flags += [present.leave_one_out_flag(names[m], s)
               for m, s in leave_one_out(totals, edition.star_lower_bounds, edition.max_points).items()]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from ocop import present
-from ocop.documents.decree30 import CERTIFICATE_TYPE, certificate_symbol
+from ocop.documents.decree30 import CERTIFICATE_TYPE, EFFECT_CLAUSE, certificate_symbol
 from ocop.persistence.models import Campaign, Document
 from ocop.rules.criteria import load_sets
 from ocop.rules.dossier import certificate_expiry
@@ -33,6 +33,8 @@ def decision(campaign: Campaign, summary: RankSummary, on: date | None = None) -
     on = on or campaign.details.recognition_date or campaign.deadline_referral
     signer = campaign.details.signer("issuer")
     until = certificate_expiry(on, edition.certificate_months)
+    # a product whose star a mandatory criterion holds below what its mean gives: a numbered note under the table
+    marks = {r.code: n for n, r in enumerate((r for r in products if r.cap_reason), 1)}
     return spec_for(
         campaign, "qd_cong_nhan", "Quyết định công nhận kết quả đánh giá, phân hạng sản phẩm OCOP", "06-cong-nhan",
         on, body="issuer", type_code="QĐ", numbered=True, signer=signer,
@@ -41,17 +43,26 @@ def decision(campaign: Campaign, summary: RankSummary, on: date | None = None) -
         tham_quyen=f"CHỦ TỊCH {campaign.issuing_body.upper()}",
         can_cu=[*[f"Căn cứ {b};" for b in bases.citations(campaign, "qd_cong_nhan", on, "Quyết định công nhận")],
                 f"Theo đề nghị của {head_of(campaign.office)}."],
-        dieu_1=f"Công nhận {len(products)} sản phẩm đạt hạng sao sản phẩm OCOP năm {campaign.year}, cụ thể như sau:",
+        dieu_1=(f"Công nhận {present.count(len(products))} sản phẩm OCOP năm {campaign.year} đạt hạng "
+                f"{present.join_and([present.stars(s) for s in sorted({r.stars for r in products})])}, "
+                "cụ thể như sau:"),
         san_pham=[{"stt": i, "ten_san_pham": r.name, "chu_the": r.producer,
                    "dia_chi": f"{r.commune}, {campaign.district}", "bo_san_pham": set_label(sets, r.set_code),
-                   "diem_tb": present.mean(r.mean), "sao": present.stars(r.stars)}
+                   "diem_tb": present.mean(r.mean),
+                   "sao": " ".join([present.stars(r.stars), *([present.note_marks([marks[r.code]])] if r.code in marks
+                                                             else [])])}
                   for i, r in enumerate(products, 1)],
+        ghi_chu=[{"so": present.note_marks([marks[r.code]]),
+                  "noi_dung": f"Sản phẩm {r.name}: hạng sao xét theo tiêu chí bắt buộc, {r.cap_reason[:1].lower()}"
+                              f"{r.cap_reason[1:]}"}
+                 for r in products if r.code in marks],
         dieu_khac=[
             f"Các sản phẩm tại Điều 1 được cấp Giấy chứng nhận sản phẩm OCOP, có giá trị {edition.certificate_months} "
             f"tháng kể từ ngày ký Quyết định này (đến {present.date_long(until)}).",
+            EFFECT_CLAUSE,
             f"Chánh Văn phòng HĐND và UBND, {head_of(campaign.office)}, các chủ thể có sản phẩm "
             "tại Điều 1 và các cơ quan, đơn vị có liên quan chịu trách nhiệm thi hành Quyết định này./."],
-        noi_nhan=["Như Điều 3;", f"UBND tỉnh {campaign.province} (b/c);", "Sở Nông nghiệp và PTNT;",
+        noi_nhan=["Như Điều 4;", f"UBND tỉnh {campaign.province} (b/c);", "Sở Nông nghiệp và PTNT;",
                   f"Lưu: VT, {campaign.office_code}."],
     )
 

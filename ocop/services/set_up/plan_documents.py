@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from ocop import present
+from ocop.documents.decree30 import EFFECT_CLAUSE
 from ocop.persistence.models import Campaign, Document
 from ocop.rules.editions import Edition, Level, get_edition
 from ocop.rules.stars import star_for
@@ -262,7 +263,7 @@ def council_rules(campaign: Campaign) -> DocSpec:
                                                             "Quyết định ban hành Quy chế hoạt động")],
                 "Theo đề nghị của Tổ trưởng Tổ thư ký giúp việc Hội đồng."],
         dieu=[f"Ban hành kèm theo Quyết định này {title}.",
-              "Quyết định này có hiệu lực kể từ ngày ký.",
+              EFFECT_CLAUSE,
               f"Các thành viên Hội đồng, Tổ thư ký giúp việc Hội đồng, {head_of(campaign.office)} và các cơ quan, "
               "đơn vị có liên quan chịu trách nhiệm thi hành Quyết định này./."],
         quy_che_trich_yeu=_rules_heading(campaign),
