@@ -17,6 +17,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ocop import present
+from ocop.documents.staging import save_workbook
 from ocop.inputs import Column, Table, iter_rows
 from ocop.persistence.models import Campaign
 from ocop.rules.dossier import ITEMS, DossierRules, dossier_rules
@@ -215,6 +216,4 @@ def write_lists(path: Path, sections: Mapping[str, tuple[Sequence[str], Iterable
         ws.append(list(header))
         for row in rows:
             ws.append(list(row))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path
+    return save_workbook(wb, path)  # rewritten whole by each run: a killed run leaves no half file
