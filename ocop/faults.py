@@ -5,7 +5,7 @@ the process at once, as a power cut would: no clean-up, no ``finally``, no rollb
 default; when off, ``reach`` is one comparison. The points:
 
 * ``write`` — a file was written (a document, a PDF, a workbook), before anything else happens;
-* ``commit`` — the unit of work is about to commit its register rows;
+* ``commit`` — a unit of work is about to commit (``unit_of_work``, every stage);
 * ``committed`` — the rows are committed, no file is in place yet;
 * ``place`` — one more committed file was moved into its place.
 """

@@ -143,7 +143,6 @@ class Register:
     def _before_commit(self, _: Session) -> None:
         if self.staging.dir is not None:
             self.staging.sync()
-            faults.reach("commit")
 
     def _after_commit(self, _: Session) -> None:
         if self.staging.dir is not None:
