@@ -26,6 +26,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from tests.conftest import PG_URL, pg_schema_url
+
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "ocop" / "sample" / "luc-nam-2020"
 OCOP = str(Path(sys.executable).parent / "ocop")
@@ -40,7 +42,8 @@ from ocop.settings import Settings
 
 SAMPLE, CODE = Path({str(SAMPLE)!r}), "luc-nam-2020"
 work, stage = Path(sys.argv[1]), sys.argv[2]
-s = Settings.from_env(out_dir=work / "out", database_url=f"sqlite:///{{work / 'ocop.db'}}")
+url = sys.argv[3] if len(sys.argv) > 3 else f"sqlite:///{{work / 'ocop.db'}}"
+s = Settings.from_env(out_dir=work / "out", database_url=url)
 stages.prepare_database(s)
 if stage == "set_up":
     stages.set_up(s, SAMPLE / "campaign.toml")
@@ -67,10 +70,10 @@ POINTS = [
 PDF_POINTS = ["write:2", "place:1"]  # the PDF staged; the DOCX placed, not the PDF
 
 
-def _run(work: Path, stage: str, fault: str = "", pdf: str = "off") -> subprocess.CompletedProcess[str]:
+def _run(work: Path, stage: str, fault: str = "", pdf: str = "off", url: str = "") -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "OCOP_PDF": pdf, "OCOP_FAULT": fault}
-    return subprocess.run([sys.executable, "-c", DRIVER, str(work), stage], env=env, capture_output=True,
-                          text=True, timeout=300, cwd=REPO)
+    return subprocess.run([sys.executable, "-c", DRIVER, str(work), stage, *([url] if url else [])], env=env,
+                          capture_output=True, text=True, timeout=300, cwd=REPO)
 
 
 def _sha(path: Path) -> str:
@@ -145,10 +148,10 @@ def _after(clean: dict[str, Path], stage: str) -> Path:
     return clean[STAGES[following] if following < len(STAGES) else "end"]
 
 
-def _kill_and_rerun(work: Path, stage: str, fault: str, pdf: str = "off") -> None:
-    killed = _run(work, stage, fault, pdf)
+def _kill_and_rerun(work: Path, stage: str, fault: str, pdf: str = "off", url: str = "") -> None:
+    killed = _run(work, stage, fault, pdf, url)
     assert killed.returncode == -signal.SIGKILL, f"{fault} never reached in {stage}: {killed.stderr[-2000:]}"
-    again = _run(work, stage, pdf=pdf)
+    again = _run(work, stage, pdf=pdf, url=url)
     assert again.returncode == 0, again.stderr[-3000:]
 
 
@@ -169,6 +172,46 @@ def test_a_killed_stage_run_again_ends_as_an_uninterrupted_run(clean: dict[str, 
     work = _restore(clean, stage)
     _kill_and_rerun(work, stage, fault)
     _assert_same(_state(work, work), _state(_after(clean, stage), work))
+
+
+@pytest.mark.skipif(not PG_URL, reason="OCOP_TEST_DATABASE_URL is not set")
+def test_stages_killed_on_postgresql_end_as_on_sqlite(clean: dict[str, Path], tmp_path: Path) -> None:
+    """Every stage on PostgreSQL, three of them killed once (while writing, after the commit, while
+    placing): the same documents and register as the uninterrupted run on SQLite."""
+    faults = {"verify": "committed:1", "schedule": "write:40", "rank": "place:7"}
+    work = tmp_path / "work"
+    with pg_schema_url() as url:
+        for stage in STAGES:
+            if stage in faults:
+                _kill_and_rerun(work, stage, faults[stage], url=url)
+            else:
+                done = _run(work, stage, url=url)
+                assert done.returncode == 0, done.stderr[-3000:]
+        got = state(work / "out", url)
+    _assert_same(got, _state(clean["end"], clean["work"]))
+
+
+def test_a_file_left_in_place_by_an_older_version_is_adopted_when_identical(clean: dict[str, Path]) -> None:
+    """A campaign stuck by a version that wrote in place (the file there, its rows rolled back):
+    the same bytes are taken as the document's; other bytes are refused, naming the file, and
+    nothing is written."""
+    name = "luc-nam-2020/01-thanh-lap-hoi-dong/18_qd_ubnd_qd_thanh_lap_hoi_dong.docx"
+    work = _restore(clean, "set_up")
+    (work / "out" / name).parent.mkdir(parents=True)
+    shutil.copyfile(clean["collect"] / "out" / name, work / "out" / name)
+    done = _run(work, "set_up")
+    assert done.returncode == 0, done.stderr[-3000:]
+    _assert_same(_state(work, work), _state(clean["collect"], work))
+
+    work = _restore(clean, "set_up")
+    (work / "out" / name).parent.mkdir(parents=True)
+    (work / "out" / name).write_bytes(b"not the decision")
+    refused = _run(work, "set_up")
+    assert refused.returncode == 1
+    assert f"Tệp '{work / 'out' / name}' đã có nhưng sổ văn bản không ghi nhận" in refused.stderr
+    assert "chuyển tệp đó ra khỏi thư mục, rồi chạy lại đúng lệnh" in refused.stderr
+    files, rows, _ = _state(work, work)
+    assert files == {name: _sha(work / "out" / name)} and rows == []
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
