@@ -227,6 +227,14 @@ def test_a_killed_stage_makes_its_pdf_copies_when_run_again(clean: dict[str, Pat
         _kill_and_rerun(work, stage, fault, pdf="on")
         _assert_same(_state(work, work), expected)
 
+    # a PDF copy that went missing is made again by the next run, and registered with its new hash
+    pdf = next(work / "out" / f for f in expected[0] if f.endswith(".pdf"))
+    pdf.unlink()
+    again = _run(work, stage, pdf="on")
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert pdf.is_file()
+    _assert_same(_state(work, work), expected)
+
 
 def test_the_whole_plan_killed_twice_ends_as_an_uninterrupted_run(clean: dict[str, Path], tmp_path: Path) -> None:
     """``ocop demo``: killed while issuing the blank score sheets, then, run again, after the commit

@@ -139,6 +139,7 @@ class Register:
         event.listen(session, "after_commit", self._after_commit)
         event.listen(session, "after_rollback", self._after_rollback)
         self.settled = leftovers(self.staging.root, self._settle)  # what a killed stage left
+        self._missing_pdfs()
 
     def _before_commit(self, _: Session) -> None:
         if self.staging.dir is not None:
@@ -170,6 +171,24 @@ class Register:
                 if not final.exists() or doc.draft_path == name:
                     place(staged, final)
                 return
+
+    def _missing_pdfs(self) -> None:
+        """PDF copies of issued documents whose PDF file is gone (removed by hand, or never placed by a
+        version that wrote in place) are made again, with their new SHA-256."""
+        if self.pdf == "off":
+            return
+        docs = [d for d in self.session.scalars(select(Document).where(
+            Document.campaign_id == self.campaign.id, Document.status == "issued", Document.pdf_path != ""))
+            if not Path(d.pdf_path).exists() and Path(d.file_path).exists()]
+        if not docs:
+            return
+        try:
+            self._pdf_copies(docs, forms=True)
+        except PdfUnavailable as exc:
+            if self.pdf == "on":
+                raise
+            if str(exc) not in self.notes:
+                self.notes.append(str(exc))
 
     def readable(self, path: Path) -> Path:
         """Where a file of this unit of work can be read now: staged until the commit, then in place."""
