@@ -94,12 +94,15 @@ class Staging:
             token = secrets.token_hex(8)
             # the lock is taken under a temporary name, then renamed: no one ever sees it unlocked
             tmp = base / f".{token}{LOCK}.tmp"
+            fd = -1
             try:
                 fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
                 fcntl.flock(fd, fcntl.LOCK_EX)
                 os.replace(tmp, base / f"{token}{LOCK}")
                 (base / token).mkdir()
             except FileNotFoundError:
+                if fd >= 0:
+                    os.close(fd)
                 if attempt == 2:
                     raise
                 continue

@@ -10,7 +10,8 @@ folder left.
 Each point starts from a copy of the uninterrupted run's state before its stage (taken in the
 same folder, so the register's file paths are the same), which keeps the test affordable: two
 short processes per point. The whole-plan flow (``ocop demo``, with Prefect) is killed twice in
-one campaign and compared with an uninterrupted demo.
+one campaign and compared with the uninterrupted stages; on PostgreSQL (OCOP_TEST_DATABASE_URL)
+the stages are run and killed in one chain.
 """
 
 from __future__ import annotations
