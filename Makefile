@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 OUT ?= out
 
-.PHONY: install demo lint test server ui-check system-deps templates bench clean
+.PHONY: install demo lint test server ui-check system-deps templates docs bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ system-deps:
 
 templates: $(STAMP)
 	$(BIN)/python -m ocop.documents.build_templates
+
+# PNG pages of each kind of document (demo and a 148/2023 campaign) into docs/documents/; needs LibreOffice, poppler.
+docs: $(STAMP)
+	$(BIN)/python scripts/render_docs.py --out $(OUT)/render-docs
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench_documents.py --count 1000

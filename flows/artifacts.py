@@ -166,6 +166,7 @@ def collect(summary: CollectResult) -> None:
     if len(summary.problems) > 20:
         lines.append(f"- … và {len(summary.problems) - 20} lỗi khác (xem tệp lỗi)")
     lines += [f"- Tệp lỗi: `{f}`" for f in summary.error_files]
+    lines += [f"- Sửa {c}" for c in summary.changes]
     _summary(_key(code, "tom-tat-tiep-nhan"), f"Tiếp nhận đăng ký — {code}", lines, "Tóm tắt bước tiếp nhận đăng ký")
 
 

@@ -234,13 +234,16 @@ def registrations_import(
     partial: Annotated[bool, typer.Option(
         "--partial", help="Lưu các dòng đúng, ghi dòng lỗi ra <tệp>.loi.xlsx / store the valid rows, write the "
                           "others to <file>.loi.xlsx.")] = False,
+    reason: Annotated[str, typer.Option(
+        "--reason", help="Lý do sửa sản phẩm đã có văn bản ban hành / why products with issued documents are "
+                         "corrected.")] = "",
     campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None,
 ) -> None:
     """Nhập phiếu đăng ký (CSV/XLSX, một tệp hoặc cả thư mục) / import registrations (a file or a folder)."""
     from flows.stages import collect as collect_flow
 
-    r = _flow(_where(db, out), lambda s: collect_flow(RegistrationImport(registrations_file=str(file), partial=partial),
-                                                     campaign, s))
+    r = _flow(_where(db, out), lambda s: collect_flow(
+        RegistrationImport(registrations_file=str(file), partial=partial, reason=reason), campaign, s))
     refused = False
     for f in r.files:
         if f.refused:
@@ -253,6 +256,8 @@ def registrations_import(
             _echo(f"  - {problem}", fg=typer.colors.YELLOW, err=True)
         if f.error_file:
             _echo(f"  Dòng lỗi: {f.error_file}")
+        for change in f.changes:
+            _echo(f"  Sửa {change}")
     if len(r.files) > 1:
         _echo(f"Tổng: {r.rows} dòng — mới {r.new}, cập nhật {r.updated}, không đổi {r.unchanged}"
                    + (f", lỗi {r.rejected}" if r.rejected else "") + ".")

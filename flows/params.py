@@ -65,6 +65,10 @@ class RegistrationImport(BaseModel):
         default=False, title="Nhập phần hợp lệ",
         description="Bật: lưu các dòng hợp lệ, các dòng lỗi ghi ra <tên tệp>.loi.xlsx bên cạnh. "
                     "Tắt: tệp có lỗi thì không lưu dòng nào.")
+    reason: str = Field(
+        default="", title="Lý do sửa đăng ký",
+        description="Cần khi sửa sản phẩm đã có văn bản ban hành (thông báo kiểm tra hồ sơ, giấy mời, phiếu "
+                    "đánh giá…): sau khi sửa, chạy lại các bước đã chạy để ban hành văn bản thay thế.")
 
 
 class MeetingDetails(BaseModel):

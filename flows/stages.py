@@ -99,7 +99,7 @@ def collect(registrations: RegistrationImport, campaign: str | None = None,
     tasks.prepare_database(settings)
     with artifacts.progress_of(campaign, "dang-ky"):
         summary = tasks.collect(settings, campaign, Path(registrations.registrations_file),
-                                             registrations.partial)
+                                             registrations.partial, registrations.reason)
     artifacts.collect(summary)
     return summary
 

@@ -50,8 +50,9 @@ def set_up(settings: Settings, path: Path) -> SetUpResult:
 
 
 @task(name="Nhập phiếu đăng ký", **TASK)
-def collect(settings: Settings, code: str | None, path: Path, partial: bool = False) -> CollectResult:
-    summary = stages.collect(settings, code, path, partial)
+def collect(settings: Settings, code: str | None, path: Path, partial: bool = False,
+            reason: str = "") -> CollectResult:
+    summary = stages.collect(settings, code, path, partial, reason)
     for result in summary.files:
         if result.problems:
             get_run_logger().warning("%s: %d lỗi%s", result.file, len(result.problems),

@@ -31,6 +31,11 @@ class ScoringError(OcopError):
     """Score sheets are incomplete, inconsistent or not allowed."""
 
 
+class CorrectionError(OcopError):
+    """A corrected registration that may not be stored as it is: its code changed, or documents
+    about the product are issued and the correction gives no reason (or results need a reopening)."""
+
+
 class DocumentError(OcopError):
     """A template or a document in the register cannot be produced."""
 

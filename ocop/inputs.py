@@ -12,6 +12,15 @@ CSV that is not UTF-8 text — is an :class:`InputError` naming the file, never 
 Every problem names the file, the sheet (XLSX), the row and the column (:func:`locate`), and for
 a wrong value the value and what was expected (:func:`bad_value`), in Vietnamese. The parsers
 (:func:`parse_int`, :func:`parse_date`, :func:`parse_yes_no`) are shared by every importer.
+
+One rule for what a cell may hold (:func:`cell_problem`), applied by every reader: no control
+characters (C0 other than tab and line breaks, DEL, C1), lone surrogates or noncharacters
+(``ocop.text.forbidden_character``); no longer than its column's limit (``ocop.rules.limits``);
+no formula — an XLSX cell Excel computes is refused, its value is to be pasted instead. Text that
+merely looks like a formula (``=``, ``+``, ``-``, ``@`` first, in a CSV file or a text cell) is text:
+stored as written, never evaluated, and written back to any workbook as text (:func:`text_cell`).
+A value outside the header's columns (a CSV row with more fields than the header, a cell under no
+header) is refused too, never silently dropped (:meth:`Table.stray`).
 """
 
 from __future__ import annotations
@@ -30,13 +39,15 @@ from openpyxl.utils import get_column_letter, range_boundaries
 
 from ocop import present
 from ocop.errors import InputError
-from ocop.text import ascii_key, fold, nfc
+from ocop.text import ascii_key, fold, forbidden_character, nfc
 
 CSV_SUFFIXES = (".csv",)
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 TABLE_SUFFIXES = XLSX_SUFFIXES + CSV_SUFFIXES
 IGNORED = {"stt", "ghi chú", "ghi_chu", "lỗi", "loi"}  # row numbers, notes, the error column
 HEADER_SEARCH = 10  # rows searched for the header row
+HEADER_LIMIT = 100  # characters of a header cell
+_STRAY_NULS = 8  # NUL bytes in a CSV file's first 4 KiB beyond which it is binary, not text with a bad cell
 YES = {"có", "co", "x", "1", "yes", "true", "đã xác nhận", "da xac nhan"}
 NO = {"không", "khong", "0", "no", "false", "chưa", "chua"}
 _SUFFIX_NAMES = {".csv": ".csv", ".xlsx": ".xlsx", ".xlsm": ".xlsx", ".toml": ".toml", ".docx": "Word (.docx)"}
@@ -65,8 +76,9 @@ def locate(file: str, sheet: str | None = None, row: int | None = None, column: 
 
 
 def bad_value(where: str, value: Any, expected: str) -> str:
-    """A wrong value: "<where>: giá trị '<value>' <expected>."."""
-    return f"{where}: giá trị '{cell_text(value)}' {expected}."
+    """A wrong value: "<where>: giá trị '<value>' <expected>." (the value escaped and cut as
+    :func:`ocop.present.quoted` shows it)."""
+    return f"{where}: giá trị '{present.quoted(cell_text(value))}' {expected}."
 
 
 def unreadable(path: Path, why: str) -> InputError:
@@ -84,6 +96,7 @@ class Column:
     key: str
     header: str
     required: bool = True
+    limit: int | None = None  # the longest text it takes, in characters (ocop.rules.limits)
 
 
 @dataclass(frozen=True)
@@ -234,8 +247,9 @@ def _not_xlsx(path: Path) -> InputError:
     return unreadable(path, "không phải tệp Excel (.xlsx) hợp lệ (tệp hỏng hoặc chưa chép hết)")
 
 
-def open_workbook(path: Path, *, formulas: bool = False) -> Any:
-    """A read-only openpyxl workbook (cached values, or formulas as written with ``formulas``);
+def open_workbook(path: Path, *, formulas: bool = True) -> Any:
+    """A read-only openpyxl workbook (formulas as written, which :func:`sheet_rows` marks; their
+    cached values with ``formulas=False``);
     an InputError naming the file when it is missing or not a valid .xlsx. Close it when done."""
     from openpyxl import load_workbook
 
@@ -309,14 +323,26 @@ def _check_csv(path: Path) -> None:
     what = _content(path) if head[:2] in (b"PK", b"%P", b"\xd0\xcf") else None
     if what:
         raise unreadable(path, f"đây là {what} được đặt đuôi '.csv', không phải tệp CSV")
-    if b"\x00" in head:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise unreadable(path, "văn bản mã UTF-16 (Unicode Text), cần lưu lại dạng 'CSV UTF-8'")
+    if head.count(b"\x00") > _STRAY_NULS:  # a NUL or two in a cell of a text file: that cell is reported
         raise unreadable(path, "không phải tệp văn bản CSV (có ký tự nhị phân)")
 
 
+def _value(cell: Any) -> Any:
+    value = cell.value
+    if isinstance(value, str):
+        return Formula(value) if cell.data_type == "f" else xstring(value)
+    return value
+
+
 def sheet_rows(path: Path, ws: Any) -> Iterator[tuple[int, Sequence[Any]]]:
-    """The rows of an open worksheet of ``path``, numbered from 1; InputError if it is corrupt."""
+    """The rows of an open worksheet of ``path``, numbered from 1, formula cells as
+    :class:`Formula` (a workbook opened with ``formulas``), Excel's escapes of characters in text
+    decoded (:func:`xstring`); InputError if it is corrupt."""
     try:
-        yield from enumerate(ws.iter_rows(values_only=True), start=1)
+        for number, cells in enumerate(ws.iter_rows(), start=1):
+            yield number, tuple(_value(c) for c in cells)
     except Exception as exc:  # a corrupt sheet part fails while it is streamed
         raise _not_xlsx(path) from exc
 
@@ -385,6 +411,21 @@ class Table:
         col = self.columns[key].header if key in self.columns else key
         return locate(self.path.name, self.sheet, row, col, last_row)
 
+    def stray(self, number: int, raw: Sequence[Any]) -> list[str]:
+        """Values of a row outside the header's columns (a CSV row with more fields than the
+        header, a cell under a blank header): each a problem, never silently dropped."""
+        width = len(self.header)
+        found = []
+        for i, value in enumerate(raw):
+            if (i >= width or not self.header[i]) and value is not None and (
+                    not isinstance(value, str) or value.strip()):
+                letter = get_column_letter(i + 1)
+                what = (f"ô thứ {i + 1}, nhiều hơn {width} cột của dòng tiêu đề" if i >= width else
+                        "ô dưới một tiêu đề trống")
+                found.append(bad_value(f"{locate(self.path.name, self.sheet, number, letter)} ({what})",
+                                       value, "không thuộc cột nào, cần xoá giá trị hoặc đặt tiêu đề cho cột"))
+        return found
+
     def column_name(self, index: int) -> str:
         """The key of the column at a 0-based index, or its letter when it is not one of ours."""
         for key, i in self.positions.items():
@@ -404,11 +445,73 @@ class Table:
         self.close()
 
 
+class Formula(str):
+    """A cell of an XLSX file that holds a formula, as written ('=B2&" sấy"'): :func:`sheet_rows`
+    marks them, so a text cell that merely starts with '=' stays text."""
+
+    __slots__ = ()
+
+
 def is_formula(value: Any) -> bool:
-    """A formula cell as openpyxl returns it without cached values ('=…' or an array formula)."""
-    if isinstance(value, str):
-        return value.startswith("=") and len(value) > 1
-    return type(value).__name__ in ("ArrayFormula", "DataTableFormula")
+    """A formula cell as :func:`sheet_rows` returns it (or an array or data-table formula)."""
+    return isinstance(value, Formula) or type(value).__name__ in ("ArrayFormula", "DataTableFormula")
+
+
+def cell_problem(where: str, value: Any, limit: int | None = None) -> str | None:
+    """What is wrong with a cell whatever its column expects, or None: a formula, a character no
+    input may hold (shown escaped), a text longer than ``limit`` characters."""
+    if is_formula(value):
+        written = value if isinstance(value, str) else str(getattr(value, "text", None) or "")  # array formulas
+        return f"{where}: ô chứa công thức '{present.quoted(written)}', cần giá trị (dán giá trị thay cho công thức)."
+    if not isinstance(value, str):
+        return None
+    bad = forbidden_character(value)
+    if bad is not None:
+        return (f"{where}: giá trị '{present.quoted(value)}' có ký tự không hợp lệ '{present.quoted(bad)}' "
+                "(ký tự điều khiển hoặc không phải chữ), cần xoá ký tự đó.")
+    if limit is not None and len(text := nfc(value)) > limit:
+        return f"{where}: giá trị '{present.quoted(text)}' dài {len(text)} ký tự, tối đa {limit} ký tự."
+    return None
+
+
+def text_argument(name: str, value: str, limit: int) -> str:
+    """A text given on the command line or in a run form (a reason, a venue, findings): NFC; an
+    InputError naming the option when it breaks the cell rule (:func:`cell_problem`)."""
+    problem = cell_problem(f"Tham số '{name}'", value, limit)
+    if problem is not None:
+        raise InputError(problem)
+    return nfc(value)
+
+
+FORMULA_LIKE = ("=", "+", "-", "@")  # what a spreadsheet would take for the start of a formula
+
+
+_XSTRING = re.compile(r"_x([0-9A-Fa-f]{4})_")  # Excel's escape of a character XML cannot carry (ECMA-376 ST_Xstring)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xstring(value: str) -> str:
+    """A text cell of an XLSX file as Excel means it: '_x0007_' is BEL, '_x005F_' an underscore."""
+    return _XSTRING.sub(lambda m: chr(int(m.group(1), 16)), value) if "_x" in value else value
+
+
+def xlsx_value(value: Any) -> Any:
+    """A value as an XLSX cell can hold it: a character XML cannot carry written as Excel's escape
+    ('_x0007_'), which :func:`sheet_rows` reads back (e.g. a refused row copied to the error workbook)."""
+    if isinstance(value, str) and _NOT_XML.search(value):
+        return type(value)(_NOT_XML.sub(lambda m: f"_x{ord(m.group()):04X}_", value))
+    return value
+
+
+def text_cell(cell: Any) -> Any:
+    """An openpyxl cell (a worksheet's or a WriteOnlyCell) whose value was just set, made safe to
+    hand to a spreadsheet: a text starting like a formula is stored as text, with Excel's
+    quote prefix, so it is shown as written and never evaluated, even after the cell is edited."""
+    value = cell.value
+    if isinstance(value, str) and value.startswith(FORMULA_LIKE) and not isinstance(value, Formula):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
 
 
 def _empty(row: Sequence[Any]) -> bool:
@@ -445,15 +548,19 @@ def _read_header(table: Table, header: Sequence[Any], columns: Sequence[Column],
             continue
         col = by_name.get(fold(name)) or by_name.get(ascii_key(name))
         letter = get_column_letter(i + 1)
+        problem = cell_problem(f"{at}, cột {letter}", raw, HEADER_LIMIT)
+        if problem is not None:  # a header is text like any cell: never matched past a control character
+            table.problems.append(problem)
+            continue
         if col is None:
             if strict and fold(name) not in IGNORED and ascii_key(name) not in IGNORED:
-                table.problems.append(f"{at}: cột {letter} '{name}' không có trong mẫu, cần đổi tên cột "
-                                      "theo mẫu (xem sheet 'Hướng dẫn') hoặc xoá cột.")
+                table.problems.append(f"{at}: cột {letter} '{present.quoted(name)}' không có trong mẫu, cần đổi tên "
+                                      "cột theo mẫu (xem sheet 'Hướng dẫn') hoặc xoá cột.")
         elif col.key in table.positions:
             if strict:
                 first = get_column_letter(table.positions[col.key] + 1)
-                table.problems.append(f"{at}: cột {letter} '{name}' trùng với cột {first} '{col.header}', "
-                                      "cần xoá một trong hai cột.")
+                table.problems.append(f"{at}: cột {letter} '{present.quoted(name)}' trùng với cột {first} "
+                                      f"'{col.header}', cần xoá một trong hai cột.")
         else:
             table.positions[col.key] = i
     optional = {k for group in alternatives for k in group}
@@ -488,13 +595,14 @@ def _source(path: Path, sheet: str | None,
 
 
 def open_table(path: Path, columns: Sequence[Column], *, sheet: str | None = None, strict: bool = False,
-               formulas: bool = False, alternatives: Sequence[Sequence[str]] = ()) -> Table:
+               formulas: bool = True, alternatives: Sequence[Sequence[str]] = ()) -> Table:
     """Open a CSV file or a workbook (the sheet named ``sheet`` if it has one, else the first) and
     read its header against ``columns``; the table's ``rows`` go on from the row after the header.
 
     ``alternatives`` lists groups of keys of which one whole group must be present (their columns
     are not required one by one). ``strict`` also reports unknown or repeated columns and merged
-    cells; ``formulas`` reads formulas as written instead of their cached values. Problems in the
+    cells; formulas are read as written (:class:`Formula`), their cached values with
+    ``formulas=False``. Problems in the
     header are in ``table.problems``; a file that cannot be read raises InputError. Use it as a
     context manager, or call ``close()``.
     """
@@ -530,7 +638,7 @@ def _chain(first: list[tuple[int, Sequence[Any]]],
     yield from rest
 
 
-def iter_rows(path: Path, sheet: str | None, *, formulas: bool = False) -> Iterator[tuple[int, Sequence[Any]]]:
+def iter_rows(path: Path, sheet: str | None, *, formulas: bool = True) -> Iterator[tuple[int, Sequence[Any]]]:
     """Every row of a CSV file or of a workbook's sheet, numbered from 1, in one more streaming
     pass (e.g. to copy the rows a first pass refused)."""
     rows, book, _, _ = _source(path, sheet, formulas)
@@ -555,11 +663,19 @@ def read_rows(path: Path, columns: Sequence[Column], *, alternatives: Sequence[S
     NFC-cleaned; an InputError naming the file and every missing column when the header is wrong."""
     with open_table(path, columns, alternatives=alternatives) as table:
         if table.problems:
-            raise InputError(f"{table.where_header}: tệp thiếu cột bắt buộc.", table.problems)
+            what = "tệp thiếu cột bắt buộc." if table.missing else "tiêu đề không đúng mẫu."
+            raise InputError(f"{table.where_header}: {what}", table.problems)
         rows: list[Row] = []
-        positions = list(table.positions.items())
+        problems: list[str] = []
+        positions = [(table.columns[key], i) for key, i in table.positions.items()]
         for number, raw in table.rows:
-            values = {key: _clean(raw[i]) if i < len(raw) else None for key, i in positions}
+            problems += table.stray(number, raw)
+            for col, i in positions:
+                if i < len(raw) and (problem := cell_problem(table.where(number, col.key), raw[i], col.limit)):
+                    problems.append(problem)
+            values = {col.key: _clean(raw[i]) if i < len(raw) else None for col, i in positions}
             if any(v is not None for v in values.values()):
                 rows.append(Row(number, values, table.sheet))
+        if problems:
+            raise InputError(f"{table.where_file}: {len(problems)} lỗi, không lưu dòng nào.", problems)
         return rows

@@ -171,6 +171,22 @@ def deadline_status(working_days_left: int) -> str:
     return OVERDUE if working_days_left == 0 else f"còn {working_days_left} ngày làm việc"
 
 
+# --- values quoted in messages ----------------------------------------------------------------------
+
+QUOTE_LIMIT = 60  # characters of a value a message quotes
+
+
+def quoted(value: str, limit: int = QUOTE_LIMIT) -> str:
+    """A value as a message quotes it, on one line and harmless to a terminal: tabs, line breaks,
+    control characters, lone surrogates and noncharacters escaped (``\\x07``, ``\\n``, ``\\ud800``),
+    and a longer value cut after ``limit`` characters with its length ("Mật ong… (5000 ký tự)").
+    Stricter than :func:`terminal`, which keeps a whole line's tabs and line breaks."""
+    cut = value if len(value) <= limit else value[:limit]
+    text = "".join(ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape", "backslashreplace").decode()
+                   for ch in cut)
+    return text if cut is value else f"{text}… ({len(value)} ký tự)"
+
+
 # --- dates and times --------------------------------------------------------------------------------
 
 
@@ -241,6 +257,20 @@ def reopening(by: str, reason: str, on: date) -> str:
     return f"mở lại kết quả ngày {date_short(on)} theo đề nghị của {by}: {reason}"
 
 
+
+def correction(code: str, label: str, old: str, new: str) -> str:
+    """A field a corrected registration changed: "LN-01: tên sản phẩm 'Na dai Huyen Son' → 'Na dai Huyền Sơn'"."""
+    return f"{code}: {label[:1].lower() + label[1:]} '{old}' → '{new}'"
+
+
+def corrected(code: str, reason: str) -> str:
+    """A recorded correction, as the register's notes say it: "sửa đăng ký LN-01: Tên gõ thiếu dấu"."""
+    return f"sửa đăng ký {code}: {reason}"
+
+
+def yes_no(value: bool) -> str:
+    return "có" if value else "không"
+
 # --- the terminal -----------------------------------------------------------------------------------
 
 # C0 controls but tab and newline, DEL, C1 controls, the bidirectional overrides and isolates, lone surrogates
@@ -257,3 +287,4 @@ def moment(t: datetime, zone: str = "Asia/Ho_Chi_Minh") -> str:
     """An instant as an office in Vietnam reads it: '14:05 30/11/2026'."""
     local = t.astimezone(ZoneInfo(zone))
     return f"{clock(local.time())} {date_short(local.date())}"
+

@@ -75,6 +75,19 @@ def settings(db_url: str, tmp_path: Path):
 
 
 @pytest.fixture
+def sqlite_settings(tmp_path: Path):
+    """Settings on SQLite alone, PDFs on: for tests whose subject is the documents' pages, which do not
+    depend on the database (the stage tests cover PostgreSQL); LibreOffice time is spent once."""
+    from ocop.persistence.db import engine_for, migrate
+    from ocop.settings import Settings
+
+    url = f"sqlite:///{tmp_path / 'ocop.db'}"
+    migrate(url)
+    yield Settings.from_env({"OCOP_PDF": "on"}, out_dir=tmp_path / "out", database_url=url)
+    engine_for(url).dispose()
+
+
+@pytest.fixture
 def sample_campaign(settings):
     """The Lục Nam 2020 campaign set up, registrations imported and verified (no Prefect)."""
     from ocop.services import stages

@@ -85,12 +85,47 @@ _NEEDS_DOCXTPL = (
 _LISTING = DocxTemplate(None)      # only for resolve_listing(), which uses no instance state
 
 
+# Text is text: a value's braces are written as two noncharacters (which no input may hold, see
+# ocop.text.forbidden_character) until the rendered part has been checked for tags the template
+# left behind, then turned back into braces. So a product named "Mật ong {{ rừng }}" is printed
+# as it is, and only the template's own text can be taken for a leftover tag.
+_VALUE_BRACES = str.maketrans({"{": "\ufdd0", "}": "\ufdd1"})
+_OPEN, _CLOSE = "\ufdd0", "\ufdd1"
+_OPEN_UTF8, _CLOSE_UTF8 = _OPEN.encode(), _CLOSE.encode()
+
+
 def _nfc(value: Any) -> Any:
+    """Jinja's finalize: every value NFC, its braces kept apart from the template's (see _VALUE_BRACES)."""
     if isinstance(value, Markup):
-        return Markup(unicodedata.normalize("NFC", str(value)))
+        return Markup(unicodedata.normalize("NFC", str(value)).translate(_VALUE_BRACES))
     if isinstance(value, str):
-        return unicodedata.normalize("NFC", value)
+        value = unicodedata.normalize("NFC", value)
+        return value.translate(_VALUE_BRACES) if "{" in value or "}" in value else value
     return value
+
+
+def _braces_back(data: bytes) -> bytes:
+    """A checked part with its values' braces restored."""
+    if _OPEN_UTF8 in data or _CLOSE_UTF8 in data:
+        return data.replace(_OPEN_UTF8, b"{").replace(_CLOSE_UTF8, b"}")
+    return data
+
+
+# lxml's own text and tail (python-docx's element classes shadow .text with a property of their own)
+_TEXT_SLOTS: tuple[Any, ...] = (cast(Any, etree._Element).text, cast(Any, etree._Element).tail)
+
+
+def _braces_back_in(root: etree._Element) -> None:
+    """:func:`_braces_back` on a parsed part: every text, tail and attribute."""
+    for el in root.iter():
+        for slot in _TEXT_SLOTS:
+            value = slot.__get__(el)
+            if value and (_OPEN in value or _CLOSE in value):
+                slot.__set__(el, value.replace(_OPEN, "{").replace(_CLOSE, "}"))
+        for key, value in el.attrib.items():
+            text = str(value)
+            if _OPEN in text or _CLOSE in text:
+                el.set(key, text.replace(_OPEN, "{").replace(_CLOSE, "}"))
 
 
 _DICT_ATTRS = frozenset(dir(dict))
@@ -503,11 +538,11 @@ class Renderer:
                 raise DocumentError(f"Mẫu văn bản '{name}': phần {part.name} dựng ra không phải XML "
                                     f"hợp lệ ({exc}); kiểm tra các thẻ {{%p %}}/{{%tr %}} của mẫu."
                                     ) from exc
-            if b"{" in data or b"}" in data:          # markup has no braces: only text can
-                text = _leftover(etree.fromstring(data, _STRICT))
+            if b"{" in data or b"}" in data:          # markup has no braces, values' are set apart: only
+                text = _leftover(etree.fromstring(data, _STRICT))     # the template's text can
                 if text is not None:
                     raise _leftover_error(name, text)
-            outputs.append((part.name, data))
+            outputs.append((part.name, _braces_back(data)))
         core = cast(CT_CoreProperties, parse_xml(fast.core_xml))     # the parser's class for cp:coreProperties
         self._set_properties(CoreProperties(core), prepared, context)
         outputs.append((fast.core_name, serialize_part_xml(core)))
@@ -536,6 +571,7 @@ class Renderer:
 
     @staticmethod
     def _check_leftovers(doc: DocxDocument, name: str) -> None:
+        """Refuse a tag the template left behind, then restore the values' braces."""
         parts = [_body(doc)] + [cast(XmlPart, rel.target_part).element for rel in doc.part.rels.values()
                                       if rel.reltype.endswith("/header")
                                       or rel.reltype.endswith("/footer")]
@@ -543,6 +579,11 @@ class Renderer:
             text = _leftover(part)
             if text is not None:
                 raise _leftover_error(name, text)
+        for part in parts:
+            _braces_back_in(part)
+        for blob_part in doc.part.package.iter_parts():
+            if blob_part.content_type == _FOOTNOTES_CT and isinstance(blob_part._blob, bytes):  # rendered by docxtpl
+                blob_part._blob = _braces_back(blob_part._blob)
 
     @staticmethod
     def _set_properties(cp: CoreProperties, prepared: _Prepared, context: Mapping[str, Any]) -> None:

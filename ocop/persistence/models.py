@@ -337,6 +337,22 @@ class ScoreChange(Base):
     product: Mapped[Product] = relationship()
 
 
+class RegistrationChange(Base):
+    """A field of a registered product changed by a re-imported (corrected) row: what it was,
+    what it became, and why when documents about the product were already issued."""
+
+    __tablename__ = "registration_change"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id"))
+    field: Mapped[str] = mapped_column(String(60))
+    old: Mapped[str] = mapped_column(Text, default="")
+    new: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+
+
 class Reopening(Base):
     """Issued results opened again for a change of scores: who asked, why, on which date.
 

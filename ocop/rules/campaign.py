@@ -18,7 +18,6 @@ from datetime import date, time
 from fractions import Fraction
 from typing import Any, Literal, TypedDict, Unpack, get_origin, get_type_hints
 
-from ocop import present
 from ocop.errors import InputError
 
 SignOff = Literal["auto", "manual"]
@@ -59,6 +58,8 @@ def simple_fraction(x: Fraction | float | int | str) -> Fraction:
 
 def end_before_start(end: time, start: time) -> str:
     """Why an end time is refused: a meeting (one day, as the minutes record it) ends after it starts."""
+    from ocop import present  # here, not at the top: ocop.present imports this module
+
     return f"giờ kết thúc {present.clock(end)} phải sau giờ bắt đầu {present.clock(start)}"
 
 

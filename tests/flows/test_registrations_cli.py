@@ -58,3 +58,25 @@ def test_template_folder_import_partial_inspection_and_verify(ocop, tmp_path: Pa
     assert "  Bảo Sơn                         3             2            0            1" in verified.stdout
     assert "✗ BS-01 Lạc đỏ Bảo Sơn: Kiểm tra thực tế ngày 25/06/2020 không đạt" in verified.stdout
     assert "danh-sach-kiem-tra-ho-so.xlsx" in verified.stdout
+
+
+def test_a_correction_is_reported_and_after_verify_needs_a_reason(ocop, tmp_path: Path) -> None:
+    rows = (SAMPLE / "registrations.csv").read_text(encoding="utf-8").splitlines()
+    typo = tmp_path / "dang-ky.csv"
+    typo.write_text("\n".join(r.replace("Na dai Huyền Sơn", "Na dai Huyen Son") for r in rows) + "\n", encoding="utf-8")
+    fixed = tmp_path / "sua.csv"
+    fixed.write_text("\n".join([rows[0], rows[1], rows[2].replace("Vải thiều sớm", "Vải thiều chín sớm")]) + "\n",
+                     encoding="utf-8")
+    assert ocop("registrations", "import", str(typo)).returncode == 0
+    assert ocop("verify").returncode == 0
+    refused = ocop("registrations", "import", str(fixed))
+    assert refused.returncode == 1 and refused.stderr.startswith("Lỗi: Đã ban hành văn bản về sản phẩm LN-01, LN-02 (")
+    assert '--reason "Lý do"' in refused.stderr
+    done = ocop("registrations", "import", str(fixed), "--reason", "Tên sản phẩm theo nhãn")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "sua.csv: 2 dòng — mới 0, cập nhật 0, không đổi 2.",
+        "  Sửa LN-01: tên sản phẩm 'Na dai Huyen Son' → 'Na dai Huyền Sơn'",
+        "  Sửa LN-02: tên sản phẩm 'Vải thiều sớm Bình Sơn' → 'Vải thiều chín sớm Bình Sơn'"]
+    again = ocop("verify")
+    assert again.returncode == 0, again.stderr

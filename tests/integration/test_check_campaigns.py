@@ -1,6 +1,6 @@
 """Issue 11, done when: every document of the demo and of a 148/2023 campaign passes `ocop documents check`
-(form, content and the PDF's pages). Today's documents do not: the test is expected to fail until the
-documents are fixed; the findings it prints are the list of what remains."""
+(form, content and the PDF's pages); on a failure the findings it prints name what
+fails. SQLite only: the documents do not depend on the database."""
 
 from __future__ import annotations
 
@@ -25,13 +25,6 @@ pytestmark = [
 ]
 
 
-def _settings(tmp_path: Path) -> Settings:
-    """SQLite only: the documents do not depend on the database (the stage tests cover PostgreSQL)."""
-    from ocop.persistence.db import migrate
-
-    url = f"sqlite:///{tmp_path / 'ocop.db'}"
-    migrate(url)
-    return Settings.from_env({"OCOP_PDF": "on"}, out_dir=tmp_path / "out", database_url=url)
 
 
 def _check(folder: Path) -> None:
@@ -41,8 +34,8 @@ def _check(folder: Path) -> None:
     assert result.exit_code == 0 and findings == []
 
 
-def test_every_document_of_the_demo_passes_the_check(tmp_path: Path) -> None:
-    settings = _settings(tmp_path)
+def test_every_document_of_the_demo_passes_the_check(sqlite_settings: Settings, tmp_path: Path) -> None:
+    settings = sqlite_settings
     stages.set_up(settings, SAMPLE / "campaign.toml")
     stages.collect(settings, "luc-nam-2020", SAMPLE / "registrations.csv")
     stages.verify(settings, "luc-nam-2020")
@@ -65,8 +58,8 @@ def _campaign_148(tmp_path: Path) -> Path:
     return path
 
 
-def test_every_document_of_a_148_campaign_passes_the_check(tmp_path: Path) -> None:
-    settings = _settings(tmp_path)
+def test_every_document_of_a_148_campaign_passes_the_check(sqlite_settings: Settings, tmp_path: Path) -> None:
+    settings = sqlite_settings
     stages.set_up(settings, _campaign_148(tmp_path))
     regs = tmp_path / "dk.csv"
     with regs.open("w", encoding="utf-8", newline="") as fh:

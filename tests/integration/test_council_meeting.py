@@ -185,8 +185,11 @@ def test_the_schedule_stage_refuses_a_date_and_says_why(sample_campaign, meeting
 def test_lead_time_counts_tet_as_non_working(settings, tmp_path: Path) -> None:
     from datetime import date
 
-    text = (SAMPLE / "campaign.toml").read_text(encoding="utf-8").replace("evaluation = 2020-10-30", "evaluation = "
-                                                                                                     "2024-12-30")
+    # the plan of 2024, its evaluation deadline moved to the year's end (deadlines in order, dates within the year)
+    text = (SAMPLE / "campaign.toml").read_text(encoding="utf-8").replace("2020-", "2024-")
+    text = text.replace("evaluation = 2024-10-30", "evaluation = 2024-12-30").replace("referral = 2024-11-05",
+                                                                                      "referral = 2024-12-31")
+    text = text.replace("rules_decision_date = 2024-05-21", "rules_decision_date = 2024-01-20")  # before the invitation
     path = tmp_path / "c.toml"
     path.write_text(text.replace("year = 2020", "year = 2024"), encoding="utf-8")
     stages.set_up(settings, path)

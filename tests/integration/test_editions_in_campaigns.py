@@ -102,12 +102,10 @@ def test_a_province_campaign_under_1489_is_accepted(settings, tmp_path: Path) ->
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
-def test_print_packs_one_pdf_per_member_in_agenda_order(settings, tmp_path: Path) -> None:
-    from dataclasses import replace
-
+def test_print_packs_one_pdf_per_member_in_agenda_order(sqlite_settings, tmp_path: Path) -> None:
     from pypdf import PdfReader
 
-    settings = replace(settings, pdf="on")
+    settings = sqlite_settings
     stages.set_up(settings, _campaign_file(tmp_path, "148/2023", "luc-nam-2024"))
     _register(settings, tmp_path, [
         ["T-2", "Vải sấy", "7", "HTX Vải Bình Sơn", "HTX", "Bình Sơn", "Có"],

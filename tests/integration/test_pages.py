@@ -43,10 +43,14 @@ def _issued(settings, code: str, kind: str) -> list:
     return [d for d in stages.documents(settings, code) if d.kind == kind and d.status == "issued"]
 
 
-def test_result_notices_fit_one_page_and_the_summary_table_two(sample_campaign) -> None:
+def test_result_notices_fit_one_page_and_the_summary_table_two(sqlite_settings) -> None:
+    with_pdf = sqlite_settings       # pages are the subject, not the database: SQLite alone
+    sample_campaign = replace(with_pdf, pdf="off")
+    stages.set_up(sample_campaign, SAMPLE / "campaign.toml")
+    stages.collect(sample_campaign, CODE, SAMPLE / "registrations.csv")
+    stages.verify(sample_campaign, CODE)
     stages.schedule(sample_campaign, CODE)
     stages.score(sample_campaign, CODE, SAMPLE / "scores.csv")
-    with_pdf = replace(sample_campaign, pdf="on")
     stages.rank(with_pdf, CODE)
     notices = _issued(sample_campaign, CODE, "thong_bao_ket_qua")
     [summary] = _issued(sample_campaign, CODE, "bang_tong_hop")
@@ -101,7 +105,8 @@ def _campaign_148(tmp_path: Path, products: int) -> Path:
     return path
 
 
-def test_recognition_decision_keeps_its_last_article_with_the_signature(settings, tmp_path: Path) -> None:
+def test_recognition_decision_keeps_its_last_article_with_the_signature(sqlite_settings, tmp_path: Path) -> None:
+    settings = replace(sqlite_settings, pdf="off")
     stages.set_up(settings, _campaign_148(tmp_path, 2))
     stages.collect(settings, "ln-148", tmp_path / "dk.csv")
     stages.verify(settings, "ln-148")

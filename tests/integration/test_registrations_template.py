@@ -89,6 +89,12 @@ def test_the_workbook_has_vietnamese_headers_drop_downs_and_instructions(setting
     assert any("Giấy chứng nhận đăng ký hộ kinh doanh" in str(v) for v in guide)
     # the certificate's validity comes from the campaign's edition (36 months under every edition so far)
     assert "dd/mm/yyyy. Giấy chứng nhận có hiệu lực 36 tháng." in guide
+    # each text column's limit, beside its instructions (the importer refuses a longer value)
+    table = {row[0]: row[4] for row in wb["Hướng dẫn"].iter_rows(values_only=True) if row[0] in headers}
+    assert (table["Mã sản phẩm"], table["Tên sản phẩm"], table["Tên chủ thể"], table["Xã"]) == (20, 200, 200, 100)
+    assert (table["Địa chỉ"], table["Người đại diện"], table["Điện thoại"], table["Số giấy chứng nhận OCOP"]) == (
+        300, 100, 20, 60)
+    assert table["Bộ sản phẩm"] is None  # a value of the list
 
 
 def test_the_148_workbook_lists_all_sets_and_the_self_assessment(settings, tmp_path: Path) -> None:

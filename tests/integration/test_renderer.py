@@ -249,3 +249,38 @@ def test_memory_does_not_grow_with_documents(fast, tmp_path):
     finally:
         tracemalloc.stop()
     assert grown < 256 * 1024, grown
+
+
+# --- text is text ------------------------------------------------------------------------------
+HOSTILE = ["Mật ong {{ rừng }}", "Chè {% if true %}xanh{% endif %}", "Gạo <w:p>nếp</w:p>", "Vải ]]> thiều",
+           "Na {# dai #} }} {{", "Miến {_{ dong }_}", "Rượu { { men } }"]
+
+
+@pytest.mark.parametrize("use_fast", [True, False], ids=["fast", "docxtpl"])
+def test_a_value_that_looks_like_a_tag_is_printed_as_it_is(tmp_path, use_fast):
+    r = Renderer(make_template(tmp_path, "Sản phẩm: {{ ten }}", header="Đầu trang: {{ ten }}"), fast=use_fast)
+    for i, name in enumerate(HOSTILE):
+        out = tmp_path / f"{i}.docx"
+        r.render("thu", {"ten": name}, out)
+        lines = texts(out)
+        assert f"Sản phẩm: {name}" in lines and f"Đầu trang: {name}" in lines
+        xml = zipfile.ZipFile(out).read("word/document.xml").decode()
+        assert "\ufdd0" not in xml and "\ufdd1" not in xml
+
+
+def test_a_value_that_looks_like_a_tag_in_a_column_loop_is_printed_as_it_is(tmp_path):
+    d = make_template(tmp_path, "x")
+    doc = Document()
+    t = doc.add_table(rows=2, cols=3)
+    t.rows[0].cells[0].text, t.rows[0].cells[1].text = "{%tc for c in cot %}", "{{ c }}"
+    t.rows[0].cells[2].text = "{%tc endfor %}"
+    doc.save(str(d / "cot.docx"))
+    r = Renderer(d)
+    r.render("cot", {"cot": HOSTILE[:4]}, tmp_path / "cot.docx")
+    assert [c.text for c in Document(str(tmp_path / "cot.docx")).tables[0].rows[0].cells] == HOSTILE[:4]
+
+
+def test_the_templates_own_leftover_is_still_refused_beside_a_value_with_braces(tmp_path):
+    r = Renderer(make_template(tmp_path, "Sản phẩm: {{ ten }}", "Số { { so } }", name="mau_hong"))
+    with pytest.raises(DocumentError, match=r"còn thẻ chưa xử lý.*Số \{ \{ so \} \}"):
+        r.render("mau_hong", {"ten": "Mật ong {{ rừng }}", "so": "1"}, tmp_path / "x.docx")

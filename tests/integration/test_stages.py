@@ -89,8 +89,11 @@ def test_reimport_is_idempotent_and_nfd_names_match(sample_campaign, tmp_path: P
     fixed = [rows[0]] + [[unicodedata.normalize("NFD", c) + "  " for c in r[1:]] for r in rows[1:]]
     fixed = [["Tên sản phẩm", "Bộ sản phẩm", "Tên chủ thể", "Loại hình", "Xã", "Xác nhận UBND xã"], *fixed[1:]]
     fixed[-1][-1] = "Có"  # the commune has now confirmed LN-12
-    result = stages.collect(sample_campaign, CODE, _write_csv(tmp_path / "nfd.csv", fixed))
+    # LN-12's dossier-check notice is issued: the correction needs a reason
+    result = stages.collect(sample_campaign, CODE, _write_csv(tmp_path / "nfd.csv", fixed),
+                            reason="UBND xã đã xác nhận")
     assert (result.new, result.updated, result.unchanged) == (0, 1, 11)
+    assert [str(c) for c in result.changes] == ["LN-12: xác nhận UBND xã 'không' → 'có'"]
     assert _count(sample_campaign.database_url, Registration) == 12
 
 

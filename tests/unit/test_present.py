@@ -120,6 +120,15 @@ def test_a_quorum_of_0_6667_is_applied_as_the_2_3_the_documents_state():
         simple_fraction("2/0")
 
 
+def test_a_quoted_value_is_one_harmless_line_cut_after_60_characters():
+    assert present.quoted("Mật ong rừng") == "Mật ong rừng"
+    assert present.quoted("Mật\x07 ong\x1b[2J\x00") == "Mật\\x07 ong\\x1b[2J\\x00"
+    assert present.quoted("dòng một\ndòng hai\ttab\r") == "dòng một\\ndòng hai\\ttab\\r"
+    assert present.quoted("\x9b\x7f\ud800\ufdd0\u200b") == "\\x9b\\x7f\\ud800\\ufdd0\\u200b"
+    assert present.quoted("ậ" * 60) == "ậ" * 60
+    assert present.quoted("ậ" * 5000) == "ậ" * 60 + "… (5000 ký tự)"
+
+
 def test_label_maps_and_star_helpers():
     assert present.LEVEL_UNIT["district"] == "huyện" and present.level_heading("district") == "HUYỆN"
     assert present.level_heading("commune") == "XÃ"
@@ -143,3 +152,4 @@ def test_an_instant_reads_in_vietnam_time() -> None:
     from datetime import UTC, datetime
 
     assert present.moment(datetime(2026, 11, 30, 17, 5, tzinfo=UTC)) == "00:05 01/12/2026"
+

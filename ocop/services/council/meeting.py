@@ -8,7 +8,9 @@ from datetime import date, time
 
 from ocop import present
 from ocop.errors import InputError
+from ocop.inputs import text_argument
 from ocop.persistence.models import Campaign
+from ocop.rules import limits
 from ocop.rules.calendar import is_working_day, working_days_between
 from ocop.rules.campaign import DEFAULT_MEETING_TIME
 from ocop.rules.editions import get_edition
@@ -39,7 +41,7 @@ def schedule(
     """
     on = on or campaign.meeting_date
     at = at or campaign.meeting_time or DEFAULT_MEETING_TIME
-    venue = venue or campaign.meeting_venue
+    venue = text_argument("--venue", venue, limits.TITLE) if venue else campaign.meeting_venue
     if on is None or not venue:
         raise InputError("Chưa có ngày hoặc địa điểm họp Hội đồng: ghi trong tệp kế hoạch hoặc dùng --date/--venue.")
     stored = campaign.details.invitation_date

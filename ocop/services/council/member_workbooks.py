@@ -3,6 +3,8 @@ criterion; filled in at the meeting and imported back through the same validatio
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,18 +16,19 @@ from sqlalchemy.orm import Session
 
 from ocop import present
 from ocop.errors import InputError
-from ocop.inputs import XLSX_SUFFIXES, Row, open_workbook, sheet_rows
+from ocop.inputs import XLSX_SUFFIXES, Row, cell_problem, locate, open_workbook, sheet_rows, text_cell
 from ocop.persistence.models import Campaign, Person
 from ocop.rules.criteria import Criterion, load_sets
 from ocop.rules.editions import get_edition
 from ocop.services.campaigns import council
-from ocop.services.council.scoring import ScoresSummary, _Reader, store_rows
+from ocop.services.council.scoring import CRITERION, MEMBER, POINTS, PRODUCT, ScoresSummary, _Reader, store_rows
 from ocop.services.paperwork.specs import agenda, set_label
 from ocop.text import ascii_key, fold
 
 FIRST_ROW = 7  # criteria start here; rows 1-5 say whose sheet it is
 HEADER = ("Mã tiêu chí", "Tiêu chí", "Các mức điểm (chọn một)", "Điểm tối đa", "Điểm chấm")
 MARK = "Phiếu đánh giá OCOP"  # A1 of every product sheet; the reader recognises the workbook by it
+_SHEET_TITLE = re.compile(r"[\\/*?:\[\]]")  # characters a sheet's title cannot hold
 
 
 def write_member_workbook(session: Session, campaign: Campaign, member: Person, path: Path) -> Path:
@@ -43,18 +46,21 @@ def write_member_workbook(session: Session, campaign: Campaign, member: Person, 
         "Không sửa các ô Thành viên, Mã sản phẩm và cột Mã tiêu chí. Nhập lại: ocop scores import TỆP.xlsx",
     ):
         guide.append([line])
+        text_cell(guide.cell(guide.max_row, 1))
     if any(c.requirements for s in sets.values() for c in s.criteria):
         guide.append([present.MANDATORY_LEGEND])
     guide.column_dimensions["A"].width = 110
     bold = Font(bold=True)
     for reg in agenda(session, campaign):
         criteria, product = sets[reg.set_code], reg.product
-        ws = wb.create_sheet(title=(product.code or str(product.id))[:31])
+        ws = wb.create_sheet(title=_SHEET_TITLE.sub("-", product.code or str(product.id))[:31])
         ws.append([MARK])
         ws.append(["Thành viên", member.name])
         ws.append(["Mã sản phẩm", product.code])
         ws.append(["Sản phẩm", f"{product.name} — {product.producer.name}"])
         ws.append(["Bộ sản phẩm", set_label(sets, reg.set_code)])
+        for r in range(2, 6):
+            text_cell(ws.cell(r, 2))  # names and codes are text, whatever they start with
         ws.append(list(HEADER))
         for cell in ws[6]:
             cell.font = bold
@@ -110,23 +116,39 @@ def _first_cell(path: Path, ws: Any) -> Any:
     return first[0] if first else None
 
 
+def _at(cells: list[Sequence[Any]], row: int, column: int) -> Any:
+    """The value at a 1-based row and column of a sheet's rows (None beyond them)."""
+    return cells[row - 1][column - 1] if row <= len(cells) and column <= len(cells[row - 1]) else None
+
+
 def read_member_workbook(path: Path) -> dict[str, list[Row]]:
-    """Long-form rows per sheet: (product, member, criterion, points) for every filled cell."""
+    """Long-form rows per sheet: (product, member, criterion, points) for every filled cell; an
+    InputError listing every cell the cell rule refuses (ocop.inputs.cell_problem)."""
     wb = open_workbook(path)
     sheets: dict[str, list[Row]] = {}
+    problems: list[str] = []
     try:
         for ws in wb.worksheets:
             cells = [row for _, row in sheet_rows(path, ws)]
-            if not cells or cells[0][0] != MARK:
+            if not cells or _at(cells, 1, 1) != MARK:
                 continue
-            member, code = cells[1][1], cells[2][1]
-            rows = [Row(n, {"ma_san_pham": code, "thanh_vien": member, "tieu_chi": line[0], "diem": line[4]})
-                    for n, line in enumerate(cells[FIRST_ROW - 1:], start=FIRST_ROW)
-                    if len(line) > 4 and line[0] is not None and line[4] is not None]
+            member, code = _at(cells, 2, 2), _at(cells, 3, 2)
+            checked = [(2, MEMBER, member), (3, PRODUCT, code)]
+            rows = []
+            for n in range(FIRST_ROW, len(cells) + 1):
+                criterion, points = _at(cells, n, 1), _at(cells, n, 5)
+                if criterion is not None and points is not None:
+                    rows.append(Row(n, {"ma_san_pham": code, "thanh_vien": member, "tieu_chi": criterion,
+                                        "diem": points}))
+                    checked += [(n, CRITERION, criterion), (n, POINTS, points)]
+            problems += [p for n, col, value in checked
+                         if (p := cell_problem(locate(path.name, ws.title, n, col.header), value, col.limit))]
             if rows:
                 sheets[ws.title] = rows
     finally:
         wb.close()
+    if problems:
+        raise InputError(f"{path.name}: {len(problems)} lỗi, không lưu phiếu nào.", problems)
     return sheets
 
 

@@ -12,8 +12,10 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session, joinedload, object_session
 
 from ocop.errors import InputError, RulesError, ScoringError
-from ocop.inputs import Column, Row, bad_value, locate, parse_int, read_rows, where
+from ocop.inputs import Column, Row, bad_value, locate, parse_int, read_rows, text_argument, where
 from ocop.persistence.models import Campaign, Person, Registration, ScoreChange, ScoreItem, ScoreSheet
+from ocop.present import quoted  # "present" names the members present in set_attendance
+from ocop.rules import limits
 from ocop.rules.campaign import end_before_start
 from ocop.rules.criteria import CriteriaSet, load_sets
 from ocop.rules.editions import get_edition
@@ -21,9 +23,9 @@ from ocop.services.campaigns import council
 from ocop.services.results import freeze
 from ocop.text import fold
 
-PRODUCT = Column("ma_san_pham", "Mã sản phẩm")
-MEMBER = Column("thanh_vien", "Thành viên")
-CRITERION = Column("tieu_chi", "Tiêu chí", required=False)
+PRODUCT = Column("ma_san_pham", "Mã sản phẩm", limit=limits.PRODUCT_CODE)
+MEMBER = Column("thanh_vien", "Thành viên", limit=limits.PERSON_NAME)
+CRITERION = Column("tieu_chi", "Tiêu chí", required=False, limit=limits.CRITERION_CODE)
 POINTS = Column("diem", "Điểm", required=False)
 PART_A = Column("phan_a", "Phần A", required=False)
 PART_B = Column("phan_b", "Phần B", required=False)
@@ -209,6 +211,7 @@ def store_rows(session: Session, campaign: Campaign, path: Path, rows: list[Row]
     with a ``reason`` the change is a re-scoring, which the minutes list (the spread rule asks
     for one). After close, sheets are locked: only a re-scoring with a reason changes them.
     """
+    reason = text_argument("--reason", reason, limits.PARAGRAPH)
     reader = _Reader(session, campaign, path)
     for line in rows:
         reader.add(line)
@@ -313,7 +316,7 @@ def set_attendance(campaign: Campaign, absent: list[str], present: list[str]) ->
     members = {fold(p.name): p for p in council(campaign)}
     unknown = [n for n in [*absent, *present] if fold(n) not in members]
     if unknown:
-        raise InputError("Không phải thành viên Hội đồng: " + ", ".join(unknown) + ".")
+        raise InputError("Không phải thành viên Hội đồng: " + ", ".join(f"'{quoted(n)}'" for n in unknown) + ".")
     change = [n for n in absent if members[fold(n)].attended] + [n for n in present if not members[fold(n)].attended]
     session = object_session(campaign)
     if change and session is not None:

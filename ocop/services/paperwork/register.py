@@ -38,6 +38,7 @@ from ocop.documents.staging import Staging, leftovers, place
 from ocop.errors import DocumentError
 from ocop.persistence.models import Campaign, Document, NumberSeries
 from ocop.rules.campaign import Signer
+from ocop.services.registrations import corrections
 from ocop.services.results import freeze
 from ocop.text import ascii_key
 
@@ -423,7 +424,8 @@ class Register:
                 old.status, old.replaced_by_id = "replaced", new.id
                 if new.symbol:
                     by = present.document_ref(type_name(new.type_code), new.symbol, new.issued_on)
-                    old.note = f"Thay bằng {by}{self._reopened_since(old)}"
+                    why = self._reopened_since(old) + corrections.reasons_since(self.session, old)
+                    old.note = f"Thay bằng {by}{why}"
                 replaced += 1
         self.session.flush()
         return replaced

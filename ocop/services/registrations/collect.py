@@ -19,6 +19,7 @@ from ocop import progress
 from ocop.errors import InputError
 from ocop.inputs import TABLE_SUFFIXES, Table, check_file, open_table
 from ocop.persistence.models import Campaign
+from ocop.services.registrations.corrections import Change
 from ocop.services.registrations.form import (
     CODE,
     COLUMNS,
@@ -47,6 +48,7 @@ class FileResult:
     problems: list[str] = field(default_factory=list)
     error_file: str = ""
     message: str = ""  # why the file was refused
+    changes: list[Change] = field(default_factory=list)  # fields of registered products corrected
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ class ImportSummary:
     files: list[FileResult] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     error_files: list[str] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -89,9 +92,9 @@ def registration_files(path: Path) -> list[Path]:
 class _Run:
     """One import: the store, and the products seen so far in this run (all files)."""
 
-    def __init__(self, session: Session, campaign: Campaign, partial: bool) -> None:
+    def __init__(self, session: Session, campaign: Campaign, partial: bool, reason: str = "") -> None:
         self.context: FormContext = form_context(campaign)
-        self.store = Store(session, campaign)
+        self.store = Store(session, campaign, reason)
         self.partial = partial
         self.by_code: dict[str, _Seen] = {}
         self.by_pn: dict[tuple[str, str], list[_Seen]] = {}
@@ -148,7 +151,8 @@ class _Run:
                     bad[number] = [covered[number]]
                     continue
                 cells = reader.values(raw)
-                if cells is None:
+                stray = table.stray(number, raw)
+                if cells is None and not stray:
                     continue
                 rows += 1
                 if number in merges:
@@ -160,7 +164,9 @@ class _Run:
                         bad[number].append(message)
                         covered.update((r, message) for r in range(r1 + 1, r2 + 1))
                     continue
-                item, row_problems = reader.read(number, cells)
+                item, row_problems = reader.read(number, cells) if cells is not None else (None, [])
+                if stray:  # a value outside the columns: the row is not stored without it
+                    item, row_problems = None, stray + row_problems
                 if item is not None and not table.problems:  # a broken header: check cells only
                     duplicate = self._duplicate(table, item)
                     matched, other = (None, None) if duplicate else self.store.match(item, path.name)
@@ -198,20 +204,24 @@ class _Run:
             error_file = str(write_errors(path, table, bad, error_path(path)))
         return FileResult(path.name, rows, counts.new, counts.updated, counts.unchanged, rejected=len(bad),
                           refused=not items and bool(bad), problems=problems, error_file=error_file,
+                          changes=counts.changes,
                           message="" if items else
                           f"{table.where_file}: {len(problems)} lỗi, không có dòng nào hợp lệ.")
 
 
-def collect(session: Session, campaign: Campaign, path: Path, partial: bool = False) -> ImportSummary:
+def collect(session: Session, campaign: Campaign, path: Path, partial: bool = False,
+            reason: str = "") -> ImportSummary:
     """Import one file or every workbook of a folder (one per commune).
 
     One file without ``partial``: all rows or none, an InputError listing every problem. With
     ``partial``, or for a folder, each file is stored or refused on its own and the summary
-    lists what was refused; a file whose header is wrong is always refused as a whole.
+    lists what was refused; a file whose header is wrong is always refused as a whole. Rows that
+    correct registered products are logged with ``reason``, which a correction needs once
+    documents about the product are issued (``corrections``).
     """
     files = registration_files(path)
     folder = path.is_dir()
-    run = _Run(session, campaign, partial)
+    run = _Run(session, campaign, partial, reason)
     results = []
     for done, f in enumerate(files, 1):  # a province imports a folder of hundreds of communes' files
         try:
@@ -229,4 +239,5 @@ def collect(session: Session, campaign: Campaign, path: Path, partial: bool = Fa
         file=path.name, rows=sum(r.rows for r in results), new=sum(r.new for r in results),
         updated=sum(r.updated for r in results), unchanged=sum(r.unchanged for r in results),
         rejected=sum(r.rejected for r in results), partial=partial, files=results,
-        problems=[p for r in results for p in r.problems], error_files=[r.error_file for r in results if r.error_file])
+        problems=[p for r in results for p in r.problems], error_files=[r.error_file for r in results if r.error_file],
+        changes=[c for r in results for c in r.changes])

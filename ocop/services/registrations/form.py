@@ -11,28 +11,31 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from ocop import present
-from ocop.inputs import Column, Table, bad_value, cell_text, is_formula, parse_date, parse_yes_no
+from ocop.inputs import Column, Table, bad_value, cell_problem, cell_text, parse_date, parse_yes_no
 from ocop.persistence.models import Campaign
+from ocop.rules import limits
 from ocop.rules.criteria import load_sets
 from ocop.rules.dossier import FIRST, ITEMS, REEVALUATION, UPGRADE
 from ocop.rules.editions import get_edition
 from ocop.text import fold
 
-CODE = Column("ma_san_pham", "Mã sản phẩm", required=False)
-NAME = Column("ten_san_pham", "Tên sản phẩm")
+CODE = Column("ma_san_pham", "Mã sản phẩm", required=False, limit=limits.PRODUCT_CODE)
+NAME = Column("ten_san_pham", "Tên sản phẩm", limit=limits.PRODUCT_NAME)
 SET = Column("bo_san_pham", "Bộ sản phẩm")
-PRODUCER = Column("ten_chu_the", "Tên chủ thể")
+PRODUCER = Column("ten_chu_the", "Tên chủ thể", limit=limits.PRODUCER_NAME)
 TYPE = Column("loai_hinh", "Loại hình")
-COMMUNE = Column("xa", "Xã")
+COMMUNE = Column("xa", "Xã", limit=limits.COMMUNE)
 CONFIRMED = Column("xac_nhan_xa", "Xác nhận UBND xã")
-ADDRESS = Column("dia_chi", "Địa chỉ", required=False)
-REPRESENTATIVE = Column("nguoi_dai_dien", "Người đại diện", required=False)
-PHONE = Column("dien_thoai", "Điện thoại", required=False)
+ADDRESS = Column("dia_chi", "Địa chỉ", required=False, limit=limits.ADDRESS)
+REPRESENTATIVE = Column("nguoi_dai_dien", "Người đại diện", required=False, limit=limits.PERSON_NAME)
+PHONE = Column("dien_thoai", "Điện thoại", required=False, limit=limits.PHONE)
 KIND = Column("hinh_thuc_dang_ky", "Hình thức đăng ký", required=False)
-CERT_NUMBER = Column("so_giay_chung_nhan_ocop", "Số giấy chứng nhận OCOP", required=False)
+CERT_NUMBER = Column("so_giay_chung_nhan_ocop", "Số giấy chứng nhận OCOP", required=False,
+                     limit=limits.CERTIFICATE_NUMBER)
 CERT_DATE = Column("ngay_cap_giay_chung_nhan", "Ngày cấp giấy chứng nhận", required=False)
 CERT_STARS = Column("hang_sao_da_dat", "Hạng sao đã đạt", required=False)
 REGISTERED_ON = Column("ngay_dang_ky", "Ngày đăng ký", required=False)
@@ -61,6 +64,8 @@ class FormContext:
     set_names: dict[str, str]  # set code -> name
     communes: dict[str, str]  # folded name (with and without "xã", "thị trấn") -> canonical name
     district: str
+    registered: tuple[date, date]  # the plausible registration dates: the year before the campaign's, and its own
+    certified_by: date  # the latest plausible date of an earlier certificate: the evaluation deadline
 
 
 def commune_keys(name: str) -> set[str]:
@@ -87,7 +92,8 @@ def form_context(campaign: Campaign) -> FormContext:
         for key in commune_keys(name):
             communes[key] = name
     return FormContext(campaign.edition_code, lookup, {s.code: s.name for s in sets.values()}, communes,
-                       campaign.district)
+                       campaign.district, (date(campaign.year - 1, 1, 1), date(campaign.year, 12, 31)),
+                       campaign.deadline_evaluation)
 
 
 @dataclass(slots=True)
@@ -135,10 +141,10 @@ class RowReader:
         """A row's registration (``cells`` from :meth:`values`), or its problems."""
         problems: list[str] = []
         where = self.table.where
+        columns = self.table.columns
         for key, value in cells.items():
-            if is_formula(value):
-                problems.append(f"{where(number, key)}: ô chứa công thức '{value}', cần giá trị "
-                                "(dán giá trị thay cho công thức).")
+            if value is not None and (problem := cell_problem(where(number, key), value, columns[key].limit)):
+                problems.append(problem)
         if problems:
             return None, problems
         text = {key: cell_text(value) for key, value in cells.items()}
@@ -203,13 +209,23 @@ class RowReader:
             reg["kind"] = kind
         if CERT_NUMBER.key in self.present:
             reg["certificate_number"] = text[CERT_NUMBER.key] or None
+        ctx = self.context
+        first, last = ctx.registered
+        plausible = {CERT_DATE.key: (limits.EARLIEST_CERTIFICATE, ctx.certified_by, "ngày cấp của giấy chứng nhận "
+                                     "đã có, không sau hạn đánh giá của kế hoạch"),
+                     REGISTERED_ON.key: (first, last, "ngày đăng ký trong năm của kế hoạch hoặc năm trước")}
         for col, attr in ((CERT_DATE, "certificate_date"), (REGISTERED_ON, "registered_on")):
             if col.key in self.present:
                 value = cells[col.key]
                 parsed = parse_date(value) if value is not None else None
-                if value is not None and (parsed is None or not 1990 <= parsed.year <= 2100):
+                low, high, what = plausible[col.key]
+                if value is not None and parsed is None:
                     problems.append(bad_value(where(number, col.key), text[col.key],
                                               "không phải ngày, cần ngày dạng dd/mm/yyyy"))
+                elif parsed is not None and not low <= parsed <= high:
+                    problems.append(bad_value(where(number, col.key), text[col.key],
+                                              f"không hợp lý, cần {what} (từ {present.date_short(low)} đến "
+                                              f"{present.date_short(high)})"))
                 reg[attr] = parsed
         if CERT_STARS.key in self.present:
             m = _STARS.match(fold(text[CERT_STARS.key]))

@@ -11,11 +11,15 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Row, insert, select, update
+from sqlalchemy import Row, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from ocop.errors import CorrectionError
+from ocop.inputs import locate
 from ocop.persistence.models import Campaign, Producer, Product, Registration
-from ocop.services.registrations.form import ParsedRegistration
+from ocop.services.registrations import corrections
+from ocop.services.registrations.corrections import Change
+from ocop.services.registrations.form import CODE, ParsedRegistration
 from ocop.text import fold
 
 CHUNK = 5000  # values per IN (...) list
@@ -53,14 +57,16 @@ class Counts:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
+    changes: list[Change] = field(default_factory=list)  # what corrected rows changed, per product
 
 
 class Store:
     """The campaign's registrations, indexed by product code, by producer + name, and by
     producer + commune + name."""
 
-    def __init__(self, session: Session, campaign: Campaign) -> None:
+    def __init__(self, session: Session, campaign: Campaign, reason: str = "") -> None:
         self.session, self.campaign = session, campaign
+        self.reason = reason  # why registrations whose documents are issued are corrected
         self.by_code: dict[str, Entry] = {}
         self.by_pn: dict[tuple[str, str], list[Entry]] = {}
         self.by_product: dict[int, Entry] = {}
@@ -84,15 +90,17 @@ class Store:
     def match(self, item: ParsedRegistration, file: str) -> tuple[Entry | None, Entry | None]:
         """(the registration this row updates, or the one it duplicates from another commune).
 
-        By product code first (a code already used for another product in another file is a
-        duplicate), then by producer + commune + name, then by producer + name in another
+        By product code first: the product's key, so a row with its code corrects it (unless both its
+        name and its producer differ and it comes from another file: another product given the same
+        code), then by producer + commune + name, then by producer + name in another
         commune: the same product registered twice, unless it came from this very file (its
         commune corrected) or both carry different codes.
         """
         code = item.code_key
         if code and code in self.by_code:
             entry = self.by_code[code]
-            if entry.pn_key != item.pn_key and entry.source_file != file:
+            if (entry.pn_key[0] != item.pn_key[0] and entry.pn_key[1] != item.pn_key[1]
+                    and entry.source_file != file):
                 return None, entry
             return entry, None
         for entry in self.by_pn.get(item.pn_key, []):
@@ -104,9 +112,12 @@ class Store:
         return None, None
 
     def apply(self, items: list[tuple[ParsedRegistration, Entry | None]], file: str) -> Counts:
-        """Store valid rows: producers, products, then registrations, each in bulk."""
-        producers = self._producers([i for i, _ in items])
-        products = self._products(items, producers)
+        """Store valid rows: producers, products, then registrations, each in bulk; what rows
+        matching registered products change is checked, logged and reported (``corrections``)."""
+        known = {m.product_id for _, m in items if m is not None and m.product_id is not None}
+        before = corrections.snapshot(self.session, self.campaign, known)
+        producers = self._producers([i for i, _ in items], self._renamed(items, before))
+        products = self._products(items, producers, file)
         counts = Counts()
         new_rows: list[dict[str, Any]] = []
         changed: list[dict[str, Any]] = []
@@ -145,9 +156,36 @@ class Store:
         if changed:
             for part in chunks(changed):
                 self.session.execute(update(Registration), list(part))
+        if before:
+            self.session.flush()
+            diff = corrections.changes(before, corrections.snapshot(self.session, self.campaign, before))
+            corrections.check(self.session, self.campaign, before, diff, self.reason)
+            corrections.record(self.session, self.campaign, diff, self.reason, file)
+            counts.changes = [c for pid in sorted(diff, key=lambda p: before[p].code) for c in diff[pid]]
         return counts
 
-    def _producers(self, items: list[ParsedRegistration]) -> dict[tuple[str, str], int]:
+    def _renamed(self, items: list[tuple[ParsedRegistration, Entry | None]],
+                 before: dict[int, corrections.Snapshot]) -> dict[tuple[str, str], int]:
+        """Producers whose name or commune corrected rows change, by their new key: those whose every
+        product moves to the same new key are renamed in place (their documents stay theirs)."""
+        moving: dict[int, dict[int, tuple[str, str]]] = {}  # old producer -> product -> new key
+        for item, matched in items:
+            old = before.get(matched.product_id) if matched is not None and matched.product_id is not None else None
+            if old is None:
+                continue
+            key = (fold(item.producer), fold(item.commune))
+            if key != (fold(old.fields["producer"]), fold(old.fields["commune"])):
+                moving.setdefault(old.producer_id, {})[old.product_id] = key
+        owners: dict[tuple[str, str], list[int]] = {}
+        for owner, products in moving.items():
+            keys = set(products.values())
+            total = self.session.scalar(select(func.count()).select_from(Product).where(Product.producer_id == owner))
+            if len(keys) == 1 and total == len(products):
+                owners.setdefault(keys.pop(), []).append(owner)
+        return {key: ids[0] for key, ids in owners.items() if len(ids) == 1}
+
+    def _producers(self, items: list[ParsedRegistration],
+                   renamed: dict[tuple[str, str], int] | None = None) -> dict[tuple[str, str], int]:
         wanted: dict[tuple[str, str], ParsedRegistration] = {}
         for item in items:
             wanted[(fold(item.producer), fold(item.commune))] = item
@@ -159,9 +197,14 @@ class Store:
                            Producer.representative, Producer.phone).where(Producer.name_key.in_(part))):
                 found[(stored.name_key, fold(stored.commune))] = stored
         ids: dict[tuple[str, str], int] = {}
-        new, changed = [], []
+        new, changed, renames = [], [], []
         for key, item in wanted.items():
             row = found.get(key)
+            if row is None and renamed and key in renamed:
+                ids[key] = renamed[key]
+                renames.append({"id": renamed[key], "name": item.producer, "name_key": key[0],
+                                "commune": item.commune, **item.producer_values})
+                continue
             if row is None:
                 new.append({"name": item.producer, "name_key": key[0], "commune": item.commune,
                             **{"address": "", "representative": "", "phone": ""}, **item.producer_values})
@@ -176,6 +219,8 @@ class Store:
         ids.update(((r["name_key"], fold(r["commune"])), i) for r, i in zip(new, new_ids, strict=True))
         for part in chunks(changed):
             self.session.execute(update(Producer), list(part))
+        for rename in renames:
+            self.session.execute(update(Producer), [rename])
         return ids
 
     def _insert(self, model: Any, rows: list[dict[str, Any]], key: Any, lookup: Any) -> list[int]:
@@ -189,7 +234,7 @@ class Store:
         return [found[key(r)] for r in rows]
 
     def _products(self, items: list[tuple[ParsedRegistration, Entry | None]],
-                  producers: dict[tuple[str, str], int]) -> list[int]:
+                  producers: dict[tuple[str, str], int], file: str) -> list[int]:
         matched_ids = sorted({m.product_id for _, m in items if m is not None and m.product_id is not None})
         codes = sorted({i.code for i, m in items if i.code and (m is None or m.product_id is None)})
         columns = (Product.id, Product.code, Product.name, Product.producer_id, Product.name_key)
@@ -220,8 +265,14 @@ class Store:
                                 "name_key": name_key})
                 result.append(-1 - pending[(producer_id, name_key)])
                 continue
+            given = row.code == f"SP{row.id:06d}"  # a code the office left blank: a file may give one
+            if item.code_key and row.code and fold(row.code) != item.code_key and not given:
+                raise CorrectionError(
+                    f"{locate(file, None, item.row, CODE.header)}: mã sản phẩm không sửa được (mã là khóa của "
+                    f"sản phẩm): sản phẩm '{item.name}' của '{item.producer}' đã đăng ký với mã '{row.code}', "
+                    f"dòng này ghi '{item.code}'. Ghi lại mã '{row.code}' để sửa sản phẩm này.")
             wanted = {"name": item.name, "name_key": name_key, "producer_id": producer_id,
-                      "code": item.code or row.code}
+                      "code": (item.code if given else row.code) or item.code or row.code}
             diff = {k: v for k, v in wanted.items() if k != "name_key" and getattr(row, k) != v}
             if diff:
                 changed[row.id] = {"id": row.id, **wanted}

@@ -13,6 +13,7 @@ from ocop.services.paperwork.use_cases import SignOffResult
 from ocop.services.registrations import collect as collecting
 from ocop.services.registrations import verification, workbooks
 from ocop.services.registrations.collect import FileResult
+from ocop.services.registrations.corrections import Change
 from ocop.services.registrations.verification import (
     Checked,
     CommuneCounts,
@@ -39,6 +40,7 @@ class CollectResult:
     files: tuple[FileResult, ...]
     problems: tuple[str, ...]
     error_files: tuple[str, ...]
+    changes: tuple[Change, ...] = ()  # fields of registered products the import corrected
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,14 +67,16 @@ class VerifyResult:
     sign_off: SignOffResult | None = None
 
 
-def collect(settings: Settings, code: str | None, path: Path, partial: bool = False) -> CollectResult:
+def collect(settings: Settings, code: str | None, path: Path, partial: bool = False,
+            reason: str = "") -> CollectResult:
     """Import one registration file, or a folder of commune workbooks; ``partial`` stores the
-    valid rows of a file with errors and writes the rest to ``<stem>.loi.xlsx``."""
+    valid rows of a file with errors and writes the rest to ``<stem>.loi.xlsx``. Rows with a
+    registered product's code correct it; ``reason`` is needed once documents about it are issued."""
     with unit_of_work(settings.database_url) as s:
         campaign = get_campaign(s, code)
-        r = collecting.collect(s, campaign, path, partial)
+        r = collecting.collect(s, campaign, path, partial, reason)
         return CollectResult(campaign.code, r.file, r.rows, r.new, r.updated, r.unchanged, r.rejected, r.partial,
-                             tuple(r.files), tuple(r.problems), tuple(r.error_files))
+                             tuple(r.files), tuple(r.problems), tuple(r.error_files), tuple(r.changes))
 
 
 def registration_template(settings: Settings, code: str | None, path: Path) -> RegistrationTemplate:

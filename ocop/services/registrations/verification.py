@@ -16,7 +16,9 @@ from sqlalchemy.orm import Session
 
 from ocop import present
 from ocop.errors import NotFoundError
+from ocop.inputs import text_argument
 from ocop.persistence.models import Campaign, FieldInspection, Producer, Product, Registration
+from ocop.rules import limits
 from ocop.rules.criteria import load_sets
 from ocop.rules.dossier import (
     ELIGIBLE,
@@ -191,6 +193,8 @@ def record_inspection(session: Session, campaign: Campaign, code: str, on: date,
                                                        FieldInspection.inspected_on == on))
     created = row is None
     row = row or FieldInspection(registration_id=reg.id, inspected_on=on)
+    inspectors = [text_argument("--inspector", name, limits.PERSON_NAME) for name in inspectors]
+    findings = text_argument("--findings", findings, limits.PARAGRAPH)
     row.inspectors, row.findings, row.passed = list(inspectors), findings, passed
     session.add(row)
     session.flush()

@@ -18,7 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ocop import present
 from ocop.documents.staging import save_workbook
-from ocop.inputs import Column, Table, iter_rows
+from ocop.inputs import Column, Table, iter_rows, text_cell, xlsx_value
 from ocop.persistence.models import Campaign
 from ocop.rules.dossier import ITEMS, DossierRules, dossier_rules
 from ocop.rules.editions import get_edition
@@ -64,7 +64,7 @@ def _list_sheet(wb: Workbook, columns: dict[str, list[str]]) -> dict[str, str]:
     for i, (title, values) in enumerate(columns.items(), start=1):
         ws.cell(1, i, title).font = BOLD
         for r, value in enumerate(values, start=2):
-            ws.cell(r, i, value)
+            text_cell(ws.cell(r, i, value))
         letter = get_column_letter(i)
         ranges[title] = f"{LISTS}!${letter}$2:${letter}${max(2, len(values) + 1)}"
     ws.sheet_state = "hidden"
@@ -141,6 +141,8 @@ def _instructions(ws: Worksheet, campaign: Campaign, columns: Sequence[Column], 
         (f"Mỗi xã, thị trấn ghi vào sheet '{DATA_SHEET}', mỗi dòng một sản phẩm, bắt đầu từ dòng 2; "
          "không gộp ô, không dùng công thức, không đổi tên hay thêm cột.", False),
         ("Cột tô màu cam là bắt buộc; cột tô màu xanh không bắt buộc. Ngày ghi dd/mm/yyyy.", False),
+        ("Mỗi ô ghi không quá số ký tự ở cột 'Tối đa (ký tự)'; không dùng ký tự điều khiển. Chữ bắt đầu bằng "
+         "=, +, - hoặc @ được giữ nguyên là chữ, không bao giờ được tính như công thức.", False),
         (f"Hạn kiểm tra hồ sơ: {present.date_short(campaign.deadline_verification)}. Hồ sơ thiếu được thông báo bổ "
          "sung; "
          "quá hạn bổ sung thì không đưa ra Hội đồng.", False),
@@ -149,13 +151,14 @@ def _instructions(ws: Worksheet, campaign: Campaign, columns: Sequence[Column], 
     for r, (text, bold) in enumerate(lines, start=1):
         ws.cell(r, 1, text).font = Font(bold=bold)
     r = len(lines) + 1
-    for i, title in enumerate(("Cột", "Khóa (không dấu)", "Bắt buộc", "Cách ghi"), start=1):
+    for i, title in enumerate(("Cột", "Khóa (không dấu)", "Bắt buộc", "Cách ghi", "Tối đa (ký tự)"), start=1):
         ws.cell(r, i, title).font = BOLD
     column_hints = hints(campaign)
     for col in columns:
         r += 1
         hint = column_hints.get(col.key) or f"Có hoặc Không (để trống: Không) - {rules.label(col.key)}."
-        for i, value in enumerate((col.header, col.key, "Có" if col.required else "Không", hint), start=1):
+        for i, value in enumerate((col.header, col.key, "Có" if col.required else "Không", hint, col.limit),
+                                  start=1):
             ws.cell(r, i, value).alignment = Alignment(wrap_text=True, vertical="top")
     r += 2
     ws.cell(r, 1, f"Hồ sơ theo {campaign.edition_code}").font = BOLD
@@ -173,7 +176,7 @@ def _instructions(ws: Worksheet, campaign: Campaign, columns: Sequence[Column], 
     for note in notes:
         r += 1
         ws.cell(r, 1, note)
-    for letter, width in zip("ABCD", (28, 26, 10, 90), strict=True):
+    for letter, width in zip("ABCDE", (28, 26, 10, 90, 14), strict=True):
         ws.column_dimensions[letter].width = width
 
 
@@ -183,7 +186,9 @@ def error_path(path: Path) -> Path:
 
 
 def _cell(ws: Any, value: Any) -> Any:
-    cell = WriteOnlyCell(ws, value=value)
+    """A cell of a written workbook: a date formatted dd/mm/yyyy, a text that looks like a formula
+    kept as text (a formula cell of the input stays the formula it was)."""
+    cell = text_cell(WriteOnlyCell(ws, value=xlsx_value(value)))
     if isinstance(value, (date, datetime)):
         cell.number_format = DATE_FORMAT
     return cell
@@ -213,7 +218,7 @@ def write_lists(path: Path, sections: Mapping[str, tuple[Sequence[str], Iterable
     wb = Workbook(write_only=True)
     for title, (header, rows) in sections.items():
         ws = wb.create_sheet(title)
-        ws.append(list(header))
+        ws.append([_cell(ws, v) for v in header])
         for row in rows:
-            ws.append(list(row))
+            ws.append([_cell(ws, v) for v in row])
     return save_workbook(wb, path)  # rewritten whole by each run: a killed run leaves no half file

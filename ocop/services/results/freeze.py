@@ -22,7 +22,9 @@ from sqlalchemy.orm import Session
 from ocop import present
 from ocop.documents.decree30 import type_name
 from ocop.errors import InputError, ScoringError
+from ocop.inputs import text_argument
 from ocop.persistence.models import Campaign, Document, Product, Registration, Reopening, Result
+from ocop.rules import limits
 
 MINUTES = "bien_ban_hop_hoi_dong"  # states every ranked product's result
 NOTICE = "thong_bao_ket_qua"  # states one product's result (subject: the product's code)
@@ -46,7 +48,7 @@ def issued_results(session: Session, campaign: Campaign) -> list[Document]:
     return list(session.scalars(query.order_by(Document.id)))
 
 
-def _describe(docs: list[Document]) -> str:
+def describe(docs: list[Document]) -> str:
     """The issued result documents as a message names them: numbered ones by number, many by count."""
     by_kind: dict[str, list[Document]] = {}
     for doc in docs:
@@ -63,13 +65,19 @@ def _describe(docs: list[Document]) -> str:
 
 def _refusal(docs: list[Document], what: str) -> ScoringError:
     return ScoringError(
-        f"Kết quả đánh giá đã ban hành ({_describe(docs)}): không {what}. Muốn sửa, ghi nhận việc mở lại kết quả "
+        f"Kết quả đánh giá đã ban hành ({describe(docs)}): không {what}. Muốn sửa, ghi nhận việc mở lại kết quả "
         f"trước ({REOPEN_COMMAND}); sau khi sửa, chạy lại các bước phân hạng, công nhận, đề nghị để ban hành văn "
         "bản thay thế.")
 
 
 def refuse_score_change(session: Session, campaign: Campaign, product_ids: Collection[int]) -> None:
     """Refuse a change of these products' sheets when an issued result document covers one of them."""
+    refuse_change(session, campaign, product_ids, "sửa được phiếu đánh giá của sản phẩm ")
+
+
+def refuse_change(session: Session, campaign: Campaign, product_ids: Collection[int], what: str) -> None:
+    """Refuse a change of what these products' results rest on (their sheets, their registration)
+    when an issued result document covers one of them; ``what`` is followed by their codes."""
     if not product_ids:
         return
     docs = issued_results(session, campaign)
@@ -90,7 +98,7 @@ def refuse_score_change(session: Session, campaign: Campaign, product_ids: Colle
         frozen = covered & set(product_ids)
     if frozen:
         codes = sorted(c or "" for c in session.scalars(select(Product.code).where(Product.id.in_(frozen))))
-        raise _refusal(docs, "sửa được phiếu đánh giá của sản phẩm " + ", ".join(codes))
+        raise _refusal(docs, what + ", ".join(codes))
 
 
 def refuse_attendance_change(session: Session, campaign: Campaign) -> None:
@@ -102,7 +110,7 @@ def refuse_attendance_change(session: Session, campaign: Campaign) -> None:
 
 def reopen(session: Session, campaign: Campaign, by: str, reason: str, on: date) -> Reopening:
     """Record that issued results are opened again for a change: who asked, why, on which date."""
-    by, reason = by.strip(), reason.strip()
+    by, reason = text_argument("--by", by, limits.PERSON_NAME), text_argument("--reason", reason, limits.PARAGRAPH)
     if not by or not reason:
         raise InputError("Cần ghi người đề nghị mở lại (--by) và lý do (--reason).")
     docs = issued_results(session, campaign)

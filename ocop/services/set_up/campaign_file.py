@@ -7,12 +7,23 @@ import re
 import tomllib
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, create_model, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    create_model,
+    field_validator,
+    model_validator,
+)
 
+from ocop import present
 from ocop.errors import InputError
 from ocop.inputs import read_text
+from ocop.rules import limits
 from ocop.rules.campaign import (
     DEFAULT_MEETING_TIME,
     CampaignRules,
@@ -21,21 +32,45 @@ from ocop.rules.campaign import (
     simple_fraction,
 )
 from ocop.rules.campaign import Signer as SignerData
-from ocop.text import nfc
+from ocop.text import fold, forbidden_character, nfc
 
 Role = Literal["chair", "vice_chair", "member", "head"]
 
 
+_MAX_NUMBER = 99999  # the largest first number of a series
+
+
+def _text(value: str, limit: int) -> str:
+    """A text of the file, NFC; a ValueError when it holds a character no input may hold or is
+    longer than ``limit`` characters (ocop.rules.limits)."""
+    bad = forbidden_character(value)
+    if bad is not None:
+        raise ValueError(f"có ký tự không hợp lệ '{present.quoted(bad)}' (ký tự điều khiển hoặc không phải chữ), "
+                         "cần xoá ký tự đó")
+    text = nfc(value)
+    if len(text) > limit:
+        raise ValueError(f"dài {len(text)} ký tự, tối đa {limit} ký tự")
+    return text
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    # the longest text each field (or each text of a list field) takes; any other: a paragraph
+    limits: ClassVar[dict[str, int]] = {}
 
     @field_validator("*", mode="before")
     @classmethod
-    def _nfc(cls, value: object) -> object:
-        return nfc(value) if isinstance(value, str) else value
+    def _nfc(cls, value: object, info: ValidationInfo) -> object:
+        limit = cls.limits.get(info.field_name or "", limits.PARAGRAPH)
+        if isinstance(value, str):
+            return _text(value, limit)
+        if isinstance(value, list):
+            return [_text(v, limit) if isinstance(v, str) else v for v in value]
+        return value
 
 
 class PersonIn(_Model):
+    limits: ClassVar[dict[str, int]] = {"name": limits.PERSON_NAME, "position": limits.TITLE}
     name: str = Field(min_length=2)
     role: Role
     position: str = Field(min_length=2)
@@ -46,8 +81,19 @@ class Deadlines(_Model):
     evaluation: date
     referral: date
 
+    @model_validator(mode="after")
+    def _in_order(self) -> Deadlines:
+        if self.verification > self.evaluation:
+            raise ValueError(f"hạn kiểm tra hồ sơ (verification, {present.date_short(self.verification)}) sau hạn "
+                             f"đánh giá (evaluation, {present.date_short(self.evaluation)}), cần kiểm tra hồ sơ trước")
+        if self.referral < self.evaluation:
+            raise ValueError(f"hạn đề nghị cấp trên (referral, {present.date_short(self.referral)}) trước hạn "
+                             f"đánh giá (evaluation, {present.date_short(self.evaluation)}), cần đánh giá trước")
+        return self
+
 
 class Meeting(_Model):
+    limits: ClassVar[dict[str, int]] = {"venue": limits.TITLE}
     date: dt.date
     time: dt.time = DEFAULT_MEETING_TIME
     venue: str
@@ -79,6 +125,8 @@ if TYPE_CHECKING:  # built at run time, so the type checker knows them by their 
 else:
     Rules = _input_model(CampaignRules)
     Signer = _input_model(SignerData)
+    Signer.limits = {"name": limits.PERSON_NAME, "title": limits.BODY, "head_title": limits.BODY,
+                     "collective": limits.BODY}
 
 
 class Signers(_Model):
@@ -93,6 +141,8 @@ class LegalBasis(_Model):
     """A text the campaign's documents cite (a plan of the province or the district, a decision):
     cited by a document only from its date, and once even where the edition cites it too."""
 
+    limits: ClassVar[dict[str, int]] = {"kind": limits.PLACE, "number": limits.DOCUMENT_NUMBER,
+                                        "issuer": limits.BODY}
     kind: str = Field(min_length=2)  # "Kế hoạch", "Quyết định"
     number: str = Field(pattern=r"^[0-9]+(/[^/\s]+)+$")  # "2077/KH-UBND"
     date: dt.date
@@ -101,6 +151,7 @@ class LegalBasis(_Model):
 
 
 class Responsibility(_Model):
+    limits: ClassVar[dict[str, int]] = {"unit": limits.BODY}
     unit: str
     tasks: list[str]
 
@@ -121,6 +172,13 @@ class Plan(_Model):
 
 class CampaignFile(_Model):
     """Everything ``ocop campaign create`` needs; see ocop/sample/luc-nam-2020/campaign.toml."""
+
+    limits: ClassVar[dict[str, int]] = {
+        "name": limits.TITLE, "council_name": limits.TITLE, "edition": limits.SHORT_CODE,
+        "province": limits.PLACE, "district": limits.PLACE, "place_name": limits.PLACE,
+        "issuing_body": limits.BODY, "parent_body": limits.BODY, "office": limits.BODY,
+        "issuer_code": limits.SHORT_CODE, "office_code": limits.SHORT_CODE, "council_code": limits.SHORT_CODE,
+        "communes": limits.COMMUNE}
 
     code: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")
     name: str
@@ -147,6 +205,7 @@ class CampaignFile(_Model):
     deadlines: Deadlines
     meeting: Meeting | None = None
     rules: Rules = Rules()
+    # the first number of each series (issuer code -> number): at least 1
     numbering: dict[str, int] = {}
     signers: Signers
     council: list[PersonIn] = Field(min_length=3)
@@ -174,6 +233,60 @@ class CampaignFile(_Model):
         if chairs != 1:
             raise ValueError(f'Hội đồng phải có đúng một Chủ tịch (role = "chair"); tệp có {chairs}')
         return value
+
+    @field_validator("council", "secretariat")
+    @classmethod
+    def _distinct_people(cls, value: list[PersonIn]) -> list[PersonIn]:
+        names = [fold(p.name) for p in value]
+        repeated = list(dict.fromkeys(p.name for p in value if names.count(fold(p.name)) > 1))
+        if repeated:
+            raise ValueError(f"thành viên bị lặp: {', '.join(repeated)}; mỗi người chỉ ghi một lần")
+        return value
+
+    @field_validator("numbering")
+    @classmethod
+    def _numbers(cls, value: dict[str, int]) -> dict[str, int]:
+        for series, first in value.items():
+            if not 1 <= first <= _MAX_NUMBER:
+                raise ValueError(f"số đầu tiên của sổ '{present.quoted(series)}' là {first}, cần một số từ 1 đến "
+                                 f"{_MAX_NUMBER}")
+        return value
+
+    def cross_problems(self) -> list[tuple[str, str]]:
+        """(key, problem) for what no one key shows: the meeting before the evaluation deadline and
+        its invitation before it, every date of the plan within a year of the campaign's year, a
+        legal basis dated in the OCOP era, the numbered series the campaign's issuers'."""
+        day = present.date_short
+        problems: list[tuple[str, str]] = []
+        meeting, evaluation = self.meeting, self.deadlines.evaluation
+        if meeting is not None and meeting.date > evaluation:
+            problems.append(("meeting.date", f"ngày họp Hội đồng {day(meeting.date)} sau hạn đánh giá "
+                                             f"(deadlines.evaluation, {day(evaluation)}), cần họp trước hạn"))
+        if meeting is not None and meeting.invitation_date is not None and meeting.invitation_date > meeting.date:
+            problems.append(("meeting.invitation_date", f"ngày giấy mời {day(meeting.invitation_date)} sau ngày họp "
+                                                        f"{day(meeting.date)}, cần mời trước ngày họp"))
+        first, last = dt.date(self.year - 1, 1, 1), dt.date(self.year + 1, 12, 31)
+        dated = {"council_decision_date": self.council_decision_date, "rules_decision_date": self.rules_decision_date,
+                 "verification_notice_date": self.verification_notice_date,
+                 "recognition_date": self.recognition_date, "referral_date": self.referral_date,
+                 "plan.date": self.plan.date if self.plan else None,
+                 **{f"deadlines.{k}": getattr(self.deadlines, k) for k in ("verification", "evaluation", "referral")},
+                 "meeting.date": meeting.date if meeting else None,
+                 "meeting.invitation_date": meeting.invitation_date if meeting else None}
+        for key, when in dated.items():
+            if when is not None and not first <= when <= last:
+                problems.append((key, f"ngày {day(when)} không hợp lý cho kế hoạch năm {self.year}, cần từ "
+                                      f"{day(first)} đến {day(last)}"))
+        for i, basis in enumerate(self.legal_bases):
+            if not limits.EARLIEST_CERTIFICATE <= basis.date <= last:
+                problems.append((f"legal_bases.{i}.date", f"ngày {day(basis.date)} không hợp lý, cần từ "
+                                                          f"{day(limits.EARLIEST_CERTIFICATE)} đến {day(last)}"))
+        codes = {fold(c) for c in (self.issuer_code, self.office_code, self.council_code)}
+        for series in self.numbering:
+            if fold(series) not in codes:
+                problems.append((f"numbering.{present.quoted(series)}", f"không phải sổ văn bản của kế hoạch, cần "
+                                 f"{self.issuer_code}, {self.office_code} hoặc {self.council_code}"))
+        return problems
 
     @field_validator("legal_bases")
     @classmethod
@@ -242,7 +355,7 @@ def load_campaign_file(path: Path) -> CampaignFile:
         raise InputError(f"Tệp '{path.name}' không đọc được: không phải tệp TOML hợp lệ "
                          f"({_toml_reason(exc)}).") from exc
     try:
-        return CampaignFile.model_validate(raw)
+        spec = CampaignFile.model_validate(raw)
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
@@ -250,6 +363,12 @@ def load_campaign_file(path: Path) -> CampaignFile:
             text = _KEY_MESSAGES.get((str(err["loc"][0]), err["type"])) or _MESSAGES.get(
                 err["type"], err["msg"].removeprefix("Value error, "))
             value = err.get("input")
-            shown = f" (giá trị: {value!r})" if isinstance(value, (str, int, float)) else ""
+            shown = (f" (giá trị: '{present.quoted(value)}')" if isinstance(value, str) else
+                     f" (giá trị: {value!r})" if isinstance(value, (int, float)) else "")
             problems.append(f"{path.name}, mục '{loc}': {text}{shown}")
         raise InputError(f"{path.name}: tệp kế hoạch có lỗi.", problems) from None
+    crossed = spec.cross_problems()
+    if crossed:
+        raise InputError(f"{path.name}: tệp kế hoạch có lỗi.",
+                         [f"{path.name}, mục '{key}': {text}" for key, text in crossed])
+    return spec
