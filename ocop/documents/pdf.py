@@ -32,6 +32,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from ocop import faults
 from ocop.documents.renderer import _write_atomic
 from ocop.errors import DocumentError
 
@@ -66,10 +67,11 @@ def _unavailable() -> PdfUnavailable:
 
 
 def to_pdf(docx_paths: Sequence[Path], out_dir: Path | None = None,
-           timeout: float = 300) -> list[Path]:
+           timeout: float = 300, targets: Sequence[Path] | None = None) -> list[Path]:
     """Convert DOCX files to PDF; return the PDF paths in the order of ``docx_paths``.
 
-    Each PDF is written next to its DOCX (``x.docx`` → ``x.pdf``) or into ``out_dir``. Nothing
+    Each PDF is written next to its DOCX (``x.docx`` → ``x.pdf``), into ``out_dir``, or to its
+    path in ``targets`` (one per DOCX: e.g. a staging folder's). Nothing
     is written unless every file converted. ``timeout`` (seconds) applies to each soffice call.
     Raises PdfUnavailable without LibreOffice, DocumentError when a file is missing or did not
     convert (naming the files)."""
@@ -79,7 +81,11 @@ def to_pdf(docx_paths: Sequence[Path], out_dir: Path | None = None,
     missing = [str(p) for p in sources if not p.is_file()]
     if missing:
         raise DocumentError("Không tìm thấy tệp DOCX cần chuyển sang PDF: " + ", ".join(missing) + ".")
-    targets = [(Path(out_dir) if out_dir is not None else p.parent) / f"{p.stem}.pdf" for p in sources]
+    if targets is None:
+        targets = [(Path(out_dir) if out_dir is not None else p.parent) / f"{p.stem}.pdf" for p in sources]
+    targets = [Path(t) for t in targets]
+    if len(targets) != len(sources):
+        raise ValueError("to_pdf: one target per DOCX")
     dupes = sorted({str(t) for t in targets if targets.count(t) > 1})
     if dupes:
         raise DocumentError("Nhiều tệp DOCX sẽ ghi đè cùng một tệp PDF: " + ", ".join(dupes) + ".")
@@ -114,6 +120,7 @@ def to_pdf(docx_paths: Sequence[Path], out_dir: Path | None = None,
         done = [pdf for pdf in results if pdf is not None]     # every one: none failed
         for pdf, target in zip(done, targets, strict=False):
             _move_atomic(pdf, target)
+            faults.reach("write")
         return targets
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -56,7 +56,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from lxml import etree
 from markupsafe import Markup
 
-from ocop import present
+from ocop import faults, present
 from ocop.documents import decree30
 from ocop.errors import DocumentError
 
@@ -645,6 +645,7 @@ def _write_atomic(out: Path, data: bytes) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, out)
+        faults.reach("write")
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)

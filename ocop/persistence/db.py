@@ -15,6 +15,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from ocop import faults
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -75,6 +77,7 @@ def unit_of_work(url: str) -> Iterator[Session]:
     session = sessionmaker(engine_for(url), expire_on_commit=False)()
     try:
         yield session
+        faults.reach("commit")
         session.commit()
     except BaseException:
         session.rollback()

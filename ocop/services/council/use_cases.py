@@ -121,7 +121,8 @@ def print_packs(session: Session, campaign: Campaign, settings: Settings, regist
     for name, docs in by_member.items():
         if docs:
             out = settings.out_dir / campaign.code / "02-hop-hoi-dong" / f"in-phieu-trang_{ascii_key(name)}.pdf"
-            packs.append(str(merge([Path(d.pdf_path) for d in docs], out)))
+            merge([register.readable(Path(d.pdf_path)) for d in docs], register.staging.path(out))
+            packs.append(str(out))  # in place once the unit of work commits
     return packs
 
 

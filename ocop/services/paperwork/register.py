@@ -8,6 +8,10 @@ sheets, the summary table) are issued as soon as they are produced.
 
 A stage that runs twice with the same data changes nothing: documents are keyed by (campaign,
 kind, subject) and fingerprinted by their context.
+
+Files are written into the unit of work's staging folder and moved into place once its register
+rows are committed (``ocop.documents.staging``); every register starts by settling the staging
+folders a killed process left: a stage killed at any instant is completed by running it again.
 """
 
 from __future__ import annotations
@@ -21,15 +25,16 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from ocop import present, progress
+from ocop import faults, present, progress
 from ocop.documents.decree30 import number_symbol, place_date, signature_lines, type_name
 from ocop.documents.pdf import PdfUnavailable, to_pdf
 from ocop.documents.renderer import DATE_KEY, Renderer
+from ocop.documents.staging import Staging, leftovers, place
 from ocop.errors import DocumentError
 from ocop.persistence.models import Campaign, Document, NumberSeries
 from ocop.rules.campaign import Signer
@@ -127,10 +132,68 @@ class Register:
                  auto_approve: bool, pdf: str = "off") -> None:
         self.session, self.campaign, self.renderer = session, campaign, renderer
         self.out_dir, self.auto_approve, self.pdf = out_dir, auto_approve, pdf
-        self.written: list[Path] = []
         self.pdfs = 0
         self.notes: list[str] = []
         self._reopened_on: tuple[date, ...] | None = None  # the last reopening's date, once read
+        self.staging = Staging(out_dir / campaign.code)
+        event.listen(session, "before_commit", self._before_commit)
+        event.listen(session, "after_commit", self._after_commit)
+        event.listen(session, "after_rollback", self._after_rollback)
+        self.settled = leftovers(self.staging.root, self._settle)  # what a killed stage left
+        self._missing_pdfs()
+
+    def _before_commit(self, _: Session) -> None:
+        if self.staging.dir is not None:
+            self.staging.sync()
+
+    def _after_commit(self, _: Session) -> None:
+        if self.staging.dir is not None:
+            faults.reach("committed")
+            self.staging.publish()
+
+    def _after_rollback(self, _: Session) -> None:
+        self.staging.discard()
+
+    def _settle(self, staged: Path, final: Path) -> None:
+        """A file a killed stage left in its staging folder: placed when the register committed
+        it (its SHA-256 as recorded; a draft as last drawn up), else left to be removed."""
+        name = str(final)
+        docs = self.session.scalars(select(Document).where(
+            Document.campaign_id == self.campaign.id,
+            or_(Document.file_path == name, Document.pdf_path == name, Document.draft_path == name))).all()
+        if not docs:
+            return
+        sha = hashlib.sha256(staged.read_bytes()).hexdigest()
+        for doc in docs:
+            committed = ((doc.file_path == name and doc.sha256 == sha)
+                         or (doc.pdf_path == name and doc.pdf_sha256 == sha)
+                         or (doc.draft_path == name and doc.status in ("draft", "approved")))
+            if committed:
+                if not final.exists() or doc.draft_path == name:
+                    place(staged, final)
+                return
+
+    def _missing_pdfs(self) -> None:
+        """PDF copies of issued documents whose PDF file is gone (removed by hand, or never placed by a
+        version that wrote in place) are made again, with their new SHA-256."""
+        if self.pdf == "off":
+            return
+        docs = [d for d in self.session.scalars(select(Document).where(
+            Document.campaign_id == self.campaign.id, Document.status == "issued", Document.pdf_path != ""))
+            if not Path(d.pdf_path).exists() and Path(d.file_path).exists()]
+        if not docs:
+            return
+        try:
+            self._pdf_copies(docs, forms=True)
+        except PdfUnavailable as exc:
+            if self.pdf == "on":
+                raise
+            if str(exc) not in self.notes:
+                self.notes.append(str(exc))
+
+    def readable(self, path: Path) -> Path:
+        """Where a file of this unit of work can be read now: staged until the commit, then in place."""
+        return self.staging.pending.get(path, path)
 
     def produce(self, specs: Iterable[DocSpec], total: int | None = None, label: str = "Văn bản") -> IssueSummary:
         """Draft, and where sign-off is automatic issue, every spec whose data is new or changed.
@@ -168,8 +231,7 @@ class Register:
 
     def discard_files(self) -> None:
         """Remove files written in this unit of work: its transaction is being rolled back."""
-        for path in self.written:
-            path.unlink(missing_ok=True)
+        self.staging.discard()
 
     def _current(self, chunk: list[DocSpec]) -> dict[tuple[str, str], Document]:
         docs = self.session.scalars(
@@ -224,7 +286,8 @@ class Register:
                 jobs.append(({**doc.context, "so_ky_hieu": draft, DATE_KEY: doc.issued_on.isoformat(),
                               **self._replacing(doc)}, path))
                 doc.draft_path = str(path)
-            for _ in self.renderer.render_many(kind, iter(jobs)):
+            staged = ((context, self.staging.path(path)) for context, path in jobs)
+            for _ in self.renderer.render_many(kind, staged):
                 pass
 
     def _replacing(self, doc: Document) -> dict[str, str]:
@@ -273,20 +336,43 @@ class Register:
                 post = drafted.get("chuc_vu", "") if drafted.get("ho_ten") == doc.signer_name else ""
                 context["chu_ky"] = {"dong": list(doc.signature), "ho_ten": doc.signer_name, "chuc_vu": post}
             path = self.out_dir / self.campaign.code / doc.folder / f"{self._name(doc, symbol)}.docx"
-            if path.exists():
-                raise DocumentError(f"Tệp '{path}' đã có: văn bản đã ban hành không bao giờ bị ghi đè.")
             doc.symbol, doc.file_path = symbol, str(path)
             jobs.setdefault(doc.kind, []).append((doc, context, path))
-            self.written.append(path)
+        self._refuse_known([p for entries in jobs.values() for _, _, p in entries])
         for kind, entries in jobs.items():
-            rendered = self.renderer.render_many(kind, ((c, p) for _, c, p in entries))
-            for (doc, _, _), (_, sha) in zip(entries, rendered, strict=True):
+            rendered = self.renderer.render_many(kind, ((c, self.staging.path(p)) for _, c, p in entries))
+            for (doc, _, path), (_, sha) in zip(entries, rendered, strict=True):
+                self._adopt(doc, path, sha)
                 doc.sha256, doc.status, doc.issued_at = sha, "issued", datetime.now()
                 if not doc.numbered:
                     doc.context = None  # forms are never issued again: don't keep their data twice
         self._pdf_copies([doc for entries in jobs.values() for doc, _, _ in entries])
         self.session.flush()
         return len(docs), self._mark_replaced(docs)
+
+    def _refuse_known(self, paths: list[Path]) -> None:
+        """An issued file is never overwritten: a path the register already gives another document is refused."""
+        existing = [str(p) for p in paths if p.exists()]
+        if not existing:
+            return
+        known = self.session.scalar(select(Document.file_path).where(
+            Document.file_path.in_(existing), Document.status.not_in(("draft", "approved"))).limit(1))
+        if known is not None:
+            raise DocumentError(f"Tệp '{known}' đã có: văn bản đã ban hành không bao giờ bị ghi đè.")
+
+    def _adopt(self, doc: Document, path: Path, sha: str) -> None:
+        """A file already in ``path`` that the register does not know (left by a version of this program
+        that wrote in place, then was stopped before its commit): kept when its bytes are the document's,
+        else refused, naming it."""
+        if not path.exists():
+            return
+        if hashlib.sha256(path.read_bytes()).hexdigest() == sha:
+            self.staging.drop(path)
+            return
+        raise DocumentError(
+            f"Tệp '{path}' đã có nhưng sổ văn bản không ghi nhận, và nội dung khác với {doc.title} sắp ban hành "
+            "(có thể do một lần chạy trước bị dừng giữa chừng, hoặc tệp được chép vào tay). Văn bản đã ban hành "
+            "không bao giờ bị ghi đè: chuyển tệp đó ra khỏi thư mục, rồi chạy lại đúng lệnh.")
 
     def _pdf_copies(self, docs: list[Document], forms: bool = False) -> None:
         """PDF beside each issued DOCX, one LibreOffice call per batch; skipped where it is missing.
@@ -298,17 +384,20 @@ class Register:
         docs = [d for d in docs if d.numbered or forms or d.kind in PDF_FORMS]
         if self.pdf == "off" or not docs:
             return
+        finals = [Path(d.file_path).with_suffix(".pdf") for d in docs]
         try:
-            pdfs = to_pdf([Path(d.file_path) for d in docs])
+            pdfs = to_pdf([self.readable(Path(d.file_path)) for d in docs],
+                          targets=[self.staging.path(p) for p in finals])
         except PdfUnavailable as exc:
+            for final in finals:
+                self.staging.drop(final)
             if self.pdf == "on" or forms:
                 raise
             if str(exc) not in self.notes:
                 self.notes.append(str(exc))
             return
-        self.written += pdfs
-        for doc, pdf in zip(docs, pdfs, strict=True):
-            doc.pdf_path, doc.pdf_sha256 = str(pdf), hashlib.sha256(pdf.read_bytes()).hexdigest()
+        for doc, pdf, final in zip(docs, pdfs, finals, strict=True):
+            doc.pdf_path, doc.pdf_sha256 = str(final), hashlib.sha256(pdf.read_bytes()).hexdigest()
         self.pdfs += len(pdfs)
 
     def pdf_copies(self, docs: list[Document]) -> int:

@@ -17,6 +17,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ocop import present
+from ocop.documents.staging import save_workbook
 from ocop.inputs import Column, Table, iter_rows, text_cell, xlsx_value
 from ocop.persistence.models import Campaign
 from ocop.rules.dossier import ITEMS, DossierRules, dossier_rules
@@ -220,6 +221,4 @@ def write_lists(path: Path, sections: Mapping[str, tuple[Sequence[str], Iterable
         ws.append([_cell(ws, v) for v in header])
         for row in rows:
             ws.append([_cell(ws, v) for v in row])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path
+    return save_workbook(wb, path)  # rewritten whole by each run: a killed run leaves no half file
