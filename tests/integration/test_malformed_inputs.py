@@ -30,6 +30,7 @@ from sqlalchemy import func, select
 from ocop.errors import OcopError
 from ocop.persistence.db import engine_for, migrate, unit_of_work
 from ocop.persistence.models import Base, Producer, Product
+from ocop.rules.campaign import Signer
 from ocop.services import stages
 from ocop.settings import Settings
 from tests.conftest import BACKENDS, REPO, SAMPLE, pg_schema_url
@@ -563,6 +564,12 @@ def arguments() -> Iterator[Case]:
                f"Tham số '--reason': giá trị 'Sai sót\\x1b]0;x' có ký tự không hợp lệ '\\x1b' {CHAR}")
     yield Case("argument-venue-bel", "schedule-venue", "-", lambda p: p,
                f"Tham số '--venue': giá trị 'Hội trường\\x07' có ký tự không hợp lệ '\\x07' {CHAR}")
+    yield Case("argument-correction-reason-esc", "collect-reason", "dk.csv", lambda p: p,
+               f"Tham số '--reason': giá trị 'Sửa tên\\x1b[2J' có ký tự không hợp lệ '\\x1b' {CHAR}")
+    yield Case("argument-signer-bel", "approve", "-", lambda p: p,
+               f"Tham số '--signer': giá trị 'Lương Thế Tuấn\\x07' có ký tự không hợp lệ '\\x07' {CHAR}")
+    yield Case("argument-cancel-reason-nul", "cancel", "-", lambda p: p,
+               f"Tham số '--reason': giá trị 'Sai\\x00' có ký tự không hợp lệ '\\x00' {CHAR}")
 
 
 CASES = [*registrations(), *score_files(), *member_workbooks(), *campaign_files(), *templates(), *arguments()]
@@ -605,6 +612,13 @@ def test_a_malformed_input_is_refused_with_its_message_and_leaves_no_trace(world
             stages.reopen(settings, CODE, "Nguyễn Văn Hùng", "Sai sót\x1b]0;x")
         elif case.run == "schedule-venue":
             stages.schedule(settings, CODE, venue="Hội trường\x07")
+        elif case.run == "collect-reason":
+            stages.collect(settings, CODE, SAMPLE / "registrations.csv", reason="Sửa tên\x1b[2J")
+        elif case.run == "approve":
+            stages.approve_documents(settings, CODE, [], Signer("Lương Thế Tuấn\x07", "CHỦ TỊCH"))
+        elif case.run == "cancel":
+            issued = next(d for d in stages.documents(settings, CODE) if d.status == "issued")
+            stages.cancel_document(settings, CODE, issued.id, "Sai\x00")
         else:
             stages.schedule(dataclasses.replace(settings, templates_dir=given), CODE)
     message = str(refused.value)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import select
@@ -10,8 +10,10 @@ from sqlalchemy.orm import Session
 
 from ocop import present
 from ocop.errors import NotFoundError
+from ocop.inputs import text_argument
 from ocop.persistence.db import unit_of_work
 from ocop.persistence.models import Campaign, Document
+from ocop.rules import limits
 from ocop.rules.campaign import Signer
 from ocop.services.campaigns import get_campaign
 from ocop.services.paperwork.register import approve, cancel, list_documents, new_version
@@ -96,6 +98,10 @@ def _select(session: Session, campaign: Campaign, ids: list[int], status: tuple[
 def approve_documents(settings: Settings, code: str | None, ids: list[int],
                       signer: Signer | None) -> list[ApprovedDocument]:
     """The signer approves drafts (all pending ones when no ids are given)."""
+    if signer is not None:   # typed on the command line or in a run form: the cell rule applies
+        signer = replace(signer, name=text_argument("--signer", signer.name, limits.PERSON_NAME),
+                         title=text_argument("--title", signer.title, limits.BODY),
+                         head_title=text_argument("--head-title", signer.head_title, limits.BODY))
     with unit_of_work(settings.database_url) as s:
         campaign = get_campaign(s, code)
         docs = _select(s, campaign, ids, ("draft", "approved"))
@@ -115,6 +121,7 @@ def issue_documents(settings: Settings, code: str | None, ids: list[int]) -> lis
 
 
 def cancel_document(settings: Settings, code: str | None, doc_id: int, reason: str) -> CancelledDocument:
+    reason = text_argument("--reason", reason, limits.PARAGRAPH)
     with unit_of_work(settings.database_url) as s:
         doc = _select(s, get_campaign(s, code), [doc_id], ("issued",))[0]
         cancel(doc, reason)

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from ocop.inputs import text_argument
 from ocop.persistence.db import unit_of_work
+from ocop.rules import limits
 from ocop.services.campaigns import get_campaign
 from ocop.services.paperwork import notices
 from ocop.services.paperwork.use_cases import SignOffResult
@@ -72,6 +74,7 @@ def collect(settings: Settings, code: str | None, path: Path, partial: bool = Fa
     """Import one registration file, or a folder of commune workbooks; ``partial`` stores the
     valid rows of a file with errors and writes the rest to ``<stem>.loi.xlsx``. Rows with a
     registered product's code correct it; ``reason`` is needed once documents about it are issued."""
+    reason = text_argument("--reason", reason, limits.PARAGRAPH) if reason else ""
     with unit_of_work(settings.database_url) as s:
         campaign = get_campaign(s, code)
         r = collecting.collect(s, campaign, path, partial, reason)

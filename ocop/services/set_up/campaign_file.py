@@ -126,7 +126,7 @@ else:
     Rules = _input_model(CampaignRules)
     Signer = _input_model(SignerData)
     Signer.limits = {"name": limits.PERSON_NAME, "title": limits.BODY, "head_title": limits.BODY,
-                     "collective": limits.BODY}
+                     "collective": limits.BODY, "post": limits.TITLE}
 
 
 class Signers(_Model):
