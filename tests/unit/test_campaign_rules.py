@@ -25,7 +25,7 @@ def test_defaults_are_the_readmes() -> None:
     assert (rules.sign_off, rules.auto_sign_off) == ("manual", False)
     assert rules.late_registrations == "flag" and rules.require_commune_confirmation is True
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    assert "`supplement_working_days` (default 5)" in readme
+    assert "`supplement_working_days` (default 5," in readme
     assert re.search(r"`rules.sign_off` is\s+`\"manual\"` \(the default\)", readme)
 
 
