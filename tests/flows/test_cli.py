@@ -32,7 +32,7 @@ def ocop(prefect_api: str):
 
 def _readme_steps() -> list[str]:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    block = re.search(r"The same campaign step by step.*?```sh\n(.*?)```", readme, re.S).group(1)
+    block = re.search(r"### The whole campaign step by step.*?```sh\n(.*?)```", readme, re.S).group(1)
     return [line for line in block.splitlines() if line.startswith(".venv/bin/ocop")]
 
 
