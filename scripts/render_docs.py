@@ -14,7 +14,6 @@ with ``DOCS/README.md`` listing them. Both campaigns' folders stay under ``--out
 from __future__ import annotations
 
 import argparse
-import csv
 import os
 import shutil
 import subprocess
@@ -33,16 +32,12 @@ from ocop.documents import pdf
 from ocop.documents.decree30 import number_symbol
 from ocop.persistence.db import migrate, unit_of_work
 from ocop.persistence.models import Document, Product, Result
-from ocop.rules.criteria import load_set
-from ocop.services import stages
 from ocop.settings import Settings
-from tests.integration.test_check_campaigns import campaign_148_text
+from tests import campaign_148
 
 SAMPLE = ROOT / "ocop" / "sample" / "luc-nam-2020"
 DEMO, DEMO_CODE = "demo", "luc-nam-2020"
-C148, C148_CODE = "148", "luc-nam-2024"
-MEMBERS = ["Lương Thế Tuấn", "Nguyễn Văn Hùng", "Trần Thị Hoa", "Phạm Đức Thắng", "Vũ Thị Lan",
-           "Hoàng Minh Đức", "Đỗ Văn Quyết"]
+C148, C148_CODE = "148", campaign_148.CODE
 CAMPAIGN_NAMES = {DEMO: "the demo (Lục Nam 2020, 1048/2019)", C148: "the 148/2023 campaign (Lục Nam 2024)"}
 
 
@@ -102,43 +97,12 @@ def run_demo(out: Path) -> Path:
 
 
 def run_148(out: Path) -> Path:
-    """The sample's plan four years on under 148/2023 (as tests/integration/test_check_campaigns.py builds it)."""
+    """The sample's plan four years on under 148/2023, as the document checks build it (tests/campaign_148.py)."""
     out.mkdir(parents=True)
     db = out / "ocop.db"
     url = f"sqlite:///{db}"
     migrate(url)
-    settings = Settings.from_env({"OCOP_PDF": "on"}, out_dir=out, database_url=url)
-    toml = out / f"{C148_CODE}.toml"
-    toml.write_text(campaign_148_text(), encoding="utf-8")
-    stages.set_up(settings, toml)
-    regs = out / "dang-ky.csv"
-    with regs.open("w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh).writerows([
-            ["Mã sản phẩm", "Tên sản phẩm", "Bộ sản phẩm", "Tên chủ thể", "Loại hình", "Xã", "Xác nhận UBND xã"],
-            ["LN-01", "Na sấy dẻo", "7", "Hợp tác xã Na Huyền Sơn", "HTX", "Huyền Sơn", "Có"],
-            ["LN-02", "Vải sấy", "7", "Hợp tác xã Vải Bình Sơn", "HTX", "Bình Sơn", "Có"],
-            ["LN-03", "Mít sấy", "7", "Công ty CP Nông lâm Trường Sơn", "DN", "Trường Sơn", "Có"],
-        ])
-    stages.collect(settings, C148_CODE, regs)
-    stages.verify(settings, C148_CODE)
-    stages.schedule(settings, C148_CODE)
-    criteria = load_set("qd148-2023", "7")
-    scores = out / "diem.csv"
-    with scores.open("w", encoding="utf-8", newline="") as fh:
-        rows = csv.writer(fh)
-        rows.writerow(["Mã sản phẩm", "Thành viên", "Tiêu chí", "Điểm"])
-        for product in ("LN-01", "LN-02", "LN-03"):
-            for i, member in enumerate(MEMBERS):
-                for c in criteria.criteria:
-                    # LN-02: four of seven members find only small capacity (mandatory): capped, recognised
-                    low = product == "LN-02" and c.code == "1.3" and i < 4
-                    options = sorted({o.points for o in c.options})
-                    points = options[-2] if product == "LN-03" and len(options) > 1 else c.max_points
-                    rows.writerow([product, member, c.code, 1 if low else points])
-    stages.score(settings, C148_CODE, scores)
-    stages.rank(settings, C148_CODE)
-    stages.recognise(settings, C148_CODE)
-    stages.refer(settings, C148_CODE)
+    campaign_148.run_148(Settings.from_env({"OCOP_PDF": "on"}, out_dir=out, database_url=url), out)
     return db
 
 

@@ -3,14 +3,12 @@ campaign (the sample moved to 2024, as tests/integration/test_check_campaigns.py
 
 from __future__ import annotations
 
-import csv
 import re
 from pathlib import Path
 
-from ocop.rules.criteria import load_set
 from ocop.services import stages
+from tests.campaign_148 import run_148
 from tests.conftest import SAMPLE, docx_text
-from tests.integration.test_check_campaigns import MEMBERS, _campaign_148
 
 DEMO, C148 = "luc-nam-2020", "luc-nam-2024"
 
@@ -34,34 +32,7 @@ def _demo(settings) -> dict[str, list[str]]:
 
 def _148(settings, tmp_path: Path) -> dict[str, list[str]]:
     """Three products of set 7: LN-01 referred, LN-02 capped at 3★ by criterion 1.3 and recognised, LN-03 4★."""
-    stages.set_up(settings, _campaign_148(tmp_path))
-    regs = tmp_path / "dk.csv"
-    with regs.open("w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh).writerows([
-            ["Mã sản phẩm", "Tên sản phẩm", "Bộ sản phẩm", "Tên chủ thể", "Loại hình", "Xã", "Xác nhận UBND xã"],
-            ["LN-01", "Na sấy dẻo", "7", "Hợp tác xã Na Huyền Sơn", "HTX", "Huyền Sơn", "Có"],
-            ["LN-02", "Vải sấy", "7", "Hợp tác xã Vải Bình Sơn", "HTX", "Bình Sơn", "Có"],
-            ["LN-03", "Mít sấy", "7", "Công ty CP Nông lâm Trường Sơn", "DN", "Trường Sơn", "Có"],
-        ])
-    stages.collect(settings, C148, regs)
-    stages.verify(settings, C148)
-    stages.schedule(settings, C148)
-    criteria = load_set("qd148-2023", "7")
-    scores = tmp_path / "diem.csv"
-    with scores.open("w", encoding="utf-8", newline="") as fh:
-        out = csv.writer(fh)
-        out.writerow(["Mã sản phẩm", "Thành viên", "Tiêu chí", "Điểm"])
-        for product in ("LN-01", "LN-02", "LN-03"):
-            for i, member in enumerate(MEMBERS):
-                for c in criteria.criteria:
-                    low = product == "LN-02" and c.code == "1.3" and i < 4
-                    options = sorted({o.points for o in c.options})
-                    points = options[-2] if product == "LN-03" and len(options) > 1 else c.max_points
-                    out.writerow([product, member, c.code, 1 if low else points])
-    stages.score(settings, C148, scores)
-    stages.rank(settings, C148)
-    stages.recognise(settings, C148)
-    stages.refer(settings, C148)
+    run_148(settings, tmp_path)
     return _files(settings, C148)
 
 
