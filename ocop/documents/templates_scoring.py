@@ -70,8 +70,9 @@ def phieu_danh_gia() -> DocxDocument:
     para(doc, "{{ chu_thich_bat_buoc }}", size=12, italic=True, before=4)
     tag(doc, "{%p endif %}")
     para(doc, "", size=6)
+    # "Thang điểm": a criterion's maximum on its own row, each option's points on the option's row
     data_table(doc, (14, 95, 14, 21, 21),
-               ("Mã", "Tiêu chí đánh giá", "Chọn", "Điểm tối đa", "Điểm chấm"),
+               ("Mã", "Tiêu chí đánh giá", "Chọn", "Thang điểm", "Điểm chấm"),
                (_criterion("ma"), _criterion("noi_dung", indent_choice=True, align=L),
                 "{{ r.o }}", _criterion("diem_toi_da"), _criterion("diem")),
                "r in dong", style="VB Bang nho")
