@@ -20,14 +20,14 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar, get_args, overload
 
 import typer
 
-from flows import ephemeral, logs
-from flows.params import CampaignFiles, MeetingDetails, PlanFile, RegistrationImport, ScoreImport, Storage
-from flows.server import connected as prefect_at
+from flows import logs
 from ocop import present
 from ocop.errors import InputError, OcopError
 
 if TYPE_CHECKING:
     from flows.campaign import CampaignResult
+    from flows.ephemeral import CrashedRun
+    from flows.params import Storage
     from ocop.rules.campaign import Authority
     from ocop.services.reminders.report import RemindersReport
     from ocop.services.results.use_cases import RankedRow
@@ -72,6 +72,8 @@ def main_options(
                                                         "logging and tracebacks.")] = False,
 ) -> None:
     STATE["debug"] = debug
+    for key, value in PREFECT_DEFAULTS.items():  # before a command imports Prefect: no telemetry set-up (~1 s)
+        os.environ.setdefault(key, value)
 
 
 def _echo(message: object = "", *, err: bool = False, fg: str | None = None, bold: bool | None = None) -> None:
@@ -90,13 +92,20 @@ def _run(call: Callable[[], T]) -> T:
         return call()
 
 
-def _flow(storage: Storage, call: Callable[[Storage], T]) -> T:
-    """Run a stage's flow. Without PREFECT_API_URL on a temporary Prefect server that dies with this
-    process; runs a killed command left RUNNING are set Crashed first; the runs are tagged with
-    this process. Prefect's log goes to <out>/ocop.log (--debug: the terminal)."""
-    from prefect.settings import PREFECT_API_URL
+# `ocop server`'s default address: a stage command uses the server there when it answers.
+OFFICE_API = "http://127.0.0.1:4200/api"
+PROBE_SECONDS = 0.5  # loopback: a running server answers in milliseconds, a closed port refuses at once
+TEMPORARY_ENV = "OCOP_TEMPORARY_SERVER"  # "1": always a temporary server, even when the office's runs
 
-    from ocop.services import stages
+
+def _flow(storage: Storage, call: Callable[[Storage], T]) -> T:
+    """Run a stage's flow, reporting to the office's Prefect server (_office_server) or else to a
+    temporary one that dies with this process; runs a killed command left RUNNING are set Crashed
+    first; the runs are tagged with this process. Prefect's log goes to <out>/ocop.log (--debug:
+    the terminal); a long batch shows a progress bar when stderr is a terminal."""
+    from flows import ephemeral
+    from flows.server import connected
+    from ocop.services.runtime import prepare_database
     from ocop.settings import Settings
 
     for key, value in PREFECT_DEFAULTS.items():
@@ -104,25 +113,100 @@ def _flow(storage: Storage, call: Callable[[Storage], T]) -> T:
     settings = Settings.from_env(out_dir=storage.out_dir, database_url=storage.db_url)
     log = logs.log_to(settings.out_dir / logs.LOG_NAME)
     with _errors(), ExitStack() as stack:
-        stages.prepare_database(settings)  # a stage run before 'campaign create' is told so, in Vietnamese
-        if not PREFECT_API_URL.value():  # from the environment or the Prefect profile
+        prepare_database(settings)  # a stage run before 'campaign create' is told so, in Vietnamese
+        api = _office_server()
+        if api is None:
             api = stack.enter_context(ephemeral.temporary_server(None if STATE["debug"] else log))
+        if os.environ.get("PREFECT_API_URL") != api:
             os.environ["PREFECT_API_URL"] = api  # threads Prefect starts read the environment
             stack.callback(os.environ.pop, "PREFECT_API_URL", None)
-            stack.enter_context(prefect_at(api))
-            stack.callback(ephemeral.drain)  # first of these on the way out
+        stack.enter_context(connected(api))
+        stack.callback(ephemeral.drain)  # first of these on the way out: logs and events reach the server
         for run in _crashed_runs():
             started = f", bắt đầu {present.moment(run.started)}" if run.started else ""
             _echo(f"Lượt chạy '{run.run}' ({run.flow}{started}) bị dừng đột ngột, nay ghi là gián đoạn (Crashed); "
                   "chạy lại đúng lệnh đó để hoàn tất.", err=True, fg=typer.colors.YELLOW)
         from prefect import tags
+        from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
         stack.enter_context(tags(ephemeral.process_tag()))
+        # the process tag above is how a killed command's runs are found (ephemeral.mark_crashed_runs);
+        # Prefect's heartbeat thread would only add ~1 s to every run (notes/prefect.md)
+        stack.enter_context(temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}))
+        stack.enter_context(_progress_bar())
         return call(storage)
 
 
-def _crashed_runs() -> tuple[ephemeral.CrashedRun, ...]:
+def _office_server() -> str | None:
+    """The API of the Prefect server a stage reports to: PREFECT_API_URL (environment or Prefect
+    profile) when set; else the one `ocop server` runs at its default address, when it answers
+    within PROBE_SECONDS and accepts this process's credentials (PREFECT_API_AUTH_STRING); else None
+    (a temporary server). OCOP_TEMPORARY_SERVER=1 skips the probe."""
+    from prefect.settings import PREFECT_API_AUTH_STRING, PREFECT_API_URL
+
+    from flows.server import healthy
+
+    configured = PREFECT_API_URL.value()
+    if configured:
+        return str(configured)
+    if os.environ.get(TEMPORARY_ENV) == "1" or not healthy(OFFICE_API, timeout=PROBE_SECONDS):
+        return None
+    if _authorised(OFFICE_API, PREFECT_API_AUTH_STRING.value()):
+        return OFFICE_API
+    _echo(f"Máy chủ Prefect của văn phòng tại {OFFICE_API} yêu cầu đăng nhập mà PREFECT_API_AUTH_STRING chưa đặt "
+          "hoặc không đúng; lệnh chạy trên máy chủ tạm thời, lượt chạy không hiện trên giao diện của văn phòng.",
+          err=True, fg=typer.colors.YELLOW)
+    return None
+
+
+def _authorised(api: str, auth: str | None) -> bool:
+    """Whether the server at ``api`` answers an API call with these basic-auth credentials
+    ("user:password"; None: none). /health answers anyone; /admin/version is behind the auth."""
+    import base64
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(f"{api}/admin/version")
+    if auth:
+        request.add_header("Authorization", "Basic " + base64.b64encode(auth.encode()).decode())
+    try:
+        with urllib.request.urlopen(request, timeout=PROBE_SECONDS * 4) as response:
+            status: int = response.status
+            return status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@contextmanager
+def _progress_bar() -> Iterator[None]:
+    """A Rich progress bar on stderr for the batches a stage reports (ocop.progress), only when stderr
+    is a terminal and not with --debug (Prefect's log lines would tear it)."""
+    if STATE["debug"] or not sys.stderr.isatty():
+        yield
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
+
+    from ocop import progress
+
+    bars = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                    console=Console(stderr=True), transient=True)
+    tasks: dict[str, TaskID] = {}
+
+    def show(label: str, done: int, total: int) -> None:
+        text = present.terminal(label)
+        if text not in tasks:
+            tasks[text] = bars.add_task(text, total=total)
+        bars.update(tasks[text], completed=done, total=total)
+
+    with bars, progress.reporting(show):
+        yield
+
+
+def _crashed_runs() -> tuple[CrashedRun, ...]:
     """Housekeeping that never stops the command: a failure is only logged."""
+    from flows import ephemeral
+
     try:
         return ephemeral.mark_crashed_runs()
     except Exception:
@@ -167,6 +251,8 @@ def _unexpected(exc: Exception) -> None:
 
 
 def _where(db: str | None, out: Path | None) -> Storage:
+    from flows.params import Storage
+
     return Storage(db_url=db, out_dir=str(out) if out else None)
 
 
@@ -200,6 +286,8 @@ def demo(out: Annotated[Path, typer.Option("--out", help="Thư mục kết quả
     out = out.resolve()
     db_url = f"sqlite:///{out / 'ocop.db'}"
 
+    from flows.params import CampaignFiles, Storage
+
     def call(storage: Storage) -> CampaignResult:
         from flows.campaign import run_campaign
 
@@ -219,6 +307,7 @@ def demo(out: Annotated[Path, typer.Option("--out", help="Thư mục kết quả
 @campaign_app.command("create")
 def campaign_create(file: FileArg, db: DbOpt = None, out: OutOpt = None) -> None:
     """Tạo/cập nhật kế hoạch từ tệp TOML, ra QĐ thành lập Hội đồng / create a campaign from a file."""
+    from flows.params import PlanFile
     from flows.stages import set_up as set_up_flow
 
     r = _flow(_where(db, out), lambda s: set_up_flow(PlanFile(campaign_file=str(file)), storage=s))
@@ -240,6 +329,7 @@ def registrations_import(
     campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None,
 ) -> None:
     """Nhập phiếu đăng ký (CSV/XLSX, một tệp hoặc cả thư mục) / import registrations (a file or a folder)."""
+    from flows.params import RegistrationImport
     from flows.stages import collect as collect_flow
 
     r = _flow(_where(db, out), lambda s: collect_flow(
@@ -381,6 +471,7 @@ def meeting_schedule(
     db: DbOpt = None, out: OutOpt = None,
 ) -> None:
     """Lên lịch họp Hội đồng, phát hành giấy mời và phiếu trắng / schedule the council meeting."""
+    from flows.params import MeetingDetails
     from flows.stages import schedule as schedule_flow
 
     with _errors():
@@ -402,6 +493,7 @@ def scores_import(
     campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None,
 ) -> None:
     """Nhập phiếu đánh giá (CSV/XLSX, từng tiêu chí hoặc từng phần) / import score sheets."""
+    from flows.params import ScoreImport
     from flows.stages import score as score_flow
 
     r = _flow(_where(db, out), lambda s: score_flow(campaign, ScoreImport(scores_file=str(file), reason=reason), s))
@@ -427,10 +519,10 @@ def scores_template(
 @scores_app.command("status")
 def scores_status(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None) -> None:
     """Ai đã nộp phiếu (chỉ số lượng, không lộ điểm) / who has submitted (counts only)."""
-    from ocop.services import stages
+    from ocop.services.council.use_cases import scores_progress  # not ocop.services.stages: it imports every stage
 
     settings = _settings(db, out)
-    for p in _run(lambda: stages.scores_progress(settings, campaign)):
+    for p in _run(lambda: scores_progress(settings, campaign)):
         missing = f" — thiếu: {', '.join(p.missing)}" if p.missing else ""
         _echo(f"{p.code:<8} {p.name[:32]:<32} {p.submitted}/{p.present}{missing}")
 
@@ -687,22 +779,22 @@ def serve(host: HostOpt = "127.0.0.1", port: PortOpt = 4200, db: DbOpt = None, o
 
 
 def _settings(db: str | None, out: Path | None) -> Settings:
-    from ocop.services import stages
+    from ocop.persistence.db import migrate
     from ocop.settings import Settings
 
     settings = Settings.from_env(out_dir=out, database_url=db)
     logs.log_to(settings.out_dir / logs.LOG_NAME)
-    _run(lambda: stages.prepare_database(settings))
+    _run(lambda: migrate(settings.database_url))
     return settings
 
 
 @documents_app.command("list")
 def documents_list(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None) -> None:
     """Liệt kê sổ đăng ký văn bản / list the document register."""
-    from ocop.services import stages
+    from ocop.services.paperwork.use_cases import documents  # not ocop.services.stages: it imports every stage
 
     settings = _settings(db, out)
-    rows = _run(lambda: stages.documents(settings, campaign))
+    rows = _run(lambda: documents(settings, campaign))
     for d in rows:
         symbol = d.symbol or "—"
         note = f"  ({d.note})" if d.note else ""

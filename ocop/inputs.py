@@ -35,11 +35,25 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
-from openpyxl.utils import get_column_letter, range_boundaries
-
 from ocop import present
 from ocop.errors import InputError
 from ocop.text import ascii_key, fold, forbidden_character, nfc
+
+# openpyxl's cell helpers, imported on first use: importing openpyxl takes ~0.1 s that read-only
+# commands (ocop documents list) should not pay.
+
+
+def get_column_letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter as letter
+
+    return letter(index)
+
+
+def range_boundaries(ref: str) -> tuple[int | None, int | None, int | None, int | None]:
+    from openpyxl.utils import range_boundaries as boundaries
+
+    return boundaries(ref)
+
 
 CSV_SUFFIXES = (".csv",)
 XLSX_SUFFIXES = (".xlsx", ".xlsm")

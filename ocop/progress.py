@@ -1,7 +1,9 @@
-"""Progress of long batches, reported to whoever listens (a Prefect flow shows it as an artifact).
+"""Progress of long batches, reported to whoever listens (a Prefect flow shows it as an artifact,
+the CLI as a progress bar in the terminal).
 
-``ocop`` never imports Prefect: a flow installs a reporter with ``reporting(callback)`` and the
-services call ``report(label, done, total)`` after each batch. Without a reporter it costs nothing.
+``ocop`` never imports Prefect: a listener subscribes with ``reporting(callback)`` for the duration
+(listeners nest: an inner one adds to the outer ones) and the services call
+``report(label, done, total)`` after each batch. Without a listener it costs nothing.
 """
 
 from __future__ import annotations
@@ -11,20 +13,20 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 Reporter = Callable[[str, int, int], None]
-_reporter: ContextVar[Reporter | None] = ContextVar("ocop_progress_reporter", default=None)
+_reporters: ContextVar[tuple[Reporter, ...]] = ContextVar("ocop_progress_reporters", default=())
 
 
 @contextmanager
 def reporting(callback: Reporter) -> Iterator[None]:
-    token = _reporter.set(callback)
+    token = _reporters.set((*_reporters.get(), callback))
     try:
         yield
     finally:
-        _reporter.reset(token)
+        _reporters.reset(token)
 
 
 def report(label: str, done: int, total: int | None) -> None:
     """``done`` of ``total`` items of the batch ``label`` (Vietnamese, shown to the clerk)."""
-    callback = _reporter.get()
-    if callback is not None and total:
-        callback(label, done, total)
+    if total:
+        for callback in _reporters.get():
+            callback(label, done, total)

@@ -33,7 +33,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ocop import faults
-from ocop.documents.renderer import _write_atomic
+from ocop.documents.staging import write_atomic
 from ocop.errors import DocumentError
 
 BATCH = 200                      # files per soffice call
@@ -160,7 +160,7 @@ def _move_atomic(src: Path, dst: Path) -> None:
     try:
         os.replace(src, dst)                            # same file system: atomic rename
     except OSError:
-        _write_atomic(dst, src.read_bytes())            # temp file next to dst + os.replace
+        write_atomic(dst, src.read_bytes())            # temp file next to dst + os.replace
 
 
 def merge(pdfs: Sequence[Path], out: Path) -> Path:
@@ -185,5 +185,5 @@ def merge(pdfs: Sequence[Path], out: Path) -> Path:
     buf = io.BytesIO()
     writer.write(buf)
     out = Path(out)
-    _write_atomic(out, buf.getvalue())
+    write_atomic(out, buf.getvalue())
     return out

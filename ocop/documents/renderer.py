@@ -23,13 +23,10 @@ documents without keeping them in memory.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import io
-import os
 import re
-import secrets
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -56,8 +53,9 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from lxml import etree
 from markupsafe import Markup
 
-from ocop import faults, present
+from ocop import present
 from ocop.documents import decree30
+from ocop.documents.staging import write_atomic
 from ocop.errors import DocumentError
 
 # docxcompose (pulled in by docxtpl[subdoc]) rebinds the "cp" prefix to the custom-properties
@@ -322,7 +320,6 @@ def _spread_loop_columns(body: etree._Element, loop: _Loop, template: str) -> No
             col += span
 
 
-
 # docxtpl is untyped (Any to mypy): subclassing it is the point of this class
 class _CachedTemplate(DocxTemplate):  # type: ignore[misc]
     """docxtpl with the patched + compiled Jinja template of each part shared per template."""
@@ -516,7 +513,7 @@ class Renderer:
             data = self._render_fast(prepared, context)
         else:
             data = self._render_docxtpl(prepared, context)
-        _write_atomic(out, data)
+        write_atomic(out, data)
         return hashlib.sha256(data).hexdigest()
 
     def _render_fast(self, prepared: _Prepared, context: Mapping[str, Any]) -> bytes:
@@ -635,18 +632,3 @@ def _zipinfo(name: str, date_time: ZipDate) -> zipfile.ZipInfo:
     return info
 
 
-def _write_atomic(out: Path, data: bytes) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.parent / f".{out.name}.{secrets.token_hex(6)}.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)   # honours the umask
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, out)
-        faults.reach("write")
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise

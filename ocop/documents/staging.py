@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Any
 
 from ocop import faults
-from ocop.documents.renderer import _write_atomic
 
 STAGING = ".dang-ghi"  # the staging folder's name, inside each campaign's documents folder
 LOCK = ".khoa"         # suffix of the lock file beside each staging folder
@@ -47,7 +46,7 @@ def save_workbook(workbook: Any, path: Path) -> Path:
     """Write an openpyxl workbook atomically (a temporary file beside it, fsynced, renamed)."""
     buf = io.BytesIO()
     workbook.save(buf)
-    _write_atomic(path, buf.getvalue())
+    write_atomic(path, buf.getvalue())
     return path
 
 
@@ -202,3 +201,21 @@ def _files(folder: Path) -> Iterator[Path]:
     for dirpath, _, names in os.walk(folder):
         for name in names:
             yield Path(dirpath) / name
+
+
+def write_atomic(out: Path, data: bytes) -> None:
+    """Write ``data`` to ``out`` whole or not at all: a temporary file beside it, fsynced, then renamed."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.parent / f".{out.name}.{secrets.token_hex(6)}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)   # honours the umask
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, out)
+        faults.reach("write")
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from ocop import faults
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -56,14 +59,47 @@ def engine_for(url: str) -> Engine:
 
 
 def alembic_config(url: str) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return cfg
 
 
+_REVISION = re.compile(r"^(down_revision|revision) = (?:'([^']*)'|\"([^\"]*)\"|None)$", re.MULTILINE)
+
+
+@cache
+def head_revision() -> str:
+    """The newest migration's revision, read from the migration files without importing Alembic
+    (a linear history: the one revision no other migration names as its down_revision)."""
+    revisions, parents = set(), set()
+    for script in (MIGRATIONS / "versions").glob("*.py"):
+        for kind, single, double in _REVISION.findall(script.read_text(encoding="utf-8")):
+            if single or double:
+                (revisions if kind == "revision" else parents).add(single or double)
+    heads = revisions - parents
+    if len(heads) != 1:
+        raise RuntimeError(f"migrations: expected one head revision, found {sorted(heads)}")
+    return heads.pop()
+
+
+def current_revision(url: str) -> str | None:
+    """The revision the database at ``url`` is at; None when it has no Alembic version yet."""
+    with engine_for(url).connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
 def migrate(url: str) -> None:
-    """Bring the database at ``url`` to the latest schema (idempotent)."""
+    """Bring the database at ``url`` to the latest schema (idempotent). A database already at the
+    head revision is only read (Alembic, slow to import and run, is not used then)."""
+    if current_revision(url) == head_revision():
+        return
+    from alembic import command
+
     engine = engine_for(url)
     with engine.begin() as conn:
         cfg = alembic_config(url)

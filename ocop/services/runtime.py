@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from ocop.documents.renderer import Renderer
 from ocop.persistence.db import migrate, unit_of_work
 from ocop.persistence.models import Campaign, Registration, ScoreSheet
 from ocop.services.campaigns import get_campaign
@@ -24,6 +23,8 @@ def prepare_database(settings: Settings) -> str:
 
 
 def register_for(settings: Settings, session: Session, campaign: Campaign) -> Register:
+    from ocop.documents.renderer import Renderer  # python-docx: not for read-only commands
+
     auto = campaign.rules.auto_sign_off
     return Register(session, campaign, Renderer(settings.templates_dir), settings.out_dir, auto_approve=auto,
                     pdf=settings.pdf)

@@ -18,7 +18,7 @@ from ocop.rules.council import Quorum
 from ocop.rules.criteria import load_sets
 from ocop.rules.editions import get_edition
 from ocop.services.campaigns import council, get_campaign
-from ocop.services.council import meeting, member_workbooks, scoring
+from ocop.services.council import meeting, scoring
 from ocop.services.council.scoring import Progress, ScoresSummary
 from ocop.services.paperwork import specs
 from ocop.services.paperwork.register import Register
@@ -128,6 +128,8 @@ def print_packs(session: Session, campaign: Campaign, settings: Settings, regist
 
 def score(settings: Settings, code: str | None, path: Path, reason: str = "") -> ScoreResult:
     """Long-form CSV/XLSX, or a member's workbook from `ocop scores template`: same validation."""
+    from ocop.services.council import member_workbooks  # openpyxl: not for read-only commands
+
     with unit_of_work(settings.database_url) as s:
         campaign = get_campaign(s, code)
         if member_workbooks.is_member_workbook(path):
@@ -136,6 +138,8 @@ def score(settings: Settings, code: str | None, path: Path, reason: str = "") ->
 
 
 def scores_templates(settings: Settings, code: str | None, folder: Path, member: str | None) -> list[str]:
+    from ocop.services.council import member_workbooks
+
     with unit_of_work(settings.database_url) as s:
         return [str(p) for p in member_workbooks.write_templates(s, get_campaign(s, code), folder, member)]
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -33,7 +33,6 @@ from sqlalchemy.orm import Session
 from ocop import faults, present, progress
 from ocop.documents.decree30 import number_symbol, place_date, signature_lines, type_name
 from ocop.documents.pdf import PdfUnavailable, to_pdf
-from ocop.documents.renderer import DATE_KEY, Renderer
 from ocop.documents.staging import Staging, leftovers, place
 from ocop.errors import DocumentError
 from ocop.persistence.models import Campaign, Document, NumberSeries
@@ -41,6 +40,9 @@ from ocop.rules.campaign import Signer
 from ocop.services.registrations import corrections
 from ocop.services.results import freeze
 from ocop.text import ascii_key
+
+if TYPE_CHECKING:
+    from ocop.documents.renderer import Renderer  # python-docx: imported by those who render
 
 BATCH = 500  # documents rendered and registered per batch; bounds memory at national scale
 OPEN = ("draft", "approved", "issued")  # statuses of the current version of a document
@@ -277,6 +279,8 @@ class Register:
         return name if taken or doc.version == 1 else f"{name}_v{doc.version}"
 
     def _render_drafts(self, docs: list[Document]) -> None:
+        from ocop.documents.renderer import DATE_KEY
+
         for kind, group in _by_kind(docs).items():
             jobs = []
             for doc in group:
@@ -306,6 +310,8 @@ class Register:
 
     def issue(self, docs: list[Document]) -> tuple[int, int]:
         """Number, render final and hash approved documents; mark what they replace."""
+        from ocop.documents.renderer import DATE_KEY
+
         if not docs:
             return 0, 0
         settings = self.campaign.details
