@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,7 +12,9 @@ from sqlalchemy.orm import Session
 from ocop.errors import InputError, NotFoundError
 from ocop.persistence.models import Campaign, Person
 from ocop.rules.editions import Edition, editions
-from ocop.services.set_up.campaign_file import CampaignFile, load_campaign_file
+
+if TYPE_CHECKING:  # pydantic's models of the campaign file: imported by the commands that read one
+    from ocop.services.set_up.campaign_file import CampaignFile
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,8 @@ def _check_rules(spec: CampaignFile, path: Path) -> Edition:
 
 def set_up(session: Session, path: Path) -> SetUpSummary:
     """Create the campaign in the file, or bring an existing one (same code) up to date."""
+    from ocop.services.set_up.campaign_file import load_campaign_file
+
     spec = load_campaign_file(path)
     _check_rules(spec, path)
     campaign = session.scalar(select(Campaign).where(Campaign.code == spec.code))
