@@ -43,7 +43,8 @@ def _wait_for(condition, seconds: float, what: str) -> None:
 def test_a_killed_command_leaves_no_process_and_the_next_one_marks_its_run_crashed(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items()
            if k not in ("PREFECT_API_URL", "PREFECT_LOGGING_SETTINGS_PATH", "OCOP_LOG_FILE")}
-    env.update(PREFECT_HOME=str(tmp_path / "prefect"), OCOP_PDF="off", OCOP_DATABASE_URL="", OCOP_OUT_DIR="")
+    env.update(PREFECT_HOME=str(tmp_path / "prefect"), OCOP_PDF="off", OCOP_DATABASE_URL="", OCOP_OUT_DIR="",
+               OCOP_TEMPORARY_SERVER="1")  # the temporary server, even where an office server runs
     out = tmp_path / "out"
     demo = subprocess.Popen([OCOP, "demo", "--out", str(out)], env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE)
