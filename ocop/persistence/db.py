@@ -67,22 +67,24 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
-_REVISION = re.compile(r"^(down_revision|revision) = (?:'([^']*)'|\"([^\"]*)\"|None)$", re.MULTILINE)
+# `revision = '0007'` and `down_revision: str | None = "0006"`, as Alembic's templates write them
+_REVISION = re.compile(r"^(down_revision|revision)(?:\s*:[^=\n]*)?\s*=\s*(?:'([^']*)'|\"([^\"]*)\"|None)\s*$",
+                       re.MULTILINE)
 
 
 @cache
-def head_revision() -> str:
-    """The newest migration's revision, read from the migration files without importing Alembic
-    (a linear history: the one revision no other migration names as its down_revision)."""
-    revisions, parents = set(), set()
+def head_revision() -> str | None:
+    """The newest migration's revision, read from the migration files without importing Alembic:
+    the one revision no other migration names as its down_revision. None when that is not one
+    (a branch, a merge): then `migrate` leaves the question to Alembic."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
     for script in (MIGRATIONS / "versions").glob("*.py"):
         for kind, single, double in _REVISION.findall(script.read_text(encoding="utf-8")):
             if single or double:
                 (revisions if kind == "revision" else parents).add(single or double)
     heads = revisions - parents
-    if len(heads) != 1:
-        raise RuntimeError(f"migrations: expected one head revision, found {sorted(heads)}")
-    return heads.pop()
+    return heads.pop() if len(heads) == 1 else None
 
 
 def current_revision(url: str) -> str | None:
@@ -90,13 +92,15 @@ def current_revision(url: str) -> str | None:
     with engine_for(url).connect() as conn:
         if not inspect(conn).has_table("alembic_version"):
             return None
-        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        return None if version is None else str(version)
 
 
 def migrate(url: str) -> None:
     """Bring the database at ``url`` to the latest schema (idempotent). A database already at the
     head revision is only read (Alembic, slow to import and run, is not used then)."""
-    if current_revision(url) == head_revision():
+    head = head_revision()
+    if head is not None and current_revision(url) == head:
         return
     from alembic import command
 
