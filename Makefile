@@ -59,6 +59,7 @@ bench: $(STAMP)
 	$(BIN)/python scripts/bench_documents.py --count 1000
 	$(BIN)/python scripts/bench_registrations.py --rows 10000
 	$(BIN)/python scripts/bench_ranking.py --products 15000
+	$(BIN)/python scripts/bench_cli.py --runs 5
 
 clean:
 	rm -rf $(OUT) .pytest_cache .pytest-prefect
