@@ -179,28 +179,43 @@ def _authorised(api: str, auth: str | None) -> bool:
 
 @contextmanager
 def _progress_bar() -> Iterator[None]:
-    """A Rich progress bar on stderr for the batches a stage reports (ocop.progress), only when stderr
-    is a terminal and not with --debug (Prefect's log lines would tear it)."""
+    """A Rich progress bar on stderr for each batch a stage reports (ocop.progress) that lasts, as
+    its progress artifact, more than a few seconds; only when stderr is a terminal and not with
+    --debug (Prefect's log lines would tear it). A finished batch's bar goes."""
     if STATE["debug"] or not sys.stderr.isatty():
         yield
         return
+    import time as clock
+
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
+    from flows.artifacts import PROGRESS_AFTER
     from ocop import progress
 
     bars = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                     console=Console(stderr=True), transient=True)
-    tasks: dict[str, TaskID] = {}
+    started: dict[str, float] = {}  # a batch under way, by label: when its first report came
+    shown: dict[str, TaskID] = {}
 
     def show(label: str, done: int, total: int) -> None:
         text = present.terminal(label)
-        if text not in tasks:
-            tasks[text] = bars.add_task(text, total=total)
-        bars.update(tasks[text], completed=done, total=total)
+        started.setdefault(text, clock.monotonic())
+        if text not in shown and done < total and clock.monotonic() - started[text] >= PROGRESS_AFTER:
+            bars.start()  # the terminal is left alone until a bar is due (starting twice does nothing)
+            shown[text] = bars.add_task(text, total=total)
+        if text in shown:
+            bars.update(shown[text], completed=done, total=total)
+        if done >= total:
+            started.pop(text, None)
+            if text in shown:
+                bars.remove_task(shown.pop(text))
 
-    with bars, progress.reporting(show):
-        yield
+    try:
+        with progress.reporting(show):
+            yield
+    finally:
+        bars.stop()
 
 
 def _crashed_runs() -> tuple[CrashedRun, ...]:

@@ -8,13 +8,13 @@ import ast
 import io
 import os
 import pty
+import re
 import socket
 import subprocess
 import sys
+import time
 from contextlib import closing
 from pathlib import Path
-
-import pytest
 
 HEAVY = ("prefect", "alembic", "docx", "docxtpl", "openpyxl")
 
@@ -113,8 +113,9 @@ def test_a_stage_run_again_reports_to_the_running_server(prefect_api: str, sampl
     assert "Uvicorn running" not in log and "Application startup complete" not in log
 
 
-def _bar(terminal: bool) -> str:
-    """What a stage's progress reports draw on stderr through the CLI's bar (a pseudo-terminal or a pipe)."""
+def _bar(terminal: bool, pause: float) -> str:
+    """What ten progress reports of a batch, ``pause`` seconds apart, draw on stderr through the
+    CLI's bar (stderr a pseudo-terminal or a pipe); a bar shows after 0.3 s here (3 s in use)."""
     from flows import cli
     from ocop import progress
 
@@ -125,6 +126,7 @@ def _bar(terminal: bool) -> str:
     try:
         with cli._progress_bar(), progress.reporting(lambda *step: seen.append(step)):  # the flow's own listener
             for done in range(1, 11):
+                time.sleep(pause)
                 progress.report("Phiếu đánh giá", done, 10)
     finally:
         sys.stderr = saved
@@ -144,10 +146,11 @@ def _bar(terminal: bool) -> str:
     return b"".join(chunks).decode("utf-8", "replace")
 
 
-@pytest.mark.parametrize("terminal", [True, False], ids=["terminal", "pipe"])
-def test_a_long_batch_shows_a_progress_bar_only_in_a_terminal(terminal: bool) -> None:
-    drawn = _bar(terminal)
-    if terminal:
-        assert "Phiếu đánh giá" in drawn and "10/10" in drawn
-    else:
-        assert drawn == ""
+def test_a_long_batch_shows_a_progress_bar_only_in_a_terminal(monkeypatch) -> None:
+    from flows import artifacts
+
+    monkeypatch.setattr(artifacts, "PROGRESS_AFTER", 0.3)
+    drawn = _bar(terminal=True, pause=0.15)
+    assert "Phiếu đánh giá" in drawn and re.search(r"\b[3-9]/10\b", drawn)
+    assert _bar(terminal=True, pause=0) == ""  # a short batch: no bar
+    assert _bar(terminal=False, pause=0.15) == ""  # a pipe, a log: no bar
