@@ -154,3 +154,30 @@ def test_a_long_batch_shows_a_progress_bar_only_in_a_terminal(monkeypatch) -> No
     assert "Phiếu đánh giá" in drawn and re.search(r"\b[3-9]/10\b", drawn)
     assert _bar(terminal=True, pause=0) == ""  # a short batch: no bar
     assert _bar(terminal=False, pause=0.15) == ""  # a pipe, a log: no bar
+
+
+def test_a_server_that_refuses_the_credentials_is_not_used(tmp_path: Path, monkeypatch, capsys) -> None:
+    """The office's server with basic auth: found with PREFECT_API_AUTH_STRING, passed over (one
+    yellow line, a temporary server) without it or with a wrong one."""
+    from prefect.settings import PREFECT_API_AUTH_STRING, PREFECT_API_URL, temporary_settings
+
+    from flows import cli, server
+
+    port = _closed_port()
+    api = server.api_url("127.0.0.1", port)
+    env = {**server.environment(api), "PREFECT_HOME": str(tmp_path / "prefect"),
+           "PREFECT_SERVER_API_AUTH_STRING": "van-phong:mat-khau"}
+    env.pop("PREFECT_API_URL")
+    process = server.start_server("127.0.0.1", port, env, tmp_path / "server.log")
+    try:
+        monkeypatch.delenv("PREFECT_API_URL", raising=False)
+        monkeypatch.delenv(cli.TEMPORARY_ENV, raising=False)
+        monkeypatch.setattr(cli, "OFFICE_API", api)
+        with temporary_settings({PREFECT_API_AUTH_STRING: "van-phong:mat-khau"}, restore_defaults={PREFECT_API_URL}):
+            assert cli._office_server() == api
+        for wrong in (None, "van-phong:sai"):
+            with temporary_settings({PREFECT_API_AUTH_STRING: wrong}, restore_defaults={PREFECT_API_URL}):
+                assert cli._office_server() is None
+            assert "yêu cầu đăng nhập" in capsys.readouterr().err
+    finally:
+        server.stop(process)
