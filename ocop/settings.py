@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+LOG_NAME = "ocop.log"  # the log file every command writes in the documents folder
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from ocop.persistence.models import Campaign, Document
 from ocop.rules import limits
 from ocop.rules.campaign import Signer
 from ocop.services.campaigns import get_campaign
+from ocop.services.paperwork.files import located
 from ocop.services.paperwork.register import approve, cancel, list_documents, new_version
 from ocop.services.runtime import register_for
 from ocop.settings import Settings
@@ -78,8 +79,14 @@ def documents(settings: Settings, code: str | None) -> list[RegisteredDocument]:
         campaign = get_campaign(s, code)
         return [RegisteredDocument(
             id=d.id, kind=d.kind, subject=d.subject, title=d.title, symbol=d.symbol, issued_on=d.issued_on,
-            status=d.status, version=d.version, signer=d.signer_name, file=d.file_path or d.draft_path,
-            sha256=d.sha256, pdf=d.pdf_path, note=d.note) for d in list_documents(s, campaign)]
+            status=d.status, version=d.version, signer=d.signer_name,
+            file=_where(settings, d.file_path or d.draft_path), sha256=d.sha256, pdf=_where(settings, d.pdf_path),
+            note=d.note) for d in list_documents(s, campaign)]
+
+
+def _where(settings: Settings, name: str) -> str:
+    """A file the register names, as people read it: its full path in this documents folder."""
+    return str(located(settings.out_dir, name)) if name else ""
 
 
 def _select(session: Session, campaign: Campaign, ids: list[int], status: tuple[str, ...]) -> list[Document]:
@@ -117,7 +124,7 @@ def issue_documents(settings: Settings, code: str | None, ids: list[int]) -> lis
         docs = _select(s, campaign, ids, ("approved", "issued") if ids else ("approved",))
         docs = [new_version(s, d) if d.status == "issued" else d for d in docs]
         register_for(settings, s, campaign).issue(docs)
-        return [IssuedDocument(d.id, d.title, d.symbol, d.file_path, d.sha256) for d in docs]
+        return [IssuedDocument(d.id, d.title, d.symbol, _where(settings, d.file_path), d.sha256) for d in docs]
 
 
 def cancel_document(settings: Settings, code: str | None, doc_id: int, reason: str) -> CancelledDocument:

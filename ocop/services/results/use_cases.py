@@ -19,6 +19,7 @@ from ocop.rules.editions import get_edition
 from ocop.rules.outcome import REFERRED
 from ocop.services.campaigns import get_campaign
 from ocop.services.paperwork import notices, specs
+from ocop.services.paperwork.files import located
 from ocop.services.paperwork.register import DocSpec, current_document, list_documents
 from ocop.services.paperwork.use_cases import SignOffResult
 from ocop.services.registrations.verification import dossier_totals
@@ -210,7 +211,8 @@ def refer(settings: Settings, code: str | None) -> ReferResult:
             s.add(row)
         on = doc.issued_on
         attached = [current_document(s, campaign, kind) for kind in specs.REFERRAL_ATTACHMENTS]
-        files = tuple(d.pdf_path or d.file_path for d in attached if d is not None and d.status == "issued")
+        files = tuple(str(located(settings.out_dir, d.pdf_path or d.file_path))
+                      for d in attached if d is not None and d.status == "issued")
         return ReferResult(campaign.code, tuple(ReferredRow(r.code, r.name, r.mean, r.stars) for r in referred),
                            doc.symbol or f"dự thảo #{doc.id}", on, on > campaign.deadline_referral, docs,
                            attachments=files)
