@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
 from fractions import Fraction
@@ -325,7 +326,7 @@ def file_problem(kind: str, path: str, document: str = "", detail: str = "") -> 
     return f"{path}: {FILE_PROBLEM[kind]}{more}{about}"
 
 
-def tampered_warning(problems: list[tuple[str, str]], shown: int = 3) -> str:
+def tampered_warning(problems: Sequence[tuple[str, str]], shown: int = 3) -> str:
     """The warning a stage or `documents list` gives about issued files (kind, path) found modified or missing."""
     modified = sum(kind == "modified" for kind, _ in problems)
     missing = sum(kind == "missing" for kind, _ in problems)
@@ -352,3 +353,14 @@ def packet_manifest(campaign: str, code: str, issuer: str, title: str, symbol: s
     lines += ["", "Kiểm tra hồ sơ: ocop documents verify <tệp .zip>; hoặc tính SHA-256 của từng tệp "
               "(sha256sum, certutil -hashfile <tệp> SHA256) và so với bản kê này.", ""]
     return "\n".join(lines)
+
+
+def verify_summary(source: str, packet: bool, files: int, kinds: Sequence[str]) -> str:
+    """The last line of `ocop documents verify`: all match, or how many files of each kind of problem."""
+    what = f"hồ sơ {source}" if packet else f"thư mục {source}"
+    against = "bản kê" if packet else "sổ văn bản"
+    if not kinds:
+        return f"Đạt: {files} tệp trong {what} khớp SHA-256 với {against}."
+    counts = {k: list(kinds).count(k) for k in FILE_PROBLEM if k in kinds}
+    listed = "; ".join(f"{n} tệp {FILE_PROBLEM[k]}" for k, n in counts.items())
+    return f"Không đạt: {what} — {listed} (đã kiểm tra {files} tệp theo {against})."

@@ -28,7 +28,9 @@ from sqlalchemy.orm import Session
 from ocop import present
 from ocop.documents.renderer import _write_atomic
 from ocop.errors import DocumentError
+from ocop.persistence.db import unit_of_work
 from ocop.persistence.models import Campaign, Document
+from ocop.services.campaigns import get_campaign
 from ocop.services.paperwork import specs
 from ocop.services.paperwork.files import located
 from ocop.services.paperwork.register import current_document
@@ -119,6 +121,14 @@ def build(out_dir: Path, campaign: Campaign, doc: Document, attached: list[Docum
         for f, content in members:
             zf.writestr(_entry(f.name, doc.issued_on), content)
     return buf.getvalue()
+
+
+def write_packet(settings: Settings, code: str) -> str:
+    """After the commit that issued documents (files in place): the campaign's packet written when
+    its Tờ trình is issued and the packet is missing or out of date; its path, or "" when none."""
+    with unit_of_work(settings.database_url) as s:
+        path = write(settings, s, get_campaign(s, code))
+    return str(path) if path is not None else ""
 
 
 def write(settings: Settings, session: Session, campaign: Campaign) -> Path | None:
