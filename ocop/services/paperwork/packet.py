@@ -123,12 +123,16 @@ def build(out_dir: Path, campaign: Campaign, doc: Document, attached: list[Docum
     return buf.getvalue()
 
 
-def write_packet(settings: Settings, code: str) -> str:
+def write_packet(settings: Settings, code: str) -> tuple[str, str]:
     """After the commit that issued documents (files in place): the campaign's packet written when
-    its Tờ trình is issued and the packet is missing or out of date; its path, or "" when none."""
-    with unit_of_work(settings.database_url) as s:
-        path = write(settings, s, get_campaign(s, code))
-    return str(path) if path is not None else ""
+    its Tờ trình is issued and the packet is missing or out of date. Returns its path ("" when none)
+    and a note: a file found modified or missing is never packed — the packet is left as it was."""
+    try:
+        with unit_of_work(settings.database_url) as s:
+            path = write(settings, s, get_campaign(s, code))
+    except DocumentError as exc:
+        return "", str(exc)
+    return (str(path) if path is not None else ""), ""
 
 
 def write(settings: Settings, session: Session, campaign: Campaign) -> Path | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -139,7 +140,9 @@ def issue_documents(settings: Settings, code: str | None, ids: list[int]) -> lis
         issued = [IssuedDocument(d.id, d.title, d.symbol, _where(settings, d.file_path), d.sha256) for d in docs]
         referral = any(d.kind == packet.REFERRAL for d in docs)
     if referral:  # the Tờ trình issued by hand or by the signer's form: its packet too
-        packet.write_packet(settings, campaign.code)
+        _, note = packet.write_packet(settings, campaign.code)
+        if note:
+            logging.getLogger("ocop").warning("referral packet not written: %s", note)
     return issued
 
 

@@ -219,4 +219,6 @@ def refer(settings: Settings, code: str | None) -> ReferResult:
         result = ReferResult(campaign.code, tuple(ReferredRow(r.code, r.name, r.mean, r.stars) for r in referred),
                              doc.symbol or f"dự thảo #{doc.id}", on, on > campaign.deadline_referral, docs,
                              attachments=files)
-    return replace(result, packet=write_packet(settings, result.campaign))
+    path, note = write_packet(settings, result.campaign)
+    documents = replace(result.documents, notes=(*result.documents.notes, note)) if note else result.documents
+    return replace(result, packet=path, documents=documents)
