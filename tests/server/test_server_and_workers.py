@@ -37,7 +37,8 @@ def prefect_server(tmp_path_factory: pytest.TempPathFactory):
     home = tmp_path_factory.mktemp("prefect-server")
     port = free_port()
     api = server.api_url("127.0.0.1", port)
-    env = {**server.environment(api), "PREFECT_HOME": str(home / "home")}
+    # each test names its own database and folder: the operator's --allow-storage-parameters
+    env = {**server.environment(api, allow_storage=True), "PREFECT_HOME": str(home / "home")}
     with ExitStack() as stack:
         if PG_URL:  # Prefect's own database on PostgreSQL too, as in production
             env["PREFECT_API_DATABASE_CONNECTION_URL"] = stack.enter_context(prefect_database())
