@@ -205,8 +205,8 @@ def environment(api: str, out_dir: Path | None = None, database_url: str | None 
     return env
 
 
-def _spawn(args: list[str], env: dict[str, str], log: Path | None) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "prefect", *args]
+def _spawn(args: list[str], env: dict[str, str], log: Path | None, module: str = "prefect") -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", module, *args]
     if log is None:
         return subprocess.Popen(command, env=env, start_new_session=True)
     with open(log, "ab") as out:  # the child has its own copy of the descriptor; the parent's is closed here
@@ -229,7 +229,8 @@ def stop(process: subprocess.Popen[bytes], timeout: float = 20.0) -> None:
 
 def start_server(host: str, port: int, env: dict[str, str], log: Path | None = None) -> subprocess.Popen[bytes]:
     """``prefect server start`` in its own process group; returns once /api/health answers."""
-    server = _spawn(["server", "start", "--host", host, "--port", str(port)], env, log)
+    # `prefect server start`, its SQLite transactions made IMMEDIATE (flows/prefect_server.py)
+    server = _spawn(["server", "start", "--host", host, "--port", str(port)], env, log, "flows.prefect_server")
     deadline = time.monotonic() + STARTUP_TIMEOUT
     while time.monotonic() < deadline:
         if healthy(api_url(host, port)):
