@@ -606,17 +606,15 @@ def _start(host: str, port: int, out: Path | None, db: str | None, auth_file: Pa
            allow_storage: bool, public_url: str | None) -> tuple[str, dict[str, str], srv.Credential | None]:
     """Check the credential against the address, then point this process and its children at the
     server; documents default to ./out."""
-    from flows import server
-
-    credential = server.server_credential(auth_file)
-    server.check_exposure(host, credential)
-    api = server.api_url(host, port)
+    credential = srv.server_credential(auth_file)
+    srv.check_exposure(host, credential)
+    api = srv.api_url(host, port)
     logs.log_to((out or Path("out")).resolve() / logs.LOG_NAME).parent.mkdir(parents=True, exist_ok=True)
-    env = server.environment(api, (out or Path("out")).resolve(), db, credential, allow_storage)
+    env = srv.environment(api, (out or Path("out")).resolve(), db, credential, allow_storage)
     if public_url:  # the browser's API address (PREFECT_UI_API_URL); without it, the UI calls ``api``
         env["PREFECT_UI_API_URL"] = public_url.rstrip("/") + "/api"
-    os.environ.update({k: env[k] for k in (*server.DEFAULTS, *PREFECT_DEFAULTS, "PREFECT_API_URL", "OCOP_OUT_DIR",
-                                           server.CLIENT_AUTH_ENV, server.ALLOW_STORAGE_ENV) if k in env})
+    os.environ.update({k: env[k] for k in (*srv.DEFAULTS, *PREFECT_DEFAULTS, "PREFECT_API_URL", "OCOP_OUT_DIR",
+                                           srv.CLIENT_AUTH_ENV, srv.ALLOW_STORAGE_ENV) if k in env})
     if db:
         os.environ["OCOP_DATABASE_URL"] = db
     return api, env, credential
@@ -624,14 +622,12 @@ def _start(host: str, port: int, out: Path | None, db: str | None, auth_file: Pa
 
 def _access(host: str, credential: srv.Credential | None, allow_storage: bool) -> None:
     """Who can reach the server and what a run may choose, in Vietnamese; never the password."""
-    from flows import server
-
     if credential is None:
         _echo(f"Chưa đặt mật khẩu: máy chủ chỉ nhận kết nối từ chính máy này ({host}). Để máy khác trong mạng "
               "dùng: ocop server --host 0.0.0.0 --auth-file <tệp chứa dòng tên:mật-khẩu>.", fg=typer.colors.YELLOW)
     else:
         _echo(f"Đăng nhập giao diện: tên '{credential.user}', mật khẩu trong {credential.source}. Máy khác chạy "
-              f"lệnh ocop/worker cần biến {server.CLIENT_AUTH_ENV} (hoặc {server.AUTH_FILE_ENV}).")
+              f"lệnh ocop/worker cần biến {srv.CLIENT_AUTH_ENV}=tên:mật-khẩu.")
         if credential.exposed:
             _echo(f"Cảnh báo: {credential.source} để người dùng khác trên máy đọc được; nên chmod 600.",
                   err=True, fg=typer.colors.YELLOW)
@@ -641,10 +637,9 @@ def _access(host: str, credential: srv.Credential | None, allow_storage: bool) -
 
 
 def _banner(host: str, port: int, started: bool, how: str, public_url: str | None = None) -> None:
-    from flows import server
     from flows.deployments import full_names
 
-    ui = public_url or server.api_url(host, port).removesuffix("/api")
+    ui = public_url or srv.api_url(host, port).removesuffix("/api")
     _echo(f"Giao diện Prefect: {ui}  "
                f"({'máy chủ mới khởi động' if started else 'máy chủ đang chạy sẵn'})")
     _echo(f"Các deployment ({how}):")

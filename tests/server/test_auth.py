@@ -24,6 +24,7 @@ from tests.conftest import SAMPLE
 from tests.server.test_server_and_workers import free_port, wait_all
 
 USER, PASSWORD = "ocop", "mat-khau-thu-nghiem-123"
+PUBLIC = "https://ocop.phong-nn.example"
 CLI = [sys.executable, "-c", "from flows.cli import main; main()"]
 SET_UP = "lap-ke-hoach"
 AUTH_VARIABLES = ("OCOP_AUTH_FILE", "PREFECT_SERVER_API_AUTH_STRING", "PREFECT_API_AUTH_STRING",
@@ -58,7 +59,8 @@ def office(tmp_path_factory: pytest.TempPathFactory):
     out, db, log = tmp / "out", f"sqlite:///{tmp / 'out' / 'ocop.db'}", tmp / "server.out"
     with log.open("wb") as sink:
         proc = subprocess.Popen(
-            [*CLI, "server", "--port", str(port), "--auth-file", str(auth), "--out", str(out), "--db", db],
+            [*CLI, "server", "--port", str(port), "--auth-file", str(auth), "--out", str(out), "--db", db,
+             "--public-url", PUBLIC],
             env=clean_env(tmp), cwd=tmp, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         end = time.monotonic() + 180
@@ -100,9 +102,10 @@ def test_anonymous_calls_get_401_and_authorised_ones_200(office: Office) -> None
     assert status(f"{office.api}/health") == 200 and server.healthy(office.api)
     credential = server.Credential(USER, PASSWORD, "test")
     assert server.authorised(office.api, credential) and not server.authorised(office.api, None)
-    # Prefect's UI asks for the password: its settings say basic auth
+    # Prefect's UI asks for the password (its settings say basic auth) and calls the public address
     with urllib.request.urlopen(office.api.removesuffix("/api") + "/ui-settings", timeout=10) as response:
-        assert json.loads(response.read())["auth"] == "BASIC"
+        ui = json.loads(response.read())
+    assert (ui["auth"], ui["api_url"]) == ("BASIC", f"{PUBLIC}/api")
     printed = office.log.read_text(errors="replace")
     assert f"tên '{USER}'" in printed and PASSWORD not in printed  # never the password
 
