@@ -57,7 +57,9 @@ def prefect_server(tmp_path_factory: pytest.TempPathFactory):
 
 
 # Processes that spin the CPU while the two campaigns run: the server must hold on a busy machine.
-CPU_BURNERS = int(os.environ.get("OCOP_TEST_CPU_BURNERS", "3"))
+# Three per core: on 2 cores, six made Prefect's SQLite fail ("database is locked") before
+# flows/prefect_server.py (README, "Prefect's database on SQLite").
+CPU_BURNERS = int(os.environ.get("OCOP_TEST_CPU_BURNERS") or 3 * (os.cpu_count() or 1))
 
 
 @pytest.fixture
