@@ -1,6 +1,7 @@
 """Run the office's dashboard: a Prefect server, the deployments, and a worker (or ``serve()``).
 
-``ocop server`` (and ``make server``): starts ``prefect server start`` unless one already answers
+``ocop server`` (and ``make server``): starts ``prefect server start`` (through flows/prefect_server.py,
+which makes Prefect's SQLite hold under several workers) unless one already answers
 at the address, creates the process work pool, registers every deployment, starts the worker(s),
 and stays in the foreground until Ctrl+C / SIGTERM, then stops what it started.
 ``ocop serve``: the same, but one process runs the flows itself (Prefect's ``serve()``).
@@ -41,7 +42,7 @@ DEFAULTS = {
 STARTUP_TIMEOUT = 120.0
 
 
-# Where the credential comes from, first found wins (README, "Triển khai cho văn phòng").
+# Where the credential comes from, first found wins (README, "Production: the office's server").
 AUTH_FILE_ENV = "OCOP_AUTH_FILE"  # a file holding one line "user:password"; same as `ocop server --auth-file`
 SERVER_AUTH_ENV = "PREFECT_SERVER_API_AUTH_STRING"  # Prefect's server setting
 CLIENT_AUTH_ENV = "PREFECT_API_AUTH_STRING"  # Prefect's client setting

@@ -171,6 +171,20 @@ def wait_all_authorised(api: str, ids: list) -> list:
         return wait_all(api, ids, timeout=300)
 
 
+def test_ocop_deploy_needs_the_password(office: Office, tmp_path: Path) -> None:
+    env = {**clean_env(tmp_path), "PREFECT_API_URL": office.api}
+    anonymous = subprocess.run([*CLI, "deploy"], env=env, capture_output=True, text=True, timeout=300)
+    assert anonymous.returncode == 1 and "Traceback" not in anonymous.stderr
+    assert f"Lỗi: Máy chủ Prefect tại {office.api} yêu cầu mật khẩu" in anonymous.stderr
+    auth = tmp_path / "auth"
+    auth.write_text(f"{USER}:{PASSWORD}\n", encoding="utf-8")
+    auth.chmod(0o600)
+    deployed = subprocess.run([*CLI, "deploy"], env={**env, "OCOP_AUTH_FILE": str(auth)},
+                              capture_output=True, text=True, timeout=300)
+    assert deployed.returncode == 0, deployed.stderr
+    assert "Đã đăng ký 10 deployment cho work pool ocop-pool" in deployed.stdout
+
+
 def test_beyond_loopback_without_a_credential_is_refused(tmp_path: Path) -> None:
     from flows import server
 
