@@ -594,7 +594,7 @@ AuthFileOpt = Annotated[Path | None, typer.Option(
          "PREFECT_SERVER_API_AUTH_STRING) / file with one line user:password for Prefect's basic auth.")]
 AllowStorageOpt = Annotated[bool, typer.Option(
     "--allow-storage-parameters", envvar="OCOP_ALLOW_STORAGE_PARAMETERS",
-    help="Cho lượt chạy qua giao diện/API chọn cơ sở dữ liệu, thư mục văn bản khác của máy chủ (mặc định: "
+    help="Cho lượt chạy qua giao diện/API chọn cơ sở dữ liệu, thư mục văn bản khác với của máy chủ (mặc định: "
          "không) / let deployment runs' parameters choose another database or documents folder.")]
 PublicUrlOpt = Annotated[str | None, typer.Option(
     "--public-url", envvar="OCOP_PUBLIC_URL",
