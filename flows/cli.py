@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar, get_args, overload
 import typer
 
 from flows import ephemeral, logs
+from flows import server as srv
 from flows.params import CampaignFiles, MeetingDetails, PlanFile, RegistrationImport, ScoreImport, Storage
 from flows.server import connected as prefect_at
 from ocop import present
@@ -588,28 +589,63 @@ def remind(
             _echo("  Đã hoàn thành.")
 
 
-HostOpt = Annotated[str, typer.Option("--host", help="Địa chỉ máy chủ Prefect / Prefect server host.")]
+HostOpt = Annotated[str, typer.Option("--host", help="Địa chỉ máy chủ Prefect nghe; ngoài 127.0.0.1 cần mật khẩu "
+                                                   "(--auth-file) / Prefect server host; beyond loopback needs a "
+                                                   "credential.")]
 PortOpt = Annotated[int, typer.Option("--port", help="Cổng máy chủ Prefect / Prefect server port.")]
+AuthFileOpt = Annotated[Path | None, typer.Option(
+    "--auth-file", envvar="OCOP_AUTH_FILE", dir_okay=False,
+    help="Tệp một dòng tên:mật-khẩu; máy chủ đòi mật khẩu này, worker và lệnh ocop gửi nó (hoặc biến "
+         "PREFECT_SERVER_API_AUTH_STRING) / file with one line user:password for Prefect's basic auth.")]
+AllowStorageOpt = Annotated[bool, typer.Option(
+    "--allow-storage-parameters", envvar="OCOP_ALLOW_STORAGE_PARAMETERS",
+    help="Cho lượt chạy qua giao diện/API chọn cơ sở dữ liệu, thư mục văn bản khác với của máy chủ (mặc định: "
+         "không) / let deployment runs' parameters choose another database or documents folder.")]
+PublicUrlOpt = Annotated[str | None, typer.Option(
+    "--public-url", envvar="OCOP_PUBLIC_URL",
+    help="Địa chỉ người dùng mở giao diện, ví dụ https://ocop.example.vn (sau reverse proxy) / the address "
+         "browsers reach the UI at.")]
 
 
-def _start(host: str, port: int, out: Path | None, db: str | None) -> tuple[str, dict[str, str]]:
-    """Point this process and its children at the server; documents default to ./out."""
-    from flows import server
-
-    api = server.api_url(host, port)
+def _start(host: str, port: int, out: Path | None, db: str | None, auth_file: Path | None,
+           allow_storage: bool, public_url: str | None) -> tuple[str, dict[str, str], srv.Credential | None]:
+    """Check the credential against the address, then point this process and its children at the
+    server; documents default to ./out."""
+    credential = srv.server_credential(auth_file)
+    srv.check_exposure(host, credential)
+    api = srv.api_url(host, port)
     logs.log_to((out or Path("out")).resolve() / logs.LOG_NAME).parent.mkdir(parents=True, exist_ok=True)
-    env = server.environment(api, (out or Path("out")).resolve(), db)
-    os.environ.update({k: env[k] for k in (*server.DEFAULTS, *PREFECT_DEFAULTS, "PREFECT_API_URL", "OCOP_OUT_DIR")
-                       if k in env})
+    env = srv.environment(api, (out or Path("out")).resolve(), db, credential, allow_storage)
+    if public_url:  # the browser's API address (PREFECT_UI_API_URL); without it, the UI calls ``api``
+        env["PREFECT_UI_API_URL"] = public_url.rstrip("/") + "/api"
+    os.environ.update({k: env[k] for k in (*srv.DEFAULTS, *PREFECT_DEFAULTS, "PREFECT_API_URL", "OCOP_OUT_DIR",
+                                           srv.CLIENT_AUTH_ENV, srv.ALLOW_STORAGE_ENV) if k in env})
     if db:
         os.environ["OCOP_DATABASE_URL"] = db
-    return api, env
+    return api, env, credential
 
 
-def _banner(host: str, port: int, started: bool, how: str) -> None:
+def _access(host: str, credential: srv.Credential | None, allow_storage: bool) -> None:
+    """Who can reach the server and what a run may choose, in Vietnamese; never the password."""
+    if credential is None:
+        _echo(f"Chưa đặt mật khẩu: máy chủ chỉ nhận kết nối từ chính máy này ({host}). Để máy khác trong mạng "
+              "dùng: ocop server --host 0.0.0.0 --auth-file <tệp chứa dòng tên:mật-khẩu>.", fg=typer.colors.YELLOW)
+    else:
+        _echo(f"Đăng nhập giao diện: tên '{credential.user}', mật khẩu trong {credential.source}. Máy khác chạy "
+              f"lệnh ocop/worker cần biến {srv.CLIENT_AUTH_ENV}=tên:mật-khẩu.")
+        if credential.exposed:
+            _echo(f"Cảnh báo: {credential.source} để người dùng khác trên máy đọc được; nên chmod 600.",
+                  err=True, fg=typer.colors.YELLOW)
+    if allow_storage:
+        _echo("Lượt chạy qua giao diện/API được chọn cơ sở dữ liệu và thư mục văn bản khác "
+              "(--allow-storage-parameters).", fg=typer.colors.YELLOW)
+
+
+def _banner(host: str, port: int, started: bool, how: str, public_url: str | None = None) -> None:
     from flows.deployments import full_names
 
-    _echo(f"Giao diện Prefect: http://{host}:{port}  "
+    ui = public_url or srv.api_url(host, port).removesuffix("/api")
+    _echo(f"Giao diện Prefect: {ui}  "
                f"({'máy chủ mới khởi động' if started else 'máy chủ đang chạy sẵn'})")
     _echo(f"Các deployment ({how}):")
     for name in full_names():
@@ -622,27 +658,30 @@ def _banner(host: str, port: int, started: bool, how: str) -> None:
 def server(
     host: HostOpt = "127.0.0.1", port: PortOpt = 4200,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Số worker / number of process workers.")] = 1,
-    db: DbOpt = None, out: OutOpt = None,
+    db: DbOpt = None, out: OutOpt = None, auth_file: AuthFileOpt = None,
+    allow_storage_parameters: AllowStorageOpt = False, public_url: PublicUrlOpt = None,
 ) -> None:
     """Máy chủ Prefect, đăng ký các deployment, chạy worker; chạy tới khi Ctrl+C / server,
     deployments and a worker, in the foreground."""
-    from flows import server as srv
     from flows.deployments import POOL
 
-    api, env = _start(host, port, out, db)
     workers_started = []
-    log = None if STATE["debug"] else logs.log_file()
-    with _errors(), srv.server_at(host, port, env, log) as started, srv.connected(api):
-        srv.ensure_pool(POOL)
-        srv.register(POOL, Path.cwd())
-        try:
-            workers_started = [srv.start_worker(POOL, f"ocop-worker-{i + 1}", env, log=log) for i in range(workers)]
-            _banner(host, port, started, f"work pool {POOL}, {workers} worker")
-            _echo(f"Văn bản: {env['OCOP_OUT_DIR']}" + (f"; nhật ký: {log}" if log else ""))
-            srv.wait_for_signal()
-        finally:
-            for worker in workers_started:
-                srv.stop_worker(worker)
+    with _errors():
+        api, env, credential = _start(host, port, out, db, auth_file, allow_storage_parameters, public_url)
+        log = None if STATE["debug"] else logs.log_file()
+        with srv.server_at(host, port, env, log, credential) as started, srv.connected(api, credential):
+            srv.ensure_pool(POOL)
+            srv.register(POOL, Path.cwd())
+            try:
+                workers_started = [srv.start_worker(POOL, f"ocop-worker-{i + 1}", env, log=log)
+                                   for i in range(workers)]
+                _banner(host, port, started, f"work pool {POOL}, {workers} worker", public_url)
+                _access(host, credential, allow_storage_parameters)
+                _echo(f"Văn bản: {env['OCOP_OUT_DIR']}" + (f"; nhật ký: {log}" if log else ""))
+                srv.wait_for_signal()
+            finally:
+                for worker in workers_started:
+                    srv.stop_worker(worker)
     _echo("Đã dừng.")
 
 
@@ -653,10 +692,8 @@ def deploy(
     workdir: Annotated[Path | None, typer.Option("--workdir", help="Thư mục làm việc của lượt chạy / working directory "
                                                                    "of runs (mặc định: thư mục hiện tại).")] = None,
 ) -> None:
-    """Đăng ký các deployment lên máy chủ PREFECT_API_URL / register every deployment on the
-    server at PREFECT_API_URL."""
-    from flows import server as srv
-
+    """Đăng ký các deployment lên máy chủ PREFECT_API_URL (mật khẩu: PREFECT_API_AUTH_STRING hoặc
+    OCOP_AUTH_FILE) / register every deployment on the server at PREFECT_API_URL."""
     for key, value in {**srv.DEFAULTS, **PREFECT_DEFAULTS}.items():
         os.environ.setdefault(key, value)
     api = os.environ.get("PREFECT_API_URL")
@@ -664,9 +701,12 @@ def deploy(
         _echo(f"Lỗi: không kết nối được máy chủ Prefect tại PREFECT_API_URL={api or '(chưa đặt)'}.",
                     fg=typer.colors.RED, err=True)
         raise typer.Exit(1)
-    with srv.connected(api):
-        srv.ensure_pool(pool)
-        names = srv.register(pool, (workdir or Path.cwd()).resolve())
+    with _errors():
+        credential = srv.client_credential()
+        srv.require_access(api, credential)
+        with srv.connected(api, credential):
+            srv.ensure_pool(pool)
+            names = srv.register(pool, (workdir or Path.cwd()).resolve())
     for name in names:
         _echo(f"  - {name}")
     _echo(f"Đã đăng ký {len(names)} deployment cho work pool {pool}; chạy worker: prefect worker start --pool "
@@ -674,21 +714,23 @@ def deploy(
 
 
 @app.command()
-def serve(host: HostOpt = "127.0.0.1", port: PortOpt = 4200, db: DbOpt = None, out: OutOpt = None) -> None:
+def serve(host: HostOpt = "127.0.0.1", port: PortOpt = 4200, db: DbOpt = None, out: OutOpt = None,
+          auth_file: AuthFileOpt = None, allow_storage_parameters: AllowStorageOpt = False,
+          public_url: PublicUrlOpt = None) -> None:
     """Một tiến trình chạy mọi deployment (không cần worker) / serve every deployment from this one process."""
-    from flows import server as srv
+    with _errors():
+        api, env, credential = _start(host, port, out, db, auth_file, allow_storage_parameters, public_url)
+        log = None if STATE["debug"] else logs.log_file()
+        with srv.server_at(host, port, env, log, credential) as started, srv.connected(api, credential):
+            from prefect import serve as prefect_serve
 
-    api, env = _start(host, port, out, db)
-    log = None if STATE["debug"] else logs.log_file()
-    with _errors(), srv.server_at(host, port, env, log) as started, srv.connected(api):
-        from prefect import serve as prefect_serve
+            from flows.deployments import build
 
-        from flows.deployments import build
-
-        _banner(host, port, started, "ocop serve")
-        _echo(f"Văn bản: {env['OCOP_OUT_DIR']}" + (f"; nhật ký: {log}" if log else ""))
-        # pause_on_shutdown=False keeps the reminders' schedule on after a restart (notes/prefect.md)
-        prefect_serve(*build(None), pause_on_shutdown=False, limit=4, print_starting_message=STATE["debug"])
+            _banner(host, port, started, "ocop serve", public_url)
+            _access(host, credential, allow_storage_parameters)
+            _echo(f"Văn bản: {env['OCOP_OUT_DIR']}" + (f"; nhật ký: {log}" if log else ""))
+            # pause_on_shutdown=False keeps the reminders' schedule on after a restart (notes/prefect.md)
+            prefect_serve(*build(None), pause_on_shutdown=False, limit=4, print_starting_message=STATE["debug"])
 
 
 def _settings(db: str | None, out: Path | None) -> Settings:
