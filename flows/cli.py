@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar, get_args, overload
 import typer
 
 from flows import logs
+from flows import server as srv
 from ocop import present
 from ocop.errors import InputError, OcopError
 
@@ -104,7 +105,6 @@ def _flow(storage: Storage, call: Callable[[Storage], T]) -> T:
     first; the runs are tagged with this process. Prefect's log goes to <out>/ocop.log (--debug:
     the terminal); a long batch shows a progress bar when stderr is a terminal."""
     from flows import ephemeral
-    from flows.server import connected
     from ocop.services.runtime import prepare_database
     from ocop.settings import Settings
 
@@ -114,13 +114,14 @@ def _flow(storage: Storage, call: Callable[[Storage], T]) -> T:
     log = logs.log_to(settings.out_dir / logs.LOG_NAME)
     with _errors(), ExitStack() as stack:
         prepare_database(settings)  # a stage run before 'campaign create' is told so, in Vietnamese
-        api = _office_server()
+        credential = srv.client_credential()  # OCOP_AUTH_FILE or PREFECT_API_AUTH_STRING
+        api = _office_server(credential)
         if api is None:
             api = stack.enter_context(ephemeral.temporary_server(None if STATE["debug"] else log))
         if os.environ.get("PREFECT_API_URL") != api:
             os.environ["PREFECT_API_URL"] = api  # threads Prefect starts read the environment
             stack.callback(os.environ.pop, "PREFECT_API_URL", None)
-        stack.enter_context(connected(api))
+        stack.enter_context(srv.connected(api, credential))
         stack.callback(ephemeral.drain)  # first of these on the way out: logs and events reach the server
         for run in _crashed_runs():
             started = f", bắt đầu {present.moment(run.started)}" if run.started else ""
@@ -137,44 +138,24 @@ def _flow(storage: Storage, call: Callable[[Storage], T]) -> T:
         return call(storage)
 
 
-def _office_server() -> str | None:
+def _office_server(credential: srv.Credential | None) -> str | None:
     """The API of the Prefect server a stage reports to: PREFECT_API_URL (environment or Prefect
     profile) when set; else the one `ocop server` runs at its default address, when it answers
-    within PROBE_SECONDS and accepts this process's credentials (PREFECT_API_AUTH_STRING); else None
-    (a temporary server). OCOP_TEMPORARY_SERVER=1 skips the probe."""
-    from prefect.settings import PREFECT_API_AUTH_STRING, PREFECT_API_URL
-
-    from flows.server import healthy
+    within PROBE_SECONDS and accepts this process's ``credential``; else None (a temporary
+    server). OCOP_TEMPORARY_SERVER=1 skips the probe."""
+    from prefect.settings import PREFECT_API_URL
 
     configured = PREFECT_API_URL.value()
     if configured:
         return str(configured)
-    if os.environ.get(TEMPORARY_ENV) == "1" or not healthy(OFFICE_API, timeout=PROBE_SECONDS):
+    if os.environ.get(TEMPORARY_ENV) == "1" or not srv.healthy(OFFICE_API, timeout=PROBE_SECONDS):
         return None
-    if _authorised(OFFICE_API, PREFECT_API_AUTH_STRING.value()):
+    if srv.authorised(OFFICE_API, credential, timeout=PROBE_SECONDS * 4):
         return OFFICE_API
-    _echo(f"Máy chủ Prefect của văn phòng tại {OFFICE_API} yêu cầu đăng nhập mà PREFECT_API_AUTH_STRING chưa đặt "
-          "hoặc không đúng; lệnh chạy trên máy chủ tạm thời, lượt chạy không hiện trên giao diện của văn phòng.",
-          err=True, fg=typer.colors.YELLOW)
+    _echo(f"Máy chủ Prefect của văn phòng tại {OFFICE_API} yêu cầu đăng nhập mà {srv.AUTH_FILE_ENV} hoặc "
+          f"{srv.CLIENT_AUTH_ENV} chưa đặt hoặc không đúng; lệnh chạy trên máy chủ tạm thời, lượt chạy không hiện "
+          "trên giao diện của văn phòng.", err=True, fg=typer.colors.YELLOW)
     return None
-
-
-def _authorised(api: str, auth: str | None) -> bool:
-    """Whether the server at ``api`` answers an API call with these basic-auth credentials
-    ("user:password"; None: none). /health answers anyone; /admin/version is behind the auth."""
-    import base64
-    import urllib.error
-    import urllib.request
-
-    request = urllib.request.Request(f"{api}/admin/version")
-    if auth:
-        request.add_header("Authorization", "Basic " + base64.b64encode(auth.encode()).decode())
-    try:
-        with urllib.request.urlopen(request, timeout=PROBE_SECONDS * 4) as response:
-            status: int = response.status
-            return status == 200
-    except (urllib.error.URLError, OSError):
-        return False
 
 
 @contextmanager
@@ -515,6 +496,8 @@ def scores_import(
     printed = r.documents.issued if r.documents else 0
     _echo(f"{r.file}: {r.sheets} phiếu — mới {r.new}, thay thế {r.replaced}, không đổi "
                f"{r.unchanged}; phiếu in mới {printed}.")
+    if r.documents:
+        _pending(r.documents)
 
 
 @scores_app.command("template")
@@ -643,6 +626,9 @@ def refer(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None) ->
         _echo(f"  {p.code} {p.product}: {present.mean(p.mean)} điểm, {present.stars(p.stars)}")
     if r.attachments:
         _echo("Hồ sơ kèm theo: " + "; ".join(r.attachments))
+    if r.packet:
+        _echo(f"Hồ sơ gửi cấp trên (ZIP, có bản kê SHA-256): {r.packet} — nơi nhận kiểm tra: "
+              "ocop documents verify <tệp .zip>")
     _pending(r.documents)
 
 
@@ -690,28 +676,63 @@ def remind(
             _echo("  Đã hoàn thành.")
 
 
-HostOpt = Annotated[str, typer.Option("--host", help="Địa chỉ máy chủ Prefect / Prefect server host.")]
+HostOpt = Annotated[str, typer.Option("--host", help="Địa chỉ máy chủ Prefect nghe; ngoài 127.0.0.1 cần mật khẩu "
+                                                   "(--auth-file) / Prefect server host; beyond loopback needs a "
+                                                   "credential.")]
 PortOpt = Annotated[int, typer.Option("--port", help="Cổng máy chủ Prefect / Prefect server port.")]
+AuthFileOpt = Annotated[Path | None, typer.Option(
+    "--auth-file", envvar="OCOP_AUTH_FILE", dir_okay=False,
+    help="Tệp một dòng tên:mật-khẩu; máy chủ đòi mật khẩu này, worker và lệnh ocop gửi nó (hoặc biến "
+         "PREFECT_SERVER_API_AUTH_STRING) / file with one line user:password for Prefect's basic auth.")]
+AllowStorageOpt = Annotated[bool, typer.Option(
+    "--allow-storage-parameters", envvar="OCOP_ALLOW_STORAGE_PARAMETERS",
+    help="Cho lượt chạy qua giao diện/API chọn cơ sở dữ liệu, thư mục văn bản khác với của máy chủ (mặc định: "
+         "không) / let deployment runs' parameters choose another database or documents folder.")]
+PublicUrlOpt = Annotated[str | None, typer.Option(
+    "--public-url", envvar="OCOP_PUBLIC_URL",
+    help="Địa chỉ người dùng mở giao diện, ví dụ https://ocop.example.vn (sau reverse proxy) / the address "
+         "browsers reach the UI at.")]
 
 
-def _start(host: str, port: int, out: Path | None, db: str | None) -> tuple[str, dict[str, str]]:
-    """Point this process and its children at the server; documents default to ./out."""
-    from flows import server
-
-    api = server.api_url(host, port)
+def _start(host: str, port: int, out: Path | None, db: str | None, auth_file: Path | None,
+           allow_storage: bool, public_url: str | None) -> tuple[str, dict[str, str], srv.Credential | None]:
+    """Check the credential against the address, then point this process and its children at the
+    server; documents default to ./out."""
+    credential = srv.server_credential(auth_file)
+    srv.check_exposure(host, credential)
+    api = srv.api_url(host, port)
     logs.log_to((out or Path("out")).resolve() / logs.LOG_NAME).parent.mkdir(parents=True, exist_ok=True)
-    env = server.environment(api, (out or Path("out")).resolve(), db)
-    os.environ.update({k: env[k] for k in (*server.DEFAULTS, *PREFECT_DEFAULTS, "PREFECT_API_URL", "OCOP_OUT_DIR")
-                       if k in env})
+    env = srv.environment(api, (out or Path("out")).resolve(), db, credential, allow_storage)
+    if public_url:  # the browser's API address (PREFECT_UI_API_URL); without it, the UI calls ``api``
+        env["PREFECT_UI_API_URL"] = public_url.rstrip("/") + "/api"
+    os.environ.update({k: env[k] for k in (*srv.DEFAULTS, *PREFECT_DEFAULTS, "PREFECT_API_URL", "OCOP_OUT_DIR",
+                                           srv.CLIENT_AUTH_ENV, srv.ALLOW_STORAGE_ENV) if k in env})
     if db:
         os.environ["OCOP_DATABASE_URL"] = db
-    return api, env
+    return api, env, credential
 
 
-def _banner(host: str, port: int, started: bool, how: str) -> None:
+def _access(host: str, credential: srv.Credential | None, allow_storage: bool) -> None:
+    """Who can reach the server and what a run may choose, in Vietnamese; never the password."""
+    if credential is None:
+        _echo(f"Chưa đặt mật khẩu: máy chủ chỉ nhận kết nối từ chính máy này ({host}). Để máy khác trong mạng "
+              "dùng: ocop server --host 0.0.0.0 --auth-file <tệp chứa dòng tên:mật-khẩu>.", fg=typer.colors.YELLOW)
+    else:
+        _echo(f"Đăng nhập giao diện: tên '{credential.user}', mật khẩu trong {credential.source}. Máy khác chạy "
+              f"lệnh ocop/worker cần biến {srv.CLIENT_AUTH_ENV}=tên:mật-khẩu.")
+        if credential.exposed:
+            _echo(f"Cảnh báo: {credential.source} để người dùng khác trên máy đọc được; nên chmod 600.",
+                  err=True, fg=typer.colors.YELLOW)
+    if allow_storage:
+        _echo("Lượt chạy qua giao diện/API được chọn cơ sở dữ liệu và thư mục văn bản khác "
+              "(--allow-storage-parameters).", fg=typer.colors.YELLOW)
+
+
+def _banner(host: str, port: int, started: bool, how: str, public_url: str | None = None) -> None:
     from flows.deployments import full_names
 
-    _echo(f"Giao diện Prefect: http://{host}:{port}  "
+    ui = public_url or srv.api_url(host, port).removesuffix("/api")
+    _echo(f"Giao diện Prefect: {ui}  "
                f"({'máy chủ mới khởi động' if started else 'máy chủ đang chạy sẵn'})")
     _echo(f"Các deployment ({how}):")
     for name in full_names():
@@ -724,27 +745,30 @@ def _banner(host: str, port: int, started: bool, how: str) -> None:
 def server(
     host: HostOpt = "127.0.0.1", port: PortOpt = 4200,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Số worker / number of process workers.")] = 1,
-    db: DbOpt = None, out: OutOpt = None,
+    db: DbOpt = None, out: OutOpt = None, auth_file: AuthFileOpt = None,
+    allow_storage_parameters: AllowStorageOpt = False, public_url: PublicUrlOpt = None,
 ) -> None:
     """Máy chủ Prefect, đăng ký các deployment, chạy worker; chạy tới khi Ctrl+C / server,
     deployments and a worker, in the foreground."""
-    from flows import server as srv
     from flows.deployments import POOL
 
-    api, env = _start(host, port, out, db)
     workers_started = []
-    log = None if STATE["debug"] else logs.log_file()
-    with _errors(), srv.server_at(host, port, env, log) as started, srv.connected(api):
-        srv.ensure_pool(POOL)
-        srv.register(POOL, Path.cwd())
-        try:
-            workers_started = [srv.start_worker(POOL, f"ocop-worker-{i + 1}", env, log=log) for i in range(workers)]
-            _banner(host, port, started, f"work pool {POOL}, {workers} worker")
-            _echo(f"Văn bản: {env['OCOP_OUT_DIR']}" + (f"; nhật ký: {log}" if log else ""))
-            srv.wait_for_signal()
-        finally:
-            for worker in workers_started:
-                srv.stop_worker(worker)
+    with _errors():
+        api, env, credential = _start(host, port, out, db, auth_file, allow_storage_parameters, public_url)
+        log = None if STATE["debug"] else logs.log_file()
+        with srv.server_at(host, port, env, log, credential) as started, srv.connected(api, credential):
+            srv.ensure_pool(POOL)
+            srv.register(POOL, Path.cwd())
+            try:
+                workers_started = [srv.start_worker(POOL, f"ocop-worker-{i + 1}", env, log=log)
+                                   for i in range(workers)]
+                _banner(host, port, started, f"work pool {POOL}, {workers} worker", public_url)
+                _access(host, credential, allow_storage_parameters)
+                _echo(f"Văn bản: {env['OCOP_OUT_DIR']}" + (f"; nhật ký: {log}" if log else ""))
+                srv.wait_for_signal()
+            finally:
+                for worker in workers_started:
+                    srv.stop_worker(worker)
     _echo("Đã dừng.")
 
 
@@ -755,10 +779,8 @@ def deploy(
     workdir: Annotated[Path | None, typer.Option("--workdir", help="Thư mục làm việc của lượt chạy / working directory "
                                                                    "of runs (mặc định: thư mục hiện tại).")] = None,
 ) -> None:
-    """Đăng ký các deployment lên máy chủ PREFECT_API_URL / register every deployment on the
-    server at PREFECT_API_URL."""
-    from flows import server as srv
-
+    """Đăng ký các deployment lên máy chủ PREFECT_API_URL (mật khẩu: PREFECT_API_AUTH_STRING hoặc
+    OCOP_AUTH_FILE) / register every deployment on the server at PREFECT_API_URL."""
     for key, value in {**srv.DEFAULTS, **PREFECT_DEFAULTS}.items():
         os.environ.setdefault(key, value)
     api = os.environ.get("PREFECT_API_URL")
@@ -766,9 +788,12 @@ def deploy(
         _echo(f"Lỗi: không kết nối được máy chủ Prefect tại PREFECT_API_URL={api or '(chưa đặt)'}.",
                     fg=typer.colors.RED, err=True)
         raise typer.Exit(1)
-    with srv.connected(api):
-        srv.ensure_pool(pool)
-        names = srv.register(pool, (workdir or Path.cwd()).resolve())
+    with _errors():
+        credential = srv.client_credential()
+        srv.require_access(api, credential)
+        with srv.connected(api, credential):
+            srv.ensure_pool(pool)
+            names = srv.register(pool, (workdir or Path.cwd()).resolve())
     for name in names:
         _echo(f"  - {name}")
     _echo(f"Đã đăng ký {len(names)} deployment cho work pool {pool}; chạy worker: prefect worker start --pool "
@@ -776,30 +801,32 @@ def deploy(
 
 
 @app.command()
-def serve(host: HostOpt = "127.0.0.1", port: PortOpt = 4200, db: DbOpt = None, out: OutOpt = None) -> None:
+def serve(host: HostOpt = "127.0.0.1", port: PortOpt = 4200, db: DbOpt = None, out: OutOpt = None,
+          auth_file: AuthFileOpt = None, allow_storage_parameters: AllowStorageOpt = False,
+          public_url: PublicUrlOpt = None) -> None:
     """Một tiến trình chạy mọi deployment (không cần worker) / serve every deployment from this one process."""
-    from flows import server as srv
+    with _errors():
+        api, env, credential = _start(host, port, out, db, auth_file, allow_storage_parameters, public_url)
+        log = None if STATE["debug"] else logs.log_file()
+        with srv.server_at(host, port, env, log, credential) as started, srv.connected(api, credential):
+            from prefect import serve as prefect_serve
 
-    api, env = _start(host, port, out, db)
-    log = None if STATE["debug"] else logs.log_file()
-    with _errors(), srv.server_at(host, port, env, log) as started, srv.connected(api):
-        from prefect import serve as prefect_serve
+            from flows.deployments import build
 
-        from flows.deployments import build
-
-        _banner(host, port, started, "ocop serve")
-        _echo(f"Văn bản: {env['OCOP_OUT_DIR']}" + (f"; nhật ký: {log}" if log else ""))
-        # pause_on_shutdown=False keeps the reminders' schedule on after a restart (notes/prefect.md)
-        prefect_serve(*build(None), pause_on_shutdown=False, limit=4, print_starting_message=STATE["debug"])
+            _banner(host, port, started, "ocop serve", public_url)
+            _access(host, credential, allow_storage_parameters)
+            _echo(f"Văn bản: {env['OCOP_OUT_DIR']}" + (f"; nhật ký: {log}" if log else ""))
+            # pause_on_shutdown=False keeps the reminders' schedule on after a restart (notes/prefect.md)
+            prefect_serve(*build(None), pause_on_shutdown=False, limit=4, print_starting_message=STATE["debug"])
 
 
 def _settings(db: str | None, out: Path | None) -> Settings:
-    from ocop.persistence.db import migrate
+    from ocop.services.runtime import prepare_database  # not ocop.services.stages: it imports every stage
     from ocop.settings import Settings
 
     settings = Settings.from_env(out_dir=out, database_url=db)
     logs.log_to(settings.out_dir / logs.LOG_NAME)
-    _run(lambda: migrate(settings.database_url))
+    _run(lambda: prepare_database(settings))
     return settings
 
 
@@ -816,6 +843,38 @@ def documents_list(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt =
         _echo(f"{d.id:>4} {present.date_short(d.issued_on)} {symbol:<16} "
                    f"{present.DOCUMENT_STATUS[d.status]:<12} {d.title}  {d.file}{note}")
     _echo(f"{len(rows)} văn bản.")
+    problems = [(p.kind, p.path) for d in rows for p in d.problems]
+    if problems:
+        _echo(present.tampered_warning(problems), fg=typer.colors.YELLOW, err=True)
+
+
+@documents_app.command("verify")
+def documents_verify(
+    packet: Annotated[Path | None, typer.Argument(
+        help="Hồ sơ đề nghị (.zip) cần kiểm tra; để trống: thư mục văn bản / a referral packet (.zip); "
+             "empty: the documents folder.")] = None,
+    campaign: Annotated[str | None, typer.Option(
+        "--campaign", "-c", help="Mã kế hoạch / campaign code (mặc định: mọi kế hoạch / default: every "
+                                 "campaign).")] = None,
+    db: DbOpt = None, out: OutOpt = None,
+) -> None:
+    """Kiểm tra mọi tệp đã ban hành theo SHA-256 trong sổ, hoặc một hồ sơ .zip theo bản kê / check every
+    issued file against the register's SHA-256, or a .zip packet against its manifest."""
+    from ocop.services.paperwork import verify as checks
+
+    if packet is not None:
+        report = _run(lambda: checks.verify_packet(packet))
+    else:
+        settings = _settings(db, out)
+        report = _run(lambda: checks.verify_folder(settings, campaign))
+    for n in report.notes:
+        _echo(present.file_problem(n.kind, n.path, n.document, n.detail), fg=typer.colors.YELLOW, err=True)
+    for p in report.problems:
+        _echo(present.file_problem(p.kind, p.path, p.document, p.detail), fg=typer.colors.RED)
+    _echo(present.verify_summary(report.source, report.packet, report.files,
+                                 [p.kind for p in report.problems]))
+    if not report.ok:
+        raise typer.Exit(1)
 
 
 IdsArg = Annotated[list[int] | None, typer.Argument(help="Số thứ tự trong sổ (ocop documents list); để trống: tất cả / "

@@ -18,17 +18,22 @@ from ocop.services.reminders.report import DEFAULT_DAYS_BEFORE
 
 
 class Storage(BaseModel):
-    # Where the campaign's data and documents live; empty means the server's settings.
+    # Where the campaign's data and documents live; empty means the server's settings. A deployment
+    # run may name others only where the operator allowed it (flows.tasks.resolve_settings).
 
     model_config = ConfigDict(title="Nơi lưu dữ liệu và văn bản", extra="forbid")
 
     db_url: str | None = Field(
         default=None, title="Cơ sở dữ liệu",
         description="URL SQLAlchemy, ví dụ postgresql+psycopg://ocop@127.0.0.1:5432/ocop. "
-                    "Để trống: biến OCOP_DATABASE_URL, nếu không có thì <thư mục văn bản>/ocop.db.")
+                    "Để trống: biến OCOP_DATABASE_URL, nếu không có thì <thư mục văn bản>/ocop.db. "
+                    "Lượt chạy qua máy chủ chỉ được chọn nơi khác khi máy chủ chạy với "
+                    "--allow-storage-parameters.")
     out_dir: str | None = Field(
         default=None, title="Thư mục văn bản",
-        description="Nơi ghi các văn bản DOCX/PDF. Để trống: biến OCOP_OUT_DIR, nếu không có thì ./out.")
+        description="Nơi ghi các văn bản DOCX/PDF. Để trống: biến OCOP_OUT_DIR, nếu không có thì ./out. "
+                    "Lượt chạy qua máy chủ chỉ được chọn nơi khác khi máy chủ chạy với "
+                    "--allow-storage-parameters.")
 
 
 class SignOffOptions(BaseModel):

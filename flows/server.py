@@ -1,26 +1,36 @@
 """Run the office's dashboard: a Prefect server, the deployments, and a worker (or ``serve()``).
 
-``ocop server`` (and ``make server``): starts ``prefect server start`` unless one already answers
+``ocop server`` (and ``make server``): starts ``prefect server start`` (through flows/prefect_server.py,
+which makes Prefect's SQLite hold under several workers) unless one already answers
 at the address, creates the process work pool, registers every deployment, starts the worker(s),
 and stays in the foreground until Ctrl+C / SIGTERM, then stops what it started.
 ``ocop serve``: the same, but one process runs the flows itself (Prefect's ``serve()``).
+
+Authentication is Prefect's basic auth: the server demands PREFECT_SERVER_API_AUTH_STRING
+("user:password") on every API call but GET /api/health and /api/ready; clients (workers, flow runs,
+this CLI) send PREFECT_API_AUTH_STRING. Without a credential the server listens on loopback only.
 """
 
 from __future__ import annotations
 
+import base64
+import ipaddress
 import os
 import signal
+import stat
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
-from ocop.errors import OcopError
+from ocop.errors import InputError, OcopError
 
 # Quiet, offline-friendly defaults for every process started from here (notes/prefect.md).
 DEFAULTS = {
@@ -32,11 +42,117 @@ DEFAULTS = {
 STARTUP_TIMEOUT = 120.0
 
 
+# Where the credential comes from, first found wins (README, "Production: the office's server").
+AUTH_FILE_ENV = "OCOP_AUTH_FILE"  # a file holding one line "user:password"; same as `ocop server --auth-file`
+SERVER_AUTH_ENV = "PREFECT_SERVER_API_AUTH_STRING"  # Prefect's server setting
+CLIENT_AUTH_ENV = "PREFECT_API_AUTH_STRING"  # Prefect's client setting
+MIN_PASSWORD = 8
+# Deployment runs use the worker's OCOP_DATABASE_URL / OCOP_OUT_DIR unless this is "1" (flows.tasks).
+ALLOW_STORAGE_ENV = "OCOP_ALLOW_STORAGE_PARAMETERS"
+
+
+@dataclass(frozen=True, slots=True)
+class Credential:
+    """The basic-auth pair the server demands and its clients send; the password is never printed."""
+
+    user: str
+    password: str = field(repr=False)
+    source: str  # for messages: "tệp /etc/ocop/auth" or "biến PREFECT_SERVER_API_AUTH_STRING"
+    exposed: bool = False  # its file can be read by other users of the machine
+
+    @property
+    def auth_string(self) -> str:
+        return f"{self.user}:{self.password}"
+
+
+def _parse(value: str, source: str, exposed: bool = False) -> Credential:
+    user, colon, password = value.strip().partition(":")
+    if not colon or not user.strip() or not password:
+        raise InputError(f"Mật khẩu máy chủ trong {source} phải có dạng tên:mật-khẩu trên một dòng "
+                         "(ví dụ ocop:mot-mat-khau-dai).")
+    if len(password) < MIN_PASSWORD:
+        raise InputError(f"Mật khẩu máy chủ trong {source} quá ngắn ({len(password)} ký tự); "
+                         f"cần ít nhất {MIN_PASSWORD} ký tự.")
+    return Credential(user.strip(), password, source, exposed)
+
+
+def read_auth_file(path: Path) -> Credential:
+    source = f"tệp {path}"
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise InputError(f"Không tìm thấy tệp mật khẩu máy chủ {path}.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"Không đọc được tệp mật khẩu máy chủ {path}: {exc}.") from None
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) != 1:
+        raise InputError(f"Tệp mật khẩu máy chủ {path} phải có đúng một dòng tên:mật-khẩu "
+                         f"(đang có {len(lines)} dòng).")
+    return _parse(lines[0], source, exposed=bool(mode & (stat.S_IRGRP | stat.S_IROTH)))
+
+
+def server_credential(auth_file: Path | None = None, env: Mapping[str, str] = os.environ) -> Credential | None:
+    """What ``ocop server`` demands: --auth-file, else OCOP_AUTH_FILE, else PREFECT_SERVER_API_AUTH_STRING,
+    else PREFECT_API_AUTH_STRING (the clients' setting, when the office set only that one)."""
+    if auth_file is None and env.get(AUTH_FILE_ENV):
+        auth_file = Path(env[AUTH_FILE_ENV])
+    if auth_file is not None:
+        return read_auth_file(auth_file)
+    for name in (SERVER_AUTH_ENV, CLIENT_AUTH_ENV):
+        if env.get(name):
+            return _parse(env[name], f"biến {name}")
+    return None
+
+
+def client_credential(env: Mapping[str, str] = os.environ) -> Credential | None:
+    """What a client (a stage command, ``ocop deploy``) sends: OCOP_AUTH_FILE, else PREFECT_API_AUTH_STRING."""
+    if env.get(AUTH_FILE_ENV):
+        return read_auth_file(Path(env[AUTH_FILE_ENV]))
+    if env.get(CLIENT_AUTH_ENV):
+        return _parse(env[CLIENT_AUTH_ENV], f"biến {CLIENT_AUTH_ENV}")
+    return None
+
+
+def is_loopback(host: str) -> bool:
+    """127.0.0.0/8, ::1 and localhost; a name or any other address reaches beyond this machine."""
+    if host.strip().lower() in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_exposure(host: str, credential: Credential | None) -> None:
+    """Listening beyond loopback needs a credential: anyone on the network could run the deployments."""
+    if credential is None and not is_loopback(host):
+        raise OcopError(
+            f"Không mở máy chủ ra mạng (--host {host}) khi chưa đặt mật khẩu: ai trong mạng cũng chạy được "
+            "các deployment. Đặt mật khẩu bằng --auth-file <tệp chứa dòng tên:mật-khẩu> (hoặc biến "
+            f"{AUTH_FILE_ENV}, {SERVER_AUTH_ENV}), hoặc bỏ --host để chỉ nghe trên 127.0.0.1.")
+
+
+def client_host(host: str) -> str:
+    """The address this machine's own processes use to reach a server listening on ``host``."""
+    bare = host.strip("[]")
+    if bare in ("0.0.0.0", ""):
+        return "127.0.0.1"
+    if bare == "::":
+        return "::1"
+    return host
+
+
 def api_url(host: str, port: int) -> str:
+    host = client_host(host)
+    if ":" in host and not host.startswith("["):  # an IPv6 literal
+        host = f"[{host}]"
     return f"http://{host}:{port}/api"
 
 
 def healthy(api: str, timeout: float = 2.0) -> bool:
+    """A Prefect server answers at ``api``. /api/health needs no credential (Prefect exempts it), so
+    this says nothing about whether this process may use the server: see ``authorised``."""
     try:
         with urllib.request.urlopen(f"{api}/health", timeout=timeout) as response:
             status: int = response.status  # urlopen's response is typed Any
@@ -45,8 +161,44 @@ def healthy(api: str, timeout: float = 2.0) -> bool:
         return False
 
 
-def environment(api: str, out_dir: Path | None = None, database_url: str | None = None) -> dict[str, str]:
+def authorised(api: str, credential: Credential | None, timeout: float = 5.0) -> bool:
+    """The server at ``api`` accepts this credential (or no credential) on an ordinary API call."""
+    request = urllib.request.Request(f"{api}/admin/version")
+    if credential is not None:
+        token = base64.b64encode(credential.auth_string.encode("utf-8")).decode("ascii")
+        request.add_header("Authorization", f"Basic {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            status: int = response.status
+            return status == 200
+    except urllib.error.HTTPError as exc:
+        if exc.code == 401:
+            return False
+        raise OcopError(f"Máy chủ Prefect tại {api} trả lỗi HTTP {exc.code}.") from None
+    except (urllib.error.URLError, OSError) as exc:
+        raise OcopError(f"Không kết nối được máy chủ Prefect tại {api}: {exc}.") from None
+
+
+def require_access(api: str, credential: Credential | None) -> None:
+    """An OcopError naming what to set when the running server at ``api`` refuses this process."""
+    if authorised(api, credential):
+        return
+    if credential is None:
+        raise OcopError(f"Máy chủ Prefect tại {api} yêu cầu mật khẩu: đặt biến {AUTH_FILE_ENV} (tệp chứa "
+                        f"dòng tên:mật-khẩu) hoặc {CLIENT_AUTH_ENV}=tên:mật-khẩu.")
+    raise OcopError(f"Máy chủ Prefect tại {api} từ chối mật khẩu lấy từ {credential.source}.")
+
+
+def environment(api: str, out_dir: Path | None = None, database_url: str | None = None,
+                credential: Credential | None = None, allow_storage: bool = False) -> dict[str, str]:
+    """The environment of the server, the workers and their flow runs."""
     env = {**DEFAULTS, **os.environ, "PREFECT_API_URL": api}
+    for name in (SERVER_AUTH_ENV, CLIENT_AUTH_ENV, ALLOW_STORAGE_ENV):
+        env.pop(name, None)  # only what this command decided reaches its children
+    if credential is not None:
+        env[SERVER_AUTH_ENV] = env[CLIENT_AUTH_ENV] = credential.auth_string
+    if allow_storage:
+        env[ALLOW_STORAGE_ENV] = "1"
     if out_dir is not None:
         env["OCOP_OUT_DIR"] = str(out_dir.resolve())
     if database_url:
@@ -54,8 +206,8 @@ def environment(api: str, out_dir: Path | None = None, database_url: str | None 
     return env
 
 
-def _spawn(args: list[str], env: dict[str, str], log: Path | None) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "prefect", *args]
+def _spawn(args: list[str], env: dict[str, str], log: Path | None, module: str = "prefect") -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", module, *args]
     if log is None:
         return subprocess.Popen(command, env=env, start_new_session=True)
     with open(log, "ab") as out:  # the child has its own copy of the descriptor; the parent's is closed here
@@ -78,7 +230,8 @@ def stop(process: subprocess.Popen[bytes], timeout: float = 20.0) -> None:
 
 def start_server(host: str, port: int, env: dict[str, str], log: Path | None = None) -> subprocess.Popen[bytes]:
     """``prefect server start`` in its own process group; returns once /api/health answers."""
-    server = _spawn(["server", "start", "--host", host, "--port", str(port)], env, log)
+    # `prefect server start`, its SQLite transactions made IMMEDIATE (flows/prefect_server.py)
+    server = _spawn(["server", "start", "--host", host, "--port", str(port)], env, log, "flows.prefect_server")
     deadline = time.monotonic() + STARTUP_TIMEOUT
     while time.monotonic() < deadline:
         if healthy(api_url(host, port)):
@@ -107,13 +260,34 @@ def start_worker(pool: str, name: str, env: dict[str, str], limit: int = 4,
                    "--limit", str(limit)], env, log)
 
 
+def job_template() -> dict[str, Any]:
+    """Prefect's process job template without the ``command`` and ``env`` variables: a run started
+    through the API or the UI cannot change what the worker executes nor its environment (so neither
+    OCOP_DATABASE_URL, OCOP_OUT_DIR nor OCOP_ALLOW_STORAGE_PARAMETERS); runs get the worker's own."""
+    from prefect.workers.process import ProcessWorker
+
+    template = ProcessWorker.get_default_base_job_template()
+    # Gone from the configuration, not merely emptied: Prefect merges a run's `env` into any `env`
+    # mapping the template has. Without them the worker runs its default command
+    # (python -m prefect.engine) in its own environment.
+    for name in ("command", "env"):
+        template["job_configuration"].pop(name, None)
+        template["variables"]["properties"].pop(name, None)
+    return template
+
+
 def ensure_pool(pool: str) -> None:
+    """The process work pool, created or brought to ``job_template``."""
     from prefect.client.orchestration import get_client
-    from prefect.client.schemas.actions import WorkPoolCreate
+    from prefect.client.schemas.actions import WorkPoolCreate, WorkPoolUpdate
     from prefect.exceptions import ObjectAlreadyExists
 
-    with get_client(sync_client=True) as client, suppress(ObjectAlreadyExists):
-        client.create_work_pool(WorkPoolCreate(name=pool, type="process"))
+    template = job_template()
+    with get_client(sync_client=True) as client:
+        try:
+            client.create_work_pool(WorkPoolCreate(name=pool, type="process", base_job_template=template))
+        except ObjectAlreadyExists:
+            client.update_work_pool(pool, WorkPoolUpdate(base_job_template=template))
 
 
 def register(pool: str, working_dir: Path) -> list[str]:
@@ -127,18 +301,26 @@ def register(pool: str, working_dir: Path) -> list[str]:
 
 
 @contextmanager
-def connected(api: str) -> Iterator[None]:
-    """This process's Prefect client talks to ``api`` (settings read at import would miss it)."""
-    from prefect.settings import PREFECT_API_URL, temporary_settings
+def connected(api: str, credential: Credential | None = None) -> Iterator[None]:
+    """This process's Prefect client talks to ``api``, sending ``credential`` (settings read at
+    import would miss both); without one, PREFECT_API_AUTH_STRING from the environment or the profile."""
+    from prefect.settings import PREFECT_API_AUTH_STRING, PREFECT_API_URL, temporary_settings
 
-    with temporary_settings({PREFECT_API_URL: api}):
+    updates: dict[Any, Any] = {PREFECT_API_URL: api}
+    if credential is not None:
+        updates[PREFECT_API_AUTH_STRING] = credential.auth_string
+    with temporary_settings(updates):
         yield
 
 
 @contextmanager
-def server_at(host: str, port: int, env: dict[str, str], log: Path | None) -> Iterator[bool]:
-    """A Prefect server at host:port for the duration: the one already there, or one started here."""
-    if healthy(api_url(host, port)):
+def server_at(host: str, port: int, env: dict[str, str], log: Path | None,
+              credential: Credential | None = None) -> Iterator[bool]:
+    """A Prefect server at host:port for the duration: the one already there (which must accept
+    ``credential``), or one started here."""
+    api = api_url(host, port)
+    if healthy(api):
+        require_access(api, credential)
         yield False
         return
     server = start_server(host, port, env, log)

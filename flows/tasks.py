@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from datetime import date, time
 from pathlib import Path
@@ -10,6 +11,8 @@ from typing import TypedDict
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE, CachePolicy
 
+from flows.server import ALLOW_STORAGE_ENV
+from ocop.errors import InputError
 from ocop.rules.campaign import Signer
 from ocop.services import stages
 from ocop.services.council.use_cases import MeetingClosed, MissingSheet, PartTotals, ScheduleResult, ScoreResult
@@ -33,8 +36,41 @@ TASK: TaskOptions = {"cache_policy": NO_CACHE, "retries": 0}
 
 
 def resolve_settings(db_url: str | None, out_dir: str | None) -> Settings:
-    """Settings from the environment, overridden by a flow's parameters."""
-    return Settings.from_env(out_dir=out_dir, database_url=db_url)
+    """Settings from the environment, overridden by a flow's parameters. A deployment run (one
+    started through the API, the UI or a schedule, run by a worker or ``serve``) keeps the database and
+    documents folder its worker was started with unless the operator allowed otherwise
+    (``ocop server --allow-storage-parameters``); the CLI's own flow calls pass --db/--out freely."""
+    settings = Settings.from_env(out_dir=out_dir, database_url=db_url)
+    if not (db_url or out_dir) or os.environ.get(ALLOW_STORAGE_ENV) == "1":
+        return settings
+    own = Settings.from_env()
+    if (settings.database_url, settings.out_dir) == (own.database_url, own.out_dir) or not _deployment_run():
+        return settings
+    asked = "; ".join(part for part in (
+        f"cơ sở dữ liệu {_masked(db_url)}" if db_url else "", f"thư mục văn bản {out_dir}" if out_dir else "")
+        if part)
+    raise InputError(
+        f"Lượt chạy qua máy chủ không được chọn nơi lưu khác ({asked}): máy chủ chỉ ghi vào cơ sở dữ liệu và thư "
+        "mục văn bản nó được khởi động cùng. Để trống mục 'Nơi lưu dữ liệu và văn bản'; nếu thật cần, người quản "
+        "trị khởi động máy chủ với ocop server --allow-storage-parameters.")
+
+
+def _deployment_run() -> bool:
+    """This flow, or the flow that called it, was started from a deployment."""
+    from prefect.runtime.deployment import get_id
+
+    return get_id() is not None
+
+
+def _masked(url: str) -> str:
+    """A database URL as a message may show it: no password."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        return "(URL không hợp lệ)"
 
 
 @task(name="Chuẩn bị cơ sở dữ liệu", **TASK)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -96,19 +97,31 @@ def current_revision(url: str) -> str | None:
         return None if version is None else str(version)
 
 
-def migrate(url: str) -> None:
+def migrate(url: str, out_dir: Path | None = None) -> tuple[str, ...]:
     """Bring the database at ``url`` to the latest schema (idempotent). A database already at the
-    head revision is only read (Alembic, slow to import and run, is not used then)."""
+    head revision is only read (Alembic, slow to import and run, is not used then).
+
+    ``out_dir``, the documents folder, lets migration 0008 store the register's paths relative to
+    it; returns the paths it had to leave absolute (outside that folder), which are also logged.
+    """
     head = head_revision()
     if head is not None and current_revision(url) == head:
-        return
+        return ()
     from alembic import command
 
     engine = engine_for(url)
     with engine.begin() as conn:
         cfg = alembic_config(url)
         cfg.attributes["connection"] = conn
+        if out_dir is not None:
+            cfg.attributes["out_dir"] = out_dir
         command.upgrade(cfg, "head")
+    outside = tuple(cfg.attributes.get("outside", ()))
+    if outside:
+        logging.getLogger("ocop").warning(
+            "%d register path(s) outside the documents folder %s stay absolute: %s", len(outside), out_dir,
+            ", ".join(outside[:20]))
+    return outside
 
 
 @contextmanager

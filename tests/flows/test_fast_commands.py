@@ -77,15 +77,14 @@ def test_a_stage_finds_the_running_server_and_falls_back_to_a_temporary_one(pref
     monkeypatch.delenv(cli.TEMPORARY_ENV, raising=False)
     with temporary_settings(restore_defaults={PREFECT_API_URL}):
         monkeypatch.setattr(cli, "OFFICE_API", prefect_api)  # the test session's server stands for the office's
-        assert cli._office_server() == prefect_api
+        assert cli._office_server(None) == prefect_api  # the session's server needs no credentials
         monkeypatch.setenv(cli.TEMPORARY_ENV, "1")
-        assert cli._office_server() is None
+        assert cli._office_server(None) is None
         monkeypatch.delenv(cli.TEMPORARY_ENV)
         monkeypatch.setattr(cli, "OFFICE_API", f"http://127.0.0.1:{_closed_port()}/api")
-        assert cli._office_server() is None
+        assert cli._office_server(None) is None
     with temporary_settings({PREFECT_API_URL: prefect_api}):  # a configured server is used as it is
-        assert cli._office_server() == prefect_api
-    assert cli._authorised(prefect_api, None)  # the session's server needs no credentials
+        assert cli._office_server(None) == prefect_api
 
 
 def _cli_runs() -> dict[str, str]:
@@ -157,9 +156,9 @@ def test_a_long_batch_shows_a_progress_bar_only_in_a_terminal(monkeypatch) -> No
 
 
 def test_a_server_that_refuses_the_credentials_is_not_used(tmp_path: Path, monkeypatch, capsys) -> None:
-    """The office's server with basic auth: found with PREFECT_API_AUTH_STRING, passed over (one
-    yellow line, a temporary server) without it or with a wrong one."""
-    from prefect.settings import PREFECT_API_AUTH_STRING, PREFECT_API_URL, temporary_settings
+    """The office's server with basic auth: found with the right credential, passed over (one
+    yellow line, a temporary server) without one or with a wrong one."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
 
     from flows import cli, server
 
@@ -173,11 +172,11 @@ def test_a_server_that_refuses_the_credentials_is_not_used(tmp_path: Path, monke
         monkeypatch.delenv("PREFECT_API_URL", raising=False)
         monkeypatch.delenv(cli.TEMPORARY_ENV, raising=False)
         monkeypatch.setattr(cli, "OFFICE_API", api)
-        with temporary_settings({PREFECT_API_AUTH_STRING: "van-phong:mat-khau"}, restore_defaults={PREFECT_API_URL}):
-            assert cli._office_server() == api
-        for wrong in (None, "van-phong:sai"):
-            with temporary_settings({PREFECT_API_AUTH_STRING: wrong}, restore_defaults={PREFECT_API_URL}):
-                assert cli._office_server() is None
-            assert "yêu cầu đăng nhập" in capsys.readouterr().err
+        with temporary_settings(restore_defaults={PREFECT_API_URL}):
+            right = server.client_credential({server.CLIENT_AUTH_ENV: "van-phong:mat-khau"})
+            assert cli._office_server(right) == api
+            for wrong in (None, server.client_credential({server.CLIENT_AUTH_ENV: "van-phong:sai-mat-khau"})):
+                assert cli._office_server(wrong) is None
+                assert "yêu cầu đăng nhập" in capsys.readouterr().err
     finally:
         server.stop(process)

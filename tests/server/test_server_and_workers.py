@@ -7,7 +7,10 @@ starts two process workers, triggers runs through the API and stops every proces
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 import time
 import uuid
 from contextlib import ExitStack, contextmanager
@@ -37,7 +40,8 @@ def prefect_server(tmp_path_factory: pytest.TempPathFactory):
     home = tmp_path_factory.mktemp("prefect-server")
     port = free_port()
     api = server.api_url("127.0.0.1", port)
-    env = {**server.environment(api), "PREFECT_HOME": str(home / "home")}
+    # each test names its own database and folder: the operator's --allow-storage-parameters
+    env = {**server.environment(api, allow_storage=True), "PREFECT_HOME": str(home / "home")}
     with ExitStack() as stack:
         if PG_URL:  # Prefect's own database on PostgreSQL too, as in production
             env["PREFECT_API_DATABASE_CONNECTION_URL"] = stack.enter_context(prefect_database())
@@ -50,6 +54,24 @@ def prefect_server(tmp_path_factory: pytest.TempPathFactory):
             worker = server.start_worker(POOL, name, env, limit=1, log=home / f"worker-{name}.log")
             stack.callback(server.stop_worker, worker)
         yield api, home
+
+
+# Processes that spin the CPU while the two campaigns run: the server must hold on a busy machine.
+# Three per core: on 2 cores, six made Prefect's SQLite fail ("database is locked") before
+# flows/prefect_server.py (README, "Prefect's database on SQLite").
+CPU_BURNERS = int(os.environ.get("OCOP_TEST_CPU_BURNERS") or 3 * (os.cpu_count() or 1))
+
+
+@pytest.fixture
+def cpu_load():
+    """CPU_BURNERS processes running `while True: pass` for the test's duration, killed afterwards."""
+    burners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(CPU_BURNERS)]
+    try:
+        yield len(burners)
+    finally:
+        for burner in burners:
+            burner.kill()
+            burner.wait(10)
 
 
 @contextmanager
@@ -131,7 +153,7 @@ def register_of(settings, code: str) -> dict[tuple[str, str], tuple[str, str]]:
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_two_workers_run_two_campaigns_at_once(prefect_server, backend: str, tmp_path: Path) -> None:
+def test_two_workers_run_two_campaigns_at_once(prefect_server, cpu_load, backend: str, tmp_path: Path) -> None:
     import json
 
     from prefect.artifacts import Artifact
