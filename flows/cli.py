@@ -121,19 +121,19 @@ def _flow(storage: Storage, call: Callable[[Storage], T]) -> T:
         if os.environ.get("PREFECT_API_URL") != api:
             os.environ["PREFECT_API_URL"] = api  # threads Prefect starts read the environment
             stack.callback(os.environ.pop, "PREFECT_API_URL", None)
-        stack.enter_context(srv.connected(api, credential))
+        from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY
+
+        # the process tag below is how a killed command's runs are found (ephemeral.mark_crashed_runs);
+        # Prefect's heartbeat thread would only hold each run's end up to 1 s (notes/prefect.md)
+        stack.enter_context(srv.connected(api, credential, also={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}))
         stack.callback(ephemeral.drain)  # first of these on the way out: logs and events reach the server
         for run in _crashed_runs():
             started = f", bắt đầu {present.moment(run.started)}" if run.started else ""
             _echo(f"Lượt chạy '{run.run}' ({run.flow}{started}) bị dừng đột ngột, nay ghi là gián đoạn (Crashed); "
                   "chạy lại đúng lệnh đó để hoàn tất.", err=True, fg=typer.colors.YELLOW)
         from prefect import tags
-        from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
         stack.enter_context(tags(ephemeral.process_tag()))
-        # the process tag above is how a killed command's runs are found (ephemeral.mark_crashed_runs);
-        # Prefect's heartbeat thread would only add ~1 s to every run (notes/prefect.md)
-        stack.enter_context(temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}))
         stack.enter_context(_progress_bar())
         return call(storage)
 

@@ -301,12 +301,13 @@ def register(pool: str, working_dir: Path) -> list[str]:
 
 
 @contextmanager
-def connected(api: str, credential: Credential | None = None) -> Iterator[None]:
+def connected(api: str, credential: Credential | None = None, also: Mapping[Any, Any] | None = None) -> Iterator[None]:
     """This process's Prefect client talks to ``api``, sending ``credential`` (settings read at
-    import would miss both); without one, PREFECT_API_AUTH_STRING from the environment or the profile."""
+    import would miss both); without one, PREFECT_API_AUTH_STRING from the environment or the profile.
+    ``also``: other Prefect settings for the duration (one settings object is built: ~25 ms each)."""
     from prefect.settings import PREFECT_API_AUTH_STRING, PREFECT_API_URL, temporary_settings
 
-    updates: dict[Any, Any] = {PREFECT_API_URL: api}
+    updates: dict[Any, Any] = {**(also or {}), PREFECT_API_URL: api}
     if credential is not None:
         updates[PREFECT_API_AUTH_STRING] = credential.auth_string
     with temporary_settings(updates):
