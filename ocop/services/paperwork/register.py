@@ -202,6 +202,7 @@ class Register:
         ``total`` (the number of specs, when ``specs`` is a generator) lets progress be reported per batch.
         """
         issued = unchanged = replaced = done = 0
+        pdfs = self.pdfs  # this call's PDF copies are counted, not the register's since it was made
         pending: list[int] = []
         total = len(specs) if total is None and isinstance(specs, Sized) else total
         try:
@@ -228,7 +229,7 @@ class Register:
         except BaseException:
             self.discard_files()
             raise
-        return IssueSummary(issued, unchanged, replaced, pending, self.pdfs, list(self.notes))
+        return IssueSummary(issued, unchanged, replaced, pending, self.pdfs - pdfs, list(self.notes))
 
     def discard_files(self) -> None:
         """Remove files written in this unit of work: its transaction is being rolled back."""
