@@ -310,9 +310,9 @@ def test_a_wrong_password_stops_the_command_before_anything_is_written(tmp_path:
 
 # --- crash safety: a killed stage never leaves an unsigned PDF registered as signed -------------------------
 
-# refer (pdf on): its DOCX written (write:1, 2), its PDFs staged unsigned (write:3, 4), signed (write:5, 6),
-# committed, placed
-SIGNED_POINTS = ["write:3", "write:5", "committed:1", "place:2"]
+# refer (pdf on): the Tờ trình's DOCX staged (write:1), its PDF staged unsigned (write:2), then signed
+# (write:3); committed with nothing in place (committed:1); the DOCX placed, not the PDF (place:1)
+SIGNED_POINTS = ["write:2", "write:3", "committed:1", "place:1"]
 
 
 @needs_soffice
