@@ -332,3 +332,47 @@ def test_a_stage_killed_while_signing_ends_with_signed_registered_pdfs(clean: di
         _assert_same(_state(work, work), expected)
         for path in pdfs:
             assert signing.check_signature(path, _roots()).ok, (fault, path)
+
+
+# --- ocop demo: signed with the sample's test certificate -------------------------------------------------
+
+@pytest.fixture(scope="module")
+def demo_out(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """``ocop demo`` run as a person runs it, with no certificate configured: it uses the sample's."""
+    import os
+    import subprocess
+    import sys
+
+    if pdf.soffice() is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    tmp = tmp_path_factory.mktemp("demo-signed")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OCOP_SIGNING_")}
+    env.update({"OCOP_PDF": "on", "OCOP_DATABASE_URL": "", "OCOP_OUT_DIR": "", "PREFECT_HOME": str(tmp / "prefect")})
+    done = subprocess.run([str(Path(sys.executable).parent / "ocop"), "demo", "--out", str(tmp / "out")], env=env,
+                          capture_output=True, text=True, timeout=600, cwd=tmp)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return tmp / "out", done.stderr
+
+
+@needs_soffice
+def test_the_demos_pdfs_are_signed_and_verify_with_the_sample_ca(demo_out: tuple[Path, str]) -> None:
+    out, stderr = demo_out
+    assert "chưa được ký số" not in stderr
+    pdfs = sorted(out.rglob("*.pdf"))
+    assert len(pdfs) == 30
+    for path in pdfs:
+        check = signing.check_signature(path, _roots())
+        assert check.ok and check.signer == "UBND huyện Lục Nam — THỬ NGHIỆM", (path, check.problem)
+
+
+@needs_soffice
+def test_a_modified_demo_pdf_is_reported_not_intact(demo_out: tuple[Path, str], tmp_path: Path) -> None:
+    [referral] = (demo_out[0] / "luc-nam-2020").rglob("*_ttr_ubnd_*.pdf")
+    copy = tmp_path / referral.name
+    data = bytearray(referral.read_bytes())
+    at = data.index(b"stream", data.index(b"/Length")) + 40
+    data[at] ^= 0x01
+    copy.write_bytes(bytes(data))
+    check = signing.check_signature(copy, _roots())
+    assert (check.signed, check.intact, check.ok) == (True, False, False)
+    assert "tệp đã bị sửa sau khi ký" in check.problem
