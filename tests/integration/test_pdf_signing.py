@@ -228,6 +228,21 @@ def _p12_ca(tmp_path: Path) -> Path:
 
 
 @needs_soffice
+def test_signing_and_checking_work_where_an_event_loop_is_running(unsigned: Path, tmp_path: Path) -> None:
+    """pyHanko is asynchronous: called from a coroutine (as inside an async flow) it runs in a thread of its own."""
+    import asyncio
+
+    path = tmp_path / "trong-vong-lap.pdf"
+    shutil.copyfile(unsigned, path)
+
+    async def inside() -> signing.SignatureCheck:
+        signing.sign_pdfs(_sample_signer(), [signing.SignJob(path)], "Lục Nam")
+        return signing.check_signature(path, _roots())
+
+    assert asyncio.run(inside()).ok
+
+
+@needs_soffice
 def test_print_packs_of_signed_pdfs_carry_no_broken_signature(signed: Path, tmp_path: Path) -> None:
     pack = pdf.merge([signed, signed], tmp_path / "in-phieu.pdf")
     assert signing.check_signature(pack, _roots()).problem == f"Tệp '{pack}' chưa được ký số."
