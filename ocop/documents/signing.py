@@ -299,7 +299,7 @@ def check_signature(path: Path, trust_roots: Sequence[x509.Certificate]) -> Sign
 def _quiet() -> Iterator[None]:
     """pyHanko logs a warning with a traceback for a chain it cannot build; the check says it in its problem."""
     logger = logging.getLogger("pyhanko.sign.validation.generic_cms")
-    keep = _Below(logging.ERROR)
+    keep = _AtLeast(logging.ERROR)
     logger.addFilter(keep)
     try:
         yield
@@ -307,7 +307,7 @@ def _quiet() -> Iterator[None]:
         logger.removeFilter(keep)
 
 
-class _Below(logging.Filter):
+class _AtLeast(logging.Filter):
     def __init__(self, level: int) -> None:
         super().__init__()
         self.level = level
@@ -319,7 +319,7 @@ class _Below(logging.Filter):
 async def _check(path: Path, roots: tuple[x509.Certificate, ...]) -> SignatureCheck:
     from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.general import SigningError, ValueErrorWithMessage
+    from pyhanko.sign.general import SigningError
     from pyhanko.sign.validation import SignatureCoverageLevel, async_validate_pdf_signature
     from pyhanko.sign.validation.errors import SignatureValidationError
     from pyhanko.sign.validation.settings import KeyUsageConstraints
@@ -329,8 +329,8 @@ async def _check(path: Path, roots: tuple[x509.Certificate, ...]) -> SignatureCh
         data = path.read_bytes()
     except OSError as exc:
         return SignatureCheck(path, False, False, False, problem=f"Không đọc được tệp '{path}': {_reason(exc)}.")
-    unreadable = (PdfError, SigningError, SignatureValidationError, ValueErrorWithMessage, ValueError, KeyError,
-                  TypeError, IndexError)
+    # what pyHanko raises on a damaged file or signature (its ValueErrorWithMessage is a ValueError)
+    unreadable = (PdfError, SigningError, SignatureValidationError, ValueError, KeyError, TypeError, IndexError)
     try:
         signatures = PdfFileReader(io.BytesIO(data), strict=False).embedded_signatures
     except unreadable as exc:

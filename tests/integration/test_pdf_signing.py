@@ -180,6 +180,31 @@ def test_a_byte_changed_in_a_signed_pdf_is_reported_not_intact(signed: Path) -> 
 
 
 @needs_soffice
+def test_any_byte_changed_outside_the_signature_container_is_caught(signed: Path, tmp_path: Path) -> None:
+    """150 single-byte changes spread over the file: each one outside the /Contents hex string (the
+    only bytes a PDF signature cannot cover: the container and its padding) is reported not intact,
+    none raises. Inside it, a change to the padding is invisible to the signature: the register's
+    SHA-256 of the whole file catches those."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    data = signed.read_bytes()
+    with signed.open("rb") as fh:
+        start, length, gap_end, _ = PdfFileReader(fh).embedded_signatures[0].sig_object["/ByteRange"]
+    changed = tmp_path / "doi-1-byte.pdf"
+    missed = []
+    for at in range(0, len(data), max(1, len(data) // 150)):
+        if start + length <= at < gap_end:
+            continue
+        copy = bytearray(data)
+        copy[at] ^= 0x55
+        changed.write_bytes(bytes(copy))
+        check = signing.check_signature(changed, _roots())
+        if check.intact or check.ok:
+            missed.append(at)
+    assert missed == []
+
+
+@needs_soffice
 def test_content_added_after_signing_is_reported_not_intact(signed: Path) -> None:
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
