@@ -2,12 +2,12 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml setup.py | cksum | cut -d' ' -f1)
 OUT ?= out
 
-.PHONY: install demo lint test server ui-check system-deps templates docs bench clean
+.PHONY: install demo lint test server ui-check system-deps templates docs bench wheel clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
@@ -62,5 +62,12 @@ bench: $(STAMP)
 	else echo "bench_signing: skipped (LibreOffice is not installed: make system-deps)"; fi
 	$(BIN)/python scripts/bench_ranking.py --products 15000
 
+# The wheel an office installs (README: Installing the package): dist/ocop-<version>-py3-none-any.whl.
+# Built offline with the dev extras' setuptools; build/ is removed first so no stale module slips in.
+wheel: $(STAMP)
+	rm -rf build dist
+	$(BIN)/python -m pip wheel --quiet --no-deps --no-build-isolation --no-index --wheel-dir dist .
+	@ls dist/*.whl
+
 clean:
-	rm -rf $(OUT) .pytest_cache .pytest-prefect
+	rm -rf $(OUT) .pytest_cache .pytest-prefect build dist

@@ -422,6 +422,8 @@ def scores_import(
     printed = r.documents.issued if r.documents else 0
     _echo(f"{r.file}: {r.sheets} phiếu — mới {r.new}, thay thế {r.replaced}, không đổi "
                f"{r.unchanged}; phiếu in mới {printed}.")
+    if r.documents:
+        _pending(r.documents)
 
 
 @scores_app.command("template")
@@ -550,6 +552,9 @@ def refer(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None) ->
         _echo(f"  {p.code} {p.product}: {present.mean(p.mean)} điểm, {present.stars(p.stars)}")
     if r.attachments:
         _echo("Hồ sơ kèm theo: " + "; ".join(r.attachments))
+    if r.packet:
+        _echo(f"Hồ sơ gửi cấp trên (ZIP, có bản kê SHA-256): {r.packet} — nơi nhận kiểm tra: "
+              "ocop documents verify <tệp .zip>")
     _pending(r.documents)
 
 
@@ -723,6 +728,38 @@ def documents_list(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt =
         _echo(f"{d.id:>4} {present.date_short(d.issued_on)} {symbol:<16} "
                    f"{present.DOCUMENT_STATUS[d.status]:<12} {d.title}  {d.file}{note}")
     _echo(f"{len(rows)} văn bản.")
+    problems = [(p.kind, p.path) for d in rows for p in d.problems]
+    if problems:
+        _echo(present.tampered_warning(problems), fg=typer.colors.YELLOW, err=True)
+
+
+@documents_app.command("verify")
+def documents_verify(
+    packet: Annotated[Path | None, typer.Argument(
+        help="Hồ sơ đề nghị (.zip) cần kiểm tra; để trống: thư mục văn bản / a referral packet (.zip); "
+             "empty: the documents folder.")] = None,
+    campaign: Annotated[str | None, typer.Option(
+        "--campaign", "-c", help="Mã kế hoạch / campaign code (mặc định: mọi kế hoạch / default: every "
+                                 "campaign).")] = None,
+    db: DbOpt = None, out: OutOpt = None,
+) -> None:
+    """Kiểm tra mọi tệp đã ban hành theo SHA-256 trong sổ, hoặc một hồ sơ .zip theo bản kê / check every
+    issued file against the register's SHA-256, or a .zip packet against its manifest."""
+    from ocop.services.paperwork import verify as checks
+
+    if packet is not None:
+        report = _run(lambda: checks.verify_packet(packet))
+    else:
+        settings = _settings(db, out)
+        report = _run(lambda: checks.verify_folder(settings, campaign))
+    for n in report.notes:
+        _echo(present.file_problem(n.kind, n.path, n.document, n.detail), fg=typer.colors.YELLOW, err=True)
+    for p in report.problems:
+        _echo(present.file_problem(p.kind, p.path, p.document, p.detail), fg=typer.colors.RED)
+    _echo(present.verify_summary(report.source, report.packet, report.files,
+                                 [p.kind for p in report.problems]))
+    if not report.ok:
+        raise typer.Exit(1)
 
 
 IdsArg = Annotated[list[int] | None, typer.Argument(help="Số thứ tự trong sổ (ocop documents list); để trống: tất cả / "

@@ -34,14 +34,14 @@ from flows.stages import (
     set_up,
     verify,
 )
-from ocop.settings import REPO_ROOT
+from ocop.settings import packaged
 
 POOL = "ocop-pool"
 TAGS = ["ocop"]
 TIMEZONE = "Asia/Ho_Chi_Minh"
 # Reminders run every weekday morning; the flow itself skips holidays and Tết (working-day calendar).
 REMINDER_CRON = "30 7 * * 1-5"
-SAMPLE = REPO_ROOT / "ocop" / "sample" / "luc-nam-2020"
+SAMPLE = packaged("ocop.sample") / "luc-nam-2020"
 
 
 @dataclass(frozen=True)

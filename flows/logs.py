@@ -15,8 +15,9 @@ import os
 from pathlib import Path
 from typing import ClassVar
 
+from ocop.settings import LOG_NAME as LOG_NAME  # re-exported: flows name the log file through here
+
 SETTINGS = Path(__file__).with_name("logging.yml")
-LOG_NAME = "ocop.log"
 ENV = "OCOP_LOG_FILE"  # the log file of the command a process was started by (its servers, workers)
 _PLAIN = logging.Formatter("%(asctime)s | %(levelname)-7s | %(name)s - %(message)s")
 _KEPT = 10_000  # records kept before the log file is known

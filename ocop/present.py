@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
 from fractions import Fraction
@@ -304,3 +305,62 @@ def moment(t: datetime, zone: str = "Asia/Ho_Chi_Minh") -> str:
     local = t.astimezone(ZoneInfo(zone))
     return f"{clock(local.time())} {date_short(local.date())}"
 
+
+
+# what `ocop documents verify` says of a file (ocop.services.paperwork.verify.FileProblem.kind)
+FILE_PROBLEM = {
+    "modified": "đã bị sửa (SHA-256 khác sổ văn bản)",
+    "missing": "bị mất",
+    "unregistered": "không có trong sổ văn bản",
+    "extra": "thừa, không có trong bản kê",
+    "outside": "nằm ngoài thư mục văn bản (sổ ghi đường dẫn tuyệt đối)",
+    "signature": "chữ ký số không hợp lệ",
+}
+VERIFY_HINT = "kiểm tra: ocop documents verify"
+
+
+def file_problem(kind: str, path: str, document: str = "", detail: str = "") -> str:
+    """One line of `ocop documents verify`: the file, what is wrong, the document it is."""
+    about = f" — {document}" if document else ""
+    more = f" ({detail})" if detail else ""
+    return f"{path}: {FILE_PROBLEM[kind]}{more}{about}"
+
+
+def tampered_warning(problems: Sequence[tuple[str, str]], shown: int = 3) -> str:
+    """The warning a stage or `documents list` gives about issued files (kind, path) found modified or missing."""
+    modified = sum(kind == "modified" for kind, _ in problems)
+    missing = sum(kind == "missing" for kind, _ in problems)
+    parts = [f"{n} tệp {FILE_PROBLEM[k]}" for k, n in (("modified", modified), ("missing", missing)) if n]
+    names = ", ".join(path for _, path in problems[:shown]) + (", …" if len(problems) > shown else "")
+    return f"Cảnh báo: văn bản đã ban hành có {' và '.join(parts)}: {names} — {VERIFY_HINT}."
+
+
+def packet_manifest(campaign: str, code: str, issuer: str, title: str, symbol: str, on: date, signer: str,
+                    files: list[tuple[str, str, str, date, str]]) -> str:
+    """ban-ke.txt of a referral packet: what it holds, each file (name, title, symbol, date, SHA-256)."""
+    lines = [
+        "BẢN KÊ HỒ SƠ ĐỀ NGHỊ ĐÁNH GIÁ, PHÂN HẠNG SẢN PHẨM OCOP",
+        "",
+        f"Kế hoạch: {campaign} ({code})",
+        f"Cơ quan ban hành: {issuer}",
+        f"{title} số {symbol} ngày {date_short(on)}" + (f"; người ký: {signer}" if signer else ""),
+        "",
+        f"Hồ sơ gồm {len(files)} tệp (mã SHA-256 của từng tệp):",
+    ]
+    for i, (name, file_title, file_symbol, file_on, sha) in enumerate(files, 1):
+        ref = f" số {file_symbol}" if file_symbol else ""
+        lines += [f"{i}. {name}", f"   {file_title}{ref} ngày {date_short(file_on)}", f"   SHA-256: {sha}"]
+    lines += ["", "Kiểm tra hồ sơ: ocop documents verify <tệp .zip>; hoặc tính SHA-256 của từng tệp "
+              "(sha256sum, certutil -hashfile <tệp> SHA256) và so với bản kê này.", ""]
+    return "\n".join(lines)
+
+
+def verify_summary(source: str, packet: bool, files: int, kinds: Sequence[str]) -> str:
+    """The last line of `ocop documents verify`: all match, or how many files of each kind of problem."""
+    what = f"hồ sơ {source}" if packet else f"thư mục {source}"
+    against = "bản kê" if packet else "sổ văn bản"
+    if not kinds:
+        return f"Đạt: {files} tệp trong {what} khớp SHA-256 với {against}."
+    counts = {k: list(kinds).count(k) for k in FILE_PROBLEM if k in kinds}
+    listed = "; ".join(f"{n} tệp {FILE_PROBLEM[k]}" for k, n in counts.items())
+    return f"Không đạt: {what} — {listed} (đã kiểm tra {files} tệp theo {against})."

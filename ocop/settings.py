@@ -5,9 +5,17 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+LOG_NAME = "ocop.log"  # the log file every command writes in the documents folder
+
+
+def packaged(package: str) -> Path:
+    """The folder of a package that carries data, e.g. ``ocop.templates`` (the repository's ``templates/``,
+    ``ocop/templates/`` in the wheel: setup.py) or ``ocop.sample``; found through importlib.resources, so a
+    source checkout, an editable install and an installed wheel all work. Installs are unpacked on disk."""
+    return Path(str(resources.files(package)))
 
 
 @dataclass(frozen=True)
@@ -15,7 +23,8 @@ class Settings:
     """Where data lives and where documents go.
 
     ``database_url``: SQLAlchemy URL of the project's database; by default SQLite in the
-    output folder (``out/ocop.db``). ``out_dir``: rendered documents. ``templates_dir``: DOCX templates.
+    output folder (``out/ocop.db``). ``out_dir``: rendered documents. ``templates_dir``: DOCX templates,
+    by default those the package carries (``OCOP_TEMPLATES_DIR`` points at an office's own copy).
     """
 
     database_url: str
@@ -43,7 +52,7 @@ class Settings:
         return cls(
             database_url=database_url or env.get("OCOP_DATABASE_URL") or f"sqlite:///{out / 'ocop.db'}",
             out_dir=out,
-            templates_dir=Path(env.get("OCOP_TEMPLATES_DIR") or REPO_ROOT / "templates").resolve(),
+            templates_dir=Path(env.get("OCOP_TEMPLATES_DIR") or packaged("ocop.templates")).resolve(),
             timezone=env.get("OCOP_TIMEZONE") or "Asia/Ho_Chi_Minh",
             pdf=(env.get("OCOP_PDF") or "auto").lower(),
             signing_cert=_path(env.get("OCOP_SIGNING_CERT")),

@@ -107,7 +107,8 @@ def run_148(out: Path) -> Path:
 
 
 def choose(db: Path, pick: Pick) -> tuple[Path, str]:
-    """The DOCX of the first issued document that fits ``pick`` (register order), and its label."""
+    """The DOCX of the first issued document that fits ``pick`` (register order), and its label (the database
+    lies in the documents folder)."""
     with unit_of_work(f"sqlite:///{db}") as session:
         query = select(Document).where(Document.kind == pick.kind, Document.status == "issued").order_by(Document.id)
         for doc in session.scalars(query):
@@ -122,7 +123,7 @@ def choose(db: Path, pick: Pick) -> tuple[Path, str]:
             label = f"{symbol} of {present.date_short(doc.issued_on)}" if symbol else \
                 f"of {present.date_short(doc.issued_on)}"
             about = f", product {doc.subject}" if pick.stars else (f", «{doc.title}»" if pick.folder else "")
-            return Path(doc.file_path), f"{label}{about}"
+            return db.parent / doc.file_path, f"{label}{about}"  # the register names files relative to out/
     raise SystemExit(f"{pick.name}: no issued {pick.kind} in {db}")
 
 

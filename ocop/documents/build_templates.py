@@ -39,8 +39,9 @@ from ocop.documents.templates_results import (
     thong_bao_kiem_tra_ho_so,
 )
 from ocop.documents.templates_scoring import bang_tong_hop, phieu_danh_gia
+from ocop.settings import packaged
 
-DEFAULT_DIR = Path(__file__).resolve().parents[2] / "templates"
+DEFAULT_DIR = packaged("ocop.templates")  # the repository's templates/ (setup.py installs it as ocop.templates)
 
 TEMPLATES: dict[str, Callable[[], DocxDocument]] = {f.__name__: f for f in (
     ke_hoach, qd_thanh_lap_hoi_dong, qd_ban_hanh_quy_che, thong_bao_kiem_tra_ho_so,

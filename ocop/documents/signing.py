@@ -40,13 +40,14 @@ from cryptography.x509.oid import NameOID
 
 from ocop.documents.renderer import _write_atomic
 from ocop.errors import DocumentError
+from ocop.settings import packaged
 
 if TYPE_CHECKING:
     from pyhanko.sign.signers import SimpleSigner
 
     from ocop.settings import Settings
 
-SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample" / "chung-thu-thu-nghiem"
+SAMPLE_DIR = packaged("ocop.sample") / "chung-thu-thu-nghiem"
 SAMPLE_CERT = SAMPLE_DIR / "ubnd-luc-nam.p12"   # test certificate: no legal value
 SAMPLE_CA = SAMPLE_DIR / "ca-thu-nghiem.pem"    # its test CA: the trust root of the demo's signatures
 SAMPLE_PASSWORD = "ocop-thu-nghiem"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -62,13 +63,25 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
-def migrate(url: str) -> None:
-    """Bring the database at ``url`` to the latest schema (idempotent)."""
+def migrate(url: str, out_dir: Path | None = None) -> tuple[str, ...]:
+    """Bring the database at ``url`` to the latest schema (idempotent).
+
+    ``out_dir``, the documents folder, lets migration 0008 store the register's paths relative to
+    it; returns the paths it had to leave absolute (outside that folder), which are also logged.
+    """
     engine = engine_for(url)
     with engine.begin() as conn:
         cfg = alembic_config(url)
         cfg.attributes["connection"] = conn
+        if out_dir is not None:
+            cfg.attributes["out_dir"] = out_dir
         command.upgrade(cfg, "head")
+    outside = tuple(cfg.attributes.get("outside", ()))
+    if outside:
+        logging.getLogger("ocop").warning(
+            "%d register path(s) outside the documents folder %s stay absolute: %s", len(outside), out_dir,
+            ", ".join(outside[:20]))
+    return outside
 
 
 @contextmanager

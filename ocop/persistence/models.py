@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -303,11 +304,20 @@ class Document(Base):
     signature: Mapped[list[str]] = mapped_column(JSON, default=list)
     context: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     context_sha256: Mapped[str] = mapped_column(String(64))
+    # paths relative to the documents folder (Settings.out_dir): a moved or restored folder still
+    # verifies; a path kept absolute lies outside it (migration 0008 names such rows)
     draft_path: Mapped[str] = mapped_column(String(500), default="")
     file_path: Mapped[str] = mapped_column(String(500), default="")
     sha256: Mapped[str] = mapped_column(String(64), default="")
     pdf_path: Mapped[str] = mapped_column(String(500), default="")
     pdf_sha256: Mapped[str] = mapped_column(String(64), default="")
+    # size and modification time (ns) of the issued files as written: the cheap check a stage and
+    # `documents list` make (ocop.services.paperwork.verify.quick_check); None for files issued
+    # before they were recorded, which that check hashes instead
+    size: Mapped[int | None] = mapped_column(BigInteger)
+    mtime_ns: Mapped[int | None] = mapped_column(BigInteger)
+    pdf_size: Mapped[int | None] = mapped_column(BigInteger)
+    pdf_mtime_ns: Mapped[int | None] = mapped_column(BigInteger)
     status: Mapped[str] = mapped_column(String(20), default="draft")
     approved_by: Mapped[str] = mapped_column(String(100), default="")
     approved_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -19,8 +19,9 @@ from ocop.settings import Settings
 
 
 def prepare_database(settings: Settings) -> str:
-    """Create or upgrade the project's database; returns its URL."""
-    migrate(settings.database_url)
+    """Create or upgrade the project's database; returns its URL. The documents folder goes along:
+    the register's paths are relative to it (migration 0008)."""
+    migrate(settings.database_url, settings.out_dir)
     return settings.database_url
 
 

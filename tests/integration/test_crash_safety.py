@@ -105,7 +105,8 @@ def state(out: Path, url: str, recorded: Path | None = None) -> State:
     engine.dispose()
     rows: list[tuple[object, ...]] = []
     for kind, subject, version, number, symbol, on, status, sha, file, pdf, pdf_sha, draft in docs:
-        file, pdf, draft = (str(Path(p).relative_to(recorded)) if p else "" for p in (file, pdf, draft))
+        # the register names files relative to the documents folder (absolute before migration 0008)
+        file, pdf, draft = (str(Path(recorded, p).relative_to(recorded)) if p else "" for p in (file, pdf, draft))
         if file and status != "draft":
             assert _sha(out / file) == sha, file
         if pdf:

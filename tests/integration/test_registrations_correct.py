@@ -115,7 +115,7 @@ def test_a_code_of_another_product_with_another_name_and_producer_is_still_refus
 
 def test_after_verify_a_correction_needs_a_reason_then_verify_replaces_the_notice(typo, tmp_path: Path) -> None:
     stages.verify(typo, CODE)
-    old = next(d for d in _notices(typo) if TYPO in docx_text(d.file_path))
+    old = next(d for d in _notices(typo) if TYPO in docx_text(typo.out_dir / d.file_path))
     fixed = _write(tmp_path / "sua.csv", [_ln01()])
     with pytest.raises(CorrectionError) as err:
         stages.collect(typo, CODE, fixed)
@@ -139,7 +139,7 @@ def test_after_verify_a_correction_needs_a_reason_then_verify_replaces_the_notic
     assert new.symbol != old.symbol
     assert replaced.note == (f"Thay bằng Thông báo số {new.symbol} ngày {present.date_short(new.issued_on)}; "
                              f"sửa đăng ký LN-01: {reason}")
-    text = docx_text(new.file_path)
+    text = docx_text(typo.out_dir / new.file_path)
     assert FIXED in text and TYPO not in text
     assert f"Thay thế Thông báo số {old.symbol} ngày {present.date_short(old.issued_on)}" in text
     assert all(d.status == "issued" for d in notices if d.id not in (old.id, new.id))  # the others untouched
@@ -159,7 +159,7 @@ def test_after_the_results_are_issued_a_correction_needs_a_reopening(typo, tmp_p
 
 def test_a_corrected_producer_name_after_verify_replaces_its_notice(typo, tmp_path: Path) -> None:
     stages.verify(typo, CODE)
-    old = next(d for d in _notices(typo) if TYPO in docx_text(d.file_path))
+    old = next(d for d in _notices(typo) if TYPO in docx_text(typo.out_dir / d.file_path))
     fixed = _write(tmp_path / "sua.csv", [_ln01(TYPO, "Hợp tác xã Na dai Huyền Sơn")])
     result = stages.collect(typo, CODE, fixed, reason="Tên hợp tác xã theo giấy đăng ký")
     assert [str(c) for c in result.changes] == [
@@ -168,7 +168,7 @@ def test_a_corrected_producer_name_after_verify_replaces_its_notice(typo, tmp_pa
     assert stages.verify(typo, CODE).documents.replaced == 1
     new = next(d for d in _notices(typo) if d.replaced_by_id is None and d.subject == old.subject and d.id != old.id)
     assert next(d for d in _notices(typo) if d.id == old.id).replaced_by_id == new.id
-    text = docx_text(new.file_path)
+    text = docx_text(typo.out_dir / new.file_path)
     assert "Hợp tác xã Na dai Huyền Sơn" in text and "Hợp tác xã Na Huyền Sơn" not in text
     assert f"Thay thế Thông báo số {old.symbol}" in text
 
@@ -186,5 +186,5 @@ def test_after_a_reopening_a_corrected_name_is_issued_anew_by_rank(typo, tmp_pat
                                                         Document.subject == "LN-01").order_by(Document.id)))
         assert [d.status for d in notices] == ["replaced", "issued"]
         assert "sửa đăng ký LN-01: Tên gõ thiếu dấu" in notices[0].note
-        text = docx_text(notices[1].file_path)
+        text = docx_text(typo.out_dir / notices[1].file_path)
     assert FIXED in text and f"Thay thế Thông báo số {notices[0].symbol}" in text

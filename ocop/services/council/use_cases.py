@@ -30,6 +30,9 @@ from ocop.services.runtime import DocumentsSummary, count_rows, merge_summaries,
 from ocop.settings import Settings
 from ocop.text import ascii_key
 
+# a member's print pack: the blank sheets merged for printing (made from the issued PDFs, not issued)
+PRINT_PACK = "in-phieu-trang_"
+
 
 @dataclass(frozen=True, slots=True)
 class ScheduleResult:
@@ -120,8 +123,8 @@ def print_packs(session: Session, campaign: Campaign, settings: Settings, regist
     packs = []
     for name, docs in by_member.items():
         if docs:
-            out = settings.out_dir / campaign.code / "02-hop-hoi-dong" / f"in-phieu-trang_{ascii_key(name)}.pdf"
-            merge([register.readable(Path(d.pdf_path)) for d in docs], register.staging.path(out))
+            out = settings.out_dir / campaign.code / "02-hop-hoi-dong" / f"{PRINT_PACK}{ascii_key(name)}.pdf"
+            merge([register.readable(register.located(d.pdf_path)) for d in docs], register.staging.path(out))
             packs.append(str(out))  # in place once the unit of work commits
     return packs
 

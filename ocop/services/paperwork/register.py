@@ -39,6 +39,7 @@ from ocop.documents.staging import Staging, leftovers, place
 from ocop.errors import DocumentError
 from ocop.persistence.models import Campaign, Document, NumberSeries
 from ocop.rules.campaign import Signer
+from ocop.services.paperwork.files import file_stat, issued_files, located, quick_check, sha256_of, stored
 from ocop.services.registrations import corrections
 from ocop.services.results import freeze
 from ocop.text import ascii_key
@@ -142,6 +143,7 @@ class Register:
         event.listen(session, "after_rollback", self._after_rollback)
         self.settled = leftovers(self.staging.root, self._settle)  # what a killed stage left
         self._missing_pdfs()
+        self._warn_tampered()
 
     def _before_commit(self, _: Session) -> None:
         if self.staging.dir is not None:
@@ -158,7 +160,7 @@ class Register:
     def _settle(self, staged: Path, final: Path) -> None:
         """A file a killed stage left in its staging folder: placed when the register committed
         it (its SHA-256 as recorded; a draft as last drawn up), else left to be removed."""
-        name = str(final)
+        name = stored(self.out_dir, final)
         docs = self.session.scalars(select(Document).where(
             Document.campaign_id == self.campaign.id,
             or_(Document.file_path == name, Document.pdf_path == name, Document.draft_path == name))).all()
@@ -181,7 +183,7 @@ class Register:
             return
         docs = [d for d in self.session.scalars(select(Document).where(
             Document.campaign_id == self.campaign.id, Document.status == "issued", Document.pdf_path != ""))
-            if not Path(d.pdf_path).exists() and Path(d.file_path).exists()]
+            if not self.located(d.pdf_path).exists() and self._intact(d)]
         if not docs:
             return
         try:
@@ -191,6 +193,23 @@ class Register:
                 raise
             if str(exc) not in self.notes:
                 self.notes.append(str(exc))
+
+    def _warn_tampered(self) -> None:
+        """A note (the stage prints it, yellow) naming the campaign's issued files found modified or
+        missing: the cheap check (files.quick_check), with `ocop documents verify` as the hint."""
+        problems = quick_check(issued_files(self.session, [self.campaign.id]),
+                               lambda name: self.readable(self.located(name)))
+        if problems:
+            self.notes.append(present.tampered_warning([(p.kind, p.path) for p in problems]))
+
+    def located(self, name: str) -> Path:
+        """Where a file the register names lies (``located``)."""
+        return located(self.out_dir, name)
+
+    def _intact(self, doc: Document) -> bool:
+        """The issued DOCX is there with its SHA-256: a PDF copy made from it again is the document's."""
+        path = self.located(doc.file_path)
+        return path.is_file() and sha256_of(path) == doc.sha256
 
     def readable(self, path: Path) -> Path:
         """Where a file of this unit of work can be read now: staged until the commit, then in place."""
@@ -287,7 +306,7 @@ class Register:
                 draft = doc.symbol or number_symbol(None, doc.type_code, doc.issuer_code)
                 jobs.append(({**doc.context, "so_ky_hieu": draft, DATE_KEY: doc.issued_on.isoformat(),
                               **self._replacing(doc)}, path))
-                doc.draft_path = str(path)
+                doc.draft_path = stored(self.out_dir, path)
             staged = ((context, self.staging.path(path)) for context, path in jobs)
             for _ in self.renderer.render_many(kind, staged):
                 pass
@@ -338,13 +357,14 @@ class Register:
                 post = drafted.get("chuc_vu", "") if drafted.get("ho_ten") == doc.signer_name else ""
                 context["chu_ky"] = {"dong": list(doc.signature), "ho_ten": doc.signer_name, "chuc_vu": post}
             path = self.out_dir / self.campaign.code / doc.folder / f"{self._name(doc, symbol)}.docx"
-            doc.symbol, doc.file_path = symbol, str(path)
+            doc.symbol, doc.file_path = symbol, stored(self.out_dir, path)
             jobs.setdefault(doc.kind, []).append((doc, context, path))
         self._refuse_known([p for entries in jobs.values() for _, _, p in entries])
         for kind, entries in jobs.items():
             rendered = self.renderer.render_many(kind, ((c, self.staging.path(p)) for _, c, p in entries))
             for (doc, _, path), (_, sha) in zip(entries, rendered, strict=True):
                 self._adopt(doc, path, sha)
+                doc.size, doc.mtime_ns = file_stat(self.readable(path))
                 doc.sha256, doc.status, doc.issued_at = sha, "issued", datetime.now()
                 if not doc.numbered:
                     doc.context = None  # forms are never issued again: don't keep their data twice
@@ -354,7 +374,7 @@ class Register:
 
     def _refuse_known(self, paths: list[Path]) -> None:
         """An issued file is never overwritten: a path the register already gives another document is refused."""
-        existing = [str(p) for p in paths if p.exists()]
+        existing = [stored(self.out_dir, p) for p in paths if p.exists()]
         if not existing:
             return
         known = self.session.scalar(select(Document.file_path).where(
@@ -388,9 +408,9 @@ class Register:
         docs = [d for d in docs if d.numbered or forms or d.kind in PDF_FORMS]
         if self.pdf == "off" or not docs:
             return
-        finals = [Path(d.file_path).with_suffix(".pdf") for d in docs]
+        finals = [self.located(d.file_path).with_suffix(".pdf") for d in docs]
         try:
-            pdfs = to_pdf([self.readable(Path(d.file_path)) for d in docs],
+            pdfs = to_pdf([self.readable(self.located(d.file_path)) for d in docs],
                           targets=[self.staging.path(p) for p in finals])
         except PdfUnavailable as exc:
             for final in finals:
@@ -406,7 +426,8 @@ class Register:
         elif UNSIGNED not in self.notes:
             self.notes.append(UNSIGNED)
         for doc, pdf, final in zip(docs, pdfs, finals, strict=True):
-            doc.pdf_path, doc.pdf_sha256 = str(final), hashlib.sha256(pdf.read_bytes()).hexdigest()
+            doc.pdf_path, doc.pdf_sha256 = stored(self.out_dir, final), hashlib.sha256(pdf.read_bytes()).hexdigest()
+            doc.pdf_size, doc.pdf_mtime_ns = file_stat(pdf)
         self.pdfs += len(pdfs)
 
     def pdf_copies(self, docs: list[Document]) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -16,6 +17,8 @@ from ocop.persistence.models import Campaign, Document
 from ocop.rules import limits
 from ocop.rules.campaign import Signer
 from ocop.services.campaigns import get_campaign
+from ocop.services.paperwork import packet
+from ocop.services.paperwork.files import FileProblem, IssuedFile, issued_files, located, quick_check
 from ocop.services.paperwork.register import approve, cancel, list_documents, new_version
 from ocop.services.runtime import register_for
 from ocop.settings import Settings
@@ -38,6 +41,7 @@ class RegisteredDocument:
     sha256: str | None
     pdf: str | None
     note: str = ""  # why it was replaced or cancelled
+    problems: tuple[FileProblem, ...] = ()  # its issued files found modified or missing (files.quick_check)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,10 +80,26 @@ class SignOffResult:
 def documents(settings: Settings, code: str | None) -> list[RegisteredDocument]:
     with unit_of_work(settings.database_url) as s:
         campaign = get_campaign(s, code)
+        found: dict[int, tuple[FileProblem, ...]] = {}
+        for problem, f in _checked(settings, s, campaign):
+            found[f.document_id] = (*found.get(f.document_id, ()), problem)
         return [RegisteredDocument(
             id=d.id, kind=d.kind, subject=d.subject, title=d.title, symbol=d.symbol, issued_on=d.issued_on,
-            status=d.status, version=d.version, signer=d.signer_name, file=d.file_path or d.draft_path,
-            sha256=d.sha256, pdf=d.pdf_path, note=d.note) for d in list_documents(s, campaign)]
+            status=d.status, version=d.version, signer=d.signer_name,
+            file=_where(settings, d.file_path or d.draft_path), sha256=d.sha256, pdf=_where(settings, d.pdf_path),
+            note=d.note, problems=found.get(d.id, ())) for d in list_documents(s, campaign)]
+
+
+def _checked(settings: Settings, session: Session, campaign: Campaign) -> list[tuple[FileProblem, IssuedFile]]:
+    """The campaign's issued files found modified or missing, cheaply (files.quick_check), with their row."""
+    files = {f.name: f for f in issued_files(session, [campaign.id])}
+    problems = quick_check(iter(files.values()), lambda name: located(settings.out_dir, name))
+    return [(p, files[p.path]) for p in problems]
+
+
+def _where(settings: Settings, name: str) -> str:
+    """A file the register names, as people read it: its full path in this documents folder."""
+    return str(located(settings.out_dir, name)) if name else ""
 
 
 def _select(session: Session, campaign: Campaign, ids: list[int], status: tuple[str, ...]) -> list[Document]:
@@ -117,7 +137,13 @@ def issue_documents(settings: Settings, code: str | None, ids: list[int]) -> lis
         docs = _select(s, campaign, ids, ("approved", "issued") if ids else ("approved",))
         docs = [new_version(s, d) if d.status == "issued" else d for d in docs]
         register_for(settings, s, campaign).issue(docs)
-        return [IssuedDocument(d.id, d.title, d.symbol, d.file_path, d.sha256) for d in docs]
+        issued = [IssuedDocument(d.id, d.title, d.symbol, _where(settings, d.file_path), d.sha256) for d in docs]
+        referral = any(d.kind == packet.REFERRAL for d in docs)
+    if referral:  # the Tờ trình issued by hand or by the signer's form: its packet too
+        _, note = packet.write_packet(settings, campaign.code)
+        if note:
+            logging.getLogger("ocop").warning("referral packet not written: %s", note)
+    return issued
 
 
 def cancel_document(settings: Settings, code: str | None, doc_id: int, reason: str) -> CancelledDocument:

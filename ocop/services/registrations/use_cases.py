@@ -26,6 +26,10 @@ from ocop.services.registrations.verification import (
 from ocop.services.runtime import DocumentsSummary, issue_all
 from ocop.settings import Settings
 
+# the lists for the council the verify stage writes (rewritten on each run: a working list, not an
+# issued document; `ocop documents verify` leaves it out)
+LISTS = "02-kiem-tra-ho-so/danh-sach-kiem-tra-ho-so.xlsx"
+
 
 @dataclass(frozen=True, slots=True)
 class CollectResult:
@@ -104,7 +108,7 @@ def verify(settings: Settings, code: str | None) -> VerifyResult:
         summary = verification.verify(s, campaign)
         s.flush()
         lists = workbooks.write_lists(
-            settings.out_dir / campaign.code / "02-kiem-tra-ho-so" / "danh-sach-kiem-tra-ho-so.xlsx",
+            settings.out_dir / campaign.code / LISTS,
             verification.list_sections(summary))
         return VerifyResult(campaign.code, summary.counts, summary.changed, summary.by_commune, summary.ineligible,
                             summary.needs_supplement, summary.eligible, summary.late, summary.due, str(lists),

@@ -50,6 +50,8 @@ HINTS = {
     form.PHONE.key: "Số điện thoại liên hệ.",
 }
 
+ERRORS_SUFFIX = ".loi.xlsx"  # the workbook of an input's rows in error, beside the input
+
 
 def hints(campaign: Campaign) -> dict[str, str]:
     """Each column's hint; the certificate's validity is the campaign's edition's."""
@@ -182,7 +184,7 @@ def _instructions(ws: Worksheet, campaign: Campaign, columns: Sequence[Column], 
 
 def error_path(path: Path) -> Path:
     """``<input-stem>.loi.xlsx`` beside the input."""
-    return path.with_name(f"{path.stem}.loi.xlsx")
+    return path.with_name(f"{path.stem}{ERRORS_SUFFIX}")
 
 
 def _cell(ws: Any, value: Any) -> Any:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from fractions import Fraction
 from typing import TypeVar
@@ -19,6 +19,8 @@ from ocop.rules.editions import get_edition
 from ocop.rules.outcome import REFERRED
 from ocop.services.campaigns import get_campaign
 from ocop.services.paperwork import notices, specs
+from ocop.services.paperwork.files import located
+from ocop.services.paperwork.packet import write_packet
 from ocop.services.paperwork.register import DocSpec, current_document, list_documents
 from ocop.services.paperwork.use_cases import SignOffResult
 from ocop.services.registrations.verification import dossier_totals
@@ -105,6 +107,8 @@ class ReferResult:
     sign_off: SignOffResult | None = None
     # the files of what the Tờ trình attaches (the minutes, the summary table): PDF where there is one
     attachments: tuple[str, ...] = ()
+    # the referral packet: the issued Tờ trình and its attachments in one ZIP with a hash manifest
+    packet: str = ""
 
 
 def rank(settings: Settings, code: str | None) -> RankResult:
@@ -210,7 +214,11 @@ def refer(settings: Settings, code: str | None) -> ReferResult:
             s.add(row)
         on = doc.issued_on
         attached = [current_document(s, campaign, kind) for kind in specs.REFERRAL_ATTACHMENTS]
-        files = tuple(d.pdf_path or d.file_path for d in attached if d is not None and d.status == "issued")
-        return ReferResult(campaign.code, tuple(ReferredRow(r.code, r.name, r.mean, r.stars) for r in referred),
-                           doc.symbol or f"dự thảo #{doc.id}", on, on > campaign.deadline_referral, docs,
-                           attachments=files)
+        files = tuple(str(located(settings.out_dir, d.pdf_path or d.file_path))
+                      for d in attached if d is not None and d.status == "issued")
+        result = ReferResult(campaign.code, tuple(ReferredRow(r.code, r.name, r.mean, r.stars) for r in referred),
+                             doc.symbol or f"dự thảo #{doc.id}", on, on > campaign.deadline_referral, docs,
+                             attachments=files)
+    path, note = write_packet(settings, result.campaign)
+    documents = replace(result.documents, notes=(*result.documents.notes, note)) if note else result.documents
+    return replace(result, packet=path, documents=documents)

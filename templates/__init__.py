@@ -1,0 +1,1 @@
+"""The DOCX templates, installed as the package ``ocop.templates`` (see setup.py)."""
