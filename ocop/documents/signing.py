@@ -10,7 +10,8 @@
   Vietnamese).
 * ``check_signature(path, trust_roots)``: whether a PDF is signed, whether the signed bytes are
   intact and cover the whole file, who signed and when, whether the signer's certificate chains to
-  one of ``trust_roots`` — a ``SignatureCheck`` whose ``problem`` says in Vietnamese what is wrong.
+  one of ``trust_roots`` — a ``SignatureCheck`` whose ``problem`` says in Vietnamese what is wrong
+  (``message``: the same, naming the file).
 
 Only software certificates (PKCS#12 files) are supported: a USB token (PKCS#11) is not.
 The sample ships a test certificate (``SAMPLE_CERT``, ``SAMPLE_CA``, ``SAMPLE_PASSWORD``; made by
@@ -95,7 +96,8 @@ class SignJob:
 class SignatureCheck:
     """What a PDF's signatures say. ``intact``: every signature's bytes are unchanged, its
     cryptography valid, and the last one covers the whole file; ``trusted``: every signer's
-    certificate chains to a trust root and is valid now. ``problem``: "" when all is well."""
+    certificate chains to a trust root and is valid now. ``problem``: what is wrong, without the file's
+    name (a report names it: "chưa được ký số"); "" when all is well."""
 
     path: Path
     signed: bool
@@ -108,6 +110,11 @@ class SignatureCheck:
     @property
     def ok(self) -> bool:
         return self.signed and self.intact and self.trusted
+
+    @property
+    def message(self) -> str:
+        """The problem as one sentence naming the file; "" when all is well."""
+        return f"Tệp '{self.path}': {self.problem}." if self.problem else ""
 
 
 # --- loading the office's certificate ---------------------------------------------------------------
@@ -329,17 +336,16 @@ async def _check(path: Path, roots: tuple[x509.Certificate, ...]) -> SignatureCh
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return SignatureCheck(path, False, False, False, problem=f"Không đọc được tệp '{path}': {_reason(exc)}.")
+        return SignatureCheck(path, False, False, False, problem=f"không đọc được tệp: {_reason(exc)}")
     # what pyHanko raises on a damaged file or signature (its ValueErrorWithMessage is a ValueError)
     unreadable = (PdfError, SigningError, SignatureValidationError, ValueError, KeyError, TypeError, IndexError)
     try:
         signatures = PdfFileReader(io.BytesIO(data), strict=False).embedded_signatures
     except unreadable as exc:
         return SignatureCheck(path, False, False, False,
-                              problem=f"Tệp '{path}' hỏng hoặc không phải PDF, không đọc được chữ ký số: "
-                                      f"{_reason(exc)}.")
+                              problem=f"tệp hỏng hoặc không phải PDF, không đọc được chữ ký số: {_reason(exc)}")
     if not signatures:
-        return SignatureCheck(path, False, False, False, problem=f"Tệp '{path}' chưa được ký số.")
+        return SignatureCheck(path, False, False, False, problem="chưa được ký số")
     anchors = [asn1_x509.Certificate.load(c.public_bytes(Encoding.DER)) for c in roots]
     usage = KeyUsageConstraints(key_usage=set(KEY_USAGE), match_all_key_usages=False)
     intact = trusted = True
@@ -353,40 +359,38 @@ async def _check(path: Path, roots: tuple[x509.Certificate, ...]) -> SignatureCh
                                                         key_usage_settings=usage)
         except unreadable as exc:
             return SignatureCheck(path, True, False, False, problem=(
-                f"Chữ ký số trong '{path}' hỏng, không kiểm tra được: {_reason(exc)} — tệp đã bị sửa sau khi ký."))
+                f"chữ ký số hỏng, không kiểm tra được ({_reason(exc)}): tệp đã bị sửa sau khi ký"))
         name = _asn1_common_name(status.signing_cert)
         names += [name] if name not in names else []
         signed_at = status.signer_reported_dt or signed_at
         if not (status.intact and status.valid):
             intact = False
-            problems.append(f"Chữ ký số của {name} trong '{path}' không còn khớp với nội dung: tệp đã bị sửa sau "
-                            "khi ký.")
+            problems.append(f"chữ ký số của {name} không còn khớp với nội dung: tệp đã bị sửa sau khi ký")
         elif i == len(signatures) - 1 and status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
             intact = False
-            problems.append(f"Tệp '{path}' có phần được thêm vào sau khi {name} ký số: phần đó không được chữ ký "
-                            "bảo đảm.")
+            problems.append(f"có phần được thêm vào sau khi {name} ký số, không được chữ ký bảo đảm")
         if not status.trusted:
             trusted = False
             if status.intact and status.valid:
-                problems.append(_untrusted(path, name, status.trust_problem_indic, bool(anchors)))
-    return SignatureCheck(path, True, intact, trusted, ", ".join(names), signed_at, " ".join(problems))
+                problems.append(_untrusted(name, status.trust_problem_indic, bool(anchors)))
+    return SignatureCheck(path, True, intact, trusted, ", ".join(names), signed_at, "; ".join(problems))
 
 
-def _untrusted(path: Path, name: str, indication: object, configured: bool) -> str:
+def _untrusted(name: str, indication: object, configured: bool) -> str:
     why = getattr(indication, "name", "")
     if not configured:
-        return (f"Chữ ký số của {name} trong '{path}' nguyên vẹn nhưng chưa kiểm tra được nguồn gốc: chưa cấu hình "
-                "chứng thư tin cậy (OCOP_SIGNING_TRUST).")
+        return (f"chữ ký số của {name} nguyên vẹn nhưng chưa kiểm tra được nguồn gốc: chưa cấu hình chứng thư tin cậy "
+                "(OCOP_SIGNING_TRUST)")
     if why in ("EXPIRED", "OUT_OF_BOUNDS_NO_POE", "OUT_OF_BOUNDS_NOT_REVOKED"):
-        return f"Chứng thư số của {name} (ký '{path}') đã hết hạn."
+        return f"chứng thư số của {name} đã hết hạn"
     if why == "NOT_YET_VALID":
-        return f"Chứng thư số của {name} (ký '{path}') chưa có hiệu lực."
+        return f"chứng thư số của {name} chưa có hiệu lực"
     if why.startswith("REVOKED"):
-        return f"Chứng thư số của {name} (ký '{path}') đã bị thu hồi."
+        return f"chứng thư số của {name} đã bị thu hồi"
     if why in ("SIG_CONSTRAINTS_FAILURE", "CHAIN_CONSTRAINTS_FAILURE"):
-        return f"Chứng thư số của {name} (ký '{path}') không được phép dùng để ký văn bản."
-    return (f"Chữ ký số của {name} trong '{path}' nguyên vẹn nhưng chứng thư của người ký không do tổ chức chứng "
-            "thực được tin cậy cấp (OCOP_SIGNING_TRUST).")
+        return f"chứng thư số của {name} không được phép dùng để ký văn bản"
+    return (f"chữ ký số của {name} nguyên vẹn nhưng chứng thư của người ký không do tổ chức chứng thực được tin cậy "
+            "cấp (OCOP_SIGNING_TRUST)")
 
 
 def _asn1_common_name(cert: asn1_x509.Certificate) -> str:
