@@ -748,7 +748,10 @@ def documents_verify(
     from ocop.services.paperwork import verify as checks
 
     if packet is not None:
-        report = _run(lambda: checks.verify_packet(packet))
+        from ocop.documents.signing import trust_roots
+        from ocop.settings import Settings
+
+        report = _run(lambda: checks.verify_packet(packet, trust_roots(Settings.from_env())))
     else:
         settings = _settings(db, out)
         report = _run(lambda: checks.verify_folder(settings, campaign))

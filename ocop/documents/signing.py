@@ -57,6 +57,7 @@ REASON = "Ban hành văn bản"
 FIELD = "ChuKySo"   # the signature field's name (invisible: no appearance on the page)
 CONFIGURE = ("đặt biến OCOP_SIGNING_CERT là đường dẫn tới tệp chứng thư số PKCS#12 (.p12/.pfx) của cơ quan, "
              "và OCOP_SIGNING_PASSWORD (hoặc OCOP_SIGNING_PASSWORD_FILE) là mật khẩu của tệp")
+NOT_SIGNED = "chưa được ký số"  # SignatureCheck.problem of a PDF that carries no signature
 UNSIGNED = f"Các bản PDF chưa được ký số: chưa cấu hình chứng thư số của cơ quan — {CONFIGURE}."
 RESERVE = 4096      # bytes of a signature's container beyond its certificates (signature, attributes: ≈ 1 KB)
 # key usages a document signature may rest on: either suffices
@@ -297,10 +298,11 @@ def _run(coro: Coroutine[Any, Any, T]) -> T:
 
 # --- checking -------------------------------------------------------------------------------------------
 
-def check_signature(path: Path, trust_roots: Sequence[x509.Certificate]) -> SignatureCheck:
-    """Check every signature in ``path`` against ``trust_roots`` (no network: revocation is not fetched)."""
+def check_signature(path: Path, trust_roots: Sequence[x509.Certificate], data: bytes | None = None) -> SignatureCheck:
+    """Check every signature in ``path`` against ``trust_roots`` (no network: revocation is not fetched).
+    ``data``: the file's bytes when already read (a member of a ZIP packet, ``path`` its name)."""
     with _quiet():
-        return _run(_check(Path(path), tuple(trust_roots)))
+        return _run(_check(Path(path), tuple(trust_roots), data))
 
 
 @contextlib.contextmanager
@@ -324,7 +326,7 @@ class _AtLeast(logging.Filter):
         return record.levelno >= self.level
 
 
-async def _check(path: Path, roots: tuple[x509.Certificate, ...]) -> SignatureCheck:
+async def _check(path: Path, roots: tuple[x509.Certificate, ...], data: bytes | None) -> SignatureCheck:
     from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.general import SigningError
@@ -334,7 +336,7 @@ async def _check(path: Path, roots: tuple[x509.Certificate, ...]) -> SignatureCh
     from pyhanko_certvalidator import ValidationContext
 
     try:
-        data = path.read_bytes()
+        data = path.read_bytes() if data is None else data
     except OSError as exc:
         return SignatureCheck(path, False, False, False, problem=f"không đọc được tệp: {_reason(exc)}")
     # what pyHanko raises on a damaged file or signature (its ValueErrorWithMessage is a ValueError)
@@ -345,7 +347,7 @@ async def _check(path: Path, roots: tuple[x509.Certificate, ...]) -> SignatureCh
         return SignatureCheck(path, False, False, False,
                               problem=f"tệp hỏng hoặc không phải PDF, không đọc được chữ ký số: {_reason(exc)}")
     if not signatures:
-        return SignatureCheck(path, False, False, False, problem="chưa được ký số")
+        return SignatureCheck(path, False, False, False, problem=NOT_SIGNED)
     anchors = [asn1_x509.Certificate.load(c.public_bytes(Encoding.DER)) for c in roots]
     usage = KeyUsageConstraints(key_usage=set(KEY_USAGE), match_all_key_usages=False)
     intact = trusted = True
