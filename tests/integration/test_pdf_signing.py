@@ -291,7 +291,9 @@ def _stage_env(monkeypatch: pytest.MonkeyPatch, certificate: bool) -> None:
 
 def _issued_pdfs(settings: Settings) -> list[tuple[Path, str]]:
     with unit_of_work(settings.database_url) as s:
-        return [(Path(d.pdf_path), d.pdf_sha256) for d in s.scalars(select(Document).where(Document.pdf_path != ""))]
+        # the register's path under the documents folder (an absolute one stays as it is)
+        return [(settings.out_dir / d.pdf_path, d.pdf_sha256)
+                for d in s.scalars(select(Document).where(Document.pdf_path != ""))]
 
 
 @needs_soffice
