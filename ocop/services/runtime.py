@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from ocop.documents.renderer import Renderer
+from ocop.documents.signing import office_signer
 from ocop.persistence.db import migrate, unit_of_work
 from ocop.persistence.models import Campaign, Registration, ScoreSheet
 from ocop.services.campaigns import get_campaign
@@ -26,8 +27,9 @@ def prepare_database(settings: Settings) -> str:
 
 def register_for(settings: Settings, session: Session, campaign: Campaign) -> Register:
     auto = campaign.rules.auto_sign_off
+    signer = office_signer(settings) if settings.pdf != "off" else None  # a bad certificate stops here
     return Register(session, campaign, Renderer(settings.templates_dir), settings.out_dir, auto_approve=auto,
-                    pdf=settings.pdf)
+                    pdf=settings.pdf, signer=signer)
 
 
 @dataclass(frozen=True, slots=True)
