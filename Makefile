@@ -58,6 +58,8 @@ docs: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python scripts/bench_documents.py --count 1000
 	$(BIN)/python scripts/bench_registrations.py --rows 10000
+	@if command -v soffice >/dev/null; then $(BIN)/python scripts/bench_signing.py --count 30 --rounds 3; \
+	else echo "bench_signing: skipped (LibreOffice is not installed: make system-deps)"; fi
 	$(BIN)/python scripts/bench_ranking.py --products 15000
 	$(BIN)/python scripts/bench_cli.py --runs 5
 

@@ -99,12 +99,14 @@ PROBE_SECONDS = 0.5  # loopback: a running server answers in milliseconds, a clo
 TEMPORARY_ENV = "OCOP_TEMPORARY_SERVER"  # "1": always a temporary server, even when the office's runs
 
 
+
 def _flow(storage: Storage, call: Callable[[Storage], T]) -> T:
     """Run a stage's flow, reporting to the office's Prefect server (_office_server) or else to a
     temporary one that dies with this process; runs a killed command left RUNNING are set Crashed
     first; the runs are tagged with this process. Prefect's log goes to <out>/ocop.log (--debug:
     the terminal); a long batch shows a progress bar when stderr is a terminal."""
     from flows import ephemeral
+    from ocop.documents.signing import office_signer
     from ocop.services.runtime import prepare_database
     from ocop.settings import Settings
 
@@ -113,6 +115,8 @@ def _flow(storage: Storage, call: Callable[[Storage], T]) -> T:
     settings = Settings.from_env(out_dir=storage.out_dir, database_url=storage.db_url)
     log = logs.log_to(settings.out_dir / logs.LOG_NAME)
     with _errors(), ExitStack() as stack:
+        if settings.pdf != "off":
+            office_signer(settings)  # a certificate that cannot sign is named before anything is written
         prepare_database(settings)  # a stage run before 'campaign create' is told so, in Vietnamese
         credential = srv.client_credential()  # OCOP_AUTH_FILE or PREFECT_API_AUTH_STRING
         api = _office_server(credential)
@@ -275,10 +279,21 @@ def _print_ranking(rows: tuple[RankedRow, ...]) -> None:
             _echo(f"        ⚑ {flag}")
 
 
+def _sample_certificate() -> None:
+    """The demo signs its PDFs with the sample's test certificate unless the office configured its own."""
+    from ocop.documents.signing import SAMPLE_CERT, SAMPLE_PASSWORD
+
+    if not os.environ.get("OCOP_SIGNING_CERT", "").strip():
+        os.environ["OCOP_SIGNING_CERT"] = str(SAMPLE_CERT)
+        os.environ["OCOP_SIGNING_PASSWORD"] = SAMPLE_PASSWORD
+        os.environ.pop("OCOP_SIGNING_PASSWORD_FILE", None)
+
+
 @app.command()
 def demo(out: Annotated[Path, typer.Option("--out", help="Thư mục kết quả / output folder.")] = Path("out")) -> None:
     """Chạy toàn bộ kế hoạch mẫu Lục Nam 2020 / run the whole sample campaign (Lục Nam 2020)."""
     sample = resources.files("ocop.sample") / "luc-nam-2020"
+    _sample_certificate()
     out = out.resolve()
     db_url = f"sqlite:///{out / 'ocop.db'}"
 
@@ -863,7 +878,10 @@ def documents_verify(
     from ocop.services.paperwork import verify as checks
 
     if packet is not None:
-        report = _run(lambda: checks.verify_packet(packet))
+        from ocop.documents.signing import trust_roots
+        from ocop.settings import Settings
+
+        report = _run(lambda: checks.verify_packet(packet, trust_roots(Settings.from_env())))
     else:
         settings = _settings(db, out)
         report = _run(lambda: checks.verify_folder(settings, campaign))

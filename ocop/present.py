@@ -315,6 +315,8 @@ FILE_PROBLEM = {
     "extra": "thừa, không có trong bản kê",
     "outside": "nằm ngoài thư mục văn bản (sổ ghi đường dẫn tuyệt đối)",
     "signature": "chữ ký số không hợp lệ",
+    "unsigned": "chưa được ký số",
+    "unverified": "chữ ký số chưa kiểm tra được nguồn gốc: chưa cấu hình chứng thư tin cậy (OCOP_SIGNING_TRUST)",
 }
 VERIFY_HINT = "kiểm tra: ocop documents verify"
 

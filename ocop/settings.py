@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -32,6 +32,11 @@ class Settings:
     templates_dir: Path
     timezone: str = "Asia/Ho_Chi_Minh"
     pdf: str = "auto"  # "auto": PDF copies where LibreOffice is installed; "on": required; "off": none
+    # the office's certificate (PKCS#12) that signs issued PDFs; None: PDFs are not signed
+    signing_cert: Path | None = None
+    signing_password: str = field(default="", repr=False)
+    signing_password_file: Path | None = None  # read when signing_password is empty
+    signing_trust: tuple[Path, ...] = ()  # CA certificates signatures are checked against (PEM/DER files)
 
     @classmethod
     def from_env(
@@ -50,4 +55,13 @@ class Settings:
             templates_dir=Path(env.get("OCOP_TEMPLATES_DIR") or packaged("ocop.templates")).resolve(),
             timezone=env.get("OCOP_TIMEZONE") or "Asia/Ho_Chi_Minh",
             pdf=(env.get("OCOP_PDF") or "auto").lower(),
+            signing_cert=_path(env.get("OCOP_SIGNING_CERT")),
+            signing_password=env.get("OCOP_SIGNING_PASSWORD") or "",
+            signing_password_file=_path(env.get("OCOP_SIGNING_PASSWORD_FILE")),
+            signing_trust=tuple(Path(p).expanduser().resolve()
+                                for p in (env.get("OCOP_SIGNING_TRUST") or "").split(os.pathsep) if p.strip()),
         )
+
+
+def _path(value: str | None) -> Path | None:
+    return Path(value).expanduser().resolve() if value and value.strip() else None

@@ -31,6 +31,7 @@ import subprocess
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from ocop import faults
 from ocop.documents.staging import write_atomic
@@ -164,7 +165,11 @@ def _move_atomic(src: Path, dst: Path) -> None:
 
 
 def merge(pdfs: Sequence[Path], out: Path) -> Path:
-    """Concatenate ``pdfs`` in order into ``out`` (written atomically); return ``out``."""
+    """Concatenate ``pdfs`` in order into ``out`` (written atomically); return ``out``.
+
+    A merged file is a working copy (a print pack): the digital signatures of the signed PDFs it
+    gathers stay with those files — copied here they would no longer match and a reader would
+    show them as broken — so their fields are left out."""
     try:
         from pypdf import PdfReader, PdfWriter
         from pypdf.errors import PyPdfError
@@ -182,8 +187,40 @@ def merge(pdfs: Sequence[Path], out: Path) -> Path:
             writer.append(PdfReader(p))
         except (PyPdfError, OSError, ValueError) as exc:
             raise DocumentError(f"Tệp PDF '{p}' hỏng, không gộp được: {exc}.") from exc
+    _drop_signatures(writer)
     buf = io.BytesIO()
     writer.write(buf)
     out = Path(out)
     write_atomic(out, buf.getvalue())
     return out
+
+
+def _drop_signatures(writer: Any) -> None:
+    """Remove signature fields (and their widgets) that appending signed PDFs copied into ``writer``."""
+    from pypdf.generic import ArrayObject, NameObject
+
+    def is_signature(annotation: Any) -> bool:
+        field = annotation.get_object()
+        while field is not None:
+            if field.get("/FT") == "/Sig":
+                return True
+            parent = field.get("/Parent")
+            field = parent.get_object() if parent is not None else None
+        return False
+
+    for page in writer.pages:
+        annotations = page.get("/Annots")
+        if annotations is None:
+            continue
+        kept = [a for a in annotations.get_object() if not is_signature(a)]
+        if kept:
+            page[NameObject("/Annots")] = ArrayObject(kept)
+        else:
+            del page["/Annots"]
+    form = writer.root_object.get("/AcroForm")
+    if form is not None:
+        fields = [f for f in form.get_object().get("/Fields", []) if not is_signature(f)]
+        if fields:
+            form.get_object()[NameObject("/Fields")] = ArrayObject(fields)
+        else:
+            del writer.root_object["/AcroForm"]

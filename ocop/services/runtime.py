@@ -25,10 +25,12 @@ def prepare_database(settings: Settings) -> str:
 
 def register_for(settings: Settings, session: Session, campaign: Campaign) -> Register:
     from ocop.documents.renderer import Renderer  # python-docx: not for read-only commands
+    from ocop.documents.signing import office_signer  # cryptography: likewise
 
     auto = campaign.rules.auto_sign_off
+    signer = office_signer(settings) if settings.pdf != "off" else None  # a bad certificate stops here
     return Register(session, campaign, Renderer(settings.templates_dir), settings.out_dir, auto_approve=auto,
-                    pdf=settings.pdf)
+                    pdf=settings.pdf, signer=signer)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,8 +21,10 @@ from sqlalchemy.orm import Session
 
 from ocop.persistence.models import Document
 
-# what can be wrong with a file; "signature" is for the PDF signature check (PAdES)
-ProblemKind = Literal["modified", "missing", "unregistered", "extra", "outside", "signature"]
+# what can be wrong with a file; "signature" is for the PDF signature check (PAdES), and the notes
+# "unsigned" and "unverified" for PDFs issued without a certificate, or whose signer no trust root vouches for
+ProblemKind = Literal["modified", "missing", "unregistered", "extra", "outside", "signature", "unsigned",
+                      "unverified"]
 
 
 @dataclass(frozen=True, slots=True)

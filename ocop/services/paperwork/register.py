@@ -44,6 +44,7 @@ from ocop.text import ascii_key
 
 if TYPE_CHECKING:
     from ocop.documents.renderer import Renderer  # python-docx: imported by those who render
+    from ocop.documents.signing import OfficeSigner  # cryptography: imported by those who sign
 
 BATCH = 500  # documents rendered and registered per batch; bounds memory at national scale
 OPEN = ("draft", "approved", "issued")  # statuses of the current version of a document
@@ -132,9 +133,9 @@ class Register:
     """Issues documents for one campaign: renders in batches, numbers at issue, cleans up on failure."""
 
     def __init__(self, session: Session, campaign: Campaign, renderer: Renderer, out_dir: Path,
-                 auto_approve: bool, pdf: str = "off") -> None:
+                 auto_approve: bool, pdf: str = "off", signer: OfficeSigner | None = None) -> None:
         self.session, self.campaign, self.renderer = session, campaign, renderer
-        self.out_dir, self.auto_approve, self.pdf = out_dir, auto_approve, pdf
+        self.out_dir, self.auto_approve, self.pdf, self.signer = out_dir, auto_approve, pdf, signer
         self.pdfs = 0
         self.notes: list[str] = []
         self._reopened_on: tuple[date, ...] | None = None  # the last reopening's date, once read
@@ -222,6 +223,7 @@ class Register:
         ``total`` (the number of specs, when ``specs`` is a generator) lets progress be reported per batch.
         """
         issued = unchanged = replaced = done = 0
+        pdfs = self.pdfs  # this call's PDF copies are counted, not the register's since it was made
         pending: list[int] = []
         total = len(specs) if total is None and isinstance(specs, Sized) else total
         try:
@@ -248,7 +250,7 @@ class Register:
         except BaseException:
             self.discard_files()
             raise
-        return IssueSummary(issued, unchanged, replaced, pending, self.pdfs, list(self.notes))
+        return IssueSummary(issued, unchanged, replaced, pending, self.pdfs - pdfs, list(self.notes))
 
     def discard_files(self) -> None:
         """Remove files written in this unit of work: its transaction is being rolled back."""
@@ -405,7 +407,9 @@ class Register:
 
         Forms (score sheets: ~6 pages, ~0.6 s each in LibreOffice) get PDFs only when asked
         (``forms=True``), e.g. for the members' print packs; numbered documents and the forms
-        they attach (PDF_FORMS) always do.
+        they attach (PDF_FORMS) always do. With the office's certificate each PDF is signed in its
+        staging folder before it is hashed: the SHA-256 registered is the signed file's, so an
+        unsigned copy a killed stage left is never placed as registered.
         """
         docs = [d for d in docs if d.numbered or forms or d.kind in PDF_FORMS]
         if self.pdf == "off" or not docs:
@@ -422,6 +426,13 @@ class Register:
             if str(exc) not in self.notes:
                 self.notes.append(str(exc))
             return
+        from ocop.documents.signing import UNSIGNED, SignJob, sign_pdfs
+
+        if self.signer is not None:
+            sign_pdfs(self.signer, [SignJob(pdf, _signing_reason(doc)) for doc, pdf in zip(docs, pdfs, strict=True)],
+                      location=self.campaign.place_name)
+        elif UNSIGNED not in self.notes:
+            self.notes.append(UNSIGNED)
         for doc, pdf, final in zip(docs, pdfs, finals, strict=True):
             doc.pdf_path, doc.pdf_sha256 = stored(self.out_dir, final), hashlib.sha256(pdf.read_bytes()).hexdigest()
             doc.pdf_size, doc.pdf_mtime_ns = file_stat(pdf)
@@ -486,6 +497,13 @@ class Register:
             doc.status, doc.note = "cancelled", why + self._reopened_since(doc)
         self.session.flush()
         return len(docs)
+
+
+def _signing_reason(doc: Document) -> str:
+    """The reason a PDF's signature states: "Ban hành văn bản số 05/QĐ-UBND" (forms: no number)."""
+    from ocop.documents.signing import REASON
+
+    return f"{REASON} số {doc.symbol}" if doc.symbol else REASON
 
 
 def _by_kind(docs: list[Document]) -> dict[str, list[Document]]:

@@ -17,6 +17,12 @@ our own bookkeeping, which is not an issued document (``bookkeeping``):
 A ZIP packet is checked against its own manifest (``ban-ke.json``): each member's SHA-256, the
 members missing, the members the manifest does not list, and ``ban-ke.txt`` against ``ban-ke.json``.
 
+Each PDF whose bytes are as registered (or as the manifest lists them) has its signatures checked too
+(``ocop.documents.signing``, against the trust roots configured: ``OCOP_SIGNING_TRUST``, else the CAs in the
+office's own certificate file): a broken signature, or one by a certificate no configured root vouches for,
+or expired, is a problem; PDFs issued unsigned (no certificate was configured), and signatures left
+unverified because no trust root is configured, are one note of each kind — not tampering.
+
 The result is a ``VerifyReport``; the CLI only prints it. Problems carry a kind (``files.ProblemKind``),
 so other checks of a file (a PDF's signature) add theirs to the same list.
 """
@@ -31,7 +37,7 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
@@ -49,6 +55,10 @@ from ocop.services.registrations.use_cases import LISTS
 from ocop.services.registrations.workbooks import ERRORS_SUFFIX
 from ocop.settings import LOG_NAME, Settings
 
+if TYPE_CHECKING:
+    from cryptography.x509 import Certificate
+
+SHOWN = 3  # files named in a note that gathers many
 HASHERS = 4  # files hashed at once: reading and hashing release the GIL
 SQLITE_COMPANIONS = ("", "-wal", "-shm", "-journal")
 CHUNK = 1 << 20  # bytes of a ZIP member hashed at a time
@@ -86,6 +96,36 @@ def _hash_all(files: list[IssuedFile], out_dir: Path) -> list[FileProblem]:
 
     with ThreadPoolExecutor(HASHERS) as pool:
         return [p for p in pool.map(check, files) if p is not None]
+
+
+def _signatures(pdfs: Iterable[tuple[str, str, Path, bytes | None]], roots: tuple[Certificate, ...],
+                ) -> tuple[list[FileProblem], list[FileProblem]]:
+    """The signatures of PDFs given as (name, document, path, bytes or None to read ``path``): the problems,
+    and the notes gathering the unsigned PDFs and those whose signer no configured trust root can vouch for."""
+    from ocop.documents import signing
+
+    problems: list[FileProblem] = []
+    unsigned: list[str] = []
+    unverified: list[str] = []
+    for name, document, path, data in pdfs:
+        check = signing.check_signature(path, roots, data)
+        if check.ok:
+            continue
+        if not check.signed and check.problem == signing.NOT_SIGNED:
+            unsigned.append(name)
+        elif check.signed and check.intact and not roots:
+            unverified.append(name)
+        else:
+            problems.append(FileProblem("signature", name, document, check.problem))
+    gathered: tuple[tuple[ProblemKind, list[str]], ...] = (("unsigned", unsigned), ("unverified", unverified))
+    notes = [FileProblem(kind, f"{len(names)} tệp PDF",
+                         detail=", ".join(names[:SHOWN]) + (", …" if len(names) > SHOWN else ""))
+             for kind, names in gathered if names]
+    return problems, notes
+
+
+def _is_pdf(name: str) -> bool:
+    return name.lower().endswith(".pdf")
 
 
 def _database_files(settings: Settings) -> set[str]:
@@ -157,13 +197,20 @@ def verify_folder(settings: Settings, code: str | None = None) -> VerifyReport:
         known = _known(s, settings, ids)
     codes = {c.code for c in campaigns}
     root = out / code if code else out
-    notes = tuple(FileProblem("outside", f.name, f.document) for f in files if os.path.isabs(f.name))
+    notes = [FileProblem("outside", f.name, f.document) for f in files if os.path.isabs(f.name)]
     problems = _hash_all(files, out)
+    from ocop.documents.signing import trust_roots
+
+    changed = {p.path for p in problems}  # a modified or missing file is named once, as such
+    signed, signature_notes = _signatures(((f.name, f.document, located(out, f.name), None) for f in files
+                                           if _is_pdf(f.name) and f.name not in changed), trust_roots(settings))
+    problems += signed
+    notes += signature_notes
     registered = {f.name for f in files} | known | (set() if code else _database_files(settings))
     found = _walk(root, out) if root.is_dir() else set()
     extra = sorted(n for n in found - registered if not bookkeeping(PurePosixPath(n), codes))
     problems += [FileProblem("unregistered", n) for n in extra]
-    return VerifyReport(str(root), False, len(files), tuple(problems), notes)
+    return VerifyReport(str(root), False, len(files), tuple(problems), tuple(notes))
 
 
 def _manifest(zf: zipfile.ZipFile, path: Path) -> dict[str, Any]:
@@ -180,8 +227,10 @@ def _manifest(zf: zipfile.ZipFile, path: Path) -> dict[str, Any]:
     return data
 
 
-def verify_packet(path: Path) -> VerifyReport:
-    """A referral packet against its manifest: each member's SHA-256, the missing and the extra members."""
+def verify_packet(path: Path, trust_roots: tuple[Certificate, ...] = ()) -> VerifyReport:
+    """A referral packet against its manifest: each member's SHA-256, the missing and the extra members; the
+    signatures of its PDFs against ``trust_roots`` (a manifest proves the packet whole, the signatures who
+    issued it)."""
     try:
         zf = zipfile.ZipFile(path)
     except FileNotFoundError:
@@ -189,6 +238,7 @@ def verify_packet(path: Path) -> VerifyReport:
     except (zipfile.BadZipFile, IsADirectoryError, OSError):
         raise InputError(f"Tệp '{path}' không phải tệp ZIP đọc được (hỏng hoặc không phải hồ sơ đề nghị).") from None
     problems: list[FileProblem] = []
+    pdfs: list[tuple[str, str, Path, bytes | None]] = []
     with zf:
         data = _manifest(zf, path)
         names = {n for n in zf.namelist() if not n.endswith("/")}
@@ -208,6 +258,8 @@ def verify_packet(path: Path) -> VerifyReport:
                 sha = ""
             if sha != f["sha256"]:
                 problems.append(FileProblem("modified", f["name"], document))
+            elif _is_pdf(f["name"]):
+                pdfs.append((f["name"], document, Path(f["name"]), zf.read(f["name"])))
         if packet.MANIFEST_TEXT not in names:
             problems.append(FileProblem("missing", packet.MANIFEST_TEXT))
         else:
@@ -220,4 +272,5 @@ def verify_packet(path: Path) -> VerifyReport:
                 problems.append(FileProblem("modified", packet.MANIFEST_TEXT, detail=f"khác {packet.MANIFEST}"))
         extra = sorted(names - listed - {packet.MANIFEST, packet.MANIFEST_TEXT})
         problems += [FileProblem("extra", n) for n in extra]
-    return VerifyReport(str(path), True, len(listed), tuple(problems))
+    signed, notes = _signatures(pdfs, trust_roots)
+    return VerifyReport(str(path), True, len(listed), tuple(problems + signed), tuple(notes))
