@@ -28,7 +28,7 @@ from tests.conftest import REPO
 # the folders setup.py turns into packages
 SOURCES = ("pyproject.toml", "setup.py", "README.md", "ocop", "flows", "templates")
 # every kind of file the packages may carry; anything else is junk from a working tree
-SHIPPED = {".py", ".toml", ".csv", ".docx", ".yml", ".mako"}
+SHIPPED = {".py", ".toml", ".csv", ".docx", ".yml", ".mako", ".p12", ".pem", ".md"}
 
 
 def _run(args: list[str | Path], *, cwd: Path, env: dict[str, str] | None = None,
