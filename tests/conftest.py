@@ -21,6 +21,9 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 # Run logs stay on the console: a log shipped to the API after the test server has stopped made
 # Prefect's log worker start an ephemeral server at interpreter exit and deadlock on a closed stream.
 os.environ.setdefault("PREFECT_LOGGING_TO_API_ENABLED", "false")
+# A developer's own `ocop server` on 127.0.0.1:4200 must not receive the tests' runs: stage commands
+# use a temporary (or the test session's) server; the discovery tests unset this themselves.
+os.environ.setdefault("OCOP_TEMPORARY_SERVER", "1")
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "ocop" / "sample" / "luc-nam-2020"
