@@ -25,8 +25,11 @@ lint: $(STAMP)
 	$(BIN)/ruff check ocop flows tests scripts deployments
 	$(BIN)/mypy
 
+# The suite in TEST_WORKERS processes (pytest-xdist), one test file per process at a time so a file's
+# module fixtures stay together; TEST_WORKERS=0 runs it in this process.
+TEST_WORKERS ?= 2
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 # The office's dashboard: Prefect server on 127.0.0.1:4200, deployments, a worker (Ctrl+C stops all).
 server: $(STAMP)
