@@ -58,7 +58,8 @@ for sub, name in ((campaign_app, "campaign"), (registrations_app, "registrations
     app.add_typer(sub, name=name)
 
 DbOpt = Annotated[str | None, typer.Option("--db", help="URL cơ sở dữ liệu / database URL (mặc định: OUT/ocop.db).")]
-OutOpt = Annotated[Path | None, typer.Option("--out", help="Thư mục văn bản / output folder (mặc định: ./out).")]
+OutOpt = Annotated[Path | None, typer.Option("--out", help="Thư mục văn bản / output folder (mặc định: OCOP_OUT_DIR, "
+                                                            "nếu không có thì ./out).")]
 CampaignOpt = Annotated[str | None, typer.Option("--campaign", "-c", help="Mã kế hoạch / campaign code (mặc định: kế "
                                                                           "hoạch mới nhất).")]
 FileArg = Annotated[Path, typer.Argument(help="Tệp CSV/XLSX (TOML cho kế hoạch) / input file.", exists=False)]
@@ -280,13 +281,13 @@ def _print_ranking(rows: tuple[RankedRow, ...]) -> None:
 
 
 def _sample_certificate() -> None:
-    """The demo signs its PDFs with the sample's test certificate unless the office configured its own."""
+    """The demo signs its PDFs with the sample's test certificate, always: the sample's invented
+    decisions must never carry the office's real signature, even where its certificate is configured."""
     from ocop.documents.signing import SAMPLE_CERT, SAMPLE_PASSWORD
 
-    if not os.environ.get("OCOP_SIGNING_CERT", "").strip():
-        os.environ["OCOP_SIGNING_CERT"] = str(SAMPLE_CERT)
-        os.environ["OCOP_SIGNING_PASSWORD"] = SAMPLE_PASSWORD
-        os.environ.pop("OCOP_SIGNING_PASSWORD_FILE", None)
+    os.environ["OCOP_SIGNING_CERT"] = str(SAMPLE_CERT)
+    os.environ["OCOP_SIGNING_PASSWORD"] = SAMPLE_PASSWORD
+    os.environ.pop("OCOP_SIGNING_PASSWORD_FILE", None)
 
 
 @app.command()
@@ -712,12 +713,15 @@ PublicUrlOpt = Annotated[str | None, typer.Option(
 def _start(host: str, port: int, out: Path | None, db: str | None, auth_file: Path | None,
            allow_storage: bool, public_url: str | None) -> tuple[str, dict[str, str], srv.Credential | None]:
     """Check the credential against the address, then point this process and its children at the
-    server; documents default to ./out."""
+    server; documents in --out, else OCOP_OUT_DIR, else ./out (as every command)."""
+    from ocop.settings import Settings
+
     credential = srv.server_credential(auth_file)
     srv.check_exposure(host, credential)
     api = srv.api_url(host, port)
-    logs.log_to((out or Path("out")).resolve() / logs.LOG_NAME).parent.mkdir(parents=True, exist_ok=True)
-    env = srv.environment(api, (out or Path("out")).resolve(), db, credential, allow_storage)
+    folder = Settings.from_env(out_dir=out).out_dir
+    logs.log_to(folder / logs.LOG_NAME).parent.mkdir(parents=True, exist_ok=True)
+    env = srv.environment(api, folder, db, credential, allow_storage)
     if public_url:  # the browser's API address (PREFECT_UI_API_URL); without it, the UI calls ``api``
         env["PREFECT_UI_API_URL"] = public_url.rstrip("/") + "/api"
     os.environ.update({k: env[k] for k in (*srv.DEFAULTS, *PREFECT_DEFAULTS, "PREFECT_API_URL", "OCOP_OUT_DIR",
@@ -891,6 +895,8 @@ def documents_verify(
         _echo(present.file_problem(p.kind, p.path, p.document, p.detail), fg=typer.colors.RED)
     _echo(present.verify_summary(report.source, report.packet, report.files,
                                  [p.kind for p in report.problems]))
+    if report.signers:
+        _echo(present.signed_by(report.signers))
     if not report.ok:
         raise typer.Exit(1)
 

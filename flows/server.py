@@ -191,12 +191,12 @@ def require_access(api: str, credential: Credential | None) -> None:
 
 def environment(api: str, out_dir: Path | None = None, database_url: str | None = None,
                 credential: Credential | None = None, allow_storage: bool = False) -> dict[str, str]:
-    """The environment of the server, the workers and their flow runs."""
+    """The environment of the workers and their flow runs (the server's: ``for_server``)."""
     env = {**DEFAULTS, **os.environ, "PREFECT_API_URL": api}
     for name in (SERVER_AUTH_ENV, CLIENT_AUTH_ENV, ALLOW_STORAGE_ENV):
         env.pop(name, None)  # only what this command decided reaches its children
-    if credential is not None:
-        env[SERVER_AUTH_ENV] = env[CLIENT_AUTH_ENV] = credential.auth_string
+    if credential is not None:  # the workers' and their runs' client setting; the server's: for_server()
+        env[CLIENT_AUTH_ENV] = credential.auth_string
     if allow_storage:
         env[ALLOW_STORAGE_ENV] = "1"
     if out_dir is not None:
@@ -204,6 +204,21 @@ def environment(api: str, out_dir: Path | None = None, database_url: str | None 
     if database_url:
         env["OCOP_DATABASE_URL"] = database_url
     return env
+
+
+# What Prefect's server process has no use for: the project's database, the signing key's password, the
+# clients' credential. The server faces the network; a secret it never holds cannot leak from it.
+SERVER_WITHHELD = ("OCOP_DATABASE_URL", "OCOP_SIGNING_PASSWORD", "OCOP_SIGNING_PASSWORD_FILE", "OCOP_SIGNING_CERT",
+                   "OCOP_AUTH_FILE", CLIENT_AUTH_ENV)
+
+
+def for_server(env: Mapping[str, str], credential: Credential | None) -> dict[str, str]:
+    """The server's environment, from the workers' (``environment``): their secrets withheld, the
+    server's own auth setting added when there is a credential."""
+    server = {k: v for k, v in env.items() if k not in SERVER_WITHHELD}
+    if credential is not None:
+        server[SERVER_AUTH_ENV] = credential.auth_string
+    return server
 
 
 def _spawn(args: list[str], env: dict[str, str], log: Path | None, module: str = "prefect") -> subprocess.Popen[bytes]:
@@ -324,7 +339,7 @@ def server_at(host: str, port: int, env: dict[str, str], log: Path | None,
         require_access(api, credential)
         yield False
         return
-    server = start_server(host, port, env, log)
+    server = start_server(host, port, for_server(env, credential), log)
     try:
         yield True
     finally:

@@ -357,6 +357,12 @@ def packet_manifest(campaign: str, code: str, issuer: str, title: str, symbol: s
     return "\n".join(lines)
 
 
+def signed_by(signers: Sequence[str]) -> str:
+    """Who signed the PDFs whose signatures hold, as their certificates name them: the reader checks it
+    is the office expected (a certificate of the same public CA would verify too)."""
+    return "Ký số bởi: " + "; ".join(signers) + "."
+
+
 def verify_summary(source: str, packet: bool, files: int, kinds: Sequence[str]) -> str:
     """The last line of `ocop documents verify`: all match, or how many files of each kind of problem."""
     what = f"hồ sơ {source}" if packet else f"thư mục {source}"

@@ -362,6 +362,16 @@ async def _check(path: Path, roots: tuple[x509.Certificate, ...], data: bytes | 
         except unreadable as exc:
             return SignatureCheck(path, True, False, False, problem=(
                 f"chữ ký số hỏng, không kiểm tra được ({_reason(exc)}): tệp đã bị sửa sau khi ký"))
+        if (not status.trusted and getattr(status.trust_problem_indic, "name", "") in EXPIRED_AFTER
+                and status.signer_reported_dt is not None):
+            # a certificate that expired after the document was signed: the signature is judged at its
+            # signing time (B-B has no timestamp: the signer's stated time, within the certificate's
+            # validity; the register's SHA-256, recorded at issue, backs the file itself)
+            then = ValidationContext(trust_roots=anchors, allow_fetching=False, revocation_mode="soft-fail",
+                                     moment=status.signer_reported_dt)
+            with contextlib.suppress(*unreadable):
+                status = await async_validate_pdf_signature(sig, signer_validation_context=then,
+                                                            key_usage_settings=usage)
         name = _asn1_common_name(status.signing_cert)
         names += [name] if name not in names else []
         signed_at = status.signer_reported_dt or signed_at
@@ -378,13 +388,17 @@ async def _check(path: Path, roots: tuple[x509.Certificate, ...], data: bytes | 
     return SignatureCheck(path, True, intact, trusted, ", ".join(names), signed_at, "; ".join(problems))
 
 
+# pyHanko's indications for a certificate no longer valid now (validated again at the signing time)
+EXPIRED_AFTER = ("EXPIRED", "OUT_OF_BOUNDS_NO_POE", "OUT_OF_BOUNDS_NOT_REVOKED")
+
+
 def _untrusted(name: str, indication: object, configured: bool) -> str:
     why = getattr(indication, "name", "")
     if not configured:
         return (f"chữ ký số của {name} nguyên vẹn nhưng chưa kiểm tra được nguồn gốc: chưa cấu hình chứng thư tin cậy "
                 "(OCOP_SIGNING_TRUST)")
-    if why in ("EXPIRED", "OUT_OF_BOUNDS_NO_POE", "OUT_OF_BOUNDS_NOT_REVOKED"):
-        return f"chứng thư số của {name} đã hết hạn"
+    if why in EXPIRED_AFTER:
+        return f"chứng thư số của {name} đã hết hạn trước thời điểm ký"
     if why == "NOT_YET_VALID":
         return f"chứng thư số của {name} chưa có hiệu lực"
     if why.startswith("REVOKED"):

@@ -241,6 +241,41 @@ def test_an_unsigned_or_untrusted_pdf_says_so(signed: Path, unsigned: Path, tmp_
     assert not check.signed and check.problem.startswith("tệp hỏng hoặc không phải PDF, không đọc được chữ ký số: ")
 
 
+@needs_soffice
+def test_a_signature_made_before_its_certificate_expired_stays_valid(unsigned: Path, tmp_path: Path) -> None:
+    """Archived documents outlive the office's certificate (1–3 years): each is judged at its signing time."""
+    import time
+
+    ca_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "CA thử nghiệm")])
+    ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
+          .serial_number(1).not_valid_before(datetime(2020, 1, 1, tzinfo=UTC))
+          .not_valid_after(datetime(2040, 1, 1, tzinfo=UTC))
+          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+          .sign(ca_key, hashes.SHA256()))
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    ends = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=4)
+    leaf = (x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "UBND xã Thử Nghiệm")]))
+            .issuer_name(ca_name).public_key(key.public_key()).serial_number(2)
+            .not_valid_before(ends - timedelta(days=30)).not_valid_after(ends)
+            .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,
+                                         data_encipherment=False, key_agreement=False, key_cert_sign=False,
+                                         crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
+            .sign(ca_key, hashes.SHA256()))
+    p12 = tmp_path / "sap-het-han.p12"
+    p12.write_bytes(pkcs12.serialize_key_and_certificates(
+        b"x", key, leaf, [ca], serialization.BestAvailableEncryption(b"mk")))
+    path = tmp_path / "ky-truoc-khi-het-han.pdf"
+    shutil.copyfile(unsigned, path)
+    signing.sign_pdfs(signing.load_signer(p12, "mk"), [signing.SignJob(path, "Ban hành văn bản số 05/QĐ-UBND")],
+                      "Lục Nam")
+    while datetime.now(UTC) <= ends + timedelta(seconds=1):   # the certificate has now expired
+        time.sleep(0.5)
+    check = signing.check_signature(path, (ca,))
+    assert check.ok and check.trusted and check.problem == "", check.problem
+
+
 def _p12_ca(tmp_path: Path) -> Path:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "CA khác")])

@@ -143,3 +143,31 @@ def test_a_forged_packet_member_with_its_manifest_rewritten_is_caught_by_the_sig
     assert result.exit_code == 1
     assert f"{victim['name']}: chữ ký số không hợp lệ (chữ ký số của UBND huyện Lục Nam — THỬ NGHIỆM không còn " \
            "khớp với nội dung: tệp đã bị sửa sau khi ký)" in result.output
+
+
+def test_a_packet_pdf_stripped_of_its_signature_fails_where_trust_roots_are_configured(out: Path,
+                                                                                       tmp_path: Path) -> None:
+    [zipped] = sorted(out.rglob(f"*{packet.SUFFIX}"))
+    roots = signing.load_certificates([signing.SAMPLE_CA])
+    assert verify_packet(zipped, roots).signers == ("UBND huyện Lục Nam — THỬ NGHIỆM",)   # whom the reader expects
+
+    # a forger keeps the PDF as it was before signing (the signature is an incremental update after it)
+    stripped = tmp_path / zipped.name
+    with zipfile.ZipFile(zipped) as src, zipfile.ZipFile(stripped, "w") as dst:
+        data = json.loads(src.read(packet.MANIFEST))
+        victim = next(f for f in data["files"] if f["name"].endswith(".pdf"))
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == victim["name"]:
+                body = body[:body.index(b"%%EOF") + len(b"%%EOF\n")]
+                victim["sha256"], victim["size"] = hashlib.sha256(body).hexdigest(), len(body)
+            if info.filename not in (packet.MANIFEST, packet.MANIFEST_TEXT):
+                dst.writestr(info, body)
+        dst.writestr(packet.MANIFEST, json.dumps(data, ensure_ascii=False, indent=2))
+        dst.writestr(packet.MANIFEST_TEXT, packet.manifest_text(data))
+    assert signing.check_signature(Path(victim["name"]), roots, zipfile.ZipFile(stripped).read(victim["name"])
+                                   ).problem == signing.NOT_SIGNED
+    report = verify_packet(stripped, roots)
+    assert [(p.kind, p.path) for p in report.problems] == [("signature", victim["name"])]
+    # without a trust root nothing can be said of the sender: the same packet is one note, not a failure
+    assert verify_packet(stripped, ()).ok

@@ -73,6 +73,7 @@ class VerifyReport:
     files: int  # files compared with their SHA-256
     problems: tuple[FileProblem, ...] = ()
     notes: tuple[FileProblem, ...] = ()  # worth saying, not a failure (a path outside the folder)
+    signers: tuple[str, ...] = ()  # who signed the PDFs whose signatures hold, as their certificates name them
 
     @property
     def ok(self) -> bool:
@@ -99,19 +100,26 @@ def _hash_all(files: list[IssuedFile], out_dir: Path) -> list[FileProblem]:
 
 
 def _signatures(pdfs: Iterable[tuple[str, str, Path, bytes | None]], roots: tuple[Certificate, ...],
-                ) -> tuple[list[FileProblem], list[FileProblem]]:
+                packet: bool = False) -> tuple[list[FileProblem], list[FileProblem], tuple[str, ...]]:
     """The signatures of PDFs given as (name, document, path, bytes or None to read ``path``): the problems,
-    and the notes gathering the unsigned PDFs and those whose signer no configured trust root can vouch for."""
+    the notes gathering the unsigned PDFs and those whose signer no configured trust root can vouch for, and
+    who signed. In a packet checked with trust roots configured, an unsigned PDF is a problem: the receiving
+    office expects the sender's signature, and a PDF stripped of it (or remade unsigned) must not pass."""
     from ocop.documents import signing
 
     problems: list[FileProblem] = []
     unsigned: list[str] = []
     unverified: list[str] = []
+    signers: list[str] = []
     for name, document, path, data in pdfs:
         check = signing.check_signature(path, roots, data)
+        if check.signed and check.intact and check.signer not in signers:
+            signers.append(check.signer)
         if check.ok:
             continue
-        if not check.signed and check.problem == signing.NOT_SIGNED:
+        if not check.signed and check.problem == signing.NOT_SIGNED and packet and roots:
+            problems.append(FileProblem("signature", name, document, check.problem))
+        elif not check.signed and check.problem == signing.NOT_SIGNED:
             unsigned.append(name)
         elif check.signed and check.intact and not roots:
             unverified.append(name)
@@ -121,7 +129,7 @@ def _signatures(pdfs: Iterable[tuple[str, str, Path, bytes | None]], roots: tupl
     notes = [FileProblem(kind, f"{len(names)} tệp PDF",
                          detail=", ".join(names[:SHOWN]) + (", …" if len(names) > SHOWN else ""))
              for kind, names in gathered if names]
-    return problems, notes
+    return problems, notes, tuple(signers)
 
 
 def _is_pdf(name: str) -> bool:
@@ -202,7 +210,7 @@ def verify_folder(settings: Settings, code: str | None = None) -> VerifyReport:
     from ocop.documents.signing import trust_roots
 
     changed = {p.path for p in problems}  # a modified or missing file is named once, as such
-    signed, signature_notes = _signatures(((f.name, f.document, located(out, f.name), None) for f in files
+    signed, signature_notes, signers = _signatures(((f.name, f.document, located(out, f.name), None) for f in files
                                            if _is_pdf(f.name) and f.name not in changed), trust_roots(settings))
     problems += signed
     notes += signature_notes
@@ -210,7 +218,7 @@ def verify_folder(settings: Settings, code: str | None = None) -> VerifyReport:
     found = _walk(root, out) if root.is_dir() else set()
     extra = sorted(n for n in found - registered if not bookkeeping(PurePosixPath(n), codes))
     problems += [FileProblem("unregistered", n) for n in extra]
-    return VerifyReport(str(root), False, len(files), tuple(problems), tuple(notes))
+    return VerifyReport(str(root), False, len(files), tuple(problems), tuple(notes), signers)
 
 
 def _manifest(zf: zipfile.ZipFile, path: Path) -> dict[str, Any]:
@@ -272,5 +280,5 @@ def verify_packet(path: Path, trust_roots: tuple[Certificate, ...] = ()) -> Veri
                 problems.append(FileProblem("modified", packet.MANIFEST_TEXT, detail=f"khác {packet.MANIFEST}"))
         extra = sorted(names - listed - {packet.MANIFEST, packet.MANIFEST_TEXT})
         problems += [FileProblem("extra", n) for n in extra]
-    signed, notes = _signatures(pdfs, trust_roots)
-    return VerifyReport(str(path), True, len(listed), tuple(problems + signed), tuple(notes))
+    signed, notes, signers = _signatures(pdfs, trust_roots, packet=True)
+    return VerifyReport(str(path), True, len(listed), tuple(problems + signed), tuple(notes), signers)
