@@ -740,7 +740,8 @@ def _access(host: str, credential: srv.Credential | None, allow_storage: bool) -
         _echo(f"Đăng nhập giao diện: tên '{credential.user}', mật khẩu trong {credential.source}. Máy khác chạy "
               f"lệnh ocop/worker cần biến {srv.CLIENT_AUTH_ENV}=tên:mật-khẩu.")
         if credential.exposed:
-            _echo(f"Cảnh báo: {credential.source} để người dùng khác trên máy đọc được; nên chmod 600.",
+            _echo(f"Cảnh báo: {credential.source} để mọi người dùng trên máy đọc được; nên chmod 600 (hoặc 640 "
+                  "với nhóm riêng của dịch vụ).",
                   err=True, fg=typer.colors.YELLOW)
     if allow_storage:
         _echo("Lượt chạy qua giao diện/API được chọn cơ sở dữ liệu và thư mục văn bản khác "

@@ -58,7 +58,7 @@ class Credential:
     user: str
     password: str = field(repr=False)
     source: str  # for messages: "tệp /etc/ocop/auth" or "biến PREFECT_SERVER_API_AUTH_STRING"
-    exposed: bool = False  # its file can be read by other users of the machine
+    exposed: bool = False  # its file can be read by every user of the machine
 
     @property
     def auth_string(self) -> str:
@@ -89,7 +89,8 @@ def read_auth_file(path: Path) -> Credential:
     if len(lines) != 1:
         raise InputError(f"Tệp mật khẩu máy chủ {path} phải có đúng một dòng tên:mật-khẩu "
                          f"(đang có {len(lines)} dòng).")
-    return _parse(lines[0], source, exposed=bool(mode & (stat.S_IRGRP | stat.S_IROTH)))
+    # readable by every user of the machine; a group's read (root:ocop 640, the README's layout) is a choice
+    return _parse(lines[0], source, exposed=bool(mode & stat.S_IROTH))
 
 
 def server_credential(auth_file: Path | None = None, env: Mapping[str, str] = os.environ) -> Credential | None:

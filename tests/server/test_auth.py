@@ -222,7 +222,9 @@ def test_where_the_credential_comes_from(tmp_path: Path) -> None:
     path.chmod(0o644)
     from_file = server.server_credential(None, env={"OCOP_AUTH_FILE": str(path),
                                                     "PREFECT_SERVER_API_AUTH_STRING": "bien:mat-khau-bien"})
-    assert (from_file.user, from_file.exposed) == ("tu-tep", True)  # the file wins, and others can read it
+    assert (from_file.user, from_file.exposed) == ("tu-tep", True)  # the file wins, and everyone can read it
+    path.chmod(0o640)                                                  # the README's root:ocop 640: a choice
+    assert not server.server_credential(None, env={"OCOP_AUTH_FILE": str(path)}).exposed
     assert server.server_credential(None, env={"PREFECT_SERVER_API_AUTH_STRING": "bien:mat-khau-bien"}).user == "bien"
     assert server.server_credential(None, env={}) is None
     assert "mat-khau" not in repr(from_file)
