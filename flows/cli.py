@@ -777,8 +777,8 @@ def server(
         api, env, credential = _start(host, port, out, db, auth_file, allow_storage_parameters, public_url)
         log = None if STATE["debug"] else logs.log_file()
         with srv.server_at(host, port, env, log, credential) as started, srv.connected(api, credential):
-            srv.ensure_pool(POOL)
-            srv.register(POOL, Path.cwd())
+            srv.ensure_pool(POOL, Path.cwd())
+            srv.register(POOL)
             try:
                 workers_started = [srv.start_worker(POOL, f"ocop-worker-{i + 1}", env, log=log)
                                    for i in range(workers)]
@@ -812,8 +812,8 @@ def deploy(
         credential = srv.client_credential()
         srv.require_access(api, credential)
         with srv.connected(api, credential):
-            srv.ensure_pool(pool)
-            names = srv.register(pool, (workdir or Path.cwd()).resolve())
+            srv.ensure_pool(pool, (workdir or Path.cwd()).resolve())
+            names = srv.register(pool)
     for name in names:
         _echo(f"  - {name}")
     _echo(f"Đã đăng ký {len(names)} deployment cho work pool {pool}; chạy worker: prefect worker start --pool "

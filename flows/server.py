@@ -276,29 +276,32 @@ def start_worker(pool: str, name: str, env: dict[str, str], limit: int = 4,
                    "--limit", str(limit)], env, log)
 
 
-def job_template() -> dict[str, Any]:
-    """Prefect's process job template without the ``command`` and ``env`` variables: a run started
-    through the API or the UI cannot change what the worker executes nor its environment (so neither
-    OCOP_DATABASE_URL, OCOP_OUT_DIR nor OCOP_ALLOW_STORAGE_PARAMETERS); runs get the worker's own."""
+def job_template(working_dir: Path) -> dict[str, Any]:
+    """Prefect's process job template without the ``command``, ``env`` and ``working_dir`` variables:
+    a run started through the API or the UI cannot change what the worker executes, its environment
+    (so neither OCOP_DATABASE_URL, OCOP_OUT_DIR nor OCOP_ALLOW_STORAGE_PARAMETERS) nor the folder it
+    runs in (where a planted module would be imported); runs get the worker's own environment and
+    ``working_dir``, fixed in the pool."""
     from prefect.workers.process import ProcessWorker
 
     template = ProcessWorker.get_default_base_job_template()
     # Gone from the configuration, not merely emptied: Prefect merges a run's `env` into any `env`
     # mapping the template has. Without them the worker runs its default command
     # (python -m prefect.engine) in its own environment.
-    for name in ("command", "env"):
+    for name in ("command", "env", "working_dir"):
         template["job_configuration"].pop(name, None)
         template["variables"]["properties"].pop(name, None)
+    template["job_configuration"]["working_dir"] = str(working_dir.resolve())
     return template
 
 
-def ensure_pool(pool: str) -> None:
-    """The process work pool, created or brought to ``job_template``."""
+def ensure_pool(pool: str, working_dir: Path) -> None:
+    """The process work pool, created or brought to ``job_template``: its runs run in ``working_dir``."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.actions import WorkPoolCreate, WorkPoolUpdate
     from prefect.exceptions import ObjectAlreadyExists
 
-    template = job_template()
+    template = job_template(working_dir)
     with get_client(sync_client=True) as client:
         try:
             client.create_work_pool(WorkPoolCreate(name=pool, type="process", base_job_template=template))
@@ -306,12 +309,12 @@ def ensure_pool(pool: str) -> None:
             client.update_work_pool(pool, WorkPoolUpdate(base_job_template=template))
 
 
-def register(pool: str, working_dir: Path) -> list[str]:
-    """Create or update every deployment on the server for ``pool``; returns their full names."""
+def register(pool: str) -> list[str]:
+    """Create or update every deployment on the server for ``pool`` (its working folder is the pool's:
+    ``ensure_pool``); returns their full names."""
     from flows.deployments import build, full_names
 
     for deployment in build(pool):
-        deployment.job_variables = {**deployment.job_variables, "working_dir": str(working_dir.resolve())}
         deployment.apply(work_pool_name=pool)
     return full_names()
 

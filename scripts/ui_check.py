@@ -61,8 +61,8 @@ def start_private(stack: ExitStack) -> str:
     proc = server.start_server("127.0.0.1", port, env, home / "server.log")
     stack.callback(server.stop, proc)
     stack.enter_context(server.connected(api))
-    server.ensure_pool("ocop-pool")
-    server.register("ocop-pool", REPO)
+    server.ensure_pool("ocop-pool", REPO)
+    server.register("ocop-pool")
     worker = server.start_worker("ocop-pool", "ui-check", env, log=home / "worker.log")
     stack.callback(server.stop_worker, worker)
     return api

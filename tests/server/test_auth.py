@@ -153,6 +153,15 @@ def test_a_run_cannot_point_at_another_database_or_folder(office: Office, tmp_pa
                 "env": {"OCOP_DATABASE_URL": f"sqlite:///{foreign / 'env.db'}", "OCOP_OUT_DIR": str(foreign)}})
         except Exception:  # refused at once by the server is as good
             by_env = None
+        # nor the folder it runs in (a module planted there would be imported): the pool fixes working_dir
+        planted = tmp_path / "trong-thu-muc-la"
+        (planted / "prefect").mkdir(parents=True)
+        (planted / "prefect" / "__init__.py").write_text(f"open({str(foreign)!r}, 'w')\n", encoding="utf-8")
+        try:
+            by_folder = run_deployment(deployment(SET_UP), timeout=0, parameters={"plan": plan},
+                                       job_variables={"working_dir": str(planted)})
+        except Exception:
+            by_folder = None
     a, b = wait_all_authorised(office.api, [by_parameters.id, only_folder.id])
     for refused in (a, b):
         assert refused.state.is_failed()
@@ -161,7 +170,10 @@ def test_a_run_cannot_point_at_another_database_or_folder(office: Office, tmp_pa
     if by_env is not None:
         [c] = wait_all_authorised(office.api, [by_env.id])
         assert c.state.is_completed(), c.state.message  # it ran, on the server's own storage
-    assert not foreign.exists()  # nothing written there, by any of the three
+    if by_folder is not None:
+        [d] = wait_all_authorised(office.api, [by_folder.id])
+        assert d.state.is_completed(), d.state.message  # it ran, in the pool's folder
+    assert not foreign.exists()  # nothing written there, by any of the four
 
 
 def wait_all_authorised(api: str, ids: list) -> list:

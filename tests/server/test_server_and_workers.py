@@ -48,8 +48,8 @@ def prefect_server(tmp_path_factory: pytest.TempPathFactory):
         proc = server.start_server("127.0.0.1", port, env, home / "server.log")
         stack.callback(server.stop, proc)
         stack.enter_context(server.connected(api))
-        server.ensure_pool(POOL)
-        server.register(POOL, home)
+        server.ensure_pool(POOL, home)
+        server.register(POOL)
         for name in ("w1", "w2"):  # one run at a time each: two campaigns need both workers
             worker = server.start_worker(POOL, name, env, limit=1, log=home / f"worker-{name}.log")
             stack.callback(server.stop_worker, worker)
