@@ -11,6 +11,7 @@ import re
 import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography import x509
@@ -45,6 +46,12 @@ def _sample_signer() -> signing.OfficeSigner:
     return signing.load_signer(signing.SAMPLE_CERT, signing.SAMPLE_PASSWORD)
 
 
+# what a certificate that signs documents may do (non-repudiation included)
+SIGNING_USAGE = x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,
+                              data_encipherment=False, key_agreement=False, key_cert_sign=False, crl_sign=False,
+                              encipher_only=False, decipher_only=False)
+
+
 def _p12(path: Path, password: str, *, not_after: datetime, not_before: datetime | None = None) -> Path:
     """A self-issued certificate and key in a PKCS#12 file."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -52,9 +59,7 @@ def _p12(path: Path, password: str, *, not_after: datetime, not_before: datetime
     cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
             .serial_number(x509.random_serial_number())
             .not_valid_before(not_before or not_after - timedelta(days=365)).not_valid_after(not_after)
-            .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,
-                                         data_encipherment=False, key_agreement=False, key_cert_sign=False,
-                                         crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
+            .add_extension(SIGNING_USAGE, critical=True)
             .sign(key, hashes.SHA256()))
     path.write_bytes(pkcs12.serialize_key_and_certificates(
         b"x", key, cert, None, serialization.BestAvailableEncryption(password.encode())))
@@ -246,22 +251,15 @@ def test_a_signature_made_before_its_certificate_expired_stays_valid(unsigned: P
     """Archived documents outlive the office's certificate (1–3 years): each is judged at its signing time."""
     import time
 
-    ca_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "CA thử nghiệm")])
-    ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
-          .serial_number(1).not_valid_before(datetime(2020, 1, 1, tzinfo=UTC))
-          .not_valid_after(datetime(2040, 1, 1, tzinfo=UTC))
-          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-          .sign(ca_key, hashes.SHA256()))
+    ca_key, ca = _ca("CA thử nghiệm")
+    ca_name = ca.subject
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     ends = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=4)
     leaf = (x509.CertificateBuilder()
             .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "UBND xã Thử Nghiệm")]))
             .issuer_name(ca_name).public_key(key.public_key()).serial_number(2)
             .not_valid_before(ends - timedelta(days=30)).not_valid_after(ends)
-            .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,
-                                         data_encipherment=False, key_agreement=False, key_cert_sign=False,
-                                         crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
+            .add_extension(SIGNING_USAGE, critical=True)
             .sign(ca_key, hashes.SHA256()))
     p12 = tmp_path / "sap-het-han.p12"
     p12.write_bytes(pkcs12.serialize_key_and_certificates(
@@ -276,14 +274,20 @@ def test_a_signature_made_before_its_certificate_expired_stays_valid(unsigned: P
     assert check.ok and check.trusted and check.problem == "", check.problem
 
 
-def _p12_ca(tmp_path: Path) -> Path:
+def _ca(common_name: str) -> tuple[rsa.RSAPrivateKey, x509.Certificate]:
+    """A certification authority's key and self-issued certificate (2020–2040)."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "CA khác")])
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
     cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
             .serial_number(1).not_valid_before(datetime(2020, 1, 1, tzinfo=UTC))
             .not_valid_after(datetime(2040, 1, 1, tzinfo=UTC))
             .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
             .sign(key, hashes.SHA256()))
+    return key, cert
+
+
+def _p12_ca(tmp_path: Path) -> Path:
+    _, cert = _ca("CA khác")
     path = tmp_path / "ca-khac.pem"
     path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     return path
@@ -324,6 +328,14 @@ def _stage_env(monkeypatch: pytest.MonkeyPatch, certificate: bool) -> None:
         monkeypatch.delenv("OCOP_SIGNING_PASSWORD", raising=False)
 
 
+def _set_up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, certificate: bool) -> tuple[Settings, Any]:
+    """The sample's set-up stage, with or without the sample's certificate: its settings and documents summary."""
+    _stage_env(monkeypatch, certificate=certificate)
+    settings = Settings.from_env(out_dir=tmp_path / "out")
+    stages.prepare_database(settings)
+    return settings, stages.set_up(settings, SAMPLE / "campaign.toml").documents
+
+
 def _issued_pdfs(settings: Settings) -> list[tuple[Path, str]]:
     with unit_of_work(settings.database_url) as s:
         # the register's path under the documents folder (an absolute one stays as it is)
@@ -334,10 +346,7 @@ def _issued_pdfs(settings: Settings) -> list[tuple[Path, str]]:
 @needs_soffice
 def test_a_stage_signs_its_pdfs_and_registers_the_signed_files_hash(tmp_path: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    _stage_env(monkeypatch, certificate=True)
-    settings = Settings.from_env(out_dir=tmp_path / "out")
-    stages.prepare_database(settings)
-    summary = stages.set_up(settings, SAMPLE / "campaign.toml").documents
+    settings, summary = _set_up(tmp_path, monkeypatch, certificate=True)
     assert summary.pdf > 0 and signing.UNSIGNED not in summary.notes
     made = _issued_pdfs(settings)
     assert len(made) == summary.pdf
@@ -359,10 +368,7 @@ def _reason(path: Path) -> str:
 @needs_soffice
 def test_without_a_certificate_pdfs_are_unsigned_and_the_stage_says_so_once(tmp_path: Path,
                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    _stage_env(monkeypatch, certificate=False)
-    settings = Settings.from_env(out_dir=tmp_path / "out")
-    stages.prepare_database(settings)
-    summary = stages.set_up(settings, SAMPLE / "campaign.toml").documents
+    settings, summary = _set_up(tmp_path, monkeypatch, certificate=False)
     assert summary.pdf > 1
     assert [n for n in summary.notes if "ký số" in n] == [signing.UNSIGNED]
     assert all(not signing.check_signature(p, _roots()).signed for p, _ in _issued_pdfs(settings))

@@ -11,8 +11,9 @@ import hashlib
 import json
 import shutil
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -118,21 +119,12 @@ def test_a_forged_packet_member_with_its_manifest_rewritten_is_caught_by_the_sig
     assert verify_packet(zipped, roots).ok and verify_packet(zipped, roots).notes == ()
 
     # a forger changes a PDF's bytes and writes its new SHA-256 into both manifests
-    forged = tmp_path / zipped.name
-    with zipfile.ZipFile(zipped) as src, zipfile.ZipFile(forged, "w") as dst:
-        data = json.loads(src.read(packet.MANIFEST))
-        victim = next(f for f in data["files"] if f["name"].endswith(".pdf"))
-        for info in src.infolist():
-            body = src.read(info.filename)
-            if info.filename == victim["name"]:
-                body = bytearray(body)
-                body[body.index(b"stream", body.index(b"/Length")) + 40] ^= 0x01
-                body = bytes(body)
-                victim["sha256"], victim["size"] = hashlib.sha256(body).hexdigest(), len(body)
-            if info.filename not in (packet.MANIFEST, packet.MANIFEST_TEXT):
-                dst.writestr(info, body)
-        dst.writestr(packet.MANIFEST, json.dumps(data, ensure_ascii=False, indent=2))
-        dst.writestr(packet.MANIFEST_TEXT, packet.manifest_text(data))
+    def flip(body: bytes) -> bytes:
+        changed = bytearray(body)
+        changed[changed.index(b"stream", changed.index(b"/Length")) + 40] ^= 0x01
+        return bytes(changed)
+
+    forged, victim = _forge(zipped, tmp_path, flip)
     report = verify_packet(forged, roots)
     assert [(p.kind, p.path) for p in report.problems] == [("signature", victim["name"])]
     assert "tệp đã bị sửa sau khi ký" in report.problems[0].detail
@@ -152,22 +144,29 @@ def test_a_packet_pdf_stripped_of_its_signature_fails_where_trust_roots_are_conf
     assert verify_packet(zipped, roots).signers == ("UBND huyện Lục Nam — THỬ NGHIỆM",)   # whom the reader expects
 
     # a forger keeps the PDF as it was before signing (the signature is an incremental update after it)
-    stripped = tmp_path / zipped.name
-    with zipfile.ZipFile(zipped) as src, zipfile.ZipFile(stripped, "w") as dst:
-        data = json.loads(src.read(packet.MANIFEST))
-        victim = next(f for f in data["files"] if f["name"].endswith(".pdf"))
-        for info in src.infolist():
-            body = src.read(info.filename)
-            if info.filename == victim["name"]:
-                body = body[:body.index(b"%%EOF") + len(b"%%EOF\n")]
-                victim["sha256"], victim["size"] = hashlib.sha256(body).hexdigest(), len(body)
-            if info.filename not in (packet.MANIFEST, packet.MANIFEST_TEXT):
-                dst.writestr(info, body)
-        dst.writestr(packet.MANIFEST, json.dumps(data, ensure_ascii=False, indent=2))
-        dst.writestr(packet.MANIFEST_TEXT, packet.manifest_text(data))
+    stripped, victim = _forge(zipped, tmp_path, lambda body: body[:body.index(b"%%EOF") + len(b"%%EOF\n")])
     assert signing.check_signature(Path(victim["name"]), roots, zipfile.ZipFile(stripped).read(victim["name"])
                                    ).problem == signing.NOT_SIGNED
     report = verify_packet(stripped, roots)
     assert [(p.kind, p.path) for p in report.problems] == [("signature", victim["name"])]
     # without a trust root nothing can be said of the sender: the same packet is one note, not a failure
     assert verify_packet(stripped, ()).ok
+
+
+def _forge(zipped: Path, folder: Path, change: Callable[[bytes], bytes]) -> tuple[Path, dict[str, Any]]:
+    """The packet with its first PDF changed by ``change`` and that PDF's new SHA-256 and size written
+    into both manifests, as a forger would; returns the forged packet and the changed file's entry."""
+    forged = folder / zipped.name
+    with zipfile.ZipFile(zipped) as src, zipfile.ZipFile(forged, "w") as dst:
+        data = json.loads(src.read(packet.MANIFEST))
+        victim = next(f for f in data["files"] if f["name"].endswith(".pdf"))
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == victim["name"]:
+                body = change(body)
+                victim["sha256"], victim["size"] = hashlib.sha256(body).hexdigest(), len(body)
+            if info.filename not in (packet.MANIFEST, packet.MANIFEST_TEXT):
+                dst.writestr(info, body)
+        dst.writestr(packet.MANIFEST, json.dumps(data, ensure_ascii=False, indent=2))
+        dst.writestr(packet.MANIFEST_TEXT, packet.manifest_text(data))
+    return forged, victim

@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -21,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SAMPLE
-from tests.server.test_server_and_workers import free_port, wait_all
+from tests.server.test_server_and_workers import free_port, stop_group, wait_all
 
 USER, PASSWORD = "ocop", "mat-khau-thu-nghiem-123"
 PUBLIC = "https://ocop.phong-nn.example"
@@ -70,12 +69,7 @@ def office(tmp_path_factory: pytest.TempPathFactory):
             time.sleep(1)
         yield Office(api, out, db, log)
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(60)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            raise
+        stop_group(proc)
     assert not server.healthy(api)
 
 

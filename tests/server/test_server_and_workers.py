@@ -8,6 +8,7 @@ starts two process workers, triggers runs through the API and stops every proces
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -24,6 +25,16 @@ from tests.conftest import BACKENDS, PG_URL, SAMPLE, pg_schema_url
 POOL = "ocop-pool"
 CAMPAIGN = "Đánh giá, phân hạng sản phẩm OCOP - cả kế hoạch/chay-ca-ke-hoach"
 REMINDERS = "Nhắc hạn kế hoạch/nhac-han"
+
+
+def stop_group(proc: subprocess.Popen) -> None:
+    """SIGTERM an `ocop server`/`serve` started in its own process group; SIGKILL and fail after 60 s."""
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(60)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        raise
 
 
 def free_port() -> int:
@@ -241,7 +252,6 @@ def test_ocop_serve_starts_a_server_serves_the_deployments_and_stops_it(tmp_path
     """`ocop serve`: one process, no worker; with no server at the address it starts one, and
     SIGTERM stops both."""
     import os
-    import signal
     import subprocess
     import sys
 
@@ -283,12 +293,7 @@ def test_ocop_serve_starts_a_server_serves_the_deployments_and_stops_it(tmp_path
         assert done.state.is_completed(), done.state.message
         assert done.deployment_id is not None and done.work_pool_name is None  # served, not from a pool
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(60)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            raise
+        stop_group(proc)
         log.close()
     assert not server.healthy(api)  # the server it started is gone with it
 
