@@ -26,7 +26,7 @@ from ocop import present, progress
 from ocop.services import stages
 from ocop.services.council.use_cases import ScheduleResult, ScoreResult
 from ocop.services.paperwork.use_cases import RegisteredDocument
-from ocop.services.registrations.use_cases import CollectResult, VerifyResult
+from ocop.services.registrations.use_cases import CollectResult, PreAssessResult, VerifyResult
 from ocop.services.reminders.report import DeadlineReminder, RemindersReport
 from ocop.services.results.use_cases import RankedRow, RankResult, RecogniseResult, ReferResult
 from ocop.services.runtime import DocumentsSummary
@@ -42,6 +42,7 @@ LISTED = 10  # documents of one kind listed one by one; beyond that, their count
 # the documents each stage produces, by template
 KINDS = {
     "set_up": ("qd_thanh_lap_hoi_dong", "qd_ban_hanh_quy_che", "ke_hoach"),
+    "pre_assess": ("bao_cao_danh_gia_so_bo",),
     "verify": ("thong_bao_kiem_tra_ho_so",),
     "schedule": ("giay_moi_hop_hoi_dong", "phieu_danh_gia"),
     "score": ("phieu_danh_gia",),
@@ -168,6 +169,19 @@ def collect(summary: CollectResult) -> None:
     lines += [f"- Tệp lỗi: `{f}`" for f in summary.error_files]
     lines += [f"- Sửa {c}" for c in summary.changes]
     _summary(_key(code, "tom-tat-tiep-nhan"), f"Tiếp nhận đăng ký — {code}", lines, "Tóm tắt bước tiếp nhận đăng ký")
+
+
+def pre_assess(settings: Settings, summary: PreAssessResult) -> None:
+    campaign = summary.campaign
+    rows = [{"Xã": r.commune, "Sản phẩm": r.products, "Đề nghị đánh giá": r.proposed,
+             "Không đề nghị": r.products - r.proposed} for r in summary.reports]
+    create_table_artifact(rows, key=_key(campaign, "danh-gia-so-bo"),
+                          description="Đánh giá sơ bộ của UBND cấp xã")
+    lines = [f"- {r.commune}: đề nghị **{r.proposed}/{r.products}** sản phẩm"
+             + "".join(f"\n  - không đề nghị {x}" for x in r.not_proposed) for r in summary.reports]
+    lines += [_documents(summary.documents), documents(settings, campaign, "pre_assess")]
+    _summary(_key(campaign, "tom-tat-danh-gia-so-bo"), f"Đánh giá sơ bộ cấp xã — {campaign}", lines,
+             "Tóm tắt bước đánh giá sơ bộ của UBND cấp xã")
 
 
 def verify(settings: Settings, summary: VerifyResult) -> None:

@@ -403,6 +403,20 @@ def registrations_inspect(
                "Chạy lại 'ocop verify' để xét hồ sơ.")
 
 
+@app.command("pre-assess")
+def pre_assess(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None) -> None:
+    """Báo cáo đánh giá sơ bộ của UBND từng xã (1489, kế hoạch cấp tỉnh) / each commune's pre-assessment report."""
+    from flows.stages import pre_assess as pre_assess_flow
+
+    r = _flow(_where(db, out), lambda s: pre_assess_flow(campaign, storage=s))
+    _echo(f"Báo cáo đánh giá sơ bộ của UBND cấp xã: {len(r.reports)} xã, văn bản mới {r.documents.issued}.")
+    for report in r.reports:
+        _echo(f"  {report.commune[:28]:<28} đề nghị {report.proposed}/{report.products}")
+        for refused in report.not_proposed:
+            _echo(f"    ✗ {refused}")
+    _pending(r.documents)
+
+
 @app.command()
 def verify(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None) -> None:
     """Kiểm tra, xét chọn hồ sơ đăng ký / verify registrations."""
@@ -413,7 +427,7 @@ def verify(campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None) -
     _echo("Kết quả kiểm tra hồ sơ: "
                + ", ".join(f"{present.REGISTRATION_STATUS[k]} {v}" for k, v in r.counts.items()))
     if r.by_commune:
-        _echo(f"  {'Xã, thị trấn':<24} {'Đăng ký':>8} {'Đủ điều kiện':>13} {'Cần bổ sung':>12} "
+        _echo(f"  {'Xã':<24} {'Đăng ký':>8} {'Đủ điều kiện':>13} {'Cần bổ sung':>12} "
                    f"{'Không đủ ĐK':>12}")
         for commune, c in r.by_commune.items():
             _echo(f"  {commune[:24]:<24} {c.registered:>8} {c.eligible:>13} {c.needs_supplement:>12} "

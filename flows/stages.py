@@ -31,12 +31,12 @@ from flows.params import (
 )
 from flows.sign_off import sign_off as await_sign_off
 from ocop.services.council.use_cases import ScheduleResult, ScoreResult
-from ocop.services.registrations.use_cases import CollectResult, VerifyResult
+from ocop.services.registrations.use_cases import CollectResult, PreAssessResult, VerifyResult
 from ocop.services.results.use_cases import RankResult, RecogniseResult, ReferResult
 from ocop.services.set_up.use_cases import SetUpResult
 from ocop.settings import Settings
 
-Signed = TypeVar("Signed", SetUpResult, VerifyResult, ScheduleResult, RankResult, RecogniseResult, ReferResult)
+Signed = TypeVar("Signed", SetUpResult, PreAssessResult, VerifyResult, ScheduleResult, RankResult, RecogniseResult, ReferResult)
 
 
 def _signed(settings: Settings, campaign: str | None, run: Callable[[], Signed],
@@ -102,6 +102,20 @@ def collect(registrations: RegistrationImport, campaign: str | None = None,
                                              registrations.partial, registrations.reason)
     artifacts.collect(summary)
     return summary
+
+
+@flow(name="Đánh giá sơ bộ của UBND cấp xã", flow_run_name=run_name, log_prints=True)
+def pre_assess(campaign: str | None = None, sign_off: SignOffOptions = SignOffOptions(),
+               storage: Storage = Storage()) -> PreAssessResult:
+    """The commune stage (1489, a province's plan): from the communes' lists already imported, each commune's
+    report of its pre-assessment and its request to the province, one document per commune.
+
+    Args:
+        campaign: Mã kế hoạch, ví dụ bac-ninh-2026. Để trống: kế hoạch tạo gần nhất.
+        sign_off: Có chờ người ký duyệt trên giao diện hay không.
+        storage: Để trống để dùng cơ sở dữ liệu và thư mục văn bản của máy chủ.
+    """
+    return _stage(campaign, storage, sign_off, tasks.pre_assess, artifacts.pre_assess)
 
 
 @flow(name="Kiểm tra, xét chọn hồ sơ đăng ký", flow_run_name=run_name, log_prints=True)
@@ -207,5 +221,5 @@ def refer(campaign: str | None = None, sign_off: SignOffOptions = SignOffOptions
     return _stage(campaign, storage, sign_off, tasks.refer, artifacts.refer)
 
 
-STAGE_FLOWS = (set_up, collect, verify, schedule,
+STAGE_FLOWS = (set_up, collect, pre_assess, verify, schedule,
                score, rank, recognise, refer)

@@ -17,7 +17,7 @@ from ocop.rules.campaign import Signer
 from ocop.services import stages
 from ocop.services.council.use_cases import MeetingClosed, MissingSheet, PartTotals, ScheduleResult, ScoreResult
 from ocop.services.paperwork.use_cases import ApprovedDocument, IssuedDocument
-from ocop.services.registrations.use_cases import CollectResult, VerifyResult
+from ocop.services.registrations.use_cases import CollectResult, PreAssessResult, VerifyResult
 from ocop.services.reminders.report import OpenItem, RemindersReport
 from ocop.services.results.use_cases import RankResult, RecogniseResult, ReferResult
 from ocop.services.runtime import DocumentsSummary
@@ -94,6 +94,11 @@ def collect(settings: Settings, code: str | None, path: Path, partial: bool = Fa
             get_run_logger().warning("%s: %d lỗi%s", result.file, len(result.problems),
                                      f" — {result.error_file}" if result.error_file else "")
     return summary
+
+
+@task(name="Lập báo cáo đánh giá sơ bộ của từng xã", **TASK)
+def pre_assess(settings: Settings, code: str | None) -> PreAssessResult:
+    return stages.pre_assess(settings, code)
 
 
 @task(name="Xét điều kiện từng hồ sơ", **TASK)

@@ -25,6 +25,8 @@ DOCUMENT_STATUS = {"draft": "Dự thảo", "approved": "Đã duyệt", "issued":
                    "replaced": "Đã thay thế", "cancelled": "Đã hủy"}
 REGISTRATION_STATUS = {"registered": "Chưa kiểm tra", "eligible": "Đủ điều kiện",
                        "needs_supplement": "Cần bổ sung", "ineligible": "Không đủ điều kiện"}
+# the commune's pre-assessment of one criterion (1489); the values its list offers and reads back
+PRE_ASSESSMENT = {True: "Đạt", False: "Không đạt"}
 OUTCOME = {"referred": "Đề nghị cấp trên", "recognised": "Đề nghị công nhận", "none": "—"}
 WEEKDAY = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
 # the administrative unit of a campaign's level, as a sentence writes it ("cấp huyện");
@@ -176,6 +178,29 @@ def leave_one_out_flag(member: str, n: int) -> str:
     """A flag for the council: one member's sheet decides the star (rising or falling without it):
     'nếu không tính phiếu đánh giá của ông/bà Vũ Thị Lan thì sản phẩm đạt 3 sao'."""
     return f"nếu không tính phiếu đánh giá của ông/bà {member} thì sản phẩm đạt {stars(n)}"
+
+
+def commune_units(district: str) -> str:
+    """What a campaign's communes are called together: "xã, thị trấn" inside a district (before 1/7/2025),
+    "xã, phường" under a province of the two-level local government (no district, no thị trấn)."""
+    return "xã, thị trấn" if district else "xã, phường"
+
+
+def commune_name(commune: str) -> str:
+    """A commune as a sentence names it: 'Gia Bình' -> 'xã Gia Bình'; 'phường Chũ' stays."""
+    units = ("xã ", "phường ", "thị trấn ", "đặc khu ")
+    return commune if commune.casefold().startswith(units) else f"xã {commune}"
+
+
+def locality(level: str, district: str, province: str) -> str:
+    """The campaign's own area in a sentence: "huyện Lục Nam", "tỉnh Bắc Ninh"."""
+    return f"{LEVEL_UNIT[level]} {district if level == 'district' else province}"
+
+
+def address(*parts: str) -> str:
+    """An address from the parts a campaign knows, left out where empty: "Huyền Sơn, Lục Nam, Bắc Giang",
+    "phường Chũ, Bắc Ninh" (no district since 1/7/2025)."""
+    return ", ".join(p for p in parts if p)
 
 
 def level_heading(level: str) -> str:

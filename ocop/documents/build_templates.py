@@ -11,7 +11,7 @@ Layout of the builder:
 - ``templates_council``: QĐ thành lập Hội đồng, Giấy mời, Biên bản, Tờ trình;
 - ``templates_scoring``: Phiếu đánh giá, Bảng tổng hợp;
 - ``templates_plan``: Kế hoạch, QĐ ban hành Quy chế (with the Quy chế attached);
-- ``templates_results``: Thông báo kiểm tra hồ sơ, QĐ công nhận, Thông báo kết quả;
+- ``templates_results``: Thông báo kiểm tra hồ sơ, QĐ công nhận, Thông báo kết quả, Báo cáo của UBND xã;
 - ``templates_certificate``: Giấy chứng nhận sản phẩm OCOP.
 """
 
@@ -34,6 +34,7 @@ from ocop.documents.templates_council import (
 from ocop.documents.templates_ooxml import para, save_reproducible
 from ocop.documents.templates_plan import ke_hoach, qd_ban_hanh_quy_che
 from ocop.documents.templates_results import (
+    bao_cao_danh_gia_so_bo,
     qd_cong_nhan,
     thong_bao_ket_qua,
     thong_bao_kiem_tra_ho_so,
@@ -46,7 +47,7 @@ DEFAULT_DIR = packaged("ocop.templates")  # the repository's templates/ (setup.p
 TEMPLATES: dict[str, Callable[[], DocxDocument]] = {f.__name__: f for f in (
     ke_hoach, qd_thanh_lap_hoi_dong, qd_ban_hanh_quy_che, thong_bao_kiem_tra_ho_so,
     giay_moi_hop_hoi_dong, phieu_danh_gia, bang_tong_hop, bien_ban_hop_hoi_dong,
-    to_trinh_de_nghi_tinh, qd_cong_nhan, giay_chung_nhan, thong_bao_ket_qua)}
+    to_trinh_de_nghi_tinh, qd_cong_nhan, giay_chung_nhan, thong_bao_ket_qua, bao_cao_danh_gia_so_bo)}
 
 
 def build(out_dir: Path = DEFAULT_DIR) -> list[Path]:

@@ -112,3 +112,22 @@ def thong_bao_ket_qua() -> DocxDocument:
     body(doc, "{{ ket_thuc|ket_thuc }}", before=6)
     signature_block(doc)
     return doc
+
+
+def bao_cao_danh_gia_so_bo() -> DocxDocument:
+    """BÁO CÁO of a commune's People's Committee (…/BC-UBND, 1489) to the province: its pre-assessment of
+    each product it received and whether it proposes the product for evaluation."""
+    doc = new_document("Báo cáo đánh giá sơ bộ sản phẩm OCOP của UBND cấp xã", "Báo cáo",
+                       body_size=D.SIZE_BODY_COMPACT)
+    header_block(doc, numbered=True)
+    title_block(doc, "BÁO CÁO", "{{ trich_yeu }}", before=12)
+    para(doc, "Kính gửi: {{ kinh_gui }}", size=14, align=C, before=6, after=6)
+    loop(doc, "nd in noi_dung", "{{ nd }}")
+    data_table(doc, (11, 36, 38, 30, 30, 20),
+               ("STT", "Tên sản phẩm", "Chủ thể", "Bộ sản phẩm", "Kết quả đánh giá sơ bộ", "Đề nghị"),
+               ("{{ sp.stt }}", "{{ sp.ten_san_pham }}", "{{ sp.chu_the }}", "{{ sp.bo_san_pham }}",
+                "{{ sp.ket_qua }}", "{{ sp.de_nghi }}"),
+               "sp in san_pham", style="VB Bang nho", aligns=(C, L, L, L, L, C))
+    body(doc, "{{ ket_thuc|ket_thuc }}", before=6)
+    signature_block(doc)
+    return doc

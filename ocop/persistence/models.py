@@ -163,6 +163,8 @@ class Registration(Base):
     registered_on: Mapped[date | None] = mapped_column(Date)
     # dossier items declared by the file, {item key: submitted}; {} when the file declares none
     dossier: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default=text("'{}'"))
+    # the commune's pre-assessment (1489): criterion -> met, as its list gave it; empty where the edition has none
+    pre_assessment: Mapped[dict[str, bool]] = mapped_column(JSON, default=dict, server_default=text("'{}'"))
     # set by the verify stage: items to supplement, their due date, registered after the deadline
     missing: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
     due_on: Mapped[date | None] = mapped_column(Date)

@@ -139,6 +139,7 @@ class CampaignDetails:
     council_decision_date: date | None = None
     rules_decision_date: date | None = None
     verification_notice_date: date | None = None
+    commune_report_date: date | None = None
     recognition_date: date | None = None
     referral_date: date | None = None
     invitation_date: date | None = None
@@ -150,6 +151,8 @@ class CampaignDetails:
     signers: Mapping[str, Signer] = field(default_factory=dict)
     # The communes that may register; empty: any commune.
     communes: tuple[str, ...] = ()
+    # commune -> the chairman who signs its pre-assessment report (1489)
+    commune_signers: Mapping[str, str] = field(default_factory=dict)
 
     def first_number(self, series: str) -> int:
         """The first number a series takes in a year: 1, unless the campaign continues an existing series."""
@@ -176,6 +179,7 @@ class CampaignDetails:
             numbering={k: int(v) for k, v in (raw.get("numbering") or {}).items()},
             signers={k: Signer.from_mapping(v) for k, v in (raw.get("signers") or {}).items()},
             communes=tuple(raw.get("communes") or ()),
+            commune_signers=dict(raw.get("commune_signers") or {}),
         )
 
 

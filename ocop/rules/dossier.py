@@ -24,7 +24,7 @@ from __future__ import annotations
 import calendar as _months
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 
@@ -186,6 +186,8 @@ class Facts:
     certificate_stars: int | None = None
     registered_on: date | None = None
     inspection: Inspection | None = None
+    # the commune's pre-assessment (1489): criterion -> met; empty where the edition has none
+    pre_assessment: Mapping[str, bool] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -259,7 +261,11 @@ def decide(facts: Facts, rules: DossierRules, policy: Policy) -> Decision:
     """
     reasons: list[str] = []
     missing: list[str] = []
-    if policy.require_commune_confirmation and not facts.commune_confirmed:
+    unmet = [criterion for criterion, met in facts.pre_assessment.items() if not met]
+    if unmet:
+        reasons.append(f"UBND xã đánh giá sơ bộ không đạt tiêu chí {present.join_and(unmet)}, không đề nghị "
+                       "đánh giá, phân hạng.")
+    elif policy.require_commune_confirmation and not facts.commune_confirmed:
         reasons.append("Phiếu đăng ký chưa có xác nhận của UBND xã.")
     if facts.dossier:
         for item in rules.needed(facts.set_code):

@@ -30,6 +30,17 @@ class Level:
     refers_at: float | None  # mean at or above which a product goes up a level
     refers_to: str  # who receives the referral
     pre_assessed_criteria: tuple[str, ...] = ()
+    # what the level issues when it only pre-assesses (1489's commune): its report, none for a scoring level
+    report: CommuneReport | None = None
+
+
+@dataclass(frozen=True)
+class CommuneReport:
+    """The document a pre-assessing level (1489: the commune) sends up with its list of products."""
+
+    type_code: str  # "BC"
+    title: str  # its trích yếu
+    sends_to: str  # whom the commune sends it to: "Sở Nông nghiệp và Môi trường"
 
 
 @dataclass(frozen=True)
@@ -65,6 +76,14 @@ class Edition:
         found = legal.cite(legal.instrument(self.instrument), on, short=True)
         return found.text if found else legal.instrument(self.instrument).short()
 
+    def pre_assessing(self, level: str) -> Level | None:
+        """The level below ``level`` that pre-assesses its products and reports them (1489: the commune
+        under a province), or None where the edition has no such step."""
+        below = self.levels.get("commune")
+        if level == "province" and "district" not in self.levels and below is not None and below.report:
+            return below
+        return None
+
     def level(self, key: str) -> Level:
         """The level a campaign runs at; refused if the edition has no such level (1489: no district)."""
         try:
@@ -85,6 +104,7 @@ def _level(key: str, raw: dict[str, Any]) -> Level:
         refers_at=float(raw["refers_at"]) if "refers_at" in raw else None,
         refers_to=raw.get("refers_to", ""),
         pre_assessed_criteria=tuple(raw.get("pre_assessed_criteria", [])),
+        report=CommuneReport(**raw["report"]) if "report" in raw else None,
     )
 
 

@@ -34,6 +34,8 @@ def _fields(spec: CampaignFile) -> dict[str, object]:
         "verification_notice_date": (
             spec.verification_notice_date.isoformat() if spec.verification_notice_date else None),
         "recognition_date": spec.recognition_date.isoformat() if spec.recognition_date else None,
+        "commune_report_date": spec.commune_report_date.isoformat() if spec.commune_report_date else None,
+        "commune_signers": dict(spec.commune_signers),
         "plan": spec.plan.model_dump(mode="json") if spec.plan else None,
         "invitation_date": (
             spec.meeting.invitation_date.isoformat()
@@ -92,8 +94,38 @@ def _check_rules(spec: CampaignFile, path: Path) -> Edition:
         problem = (f"theo {edition.code}, {level.name} không chấm điểm, phân hạng sản phẩm; "
                    "hãy lập kế hoạch ở cấp có Hội đồng đánh giá")
     else:
+        _check_communes(spec, path, edition)
         return edition
     raise InputError(f"{path.name}: tệp kế hoạch có lỗi.", [f"{path.name}, mục 'level': {problem}"])
+
+
+def _check_communes(spec: CampaignFile, path: Path, edition: Edition) -> None:
+    """Where the communes pre-assess and report (1489), the file names the communes, who signs each one's
+    report and its date: each commune's report is a document the province's intake reads."""
+    from ocop.text import fold
+
+    below = edition.pre_assessing(spec.level)
+    if below is None:
+        return
+    problems = []
+    if not spec.communes:
+        problems.append(f"{path.name}, mục 'communes': theo {edition.code}, UBND {below.name} đánh giá sơ bộ và gửi "
+                        "báo cáo; cần danh sách các xã, phường của kế hoạch")
+    if spec.commune_report_date is None:
+        problems.append(f"{path.name}, mục 'commune_report_date': thiếu ngày báo cáo đánh giá sơ bộ của UBND "
+                        f"{below.name} (dạng YYYY-MM-DD)")
+    known = {fold(c) for c in spec.communes}
+    signed = {fold(c) for c in spec.commune_signers}
+    unsigned = [c for c in spec.communes if fold(c) not in signed]
+    if unsigned:
+        problems.append(f"{path.name}, mục 'commune_signers': thiếu người ký báo cáo (Chủ tịch UBND) của "
+                        f"{', '.join(unsigned)}")
+    strangers = [c for c in spec.commune_signers if fold(c) not in known]
+    if strangers:
+        problems.append(f"{path.name}, mục 'commune_signers': {', '.join(strangers)} không có trong danh sách "
+                        "'communes'")
+    if problems:
+        raise InputError(f"{path.name}: tệp kế hoạch có lỗi.", problems)
 
 
 def set_up(session: Session, path: Path) -> SetUpSummary:

@@ -17,7 +17,13 @@ from ocop.services.council.use_cases import (
     scores_templates,
 )
 from ocop.services.paperwork.use_cases import approve_documents, cancel_document, documents, issue_documents
-from ocop.services.registrations.use_cases import collect, record_inspection, registration_template, verify
+from ocop.services.registrations.use_cases import (
+    collect,
+    pre_assess,
+    record_inspection,
+    registration_template,
+    verify,
+)
 from ocop.services.reminders.use_cases import remind
 from ocop.services.results.use_cases import rank, recognise, refer
 from ocop.services.runtime import campaign_code, prepare_database
@@ -27,7 +33,7 @@ __all__ = [  # noqa: RUF022 - in the order of the plan, one line per stage
     # set-up
     "prepare_database", "set_up", "campaign_code",
     # collect, verify
-    "registration_template", "collect", "record_inspection", "verify",
+    "registration_template", "collect", "pre_assess", "record_inspection", "verify",
     # schedule, score
     "schedule", "attendance", "scores_templates", "score", "record_part_totals", "missing_sheets",
     "scores_progress", "close_meeting", "reopen", "issue_score_sheets",

@@ -32,6 +32,7 @@ BASES: dict[str, tuple[str, ...]] = {
     "qd_ban_hanh_quy_che": (EDITION, COUNCIL_DECISION),
     "ke_hoach": (CAMPAIGN,),
     "thong_bao_kiem_tra_ho_so": (PLAN,),
+    "bao_cao_danh_gia_so_bo": (PLAN,),  # a commune's report (1489) acts on the province's plan
     "qd_cong_nhan": (COMPETENCE, EDITION, CAMPAIGN, PLAN, MINUTES),
     "to_trinh_de_nghi_tinh": (EDITION, CAMPAIGN, PLAN, MINUTES),
 }

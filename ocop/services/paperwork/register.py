@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from ocop.documents.renderer import Renderer  # python-docx: imported by those who render
     from ocop.documents.signing import OfficeSigner  # cryptography: imported by those who sign
 
+PEOPLES_COMMITTEE = "Ủy ban nhân dân "
 BATCH = 500  # documents rendered and registered per batch; bounds memory at national scale
 OPEN = ("draft", "approved", "issued")  # statuses of the current version of a document
 # forms a numbered document attaches (the Tờ trình sends the summary table): a PDF like numbered ones
@@ -89,8 +90,11 @@ class IssueSummary:
 
 
 def series_owner(campaign: Campaign, issuer: str) -> str:
-    """Whose register a number comes from: the organ, within the body it belongs to."""
-    return issuer if issuer == campaign.issuing_body else f"{campaign.issuing_body} › {issuer}"
+    """Whose register a number comes from: the organ, within the body it belongs to; a People's Committee
+    (the campaign's own, or a commune's reporting to it under 1489) keeps its own register."""
+    if issuer == campaign.issuing_body or issuer.startswith(PEOPLES_COMMITTEE):
+        return issuer
+    return f"{campaign.issuing_body} › {issuer}"
 
 
 def take_number(session: Session, owner: str, series: str, year: int, start: int = 1) -> int:
@@ -293,8 +297,15 @@ class Register:
         self.session.add(doc)
         return doc
 
+    def _own_series(self, doc: Document) -> bool:
+        """A number from one of the campaign's organs (not a commune reporting to it, 1489): the campaign
+        file's ``numbering`` continues it, and its symbol alone names the file."""
+        c = self.campaign
+        return doc.issuer in (c.issuing_body, c.council_name, c.office)
+
     def _name(self, doc: Document, symbol: str) -> str:
-        stem = ascii_key(symbol or doc.subject)
+        stem = ascii_key(symbol if self._own_series(doc) else f"{doc.subject} {symbol}".strip()) if symbol else \
+            ascii_key(doc.subject)
         name = f"{stem}_{doc.kind}" if stem else doc.kind
         taken = symbol and doc.number is not None   # a number of its own: unique already
         return name if taken or doc.version == 1 else f"{name}_v{doc.version}"
@@ -349,7 +360,7 @@ class Register:
             elif doc.numbered:
                 before = latest_numbered(self.session, doc)
                 doc.number = take_number(self.session, doc.series_owner, doc.issuer_code, doc.issued_on.year,
-                                         settings.first_number(doc.issuer_code))
+                                         settings.first_number(doc.issuer_code) if self._own_series(doc) else 1)
                 symbol = number_symbol(doc.number, doc.type_code, doc.issuer_code)
                 if before is not None and before.issued_on > doc.issued_on:
                     raise DocumentError(

@@ -133,7 +133,7 @@ class _Run:
                 f"xã {other.commune} (tệp {file}, dòng {line}) (đăng ký trùng).")
 
     def file(self, path: Path) -> FileResult:
-        table = open_table(path, COLUMNS, sheet=DATA_SHEET, strict=True, formulas=True)
+        table = open_table(path, self.context.columns, sheet=DATA_SHEET, strict=True, formulas=True)
         reader = RowReader(table, self.context)
         problems: list[str] = []
         bad: dict[int, list[str]] = {}

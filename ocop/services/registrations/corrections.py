@@ -42,6 +42,13 @@ LABELS: dict[str, str] = {
 } | {f"dossier.{key}": label for key, label in ITEMS.items()}
 
 
+PRE_ASSESSED = "so_bo."  # snapshot keys of the commune's pre-assessment: "so_bo.<criterion>"
+
+
+def _pre_assessed(met: bool) -> str:
+    return present.PRE_ASSESSMENT[met]
+
+
 @dataclass(frozen=True, slots=True)
 class Change:
     """One field of a registered product changed by a corrected row."""
@@ -96,6 +103,7 @@ def snapshot(session: Session, campaign: Campaign, product_ids: Collection[int])
                       "certificate_date": _shown(reg.certificate_date),
                       "certificate_stars": _shown(reg.certificate_stars), "registered_on": _shown(reg.registered_on)}
             fields |= {f"dossier.{k}": _shown(v) for k, v in (reg.dossier or {}).items() if k in ITEMS}
+            fields |= {f"{PRE_ASSESSED}{k}": _pre_assessed(v) for k, v in (reg.pre_assessment or {}).items()}
             found[pid] = Snapshot(pid, code or "", name, producer_id, fields)
     return found
 
@@ -107,8 +115,10 @@ def changes(before: dict[int, Snapshot], after: dict[int, Snapshot]) -> dict[int
         new = after.get(pid)
         if new is None:
             continue
+        labels = LABELS | {k: k.removeprefix(PRE_ASSESSED) for k in (*old.fields, *new.fields)
+                           if k.startswith(PRE_ASSESSED)}  # the commune's criteria (1489) as its list names them
         diff = [Change(new.code, label, old.fields.get(key, ""), new.fields.get(key, ""))
-                for key, label in LABELS.items() if old.fields.get(key, "") != new.fields.get(key, "")]
+                for key, label in labels.items() if old.fields.get(key, "") != new.fields.get(key, "")]
         if diff:
             result[pid] = diff
     return result

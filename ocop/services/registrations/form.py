@@ -52,6 +52,9 @@ PRODUCER_TYPES = {
 KINDS = {fold(v): k for k, v in present.REGISTRATION_KIND.items()} | {
     "lan dau": FIRST, "nang hang": UPGRADE, "danh gia lai": REEVALUATION, "công nhận lại": REEVALUATION}
 COMMUNE_PREFIXES = ("xã ", "thị trấn ", "tt. ", "tt ", "phường ")
+PRE_ASSESSED_KEY = "so_bo_{}"  # the column of the commune's n-th pre-assessed criterion (1489)
+_MET = {fold(v): k for k, v in present.PRE_ASSESSMENT.items()} | {
+    "dat": True, "co": True, "x": True, "khong dat": False, "chua dat": False, "khong": False}
 _STARS = re.compile(r"^([1-5])(?:[.,]0+)?\s*(?:sao|★)?$")
 
 
@@ -63,9 +66,21 @@ class FormContext:
     sets: dict[str, str]  # folded code / name / "code - name" -> set code; "" where ambiguous
     set_names: dict[str, str]  # set code -> name
     communes: dict[str, str]  # folded name (with and without "xã", "thị trấn") -> canonical name
-    district: str
+    place: str  # "xã, thị trấn của huyện Lục Nam", "xã, phường của tỉnh Bắc Ninh"
     registered: tuple[date, date]  # the plausible registration dates: the year before the campaign's, and its own
     certified_by: date  # the latest plausible date of an earlier certificate: the evaluation deadline
+    # the criteria the commune pre-assesses and reports in its list (1489, a province campaign); () otherwise
+    pre_assessed: tuple[str, ...] = ()
+
+    @property
+    def pre_assessment_columns(self) -> tuple[Column, ...]:
+        """One column per pre-assessed criterion, headed by the criterion as the edition names it."""
+        return tuple(Column(PRE_ASSESSED_KEY.format(i), name) for i, name in enumerate(self.pre_assessed, 1))
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        """Every column a registration file of the campaign may have."""
+        return (*COLUMNS, *self.pre_assessment_columns)
 
 
 def commune_keys(name: str) -> set[str]:
@@ -91,9 +106,11 @@ def form_context(campaign: Campaign) -> FormContext:
     for name in campaign.details.communes:
         for key in commune_keys(name):
             communes[key] = name
+    below = get_edition(campaign.edition_code).pre_assessing(campaign.level)
     return FormContext(campaign.edition_code, lookup, {s.code: s.name for s in sets.values()}, communes,
-                       campaign.district, (date(campaign.year - 1, 1, 1), date(campaign.year, 12, 31)),
-                       campaign.deadline_evaluation)
+                       f"{present.commune_units(campaign.district)} của "
+                       f"{present.locality(campaign.level, campaign.district, campaign.province)}", (date(campaign.year - 1, 1, 1), date(campaign.year, 12, 31)),
+                       campaign.deadline_evaluation, below.pre_assessed_criteria if below else ())
 
 
 @dataclass(slots=True)
@@ -167,8 +184,8 @@ class RowReader:
         if commune and ctx.communes:
             canonical = next((ctx.communes[k] for k in commune_keys(commune) if k in ctx.communes), None)
             if canonical is None:
-                problems.append(bad_value(where(number, COMMUNE.key), commune, f"không phải xã, thị trấn của "
-                                          f"{ctx.district}, cần một tên trong danh sách xã của kế hoạch"))
+                problems.append(bad_value(where(number, COMMUNE.key), commune, f"không phải {ctx.place}, cần một tên "
+                                          "trong danh sách xã của kế hoạch"))
             commune = canonical or commune
         confirmed = self._yes_no(number, CONFIRMED.key, text, problems)
         reg: dict[str, Any] = {}
@@ -233,6 +250,16 @@ class RowReader:
                 problems.append(bad_value(where(number, CERT_STARS.key), text[CERT_STARS.key],
                                           "không hợp lệ, cần số sao từ 3 đến 5"))
             reg["certificate_stars"] = int(m.group(1)) if m else None
+        pre = [(col.key, col.header) for col in ctx.pre_assessment_columns]
+        if pre:
+            met = {}
+            for key, criterion in pre:
+                value = _MET.get(fold(text.get(key, "")))
+                if value is None:
+                    problems.append(bad_value(where(number, key), text.get(key, ""),
+                                              "cần 'Đạt' hoặc 'Không đạt' (kết quả đánh giá sơ bộ của UBND xã)"))
+                met[criterion] = bool(value)
+            reg["pre_assessment"] = met
         items = [col.key for col in ITEM_COLUMNS if col.key in self.present]
         if items:
             reg["dossier"] = {key: self._yes_no(number, key, text, problems) for key in items}

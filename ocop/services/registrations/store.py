@@ -24,7 +24,7 @@ from ocop.text import fold
 
 CHUNK = 5000  # values per IN (...) list
 REG_FIELDS = ("set_code", "commune_confirmed", "kind", "certificate_number", "certificate_date",
-              "certificate_stars", "registered_on", "dossier")
+              "certificate_stars", "registered_on", "dossier", "pre_assessment")
 # id, code, name, producer_id, name_key of a stored product
 _ProductRow = Row[int, str | None, str, int, str]
 RESET: dict[str, object] = {"status": "registered", "reason": "", "missing": [], "due_on": None, "late": False}

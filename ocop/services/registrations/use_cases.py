@@ -13,8 +13,9 @@ from ocop.services.campaigns import get_campaign
 from ocop.services.paperwork import notices
 from ocop.services.paperwork.use_cases import SignOffResult
 from ocop.services.registrations import collect as collecting
-from ocop.services.registrations import verification, workbooks
+from ocop.services.registrations import communes, verification, workbooks
 from ocop.services.registrations.collect import FileResult
+from ocop.services.registrations.communes import CommuneReport
 from ocop.services.registrations.corrections import Change
 from ocop.services.registrations.verification import (
     Checked,
@@ -84,6 +85,24 @@ def collect(settings: Settings, code: str | None, path: Path, partial: bool = Fa
         r = collecting.collect(s, campaign, path, partial, reason)
         return CollectResult(campaign.code, r.file, r.rows, r.new, r.updated, r.unchanged, r.rejected, r.partial,
                              tuple(r.files), tuple(r.problems), tuple(r.error_files), tuple(r.changes))
+
+
+@dataclass(frozen=True, slots=True)
+class PreAssessResult:
+    """The commune stage (1489): one report per commune, with what each proposes."""
+
+    campaign: str
+    reports: tuple[CommuneReport, ...]
+    documents: DocumentsSummary
+    sign_off: SignOffResult | None = None
+
+
+def pre_assess(settings: Settings, code: str | None) -> PreAssessResult:
+    """Issue each commune's pre-assessment report from the lists the province imported (1489)."""
+    with unit_of_work(settings.database_url) as s:
+        campaign = get_campaign(s, code)
+        specs, reports = communes.commune_reports(s, campaign)
+        return PreAssessResult(campaign.code, tuple(reports), issue_all(settings, s, campaign, specs))
 
 
 def registration_template(settings: Settings, code: str | None, path: Path) -> RegistrationTemplate:

@@ -132,7 +132,7 @@ def verify(session: Session, campaign: Campaign) -> VerifySummary:
     inspections = _inspections(session, campaign)
     result = session.execute(
         select(Registration.id, Registration.set_code, Registration.commune_confirmed, Registration.dossier,
-               Registration.kind, Registration.certificate_number, Registration.certificate_date,
+               Registration.pre_assessment, Registration.kind, Registration.certificate_number, Registration.certificate_date,
                Registration.certificate_stars, Registration.registered_on, Registration.status,
                Registration.reason, Registration.missing, Registration.due_on, Registration.late,
                Product.code, Product.name, Producer.name.label("producer"), Producer.kind.label("producer_kind"),
@@ -150,7 +150,7 @@ def verify(session: Session, campaign: Campaign) -> VerifySummary:
     for r in rows:
         decision = decide(Facts(r.set_code, r.producer_kind, r.commune_confirmed, r.dossier or {}, r.kind,
                                 r.certificate_number, r.certificate_date, r.certificate_stars, r.registered_on,
-                                inspections.get(r.id)), rules, policy)
+                                inspections.get(r.id), r.pre_assessment or {}), rules, policy)
         reason = decision.reason
         criteria = sets.get(r.set_code)
         if decision.status == ELIGIBLE and criteria is not None and not criteria.verified:

@@ -38,7 +38,7 @@ HINTS = {
     form.SET.key: "Chọn trong danh sách (mã - tên bộ sản phẩm).",
     form.PRODUCER.key: "Tên doanh nghiệp, HTX, tổ hợp tác hoặc hộ kinh doanh.",
     form.TYPE.key: "DN (doanh nghiệp), HTX (hợp tác xã), THT (tổ hợp tác), HKD (hộ kinh doanh).",
-    form.COMMUNE.key: "Chọn trong danh sách xã, thị trấn của kế hoạch.",
+    form.COMMUNE.key: "Chọn trong danh sách xã của kế hoạch.",
     form.CONFIRMED.key: "Có: UBND xã đã ký xác nhận phiếu đăng ký.",
     form.KIND.key: "Lần đầu; Nâng hạng (giấy chứng nhận còn hiệu lực); Đánh giá lại (giấy chứng nhận "
                    "đã hoặc sắp hết hiệu lực). Để trống: Lần đầu.",
@@ -56,7 +56,9 @@ ERRORS_SUFFIX = ".loi.xlsx"  # the workbook of an input's rows in error, beside 
 def hints(campaign: Campaign) -> dict[str, str]:
     """Each column's hint; the certificate's validity is the campaign's edition's."""
     months = get_edition(campaign.edition_code).certificate_months
-    return HINTS | {form.CERT_DATE.key: f"dd/mm/yyyy. Giấy chứng nhận có hiệu lực {months} tháng."}
+    pre = {col.key: f"Đạt hoặc Không đạt: kết quả đánh giá sơ bộ tiêu chí '{col.header}' của UBND xã."
+           for col in form.form_context(campaign).pre_assessment_columns}
+    return HINTS | pre | {form.CERT_DATE.key: f"dd/mm/yyyy. Giấy chứng nhận có hiệu lực {months} tháng."}
 
 
 def _list_sheet(wb: Workbook, columns: dict[str, list[str]]) -> dict[str, str]:
@@ -85,7 +87,8 @@ def template_columns(campaign: Campaign) -> list[Column]:
     order = (form.CODE, form.NAME, form.SET, form.PRODUCER, form.TYPE, form.COMMUNE, form.ADDRESS,
              form.REPRESENTATIVE, form.PHONE, form.KIND, form.CERT_NUMBER, form.CERT_DATE, form.CERT_STARS,
              form.REGISTERED_ON, form.CONFIRMED)
-    return [*order, *(c for c in form.ITEM_COLUMNS if c.key in items)]
+    return [*order, *form.form_context(campaign).pre_assessment_columns,
+            *(c for c in form.ITEM_COLUMNS if c.key in items)]
 
 
 def write_template(path: Path, campaign: Campaign) -> Path:
@@ -100,7 +103,9 @@ def write_template(path: Path, campaign: Campaign) -> Path:
     sets = [f"{code} - {name}" for code, name in ctx.set_names.items()]
     kinds = list(present.REGISTRATION_KIND.values())
     ranges = _list_sheet(wb, {"Bộ sản phẩm": sets, "Loại hình": list(present.PRODUCER_KIND), "Xã": communes,
-                              "Hình thức đăng ký": kinds, "Có/Không": ["Có", "Không"]})
+                              "Hình thức đăng ký": kinds, "Có/Không": ["Có", "Không"],
+                              "Đạt/Không đạt": list(present.PRE_ASSESSMENT.values())})
+    pre = {col.key for col in ctx.pre_assessment_columns}
     columns, column_hints = template_columns(campaign), hints(campaign)
     for i, col in enumerate(columns, start=1):
         cell = ws.cell(1, i, col.header)
@@ -115,6 +120,8 @@ def write_template(path: Path, campaign: Campaign) -> Path:
             lists[col.key] = "Xã"
         if col.key == form.CONFIRMED.key or col.key in ITEMS:
             lists[col.key] = "Có/Không"
+        if col.key in pre:
+            lists[col.key] = "Đạt/Không đạt"
         if col.key in lists:
             _validation(ws, letter, type="list", formula1=ranges[lists[col.key]],
                         error=f"Chọn một giá trị trong danh sách của cột '{col.header}'.")
@@ -140,7 +147,7 @@ def write_template(path: Path, campaign: Campaign) -> Path:
 def _instructions(ws: Worksheet, campaign: Campaign, columns: Sequence[Column], rules: DossierRules) -> None:
     lines = [
         (f"HƯỚNG DẪN GHI PHIẾU ĐĂNG KÝ SẢN PHẨM OCOP - {campaign.name}", True),
-        (f"Mỗi xã, thị trấn ghi vào sheet '{DATA_SHEET}', mỗi dòng một sản phẩm, bắt đầu từ dòng 2; "
+        (f"Mỗi {present.commune_units(campaign.district).replace(',', ' hoặc')} ghi vào sheet '{DATA_SHEET}', mỗi dòng một sản phẩm, bắt đầu từ dòng 2; "
          "không gộp ô, không dùng công thức, không đổi tên hay thêm cột.", False),
         ("Cột tô màu cam là bắt buộc; cột tô màu xanh không bắt buộc. Ngày ghi dd/mm/yyyy.", False),
         ("Mỗi ô ghi không quá số ký tự ở cột 'Tối đa (ký tự)'; không dùng ký tự điều khiển. Chữ bắt đầu bằng "

@@ -47,7 +47,7 @@ def decision(campaign: Campaign, summary: RankSummary, on: date | None = None) -
                 f"{present.join_and([present.stars(s) for s in sorted({r.stars for r in products})])}, "
                 "cụ thể như sau:"),
         san_pham=[{"stt": i, "ten_san_pham": r.name, "chu_the": r.producer,
-                   "dia_chi": f"{r.commune}, {campaign.district}", "bo_san_pham": set_label(sets, r.set_code),
+                   "dia_chi": present.address(r.commune, campaign.district), "bo_san_pham": set_label(sets, r.set_code),
                    "diem_tb": present.mean(r.mean),
                    "sao": " ".join([present.stars(r.stars), *([present.note_marks([marks[r.code]])] if r.code in marks
                                                              else [])])}
@@ -81,7 +81,7 @@ def certificates(campaign: Campaign, summary: RankSummary, issued_decision: Docu
             on, body="issuer", type_code=CERTIFICATE_TYPE, numbered=True, signer=signer, subject=r.code,
             symbol=certificate_symbol(issued_decision.symbol, i),
             chu_ky=signature_block(signer, collective=False),
-            ten_san_pham=r.name, chu_the=r.producer, dia_chi=f"{r.commune}, {campaign.district}, {campaign.province}",
+            ten_san_pham=r.name, chu_the=r.producer, dia_chi=present.address(r.commune, campaign.district, campaign.province),
             bo_san_pham=set_label(sets, r.set_code), sao=r.stars, sao_ky_hieu=present.star_symbols(r.stars),
             diem_tb=present.mean(r.mean), quyet_dinh=cited,
             hieu_luc_den=present.date_long(certificate_expiry(on, edition.certificate_months)),

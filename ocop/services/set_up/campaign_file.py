@@ -199,6 +199,8 @@ class CampaignFile(_Model):
     council_decision_date: date
     rules_decision_date: date | None = None
     verification_notice_date: date | None = None
+    # 1489: the date of the communes' pre-assessment reports (one per commune, ``ocop pre-assess``)
+    commune_report_date: date | None = None
     recognition_date: date | None = None
     referral_date: date | None = None
     plan: Plan | None = None
@@ -212,6 +214,8 @@ class CampaignFile(_Model):
     secretariat: list[PersonIn] = []
     # The communes (xã, thị trấn) that may register; when listed, any other commune is refused.
     communes: list[str] = []
+    # 1489: who signs each commune's report (commune -> the chairman of its People's Committee)
+    commune_signers: dict[str, str] = {}
 
     @field_validator("rules", mode="before")
     @classmethod
@@ -268,6 +272,7 @@ class CampaignFile(_Model):
         first, last = dt.date(self.year - 1, 1, 1), dt.date(self.year + 1, 12, 31)
         dated = {"council_decision_date": self.council_decision_date, "rules_decision_date": self.rules_decision_date,
                  "verification_notice_date": self.verification_notice_date,
+                 "commune_report_date": self.commune_report_date,
                  "recognition_date": self.recognition_date, "referral_date": self.referral_date,
                  "plan.date": self.plan.date if self.plan else None,
                  **{f"deadlines.{k}": getattr(self.deadlines, k) for k in ("verification", "evaluation", "referral")},
