@@ -44,9 +44,9 @@ PRODUCTS = [
     ("BN-14", "Na dai Đại Sơn", "1", "Hợp tác xã Na Đại Sơn", "HTX", "Đại Sơn", 79),
     ("BN-15", "Mật ong rừng Đại Sơn", "4", "Hộ kinh doanh Hoàng Văn Sơn", "HKD", "Đại Sơn", 61),
     ("BN-16", "Gà đồi Sơn Động", "2", "Hợp tác xã Chăn nuôi Sơn Động", "HTX", "Sơn Động", 72),
-    ("BN-17", "Trà hoa vàng Sơn Động", "11", "Công ty TNHH Dược liệu Sơn Động", "DN", "Sơn Động", 90.5),
+    ("BN-17", "Tinh dầu quế Sơn Động", "20", "Công ty TNHH Dược liệu Sơn Động", "DN", "Sơn Động", 90.5),
     ("BN-18", "Ba kích tím Sơn Động", "20", "Hộ kinh doanh Triệu Văn Lâm", "HKD", "Sơn Động", 38),
-    ("BN-19", "Trà hoa vàng Tây Yên Tử", "11", "Hợp tác xã Trà hoa vàng Tây Yên Tử", "HTX", "Tây Yên Tử", 83),
+    ("BN-19", "Mật ong hoa rừng Tây Yên Tử", "4", "Hợp tác xã Ong mật Tây Yên Tử", "HTX", "Tây Yên Tử", 83),
     ("BN-20", "Măng khô Tây Yên Tử", "7", "Tổ hợp tác Lâm sản Tây Yên Tử", "THT", "Tây Yên Tử", 54),
     ("BN-21", "Măng khô Tuấn Đạo", "7", "Hộ kinh doanh Nông Văn Tuấn", "HKD", "Tuấn Đạo", 41),
     ("BN-22", "Dưa chuột bao tử Cao Đức", "1", "Hợp tác xã Rau quả Cao Đức", "HTX", "Cao Đức", 66),
@@ -58,7 +58,7 @@ PRODUCTS = [
     ("BN-28", "Mây tre đan Tăng Tiến", "21", "Hợp tác xã Mây tre đan Tăng Tiến", "HTX", "phường Việt Yên", 71),
     ("BN-29", "Rượu nếp Việt Yên", "14", "Hộ kinh doanh Phạm Văn Quý", "HKD", "phường Việt Yên", 45),
     ("BN-30", "Bún khô Việt Yên", "6", "Công ty TNHH Thực phẩm Việt Yên", "DN", "phường Việt Yên", 62),
-    ("BN-31", "Chè xanh Phật Tích", "11", "Hộ kinh doanh Trương Thị Lan", "HKD", "Phật Tích", 53),
+    ("BN-31", "Đào cảnh Phật Tích", "24", "Hộ kinh doanh Trương Thị Lan", "HKD", "Phật Tích", 53),
     ("BN-32", "Nấm sò Gia Bình", "1", "Tổ hợp tác Nấm Gia Bình", "THT", "Gia Bình", 73),
     ("BN-33", "Tương nếp Yên Phong", "9", "Hộ kinh doanh Ngô Thị Hạnh", "HKD", "Yên Phong", 59),
     ("BN-34", "Bánh gai Tiên Du", "6", "Hộ kinh doanh Đinh Thị Mai", "HKD", "Tiên Du", 36),
@@ -126,7 +126,7 @@ def write_scores() -> None:
         sheet = load_set(edition.criteria_dir, set_code)
         star = star_for(target, edition.star_lower_bounds, edition.max_points)
         for m, member in enumerate(MEMBERS):
-            share = min(1.0, max(0.0, target / 100 + rng.uniform(-0.04, 0.04)))
+            share = min(1.0, max(0.0, target / 100 + rng.uniform(-0.015, 0.015)))
             for c in sheet.criteria:
                 options = sorted({o.points for o in c.options})
                 points = _pick(options, share * c.max_points)

@@ -123,7 +123,7 @@ def bao_cao_danh_gia_so_bo() -> DocxDocument:
     title_block(doc, "BÁO CÁO", "{{ trich_yeu }}", before=12)
     para(doc, "Kính gửi: {{ kinh_gui }}", size=14, align=C, before=6, after=6)
     loop(doc, "nd in noi_dung", "{{ nd }}")
-    data_table(doc, (11, 36, 38, 30, 30, 20),
+    data_table(doc, (13, 35, 37, 30, 30, 20),
                ("STT", "Tên sản phẩm", "Chủ thể", "Bộ sản phẩm", "Kết quả đánh giá sơ bộ", "Đề nghị"),
                ("{{ sp.stt }}", "{{ sp.ten_san_pham }}", "{{ sp.chu_the }}", "{{ sp.bo_san_pham }}",
                 "{{ sp.ket_qua }}", "{{ sp.de_nghi }}"),
