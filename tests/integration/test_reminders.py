@@ -82,7 +82,11 @@ def test_lead_times_count_working_days_from_the_day_to_the_deadline() -> None:
 def test_days_off_are_named_and_bad_input_is_refused_in_vietnamese() -> None:
     assert reminders.day_off(date(2020, 10, 23)) == ""
     assert reminders.day_off(date(2020, 10, 24)) == "thứ Bảy"
-    assert reminders.day_off(date(2020, 9, 2)) == "Quốc khánh (2/9)"
+    assert reminders.day_off(date(2020, 9, 2)) == "Quốc khánh"
+    assert reminders.day_off(date(2026, 4, 26)) == "Ngày Giỗ Tổ Hùng Vương"  # a Sunday
+    assert reminders.day_off(date(2026, 8, 22)) == ""  # the Saturday worked for Monday 31/08/2026
+    assert reminders.day_off(date(2026, 8, 31)) == "Ngày nghỉ (thay cho ngày 22/08/2026)"
+    assert reminders.day_off(date(2026, 11, 24)) == "Ngày Văn hóa Việt Nam"
     assert reminders.parse_date("23/10/2020") == reminders.parse_date("2020-10-23") == date(2020, 10, 23)
     with pytest.raises(InputError, match="Ngày '31/02/2020' không hợp lệ"):
         reminders.parse_date("31/02/2020")

@@ -1,12 +1,17 @@
-"""Working-day calendar: lunar calendar, computed holidays, swaps, counting."""
+"""Working-day calendar: the holidays package, the data file's swaps on top, counting."""
 
 from __future__ import annotations
 
 import random
+import tomllib
+from collections.abc import Iterator
 from datetime import date, timedelta
+from pathlib import Path
 
+import holidays as holidays_package
 import pytest
 
+from ocop.errors import RulesError
 from ocop.rules import calendar as cal
 from ocop.rules.calendar import (
     CalendarRangeError,
@@ -14,9 +19,8 @@ from ocop.rules.calendar import (
     days_off,
     holidays,
     is_working_day,
-    lunar_to_solar,
     next_working_day,
-    solar_to_lunar,
+    previous_working_day,
     swaps,
     working_days_before,
     working_days_between,
@@ -25,214 +29,239 @@ from ocop.rules.calendar import (
 D = date.fromisoformat
 
 
-# --- lunar calendar -------------------------------------------------------------------------------
+def _clear() -> None:
+    for f in (cal._all_swaps, cal._swaps, cal._holidays, cal._exceptions):
+        f.cache_clear()
 
 
-@pytest.mark.parametrize(
-    ("year", "new_year"),
-    [(2020, "2020-01-25"), (2021, "2021-02-12"), (2022, "2022-02-01"), (2023, "2023-01-22"),
-     (2024, "2024-02-10"), (2025, "2025-01-29"), (2026, "2026-02-17"), (2027, "2027-02-06")],
-)
-def test_lunar_new_year(year: int, new_year: str) -> None:
-    assert lunar_to_solar(year, 1, 1) == D(new_year)
-    assert solar_to_lunar(D(new_year)) == (year, 1, 1, False)
-    assert solar_to_lunar(D(new_year) - timedelta(days=1)).month == 12
+@pytest.fixture
+def data_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A data file of the test's own in place of ocop/rules/data/holidays.toml (caches cleared around)."""
+    path = tmp_path / "holidays.toml"
+    path.write_text("", encoding="utf-8")
+    monkeypatch.setattr(cal, "DATA_FILE", path)
+    _clear()
+    yield path
+    _clear()
 
 
-@pytest.mark.parametrize(
-    ("year", "month", "first_day"),
-    [(2020, 4, "2020-05-23"), (2023, 2, "2023-03-22"), (2025, 6, "2025-07-25")],
-)
-def test_leap_months(year: int, month: int, first_day: str) -> None:
-    assert lunar_to_solar(year, month, 1, leap=True) == D(first_day)
-    assert solar_to_lunar(D(first_day)) == (year, month, 1, True)
-    assert solar_to_lunar(D(first_day) - timedelta(days=1)) == (year, month, 29, False) or \
-        solar_to_lunar(D(first_day) - timedelta(days=1)) == (year, month, 30, False)
+def _swap(off: str, work: str, source: str = '"Công văn thử"') -> str:
+    return f"[[swap]]\noff = {off}\nwork = {work}\nsource = {source}\n\n"
 
 
-@pytest.mark.parametrize(
-    ("year", "month", "day", "leap"),
-    [(2024, 3, 1, True),  # 2024 has no leap month
-     (2023, 3, 1, True),  # 2023's leap month is the 2nd
-     (2024, 12, 30, False),  # the last month of Giáp Thìn has 29 days: no "30 Tết" in 2025
-     (2024, 13, 1, False), (2024, 1, 0, False), (2024, 1, 31, False)],
-)
-def test_lunar_dates_that_do_not_exist(year: int, month: int, day: int, leap: bool) -> None:
-    with pytest.raises(ValueError):
-        lunar_to_solar(year, month, day, leap)
-
-
-def test_round_trip_solar_lunar_solar_over_several_thousand_days() -> None:
-    d, prev = D("2012-01-01"), None
-    while d < D("2032-01-01"):  # 7305 days, 7 leap months
-        lunar = solar_to_lunar(d)
-        assert lunar_to_solar(*lunar) == d
-        if prev is not None:  # days follow each other, months start on day 1 after day 29 or 30
-            assert lunar.day == prev.day + 1 or (lunar.day == 1 and prev.day in (29, 30))
-        prev, d = lunar, d + timedelta(days=1)
-
-
-def test_round_trip_at_the_ends_of_the_supported_range() -> None:
-    for d in (D("1800-01-01"), D("1968-01-29"), D("2199-12-31")):
-        assert lunar_to_solar(*solar_to_lunar(d)) == d
-    with pytest.raises(CalendarRangeError):
-        solar_to_lunar(D("1799-12-31"))
-
-
-# --- holidays by rule ------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("hung_kings_day"), ["2020-04-02", "2021-04-21", "2023-04-29", "2024-04-18", "2025-04-07", "2026-04-26"],
-)
-def test_hung_kings_day_is_the_10th_of_the_3rd_lunar_month(hung_kings_day: str) -> None:
-    d = D(hung_kings_day)
-    assert holidays(d.year)[d] == "Giỗ Tổ Hùng Vương (10/3 âm lịch)"
-    assert solar_to_lunar(d) == (d.year, 3, 10, False)
-
-
-def test_hung_kings_day_on_a_sunday_gives_the_monday_off() -> None:
-    assert D("2026-04-26").weekday() == 6
-    assert holidays(2026)[D("2026-04-27")] == "Nghỉ bù Giỗ Tổ Hùng Vương (10/3 âm lịch)"
-    assert not is_working_day(D("2026-04-27"))
-    assert is_working_day(D("2026-04-28"))
-
-
-def test_tet_2024_by_the_rule() -> None:
-    h = holidays(2024)
-    assert [d for d in h if D("2024-02-01") <= d <= D("2024-02-29")] == [
-        D("2024-02-08"), D("2024-02-09"), D("2024-02-10"), D("2024-02-11"), D("2024-02-12"),
-        D("2024-02-13"), D("2024-02-14")]
-    assert h[D("2024-02-10")] == "Tết Nguyên đán (mùng 1 tháng Giêng)"
-    assert h[D("2024-02-09")] == "Tết Nguyên đán (30 tháng Chạp)"
-    assert h[D("2024-02-13")].startswith("Nghỉ bù Tết Nguyên đán")
-
-
-@pytest.mark.parametrize("day", ["2024-02-08", "2024-02-09", "2024-02-12", "2024-02-13", "2024-02-14"])
-def test_tet_2024_weekdays_off(day: str) -> None:
-    assert not is_working_day(D(day))
-
-
-def test_tet_2024_back_to_work_on_the_15th() -> None:
-    assert is_working_day(D("2024-02-07"))
-    assert is_working_day(D("2024-02-15"))
-
-
-def test_the_other_tet_pattern_would_differ_in_2024(monkeypatch: pytest.MonkeyPatch) -> None:
-    """'Last day + first four' (the pattern the task described) gives 9–15/2, not the official 8–14/2."""
-    cal._holidays.cache_clear()
-    cal._exceptions.cache_clear()
-    monkeypatch.setattr(cal, "TET_DAYS_BEFORE", 1)
-    try:
-        tet = [d for d in holidays(2024) if d.month == 2]
-        assert tet == [D("2024-02-09"), D("2024-02-10"), D("2024-02-11"), D("2024-02-12"),
-                       D("2024-02-13"), D("2024-02-14"), D("2024-02-15")]
-    finally:
-        cal._holidays.cache_clear()
-        cal._exceptions.cache_clear()
-
-
-@pytest.mark.parametrize(
-    ("day", "working"),
-    [("2020-09-02", False), ("2020-09-03", True), ("2020-09-01", True),  # 2/9 alone before 2021
-     ("2024-09-02", False), ("2024-09-03", False), ("2024-09-04", True),
-     ("2021-09-03", False), ("2022-09-01", False), ("2023-09-01", False), ("2023-09-04", False),
-     ("2025-09-01", False), ("2025-09-03", True)],
-)
-def test_national_day(day: str, working: bool) -> None:
-    assert is_working_day(D(day)) is working
-
-
-@pytest.mark.parametrize(
-    ("day", "name"),
-    [("2021-09-03", "Quốc khánh (ngày liền kề 2/9)"), ("2022-09-01", "Quốc khánh (ngày liền kề 2/9)"),
-     ("2023-09-01", "Quốc khánh (ngày liền kề 2/9)"), ("2023-09-04", "Nghỉ bù Quốc khánh (2/9)"),
-     ("2024-09-03", "Quốc khánh (ngày liền kề 2/9)"), ("2025-09-01", "Quốc khánh (ngày liền kề 2/9)")],
-)
-def test_national_day_adjacent_day_as_decided(day: str, name: str) -> None:
-    assert holidays(D(day).year)[D(day)] == name
-
-
-@pytest.mark.parametrize("year", range(2014, 2031))
-def test_fixed_holidays_every_year(year: int) -> None:
-    h = holidays(year)
-    for day, name in [((1, 1), "Tết Dương lịch"), ((4, 30), "Ngày Chiến thắng (30/4)"),
-                      ((5, 1), "Ngày Quốc tế lao động (1/5)"), ((9, 2), "Quốc khánh (2/9)")]:
-        assert name in h[date(year, *day)]
-        if date(year, *day).weekday() < 5:
-            assert not is_working_day(date(year, *day))
-    tet = [d for d, n in h.items() if n.startswith("Tết Nguyên đán")]
-    assert len(tet) == 5 and tet[-1] - tet[0] == timedelta(days=4)
-    assert len([d for d, n in h.items() if n.startswith("Quốc khánh")]) == (2 if year >= 2021 else 1)
-    # every holiday on a weekend has its own compensatory weekday
-    assert sum(d.weekday() >= 5 for d, n in h.items() if not n.startswith("Nghỉ bù")) == \
-        sum(n.startswith("Nghỉ bù") for n in h.values())
-
-
-@pytest.mark.parametrize(
-    ("day", "name"),
-    [("2022-01-03", "Nghỉ bù Tết Dương lịch"), ("2021-05-03", "Nghỉ bù Ngày Quốc tế lao động (1/5)"),
-     ("2022-05-02", "Nghỉ bù Ngày Chiến thắng (30/4)"), ("2022-05-03", "Nghỉ bù Ngày Quốc tế lao động (1/5)"),
-     # 2023: Giỗ Tổ on Saturday 29/4, 30/4 on Sunday, 1/5 on Monday: two days, pushed past 1/5
-     ("2023-05-02", "Nghỉ bù Giỗ Tổ Hùng Vương (10/3 âm lịch)"), ("2023-05-03", "Nghỉ bù Ngày Chiến thắng (30/4)")],
-)
-def test_compensatory_days(day: str, name: str) -> None:
-    assert holidays(D(day).year)[D(day)] == name
-
-
-@pytest.mark.parametrize(
-    ("first", "last"),
-    [
-        # Tết, civil-service breaks as announced (Bộ LĐTBXH / Bộ Nội vụ notices, as reported)
-        ("2020-01-23", "2020-01-29"),
-        ("2021-02-10", "2021-02-16"),
-        ("2022-01-29", "2022-02-06"),
-        ("2023-01-20", "2023-01-26"),
-        ("2024-02-08", "2024-02-14"),
-        ("2025-01-25", "2025-02-02"),
-        ("2026-02-14", "2026-02-22"),
-        # Quốc khánh
-        ("2021-09-02", "2021-09-05"),
-        ("2022-09-01", "2022-09-04"),
-        ("2023-09-01", "2023-09-04"),
-        ("2024-08-31", "2024-09-03"),
-        ("2025-08-30", "2025-09-02"),
-        # 30/4–1/5 (2024 and 2025 with a swap from holidays.toml)
-        ("2023-04-29", "2023-05-03"),
-        ("2024-04-27", "2024-05-01"),
-        ("2025-04-30", "2025-05-04"),
-        # Tết Dương lịch 2026 (swap)
-        ("2026-01-01", "2026-01-04"),
-    ],
-)
-def test_official_breaks(first: str, last: str) -> None:
+def _off(first: str, last: str) -> None:
+    """Every day from ``first`` to ``last`` is off, the day before and the day after are worked."""
     start, end = D(first), D(last)
-    assert is_working_day(start - timedelta(days=1))
-    assert is_working_day(end + timedelta(days=1))
+    assert is_working_day(start - timedelta(days=1)), start - timedelta(days=1)
+    assert is_working_day(end + timedelta(days=1)), end + timedelta(days=1)
     d = start
     while d <= end:
         assert not is_working_day(d), d
         d += timedelta(days=1)
 
 
-# --- swaps (data) ----------------------------------------------------------------------------------
+# --- 2026 (what the hand-written calendar got wrong) ------------------------------------------------
+
+
+def test_vietnam_culture_day_is_off_from_2026() -> None:
+    assert D("2026-11-24").weekday() == 1  # a Tuesday
+    assert not is_working_day(D("2026-11-24"))
+    assert days_off(2026)[D("2026-11-24")] == "Ngày Văn hóa Việt Nam"
+    assert is_working_day(D("2026-11-23")) and is_working_day(D("2026-11-25"))
+    assert is_working_day(D("2025-11-24"))  # a Monday, before the resolution
+    assert working_days_between(D("2026-11-20"), D("2026-11-27")) == 3  # Mon 23, Wed 25, Thu 26
+
+
+def test_the_2026_national_day_swap() -> None:
+    assert D("2026-08-31").weekday() == 0 and D("2026-08-22").weekday() == 5
+    assert not is_working_day(D("2026-08-31"))
+    assert is_working_day(D("2026-08-22"))  # the Saturday worked for it
+    assert days_off(2026)[D("2026-08-31")] == "Ngày nghỉ (thay cho ngày 22/08/2026)"
+    _off("2026-08-29", "2026-09-02")  # Saturday to Wednesday 2/9
+    assert {d: n for d, n in days_off(2026).items() if d.month == 9} == {
+        D("2026-09-01"): "Quốc khánh", D("2026-09-02"): "Quốc khánh"}
+    # Friday 21/8 + 1 working day is Saturday 22/8
+    assert next_working_day(D("2026-08-21")) == D("2026-08-22")
+    assert previous_working_day(D("2026-08-24")) == D("2026-08-22")
+
+
+def test_tet_2026() -> None:
+    _off("2026-02-14", "2026-02-22")  # Saturday 14/2 to Sunday 22/2
+    assert [d for d in days_off(2026) if d.month == 2] == [
+        D("2026-02-16"), D("2026-02-17"), D("2026-02-18"), D("2026-02-19"), D("2026-02-20")]
+    assert days_off(2026)[D("2026-02-17")] == "Tết Nguyên Đán"  # mùng 1
+    assert days_off(2026)[D("2026-02-16")] == "Giao thừa Tết Nguyên Đán"
+
+
+def test_new_year_2026_swap_from_the_data_file() -> None:
+    assert [(s.off, s.work) for s in swaps(2026)] == [(D("2026-01-02"), D("2026-01-10"))]
+    _off("2026-01-01", "2026-01-04")
+    assert is_working_day(D("2026-01-10"))
+    assert days_off(2026)[D("2026-01-02")] == "Ngày nghỉ (thay cho ngày 10/01/2026)"
+    # the package alone does not have it
+    assert cal._package(2026).is_working_day(D("2026-01-02"))
+
+
+def test_hung_kings_day_2026_on_a_sunday_gives_the_monday_off() -> None:
+    assert D("2026-04-26").weekday() == 6
+    assert holidays(2026)[D("2026-04-26")] == "Ngày Giỗ Tổ Hùng Vương"
+    assert holidays(2026)[D("2026-04-27")] == "Ngày Giỗ Tổ Hùng Vương (nghỉ bù)"
+    assert not is_working_day(D("2026-04-27")) and is_working_day(D("2026-04-28"))
+    assert add_working_days(D("2026-04-24"), 2) == D("2026-04-29")
+
+
+# --- earlier years -------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(("off", "work"), [("2024-04-29", "2024-05-04"), ("2025-05-02", "2025-04-26"),
-                                           ("2026-01-02", "2026-01-10")])
-def test_swaps_from_the_data_file(off: str, work: str) -> None:
-    assert (D(off), D(work)) in {(s.off, s.work) for s in swaps(D(off).year)}
+                                           ("2019-04-29", "2019-05-04")])
+def test_earlier_swaps_the_package_records(off: str, work: str) -> None:
     assert not is_working_day(D(off)) and is_working_day(D(work))
-    assert days_off(D(off).year)[D(off)].startswith("Nghỉ hoán đổi")
-    # the rule alone has them the other way round
-    assert D(off).weekday() < 5 and D(off) not in holidays(D(off).year) and D(work).weekday() >= 5
+    assert days_off(D(off).year)[D(off)] == f"Ngày nghỉ (thay cho ngày {D(work):%d/%m/%Y})"
+    assert swaps(D(off).year) == ()  # nothing in the data file for them
 
 
-def test_every_swap_has_a_source_and_agrees_with_the_rule() -> None:
-    for year in sorted({y for s in cal._all_swaps() for y in (s.off.year, s.work.year)}):
-        for s in swaps(year):
-            assert s.source
-        days_off(year)  # raises RulesError when a swap contradicts the rule
+def test_a_swap_across_new_year() -> None:
+    """Monday 31/12/2018 off, made up on Saturday 5/1/2019: both years see it."""
+    assert not is_working_day(D("2018-12-31")) and is_working_day(D("2019-01-05"))
+    # Fri 28/12/2018 .. Mon 7/1/2019: 2, 3, 4 and Saturday 5 January
+    assert working_days_between(D("2018-12-28"), D("2019-01-07")) == 4
+    assert next_working_day(D("2019-01-04")) == D("2019-01-05")
+
+
+@pytest.mark.parametrize(
+    ("first", "last"),
+    [
+        # Tết, civil-service breaks as announced (Bộ LĐTBXH / Bộ Nội vụ notices, as reported)
+        ("2020-01-23", "2020-01-29"), ("2021-02-10", "2021-02-16"), ("2022-01-29", "2022-02-06"),
+        ("2023-01-20", "2023-01-26"), ("2024-02-08", "2024-02-14"), ("2025-01-25", "2025-02-02"),
+        # Quốc khánh
+        ("2021-09-02", "2021-09-05"), ("2022-09-01", "2022-09-04"), ("2023-09-01", "2023-09-04"),
+        ("2024-08-31", "2024-09-03"), ("2025-08-30", "2025-09-02"),
+        # 30/4–1/5 (2024 and 2025 with a swap)
+        ("2023-04-29", "2023-05-03"), ("2024-04-27", "2024-05-01"), ("2025-04-30", "2025-05-04"),
+    ],
+)
+def test_official_breaks(first: str, last: str) -> None:
+    _off(first, last)
+
+
+@pytest.mark.parametrize(
+    ("day", "name"),
+    [("2022-01-03", "Tết Dương lịch (nghỉ bù)"), ("2021-05-03", "Ngày Quốc tế Lao động (nghỉ bù)"),
+     ("2023-09-04", "Quốc khánh (nghỉ bù)"), ("2020-09-02", "Quốc khánh")],
+)
+def test_names_are_vietnamese(day: str, name: str) -> None:
+    assert days_off(D(day).year)[D(day)] == name
+
+
+def test_names_do_not_follow_the_locale(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LANGUAGE", "en_US")
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    cal._package.cache_clear()
+    _clear()
+    try:
+        assert days_off(2026)[D("2026-11-24")] == "Ngày Văn hóa Việt Nam"
+    finally:
+        cal._package.cache_clear()
+        _clear()
+
+
+@pytest.mark.parametrize("year", range(cal.FIRST_YEAR, cal.LAST_YEAR + 1))
+def test_every_year_has_new_year_tet_and_national_day(year: int) -> None:
+    """Up to LAST_YEAR the package has its lunar dates: five Tết days off Monday to Friday."""
+    off = days_off(year)
+    tet = [d for d, n in off.items() if "Tết" in n and "Dương lịch" not in n]
+    assert len(tet) == 5 and tet[-1] - tet[0] <= timedelta(days=8), (year, tet)
+    h = holidays(year)
+    assert "Tết Dương lịch" in h[date(year, 1, 1)] and "Quốc khánh" in h[date(year, 9, 2)]
+    assert "Ngày Giỗ Tổ Hùng Vương" in h.values()
+    assert all(d.weekday() < 5 and not is_working_day(d) for d in off)
+
+
+def test_agrees_with_the_package_except_the_data_files_swaps() -> None:
+    mine = {d for s in cal._all_swaps() for d in (s.off, s.work)}
+    d = date(cal.FIRST_YEAR, 1, 1)
+    while d < date(2031, 1, 1):
+        assert (is_working_day(d) != cal._package(d.year).is_working_day(d)) == (d in mine), d
+        d += timedelta(days=1)
+
+
+def test_years_outside_the_package_are_refused() -> None:
+    assert holidays_package.Vietnam.end_year == cal.LAST_YEAR
+    for bad in (D("2013-06-03"), date(cal.LAST_YEAR + 1, 6, 1)):
+        with pytest.raises(CalendarRangeError, match=f"chỉ tính cho các năm 2014–{cal.LAST_YEAR}, không tính năm"):
+            is_working_day(bad)
+    with pytest.raises(ValueError):  # CalendarRangeError is also a ValueError
+        holidays(cal.LAST_YEAR + 1)
+    with pytest.raises(CalendarRangeError):
+        working_days_between(D("2013-12-20"), D("2014-01-10"))
+
+
+# --- the data file -------------------------------------------------------------------------------------
+
+
+def test_a_swap_in_the_data_file_changes_the_working_days(data_file: Path) -> None:
+    assert is_working_day(D("2027-11-26")) and not is_working_day(D("2027-11-20"))
+    assert is_working_day(D("2026-01-02"))  # this file lacks the shipped file's 2026 swap
+    data_file.write_text(_swap("2027-11-26", "2027-11-20"), encoding="utf-8")
+    _clear()
+    assert not is_working_day(D("2027-11-26")) and is_working_day(D("2027-11-20"))
+    assert swaps(2027) == (cal.Swap(D("2027-11-26"), D("2027-11-20"), "Công văn thử"),)
+    assert days_off(2027)[D("2027-11-26")] == "Ngày nghỉ (thay cho ngày 20/11/2027)"
+    # Fri 19/11 .. Mon 29/11: Saturday 20, 22, 23, 24 is Ngày Văn hóa, 25
+    assert working_days_between(D("2027-11-19"), D("2027-11-29")) == 4
+
+
+def test_a_swap_across_new_year_in_the_data_file(data_file: Path) -> None:
+    data_file.write_text(_swap("2027-12-31", "2028-01-08"), encoding="utf-8")
+    _clear()
+    assert not is_working_day(D("2027-12-31")) and is_working_day(D("2028-01-08"))
+    assert swaps(2027) == swaps(2028) != ()
+    assert D("2028-01-08") not in holidays(2028) and D("2027-12-31") in holidays(2027)
+
+
+def test_a_swap_the_package_already_records_changes_nothing(data_file: Path) -> None:
+    before = days_off(2026), cal._exceptions(2026)
+    data_file.write_text(_swap("2026-08-31", "2026-08-22"), encoding="utf-8")
+    _clear()
+    assert swaps(2026) == ()
+    assert (days_off(2026), cal._exceptions(2026)) == before
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (_swap("2026-11-24", "2026-11-28"),
+         r"holidays\.toml, \[\[swap\]\] thứ 1 \(nghỉ 24/11/2026, làm bù 28/11/2026\): ngày 24/11/2026 đã là "
+         r"ngày nghỉ theo gói holidays \(Ngày Văn hóa Việt Nam\)"),
+        (_swap("2027-11-26", "2027-11-20") + _swap("2027-11-25", "2027-11-22"),
+         r"\[\[swap\]\] thứ 2 \(nghỉ 25/11/2027, làm bù 22/11/2027\): ngày 22/11/2027 đã là ngày làm việc"),
+        (_swap("2027-11-26", "2027-11-20") + _swap("2027-11-26", "2027-11-27"),
+         r"\[\[swap\]\] thứ 2: ngày 26/11/2027 đã có trong \[\[swap\]\] thứ 1"),
+        (_swap("2027-11-26", "2027-11-26"), r"thứ 1: off và work là cùng một ngày 26/11/2027"),
+        ("[[swap]]\noff = 2027-11-26\nwork = 2027-11-20\n",
+         r"thứ 1: cần đúng các khóa off, work, source \(có: off, work\)"),
+        (_swap("2027-11-26T08:00:00", "2027-11-20"), r"thứ 1, khóa off = .*: phải là một ngày"),
+        (_swap('"26/11/2027"', "2027-11-20"), r"thứ 1, khóa off = '26/11/2027': phải là một ngày"),
+        (_swap("2027-11-26", "2027-11-20", '" "'), r"thứ 1, khóa source: thiếu nguồn"),
+        (_swap("2013-05-02", "2013-05-04"), r"thứ 1, khóa off = 2013-05-02: lịch chỉ tính các năm 2014–"),
+        ("[holiday]\noff = 2027-11-26\n", r"holidays\.toml: khóa không dùng holiday"),
+        ("[[swap]\n", r"Không đọc được tệp ngày nghỉ holidays\.toml"),
+    ],
+)
+def test_a_bad_data_file_is_refused_naming_the_entry(data_file: Path, text: str, message: str) -> None:
+    data_file.write_text(text, encoding="utf-8")
+    _clear()
+    with pytest.raises(RulesError, match=message):
+        is_working_day(D("2027-06-01"))
+
+
+def test_the_shipped_data_file_holds_only_what_the_package_lacks() -> None:
+    raw = tomllib.loads(cal.DATA_FILE.read_text(encoding="utf-8"))
+    assert len(cal._all_swaps()) == len(raw["swap"]) >= 1
+    for s in cal._all_swaps():
+        assert s.source and s.off.weekday() < 5 and s.work.weekday() >= 5
 
 
 # --- counting ---------------------------------------------------------------------------------------
@@ -269,7 +298,7 @@ def test_working_days_between_matches_day_by_day_counting() -> None:
      ("2024-04-17", 1, "2024-04-19"),  # over Giỗ Tổ (Thu 18/4)
      ("2024-04-26", 1, "2024-05-02"),  # over the swapped 29/4 and 30/4–1/5
      ("2024-05-03", 1, "2024-05-04"),  # the Saturday made up for 29/4 is a working day
-     ("2026-04-24", 2, "2026-04-29"),  # Fri + 2: Monday 27/4 is the compensatory day for Giỗ Tổ
+     ("2026-11-23", 1, "2026-11-25"),  # over Ngày Văn hóa Việt Nam
      ("2024-02-16", 0, "2024-02-16"),
      ("2024-02-15", -1, "2024-02-07")],
 )
@@ -280,15 +309,15 @@ def test_add_working_days(start: str, n: int, expected: str) -> None:
 @pytest.mark.parametrize(
     ("d", "n", "expected"),
     [("2024-02-15", 1, "2024-02-07"), ("2024-02-16", 2, "2024-02-07"), ("2024-02-19", 3, "2024-02-07"),
-     ("2024-09-04", 1, "2024-08-30"), ("2024-09-04", 0, "2024-09-04")],
+     ("2024-09-04", 1, "2024-08-30"), ("2024-09-04", 0, "2024-09-04"), ("2026-09-03", 1, "2026-08-28")],
 )
 def test_working_days_before(d: str, n: int, expected: str) -> None:
     assert working_days_before(D(d), n) == D(expected)
 
 
 def test_before_and_add_are_inverse_and_agree_with_between() -> None:
-    d = D("2024-01-02")
-    while d < D("2024-12-31"):
+    d = D("2026-01-02")
+    while d < D("2026-12-31"):
         if is_working_day(d):
             for n in (1, 2, 5):
                 w = working_days_before(d, n)
@@ -301,10 +330,3 @@ def test_before_and_add_are_inverse_and_agree_with_between() -> None:
                                              ("2024-02-16", "2024-02-19"), ("2025-12-31", "2026-01-05")])
 def test_next_working_day(d: str, expected: str) -> None:
     assert next_working_day(D(d)) == D(expected)
-
-
-def test_years_outside_the_rules_are_refused() -> None:
-    with pytest.raises(CalendarRangeError):
-        is_working_day(D("2013-06-03"))
-    with pytest.raises(ValueError):  # CalendarRangeError is also a ValueError
-        holidays(2200)

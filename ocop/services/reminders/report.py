@@ -44,7 +44,7 @@ from ocop import present
 from ocop.errors import InputError, NotFoundError
 from ocop.persistence.db import engine_for
 from ocop.persistence.models import Campaign, Document, Person, Producer, Product, Registration, Result, ScoreSheet
-from ocop.rules.calendar import days_off, holidays, is_working_day, next_working_day, working_days_between
+from ocop.rules.calendar import holidays, is_working_day, next_working_day, working_days_between
 from ocop.rules.dossier import ELIGIBLE, SUPPLEMENT
 from ocop.services.paperwork.register import OPEN
 from ocop.services.registrations.store import chunks
@@ -155,7 +155,7 @@ def day_off(on: date) -> str:
     """Why ``on`` is not a working day ("" when it is one): the holiday's name, or the weekday."""
     if is_working_day(on):
         return ""
-    return days_off(on.year).get(on) or holidays(on.year).get(on) or present.weekday(on)
+    return holidays(on.year).get(on) or present.weekday(on)
 
 
 def working_days_left(on: date, deadline: date) -> int:
