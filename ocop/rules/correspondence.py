@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ocop.errors import RulesError
-from ocop.rules.criteria import Criterion, CriteriaSet, load_sets
+from ocop.rules.criteria import CriteriaSet, Criterion, load_sets
 
 DATA_DIR = Path(__file__).parent / "data" / "correspondence"
 SAME, APPROX, NONE = "same", "approx", "none"
