@@ -713,7 +713,9 @@ def _print_replay(r: Replay) -> None:
 
     _echo(f"Kế hoạch {r.campaign}: kết quả đã lưu theo {r.old_edition} và xếp hạng lại các phiếu theo "
           f"{r.new_edition} ({r.level}); không ghi gì vào cơ sở dữ liệu.")
-    if r.same_sheets:
+    if r.old_edition == r.new_edition:
+        _echo("Cùng văn bản: kết quả tính lại từ các phiếu phải trùng kết quả đã lưu.")
+    elif r.same_sheets:
         _echo("Hai văn bản dùng cùng bộ tiêu chí: điểm từng phiếu giữ nguyên; khác nhau ở hạng sao, tiêu chí bắt "
               "buộc và kết quả của cấp đánh giá.")
     old_head, new_head = f"Theo {r.old_edition}", f"Theo {r.new_edition}"
