@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from flows.params import Storage
     from ocop.rules.campaign import Authority
     from ocop.services.reminders.report import RemindersReport
+    from ocop.services.results.replay import Replay
     from ocop.services.results.use_cases import RankedRow
     from ocop.services.runtime import DocumentsSummary
     from ocop.settings import Settings
@@ -704,6 +705,82 @@ def remind(
             _echo(f"  • {item.title}: {item.detail}")
         if not d.open:
             _echo("  Đã hoàn thành.")
+
+
+@app.command()
+def replay(
+    edition: Annotated[str, typer.Option(
+        "--edition", help="Mã văn bản để xếp hạng lại, ví dụ 148/2023 / the edition to re-rank under.")],
+    campaign: CampaignOpt = None, db: DbOpt = None, out: OutOpt = None,
+) -> None:
+    """Xếp hạng lại phiếu của kế hoạch đã phân hạng theo văn bản khác, không ghi gì (chỉ đọc) / what-if
+    replay: a ranked campaign's sheets under another edition (read-only)."""
+    from ocop.services.results.replay import replay as replay_campaign  # not ocop.services.stages
+
+    settings = _settings(db, out)
+    _print_replay(_run(lambda: replay_campaign(settings, campaign, edition)))
+
+
+def _print_replay(r: Replay) -> None:
+    """Old and new means, stars and outcomes side by side; then what the new sheet reads how."""
+    from ocop.rules.correspondence import APPROX, MATCH_LABEL, NONE, SAME
+
+    _echo(f"Kế hoạch {r.campaign}: kết quả đã lưu theo {r.old_edition} và xếp hạng lại các phiếu theo "
+          f"{r.new_edition} ({r.level}); không ghi gì vào cơ sở dữ liệu.")
+    if r.old_edition == r.new_edition:
+        _echo("Cùng văn bản: kết quả tính lại từ các phiếu phải trùng kết quả đã lưu.")
+    elif r.same_sheets:
+        _echo("Hai văn bản dùng cùng bộ tiêu chí: điểm từng phiếu giữ nguyên; khác nhau ở hạng sao, tiêu chí bắt "
+              "buộc và kết quả của cấp đánh giá.")
+    old_head, new_head = f"Theo {r.old_edition}", f"Theo {r.new_edition}"
+    _echo(f"{'':<7} {'':<30} {old_head:<33} {new_head}")
+    header = (f"{'Mã':<7} {'Sản phẩm':<30} {'Điểm TB':>7} {'Sao':>4}  {'Kết quả':<18}  {'Điểm TB':>7} {'Sao':>4}  "
+              "Kết quả")
+    _echo(header)
+    _echo("-" * len(header))
+    for p in r.products:
+        old = (f"{present.mean(p.old.mean):>7} {p.old.stars:>3}{present.STAR}  {present.OUTCOME[p.old.outcome]:<18}"
+               if p.old else f"{'—':>7} {'—':>4}  {'chưa xếp hạng':<18}")
+        new = (f"{present.mean(p.new.mean):>7} {p.new.stars:>3}{present.STAR}  {present.OUTCOME[p.new.outcome]}"
+               if p.new else f"{'—':>7} {'—':>4}  " + ("chờ chấm lại" if p.new_blocked else "không so sánh được"))
+        _echo(f"{p.code:<7} {p.name[:30]:<30} {old}  {new}")
+        if p.old and p.old.cap_reason:
+            _echo(f"        ↳ {r.old_edition}: {p.old.cap_reason}")
+        if p.new and p.new.cap_reason:
+            _echo(f"        ↳ {r.new_edition}: {p.new.cap_reason}")
+        if p.new_blocked:
+            _echo(f"        ↳ {r.new_edition}: {p.new_blocked.text(r.max_spread)}")
+        if p.not_comparable:
+            _echo(f"        ↳ Không so sánh được: {p.not_comparable}.", fg=typer.colors.YELLOW)
+        unmatched = [fate.unmatched_text() for fate in p.criteria if fate.unmatched]
+        if unmatched:
+            _echo(f"        ↳ Mức đã chọn không có tương ứng ở phiếu mới, tính 0 điểm: {', '.join(unmatched)}.")
+    compared = [p for p in r.products if p.old and p.new]
+    if compared:
+        old_counts: dict[int, int] = {}
+        new_counts: dict[int, int] = {}
+        for p in compared:
+            assert p.old and p.new
+            old_counts[p.old.stars] = old_counts.get(p.old.stars, 0) + 1
+            new_counts[p.new.stars] = new_counts.get(p.new.stars, 0) + 1
+        _echo(f"{len(compared)} sản phẩm so sánh được. Theo {r.old_edition}: {present.star_counts(old_counts)}; "
+              f"theo {r.new_edition}: {present.star_counts(new_counts)}.")
+    for m in r.sets:
+        _echo()
+        _echo(f"Đối chiếu bộ {m.source.code} \"{m.source.name}\" ({r.old_edition}) sang bộ {m.target.code} "
+              f"\"{m.target.name}\" ({r.new_edition}), tệp {r.correspondence_file}:")
+        same = [c.criterion.code for c in m.criteria if c.match == SAME]
+        _echo(f"  {MATCH_LABEL[SAME].capitalize()} (lựa chọn cùng nội dung, điểm theo phiếu mới): {', '.join(same)}.")
+        for c in m.criteria:
+            if c.match == APPROX:
+                _echo(f"  {c.criterion.code} ← {c.source.code if c.source else ''} ({MATCH_LABEL[APPROX]}): {c.note}.")
+        for c in m.criteria:
+            if c.match == NONE:
+                _echo(f"  {c.criterion.code} \"{c.criterion.title}\" ({MATCH_LABEL[NONE]}, tính 0 điểm, không đạt "
+                      f"yêu cầu bắt buộc nếu có): {c.note}.")
+        if m.dropped:
+            _echo("  Tiêu chí của phiếu cũ không còn được tính: "
+                  + "; ".join(f"{c.code} \"{c.title}\"" for c in m.dropped) + ".")
 
 
 HostOpt = Annotated[str, typer.Option("--host", help="Địa chỉ máy chủ Prefect nghe; ngoài 127.0.0.1 cần mật khẩu "

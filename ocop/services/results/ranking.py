@@ -12,8 +12,9 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import NamedTuple
 
-from sqlalchemy import Row, delete, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, joinedload
 
 from ocop import present
@@ -100,8 +101,16 @@ class RankSummary:
     max_spread: float = CampaignRules.max_spread
 
 
-# product_id, member_id, total, part_a, part_b, part_c of one score sheet
-_SheetRow = Row[int, int, int, int, int, int]
+class SheetTotals(NamedTuple):
+    """One member's score sheet for one product, as the ranking reads it."""
+
+    product_id: int
+    member_id: int
+    total: int
+    part_a: int
+    part_b: int
+    part_c: int
+
 
 
 def council_quorum(campaign: Campaign) -> tuple[list[Person], list[Person], Quorum]:
@@ -128,18 +137,37 @@ def rank(session: Session, campaign: Campaign) -> RankSummary:
         .options(joinedload(Registration.product).joinedload(Product.producer))
     ).all()
     present_ids = [m.id for m in present]
-    by_product: dict[int, list[_SheetRow]] = defaultdict(list)
+    by_product: dict[int, list[SheetTotals]] = defaultdict(list)
     for row in session.execute(
         select(ScoreSheet.product_id, ScoreSheet.member_id, ScoreSheet.total,
                ScoreSheet.part_a, ScoreSheet.part_b, ScoreSheet.part_c)
         .where(ScoreSheet.campaign_id == campaign.id, ScoreSheet.member_id.in_(present_ids))
     ):
-        by_product[row.product_id].append(row)
+        by_product[row.product_id].append(SheetTotals(*row))
     missing = _missing_sheets(regs, by_product, present)
     if missing:
         raise ScoringError("Chưa đủ phiếu đánh giá của các thành viên có mặt: " + "; ".join(missing) + ".")
     names = {m.id: m.name for m in present}
     chosen = _chosen_options(session, campaign, present_ids) if edition.mandatory_criteria else {}
+    results, blocked = rank_products(regs, by_product, chosen, edition, level, names, limit)
+    changed = _store(session, campaign, results, sheets_stamps(session, campaign, present_ids))
+    counts: dict[int, int] = defaultdict(int)
+    for r in results:
+        counts[r.stars] += 1
+    return RankSummary(results, members, present, q, changed, dict(counts), blocked, rescores, limit)
+
+
+def rank_products(
+    regs: Sequence[Registration], by_product: Mapping[int, Sequence[SheetTotals]],
+    chosen: Mapping[int, list[dict[str, int]]], edition: Edition, level: Level, names: Mapping[int, str],
+    limit: float, set_codes: Mapping[int, str] | None = None,
+) -> tuple[list[Ranked], list[Blocked]]:
+    """Each product's result under ``edition`` from its sheets (``chosen``: per product, the options of each
+    sheet, as :func:`_chosen_options`), best first, and the products the spread rule holds back.
+
+    Pure: the rank stage stores what it returns; the what-if replay (replay.py) shows it beside the stored
+    results. ``set_codes`` gives a product's set in the edition's criteria where it is not its registration's
+    (a replay under an edition with other sheets)."""
     sets = load_sets(edition.criteria_dir)
     results, blocked = [], []
     for reg in regs:
@@ -151,25 +179,23 @@ def rank(session: Session, campaign: Campaign) -> RankSummary:
             blocked.append(Blocked(reg.product.code or "", reg.product.name, width,
                                    (names[low.member_id], low.total), (names[high.member_id], high.total)))
             continue
-        results.append(_result(reg, rows, totals, width, edition, level, sets, chosen, names))
+        set_code = set_codes[reg.product_id] if set_codes is not None else reg.set_code
+        results.append(_result(reg, set_code, rows, totals, width, edition, level, sets, chosen, names))
     results.sort(key=lambda r: (-r.mean, r.code))
-    changed = _store(session, campaign, results, sheets_stamps(session, campaign, present_ids))
-    counts: dict[int, int] = defaultdict(int)
-    for r in results:
-        counts[r.stars] += 1
-    return RankSummary(results, members, present, q, changed, dict(counts), blocked, rescores, limit)
+    return results, blocked
 
 
 def _result(
-    reg: Registration, rows: Sequence[_SheetRow], totals: dict[int, int], width: int, edition: Edition, level: Level,
-    sets: Mapping[str, CriteriaSet], chosen: Mapping[int, list[dict[str, int]]], names: Mapping[int, str],
+    reg: Registration, set_code: str, rows: Sequence[SheetTotals], totals: dict[int, int], width: int,
+    edition: Edition, level: Level, sets: Mapping[str, CriteriaSet], chosen: Mapping[int, list[dict[str, int]]],
+    names: Mapping[int, str],
 ) -> Ranked:
     n = len(rows)
     mean = Fraction(sum(totals.values()), n)
     parts = (Fraction(sum(r.part_a for r in rows), n), Fraction(sum(r.part_b for r in rows), n),
              Fraction(sum(r.part_c for r in rows), n))
     by_score = star_for(mean, edition.star_lower_bounds, edition.max_points)
-    missed = missed_requirements(sets[reg.set_code], chosen.get(reg.product_id, [{}] * n)) \
+    missed = missed_requirements(sets[set_code], chosen.get(reg.product_id, [{}] * n)) \
         if edition.mandatory_criteria else []
     stars = capped_star(by_score, missed)
     # each criterion once, at the lowest star it misses (the one that holds the star down)
@@ -182,14 +208,14 @@ def _result(
               for m, s in leave_one_out(totals, edition.star_lower_bounds, edition.max_points).items()]
     return Ranked(
         reg.product_id, reg.product.code or "", reg.product.name, reg.product.producer.name,
-        reg.product.producer.commune, reg.set_code, n, mean, parts, by_score, stars,
+        reg.product.producer.commune, set_code, n, mean, parts, by_score, stars,
         f"Hạ từ {by_score} sao xuống {stars} sao: {reason}." if stars < by_score else "",
         outcome_for(level, edition, mean, stars), totals, width, tuple(flags),
     )
 
 
 def _missing_sheets(
-    regs: Sequence[Registration], by_product: Mapping[int, list[_SheetRow]], present: Sequence[Person]
+    regs: Sequence[Registration], by_product: Mapping[int, list[SheetTotals]], present: Sequence[Person]
 ) -> list[str]:
     missing = []
     for reg in regs:
