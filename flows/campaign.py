@@ -18,7 +18,7 @@ from flows.params import (
     run_name,
 )
 from ocop.services.council.use_cases import ScheduleResult, ScoreResult
-from ocop.services.registrations.use_cases import CollectResult, VerifyResult
+from ocop.services.registrations.use_cases import CollectResult, PreAssessResult, VerifyResult
 from ocop.services.results.use_cases import RankResult, RecogniseResult, ReferResult
 from ocop.services.set_up.use_cases import SetUpResult
 
@@ -36,6 +36,7 @@ class CampaignResult:
     rank: RankResult
     recognise: RecogniseResult
     refer: ReferResult
+    pre_assess: PreAssessResult | None = None  # the communes' reports, where the edition has them (1489)
 
 
 @flow(name="Đánh giá, phân hạng sản phẩm OCOP - cả kế hoạch", flow_run_name=run_name, log_prints=True)
@@ -50,11 +51,14 @@ def run_campaign(files: CampaignFiles, sign_off: SignOffOptions = SignOffOptions
     """
     setup = stages.set_up(PlanFile(campaign_file=files.campaign_file), sign_off, storage)
     code = setup.campaign
+    collected = stages.collect(RegistrationImport(registrations_file=files.registrations_file), code, storage)
+    settings = tasks.resolve_settings(storage.db_url, storage.out_dir)
+    communes = stages.pre_assess(code, sign_off, storage) if tasks.has_commune_stage(settings, code) else None
     result = CampaignResult(
         campaign=code,
         set_up=setup,
-        collect=stages.collect(
-            RegistrationImport(registrations_file=files.registrations_file), code, storage),
+        collect=collected,
+        pre_assess=communes,
         verify=stages.verify(code, sign_off, storage),
         schedule=stages.schedule(code, MeetingDetails(), sign_off, storage),
         score=stages.score(code, ScoreImport(scores_file=files.scores_file), storage),

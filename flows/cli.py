@@ -291,10 +291,20 @@ def _sample_certificate() -> None:
     os.environ.pop("OCOP_SIGNING_PASSWORD_FILE", None)
 
 
+SAMPLES = ("luc-nam-2020", "bac-ninh-2026")  # the bundled samples (ocop/sample/<name>); the first is the default
+
+
 @app.command()
-def demo(out: Annotated[Path, typer.Option("--out", help="Thư mục kết quả / output folder.")] = Path("out")) -> None:
-    """Chạy toàn bộ kế hoạch mẫu Lục Nam 2020 / run the whole sample campaign (Lục Nam 2020)."""
-    sample = resources.files("ocop.sample") / "luc-nam-2020"
+def demo(out: Annotated[Path, typer.Option("--out", help="Thư mục kết quả / output folder.")] = Path("out"),
+         sample_name: Annotated[str, typer.Option(
+             "--sample", help="Kế hoạch mẫu: luc-nam-2020 (huyện, 1048/2019) hoặc bac-ninh-2026 (tỉnh, "
+                              "148/2023+1489/2025, có bước cấp xã) / the sample to run.")] = SAMPLES[0]) -> None:
+    """Chạy toàn bộ một kế hoạch mẫu (mặc định Lục Nam 2020) / run a whole sample campaign."""
+    if sample_name not in SAMPLES:
+        _echo(f"Lỗi: không có kế hoạch mẫu '{present.quoted(sample_name)}'. Các mẫu: {', '.join(SAMPLES)}.",
+              fg=typer.colors.RED, err=True)
+        raise typer.Exit(1)
+    sample = resources.files("ocop.sample") / sample_name
     _sample_certificate()
     out = out.resolve()
     db_url = f"sqlite:///{out / 'ocop.db'}"
@@ -311,6 +321,8 @@ def demo(out: Annotated[Path, typer.Option("--out", help="Thư mục kết quả
     _echo(f"Kế hoạch: {result.campaign}  —  kết quả đánh giá, phân hạng:")
     _print_ranking(result.rank.ranking)
     refer = result.refer
+    if result.pre_assess is not None:
+        _echo(f"\nBáo cáo đánh giá sơ bộ của UBND cấp xã: {len(result.pre_assess.reports)} xã.")
     _echo(f"\nTờ trình {refer.document}: {len(refer.referred)} sản phẩm đề nghị cấp trên.")
     _echo(f"Văn bản: {out}")
     _echo(f"Cơ sở dữ liệu: {db_url}")

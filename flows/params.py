@@ -109,6 +109,9 @@ class ScoreImport(BaseModel):
         default=3600, ge=60, le=30 * 86400, title="Thời gian chờ mỗi thành viên (giây)")
 
 
+COMMUNE_LISTS = "danh-sach-xa"  # a sample's folder of the communes' lists (one file per commune, 1489)
+
+
 class CampaignFiles(BaseModel):
     model_config = ConfigDict(title="Các tệp của kế hoạch", extra="forbid")
 
@@ -121,9 +124,12 @@ class CampaignFiles(BaseModel):
 
     @classmethod
     def in_folder(cls, folder: Path) -> CampaignFiles:
-        """campaign.toml, registrations.csv and scores.csv of one folder (as the sample has them)."""
-        return cls(campaign_file=str(folder / "campaign.toml"),
-                   registrations_file=str(folder / "registrations.csv"), scores_file=str(folder / "scores.csv"))
+        """campaign.toml, the registrations and scores.csv of one folder (as the samples have them): the
+        registrations are registrations.csv, or the folder of the communes' lists, danh-sach-xa (1489)."""
+        lists = folder / COMMUNE_LISTS
+        registrations = lists if lists.is_dir() else folder / "registrations.csv"
+        return cls(campaign_file=str(folder / "campaign.toml"), registrations_file=str(registrations),
+                   scores_file=str(folder / "scores.csv"))
 
 
 class ReminderOptions(BaseModel):

@@ -36,7 +36,8 @@ from ocop.services.results.use_cases import RankResult, RecogniseResult, ReferRe
 from ocop.services.set_up.use_cases import SetUpResult
 from ocop.settings import Settings
 
-Signed = TypeVar("Signed", SetUpResult, PreAssessResult, VerifyResult, ScheduleResult, RankResult, RecogniseResult, ReferResult)
+Signed = TypeVar("Signed", SetUpResult, PreAssessResult, VerifyResult, ScheduleResult, RankResult, RecogniseResult,
+                 ReferResult)
 
 
 def _signed(settings: Settings, campaign: str | None, run: Callable[[], Signed],

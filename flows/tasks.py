@@ -96,6 +96,11 @@ def collect(settings: Settings, code: str | None, path: Path, partial: bool = Fa
     return summary
 
 
+def has_commune_stage(settings: Settings, code: str | None) -> bool:
+    """Whether the campaign's edition has the communes pre-assess and report before its dossier check (1489)."""
+    return stages.has_commune_stage(settings, code)
+
+
 @task(name="Lập báo cáo đánh giá sơ bộ của từng xã", **TASK)
 def pre_assess(settings: Settings, code: str | None) -> PreAssessResult:
     return stages.pre_assess(settings, code)

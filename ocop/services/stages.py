@@ -19,6 +19,7 @@ from ocop.services.council.use_cases import (
 from ocop.services.paperwork.use_cases import approve_documents, cancel_document, documents, issue_documents
 from ocop.services.registrations.use_cases import (
     collect,
+    has_commune_stage,
     pre_assess,
     record_inspection,
     registration_template,
@@ -33,7 +34,7 @@ __all__ = [  # noqa: RUF022 - in the order of the plan, one line per stage
     # set-up
     "prepare_database", "set_up", "campaign_code",
     # collect, verify
-    "registration_template", "collect", "pre_assess", "record_inspection", "verify",
+    "registration_template", "collect", "has_commune_stage", "pre_assess", "record_inspection", "verify",
     # schedule, score
     "schedule", "attendance", "scores_templates", "score", "record_part_totals", "missing_sheets",
     "scores_progress", "close_meeting", "reopen", "issue_score_sheets",

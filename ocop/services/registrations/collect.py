@@ -22,7 +22,6 @@ from ocop.persistence.models import Campaign
 from ocop.services.registrations.corrections import Change
 from ocop.services.registrations.form import (
     CODE,
-    COLUMNS,
     NAME,
     FormContext,
     ParsedRegistration,

@@ -109,7 +109,8 @@ def form_context(campaign: Campaign) -> FormContext:
     below = get_edition(campaign.edition_code).pre_assessing(campaign.level)
     return FormContext(campaign.edition_code, lookup, {s.code: s.name for s in sets.values()}, communes,
                        f"{present.commune_units(campaign.district)} của "
-                       f"{present.locality(campaign.level, campaign.district, campaign.province)}", (date(campaign.year - 1, 1, 1), date(campaign.year, 12, 31)),
+                       f"{present.locality(campaign.level, campaign.district, campaign.province)}",
+                       (date(campaign.year - 1, 1, 1), date(campaign.year, 12, 31)),
                        campaign.deadline_evaluation, below.pre_assessed_criteria if below else ())
 
 

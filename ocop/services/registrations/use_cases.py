@@ -97,6 +97,15 @@ class PreAssessResult:
     sign_off: SignOffResult | None = None
 
 
+def has_commune_stage(settings: Settings, code: str | None) -> bool:
+    """Whether the campaign has the commune stage (``pre_assess``): a province's plan under 1489."""
+    from ocop.rules.editions import get_edition
+
+    with unit_of_work(settings.database_url) as s:
+        campaign = get_campaign(s, code)
+        return get_edition(campaign.edition_code).pre_assessing(campaign.level) is not None
+
+
 def pre_assess(settings: Settings, code: str | None) -> PreAssessResult:
     """Issue each commune's pre-assessment report from the lists the province imported (1489)."""
     with unit_of_work(settings.database_url) as s:

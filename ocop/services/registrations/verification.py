@@ -132,7 +132,8 @@ def verify(session: Session, campaign: Campaign) -> VerifySummary:
     inspections = _inspections(session, campaign)
     result = session.execute(
         select(Registration.id, Registration.set_code, Registration.commune_confirmed, Registration.dossier,
-               Registration.pre_assessment, Registration.kind, Registration.certificate_number, Registration.certificate_date,
+               Registration.pre_assessment, Registration.kind, Registration.certificate_number,
+               Registration.certificate_date,
                Registration.certificate_stars, Registration.registered_on, Registration.status,
                Registration.reason, Registration.missing, Registration.due_on, Registration.late,
                Product.code, Product.name, Producer.name.label("producer"), Producer.kind.label("producer_kind"),

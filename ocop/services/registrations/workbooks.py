@@ -147,7 +147,8 @@ def write_template(path: Path, campaign: Campaign) -> Path:
 def _instructions(ws: Worksheet, campaign: Campaign, columns: Sequence[Column], rules: DossierRules) -> None:
     lines = [
         (f"HƯỚNG DẪN GHI PHIẾU ĐĂNG KÝ SẢN PHẨM OCOP - {campaign.name}", True),
-        (f"Mỗi {present.commune_units(campaign.district).replace(',', ' hoặc')} ghi vào sheet '{DATA_SHEET}', mỗi dòng một sản phẩm, bắt đầu từ dòng 2; "
+        (f"Mỗi {present.commune_units(campaign.district).replace(',', ' hoặc')} ghi vào sheet '{DATA_SHEET}', "
+         "mỗi dòng một sản phẩm, bắt đầu từ dòng 2; "
          "không gộp ô, không dùng công thức, không đổi tên hay thêm cột.", False),
         ("Cột tô màu cam là bắt buộc; cột tô màu xanh không bắt buộc. Ngày ghi dd/mm/yyyy.", False),
         ("Mỗi ô ghi không quá số ký tự ở cột 'Tối đa (ký tự)'; không dùng ký tự điều khiển. Chữ bắt đầu bằng "
