@@ -27,6 +27,7 @@ from ocop.services import stages
 from ocop.services.council.use_cases import ScheduleResult, ScoreResult
 from ocop.services.paperwork.use_cases import RegisteredDocument
 from ocop.services.registrations.use_cases import CollectResult, PreAssessResult, VerifyResult
+from ocop.services.reminders import renewals
 from ocop.services.reminders.report import DeadlineReminder, RemindersReport
 from ocop.services.results.use_cases import RankedRow, RankResult, RecogniseResult, ReferResult
 from ocop.services.runtime import DocumentsSummary
@@ -335,5 +336,17 @@ def reminders(campaign: str | None, report: RemindersReport) -> None:
                  "Tình trạng": "Ngày nghỉ" if not report.working_day else "Không có hạn cần nhắc",
                  "Việc còn mở": "—", "Chi tiết": lines[0]}]
     create_table_artifact(rows, key=_key(scope, "nhac-han"), description=f"Nhắc hạn kế hoạch ngày {on}")
+    if report.renewals is not None:
+        lines += ["", f"**{renewals.heading(report.renewals)}**"]
+        lines += [f"- {renewals.describe(c)}" for c in report.renewals.certificates[:LISTED]]
+        if len(report.renewals.certificates) > LISTED:
+            lines.append(f"- … và {len(report.renewals.certificates) - LISTED} giấy khác (xem bảng)")
+        create_table_artifact(
+            [{"Số GCN": c.number, "Mã sản phẩm": c.product_code, "Sản phẩm": c.product, "Chủ thể": c.producer,
+              "Xã": c.commune, "Sao": present.stars(c.stars) if c.stars else "—",
+              "Ngày cấp": present.date_short(c.issued_on), "Hiệu lực đến hết ngày": present.date_short(c.valid_until),
+              "Tình trạng": c.status, "Kế hoạch cấp": c.campaign} for c in report.renewals.certificates]
+            or [{"Số GCN": "—", "Tình trạng": renewals.heading(report.renewals)}],
+            key="giay-chung-nhan-het-han", description=f"{renewals.HEADING} — ngày {on}")
     _summary(_key(scope, "tom-tat-nhac-han"), f"Nhắc hạn — {campaign or 'mọi kế hoạch'}, ngày {on}", lines,
              "Tóm tắt nhắc hạn kế hoạch")

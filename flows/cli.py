@@ -24,6 +24,7 @@ from flows import logs
 from flows import server as srv
 from ocop import present
 from ocop.errors import InputError, OcopError
+from ocop.rules.certificates import RENEWAL_MONTHS
 
 if TYPE_CHECKING:
     from flows.campaign import CampaignResult
@@ -391,6 +392,9 @@ def registrations_template(
     settings = _settings(db, out)
     r = _run(lambda: stages.registration_template(settings, campaign, file))
     _echo(f"Đã tạo {r.file} ({r.edition}, {r.communes} xã).")
+    if r.renewals and r.renewal_until:
+        _echo(f"Điền sẵn {r.renewals} sản phẩm để đánh giá lại: giấy chứng nhận hiệu lực đến hết ngày "
+              f"{present.date_short(r.renewal_until)} trở về trước (ô 'Hình thức đăng ký' tô vàng, có ghi chú).")
 
 
 @registrations_app.command("inspect")
@@ -686,16 +690,22 @@ def remind(
     campaign: Annotated[str | None, typer.Option(
         "--campaign", "-c",
         help="Mã kế hoạch / campaign code (mặc định: mọi kế hoạch / default: every campaign).")] = None,
+    months: Annotated[int, typer.Option(
+        "--months", help="Liệt kê giấy chứng nhận của mọi kế hoạch hết hiệu lực trong N tháng tới và giấy đã hết "
+                         f"hạn (mặc định {RENEWAL_MONTHS}) / certificates of every campaign expiring within N months "
+                         "and those expired.")] = RENEWAL_MONTHS,
     db: DbOpt = None, out: OutOpt = None,
 ) -> None:
-    """Nhắc hạn kế hoạch: việc còn mở trước hạn, quá hạn (chỉ đọc) / deadline reminders: what is
-    still open (read-only)."""
+    """Nhắc hạn kế hoạch: việc còn mở trước hạn, quá hạn; giấy chứng nhận sắp hết hạn cần đánh giá lại (chỉ
+    đọc) / deadline reminders: what is still open; certificates due for re-evaluation (read-only)."""
     from flows.params import ReminderOptions
     from flows.reminders import remind as remind_flow
-    from ocop.services.reminders.report import lead_times, parse_date
+    from ocop.services.reminders import renewals
+    from ocop.services.reminders.report import lead_times, parse_date, renewal_months
 
     def call(storage: Storage) -> RemindersReport:
-        options = ReminderOptions(on=parse_date(on) if on else None, days_before=lead_times(days))
+        options = ReminderOptions(on=parse_date(on) if on else None, days_before=lead_times(days),
+                                  expiring_months=renewal_months(months))
         return remind_flow(campaign, options, storage)
 
     r = _flow(_where(db, out), call)
@@ -707,9 +717,9 @@ def remind(
         leads = ", ".join(str(n) for n in r.days_before) or "—"
         _echo(f"Ngày {when}: không có hạn nào cần nhắc ({r.campaigns} kế hoạch; nhắc trước hạn {leads} "
                    "ngày làm việc, báo quá hạn ngày làm việc đầu tiên sau hạn).")
-        return
-    _echo(f"Nhắc hạn ngày {when}: {r.open} việc còn mở"
-               + (f", trong đó {r.overdue} quá hạn." if r.overdue else "."))
+    else:
+        _echo(f"Nhắc hạn ngày {when}: {r.open} việc còn mở"
+                   + (f", trong đó {r.overdue} quá hạn." if r.overdue else "."))
     for d in r.deadlines:
         _echo(f"{d.campaign} — {d.label}, hạn {present.date_short(d.due_on)}: {d.status}",
                     fg=typer.colors.RED if d.overdue else None, bold=d.overdue)
@@ -717,6 +727,10 @@ def remind(
             _echo(f"  • {item.title}: {item.detail}")
         if not d.open:
             _echo("  Đã hoàn thành.")
+    if r.renewals is not None:
+        _echo(renewals.heading(r.renewals), bold=True)
+        for c in r.renewals.certificates:
+            _echo(f"  • {renewals.describe(c)}", fg=typer.colors.RED if c.expired else None)
 
 
 @app.command()

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from ocop import present
+from ocop.rules.certificates import RENEWAL_MONTHS
 from ocop.services.reminders.report import DEFAULT_DAYS_BEFORE
 
 
@@ -143,6 +144,10 @@ class ReminderOptions(BaseModel):
         description="Nhắc khi từ ngày xét tới hạn còn đúng số ngày làm việc này (tính cả ngày xét, không tính "
                     "ngày hạn; bỏ qua thứ Bảy, Chủ nhật, ngày lễ, Tết). Ngày làm việc đầu tiên sau hạn, việc "
                     f"còn mở được báo {present.OVERDUE}.")
+    expiring_months: int = Field(
+        default=RENEWAL_MONTHS, ge=0, le=120, title="Giấy chứng nhận hết hạn trong (số tháng)",
+        description="Liệt kê giấy chứng nhận của mọi kế hoạch hết hiệu lực trong số tháng này kể từ ngày xét, và "
+                    "giấy đã hết hiệu lực mà sản phẩm chưa được công nhận lại, để đánh giá lại.")
 
 
 # Vietnamese titles of the flows' top-level parameters (Prefect titles them with their names).

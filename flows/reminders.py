@@ -19,7 +19,8 @@ from ocop.services.reminders.report import RemindersReport
 def remind(campaign: str | None = None, reminders: ReminderOptions = ReminderOptions(),
                      storage: Storage = Storage()) -> RemindersReport:
     """Deadline reminders (read-only): what is open before each deadline due for a reminder, and
-    what is overdue the working day after; logged item by item, with a table and a summary artifact.
+    what is overdue the working day after; logged item by item, with a table and a summary artifact;
+    then the certificates of every campaign due for re-evaluation (their own table).
 
     Args:
         campaign: Mã kế hoạch, ví dụ luc-nam-2020. Để trống: mọi kế hoạch trong cơ sở dữ liệu.
@@ -27,6 +28,7 @@ def remind(campaign: str | None = None, reminders: ReminderOptions = ReminderOpt
         storage: Để trống để dùng cơ sở dữ liệu và thư mục văn bản của máy chủ.
     """
     settings = tasks.resolve_settings(storage.db_url, storage.out_dir)
-    report = tasks.remind(settings, campaign, reminders.on, list(reminders.days_before))
+    report = tasks.remind(settings, campaign, reminders.on, list(reminders.days_before),
+                          reminders.expiring_months)
     artifacts.reminders(campaign, report)
     return report

@@ -14,6 +14,7 @@ from prefect.cache_policies import NO_CACHE, CachePolicy
 from flows.server import ALLOW_STORAGE_ENV
 from ocop.errors import InputError
 from ocop.rules.campaign import Signer
+from ocop.rules.certificates import RENEWAL_MONTHS
 from ocop.services import stages
 from ocop.services.council.use_cases import MeetingClosed, MissingSheet, PartTotals, ScheduleResult, ScoreResult
 from ocop.services.paperwork.use_cases import ApprovedDocument, IssuedDocument
@@ -187,9 +188,10 @@ OPEN_ITEM_LOG: dict[str, Callable[[OpenItem], str]] = {  # English log lines of 
 
 @task(name="Xét việc còn mở trước các hạn của kế hoạch", **TASK)
 def remind(settings: Settings, code: str | None, on: date | None,
-                    days_before: list[int]) -> RemindersReport:
-    """The reminders report (nothing is written); each open item is logged, overdue ones as warnings."""
-    report = stages.remind(settings, code, on, days_before)
+                    days_before: list[int], months: int = RENEWAL_MONTHS) -> RemindersReport:
+    """The reminders report (nothing is written); each open item is logged, overdue ones as warnings,
+    then the certificates of every campaign due for re-evaluation."""
+    report = stages.remind(settings, code, on, days_before, months)
     log = get_run_logger()
     if not report.working_day:
         log.info("%s is a day off (%s): no reminders", report.on, report.day_off)
@@ -203,4 +205,12 @@ def remind(settings: Settings, code: str | None, on: date | None,
         for item in d.open:
             (log.warning if d.overdue else log.info)(
                 "%s: %s deadline %s (%s): %s", d.campaign, d.deadline, d.due_on, when, OPEN_ITEM_LOG[item.item](item))
+    if report.renewals is not None:
+        r = report.renewals
+        log.info("%d certificate(s) of all campaigns valid until %s or earlier, %d expired", len(r.certificates),
+                 r.until, r.expired)
+        for c in r.certificates:
+            (log.warning if c.expired else log.info)(
+                "certificate %s of %s (%s) valid until %s: %s", c.number, c.product_code, c.campaign, c.valid_until,
+                "expired" if c.expired else f"{c.days_left} day(s) left")
     return report

@@ -213,6 +213,19 @@ def deadline_status(working_days_left: int) -> str:
     return OVERDUE if working_days_left == 0 else f"còn {working_days_left} ngày làm việc"
 
 
+def certificate_status(days_left: int) -> str:
+    """A certificate's standing on a day, ``days_left`` after it to its last valid day: 'còn 362 ngày',
+    'hết hiệu lực cuối ngày hôm nay' (0), 'đã hết hạn 3 ngày' (expired since three days)."""
+    if days_left > 0:
+        return f"còn {days_left} ngày"
+    return "hết hiệu lực cuối ngày hôm nay" if days_left == 0 else f"đã hết hạn {-days_left} ngày"
+
+
+def certificate_ref(number: str, issued_on: date) -> str:
+    """'Giấy chứng nhận số 20-01/GCN-UBND ngày 30/10/2024'."""
+    return f"Giấy chứng nhận số {number} ngày {date_short(issued_on)}"
+
+
 # --- values quoted in messages ----------------------------------------------------------------------
 
 QUOTE_LIMIT = 60  # characters of a value a message quotes

@@ -21,7 +21,6 @@ left to the secretariat's paper check: only what is declared is judged.
 
 from __future__ import annotations
 
-import calendar as _months
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ from ocop import present
 from ocop.errors import RulesError
 from ocop.rules import calendar
 from ocop.rules.campaign import CampaignRules
+from ocop.rules.certificates import RENEWAL_MONTHS, due_for_renewal, expired_from, renewal_horizon, valid_until
 from ocop.rules.editions import DATA_DIR, get_edition
 
 ELIGIBLE, SUPPLEMENT, INELIGIBLE = "eligible", "needs_supplement", "ineligible"
@@ -141,18 +141,6 @@ def dossier_rules(edition_code: str) -> DossierRules:
         raise RulesError(f"Tệp văn bản pháp lý {path.name}, mục [dossier] không hợp lệ: {exc}") from exc
 
 
-def add_months(d: date, months: int) -> date:
-    """The same day ``months`` later (the month's last day where that month is shorter)."""
-    year, month = divmod(d.month - 1 + months, 12)
-    year, month = d.year + year, month + 1
-    return date(year, month, min(d.day, _months.monthrange(year, month)[1]))
-
-
-def certificate_expiry(issued_on: date, months: int) -> date:
-    """First day a certificate is no longer valid: valid ``months`` from its issue (domain.md §2)."""
-    return add_months(issued_on, months)
-
-
 def supplement_due(notice_on: date, working_days: int) -> date:
     """Due date of a supplement: ``working_days`` working days after the notice's date."""
     d = notice_on
@@ -214,8 +202,9 @@ def _certificate(facts: Facts, rules: DossierRules, policy: Policy) -> tuple[lis
     """(ineligible reasons, items to supplement) for an upgrade or a re-evaluation.
 
     An upgrade ("Nâng hạng") needs a certificate still valid on the registration date; a
-    re-evaluation ("Đánh giá lại") is for a certificate that has expired, or expires before the
-    campaign's evaluation deadline (domain.md §2: valid 36 months, re-evaluated on expiry).
+    re-evaluation ("Đánh giá lại") is for a certificate that has expired, or expires within
+    ``RENEWAL_MONTHS`` of the campaign's evaluation deadline (ocop.rules.certificates: the one rule
+    for validity and re-evaluation).
     """
     if facts.kind == FIRST:
         return [], []
@@ -229,17 +218,18 @@ def _certificate(facts: Facts, rules: DossierRules, policy: Policy) -> tuple[lis
         reasons.append("Sản phẩm đã đạt 5 sao, không thể nâng hạng.")
     if facts.certificate_date is None or reasons:
         return reasons, missing
-    expiry = certificate_expiry(facts.certificate_date, rules.certificate_months)
+    until = valid_until(facts.certificate_date, rules.certificate_months)
     on = facts.registered_on or policy.verification_deadline
     number = facts.certificate_number or ""
-    if facts.kind == UPGRADE and on >= expiry:
+    if facts.kind == UPGRADE and on > until:
         missing.append(f"Phiếu đăng ký ghi hình thức 'Đánh giá lại': Giấy chứng nhận số {number} "
                        f"ngày {present.date_short(facts.certificate_date)} đã hết hiệu lực từ ngày "
-                       f"{present.date_short(expiry)}")
-    elif facts.kind == REEVALUATION and expiry > policy.evaluation_deadline:
+                       f"{present.date_short(expired_from(facts.certificate_date, rules.certificate_months))}")
+    elif facts.kind == REEVALUATION and not due_for_renewal(until, policy.evaluation_deadline):
         missing.append(f"Phiếu đăng ký ghi hình thức 'Nâng hạng' nếu đề nghị hạng sao cao hơn: Giấy chứng "
-                       f"nhận số {number} còn hiệu lực đến hết ngày "
-                       f"{present.date_short(date.fromordinal(expiry.toordinal() - 1))}")
+                       f"nhận số {number} còn hiệu lực đến hết ngày {present.date_short(until)}, sau "
+                       f"{present.date_short(renewal_horizon(policy.evaluation_deadline))} ({RENEWAL_MONTHS} "
+                       "tháng sau hạn đánh giá)")
     return reasons, missing
 
 

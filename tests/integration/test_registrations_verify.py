@@ -146,10 +146,10 @@ def test_upgrades_and_re_evaluations_are_told_apart_by_the_certificate(settings,
     code = _campaign(settings, tmp_path)
     row = ["HTX Vải", "HTX", "Bình Sơn", "Có", *ALL]
     _import(settings, code, tmp_path, [
-        ["C-1", "Vải 1", 1, *row, "Nâng hạng", "01/GCN", "01/03/2018", 3, "01/06/2020"],  # valid until 28/02/2021
-        ["C-2", "Vải 2", 1, *row, "Nâng hạng", "02/GCN", "01/03/2017", 3, "01/06/2020"],  # expired 01/03/2020
+        ["C-1", "Vải 1", 1, *row, "Nâng hạng", "01/GCN", "01/03/2018", 3, "01/06/2020"],  # valid through 01/03/2021
+        ["C-2", "Vải 2", 1, *row, "Nâng hạng", "02/GCN", "01/03/2017", 3, "01/06/2020"],  # expired from 02/03/2020
         ["C-3", "Vải 3", 1, *row, "Đánh giá lại", "03/GCN", "15/09/2017", 3, "01/06/2020"],  # expires before 30/10
-        ["C-4", "Vải 4", 1, *row, "Đánh giá lại", "04/GCN", "01/03/2019", 4, "01/06/2020"],  # valid until 2022
+        ["C-4", "Vải 4", 1, *row, "Đánh giá lại", "04/GCN", "01/03/2019", 4, "01/06/2020"],  # valid through 01/03/2022
         ["C-5", "Vải 5", 1, *row, "Nâng hạng", "05/GCN", "01/03/2019", 5, "01/06/2020"],
         ["C-6", "Vải 6", 1, *row, "Nâng hạng", None, None, None, "01/06/2020"],
     ])
@@ -158,9 +158,9 @@ def test_upgrades_and_re_evaluations_are_told_apart_by_the_certificate(settings,
     missing = {s.code: list(s.missing) for s in summary.needs_supplement}
     assert missing == {
         "C-2": ["Phiếu đăng ký ghi hình thức 'Đánh giá lại': Giấy chứng nhận số 02/GCN ngày 01/03/2017 đã hết "
-                "hiệu lực từ ngày 01/03/2020"],
+                "hiệu lực từ ngày 02/03/2020"],
         "C-4": ["Phiếu đăng ký ghi hình thức 'Nâng hạng' nếu đề nghị hạng sao cao hơn: Giấy chứng nhận số 04/GCN "
-                "còn hiệu lực đến hết ngày 28/02/2022"],
+                "còn hiệu lực đến hết ngày 01/03/2022, sau 30/10/2021 (12 tháng sau hạn đánh giá)"],
         "C-6": ["Số và ngày cấp Giấy chứng nhận sản phẩm OCOP đã được cấp",
                 "Hạng sao đã được công nhận trong Giấy chứng nhận sản phẩm OCOP"],
     }

@@ -6,6 +6,14 @@ from datetime import date
 
 import pytest
 
+from ocop.rules.certificates import (
+    add_months,
+    due_for_renewal,
+    expired_from,
+    latest_issue_due,
+    renewal_horizon,
+    valid_until,
+)
 from ocop.rules.dossier import (
     ELIGIBLE,
     INELIGIBLE,
@@ -16,8 +24,6 @@ from ocop.rules.dossier import (
     Facts,
     Inspection,
     Policy,
-    add_months,
-    certificate_expiry,
     decide,
     dossier_rules,
     supplement_due,
@@ -87,25 +93,50 @@ def test_services_send_no_samples_but_are_inspected_on_site() -> None:
     assert (d.status, d.reason) == (INELIGIBLE, "Kiểm tra thực tế ngày 01/06/2024 không đạt: Nhà xưởng không đạt")
 
 
-@pytest.mark.parametrize(("issued", "expiry"), [
-    (date(2021, 3, 1), date(2024, 3, 1)), (date(2020, 2, 29), date(2023, 2, 28)),
-    (date(2021, 12, 31), date(2024, 12, 31))])
-def test_certificates_are_valid_36_months(issued: date, expiry: date) -> None:
-    assert certificate_expiry(issued, 36) == expiry and add_months(date(2024, 1, 31), 1) == date(2024, 2, 29)
+@pytest.mark.parametrize(("issued", "last"), [
+    (date(2021, 3, 1), date(2024, 3, 1)), (date(2021, 2, 28), date(2024, 2, 28)),
+    (date(2020, 2, 29), date(2023, 2, 28)), (date(2021, 12, 31), date(2024, 12, 31)),
+    (date(2021, 8, 31), date(2024, 8, 31)), (date(2024, 10, 30), date(2027, 10, 30))])
+def test_certificates_are_valid_36_months_through_the_corresponding_day(issued: date, last: date) -> None:
+    # Bộ luật Dân sự 2015 art. 147-148: the signing day is not counted; the period ends at the end of the
+    # corresponding day of its last month (its last day where it has none): valid through that day
+    assert valid_until(issued, 36) == last
+    assert expired_from(issued, 36) == date.fromordinal(last.toordinal() + 1)
+    assert add_months(date(2024, 1, 31), 1) == date(2024, 2, 29) == add_months(date(2024, 3, 31), -1)
+
+
+def test_certificates_expiring_within_a_year_are_due_for_renewal() -> None:
+    on = date(2026, 11, 2)
+    assert renewal_horizon(on) == date(2027, 11, 2)
+    assert due_for_renewal(date(2027, 11, 2), on) and not due_for_renewal(date(2027, 11, 3), on)
+    assert due_for_renewal(date(2020, 1, 1), on)  # expired long ago: still due
+    assert due_for_renewal(date(2027, 1, 31), on, months=3) is True and not due_for_renewal(date(2027, 3, 1), on, 3)
+    # the query's bound keeps every certificate whose validity ends by the horizon, month ends included
+    for horizon_day in (date(2027, 2, 28), date(2028, 2, 29), date(2027, 4, 30), date(2027, 3, 31)):
+        bound = latest_issue_due(horizon_day, 0, 36)
+        around = add_months(horizon_day, -36).toordinal()
+        issued = [date.fromordinal(around + n) for n in range(-40, 40)]
+        due = [d for d in issued if valid_until(d, 36) <= horizon_day]
+        assert due and all(d <= bound for d in due) and max(due) >= add_months(horizon_day, -36)
 
 
 def test_upgrade_of_a_valid_certificate_and_re_evaluation_of_an_expired_one() -> None:
     cert = {"certificate_number": "12/GCN", "certificate_stars": 3, "registered_on": date(2024, 6, 1)}
     assert decide(facts(kind=UPGRADE, certificate_date=date(2022, 1, 10), **cert), R148, POLICY).status == ELIGIBLE
+    # valid through 31/05/2024, the day before the registration: expired
     expired = decide(facts(kind=UPGRADE, certificate_date=date(2021, 5, 31), **cert), R148, POLICY)
     assert expired.missing == ("Phiếu đăng ký ghi hình thức 'Đánh giá lại': Giấy chứng nhận số 12/GCN ngày "
-                               "31/05/2021 đã hết hiệu lực từ ngày 31/05/2024",)
+                               "31/05/2021 đã hết hiệu lực từ ngày 01/06/2024",)
+    # valid through 01/06/2024, the registration's day: still an upgrade
+    assert decide(facts(kind=UPGRADE, certificate_date=date(2021, 6, 1), **cert), R148, POLICY).status == ELIGIBLE
     assert decide(facts(kind=REEVALUATION, certificate_date=date(2021, 5, 31), **cert), R148, POLICY).status == ELIGIBLE
-    # expiring before the evaluation deadline (30/10/2024): re-evaluated in this campaign
-    on_time = decide(facts(kind=REEVALUATION, certificate_date=date(2021, 10, 30), **cert), R148, POLICY)
+    # expiring within a year of the evaluation deadline (30/10/2024 -> 30/10/2025): re-evaluated in this campaign
+    on_time = decide(facts(kind=REEVALUATION, certificate_date=date(2022, 10, 30), **cert), R148, POLICY)
     assert on_time.status == ELIGIBLE
-    early = decide(facts(kind=REEVALUATION, certificate_date=date(2021, 10, 31), **cert), R148, POLICY)
-    assert early.status == SUPPLEMENT and "còn hiệu lực đến hết ngày 30/10/2024" in early.missing[0]
+    early = decide(facts(kind=REEVALUATION, certificate_date=date(2022, 10, 31), **cert), R148, POLICY)
+    assert early.status == SUPPLEMENT and early.missing == (
+        "Phiếu đăng ký ghi hình thức 'Nâng hạng' nếu đề nghị hạng sao cao hơn: Giấy chứng nhận số 12/GCN còn hiệu "
+        "lực đến hết ngày 31/10/2025, sau 30/10/2025 (12 tháng sau hạn đánh giá)",)
     five = decide(facts(kind=UPGRADE, certificate_date=date(2023, 1, 1), **(cert | {"certificate_stars": 5})), R148,
                   POLICY)
     assert (five.status, five.reason) == (INELIGIBLE, "Sản phẩm đã đạt 5 sao, không thể nâng hạng.")

@@ -24,6 +24,7 @@ from ocop.services.registrations.verification import (
     InspectionResult,
     Late,
 )
+from ocop.services.reminders.renewals import due_certificates
 from ocop.services.runtime import DocumentsSummary, issue_all
 from ocop.settings import Settings
 
@@ -56,6 +57,8 @@ class RegistrationTemplate:
     campaign: str
     edition: str
     communes: int  # communes in the workbook's drop-down
+    renewals: int = 0  # rows pre-filled for re-evaluation: certificates valid until ``renewal_until`` or earlier
+    renewal_until: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,11 +118,17 @@ def pre_assess(settings: Settings, code: str | None) -> PreAssessResult:
 
 
 def registration_template(settings: Settings, code: str | None, path: Path) -> RegistrationTemplate:
-    """Write the registration workbook communes fill, for the campaign's edition and communes."""
+    """Write the registration workbook communes fill, for the campaign's edition and communes, with
+    a row pre-filled for each product of its communes whose certificate (from any campaign in the
+    database) expires within a year of the campaign's evaluation deadline or has expired. Read-only."""
     with unit_of_work(settings.database_url) as s:
         campaign = get_campaign(s, code)
-        return RegistrationTemplate(str(workbooks.write_template(path, campaign)), campaign.code,
-                                    campaign.edition_code, len(campaign.details.communes))
+        due = due_certificates(s, campaign.deadline_evaluation)
+        rows = workbooks.renewal_rows(campaign, due.certificates)
+        file = workbooks.write_template(path, campaign, rows)
+        s.rollback()  # nothing read here is written back
+        return RegistrationTemplate(str(file), campaign.code, campaign.edition_code, len(campaign.details.communes),
+                                    len(rows), due.until)
 
 
 def record_inspection(settings: Settings, code: str | None, product: str, on: date, inspectors: list[str],

@@ -4,6 +4,7 @@ the error workbook of a partial import, and the verification lists for the counc
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -20,9 +21,11 @@ from ocop import present
 from ocop.documents.staging import save_workbook
 from ocop.inputs import Column, Table, iter_rows, text_cell, xlsx_value
 from ocop.persistence.models import Campaign
-from ocop.rules.dossier import ITEMS, DossierRules, dossier_rules
+from ocop.rules.certificates import RENEWAL_MONTHS, renewal_horizon
+from ocop.rules.dossier import ITEMS, REEVALUATION, DossierRules, dossier_rules
 from ocop.rules.editions import get_edition
 from ocop.services.registrations import form
+from ocop.services.reminders.renewals import DueCertificate
 from ocop.text import fold
 
 DATA_SHEET = "Đăng ký"  # the sheet read from a workbook that has it; otherwise the first sheet
@@ -31,6 +34,7 @@ LISTS = "DanhMuc"
 BOLD = Font(bold=True)
 REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
 OPTIONAL_FILL = PatternFill("solid", fgColor="DDEBF7")
+RENEWAL_FILL = PatternFill("solid", fgColor="FFF2CC")  # the kind cell of a row pre-filled for re-evaluation
 DATE_FORMAT = "DD/MM/YYYY"
 HINTS = {
     form.CODE.key: "Mã của Phòng, nếu có; để trống thì phần mềm tự cấp (SP000001 …).",
@@ -75,9 +79,9 @@ def _list_sheet(wb: Workbook, columns: dict[str, list[str]]) -> dict[str, str]:
     return ranges
 
 
-def _validation(ws: Any, letter: str, **kwargs: Any) -> None:
+def _validation(ws: Any, letter: str, rows: int, **kwargs: Any) -> None:
     dv = DataValidation(allow_blank=True, showErrorMessage=True, errorTitle="Giá trị không hợp lệ", **kwargs)
-    dv.add(f"{letter}2:{letter}{TEMPLATE_ROWS + 1}")
+    dv.add(f"{letter}2:{letter}{rows + 1}")
     ws.add_data_validation(dv)
 
 
@@ -91,8 +95,51 @@ def template_columns(campaign: Campaign) -> list[Column]:
             *(c for c in form.ITEM_COLUMNS if c.key in items)]
 
 
-def write_template(path: Path, campaign: Campaign) -> Path:
-    """The registration workbook: sheet 'Đăng ký' with drop-downs, 'Hướng dẫn', hidden lists."""
+@dataclass(frozen=True, slots=True)
+class RenewalRow:
+    """A row of the workbook pre-filled for a product whose certificate is due for re-evaluation."""
+
+    certificate: DueCertificate
+    values: dict[str, Any]  # column key -> value written
+    note: str  # the comment on its 'Hình thức đăng ký' cell
+
+
+def renewal_rows(campaign: Campaign, due: Sequence[DueCertificate]) -> list[RenewalRow]:
+    """The certificates of ``due`` whose products are this campaign's to re-evaluate: producers of
+    one of its communes (of its district, for a certificate a district issued) in its province. The
+    set is pre-filled only where the certificate's edition has the campaign's criteria (under other
+    criteria the producer chooses the set again)."""
+    ctx = form.form_context(campaign)
+    criteria = get_edition(campaign.edition_code).criteria_dir
+    kind = present.REGISTRATION_KIND[REEVALUATION]
+    rows: list[RenewalRow] = []
+    for c in due:
+        if fold(c.province) != fold(campaign.province):
+            continue
+        if c.level == "district" and campaign.level == "district" and fold(c.district) != fold(campaign.district):
+            continue
+        commune = next((ctx.communes[k] for k in form.commune_keys(c.commune) if k in ctx.communes), None)
+        if ctx.communes and commune is None:
+            continue
+        same_sets = get_edition(c.edition).criteria_dir == criteria and c.set_code in ctx.set_names
+        values: dict[str, Any] = {
+            form.CODE.key: c.product_code, form.NAME.key: c.product, form.PRODUCER.key: c.producer,
+            form.TYPE.key: c.producer_kind, form.COMMUNE.key: commune or c.commune, form.ADDRESS.key: c.address,
+            form.REPRESENTATIVE.key: c.representative, form.PHONE.key: c.phone, form.KIND.key: kind,
+            form.CERT_NUMBER.key: c.number, form.CERT_DATE.key: c.issued_on, form.CERT_STARS.key: c.stars,
+            form.SET.key: f"{c.set_code} - {ctx.set_names[c.set_code]}" if same_sets else None}
+        state = "đã hết hạn" if c.expired else "sắp hết hạn"
+        note = (f"Điền sẵn để đánh giá lại ({state}): {present.certificate_ref(c.number, c.issued_on)}"
+                + (f", {present.stars(c.stars)}" if c.stars else "")
+                + f", hiệu lực đến hết ngày {present.date_short(c.valid_until)} (kế hoạch {c.campaign}). "
+                "Chủ thể đăng ký đánh giá lại: ghi tiếp các cột còn trống; không đăng ký: xóa dòng này.")
+        rows.append(RenewalRow(c, {k: v for k, v in values.items() if v not in (None, "")}, note))
+    return rows
+
+
+def write_template(path: Path, campaign: Campaign, renewals: Sequence[RenewalRow] = ()) -> Path:
+    """The registration workbook: sheet 'Đăng ký' with drop-downs (``renewals`` pre-filled from
+    row 2), 'Hướng dẫn', hidden lists. Written atomically."""
     ctx = form.form_context(campaign)
     rules = dossier_rules(campaign.edition_code)
     wb = Workbook()
@@ -107,6 +154,7 @@ def write_template(path: Path, campaign: Campaign) -> Path:
                               "Đạt/Không đạt": list(present.PRE_ASSESSMENT.values())})
     pre = {col.key for col in ctx.pre_assessment_columns}
     columns, column_hints = template_columns(campaign), hints(campaign)
+    last = TEMPLATE_ROWS + len(renewals) + 1  # the last row with drop-downs and formats
     for i, col in enumerate(columns, start=1):
         cell = ws.cell(1, i, col.header)
         cell.font, cell.alignment = BOLD, Alignment(wrap_text=True, vertical="center")
@@ -123,28 +171,34 @@ def write_template(path: Path, campaign: Campaign) -> Path:
         if col.key in pre:
             lists[col.key] = "Đạt/Không đạt"
         if col.key in lists:
-            _validation(ws, letter, type="list", formula1=ranges[lists[col.key]],
+            _validation(ws, letter, last - 1, type="list", formula1=ranges[lists[col.key]],
                         error=f"Chọn một giá trị trong danh sách của cột '{col.header}'.")
         elif col.key in (form.CERT_DATE.key, form.REGISTERED_ON.key):
-            _validation(ws, letter, type="date", operator="between", formula1="DATE(1990,1,1)",
+            _validation(ws, letter, last - 1, type="date", operator="between", formula1="DATE(1990,1,1)",
                         formula2="DATE(2100,12,31)", error="Cần một ngày dạng dd/mm/yyyy.")
-            for r in range(2, TEMPLATE_ROWS + 2):
+            for r in range(2, last + 1):
                 ws.cell(r, i).number_format = DATE_FORMAT
         elif col.key == form.CERT_STARS.key:
-            _validation(ws, letter, type="whole", operator="between", formula1="3", formula2="5",
+            _validation(ws, letter, last - 1, type="whole", operator="between", formula1="3", formula2="5",
                         error="Cần số sao từ 3 đến 5.")
         elif col.key in (form.CODE.key, form.PHONE.key, form.CERT_NUMBER.key):
-            for r in range(2, TEMPLATE_ROWS + 2):
+            for r in range(2, last + 1):
                 ws.cell(r, i).number_format = "@"  # text: leading zeros survive
+    position = {col.key: i for i, col in enumerate(columns, start=1)}
+    for r, row in enumerate(renewals, start=2):
+        for key, value in row.values.items():
+            text_cell(ws.cell(r, position[key], value))
+        marked = ws.cell(r, position[form.KIND.key])
+        marked.fill, marked.comment = RENEWAL_FILL, Comment(row.note, "OCOP")
     ws.freeze_panes = "C2"
     ws.row_dimensions[1].height = 45
-    _instructions(wb.create_sheet("Hướng dẫn", 1), campaign, columns, rules)
+    _instructions(wb.create_sheet("Hướng dẫn", 1), campaign, columns, rules, len(renewals))
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path
+    return save_workbook(wb, path)
 
 
-def _instructions(ws: Worksheet, campaign: Campaign, columns: Sequence[Column], rules: DossierRules) -> None:
+def _instructions(ws: Worksheet, campaign: Campaign, columns: Sequence[Column], rules: DossierRules,
+                  renewals: int) -> None:
     lines = [
         (f"HƯỚNG DẪN GHI PHIẾU ĐĂNG KÝ SẢN PHẨM OCOP - {campaign.name}", True),
         (f"Mỗi {present.commune_units(campaign.district).replace(',', ' hoặc')} ghi vào sheet '{DATA_SHEET}', "
@@ -180,10 +234,14 @@ def _instructions(ws: Worksheet, campaign: Campaign, columns: Sequence[Column], 
         f"Bộ thực phẩm, đồ uống ({food}) cần thêm: " + "; ".join(rules.label(k) for k in rules.food_and_drink) + ".",
         "Sản phẩm dịch vụ (" + (", ".join(sorted(rules.service_sets)) or "—") + ") không nộp mẫu; "
         "Phòng kiểm tra thực tế tại cơ sở.",
-        "Nâng hạng: giấy chứng nhận còn hiệu lực; Đánh giá lại: giấy chứng nhận đã hết hoặc hết hiệu lực trước hạn "
-        f"đánh giá {present.date_short(campaign.deadline_evaluation)}.",
+        "Nâng hạng: giấy chứng nhận còn hiệu lực; Đánh giá lại: giấy chứng nhận đã hết hiệu lực hoặc hết hiệu lực "
+        f"trong {RENEWAL_MONTHS} tháng sau hạn đánh giá {present.date_short(campaign.deadline_evaluation)} (hiệu lực "
+        f"đến hết ngày {present.date_short(renewal_horizon(campaign.deadline_evaluation))} trở về trước).",
+        f"Điền sẵn {present.count(renewals)} dòng (ô 'Hình thức đăng ký' tô vàng, có ghi chú): sản phẩm của các xã "
+        "có giấy chứng nhận như trên. Chủ thể đăng ký đánh giá lại thì ghi tiếp các cột còn trống; không đăng ký "
+        "thì xóa dòng." if renewals else "",
     ]
-    for note in notes:
+    for note in filter(None, notes):
         r += 1
         ws.cell(r, 1, note)
     for letter, width in zip("ABCDE", (28, 26, 10, 90, 14), strict=True):

@@ -48,6 +48,7 @@ from ocop.rules.calendar import holidays, is_working_day, next_working_day, work
 from ocop.rules.dossier import ELIGIBLE, SUPPLEMENT
 from ocop.services.paperwork.register import OPEN
 from ocop.services.registrations.store import chunks
+from ocop.services.reminders.renewals import RenewalsReport
 
 DEFAULT_DAYS_BEFORE = (5, 1)
 VERIFICATION, EVALUATION, REFERRAL = "verification", "evaluation", "referral"
@@ -96,6 +97,8 @@ class RemindersReport:
     deadlines: tuple[DeadlineReminder, ...] = ()
     open: int = 0  # open items in all
     overdue: int = 0  # open items past their deadline
+    # certificates of every campaign due for re-evaluation (ocop.services.reminders.renewals), on a working day
+    renewals: RenewalsReport | None = None
 
 
 @dataclass(frozen=True)
@@ -130,6 +133,15 @@ def lead_times(days: Iterable[int] | None) -> list[int]:
         raise InputError("Số ngày nhắc trước hạn phải là số nguyên từ 1 trở lên (không nhận: "
                          + ", ".join(str(d) for d in bad) + ").")
     return sorted(set(values), reverse=True)
+
+
+def renewal_months(months: int) -> int:
+    """The months ahead in which expiring certificates are listed: a whole number from 0 (expired
+    ones and those ending that day) to 120."""
+    if isinstance(months, bool) or not isinstance(months, int) or not 0 <= months <= 120:
+        raise InputError(f"Số tháng xét giấy chứng nhận sắp hết hạn phải là số nguyên từ 0 đến 120 (không nhận: "
+                         f"{months}).")
+    return months
 
 
 def today(timezone: str) -> date:

@@ -8,8 +8,8 @@ from datetime import date
 from ocop import present
 from ocop.documents.decree30 import CERTIFICATE_TYPE, EFFECT_CLAUSE, certificate_symbol
 from ocop.persistence.models import Campaign, Document
+from ocop.rules.certificates import valid_until
 from ocop.rules.criteria import load_sets
-from ocop.rules.dossier import certificate_expiry
 from ocop.rules.editions import get_edition
 from ocop.rules.outcome import RECOGNISED
 from ocop.services.paperwork import bases
@@ -32,7 +32,7 @@ def decision(campaign: Campaign, summary: RankSummary, on: date | None = None) -
     sets = load_sets(edition.criteria_dir)
     on = on or campaign.details.recognition_date or campaign.deadline_referral
     signer = campaign.details.signer("issuer")
-    until = certificate_expiry(on, edition.certificate_months)
+    until = valid_until(on, edition.certificate_months)  # the last day it is valid
     # a product whose star a mandatory criterion holds below what its mean gives: a numbered note under the table
     marks = {r.code: n for n, r in enumerate((r for r in products if r.cap_reason), 1)}
     return spec_for(
@@ -85,7 +85,7 @@ def certificates(campaign: Campaign, summary: RankSummary, issued_decision: Docu
             dia_chi=present.address(r.commune, campaign.district, campaign.province),
             bo_san_pham=set_label(sets, r.set_code), sao=r.stars, sao_ky_hieu=present.star_symbols(r.stars),
             diem_tb=present.mean(r.mean), quyet_dinh=cited,
-            hieu_luc_den=present.date_long(certificate_expiry(on, edition.certificate_months)),
+            hieu_luc_den=present.date_long(valid_until(on, edition.certificate_months)),
         )
         for i, r in enumerate(recognised(summary), 1)
     ]
