@@ -83,6 +83,7 @@ def png(chart: Chart) -> bytes:
 
     matplotlib.use("Agg")  # no display: a server, a worker, a test
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     rows = len(chart.categories)
     tall = chart.kind == "barh"
@@ -113,15 +114,16 @@ def png(chart: Chart) -> bytes:
         if chart.kind == "barh":
             ax.set_yticks(positions, [_short(c) for c in chart.categories], fontsize=9)
             ax.invert_yaxis()  # the sheet's first row on top
-            ax.xaxis.get_major_locator().set_params(integer=True)
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             ax.grid(axis="x", alpha=0.3)
         else:
             ax.set_xticks(positions, list(chart.categories), fontsize=9)
-            ax.yaxis.get_major_locator().set_params(integer=True)
+            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
             ax.grid(axis="y", alpha=0.3)
+        ax.margins(**{"y" if chart.kind == "barh" else "x": 0.5 / rows if rows < 4 else 0.02})  # few bars stay slim
         ax.set_axisbelow(True)
         ax.spines[["top", "right"]].set_visible(False)
-        ax.legend(fontsize=9, frameon=False, loc="best")
+        ax.legend(fontsize=9, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))  # beside the plot
     buf = io.BytesIO()
     fig.savefig(buf, format="png", metadata={"Software": None})
     return buf.getvalue()

@@ -161,8 +161,8 @@ def build(stats: Statistics) -> Any:
 
     headers = ("Mã kế hoạch", "Tên kế hoạch", "Cơ quan ban hành", "Năm", "Đợt", "Văn bản áp dụng", "Đã phân hạng",
                *TALLY_HEADERS)
-    rows = [[c.code, c.name, c.issuing_body, c.year, c.round, c.edition, present.yes_no(c.ranked).capitalize(), *_tally(c.tally)]
-            for c in stats.campaigns]
+    rows = [[c.code, c.name, c.issuing_body, c.year, c.round, c.edition, present.yes_no(c.ranked).capitalize(),
+             *_tally(c.tally)] for c in stats.campaigns]
     _sheet(wb, ch.CAMPAIGNS, "Các kế hoạch đánh giá, phân hạng sản phẩm OCOP", note, headers, rows, 1,
            [TOTAL, "", "", "", "", "", "", *_tally(total)])
 
