@@ -700,8 +700,9 @@ def report(
 ) -> None:
     """Báo cáo thống kê mọi kế hoạch: số sản phẩm, điểm TB theo năm, đợt, xã, bộ sản phẩm, hạng sao, có biểu đồ
     (chỉ đọc cơ sở dữ liệu) / statistics of every campaign, with charts (read-only)."""
-    from ocop.services.results.statistics_workbook import write_report
+    from ocop.services.results.statistics_workbook import check_path, write_report
 
+    _run(lambda: check_path(file))  # a wrong name is refused before the database is opened
     settings = _settings(db, out)
     r = _run(lambda: write_report(settings, file))
     stats, total = r.statistics, r.statistics.total

@@ -4,7 +4,10 @@ independently; the native charts in the workbook; a second run changes nothing; 
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 import zipfile
 from collections import defaultdict
 from pathlib import Path
@@ -190,3 +193,25 @@ def test_the_charts_draw_as_small_png_images(two_years) -> None:
     for chart in charts.charts(stats):
         image = charts.png(chart)
         assert image.startswith(b"\x89PNG\r\n\x1a\n") and 2_000 < len(image) < 100_000, chart.key
+
+
+def test_the_command_prints_a_summary_and_the_path(two_years, tmp_path: Path) -> None:
+    settings, _ = two_years
+    ocop = str(Path(sys.executable).parent / "ocop")
+    path = tmp_path / "thong-ke.xlsx"
+    env = {**os.environ, "OCOP_DATABASE_URL": "", "OCOP_OUT_DIR": ""}
+    run = subprocess.run([ocop, "report", str(path), "--db", settings.database_url, "--out", str(settings.out_dir)],
+                         env=env, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert lines[0].startswith("2 kế hoạch (2020 - đợt 1, 2024 - đợt 1); 15 sản phẩm đăng ký, 14 đã đánh giá, "
+                               "điểm TB ")
+    assert lines[-1] == f"Đã ghi: {path}" and path.is_file()
+    bad = subprocess.run([ocop, "report", str(tmp_path / "bao-cao.csv"), "--db", settings.database_url],
+                         env=env, capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 1 and "Traceback" not in bad.stderr
+    assert bad.stderr.strip() == "Lỗi: Tệp báo cáo 'bao-cao.csv' cần đuôi .xlsx (tệp Excel)."
+    fresh = tmp_path / "chua-co"
+    refused = subprocess.run([ocop, "report", "x.csv", "--out", str(fresh)], env=env, capture_output=True, text=True,
+                             timeout=120)
+    assert refused.returncode == 1 and not fresh.exists()  # refused before any database is created

@@ -120,7 +120,11 @@ def png(chart: Chart) -> bytes:
             ax.set_xticks(positions, list(chart.categories), fontsize=9)
             ax.yaxis.set_major_locator(MaxNLocator(integer=True))
             ax.grid(axis="y", alpha=0.3)
-        ax.margins(**{"y" if chart.kind == "barh" else "x": 0.5 / rows if rows < 4 else 0.02})  # few bars stay slim
+        slim = 0.5 / rows if rows < 4 else 0.02  # a few bars stay slim
+        if chart.kind == "barh":
+            ax.margins(y=slim)
+        else:
+            ax.margins(x=slim)
         ax.set_axisbelow(True)
         ax.spines[["top", "right"]].set_visible(False)
         ax.legend(fontsize=9, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))  # beside the plot

@@ -185,15 +185,20 @@ def _same(path: Path, data: bytes) -> bool:
         return False
 
 
+def check_path(path: Path) -> None:
+    """The report's file name, refused before the database is opened when it cannot be one."""
+    if path.suffix.lower() != ".xlsx":
+        raise InputError(f"Tệp báo cáo '{path.name}' cần đuôi .xlsx (tệp Excel).")
+    if path.is_dir():
+        raise InputError(f"'{path}' là một thư mục; cần tên tệp báo cáo, ví dụ {path / 'bao-cao-thong-ke.xlsx'}.")
+
+
 def write_report(settings: Settings, path: Path) -> ReportResult:
     """Every campaign's statistics into the workbook ``path`` (overwritten when it exists; left as it is
     when it already holds the same report). The database is only read."""
     from ocop.documents.staging import write_atomic
 
-    if path.suffix.lower() != ".xlsx":
-        raise InputError(f"Tệp báo cáo '{path.name}' cần đuôi .xlsx (tệp Excel).")
-    if path.is_dir():
-        raise InputError(f"'{path}' là một thư mục; cần tên tệp báo cáo, ví dụ {path / 'bao-cao-thong-ke.xlsx'}.")
+    check_path(path)
     require_database(settings.database_url)
     with unit_of_work(settings.database_url) as s:
         stats = statistics(s)
