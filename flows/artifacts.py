@@ -253,6 +253,24 @@ def rank(settings: Settings, summary: RankResult) -> None:
     lines += [_documents(summary.documents), documents(settings, campaign, "rank")]
     _summary(_key(campaign, "tom-tat-xep-hang"), f"Tổng hợp điểm và phân hạng — {campaign}", lines,
              "Tóm tắt phiên họp Hội đồng")
+    if rows:
+        rank_charts(settings, campaign)
+
+
+def rank_charts(settings: Settings, campaign: str) -> None:
+    """The campaign's charts (stars, communes, product sets: those of `ocop report`) as PNG images
+    inlined in a Markdown artifact: the UI's Markdown renders a ``data:`` image in place, where an
+    image artifact (``create_image_artifact``) would also print the whole URL under it."""
+    import base64
+
+    from ocop.services.results import charts
+    from ocop.services.results.statistics import campaign_statistics
+
+    stats = campaign_statistics(settings, campaign)
+    images = [f"![{c.title}](data:image/png;base64,{base64.b64encode(charts.png(c)).decode('ascii')})"
+              for c in charts.charts(stats, periods=False)]
+    create_markdown_artifact("\n\n".join([f"### Biểu đồ kết quả phân hạng — {campaign}", *images]),
+                             key=_key(campaign, "bieu-do"), description="Biểu đồ: hạng sao, xã, bộ sản phẩm")
 
 
 def recognise(settings: Settings, summary: RecogniseResult) -> None:

@@ -809,6 +809,31 @@ def _print_replay(r: Replay) -> None:
                   + "; ".join(f"{c.code} \"{c.title}\"" for c in m.dropped) + ".")
 
 
+@app.command()
+def report(
+    file: Annotated[Path, typer.Argument(help="Tệp Excel (.xlsx) ghi báo cáo; đã có thì được ghi đè / the workbook "
+                                              "to write (.xlsx); an existing file is overwritten.")],
+    db: DbOpt = None, out: OutOpt = None,
+) -> None:
+    """Báo cáo thống kê mọi kế hoạch: số sản phẩm, điểm TB theo năm, đợt, xã, bộ sản phẩm, hạng sao, có biểu đồ
+    (chỉ đọc cơ sở dữ liệu) / statistics of every campaign, with charts (read-only)."""
+    from ocop.services.results.statistics_workbook import check_path, write_report
+
+    _run(lambda: check_path(file))  # a wrong name is refused before the database is opened
+    settings = _settings(db, out)
+    r = _run(lambda: write_report(settings, file))
+    stats, total = r.statistics, r.statistics.total
+    periods = ", ".join(p.label for p in stats.periods) or "—"
+    _echo(f"{len(stats.campaigns)} kế hoạch ({periods}); {total.registered} sản phẩm đăng ký, {total.evaluated} đã "
+          f"đánh giá" + (f", điểm TB {present.mean(total.mean)}" if total.mean is not None else "") + ".")
+    if total.evaluated:
+        _echo(f"Hạng sao: {present.star_counts({s.stars: s.products for s in stats.stars})}; "
+              f"{present.OUTCOME['recognised'].lower()} {total.recognised}, "
+              f"{present.OUTCOME['referred'].lower()} {total.referred}.")
+    _echo(f"{len(stats.communes)} xã, {len(stats.sets)} bộ sản phẩm; {r.charts} biểu đồ.")
+    _echo(f"{'Đã ghi' if r.written else 'Không thay đổi'}: {r.path}")
+
+
 HostOpt = Annotated[str, typer.Option("--host", help="Địa chỉ máy chủ Prefect nghe; ngoài 127.0.0.1 cần mật khẩu "
                                                    "(--auth-file) / Prefect server host; beyond loopback needs a "
                                                    "credential.")]

@@ -146,6 +146,16 @@ def stars(n: int) -> str:
     return f"{n} sao"
 
 
+def round_name(n: int) -> str:
+    """'đợt 2': a campaign's round within its year."""
+    return f"đợt {n}"
+
+
+def year_round(year: int, n: int) -> str:
+    """'2020 - đợt 2': a campaign's year and round, as a report's row or a chart's bar names them."""
+    return f"{year} - {round_name(n)}"
+
+
 def star_range(low: int, high: int) -> str:
     """A band of stars as a sentence says it: '3 sao' (3, 3), 'từ 3 đến 5 sao' (3, 5)."""
     return stars(low) if low == high else f"từ {low} đến {stars(high)}"

@@ -50,6 +50,9 @@ class Campaign(Base):
     code: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(300))
     year: Mapped[int]
+    # the round (đợt) within the year: an office running two a year has one campaign per round, each
+    # with its own file, council meeting and documents; the body's number series runs on through them
+    round: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     edition_code: Mapped[str] = mapped_column(String(40))
     level: Mapped[str] = mapped_column(String(20))
     province: Mapped[str] = mapped_column(String(100))

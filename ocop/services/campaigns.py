@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import UnaryExpression, select
 from sqlalchemy.orm import Session
 
+from ocop import present
 from ocop.errors import InputError, NotFoundError
 from ocop.persistence.models import Campaign, Person
 from ocop.rules.editions import Edition, editions
@@ -52,6 +53,7 @@ def _fields(spec: CampaignFile) -> dict[str, object]:
     return ended | {
         "name": spec.name,
         "year": spec.year,
+        "round": spec.round,
         "edition_code": spec.edition,
         "level": spec.level,
         "province": spec.province,
@@ -127,6 +129,22 @@ def _check_communes(spec: CampaignFile, path: Path, edition: Edition) -> None:
     if problems:
         raise InputError(f"{path.name}: tệp kế hoạch có lỗi.", problems)
 
+def _check_round(session: Session, spec: CampaignFile, path: Path) -> None:
+    """One campaign per issuing body, year and round: another code for the same round is refused
+    (a copied file whose code was changed, or a second round that forgot ``round = 2``)."""
+    other = session.scalar(select(Campaign.code).where(
+        Campaign.issuing_body == spec.issuing_body, Campaign.year == spec.year, Campaign.round == spec.round,
+        Campaign.code != spec.code).limit(1))
+    if other is None:
+        return
+    taken = session.scalars(select(Campaign.round).where(
+        Campaign.issuing_body == spec.issuing_body, Campaign.year == spec.year)).all()
+    free = next(n for n in range(1, max(taken) + 2) if n not in taken)
+    raise InputError(f"{path.name}: tệp kế hoạch có lỗi.", [
+        f"{path.name}, mục 'round': {spec.issuing_body} đã có kế hoạch '{other}' năm {spec.year} "
+        f"{present.round_name(spec.round)}; mỗi cơ quan mỗi đợt một kế hoạch: kế hoạch đợt khác ghi round = "
+        f"{free}, còn sửa kế hoạch đó thì giữ code = \"{other}\" (giá trị: {spec.round})"])
+
 
 def set_up(session: Session, path: Path) -> SetUpSummary:
     """Create the campaign in the file, or bring an existing one (same code) up to date."""
@@ -134,6 +152,7 @@ def set_up(session: Session, path: Path) -> SetUpSummary:
 
     spec = load_campaign_file(path)
     _check_rules(spec, path)
+    _check_round(session, spec, path)
     campaign = session.scalar(select(Campaign).where(Campaign.code == spec.code))
     created = campaign is None
     if campaign is None:
@@ -170,18 +189,25 @@ def set_up(session: Session, path: Path) -> SetUpSummary:
 
 
 def get_campaign(session: Session, code: str | None) -> Campaign:
-    """The campaign with this code; without a code, the only (or most recent) campaign."""
+    """The campaign with this code; without a code, the only (or most recent) campaign: the latest
+    year, then its latest round, then the one created last (see ``latest_first``)."""
     if code:
         campaign = session.scalar(select(Campaign).where(Campaign.code == code))
         if campaign is None:
             raise NotFoundError(f"Không có kế hoạch (chiến dịch) mã '{code}' trong cơ sở dữ liệu.")
         return campaign
-    campaign = session.scalar(select(Campaign).order_by(Campaign.id.desc()).limit(1))
+    campaign = session.scalar(select(Campaign).order_by(*latest_first()).limit(1))
     if campaign is None:
         raise NotFoundError(
             "Cơ sở dữ liệu chưa có kế hoạch nào: chạy 'ocop campaign create TỆP' trước."
         )
     return campaign
+
+
+def latest_first() -> tuple[UnaryExpression[Any], ...]:
+    """The order "most recent campaign first": year, round, then when it was created (the id breaks a tie
+    within the same second)."""
+    return (Campaign.year.desc(), Campaign.round.desc(), Campaign.created_at.desc(), Campaign.id.desc())
 
 
 def council(campaign: Campaign) -> list[Person]:

@@ -216,6 +216,20 @@ def test_runs_leave_vietnamese_artifacts_for_the_clerk(campaign_run) -> None:
     assert (sheets["LN-01"]["Đã nộp"], sheets["LN-01"]["Còn thiếu"]) == (7, "")
 
 
+def test_the_rank_run_shows_the_campaigns_charts_as_images(campaign_run) -> None:
+    import base64
+
+    from prefect.artifacts import Artifact
+
+    charts = Artifact.get("luc-nam-2020-bieu-do")
+    assert charts is not None and charts.type == "markdown"
+    images = re.findall(r"!\[([^\]]+)\]\(data:image/png;base64,([A-Za-z0-9+/=]+)\)", charts.data)
+    assert [title for title, _ in images] == ["Sản phẩm theo hạng sao", "Sản phẩm theo xã", "Sản phẩm theo bộ sản phẩm"]
+    for _, data in images:
+        png = base64.b64decode(data)
+        assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) < 100_000
+
+
 def test_long_batches_show_their_progress(campaign_run, monkeypatch: pytest.MonkeyPatch) -> None:
     from prefect.artifacts import Artifact
 

@@ -38,6 +38,7 @@ Role = Literal["chair", "vice_chair", "member", "head"]
 
 
 _MAX_NUMBER = 99999  # the largest first number of a series
+MAX_ROUND = 12  # rounds in one year: an office holds one or two
 
 
 def _text(value: str, limit: int) -> str:
@@ -183,6 +184,8 @@ class CampaignFile(_Model):
     code: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")
     name: str
     year: int = Field(ge=2019, le=2100)
+    # the round (đợt) within the year: 1, 2, … (Bắc Giang runs two); each round is a campaign of its own
+    round: int = Field(1, ge=1, le=MAX_ROUND)
     edition: str
     level: Literal["commune", "district", "province"] = "district"
     province: str
