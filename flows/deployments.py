@@ -26,6 +26,7 @@ from flows.params import CampaignFiles, titled
 from flows.reminders import remind
 from flows.stages import (
     collect,
+    pre_assess,
     rank,
     recognise,
     refer,
@@ -59,6 +60,8 @@ SPECS = (
          {"files": CampaignFiles.in_folder(SAMPLE).model_dump()}),
     Spec("lap-ke-hoach", set_up, "Tạo kế hoạch, Hội đồng, Tổ thư ký; QĐ thành lập, Quy chế, Kế hoạch."),
     Spec("tiep-nhan-dang-ky", collect, "Nhập phiếu đăng ký của các xã (CSV/XLSX hoặc thư mục)."),
+    Spec("danh-gia-so-bo-cap-xa", pre_assess,
+         "Kế hoạch cấp tỉnh theo 1489: báo cáo đánh giá sơ bộ của UBND từng xã, từ danh sách các xã đã nhập."),
     Spec("kiem-tra-ho-so", verify, "Xét hồ sơ: đủ điều kiện, cần bổ sung, không đủ; thông báo."),
     Spec("lich-hop", schedule, "Chốt lịch họp Hội đồng, giấy mời, phiếu đánh giá trắng."),
     Spec("phieu-danh-gia", score, "Nhập phiếu đánh giá của các thành viên, hoặc chờ chấm trên giao diện."),
