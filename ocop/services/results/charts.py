@@ -64,7 +64,7 @@ def charts(stats: Statistics, periods: bool = True) -> tuple[Chart, ...]:
             Series(EVALUATED, tuple(c.tally.evaluated for c in shown)))))
     if stats.sets:
         out.append(Chart("bo-san-pham", "Sản phẩm theo bộ sản phẩm", "barh", SETS, SET,
-                         tuple(s.label for s in stats.sets), (
+                         tuple(s.decreed_label for s in stats.sets), (
             Series(REGISTERED, tuple(s.tally.registered for s in stats.sets)),
             Series(EVALUATED, tuple(s.tally.evaluated for s in stats.sets)))))
     return tuple(out)

@@ -102,6 +102,13 @@ class SetStats:
     def label(self) -> str:
         return f"Bộ {self.code} - {self.name}"
 
+    @property
+    def decreed_label(self) -> str:
+        """The label with the decision whose sheet it is, where a chart has no editions column: set 1 of
+        1048 and set 1 of 148 are different sheets ("Bộ 1 (QĐ 1048) - Rau, củ, quả, hạt tươi")."""
+        numbers = sorted({get_edition(e).instrument.split("/")[0] for e in self.editions}, key=int)
+        return f"Bộ {self.code} (QĐ {', '.join(numbers)}) - {self.name}"
+
 
 @dataclass(frozen=True, slots=True)
 class StarStats:
