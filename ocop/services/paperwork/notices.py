@@ -45,14 +45,15 @@ def dossier_notices(session: Session, campaign: Campaign) -> Iterator[DocSpec]:
             kinh_gui=producer.name,
             noi_dung=[
                 f"Thực hiện {acting_on}, {campaign.office} đã kiểm tra hồ sơ đăng ký sản phẩm của "
-                f"{producer.name} ({producer.commune}). Kết quả như sau:"],
+                f"{producer.name} ({present.commune_in(producer.commune, campaign.district)}). Kết quả như sau:"],
             san_pham=[{"stt": i, "ten_san_pham": r.product.name, "bo_san_pham": set_label(sets, r.set_code),
                        "ket_qua": present.REGISTRATION_STATUS[r.status], "ly_do": r.reason or ""}
                       for i, r in enumerate(group, 1)],
             bo_sung=_supplements(group),
             ket_thuc=(_eligible_note(campaign, group) + _supplement_note(group) + _ineligible_note(campaign, group)
                       + f"{campaign.office} thông báo để {producer.name} biết, thực hiện./."),
-            noi_nhan=["Như trên;", f"UBND xã {producer.commune};", f"Lưu: VT, {campaign.office_code}."],
+            noi_nhan=["Như trên;", f"UBND {present.commune_name(producer.commune)};",
+                      f"Lưu: VT, {campaign.office_code}."],
         )
 
 
