@@ -57,6 +57,11 @@ def dossier_notices(session: Session, campaign: Campaign) -> Iterator[DocSpec]:
         )
 
 
+def _full_stop(text: str) -> str:
+    """A sentence ends with a full stop: 'Đề nghị … công nhận' -> 'Đề nghị … công nhận.'."""
+    return text if text.endswith(".") else f"{text}."
+
+
 def _supplements(group: list[Registration]) -> list[dict[str, str]]:
     """What each needs-supplement product of the producer lacks, with its due date."""
     return [{"muc": f"{item} - sản phẩm {r.product.name}", "han": present.date_short(r.due_on) if r.due_on else ""}
@@ -138,7 +143,7 @@ def result_notices(session: Session, campaign: Campaign, summary: RankSummary) -
             san_pham={"ten_san_pham": r.name, "bo_san_pham": set_label(sets, r.set_code),
                       "diem_tb": present.mean(r.mean), "sao": present.stars(r.stars),
                       "sao_cua": " " + present.council_stars_note(level.name),
-                      "ket_qua": outcome + (f". {r.cap_reason}" if r.cap_reason else "")},
+                      "ket_qua": _full_stop(outcome + (f". {r.cap_reason}" if r.cap_reason else ""))},
             diem_toi_da=present.points(edition.max_points),
             phan=[{"phan": p, "ten": criteria.part_titles[p], "toi_da": str(criteria.parts[p]),
                    "diem_tb": present.mean(r.part_means[i])} for i, p in enumerate(criteria.parts)],
