@@ -78,7 +78,7 @@ def _eligible_note(campaign: Campaign, group: list[Registration]) -> str:
     if not eligible:
         return ""
     return (f"Sản phẩm {_names(eligible)} đủ điều kiện, được đưa ra {campaign.council_name} đánh giá "
-            f"trước ngày {present.date_short(campaign.deadline_evaluation)}. ")
+            f"trước ngày {present.date_numeric(campaign.deadline_evaluation)}. ")
 
 
 def _ineligible_note(campaign: Campaign, group: list[Registration]) -> str:
@@ -100,7 +100,7 @@ def _supplement_note(group: list[Registration]) -> str:
     dues = sorted({r.due_on for r in group if r.status == "needs_supplement" and r.due_on})
     if not dues:
         return ""
-    return (f"Sản phẩm cần bổ sung hồ sơ được xem xét khi nhận đủ hồ sơ trước ngày {present.date_short(dues[-1])}; "
+    return (f"Sản phẩm cần bổ sung hồ sơ được xem xét khi nhận đủ hồ sơ trước ngày {present.date_numeric(dues[-1])}; "
             "quá thời hạn, sản phẩm không được đưa ra Hội đồng đánh giá. ")
 
 
