@@ -100,7 +100,7 @@ def _supplement_note(group: list[Registration]) -> str:
     dues = sorted({r.due_on for r in group if r.status == "needs_supplement" and r.due_on})
     if not dues:
         return ""
-    return (f"Sản phẩm cần bổ sung hồ sơ được xem xét khi nhận đủ hồ sơ trước ngày {present.date_numeric(dues[-1])}; "
+    return (f"Sản phẩm cần bổ sung hồ sơ được xem xét khi nhận đủ hồ sơ trước ngày {present.date_short(dues[-1])}; "
             "quá thời hạn, sản phẩm không được đưa ra Hội đồng đánh giá. ")
 
 

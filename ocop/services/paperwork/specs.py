@@ -422,7 +422,7 @@ def results_documents(campaign: Campaign, summary: RankSummary, dossiers: Commun
         body="council", type_code=None, numbered=False, signer=chair_signer,
         chu_ky=council_signature(campaign, chair_signer),
         ten_hoi_dong=campaign.council_name,
-        mo_ta=f"(Kèm theo kết quả họp Hội đồng ngày {present.date_short(on)}; theo {edition.short_title_on(on)})",
+        mo_ta=f"(Kèm theo kết quả họp Hội đồng ngày {present.date_numeric(on)}; theo {edition.short_title_on(on)})",
         nguoi_lap={"dong": ["NGƯỜI LẬP BẢNG", "TỔ TRƯỞNG TỔ THƯ KÝ"], "ho_ten": head.name},
         thanh_vien=names, ket_qua=rows, chu_thich=numbered_notes(summary.results, said)[1],
     )
