@@ -213,6 +213,21 @@ def address(*parts: str) -> str:
     return ", ".join(p for p in parts if p)
 
 
+def commune_in(commune: str, district: str) -> str:
+    """A commune as a campaign's documents name it: bare inside a district ('Huyền Sơn', the district's own
+    usage), with its unit under the two-level local government, where no district follows it ('xã Phù Lãng',
+    'phường Chũ')."""
+    return commune if district else commune_name(commune)
+
+
+def producer_address(commune: str, district: str, province: str = "") -> str:
+    """Where a producer is: 'Huyền Sơn, Lục Nam, Bắc Giang' inside a district; 'xã Phù Lãng, tỉnh Bắc Ninh'
+    under the two-level local government (no empty district: never ', , Bắc Ninh')."""
+    if district:
+        return address(commune, district, province)
+    return address(commune_name(commune), f"tỉnh {province}" if province else "")
+
+
 def level_heading(level: str) -> str:
     """The unit of a level in a heading: 'HUYỆN'."""
     return LEVEL_UNIT[level].upper()

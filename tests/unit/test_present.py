@@ -153,3 +153,12 @@ def test_an_instant_reads_in_vietnam_time() -> None:
 
     assert present.moment(datetime(2026, 11, 30, 17, 5, tzinfo=UTC)) == "00:05 01/12/2026"
 
+
+
+def test_producer_address_and_commune_in_follow_the_local_government_levels() -> None:
+    assert present.producer_address("Huyền Sơn", "Lục Nam", "Bắc Giang") == "Huyền Sơn, Lục Nam, Bắc Giang"
+    assert present.producer_address("Huyền Sơn", "Lục Nam") == "Huyền Sơn, Lục Nam"
+    assert present.producer_address("Phù Lãng", "", "Bắc Ninh") == "xã Phù Lãng, tỉnh Bắc Ninh"
+    assert present.producer_address("phường Chũ", "") == "phường Chũ"
+    assert present.commune_in("Huyền Sơn", "Lục Nam") == "Huyền Sơn"
+    assert present.commune_in("Cao Đức", "") == "xã Cao Đức"

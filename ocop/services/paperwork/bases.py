@@ -37,6 +37,10 @@ BASES: dict[str, tuple[str, ...]] = {
     "to_trinh_de_nghi_tinh": (EDITION, CAMPAIGN, PLAN, MINUTES),
 }
 
+# What a kind of document cites when its own bases give nothing: a province's plan whose campaign file names
+# no [[legal_bases]] acts on the OCOP decision itself (a district's plan cites its province's plan there).
+FALLBACK: dict[str, tuple[str, ...]] = {"ke_hoach": (EDITION,)}
+
 # The campaign's own documents as a citing document names them when they are missing.
 CITED_NAMES = {
     COUNCIL_DECISION: "Quyết định thành lập Hội đồng",
@@ -111,9 +115,14 @@ def citations(campaign: Campaign, kind: str, on: date, citing: str) -> list[str]
     ``citing`` names the document in the message when a campaign document it cites is not issued yet;
     the register is read in the campaign's own session.
     """
+    texts = _citations(campaign, BASES[kind], on, citing)
+    return texts or _citations(campaign, FALLBACK.get(kind, ()), on, citing)
+
+
+def _citations(campaign: Campaign, kinds: tuple[str, ...], on: date, citing: str) -> list[str]:
     edition = get_edition(campaign.edition_code)
     found: list[legal.Citation | None] = []
-    for basis in BASES[kind]:
+    for basis in kinds:
         if basis == COMPETENCE:
             found.append(legal.competence(on))
         elif basis == EDITION:

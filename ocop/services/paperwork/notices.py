@@ -45,15 +45,21 @@ def dossier_notices(session: Session, campaign: Campaign) -> Iterator[DocSpec]:
             kinh_gui=producer.name,
             noi_dung=[
                 f"Thực hiện {acting_on}, {campaign.office} đã kiểm tra hồ sơ đăng ký sản phẩm của "
-                f"{producer.name} ({producer.commune}). Kết quả như sau:"],
+                f"{producer.name} ({present.commune_in(producer.commune, campaign.district)}). Kết quả như sau:"],
             san_pham=[{"stt": i, "ten_san_pham": r.product.name, "bo_san_pham": set_label(sets, r.set_code),
                        "ket_qua": present.REGISTRATION_STATUS[r.status], "ly_do": r.reason or ""}
                       for i, r in enumerate(group, 1)],
             bo_sung=_supplements(group),
             ket_thuc=(_eligible_note(campaign, group) + _supplement_note(group) + _ineligible_note(campaign, group)
                       + f"{campaign.office} thông báo để {producer.name} biết, thực hiện./."),
-            noi_nhan=["Như trên;", f"UBND xã {producer.commune};", f"Lưu: VT, {campaign.office_code}."],
+            noi_nhan=["Như trên;", f"UBND {present.commune_name(producer.commune)};",
+                      f"Lưu: VT, {campaign.office_code}."],
         )
+
+
+def _full_stop(text: str) -> str:
+    """A sentence ends with a full stop: 'Đề nghị … công nhận' -> 'Đề nghị … công nhận.'."""
+    return text if text.endswith(".") else f"{text}."
 
 
 def _supplements(group: list[Registration]) -> list[dict[str, str]]:
@@ -72,7 +78,7 @@ def _eligible_note(campaign: Campaign, group: list[Registration]) -> str:
     if not eligible:
         return ""
     return (f"Sản phẩm {_names(eligible)} đủ điều kiện, được đưa ra {campaign.council_name} đánh giá "
-            f"trước ngày {present.date_short(campaign.deadline_evaluation)}. ")
+            f"trước ngày {present.date_numeric(campaign.deadline_evaluation)}. ")
 
 
 def _ineligible_note(campaign: Campaign, group: list[Registration]) -> str:
@@ -137,7 +143,7 @@ def result_notices(session: Session, campaign: Campaign, summary: RankSummary) -
             san_pham={"ten_san_pham": r.name, "bo_san_pham": set_label(sets, r.set_code),
                       "diem_tb": present.mean(r.mean), "sao": present.stars(r.stars),
                       "sao_cua": " " + present.council_stars_note(level.name),
-                      "ket_qua": outcome + (f". {r.cap_reason}" if r.cap_reason else "")},
+                      "ket_qua": _full_stop(outcome + (f". {r.cap_reason}" if r.cap_reason else ""))},
             diem_toi_da=present.points(edition.max_points),
             phan=[{"phan": p, "ten": criteria.part_titles[p], "toi_da": str(criteria.parts[p]),
                    "diem_tb": present.mean(r.part_means[i])} for i, p in enumerate(criteria.parts)],

@@ -76,14 +76,50 @@ def proposals(campaign: Campaign) -> dict[str, str]:
     """What the council proposes for a referred or a recognised product, naming who decides
     (present.outcome_proposal)."""
     level = get_edition(campaign.edition_code).level(campaign.level)
-    recogniser = _short(campaign.issuing_body)
+    recogniser = recogniser_of(campaign, short=True)
     return {o: present.outcome_proposal(o, level.refers_to, recogniser) for o in (REFERRED, RECOGNISED)}
 
 
+def recogniser_of(campaign: Campaign, *, short: bool = False) -> str:
+    """Who recognises the council's 3★ and 4★ products: under 148 as amended by 1489 the province's chair
+    ('Chủ tịch UBND tỉnh Bắc Ninh', who signs the Quyết định công nhận); a district's wording names its
+    committee ('UBND huyện Lục Nam')."""
+    body = _short(campaign.issuing_body) if short else campaign.issuing_body
+    return f"Chủ tịch {body}" if campaign.level == "province" else body
+
+
 def head_of(office: str) -> str:
-    """'Phòng Nông nghiệp …' -> 'Trưởng phòng Nông nghiệp …' (the unit word stays lower case)."""
+    """'Phòng Nông nghiệp …' -> 'Trưởng phòng Nông nghiệp …' (the unit word stays lower case); a province's
+    department is headed by its Giám đốc: 'Sở Nông nghiệp và Môi trường' -> 'Giám đốc Sở Nông nghiệp và Môi
+    trường'."""
     first, _, rest = office.partition(" ")
+    if first.casefold() == "sở":
+        return f"Giám đốc {office}"
     return f"Trưởng {first.lower()} {rest}" if rest else f"Trưởng {office}"
+
+
+def _above(campaign: Campaign, edition: Edition) -> str:
+    """Whom the council's best products go to, as its founding decision names it: a province names the
+    Ministry; a district's wording ('cấp trên') is kept."""
+    return edition.level(campaign.level).refers_to if campaign.level == "province" else "cấp trên"
+
+
+def chief_of_staff(campaign: Campaign) -> str:
+    """Who heads the issuer's office in an 'Điều … chịu trách nhiệm thi hành': a district's office serves both
+    its council and its committee; a province's committee has its own office."""
+    return "Chánh Văn phòng UBND tỉnh" if campaign.level == "province" else "Chánh Văn phòng HĐND và UBND"
+
+
+def decision_recipients(campaign: Campaign, article: int) -> list[str]:
+    """Nơi nhận of a decision of the chair of the issuer: a district reports to its province and informs the
+    province's department; a province reports to the level its best products are referred to (the Ministry)
+    and informs its own chair and vice-chairs (the department is among those named in the article)."""
+    if campaign.level == "province":
+        refers_to = get_edition(campaign.edition_code).level(campaign.level).refers_to
+        return [f"Như Điều {article};", f"{refers_to} (b/c);", "Chủ tịch, các PCT UBND tỉnh;",
+                f"Lưu: VT, {campaign.office_code}."]
+    return [f"Như Điều {article};", f"UBND tỉnh {campaign.province} (b/c);", "Sở Nông nghiệp và PTNT;",
+            f"Lưu: VT, {campaign.office_code}."]
 
 
 def _person(p: Person) -> dict[str, str]:
@@ -126,8 +162,8 @@ def council_decision(campaign: Campaign) -> DocSpec:
         nhiem_vu_hoi_dong=(
             "Hội đồng có nhiệm vụ kiểm tra, thẩm định và xét chọn sản phẩm đăng ký đủ điều kiện tham gia "
             f"Chương trình OCOP; tổ chức đánh giá, phân hạng sản phẩm theo {edition.short_title_on(on)}; lựa chọn các "
-            f"sản phẩm đề xuất {body} đề nghị cấp trên đánh giá, phân hạng. Thành viên Hội đồng đánh giá độc "
-            "lập; kết quả của mỗi sản phẩm là điểm trung bình của các thành viên."
+            f"sản phẩm đề xuất {body} đề nghị {_above(campaign, edition)} đánh giá, phân hạng. Thành viên Hội "
+            "đồng đánh giá độc lập; kết quả của mỗi sản phẩm là điểm trung bình của các thành viên."
         ),
         nhiem_vu_to_thu_ky=(
             "Tổ thư ký giúp Hội đồng tiếp nhận, kiểm tra hồ sơ đăng ký; chuẩn bị tài liệu, phiếu đánh giá; "
@@ -135,11 +171,10 @@ def council_decision(campaign: Campaign) -> DocSpec:
         ),
         hieu_luc=EFFECT_CLAUSE,
         dieu_thi_hanh=(
-            f"Chánh Văn phòng HĐND và UBND, {head_of(campaign.office)}, Thủ trưởng các cơ quan, đơn vị có liên "
+            f"{chief_of_staff(campaign)}, {head_of(campaign.office)}, Thủ trưởng các cơ quan, đơn vị có liên "
             f"quan và các {present.ADDRESS} có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này./."
         ),
-        noi_nhan=["Như Điều 4;", f"UBND tỉnh {campaign.province} (b/c);", "Sở Nông nghiệp và PTNT;",
-                  f"Lưu: VT, {campaign.office_code}."],
+        noi_nhan=decision_recipients(campaign, 4),
     )
 
 
@@ -256,7 +291,7 @@ def _sheet_context(campaign: Campaign, edition: Edition, criteria: CriteriaSet, 
         "ten_hoi_dong": campaign.council_name,
         "can_cu_bo_tieu_chi": edition.title_on(on),
         "ma_san_pham": product.code, "ten_san_pham": product.name, "chu_the": product.producer.name,
-        "dia_chi": present.address(product.producer.commune, campaign.district, campaign.province),
+        "dia_chi": present.producer_address(product.producer.commune, campaign.district, campaign.province),
         "bo_san_pham": label,
         "thanh_vien": _person(member),
         "dong": sheet_rows(criteria, chosen),
@@ -357,7 +392,7 @@ def results_documents(campaign: Campaign, summary: RankSummary, dossiers: Commun
     if summary.quorum.met and level.recognises:
         stars = ", ".join(str(s) for s in level.recognises)
         conclusions.append(
-            f"Có {len(recognised)} sản phẩm đạt {stars} sao được đề nghị {campaign.issuing_body} công nhận.")
+            f"Có {len(recognised)} sản phẩm đạt {stars} sao được đề nghị {recogniser_of(campaign)} công nhận.")
     if summary.blocked:
         conclusions.append(f"Có {len(summary.blocked)} sản phẩm chưa có kết quả, chưa được xét đề nghị, do chênh lệch "
                            "điểm giữa các thành viên "
@@ -387,7 +422,7 @@ def results_documents(campaign: Campaign, summary: RankSummary, dossiers: Commun
         body="council", type_code=None, numbered=False, signer=chair_signer,
         chu_ky=council_signature(campaign, chair_signer),
         ten_hoi_dong=campaign.council_name,
-        mo_ta=f"(Kèm theo kết quả họp Hội đồng ngày {present.date_short(on)}; theo {edition.short_title_on(on)})",
+        mo_ta=f"(Kèm theo kết quả họp Hội đồng ngày {present.date_numeric(on)}; theo {edition.short_title_on(on)})",
         nguoi_lap={"dong": ["NGƯỜI LẬP BẢNG", "TỔ TRƯỞNG TỔ THƯ KÝ"], "ho_ten": head.name},
         thanh_vien=names, ket_qua=rows, chu_thich=numbered_notes(summary.results, said)[1],
     )
@@ -426,6 +461,8 @@ def referral(campaign: Campaign, summary: RankSummary, on: date | None = None) -
     table = bases.cited_document(campaign, bases.SUMMARY_TABLE, "Tờ trình đề nghị đánh giá, phân hạng", on)
     minutes_cited = f"Biên bản số {minutes.symbol} ngày {present.date_numeric(minutes.issued_on)}"
     year = campaign.year
+    # a province names its own bodies in Nơi nhận ("UBND tỉnh"); a district's wording is kept
+    own = f" {present.LEVEL_UNIT[campaign.level]}" if campaign.level == "province" else ""
     return spec_for(
         campaign, "to_trinh_de_nghi_tinh", "Tờ trình đề nghị đánh giá, phân hạng cấp trên", "05-de-nghi-cap-tren",
         on, body="issuer", type_code="TTr", numbered=True, signer=signer,
@@ -440,12 +477,14 @@ def referral(campaign: Campaign, summary: RankSummary, on: date | None = None) -
             f"{campaign.issuing_body} đề nghị {level.refers_to} đánh giá, phân hạng các sản phẩm sau:",
         ],
         san_pham=[{"stt": i, "ten_san_pham": r.name, "chu_the": r.producer,
-                   "dia_chi": present.address(r.commune, campaign.district), "bo_san_pham": set_label(sets, r.set_code),
+                   "dia_chi": present.producer_address(r.commune, campaign.district),
+                   "bo_san_pham": set_label(sets, r.set_code),
                    "diem_tb": present.mean(r.mean), "sao": present.stars(r.stars)} for i, r in enumerate(referred, 1)],
         ho_so_kem_theo=[f"{minutes_cited} họp {campaign.council_name};",
                         f"{bases.CITED_NAMES[bases.SUMMARY_TABLE]} ngày {present.date_numeric(table.issued_on)} "
                         f"(kèm theo {minutes_cited});",
                         "Hồ sơ đăng ký của các sản phẩm nêu trên."],
         de_nghi=f"Kính đề nghị {level.refers_to} xem xét, tổ chức đánh giá, phân hạng./.",
-        noi_nhan=["Như trên;", "Chủ tịch, các PCT UBND;", "Hội đồng OCOP;", f"Lưu: VT, {campaign.office_code}."],
+        noi_nhan=["Như trên;", f"Chủ tịch, các PCT UBND{own};", f"Hội đồng OCOP{own};",
+                  f"Lưu: VT, {campaign.office_code}."],
     )

@@ -14,7 +14,14 @@ from ocop.rules.editions import get_edition
 from ocop.rules.outcome import RECOGNISED
 from ocop.services.paperwork import bases
 from ocop.services.paperwork.register import DocSpec
-from ocop.services.paperwork.specs import head_of, set_label, signature_block, spec_for
+from ocop.services.paperwork.specs import (
+    chief_of_staff,
+    decision_recipients,
+    head_of,
+    set_label,
+    signature_block,
+    spec_for,
+)
 from ocop.services.results.ranking import Ranked, RankSummary
 
 
@@ -47,7 +54,8 @@ def decision(campaign: Campaign, summary: RankSummary, on: date | None = None) -
                 f"{present.join_and([present.stars(s) for s in sorted({r.stars for r in products})])}, "
                 "cụ thể như sau:"),
         san_pham=[{"stt": i, "ten_san_pham": r.name, "chu_the": r.producer,
-                   "dia_chi": present.address(r.commune, campaign.district), "bo_san_pham": set_label(sets, r.set_code),
+                   "dia_chi": present.producer_address(r.commune, campaign.district),
+                   "bo_san_pham": set_label(sets, r.set_code),
                    "diem_tb": present.mean(r.mean),
                    "sao": " ".join([present.stars(r.stars), *([present.note_marks([marks[r.code]])] if r.code in marks
                                                              else [])])}
@@ -60,10 +68,9 @@ def decision(campaign: Campaign, summary: RankSummary, on: date | None = None) -
             f"Các sản phẩm tại Điều 1 được cấp Giấy chứng nhận sản phẩm OCOP, có giá trị {edition.certificate_months} "
             f"tháng kể từ ngày ký Quyết định này (đến {present.date_long(until)}).",
             EFFECT_CLAUSE,
-            f"Chánh Văn phòng HĐND và UBND, {head_of(campaign.office)}, các chủ thể có sản phẩm "
+            f"{chief_of_staff(campaign)}, {head_of(campaign.office)}, các chủ thể có sản phẩm "
             "tại Điều 1 và các cơ quan, đơn vị có liên quan chịu trách nhiệm thi hành Quyết định này./."],
-        noi_nhan=["Như Điều 4;", f"UBND tỉnh {campaign.province} (b/c);", "Sở Nông nghiệp và PTNT;",
-                  f"Lưu: VT, {campaign.office_code}."],
+        noi_nhan=decision_recipients(campaign, 4),
     )
 
 
@@ -82,7 +89,7 @@ def certificates(campaign: Campaign, summary: RankSummary, issued_decision: Docu
             symbol=certificate_symbol(issued_decision.symbol, i),
             chu_ky=signature_block(signer, collective=False),
             ten_san_pham=r.name, chu_the=r.producer,
-            dia_chi=present.address(r.commune, campaign.district, campaign.province),
+            dia_chi=present.producer_address(r.commune, campaign.district, campaign.province),
             bo_san_pham=set_label(sets, r.set_code), sao=r.stars, sao_ky_hieu=present.star_symbols(r.stars),
             diem_tb=present.mean(r.mean), quyet_dinh=cited,
             hieu_luc_den=present.date_long(valid_until(on, edition.certificate_months)),

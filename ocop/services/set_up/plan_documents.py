@@ -101,9 +101,19 @@ CEREMONY = ("Tổ chức công bố kết quả đánh giá, phân hạng sản 
             "nhận và vinh danh các sản phẩm đạt kết quả cao.")
 
 
-def reference(doc: Document, who: str) -> str:
-    """'Ngày 07 tháng 01 năm 2020 Chủ tịch UBND … đã ban hành Quyết định số 18/QĐ-UBND'."""
+def reference(doc: Document, who: str, plan_on: date | None = None) -> str:
+    """'Ngày 07 tháng 01 năm 2020 Chủ tịch UBND … đã ban hành Quyết định số 18/QĐ-UBND'; a decision dated after
+    the plan (``plan_on``) is not yet issued when the plan is signed: the plan says it will be, without its
+    number ('Hội đồng … ban hành Quyết định')."""
+    if plan_on is not None and doc.issued_on > plan_on:
+        return f"{who} ban hành Quyết định"
     return f"{present.date_long_capitalised(doc.issued_on)} {who} đã ban hành Quyết định số {doc.symbol}"
+
+
+def plan_date(campaign: Campaign) -> date | None:
+    """The plan's date, from the campaign file's [plan] (None without one)."""
+    data = campaign.details.plan
+    return date.fromisoformat(data["date"]) if data else None
 
 
 def plan(campaign: Campaign, council_decision: str, rules_decision: str) -> DocSpec | None:

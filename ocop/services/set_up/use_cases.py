@@ -44,10 +44,11 @@ def set_up(settings: Settings, path: Path) -> SetUpResult:
         plan = None
         if decision is not None and decided and rules is not None and rules.status == "issued":
             ready = True
+            plan_on = plan_documents.plan_date(campaign)
             plan = plan_documents.plan(
                 campaign,
-                plan_documents.reference(decision, f"Chủ tịch {campaign.issuing_body}"),
-                plan_documents.reference(rules, campaign.council_name))
+                plan_documents.reference(decision, f"Chủ tịch {campaign.issuing_body}", plan_on),
+                plan_documents.reference(rules, campaign.council_name, plan_on))
         third = register.produce([plan] if plan else [])
         waiting = not decided or (not ready and bool(campaign.details.plan))
         return SetUpResult(summary.code, summary.created, summary.changed, summary.council, summary.secretariat,
