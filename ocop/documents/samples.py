@@ -30,6 +30,7 @@ from ocop.documents.samples_common import (
 )
 from ocop.documents.samples_plan import ke_hoach, qd_ban_hanh_quy_che
 from ocop.documents.samples_results import (
+    bao_cao_danh_gia_so_bo,
     giay_chung_nhan,
     qd_cong_nhan,
     thong_bao_ket_qua,
@@ -235,7 +236,7 @@ def to_trinh_de_nghi_tinh() -> dict[str, Any]:
 SAMPLES = {f.__name__: f for f in (
     ke_hoach, qd_thanh_lap_hoi_dong, qd_ban_hanh_quy_che, thong_bao_kiem_tra_ho_so,
     giay_moi_hop_hoi_dong, phieu_danh_gia, bang_tong_hop, bien_ban_hop_hoi_dong,
-    to_trinh_de_nghi_tinh, qd_cong_nhan, giay_chung_nhan, thong_bao_ket_qua)}
+    to_trinh_de_nghi_tinh, qd_cong_nhan, giay_chung_nhan, thong_bao_ket_qua, bao_cao_danh_gia_so_bo)}
 
 
 def sample(name: str) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from ocop import present
-from ocop.documents.decree30 import certificate_symbol, number_symbol, signature_lines
+from ocop.documents.decree30 import certificate_symbol, number_symbol, place_date, signature_lines
 from ocop.documents.samples_common import (
     CHU_TICH,
     CHU_TICH_HD,
@@ -160,3 +160,32 @@ def thong_bao_ket_qua() -> dict[str, Any]:
         "noi_nhan": ["Như trên;", "UBND huyện (b/c);", "Phòng Nông nghiệp và PTNT huyện;",
                      "Lưu: VT, HĐOCOP."],
     }
+
+
+def bao_cao_danh_gia_so_bo() -> dict[str, Any]:
+    """A commune's report under 1489 (2026): its pre-assessment of the products it received, to the province."""
+    on = date(2026, 6, 22)
+    return {"co_quan_chu_quan": "", "co_quan_ban_hanh": "Ủy ban nhân dân xã Tam Giang",
+            "dia_danh_ngay": place_date("Tam Giang", on), "so_ky_hieu": number_symbol(1, "BC", "UBND"),
+            "trich_yeu": "Kết quả đánh giá sơ bộ sản phẩm đề nghị đánh giá, phân hạng sản phẩm OCOP năm 2026",
+            "kinh_gui": "Ủy ban nhân dân tỉnh Bắc Ninh (qua Sở Nông nghiệp và Môi trường)",
+            "noi_dung": [
+                "Thực hiện Kế hoạch số 413/KH-UBND ngày 06/3/2026 của Ủy ban nhân dân tỉnh Bắc Ninh về tổ chức "
+                "đánh giá, phân hạng sản phẩm OCOP tỉnh Bắc Ninh năm 2026, Ủy ban nhân dân xã Tam Giang đã tiếp "
+                "nhận, kiểm tra hình thức hồ sơ của 02 sản phẩm do các chủ thể trên địa bàn đăng ký; Chủ tịch Ủy "
+                "ban nhân dân xã Tam Giang đã chủ trì họp với các đơn vị liên quan đánh giá sơ bộ các tiêu chí: "
+                "nguồn gốc sản phẩm/nguyên liệu địa phương, sử dụng lao động địa phương, nguồn gốc ý tưởng sản "
+                "phẩm và bản sắc/trí tuệ địa phương. Kết quả như sau:"],
+            "san_pham": [
+                {"stt": 1, "ten_san_pham": "Củ đậu Tam Giang", "chu_the": TRICKY,
+                 "bo_san_pham": "Bộ 1 - Rau, củ, quả, hạt tươi", "ket_qua": "Đạt 04 tiêu chí",
+                 "de_nghi": "Đề nghị đánh giá"},
+                {"stt": 2, "ten_san_pham": "Bánh đa nem Tam Giang", "chu_the": "Hộ kinh doanh Kiều Văn Bình",
+                 "bo_san_pham": "Bộ 6 - Chế biến từ gạo, ngũ cốc",
+                 "ket_qua": "Không đạt: Sử dụng lao động địa phương", "de_nghi": "Không đề nghị"}],
+            "ket_thuc": "Ủy ban nhân dân xã Tam Giang đề nghị Ủy ban nhân dân tỉnh Bắc Ninh xem xét, tổ chức "
+                        "đánh giá, phân hạng 01 sản phẩm đạt yêu cầu nêu trên; 01 sản phẩm không đạt đánh giá sơ "
+                        "bộ, không đề nghị./.",
+            "chu_ky": {"dong": signature_lines(None, "CHỦ TỊCH", "ỦY BAN NHÂN DÂN"), "ho_ten": "Ngô Quang Trung",
+                       "chuc_vu": ""},
+            "noi_nhan": ["Như trên;", "Các chủ thể có sản phẩm;", "Lưu: VT."]}

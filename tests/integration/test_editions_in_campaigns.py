@@ -96,9 +96,23 @@ def test_a_district_campaign_under_1489_is_refused(settings, tmp_path: Path) -> 
         "các cấp theo văn bản này: 'commune' (cấp xã), 'province' (cấp tỉnh)"]
 
 
-def test_a_province_campaign_under_1489_is_accepted(settings, tmp_path: Path) -> None:
-    result = stages.set_up(settings, _campaign_file(tmp_path, "148/2023+1489/2025", "bac-ninh-2026", "province"))
-    assert result.created is True
+def test_a_province_campaign_under_1489_needs_what_its_communes_report(settings, tmp_path: Path) -> None:
+    """A province's plan under 1489 is accepted once it names, for the commune stage, the date of the communes'
+    reports and who signs each (the Bắc Ninh sample, tests/integration/test_province_sample.py); without them it
+    is refused naming both keys and the communes left unsigned."""
+    path = _campaign_file(tmp_path, "148/2023+1489/2025", "bac-ninh-2026", "province")
+    with pytest.raises(InputError) as info:
+        stages.set_up(settings, path)
+    problems = " ".join(info.value.problems)
+    assert "commune_report_date" in problems and "commune_signers" in problems and "Huyền Sơn" in problems
+    signers = "\n".join(f'"{c}" = "Nguyễn Văn A"' for c in ("Bảo Đài", "Bảo Sơn", "Bình Sơn", "Cẩm Lý",
+        "Chu Điện", "Cương Sơn", "Đan Hội", "Đông Hưng", "Đông Phú", "Huyền Sơn", "Khám Lạng", "Lan Mẫu",
+        "Lục Sơn", "Nghĩa Phương", "Phương Sơn", "Tam Dị", "Thanh Lâm", "Tiên Hưng", "Tiên Nha", "Trường Giang",
+        "Trường Sơn", "Vô Tranh", "Vũ Xá", "Yên Sơn", "thị trấn Đồi Ngô", "thị trấn Lục Nam"))
+    text = path.read_text(encoding="utf-8").replace("recognition_date = ", "commune_report_date = 2020-06-22\n"
+                                                    "recognition_date = ", 1)
+    path.write_text(f"{text}\n[commune_signers]\n{signers}\n", encoding="utf-8")
+    assert stages.set_up(settings, path).created is True
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")

@@ -234,8 +234,8 @@ def registrations() -> Iterator[Case]:
                    f"{at(2, 'Bộ sản phẩm')}: giá trị '99' không phải bộ sản phẩm của 1048/2019, cần mã bộ (ví dụ 1, "
                    "07, 26a) hoặc tên bộ.")
         yield case("commune", cell("Xã", "Hà Nội"),
-                   f"{at(2, 'Xã')}: giá trị 'Hà Nội' không phải xã, thị trấn của Lục Nam, cần một tên trong danh sách "
-                   "xã của kế hoạch.")
+                   f"{at(2, 'Xã')}: giá trị 'Hà Nội' không phải xã, thị trấn của huyện Lục Nam, cần một tên trong "
+                   "danh sách xã của kế hoạch.")
         yield case("confirmation", cell("Xác nhận UBND xã", "Chắc chắn"),
                    f"{at(2, 'Xác nhận UBND xã')}: giá trị 'Chắc chắn' không hợp lệ, cần 'Có' hoặc 'Không'.")
         yield case("empty-name", cell("Tên sản phẩm", ""), f"{at(2, 'Tên sản phẩm')}: ô trống, cần tên sản phẩm.")

@@ -20,9 +20,10 @@ from ocop.errors import DocumentError
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 NUMBERED = {"qd_thanh_lap_hoi_dong", "giay_moi_hop_hoi_dong", "bien_ban_hop_hoi_dong",
             "to_trinh_de_nghi_tinh", "ke_hoach", "qd_ban_hanh_quy_che", "thong_bao_kiem_tra_ho_so",
-            "qd_cong_nhan", "giay_chung_nhan", "thong_bao_ket_qua"}
+            "qd_cong_nhan", "giay_chung_nhan", "thong_bao_ket_qua", "bao_cao_danh_gia_so_bo"}
 TITLES = {
     "ke_hoach": "KẾ HOẠCH",
+    "bao_cao_danh_gia_so_bo": "BÁO CÁO",
     "qd_ban_hanh_quy_che": "QUYẾT ĐỊNH",
     "thong_bao_kiem_tra_ho_so": "THÔNG BÁO",
     "qd_cong_nhan": "QUYẾT ĐỊNH",

@@ -188,7 +188,7 @@ def test_ocop_deploy_needs_the_password(office: Office, tmp_path: Path) -> None:
     deployed = subprocess.run([*CLI, "deploy"], env={**env, "OCOP_AUTH_FILE": str(auth)},
                               capture_output=True, text=True, timeout=300)
     assert deployed.returncode == 0, deployed.stderr
-    assert "Đã đăng ký 10 deployment cho work pool ocop-pool" in deployed.stdout
+    assert "Đã đăng ký 11 deployment cho work pool ocop-pool" in deployed.stdout
 
 
 def test_beyond_loopback_without_a_credential_is_refused(tmp_path: Path) -> None:

@@ -127,7 +127,7 @@ def corpus() -> None:
     ], sheet="Xã Bảo Đài", partial=(1, 5), message=f"{w}: 5 lỗi, không lưu dòng nào.", problems=[
         f"{w}, dòng 2, cột 'Bộ sản phẩm': giá trị '99' không phải bộ sản phẩm của 1048/2019, cần mã bộ "
         "(ví dụ 1, 07, 26a) hoặc tên bộ.",
-        f"{w}, dòng 3, cột 'Xã': giá trị 'Phường Hoàn Kiếm' không phải xã, thị trấn của Lục Nam, cần một tên "
+        f"{w}, dòng 3, cột 'Xã': giá trị 'Phường Hoàn Kiếm' không phải xã, thị trấn của huyện Lục Nam, cần một tên "
         "trong danh sách xã của kế hoạch.",
         f"{w}, dòng 4, cột 'Loại hình': giá trị 'Cá nhân' không hợp lệ, cần DN, HTX, THT hoặc HKD.",
         f"{w}, dòng 5, cột 'Bộ sản phẩm': giá trị 'Thủ công mỹ nghệ gia dụng' không phải bộ sản phẩm của "
