@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from flows.cli import app
 from ocop.documents import pdf
 from ocop.errors import InputError
+from ocop.rules.dossier import ITEMS
 from ocop.rules.editions import get_edition
 from ocop.services import stages
 from ocop.settings import Settings
@@ -165,3 +166,35 @@ def test_the_sample_files_are_what_the_generator_writes(tmp_path: Path, monkeypa
     module.write_scores()
     for path in [PROVINCE / "scores.csv", *LISTS.glob("*.csv")]:
         assert (copy / path.relative_to(PROVINCE)).read_bytes() == path.read_bytes(), path.name
+
+
+def test_the_commune_stage_run_twice_changes_nothing(province) -> None:
+    settings, _ = province
+    again = stages.pre_assess(settings, CODE)
+    assert again.documents.issued == 0 and len(again.reports) == 15
+
+
+def test_the_province_workbook_asks_each_commune_for_its_four_criteria(sqlite_settings: Settings,
+                                                                       tmp_path: Path) -> None:
+    """The workbook a commune fills has one Đạt/Không đạt column per criterion; filled in, it imports."""
+    from openpyxl import load_workbook
+
+    stages.set_up(sqlite_settings, PROVINCE / "campaign.toml")
+    path = tmp_path / "dang-ky.xlsx"
+    stages.registration_template(sqlite_settings, CODE, path)
+    wb = load_workbook(path)
+    ws = wb["Đăng ký"]
+    headers = [c.value for c in ws[1]]
+    criteria = get_edition("148/2023+1489/2025").level("commune").pre_assessed_criteria
+    assert all(c in headers for c in criteria)
+    lists = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation}
+    assert all(any(f"{ws.cell(1, headers.index(c) + 1).column_letter}2" in ref for ref in lists) for c in criteria)
+    row = {"Tên sản phẩm": "Củ đậu Tam Giang", "Bộ sản phẩm": "1", "Tên chủ thể": "Tổ hợp tác Rau củ Tam Giang",
+           "Loại hình": "THT", "Xã": "Tam Giang", "Xác nhận UBND xã": "Có"} | dict.fromkeys(criteria, "Đạt") | {
+        h: "Có" for h in headers if h in ITEMS.values()}  # a complete dossier
+    for header, value in row.items():
+        ws.cell(2, headers.index(header) + 1, value)
+    wb.save(path)
+    assert stages.collect(sqlite_settings, CODE, path).new == 1
+    verified = stages.verify(sqlite_settings, CODE)
+    assert verified.counts.get("eligible") == 1
