@@ -84,7 +84,7 @@ def run_campaign(api: str) -> str:
 
 
 def pages(api: str) -> dict[str, str]:
-    """UI paths of the ranking artifact and of the campaign deployment's run form."""
+    """UI paths of the ranking and charts artifacts and of the campaign deployment's run form."""
     from prefect.artifacts import Artifact
     from prefect.client.orchestration import get_client
 
@@ -93,8 +93,11 @@ def pages(api: str) -> dict[str, str]:
 
     with connected(api), get_client(sync_client=True) as client:
         ranking = Artifact.get("luc-nam-2020-ket-qua-ke-hoach", client=client)
+        charts = Artifact.get("luc-nam-2020-bieu-do", client=client)  # the rank run's charts, inline PNGs
         deployment = client.read_deployment_by_name(full_names()[0])
+    assert ranking is not None and charts is not None and deployment is not None
     return {"artifact-ranking.png": f"/artifacts/artifact/{ranking.id}",
+            "artifact-charts.png": f"/artifacts/artifact/{charts.id}",
             "run-form.png": f"/deployments/deployment/{deployment.id}/run"}
 
 
