@@ -26,10 +26,12 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 # The suite in TEST_WORKERS processes (pytest-xdist), one test file per process at a time so a file's
-# module fixtures stay together; TEST_WORKERS=0 runs it in this process.
+# module fixtures stay together; TEST_WORKERS=0 runs it in this process. Files are handed out in
+# collection order, the slowest first (tests/conftest.py SLOW_FIRST), not xdist's default of the
+# files with most tests first, which left the slow ones to run alone at the end.
 TEST_WORKERS ?= 2
 test: lint
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 # The office's dashboard: Prefect server on 127.0.0.1:4200, deployments, a worker (Ctrl+C stops all).
 server: $(STAMP)

@@ -109,9 +109,9 @@ def docx_text(path: str | Path) -> str:
     return "\n".join([p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells])
 
 
-# The slowest files (a minute or more each, `pytest --durations`), started first: `make test` hands whole files to
-# two workers (--dist loadfile) in collection order, so a slow file collected last ran alone at the end while the
-# other worker sat idle (19 min instead of about 13). Order only; every test still runs.
+# The slowest files (half a minute or more each, `pytest --durations`), started first: `make test` hands whole files
+# to two workers (--dist loadfile --no-loadscope-reorder) in collection order; xdist's default order, files with
+# most tests first, left these to run alone at the end while the other worker sat idle (19 min). Order only.
 SLOW_FIRST = (
     "tests/server/test_server_and_workers.py", "tests/integration/test_province_sample.py",
     "tests/integration/test_check_campaigns.py", "tests/flows/test_cli.py", "tests/integration/test_crash_safety.py",
