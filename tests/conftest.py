@@ -6,7 +6,9 @@ test that uses ``db_url`` against PostgreSQL too; each test gets its own schema,
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 import uuid
 from contextlib import contextmanager
@@ -31,14 +33,33 @@ PG_URL = os.environ.get("OCOP_TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
 
+_MIGRATED: list[Path] = []  # this process's migrated empty SQLite database, copied for each test
+
+
+def migrated_sqlite(path: Path) -> str:
+    """URL of an empty SQLite database at ``path`` at the head revision: a copy of one this process migrated
+    (0.2 ms instead of 0.15 s of Alembic per test; the migrations themselves are tested on their own)."""
+    from ocop.persistence.db import engine_for, migrate
+
+    if not _MIGRATED:
+        folder = tempfile.mkdtemp(prefix="ocop-test-db-")
+        atexit.register(shutil.rmtree, folder, True)
+        template = Path(folder) / "migrated.db"
+        url = f"sqlite:///{template}"
+        migrate(url)
+        engine_for(url).dispose()  # closes the connections: the WAL is checkpointed into the file
+        _MIGRATED.append(template)
+    shutil.copyfile(_MIGRATED[0], path)
+    return f"sqlite:///{path}"
+
+
 @pytest.fixture(params=BACKENDS)
 def db_url(request: pytest.FixtureRequest, tmp_path: Path):
     """URL of an empty, migrated database on each configured backend."""
-    from ocop.persistence.db import engine_for, migrate
+    from ocop.persistence.db import engine_for
 
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'ocop.db'}"
-        migrate(url)
+        url = migrated_sqlite(tmp_path / "ocop.db")
         yield url
         engine_for(url).dispose()
         return
@@ -81,11 +102,10 @@ def settings(db_url: str, tmp_path: Path):
 def sqlite_settings(tmp_path: Path):
     """Settings on SQLite alone, PDFs on: for tests whose subject is the documents' pages, which do not
     depend on the database (the stage tests cover PostgreSQL); LibreOffice time is spent once."""
-    from ocop.persistence.db import engine_for, migrate
+    from ocop.persistence.db import engine_for
     from ocop.settings import Settings
 
-    url = f"sqlite:///{tmp_path / 'ocop.db'}"
-    migrate(url)
+    url = migrated_sqlite(tmp_path / "ocop.db")
     yield Settings.from_env({"OCOP_PDF": "on"}, out_dir=tmp_path / "out", database_url=url)
     engine_for(url).dispose()
 

@@ -133,6 +133,17 @@ def test_print_packs_one_pdf_per_member_in_agenda_order(sqlite_settings, tmp_pat
     first_t1 = next(i for i, t in enumerate(pages) if "Mật ong bạc hà" in t)
     assert first_t1 < first_t2  # agenda order: set 4 before set 7
     assert all("Đỗ Văn Quyết" in t for t in pages if "Thành viên" in t)
+    # one document joined for one conversion, printing as the sheets do one by one: each on new pages,
+    # its first page unnumbered, then 2, 3… again
+    from ocop.documents.pdf import to_pdf
+
+    sheets = sorted((settings.out_dir / "luc-nam-2024" / "02-hop-hoi-dong" / "phieu-trang" / "do_van_quyet").glob(
+        "*.docx"))  # …_t_1_… then …_t_2_…: the agenda's order
+    assert len(sheets) == 2 and "t_1" in sheets[0].name
+    singles = [[page.extract_text() for page in PdfReader(pdf).pages]
+               for pdf in to_pdf(sheets, out_dir=tmp_path / "rieng")]
+    assert len(pages) == sum(len(s) for s in singles)
+    assert [t.splitlines()[0] for t in pages] == [t.splitlines()[0] for s in singles for t in s]
 
 
 def test_148_score_sheets_and_workbooks_mark_the_mandatory_options(settings, tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, time
@@ -10,7 +11,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ocop.documents.pdf import merge
+from ocop.documents.pack import pack
+from ocop.documents.pdf import to_pdf
 from ocop.inputs import Row
 from ocop.persistence.db import unit_of_work
 from ocop.persistence.models import Campaign, Document, Registration, ScoreSheet
@@ -110,23 +112,23 @@ def schedule(settings: Settings, code: str | None, on: date | None = None, at: t
 
 
 def print_packs(session: Session, campaign: Campaign, settings: Settings, register: Register) -> list[str]:
-    """One PDF per council member with all of that member's blank score sheets, in agenda order."""
+    """One PDF per council member with all of that member's blank score sheets, in agenda order: the sheets
+    joined into one document (:mod:`ocop.documents.pack`), one LibreOffice conversion per member."""
     order = {r.product.code: i for i, r in enumerate(specs.agenda(session, campaign))}
-    by_member: dict[str, list[Document]] = {}
+    jobs: list[tuple[list[Path], Path]] = []
     for member in council(campaign):
         docs = session.scalars(
             select(Document).where(Document.campaign_id == campaign.id, Document.kind == "phieu_danh_gia",
                                    Document.subject.like(f"trang/{member.id}/%"), Document.status == "issued")
         ).all()
-        by_member[member.name] = sorted(docs, key=lambda d: order.get(d.subject.rsplit("/", 1)[1], len(order)))
-    register.pdf_copies([d for docs in by_member.values() for d in docs])
-    packs = []
-    for name, docs in by_member.items():
         if docs:
-            out = settings.out_dir / campaign.code / "02-hop-hoi-dong" / f"{PRINT_PACK}{ascii_key(name)}.pdf"
-            merge([register.readable(register.located(d.pdf_path)) for d in docs], register.staging.path(out))
-            packs.append(str(out))  # in place once the unit of work commits
-    return packs
+            ordered = sorted(docs, key=lambda d: order.get(d.subject.rsplit("/", 1)[1], len(order)))
+            out = settings.out_dir / campaign.code / "02-hop-hoi-dong" / f"{PRINT_PACK}{ascii_key(member.name)}.pdf"
+            jobs.append(([register.readable(register.located(d.file_path)) for d in ordered], out))
+    with tempfile.TemporaryDirectory(prefix="ocop-pack-") as tmp:
+        joined = [pack(sources, Path(tmp) / f"{i:03d}.docx") for i, (sources, _) in enumerate(jobs)]
+        to_pdf(joined, targets=[register.staging.path(out) for _, out in jobs])
+    return [str(out) for _, out in jobs]  # in place once the unit of work commits
 
 
 def score(settings: Settings, code: str | None, path: Path, reason: str = "") -> ScoreResult:
