@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml setup.py | cksum | cut -d' ' -f1)
 OUT ?= out
 
-.PHONY: install demo lint test server ui-check system-deps templates docs bench wheel clean
+.PHONY: install demo lint test server ui-check system-deps templates docs bench bench-national wheel clean
 
 $(STAMP): pyproject.toml setup.py
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -60,7 +60,14 @@ templates: $(STAMP)
 docs: $(STAMP)
 	$(BIN)/python scripts/render_docs.py --out $(OUT)/render-docs
 
+# A national-size year end to end (scripts/bench_national.py): NATIONAL products through every stage, PDFs off,
+# then the PDF cost measured on the campaign's own documents. CI runs it at 300 after the tests.
+NATIONAL ?= 300
+bench-national: $(STAMP)
+	$(BIN)/python scripts/bench_national.py --products $(NATIONAL) --pdf-sample 60
+
 bench: $(STAMP)
+	$(MAKE) --no-print-directory bench-national
 	$(BIN)/python scripts/bench_documents.py --count 1000
 	$(BIN)/python scripts/bench_registrations.py --rows 10000
 	@if command -v soffice >/dev/null; then $(BIN)/python scripts/bench_signing.py --count 30 --rounds 3; \

@@ -216,10 +216,57 @@ def run(settings: Settings, made: Made, campaign_file: Path) -> list[Stage]:
     return out
 
 
+def measure_pdfs(settings: Settings, sample: int, work: Path) -> None:
+    """PDF cost, measured on this campaign's own files: ``sample`` numbered documents converted with one
+    LibreOffice process and with ``pdf.processes()``, and one member's print pack (their blank sheets joined,
+    one conversion); then what a year of this size costs at those rates."""
+    from pypdf import PdfReader
+
+    from ocop.documents import pdf
+    from ocop.documents.pack import pack
+    from ocop.services.paperwork.files import located
+
+    if pdf.soffice() is None:
+        print("pdf: skipped (LibreOffice is not installed: make system-deps)")
+        return
+    with unit_of_work(settings.database_url) as s:
+        numbered = int(s.scalar(select(func.count()).where(Document.numbered, Document.status == "issued")) or 0)
+        files = s.scalars(select(Document.file_path).where(Document.numbered, Document.status == "issued")
+                          .order_by(Document.id.desc()).limit(sample)).all()
+        blank = s.scalars(select(Document.file_path).where(Document.kind == "phieu_danh_gia",
+                                                           Document.subject.like("trang/%"))
+                          .order_by(Document.subject)).all()
+    paths = [located(settings.out_dir, f) for f in files]
+    one_member = [located(settings.out_dir, f) for f in blank if f.split("/")[-2:-1] == blank[0].split("/")[-2:-1]]
+    rates = {}
+    for procs in sorted({1, pdf.processes()}):
+        os.environ["OCOP_PDF_PROCESSES"] = str(procs)
+        t0 = time.perf_counter()
+        pdfs = pdf.to_pdf(paths, out_dir=work / f"pdf-{procs}")
+        rates[procs] = (time.perf_counter() - t0) / len(paths)
+        pages = sum(len(PdfReader(p).pages) for p in pdfs)
+        print(f"pdf: {len(paths)} numbered documents ({pages} pages), {procs} LibreOffice process(es): "
+              f"{rates[procs]:.3f} s per PDF")
+    os.environ.pop("OCOP_PDF_PROCESSES", None)
+    t0 = time.perf_counter()
+    joined = pack(one_member, work / "pack.docx")
+    [packed] = pdf.to_pdf([joined], out_dir=work)
+    pack_s = time.perf_counter() - t0
+    pack_pages = len(PdfReader(packed).pages)
+    best = min(rates.values())
+    print(f"pdf: one member's print pack: {len(one_member)} blank sheets joined, {pack_pages} pages, {pack_s:.1f} s "
+          f"({pack_s / pack_pages:.3f} s per page)")
+    year = numbered * best + 7 * pack_s
+    print(f"pdf: this campaign: {numbered} numbered documents x {best:.3f} s + 7 print packs x {pack_s:.1f} s "
+          f"= {year:.0f} s ({year / 60:.1f} min) on {max(rates)} process(es)")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--products", type=int, default=300)
     ap.add_argument("--db", help="database URL (default: a temporary SQLite file); the database must be empty")
+    ap.add_argument("--pdf-sample", type=int, default=0, metavar="K",
+                    help="then measure PDF cost on K of the campaign's numbered documents and a print pack")
     ap.add_argument("--keep", type=Path, help="write everything here and keep it (default: a temporary folder)")
     args = ap.parse_args(argv)
     n = args.products
@@ -234,6 +281,8 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings.from_env({"OCOP_PDF": "off"}, out_dir=folder / "out",
                                      database_url=args.db or f"sqlite:///{folder / 'ocop.db'}")
         done = run(settings, made, campaign_file)
+        if args.pdf_sample:
+            measure_pdfs(settings, args.pdf_sample, folder / "pdf")
     finally:
         if args.keep is None:
             shutil.rmtree(folder, ignore_errors=True)
