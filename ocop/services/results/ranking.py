@@ -423,23 +423,12 @@ def _rescores(session: Session, campaign: Campaign) -> list[Rescore]:
     return [Rescore(c.product.code or "", c.member.name, c.old_total, c.new_total, c.reason) for c in changes]
 
 
-def sheets_stamps(session: Session, campaign: Campaign, member_ids: list[int]) -> dict[int, str]:
-    """Per product, a digest of which of these members' sheets exist and at which revision.
+def _stamp(sheets: Iterable[tuple[int, int]]) -> str:
+    """A digest of which sheets of one product count, and at which revision, from (id, revision) pairs:
+    stored with its result (Result.sheets_stamp), compared by :func:`stored_ranking`.
 
     Every stored change of a sheet raises its revision, so the digest moves with any change —
-    also a change of options that leaves every part total as it was.
-    """
-    sheets: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for product_id, sheet_id, revision in session.execute(
-        select(ScoreSheet.product_id, ScoreSheet.id, ScoreSheet.revision)
-        .where(ScoreSheet.campaign_id == campaign.id, ScoreSheet.member_id.in_(member_ids))
-    ):
-        sheets[product_id].append((sheet_id, revision))
-    return {pid: _stamp(rows) for pid, rows in sheets.items()}
-
-
-def _stamp(sheets: Iterable[tuple[int, int]]) -> str:
-    """The digest of one product's sheets, as (id, revision) pairs."""
+    also a change of options that leaves every part total as it was."""
     return hashlib.sha256(",".join(f"{i}:{r}" for i, r in sorted(sheets)).encode()).hexdigest()
 
 
@@ -487,16 +476,16 @@ def stored_ranking(session: Session, campaign: Campaign) -> RankSummary:
     eligible product the last ranking left out that could now be ranked (re-scored after the
     spread rule held it back, or made eligible since) are refused until the rank stage runs again
     and issues the minutes anew. A change of options that leaves every part total as it was is seen
-    by the sheets' revisions (:func:`sheets_stamps`): it can move a mandatory-criterion cap.
+    by the sheets' revisions (:func:`_stamp`): it can move a mandatory-criterion cap.
     """
-    stored = session.execute(
-        select(Result, Registration.set_code, Product.code, Product.name, Producer.name, Producer.commune)
+    stored = [(_Stored._make(row[:len(_Stored._fields)]), *row[len(_Stored._fields):]) for row in session.execute(
+        select(*[getattr(Result, f) for f in _Stored._fields], Registration.set_code, Product.code, Product.name,
+               Producer.name, Producer.commune)
         .join(Product, Product.id == Result.product_id)
         .join(Producer, Producer.id == Product.producer_id)
         .join(Registration, (Registration.product_id == Result.product_id)
               & (Registration.campaign_id == Result.campaign_id))
-        .where(Result.campaign_id == campaign.id)
-    ).all()
+        .where(Result.campaign_id == campaign.id))]
     if not stored:
         raise ScoringError("Chưa có kết quả phân hạng: chạy bước tổng hợp điểm và phân hạng trước.")
     members, present, q = council_quorum(campaign)
@@ -505,15 +494,12 @@ def stored_ranking(session: Session, campaign: Campaign) -> RankSummary:
         return RankSummary([], members, present, q, max_spread=limit)
     totals: dict[int, dict[int, int]] = defaultdict(dict)
     parts: dict[int, tuple[int, int, int]] = defaultdict(lambda: (0, 0, 0))
-    for product_id, member_id, total, a, b, c in session.execute(
-        select(ScoreSheet.product_id, ScoreSheet.member_id, ScoreSheet.total,
-               ScoreSheet.part_a, ScoreSheet.part_b, ScoreSheet.part_c)
-        .where(ScoreSheet.campaign_id == campaign.id, ScoreSheet.member_id.in_([m.id for m in present]))
-    ):
-        totals[product_id][member_id] = total
-        sums = parts[product_id]
-        parts[product_id] = (sums[0] + a, sums[1] + b, sums[2] + c)
-    stamps = sheets_stamps(session, campaign, [m.id for m in present])
+    stamps: dict[int, str] = {}
+    for product_id, group in groupby(_sheet_rows(session, campaign, [m.id for m in present]), key=itemgetter(0)):
+        rows = list(group)
+        totals[product_id] = {r[1]: r[2] for r in rows}
+        parts[product_id] = (sum(r[3] for r in rows), sum(r[4] for r in rows), sum(r[5] for r in rows))
+        stamps[product_id] = _stamp((r[6], r[7]) for r in rows)
     stale = [code or "" for result, _, code, *_ in stored
              if (len(totals[result.product_id]), sum(totals[result.product_id].values()), parts[result.product_id])
              != (result.sheets, result.points_sum, _part_sums(result))
@@ -545,13 +531,31 @@ def stored_ranking(session: Session, campaign: Campaign) -> RankSummary:
     return RankSummary(results, members, present, q, 0, dict(counts), [], _rescores(session, campaign), limit)
 
 
-def _part_sums(result: Result) -> tuple[int, int, int]:
+class _Stored(NamedTuple):
+    """A stored result as stored_ranking reads it (Result's columns of the same names)."""
+
+    product_id: int
+    sheets: int
+    points_sum: int
+    mean_a: float
+    mean_b: float
+    mean_c: float
+    star_by_score: int
+    stars: int
+    cap_reason: str
+    outcome: str
+    spread: int
+    flags: str
+    sheets_stamp: str
+
+
+def _part_sums(result: _Stored) -> tuple[int, int, int]:
     """The stored part means back as the sums of the members' part totals (integers over ``sheets``)."""
     n = result.sheets
     return round(result.mean_a * n), round(result.mean_b * n), round(result.mean_c * n)
 
 
-def _part_means(result: Result) -> tuple[Fraction, Fraction, Fraction]:
+def _part_means(result: _Stored) -> tuple[Fraction, Fraction, Fraction]:
     """The exact part means back from the stored floats."""
     a, b, c = _part_sums(result)
     n = result.sheets
