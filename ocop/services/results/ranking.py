@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import typing
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -27,6 +28,7 @@ from sqlalchemy import (
     Select,
     String,
     Table,
+    bindparam,
     case,
     cast,
     delete,
@@ -458,11 +460,14 @@ def _store(session: Session, campaign: Campaign, results: list[Ranked], stamps: 
             added.append({"campaign_id": campaign.id, "product_id": r.product_id,
                           **dict(zip(_STORED, values, strict=True))})
         elif tuple(row[2:]) != values:
-            updated.append({"id": row[0], **dict(zip(_STORED, values, strict=True))})
+            updated.append({"row_id": row[0], **dict(zip(_STORED, values, strict=True))})
+    table = typing.cast(Table, Result.__table__)
+    changes = update(table).where(table.c.id == bindparam("row_id")).values({k: bindparam(k) for k in _STORED})
+    connection = session.connection()
     for start in range(0, len(added), CHUNK):
-        session.execute(insert(Result), added[start:start + CHUNK])
+        connection.execute(insert(table), added[start:start + CHUNK])
     for start in range(0, len(updated), CHUNK):
-        session.execute(update(Result), updated[start:start + CHUNK])
+        connection.execute(changes, updated[start:start + CHUNK])
     return len(stale) + len(added) + len(updated)
 
 
