@@ -1,7 +1,8 @@
 """Star classes: half-open bands on the unrounded mean, capped by mandatory criteria.
 
 The one place that decides whether a product "misses" a mandatory requirement is
-:func:`missed_requirements`; everything else asks it.
+:func:`missed_counted`, from how many of its sheets meet it: :func:`missed_requirements` counts them
+from the sheets' options, the rank stage in SQL. Everything else asks these.
 """
 
 from __future__ import annotations
@@ -103,9 +104,10 @@ def meeting_counts(criteria: CriteriaSet, sheets: Sequence[Mapping[str, int]]) -
 
 
 def missed_counted(criteria: CriteriaSet, meeting: Mapping[tuple[str, int], int], sheets: int) -> list[Missed]:
-    """:func:`missed_requirements` from counts: ``meeting`` gives, per requirement (criterion code, min
-    points), how many of the product's ``sheets`` sheets chose an option worth at least that much (none
-    where absent), as the ranking reads them from the database without loading every sheet's options."""
+    """The requirements a product misses, from counts: ``meeting`` gives, per requirement (criterion code,
+    min points), how many of the product's ``sheets`` sheets chose an option worth at least that much (none
+    where absent), as the ranking reads them from the database without loading every sheet's options.
+    Missed unless MORE THAN HALF of the sheets meet it (the rule of :func:`missed_requirements`)."""
     missed: list[Missed] = []
     for criterion in criteria.criteria:
         for req in criterion.requirements:
