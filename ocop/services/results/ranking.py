@@ -169,9 +169,10 @@ def rank(session: Session, campaign: Campaign) -> RankSummary:
     """Compute and store every eligible product's result from the present members' sheets.
 
     Set-based: the eligible products are read as tuples; the present members' sheet totals (one row per
-    sheet) and, where the edition has mandatory criteria, per product and criterion the number of sheets
-    meeting each requirement (a GROUP BY over the score items) are streamed in product order and merged;
-    the results are written with bulk statements. No score sheet or item is loaded as an ORM object."""
+    sheet) and, where the edition has mandatory criteria, per product how many of its sheets meet each
+    requirement (:func:`_meeting_rows`) are streamed in product order and merged; the rules run product
+    by product; the results are written with bulk statements. No score sheet or item is loaded as an
+    ORM object, and no sheet's options leave the database."""
     edition = get_edition(campaign.edition_code)
     level = edition.level(campaign.level)
     members, present, q = council_quorum(campaign)
@@ -189,6 +190,7 @@ def rank(session: Session, campaign: Campaign) -> RankSummary:
     blocked: dict[int, Blocked] = {}
     stamps: dict[int, str] = {}
     missing: dict[int, str] = {}
+    errors: dict[int, ScoringError] = {}
     with _requirements(session, used if edition.mandatory_criteria else {}) as keys:
         sheets = _sheet_rows(session, campaign, present_ids)
         meeting = _meeting_rows(session, campaign, present_ids, keys, {e.product_id: e.set_code for e in entries})
@@ -202,7 +204,11 @@ def rank(session: Session, campaign: Campaign) -> RankSummary:
                 continue
             stamps[product_id] = _stamp((r[6], r[7]) for r in rows)
             totals = [SheetTotals._make(r[:6]) for r in rows]
-            outcome = rank_product(entry, entry.set_code, totals, counts, edition, level, sets, names, limit)
+            try:
+                outcome = rank_product(entry, entry.set_code, totals, counts, edition, level, sets, names, limit)
+            except ScoringError as error:  # raised below, after any missing sheet (which is said first)
+                errors[product_id] = error
+                continue
             if isinstance(outcome, Blocked):
                 blocked[product_id] = outcome
             else:
@@ -215,6 +221,9 @@ def rank(session: Session, campaign: Campaign) -> RankSummary:
     if missing:
         raise ScoringError("Chưa đủ phiếu đánh giá của các thành viên có mặt: "
                            + "; ".join(missing[e.product_id] for e in entries if e.product_id in missing) + ".")
+    for e in entries:
+        if e.product_id in errors:
+            raise errors[e.product_id]
     ranked = best_first(results.values())
     changed = _store(session, campaign, ranked, stamps)
     counts_by_star: dict[int, int] = defaultdict(int)
