@@ -10,8 +10,9 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cache
 
-from ocop.rules.stars import star_for
+from ocop.rules.stars import exact, star_of
 
 EDGE_MARGIN = 1  # points: a mean this close to a band edge is flagged for discussion
 
@@ -49,7 +50,18 @@ def spread(totals: Sequence[int]) -> int:
 
 def edge_flags(mean: Fraction, lower_bounds: Sequence[float]) -> list[float]:
     """Band edges (30, 50, 70, 90) that the unrounded mean lies within EDGE_MARGIN of."""
-    return [b for b in lower_bounds[1:] if abs(mean - Fraction(b).limit_denominator()) < EDGE_MARGIN]
+    # |p/q - n/d| < m/e, in integers: |p·d - n·q|·e < m·q·d
+    p, q = mean.numerator, mean.denominator
+    return [b for b, n, d, m, e in _edges(tuple(lower_bounds)) if abs(p * d - n * q) * e < m * q * d]
+
+
+@cache
+def _edges(lower_bounds: tuple[float, ...]) -> tuple[tuple[float, int, int, int, int], ...]:
+    """Each band edge above the lowest bound, with the simplest fraction it stands for (70.0 -> 70/1) and
+    EDGE_MARGIN as a fraction: (edge, n, d, m, e)."""
+    m, e = exact(EDGE_MARGIN)
+    edges = [(b, Fraction(b).limit_denominator()) for b in lower_bounds[1:]]
+    return tuple((b, f.numerator, f.denominator, m, e) for b, f in edges)
 
 
 def leave_one_out(totals: Mapping[int, int], lower_bounds: Sequence[float], max_points: float) -> dict[int, int]:
@@ -58,10 +70,10 @@ def leave_one_out(totals: Mapping[int, int], lower_bounds: Sequence[float], max_
     if n < 2:
         return {}
     whole = sum(totals.values())
-    star = star_for(Fraction(whole, n), lower_bounds, max_points)
+    star = star_of(whole, n, lower_bounds, max_points)
     changed = {}
     for member, total in totals.items():
-        without = star_for(Fraction(whole - total, n - 1), lower_bounds, max_points)
+        without = star_of(whole - total, n - 1, lower_bounds, max_points)
         if without != star:
             changed[member] = without
     return changed

@@ -8,6 +8,7 @@ itself (148 district: 3★; 1048 and 1489 province: 3–4★). Pure functions.
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import cache
 
 from ocop import present
 from ocop.rules.editions import Edition, Level
@@ -18,7 +19,13 @@ REFERRED, RECOGNISED, NONE = "referred", "recognised", "none"
 
 def reaches_threshold(level: Level, mean: Fraction) -> bool:
     """The mean is at or above the level's referral threshold (never, at a level that does not refer)."""
-    return level.refers_at is not None and mean >= Fraction(level.refers_at).limit_denominator()
+    return level.refers_at is not None and mean >= _threshold(level.refers_at)
+
+
+@cache
+def _threshold(points: float) -> Fraction:
+    """A referral threshold as the simplest fraction it stands for (70.0 -> 70)."""
+    return Fraction(points).limit_denominator()
 
 
 def outcome_for(level: Level, edition: Edition, mean: Fraction, stars: int) -> str:

@@ -12,6 +12,7 @@ from docx import Document as Docx
 
 from ocop.errors import InputError
 from ocop.rules.criteria import load_set
+from ocop.rules.stars import capped_star, missed_requirements, star_for
 from ocop.services import stages
 from ocop.services.results.use_cases import RecognisedRow
 from tests.conftest import SAMPLE
@@ -85,6 +86,41 @@ def test_148_cap_and_local_recognition(settings, tmp_path: Path) -> None:
     assert "Số: 20-01/GCN-UBND" in text
     assert "Quyết định số 20/QĐ-UBND ngày 30/10/2020" in text and "ngày 30 tháng 10 năm 2023" in text
     assert stages.recognise(settings, "luc-nam-2024").documents.issued == 0
+
+
+def test_each_product_is_capped_by_its_own_sets_mandatory_criteria(settings, tmp_path: Path) -> None:
+    """Products of two sets in one round: criterion 1.2 is mandatory (5★, 3 points) in set 1 and not in
+    set 7, criterion 6.3 the other way round (4★ 2 points, 5★ 3 points). The same weak options on the same
+    sheets cap one product and leave the other, and every result is the rule applied to its own sheets."""
+    stages.set_up(settings, _campaign_file(tmp_path, "148/2023", "luc-nam-2024"))
+    products = {"S1-A": "1", "S7-A": "7", "S1-B": "1", "S7-B": "7"}
+    weak = {"S1-A": ("1.2", 1), "S7-A": ("1.2", 1), "S1-B": ("6.3", 0), "S7-B": ("6.3", 0)}
+    _register(settings, tmp_path, [[code, f"Sản phẩm {code}", set_code, f"HTX {code}", "HTX", "Huyền Sơn", "Có"]
+                                   for code, set_code in products.items()])
+    sheets: dict[str, list[dict[str, int]]] = {}
+    scores = tmp_path / "diem.csv"
+    with scores.open("w", encoding="utf-8", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(["Mã sản phẩm", "Thành viên", "Tiêu chí", "Điểm"])
+        for product, set_code in products.items():
+            for i, member in enumerate(MEMBERS):
+                chosen = {c.code: c.max_points for c in load_set("qd148-2023", set_code).criteria}
+                if i < 4:  # four of seven members choose the weak option
+                    chosen[weak[product][0]] = weak[product][1]
+                sheets.setdefault(product, []).append(chosen)
+                out.writerows([product, member, code, points] for code, points in chosen.items())
+    stages.score(settings, "luc-nam-2024", scores)
+    ranking = {r.code: r for r in stages.rank(settings, "luc-nam-2024").ranking}
+    for product, set_code in products.items():
+        mean = Fraction(sum(sum(s.values()) for s in sheets[product]), 7)
+        by_score = star_for(mean, (0, 30, 50, 70, 90), 100)
+        stars = capped_star(by_score, missed_requirements(load_set("qd148-2023", set_code), sheets[product]))
+        assert (ranking[product].mean, ranking[product].star_by_score, ranking[product].stars) == \
+            (mean, by_score, stars), product
+    assert [(code, ranking[code].stars) for code in products] == [("S1-A", 4), ("S7-A", 5), ("S1-B", 5), ("S7-B", 3)]
+    assert "1.2" in ranking["S1-A"].cap_reason and "3/7" in ranking["S1-A"].cap_reason
+    assert "6.3" in ranking["S7-B"].cap_reason and "3/7" in ranking["S7-B"].cap_reason
+    assert ranking["S7-A"].cap_reason == ranking["S1-B"].cap_reason == ""
 
 
 def test_a_district_campaign_under_1489_is_refused(settings, tmp_path: Path) -> None:

@@ -18,15 +18,27 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from ocop.errors import ScoringError
 from ocop.persistence.db import unit_of_work
-from ocop.persistence.models import Campaign, Product, Registration, ScoreItem, ScoreSheet
+from ocop.persistence.models import Campaign, ScoreItem, ScoreSheet
 from ocop.rules.correspondence import NONE, SAME, Correspondence, SetMatch, correspondence
+from ocop.rules.criteria import load_sets
 from ocop.rules.editions import Edition, get_edition
+from ocop.rules.stars import meeting_counts
 from ocop.services.campaigns import get_campaign
-from ocop.services.results.ranking import Blocked, Ranked, SheetTotals, council_quorum, rank_products, stored_ranking
+from ocop.services.results.ranking import (
+    Blocked,
+    Entry,
+    Meeting,
+    Ranked,
+    SheetTotals,
+    council_quorum,
+    eligible,
+    rank_products,
+    stored_ranking,
+)
 from ocop.settings import Settings
 
 
@@ -99,22 +111,19 @@ def replay_campaign(session: Session, campaign: Campaign, edition_code: str) -> 
     _, present, q = council_quorum(campaign)
     if not q.met:
         raise ScoringError("Hội đồng không đủ số thành viên có mặt nên kế hoạch chưa có kết quả phân hạng để so sánh.")
-    regs = session.scalars(
-        select(Registration)
-        .where(Registration.campaign_id == campaign.id, Registration.status == "eligible")
-        .options(joinedload(Registration.product).joinedload(Product.producer))
-    ).all()
+    regs = eligible(session, campaign)
     sheets, chosen, modes = _sheets(session, campaign, [m.id for m in present])
     names = {m.id: m.name for m in present}
     old = {r.product_id: r for r in stored.results}
     same = old_edition.criteria_dir == new_edition.criteria_dir
     if same:
-        new, blocked = rank_products(regs, sheets, chosen, new_edition, level, names, campaign.rules.max_spread)
+        meeting = _meeting(new_edition, {r.product_id: r.set_code for r in regs}, chosen)
+        new, blocked = rank_products(regs, sheets, meeting, new_edition, level, names, campaign.rules.max_spread)
         return _replay(campaign, old_edition, new_edition, level.name, True, regs, old, new, blocked, {}, {})
     table = correspondence(old_edition.criteria_dir, new_edition.criteria_dir)
     refused: dict[int, str] = {}
     fates: dict[int, tuple[CriterionFate, ...]] = {}
-    read: list[Registration] = []
+    read: list[Entry] = []
     new_sheets: dict[int, list[SheetTotals]] = {}
     new_chosen: dict[int, list[dict[str, int]]] = {}
     set_codes: dict[int, str] = {}
@@ -130,8 +139,8 @@ def replay_campaign(session: Session, campaign: Campaign, edition_code: str) -> 
         new_sheets[reg.product_id], new_chosen[reg.product_id] = rows, options
         set_codes[reg.product_id] = match.target.code
         read.append(reg)
-    new, blocked = rank_products(read, new_sheets, new_chosen, new_edition, level, names,
-                                 campaign.rules.max_spread, set_codes)
+    new, blocked = rank_products(read, new_sheets, _meeting(new_edition, set_codes, new_chosen), new_edition, level,
+                                 names, campaign.rules.max_spread, set_codes)
     used = {table.sets[r.set_code].source.code: table.sets[r.set_code] for r in read} if table else {}
     return _replay(campaign, old_edition, new_edition, level.name, False, regs, old, new, blocked, refused, fates,
                    set_codes, tuple(used[k] for k in sorted(used)), table.source if table else "")
@@ -139,7 +148,7 @@ def replay_campaign(session: Session, campaign: Campaign, edition_code: str) -> 
 
 def _replay(
     campaign: Campaign, old_edition: Edition, new_edition: Edition, level: str, same: bool,
-    regs: Sequence[Registration], old: dict[int, Ranked], new: list[Ranked], blocked: list[Blocked],
+    regs: Sequence[Entry], old: dict[int, Ranked], new: list[Ranked], blocked: list[Blocked],
     refused: dict[int, str], fates: dict[int, tuple[CriterionFate, ...]], set_codes: dict[int, str] | None = None,
     sets: tuple[SetMatch, ...] = (), source: str = "",
 ) -> Replay:
@@ -147,13 +156,13 @@ def _replay(
     held = {b.code: b for b in blocked}
     products = [
         ReplayedProduct(
-            reg.product.code or "", reg.product.name, reg.set_code,
+            reg.code, reg.name, reg.set_code,
             reg.set_code if same else (set_codes or {}).get(reg.product_id, ""),
-            old.get(reg.product_id), by_id.get(reg.product_id), held.get(reg.product.code or ""),
+            old.get(reg.product_id), by_id.get(reg.product_id), held.get(reg.code),
             refused.get(reg.product_id, ""), fates.get(reg.product_id, ()),
         )
         for reg in regs
-        if reg.product_id in old or reg.product_id in by_id or (reg.product.code or "") in held
+        if reg.product_id in old or reg.product_id in by_id or reg.code in held
         or reg.product_id in refused
     ]
     # the stored order (best mean first), then what only the new edition ranks
@@ -190,7 +199,16 @@ def _sheets(
     return rows, chosen, modes
 
 
-def _not_comparable(reg: Registration, table: Correspondence | None, old: Edition, new: Edition,
+def _meeting(
+    edition: Edition, set_codes: dict[int, str], chosen: dict[int, list[dict[str, int]]]
+) -> dict[int, Meeting]:
+    """Per product, how many of its sheets meet each mandatory requirement of its set under ``edition``."""
+    sets = load_sets(edition.criteria_dir)
+    return {pid: meeting_counts(sets[code], chosen[pid]) for pid, code in set_codes.items()
+            if code in sets and pid in chosen}
+
+
+def _not_comparable(reg: Entry, table: Correspondence | None, old: Edition, new: Edition,
                     modes: set[str]) -> str:
     if table is None:
         return (f"chưa có bảng đối chiếu bộ tiêu chí {old.criteria_dir} sang {new.criteria_dir} "
