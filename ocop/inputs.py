@@ -480,7 +480,9 @@ class Table:
         """Values of a row outside the header's columns (a CSV row with more fields than the
         header, a cell under a blank header): each a problem, never silently dropped."""
         width = len(self.header)
-        found = []
+        found: list[str] = []
+        if len(raw) <= width and all(self.header):  # the usual row: no cell outside the columns
+            return found
         for i, value in enumerate(raw):
             if (i >= width or not self.header[i]) and value is not None and (
                     not isinstance(value, str) or value.strip()):
@@ -525,18 +527,28 @@ def is_formula(value: Any) -> bool:
 def cell_problem(where: str, value: Any, limit: int | None = None) -> str | None:
     """What is wrong with a cell whatever its column expects, or None: a formula, a character no
     input may hold (shown escaped), a text longer than ``limit`` characters."""
+    fault = checked_text(value, limit)[1]
+    return None if fault is None else f"{where}: {fault}"
+
+
+def checked_text(value: Any, limit: int | None = None) -> tuple[str, str | None]:
+    """A cell's text (:func:`cell_text`) and what :func:`cell_problem` finds wrong with it after
+    the cell's location, or None; a text is normalised once for both."""
+    if type(value) is str:  # the usual cell, first: a text (not a formula)
+        bad = forbidden_character(value)
+        if bad is not None:
+            return value, (f"giá trị '{present.quoted(value)}' có ký tự không hợp lệ '{present.quoted(bad)}' "
+                           "(ký tự điều khiển hoặc không phải chữ), cần xoá ký tự đó.")
+        text = nfc(value)
+        if limit is not None and len(text) > limit:
+            return text, f"giá trị '{present.quoted(text)}' dài {len(text)} ký tự, tối đa {limit} ký tự."
+        return text, None
     if is_formula(value):
         written = value if isinstance(value, str) else str(getattr(value, "text", None) or "")  # array formulas
-        return f"{where}: ô chứa công thức '{present.quoted(written)}', cần giá trị (dán giá trị thay cho công thức)."
-    if not isinstance(value, str):
-        return None
-    bad = forbidden_character(value)
-    if bad is not None:
-        return (f"{where}: giá trị '{present.quoted(value)}' có ký tự không hợp lệ '{present.quoted(bad)}' "
-                "(ký tự điều khiển hoặc không phải chữ), cần xoá ký tự đó.")
-    if limit is not None and len(text := nfc(value)) > limit:
-        return f"{where}: giá trị '{present.quoted(text)}' dài {len(text)} ký tự, tối đa {limit} ký tự."
-    return None
+        return written, f"ô chứa công thức '{present.quoted(written)}', cần giá trị (dán giá trị thay cho công thức)."
+    if isinstance(value, str):  # a str subclass other than a formula
+        return checked_text(str(value), limit)
+    return cell_text(value), None
 
 
 def text_argument(name: str, value: str, limit: int) -> str:

@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Row, func, insert, select, update
+from sqlalchemy import Row, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ocop.errors import CorrectionError
@@ -33,6 +33,19 @@ RESET: dict[str, object] = {"status": "registered", "reason": "", "missing": [],
 def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
     for i in range(0, len(items), size):
         yield items[i:i + size]
+
+
+def update_by_id(session: Session, model: Any, rows: Sequence[dict[str, Any]]) -> None:
+    """Set the values of ``rows`` ({"id": …, column: value…}) in their rows of ``model``'s table:
+    one Core executemany per set of columns and chunk. The ORM's bulk update by primary key costs
+    several times as much per row, and makes a statement of each run of rows alike."""
+    table = model.__table__
+    alike: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        alike.setdefault(tuple(row), []).append({("row_id" if k == "id" else k): v for k, v in row.items()})
+    for group in alike.values():
+        for part in chunks(group):
+            session.execute(update(table).where(table.c.id == bindparam("row_id")), list(part))
 
 
 @dataclass(slots=True)
@@ -154,8 +167,7 @@ class Store:
             for row, reg_id in zip(new_rows, reg_ids, strict=True):
                 self.by_product[row["product_id"]].reg_id = reg_id
         if changed:
-            for part in chunks(changed):
-                self.session.execute(update(Registration), list(part))
+            update_by_id(self.session, Registration, changed)
         if before:
             self.session.flush()
             diff = corrections.changes(before, corrections.snapshot(self.session, self.campaign, before))
@@ -173,7 +185,7 @@ class Store:
             old = before.get(matched.product_id) if matched is not None and matched.product_id is not None else None
             if old is None:
                 continue
-            key = (fold(item.producer), fold(item.commune))
+            key = item.producer_key
             if key != (fold(old.fields["producer"]), fold(old.fields["commune"])):
                 moving.setdefault(old.producer_id, {})[old.product_id] = key
         owners: dict[tuple[str, str], list[int]] = {}
@@ -188,7 +200,7 @@ class Store:
                    renamed: dict[tuple[str, str], int] | None = None) -> dict[tuple[str, str], int]:
         wanted: dict[tuple[str, str], ParsedRegistration] = {}
         for item in items:
-            wanted[(fold(item.producer), fold(item.commune))] = item
+            wanted[item.producer_key] = item
         found: dict[tuple[str, str], Row[int, str, str, str, str, str, str]] = {}
         names = sorted({k[0] for k in wanted})
         for part in chunks(names):
@@ -217,19 +229,24 @@ class Store:
             select(Producer.id, Producer.name_key, Producer.commune)
             .where(Producer.name_key.in_({r["name_key"] for r in part}))))
         ids.update(((r["name_key"], fold(r["commune"])), i) for r, i in zip(new, new_ids, strict=True))
-        for part in chunks(changed):
-            self.session.execute(update(Producer), list(part))
+        update_by_id(self.session, Producer, changed)
         for rename in renames:
-            self.session.execute(update(Producer), [rename])
+            update_by_id(self.session, Producer, [rename])
         return ids
 
     def _insert(self, model: Any, rows: list[dict[str, Any]], key: Any, lookup: Any) -> list[int]:
         """Insert ``rows`` (one executemany per chunk), then read their ids back by their unique
         key: ``lookup(chunk)`` selects (id, *key) of at least those rows. Cheaper than RETURNING,
-        whose ordered form re-splices the results of every page."""
+        whose ordered form re-splices the results of every page. A Core insert of the table: the
+        ORM's bulk insert costs as much again per row, and leaves a None out, so it makes one
+        statement of each run of rows alike in their Nones (a certificate number or not)."""
         found: dict[tuple[object, ...], int] = {}
         for part in chunks(rows):
-            self.session.execute(insert(model), list(part))
+            alike: dict[tuple[str, ...], list[dict[str, Any]]] = {}  # one statement per set of keys
+            for row in part:
+                alike.setdefault(tuple(row), []).append(row)
+            for group in alike.values():
+                self.session.execute(insert(model.__table__), group)
             found.update((tuple(r[1:]), r[0]) for r in self.session.execute(lookup(part)))
         return [found[key(r)] for r in rows]
 
@@ -254,8 +271,8 @@ class Store:
         pending: dict[tuple[int, str], int] = {}  # rows of ``new`` by (producer, name) key
         changed: dict[int, dict[str, Any]] = {}
         for item, matched in items:
-            producer_id = producers[(fold(item.producer), fold(item.commune))]
-            name_key = fold(item.name)
+            producer_id = producers[item.producer_key]
+            name_key = item.pn_key[1]
             row = by_id.get(matched.product_id) if matched is not None and matched.product_id is not None else None
             row = row or (by_code.get(item.code_key) if item.code_key else None) or by_name.get((producer_id, name_key))
             if row is None:
@@ -281,6 +298,5 @@ class Store:
             select(Product.id, Product.producer_id, Product.name_key)
             .where(Product.producer_id.in_({r["producer_id"] for r in part}))))
         codes_for_new = [{"id": i, "code": f"SP{i:06d}"} for i, r in zip(ids, new, strict=True) if not r["code"]]
-        for part in chunks(list(changed.values()) + codes_for_new):
-            self.session.execute(update(Product), list(part))
+        update_by_id(self.session, Product, list(changed.values()) + codes_for_new)
         return [ids[-1 - r] if r < 0 else r for r in result]

@@ -6,12 +6,13 @@ decisions that changed; the summary gives the lists for the council and a count 
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Text, cast, func, select
 from sqlalchemy.orm import Session
 
 from ocop import present
@@ -32,7 +33,7 @@ from ocop.rules.dossier import (
     supplement_due,
 )
 from ocop.rules.editions import get_edition
-from ocop.services.registrations.store import chunks
+from ocop.services.registrations.store import update_by_id
 from ocop.text import ascii_key
 
 COMMUNE_KEYS = ("registered", ELIGIBLE, SUPPLEMENT, INELIGIBLE)
@@ -124,23 +125,39 @@ def _inspections(session: Session, campaign: Campaign) -> dict[int, Inspection]:
     return latest
 
 
+def _decoded(memo: dict[str, Any], text: str | None) -> Any:
+    """A JSON column's value from its text; the value is shared by equal texts (read, never changed)."""
+    if text is None:
+        return None
+    if text not in memo:
+        memo[text] = json.loads(text)
+    return memo[text]
+
+
 def verify(session: Session, campaign: Campaign) -> VerifySummary:
     """Decide every registration; only decisions that changed are written."""
     rules, policy = dossier_rules(campaign.edition_code), policy_of(campaign)
     sets = load_sets(get_edition(campaign.edition_code).criteria_dir)
     due = due_date(campaign)
     inspections = _inspections(session, campaign)
-    result = session.execute(
-        select(Registration.id, Registration.set_code, Registration.commune_confirmed, Registration.dossier,
-               Registration.pre_assessment, Registration.kind, Registration.certificate_number,
-               Registration.certificate_date,
-               Registration.certificate_stars, Registration.registered_on, Registration.status,
-               Registration.reason, Registration.missing, Registration.due_on, Registration.late,
-               Product.code, Product.name, Producer.name.label("producer"), Producer.kind.label("producer_kind"),
-               Producer.commune)
-        .join(Product, Product.id == Registration.product_id).join(Producer, Producer.id == Product.producer_id)
-        .where(Registration.campaign_id == campaign.id))
-    rows = sorted(result, key=lambda r: (ascii_key(r.commune), r.commune, r.code or ""))  # same order on every database
+    tables = Registration.__table__, Product.__table__, Producer.__table__
+    reg, product, producer = (t.c for t in tables)
+    decoded: dict[str, Any] = {}  # JSON text -> value: the same dossiers and pre-assessments recur, decoded once
+
+    def text(column: Any) -> Any:  # a JSON column read as its text, decoded through ``decoded``
+        return cast(column, Text).label(column.name)
+
+    result = session.execute(  # Core (table columns): the ORM's row handling would cost as much as the query
+        select(reg.id, reg.set_code, reg.commune_confirmed, text(reg.dossier), text(reg.pre_assessment), reg.kind,
+               reg.certificate_number, reg.certificate_date, reg.certificate_stars, reg.registered_on, reg.status,
+               reg.reason, text(reg.missing), reg.due_on, reg.late, product.code, product.name,
+               producer.name.label("producer"), producer.kind.label("producer_kind"), producer.commune)
+        .select_from(tables[0].join(tables[1], product.id == reg.product_id)
+                     .join(tables[2], producer.id == product.producer_id))
+        .where(reg.campaign_id == campaign.id))
+    rows = list(result)
+    keys = {commune: ascii_key(commune) for commune in {r.commune for r in rows}}
+    rows.sort(key=lambda r: (keys[r.commune], r.commune, r.code or ""))  # same order on every database
     changes: list[dict[str, Any]] = []
     counts: Counter[str] = Counter()
     by_commune: dict[str, Counter[str]] = {}
@@ -149,9 +166,10 @@ def verify(session: Session, campaign: Campaign) -> VerifySummary:
     ineligible: list[Ineligible] = []
     late: list[Late] = []
     for r in rows:
-        decision = decide(Facts(r.set_code, r.producer_kind, r.commune_confirmed, r.dossier or {}, r.kind,
+        dossier, pre_assessment = _decoded(decoded, r.dossier), _decoded(decoded, r.pre_assessment)
+        decision = decide(Facts(r.set_code, r.producer_kind, r.commune_confirmed, dossier or {}, r.kind,
                                 r.certificate_number, r.certificate_date, r.certificate_stars, r.registered_on,
-                                inspections.get(r.id), r.pre_assessment or {}), rules, policy)
+                                inspections.get(r.id), pre_assessment or {}), rules, policy)
         reason = decision.reason
         criteria = sets.get(r.set_code)
         if decision.status == ELIGIBLE and criteria is not None and not criteria.verified:
@@ -159,7 +177,9 @@ def verify(session: Session, campaign: Campaign) -> VerifySummary:
                                                     "chưa thể chấm điểm."]))
         new = {"status": decision.status, "reason": reason, "missing": list(decision.missing),
                "due_on": due if decision.status == SUPPLEMENT else None, "late": decision.late}
-        if any(getattr(r, k) != v for k, v in new.items()):
+        stored = {"status": r.status, "reason": r.reason, "missing": _decoded(decoded, r.missing), "due_on": r.due_on,
+                  "late": r.late}
+        if stored != new:
             changes.append({"id": r.id, **new})
         counts[decision.status] += 1
         commune = by_commune.setdefault(r.commune, Counter(dict.fromkeys(COMMUNE_KEYS, 0)))
@@ -174,8 +194,7 @@ def verify(session: Session, campaign: Campaign) -> VerifySummary:
             eligible.append(item)
         if decision.late:
             late.append(Late(r.code or "", r.name, r.registered_on))
-    for part in chunks(changes):
-        session.execute(update(Registration), list(part))
+    update_by_id(session, Registration, changes)
     return VerifySummary(
         counts=dict(counts), changed=len(changes),
         by_commune={k: CommuneCounts(**v) for k, v in by_commune.items()}, ineligible=tuple(ineligible),
