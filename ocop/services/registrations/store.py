@@ -83,6 +83,8 @@ class Store:
         self.by_code: dict[str, Entry] = {}
         self.by_pn: dict[tuple[str, str], list[Entry]] = {}
         self.by_product: dict[int, Entry] = {}
+        self.written_products: set[int] = set()  # registered products (ids) whose rows apply() wrote
+        self.written_producers: set[int] = set()  # producers whose rows apply() wrote
         rows = session.execute(
             select(Registration.id, Registration.product_id, Registration.source, Product.code, Product.name,
                    Producer.name, Producer.commune, *(getattr(Registration, f) for f in REG_FIELDS))
@@ -129,6 +131,7 @@ class Store:
         matching registered products change is checked, logged and reported (``corrections``)."""
         known = {m.product_id for _, m in items if m is not None and m.product_id is not None}
         before = corrections.snapshot(self.session, self.campaign, known)
+        self.written_products, self.written_producers = set(), set()
         producers = self._producers([i for i, _ in items], self._renamed(items, before))
         products = self._products(items, producers, file)
         counts = Counts()
@@ -149,6 +152,7 @@ class Store:
                     values["dossier"] = {**(entry.values.get("dossier") or {}), **values["dossier"]}
                 diff = {k: v for k, v in values.items() if entry.values.get(k) != v}
                 if diff:
+                    self.written_products.add(product_id)
                     changed.append({"id": entry.reg_id, "source": source, **diff, **RESET})
                     entry.values.update(diff)
                     entry.source = source
@@ -168,9 +172,12 @@ class Store:
                 self.by_product[row["product_id"]].reg_id = reg_id
         if changed:
             update_by_id(self.session, Registration, changed)
-        if before:
+        if before:  # what the rows written changed in registered products (the others are as they were)
             self.session.flush()
-            diff = corrections.changes(before, corrections.snapshot(self.session, self.campaign, before))
+            written = self.written_products | {pid for pid, old in before.items()
+                                               if old.producer_id in self.written_producers}
+            diff = corrections.changes(before, corrections.snapshot(self.session, self.campaign,
+                                                                    written & before.keys()))
             corrections.check(self.session, self.campaign, before, diff, self.reason)
             corrections.record(self.session, self.campaign, diff, self.reason, file)
             counts.changes = [c for pid in sorted(diff, key=lambda p: before[p].code) for c in diff[pid]]
@@ -229,6 +236,7 @@ class Store:
             select(Producer.id, Producer.name_key, Producer.commune)
             .where(Producer.name_key.in_({r["name_key"] for r in part}))))
         ids.update(((r["name_key"], fold(r["commune"])), i) for r, i in zip(new, new_ids, strict=True))
+        self.written_producers.update(row["id"] for row in (*changed, *renames))
         update_by_id(self.session, Producer, changed)
         for rename in renames:
             update_by_id(self.session, Producer, [rename])
@@ -298,5 +306,6 @@ class Store:
             select(Product.id, Product.producer_id, Product.name_key)
             .where(Product.producer_id.in_({r["producer_id"] for r in part}))))
         codes_for_new = [{"id": i, "code": f"SP{i:06d}"} for i, r in zip(ids, new, strict=True) if not r["code"]]
+        self.written_products.update(changed)
         update_by_id(self.session, Product, list(changed.values()) + codes_for_new)
         return [ids[-1 - r] if r < 0 else r for r in result]

@@ -6,18 +6,19 @@ decisions that changed; the summary gives the lists for the council and a count 
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Text, cast, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ocop import present
+from ocop.batches import many_rows
 from ocop.errors import NotFoundError
 from ocop.inputs import text_argument
+from ocop.persistence.db import JsonValues, json_text
 from ocop.persistence.models import Campaign, FieldInspection, Producer, Product, Registration
 from ocop.rules import limits
 from ocop.rules.criteria import load_sets
@@ -125,32 +126,24 @@ def _inspections(session: Session, campaign: Campaign) -> dict[int, Inspection]:
     return latest
 
 
-def _decoded(memo: dict[str, Any], text: str | None) -> Any:
-    """A JSON column's value from its text; the value is shared by equal texts (read, never changed)."""
-    if text is None:
-        return None
-    if text not in memo:
-        memo[text] = json.loads(text)
-    return memo[text]
-
-
 def verify(session: Session, campaign: Campaign) -> VerifySummary:
     """Decide every registration; only decisions that changed are written."""
+    with many_rows():
+        return _verify(session, campaign)
+
+
+def _verify(session: Session, campaign: Campaign) -> VerifySummary:
     rules, policy = dossier_rules(campaign.edition_code), policy_of(campaign)
     sets = load_sets(get_edition(campaign.edition_code).criteria_dir)
     due = due_date(campaign)
     inspections = _inspections(session, campaign)
     tables = Registration.__table__, Product.__table__, Producer.__table__
     reg, product, producer = (t.c for t in tables)
-    decoded: dict[str, Any] = {}  # JSON text -> value: the same dossiers and pre-assessments recur, decoded once
-
-    def text(column: Any) -> Any:  # a JSON column read as its text, decoded through ``decoded``
-        return cast(column, Text).label(column.name)
-
+    decoded = JsonValues()
     result = session.execute(  # Core (table columns): the ORM's row handling would cost as much as the query
-        select(reg.id, reg.set_code, reg.commune_confirmed, text(reg.dossier), text(reg.pre_assessment), reg.kind,
-               reg.certificate_number, reg.certificate_date, reg.certificate_stars, reg.registered_on, reg.status,
-               reg.reason, text(reg.missing), reg.due_on, reg.late, product.code, product.name,
+        select(reg.id, reg.set_code, reg.commune_confirmed, json_text(reg.dossier), json_text(reg.pre_assessment),
+               reg.kind, reg.certificate_number, reg.certificate_date, reg.certificate_stars, reg.registered_on,
+               reg.status, reg.reason, json_text(reg.missing), reg.due_on, reg.late, product.code, product.name,
                producer.name.label("producer"), producer.kind.label("producer_kind"), producer.commune)
         .select_from(tables[0].join(tables[1], product.id == reg.product_id)
                      .join(tables[2], producer.id == product.producer_id))
@@ -166,7 +159,7 @@ def verify(session: Session, campaign: Campaign) -> VerifySummary:
     ineligible: list[Ineligible] = []
     late: list[Late] = []
     for r in rows:
-        dossier, pre_assessment = _decoded(decoded, r.dossier), _decoded(decoded, r.pre_assessment)
+        dossier, pre_assessment = decoded(r.dossier), decoded(r.pre_assessment)
         decision = decide(Facts(r.set_code, r.producer_kind, r.commune_confirmed, dossier or {}, r.kind,
                                 r.certificate_number, r.certificate_date, r.certificate_stars, r.registered_on,
                                 inspections.get(r.id), pre_assessment or {}), rules, policy)
@@ -177,7 +170,7 @@ def verify(session: Session, campaign: Campaign) -> VerifySummary:
                                                     "chưa thể chấm điểm."]))
         new = {"status": decision.status, "reason": reason, "missing": list(decision.missing),
                "due_on": due if decision.status == SUPPLEMENT else None, "late": decision.late}
-        stored = {"status": r.status, "reason": r.reason, "missing": _decoded(decoded, r.missing), "due_on": r.due_on,
+        stored = {"status": r.status, "reason": r.reason, "missing": decoded(r.missing), "due_on": r.due_on,
                   "late": r.late}
         if stored != new:
             changes.append({"id": r.id, **new})
