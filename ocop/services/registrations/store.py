@@ -163,11 +163,7 @@ class Store:
                 entry.code_key = entry.code_key or item.code_key
             self._add(entry)
         if new_rows:
-            reg_ids = self._insert(
-                Registration, new_rows, lambda r: (r["product_id"],),
-                lambda part: select(Registration.id, Registration.product_id).where(
-                    Registration.campaign_id == self.campaign.id,
-                    Registration.product_id.in_([r["product_id"] for r in part])))
+            reg_ids = self._insert(Registration, new_rows, "campaign_id", "product_id")
             for row, reg_id in zip(new_rows, reg_ids, strict=True):
                 self.by_product[row["product_id"]].reg_id = reg_id
         if changed:
@@ -232,9 +228,7 @@ class Store:
             diff = {k: v for k, v in item.producer_values.items() if getattr(row, k) != v}
             if diff:
                 changed.append({"id": row.id, **diff})
-        new_ids = self._insert(Producer, new, lambda r: (r["name_key"], r["commune"]), lambda part: (
-            select(Producer.id, Producer.name_key, Producer.commune)
-            .where(Producer.name_key.in_({r["name_key"] for r in part}))))
+        new_ids = self._insert(Producer, new, "name_key", "commune")
         ids.update(((r["name_key"], fold(r["commune"])), i) for r, i in zip(new, new_ids, strict=True))
         self.written_producers.update(row["id"] for row in (*changed, *renames))
         update_by_id(self.session, Producer, changed)
@@ -242,21 +236,27 @@ class Store:
             update_by_id(self.session, Producer, [rename])
         return ids
 
-    def _insert(self, model: Any, rows: list[dict[str, Any]], key: Any, lookup: Any) -> list[int]:
-        """Insert ``rows`` (one executemany per chunk), then read their ids back by their unique
-        key: ``lookup(chunk)`` selects (id, *key) of at least those rows. Cheaper than RETURNING,
-        whose ordered form re-splices the results of every page. A Core insert of the table: the
-        ORM's bulk insert costs as much again per row, and leaves a None out, so it makes one
-        statement of each run of rows alike in their Nones (a certificate number or not)."""
-        found: dict[tuple[object, ...], int] = {}
+    def _insert(self, model: Any, rows: list[dict[str, Any]], *key: str) -> list[int]:
+        """Insert ``rows`` (one executemany per chunk and set of columns), then read their ids back
+        by their unique ``key`` (columns): the rows above the table's highest id before the insert
+        (ids only grow; a row another transaction added has another key). Cheaper than RETURNING,
+        whose ordered form re-splices the results of every page, or than looking the keys up (a
+        5,000-value IN list to render per chunk). A Core insert of the table: the ORM's bulk insert
+        costs as much again per row, and leaves a None out, so it makes one statement of each run
+        of rows alike in their Nones (a certificate number or not)."""
+        if not rows:
+            return []
+        table = model.__table__
+        highest = self.session.scalar(select(func.max(table.c.id))) or 0
         for part in chunks(rows):
-            alike: dict[tuple[str, ...], list[dict[str, Any]]] = {}  # one statement per set of keys
+            alike: dict[tuple[str, ...], list[dict[str, Any]]] = {}  # one statement per set of columns
             for row in part:
                 alike.setdefault(tuple(row), []).append(row)
             for group in alike.values():
-                self.session.execute(insert(model.__table__), group)
-            found.update((tuple(r[1:]), r[0]) for r in self.session.execute(lookup(part)))
-        return [found[key(r)] for r in rows]
+                self.session.execute(insert(table), group)
+        found = {tuple(r[1:]): r[0] for r in self.session.execute(
+            select(table.c.id, *(table.c[k] for k in key)).where(table.c.id > highest))}
+        return [found[tuple(r[k] for k in key)] for r in rows]
 
     def _products(self, items: list[tuple[ParsedRegistration, Entry | None]],
                   producers: dict[tuple[str, str], int], file: str) -> list[int]:
@@ -302,9 +302,7 @@ class Store:
             if diff:
                 changed[row.id] = {"id": row.id, **wanted}
             result.append(row.id)
-        ids = self._insert(Product, new, lambda r: (r["producer_id"], r["name_key"]), lambda part: (
-            select(Product.id, Product.producer_id, Product.name_key)
-            .where(Product.producer_id.in_({r["producer_id"] for r in part}))))
+        ids = self._insert(Product, new, "producer_id", "name_key")
         codes_for_new = [{"id": i, "code": f"SP{i:06d}"} for i, r in zip(ids, new, strict=True) if not r["code"]]
         self.written_products.update(changed)
         update_by_id(self.session, Product, list(changed.values()) + codes_for_new)

@@ -7,7 +7,7 @@ decisions that changed; the summary gives the lists for the council and a count 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -148,9 +148,9 @@ def _verify(session: Session, campaign: Campaign) -> VerifySummary:
         .select_from(tables[0].join(tables[1], product.id == reg.product_id)
                      .join(tables[2], producer.id == product.producer_id))
         .where(reg.campaign_id == campaign.id))
-    rows = list(result)
-    keys = {commune: ascii_key(commune) for commune in {r.commune for r in rows}}
-    rows.sort(key=lambda r: (keys[r.commune], r.commune, r.code or ""))  # same order on every database
+    fetched = result.tuples().all()  # fetchall: iterating the result fetches one row at a time
+    keys = {commune: ascii_key(commune) for commune in {r[-1] for r in fetched}}
+    rows = sorted(fetched, key=lambda r: (keys[r[-1]], r[-1], r[15] or ""))  # commune, code: as on every database
     changes: list[dict[str, Any]] = []
     counts: Counter[str] = Counter()
     by_commune: dict[str, Counter[str]] = {}
@@ -158,35 +158,35 @@ def _verify(session: Session, campaign: Campaign) -> VerifySummary:
     supplement: list[Checked] = []
     ineligible: list[Ineligible] = []
     late: list[Late] = []
-    for r in rows:
-        dossier, pre_assessment = decoded(r.dossier), decoded(r.pre_assessment)
-        decision = decide(Facts(r.set_code, r.producer_kind, r.commune_confirmed, dossier or {}, r.kind,
-                                r.certificate_number, r.certificate_date, r.certificate_stars, r.registered_on,
-                                inspections.get(r.id), pre_assessment or {}), rules, policy)
-        reason = decision.reason
-        criteria = sets.get(r.set_code)
+    for (reg_id, set_code, confirmed, dossier, pre_assessment, kind, number, issued, stars, registered_on, status,
+         reason, missing, due_on, was_late, code, name, producer_name, producer_kind, commune) in rows:
+        decision = decide(Facts(set_code, producer_kind, confirmed, decoded(dossier) or {}, kind, number, issued,
+                                stars, registered_on, inspections.get(reg_id), decoded(pre_assessment) or {}),
+                          rules, policy)
+        note = decision.reason
+        criteria = sets.get(set_code)
         if decision.status == ELIGIBLE and criteria is not None and not criteria.verified:
-            reason = " ".join(filter(None, [reason, f"Bộ tiêu chí {criteria.code} chưa được kiểm chứng; "
-                                                    "chưa thể chấm điểm."]))
-        new = {"status": decision.status, "reason": reason, "missing": list(decision.missing),
-               "due_on": due if decision.status == SUPPLEMENT else None, "late": decision.late}
-        stored = {"status": r.status, "reason": r.reason, "missing": decoded(r.missing), "due_on": r.due_on,
-                  "late": r.late}
-        if stored != new:
-            changes.append({"id": r.id, **new})
+            note = " ".join(filter(None, [note, f"Bộ tiêu chí {criteria.code} chưa được kiểm chứng; "
+                                                "chưa thể chấm điểm."]))
+        new = (decision.status, note, list(decision.missing), due if decision.status == SUPPLEMENT else None,
+               decision.late)
+        if (status, reason, decoded(missing), due_on, was_late) != new:
+            changes.append(dict(zip(("id", "status", "reason", "missing", "due_on", "late"), (reg_id, *new),
+                                    strict=True)))
         counts[decision.status] += 1
-        commune = by_commune.setdefault(r.commune, Counter(dict.fromkeys(COMMUNE_KEYS, 0)))
-        commune["registered"] += 1
-        commune[decision.status] += 1
-        item = Checked(r.code or "", r.name, r.producer, r.commune, r.set_code, r.kind, reason)
+        if commune not in by_commune:
+            by_commune[commune] = Counter(dict.fromkeys(COMMUNE_KEYS, 0))
+        by_commune[commune]["registered"] += 1
+        by_commune[commune][decision.status] += 1
         if decision.status == INELIGIBLE:
-            ineligible.append(Ineligible(r.code or "", r.name, reason))
+            ineligible.append(Ineligible(code or "", name, note))
         elif decision.status == SUPPLEMENT:
-            supplement.append(replace(item, missing=tuple(decision.missing), due=due))
+            supplement.append(Checked(code or "", name, producer_name, commune, set_code, kind, note,
+                                      tuple(decision.missing), due))
         else:
-            eligible.append(item)
+            eligible.append(Checked(code or "", name, producer_name, commune, set_code, kind, note))
         if decision.late:
-            late.append(Late(r.code or "", r.name, r.registered_on))
+            late.append(Late(code or "", name, registered_on))
     update_by_id(session, Registration, changes)
     return VerifySummary(
         counts=dict(counts), changed=len(changes),
