@@ -684,9 +684,9 @@ def _openpyxl_source(path: Path, sheet: str | None, formulas: bool) -> _Source:
 
 def _calamine_source(path: Path, sheet: str | None) -> _Source | None:
     """The sheet read by python-calamine (Rust; 5–8 times faster than openpyxl's read-only
-    stream), as openpyxl reads it; None where only openpyxl reads the file as written (a formula
-    or an error value in a cell, a chart sheet) or calamine cannot read it (openpyxl then names
-    what is wrong). The sheet is read whole into memory, a few tens of bytes a cell."""
+    stream), as openpyxl reads it; None where only openpyxl reads the file as written (a formula,
+    an error value or an escape in a cell, a chart sheet) or calamine cannot read it (openpyxl
+    then names what is wrong). The sheet is read whole into memory, a few tens of bytes a cell."""
     from python_calamine import CalamineWorkbook, SheetTypeEnum
 
     try:

@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Row, bindparam, func, insert, select, update
+from sqlalchemy import Row, bindparam, func, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from ocop.errors import CorrectionError
@@ -254,9 +254,15 @@ class Store:
                 alike.setdefault(tuple(row), []).append(row)
             for group in alike.values():
                 self.session.execute(insert(table), group)
+        columns = [table.c[k] for k in key]
         found = {tuple(r[1:]): r[0] for r in self.session.execute(
-            select(table.c.id, *(table.c[k] for k in key)).where(table.c.id > highest))}
-        return [found[tuple(r[k] for k in key)] for r in rows]
+            select(table.c.id, *columns).where(table.c.id > highest))}
+        keys = [tuple(r[k] for k in key) for r in rows]
+        lost = [k for k in keys if k not in found]  # given lower ids (a sequence behind the table's ids)
+        for part in chunks(lost):
+            found.update((tuple(r[1:]), r[0]) for r in self.session.execute(
+                select(table.c.id, *columns).where(tuple_(*columns).in_(part))))
+        return [found[k] for k in keys]
 
     def _products(self, items: list[tuple[ParsedRegistration, Entry | None]],
                   producers: dict[tuple[str, str], int], file: str) -> list[int]:
