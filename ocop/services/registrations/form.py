@@ -285,5 +285,11 @@ class RowReader:
                                               "cần 'Đạt' hoặc 'Không đạt' (kết quả đánh giá sơ bộ của UBND xã)"))
                 met[criterion] = bool(value)
             reg["pre_assessment"] = met
-        if self.items:
-            reg["dossier"] = {key: self._yes_no(number, key, text, problems) for key in self.items}
+        if self.items:  # _yes_no of each item, a Có or Không looked up here (eleven cells a row)
+            dossier = {}
+            for key in self.items:
+                value = _YES_NO.get(text[key].casefold())
+                if value is None:  # blank (not submitted) or a problem: _yes_no says which
+                    value = self._yes_no(number, key, text, problems)
+                dossier[key] = value
+            reg["dossier"] = dossier

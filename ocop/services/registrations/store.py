@@ -85,6 +85,7 @@ class Store:
         self.by_product: dict[int, Entry] = {}
         self.written_products: set[int] = set()  # registered products (ids) whose rows apply() wrote
         self.written_producers: set[int] = set()  # producers whose rows apply() wrote
+        self.new_producers: set[int] = set()  # producers apply() added
         rows = session.execute(
             select(Registration.id, Registration.product_id, Registration.source, Product.code, Product.name,
                    Producer.name, Producer.commune, *(getattr(Registration, f) for f in REG_FIELDS))
@@ -230,6 +231,7 @@ class Store:
                 changed.append({"id": row.id, **diff})
         new_ids = self._insert(Producer, new, "name_key", "commune")
         ids.update(((r["name_key"], fold(r["commune"])), i) for r, i in zip(new, new_ids, strict=True))
+        self.new_producers = set(new_ids)
         self.written_producers.update(row["id"] for row in (*changed, *renames))
         update_by_id(self.session, Producer, changed)
         for rename in renames:
@@ -277,7 +279,7 @@ class Store:
             rows = self.session.execute(select(*columns).where(Product.code.in_(part)))
             by_code.update((fold(r.code), r) for r in rows)
         by_name: dict[tuple[int, str], _ProductRow] = {}
-        for part in chunks(sorted(set(producers.values()))):
+        for part in chunks(sorted(set(producers.values()) - self.new_producers)):  # a new producer has no product
             for stored in self.session.execute(select(*columns).where(Product.producer_id.in_(part))):
                 by_name[(stored.producer_id, stored.name_key)] = stored
         result: list[int] = []
