@@ -5,12 +5,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_SPACES = re.compile(r"\s+")
-
 
 def nfc(value: str) -> str:
     """NFC form with surrounding spaces trimmed and inner runs of spaces collapsed."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", value)).strip()
+    return " ".join(unicodedata.normalize("NFC", value).split())  # split(): the runs \s+ matches, edges dropped
 
 
 def fold(value: str) -> str:

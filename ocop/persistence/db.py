@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import sqlite3
@@ -9,9 +10,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, Text, cast, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
@@ -137,3 +138,24 @@ def unit_of_work(url: str) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def json_text(column: Any) -> Any:
+    """A JSON column selected as its text (labelled with its name), for :class:`JsonValues`."""
+    return cast(column, Text).label(column.key)
+
+
+class JsonValues:
+    """JSON texts decoded once each: 10,000 registrations share a few dozen dossiers, and the
+    driver's decoding of every row costs as much as the query. Equal texts give the same value
+    object: read it, never change it."""
+
+    def __init__(self) -> None:
+        self.decoded: dict[str, Any] = {}
+
+    def __call__(self, text: str | None) -> Any:
+        if text is None:
+            return None
+        if text not in self.decoded:
+            self.decoded[text] = json.loads(text)
+        return self.decoded[text]

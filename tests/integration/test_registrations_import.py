@@ -207,3 +207,24 @@ def test_ten_thousand_rows_with_three_bad_ones(campaign, tmp_path: Path) -> None
     assert _count(campaign.database_url) == 9_997
     again = stages.collect(campaign, CODE, tmp_path / "lon.xlsx", partial=True)
     assert (again.new, again.updated, again.unchanged, again.rejected) == (0, 0, 9_997, 3)
+
+
+def test_the_rows_an_import_adds_are_found_when_their_ids_are_below_the_highest(campaign, tmp_path: Path) -> None:
+    """Rows restored with their ids leave PostgreSQL's sequences behind them: the ids an import's
+    new rows get are then below the table's highest, and the rows are found by their keys."""
+    with unit_of_work(campaign.database_url) as s:
+        s.add(Producer(id=1_000_000, name="HTX Chè Cũ", name_key="htx chè cũ", kind="HTX", commune="Bảo Đài"))
+        s.flush()
+        s.add(Product(id=1_000_000, producer_id=1_000_000, code="CU-01", name="Chè cũ", name_key="chè cũ"))
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Đăng ký"
+    ws.append(HEADER)
+    ws.append(["LN-01", "Mật ong", 1, "HKD An", "HKD", "Bảo Đài", "Có"])
+    ws.append(["LN-02", "Gà đồi", 1, "HKD Bình", "HKD", "Bảo Sơn", "Có"])
+    wb.save(tmp_path / "xa.xlsx")
+    assert stages.collect(campaign, CODE, tmp_path / "xa.xlsx").new == 2
+    with unit_of_work(campaign.database_url) as s:
+        registered = {(r.product.code, r.product.name, r.product.producer.name, r.product.producer.commune)
+                      for r in s.scalars(select(Registration))}
+    assert registered == {("LN-01", "Mật ong", "HKD An", "Bảo Đài"), ("LN-02", "Gà đồi", "HKD Bình", "Bảo Sơn")}

@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from ocop import progress
+from ocop.batches import many_rows
 from ocop.errors import InputError
 from ocop.inputs import TABLE_SUFFIXES, Table, check_file, open_table
 from ocop.persistence.models import Campaign
@@ -220,18 +221,19 @@ def collect(session: Session, campaign: Campaign, path: Path, partial: bool = Fa
     """
     files = registration_files(path)
     folder = path.is_dir()
-    run = _Run(session, campaign, partial, reason)
     results = []
-    for done, f in enumerate(files, 1):  # a province imports a folder of hundreds of communes' files
-        try:
-            results.append(run.file(f))
-        except InputError as exc:  # a file that cannot be read: refused, the folder's others go on
-            if not folder:
-                raise
-            results.append(FileResult(f.name, 0, refused=True, problems=exc.problems,
-                                      message=str(exc).splitlines()[0]))
-        progress.report("Tệp phiếu đăng ký", done, len(files))
-    session.flush()
+    with many_rows():
+        run = _Run(session, campaign, partial, reason)
+        for done, f in enumerate(files, 1):  # a province imports a folder of hundreds of communes' files
+            try:
+                results.append(run.file(f))
+            except InputError as exc:  # a file that cannot be read: refused, the folder's others go on
+                if not folder:
+                    raise
+                results.append(FileResult(f.name, 0, refused=True, problems=exc.problems,
+                                          message=str(exc).splitlines()[0]))
+            progress.report("Tệp phiếu đăng ký", done, len(files))
+        session.flush()
     if not folder and results[0].refused and (not partial or not results[0].error_file):
         raise InputError(results[0].message, results[0].problems)
     return ImportSummary(

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from ocop import present
 from ocop.errors import CorrectionError
+from ocop.persistence.db import JsonValues, json_text
 from ocop.persistence.models import Campaign, Document, Producer, Product, Registration, RegistrationChange
 from ocop.rules.dossier import ITEMS
 from ocop.services.registrations import form
@@ -87,23 +88,27 @@ def snapshot(session: Session, campaign: Campaign, product_ids: Collection[int])
     """The campaign's registrations of these products, as a correction compares them."""
     ids = sorted(product_ids)
     found: dict[int, Snapshot] = {}
+    decoded = JsonValues()
     for start in range(0, len(ids), CHUNK):
         rows = session.execute(
             select(Product.id, Product.code, Product.name, Product.producer_id, Producer.name, Producer.kind,
-                   Producer.commune, Producer.address, Producer.representative, Producer.phone, Registration)
+                   Producer.commune, Producer.address, Producer.representative, Producer.phone, Registration.set_code,
+                   Registration.commune_confirmed, Registration.kind, Registration.certificate_number,
+                   Registration.certificate_date, Registration.certificate_stars, Registration.registered_on,
+                   json_text(Registration.dossier), json_text(Registration.pre_assessment))
             .join(Producer, Producer.id == Product.producer_id)
             .join(Registration, Registration.product_id == Product.id)
             .where(Registration.campaign_id == campaign.id, Product.id.in_(ids[start:start + CHUNK])))
-        for pid, code, name, producer_id, producer, kind, commune, address, representative, phone, reg in rows:
+        for (pid, code, name, producer_id, producer, kind, commune, address, representative, phone, set_code,
+             confirmed, reg_kind, number, issued, stars, registered_on, dossier, pre_assessment) in rows:
             fields = {"name": name, "producer": producer, "producer_kind": kind, "commune": commune,
                       "address": address, "representative": representative, "phone": phone,
-                      "set_code": reg.set_code, "commune_confirmed": _shown(reg.commune_confirmed),
-                      "kind": present.REGISTRATION_KIND.get(reg.kind, reg.kind),
-                      "certificate_number": reg.certificate_number or "",
-                      "certificate_date": _shown(reg.certificate_date),
-                      "certificate_stars": _shown(reg.certificate_stars), "registered_on": _shown(reg.registered_on)}
-            fields |= {f"dossier.{k}": _shown(v) for k, v in (reg.dossier or {}).items() if k in ITEMS}
-            fields |= {f"{PRE_ASSESSED}{k}": _pre_assessed(v) for k, v in (reg.pre_assessment or {}).items()}
+                      "set_code": set_code, "commune_confirmed": _shown(confirmed),
+                      "kind": present.REGISTRATION_KIND.get(reg_kind, reg_kind), "certificate_number": number or "",
+                      "certificate_date": _shown(issued), "certificate_stars": _shown(stars),
+                      "registered_on": _shown(registered_on)}
+            fields |= {f"dossier.{k}": _shown(v) for k, v in (decoded(dossier) or {}).items() if k in ITEMS}
+            fields |= {f"{PRE_ASSESSED}{k}": _pre_assessed(v) for k, v in (decoded(pre_assessment) or {}).items()}
             found[pid] = Snapshot(pid, code or "", name, producer_id, fields)
     return found
 

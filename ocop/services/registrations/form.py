@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from ocop import present
-from ocop.inputs import Column, Table, bad_value, cell_problem, cell_text, parse_date, parse_yes_no
+from ocop.inputs import NO, YES, Column, Table, bad_value, checked_text, parse_date
 from ocop.persistence.models import Campaign
 from ocop.rules import limits
 from ocop.rules.criteria import load_sets
@@ -56,6 +56,9 @@ PRE_ASSESSED_KEY = "so_bo_{}"  # the column of the commune's n-th pre-assessed c
 _MET = {fold(v): k for k, v in present.PRE_ASSESSMENT.items()} | {
     "dat": True, "co": True, "x": True, "khong dat": False, "chua dat": False, "khong": False}
 _STARS = re.compile(r"^([1-5])(?:[.,]0+)?\s*(?:sao|★)?$")
+TEXTS_KEPT = 2000  # distinct texts of a column whose check is remembered (a name is seen once; "Có" 10,000 times)
+_MOBILE = re.compile(r"[1-9]\d{8}")
+_YES_NO = dict.fromkeys(NO, False) | dict.fromkeys(YES, True)  # parse_yes_no's words, folded
 
 
 @dataclass(frozen=True)
@@ -125,15 +128,14 @@ class ParsedRegistration:
     commune: str
     registration: dict[str, Any] = field(default_factory=dict)
     producer_values: dict[str, Any] = field(default_factory=dict)
+    code_key: str | None = field(init=False)
+    pn_key: tuple[str, str] = field(init=False)  # producer and product name folded: the same product in any commune
+    producer_key: tuple[str, str] = field(init=False)  # producer and commune folded: the producer's key
 
-    @property
-    def code_key(self) -> str | None:
-        return fold(self.code) if self.code else None
-
-    @property
-    def pn_key(self) -> tuple[str, str]:
-        """Producer and product name after normalisation: the same product in any commune."""
-        return fold(self.producer), fold(self.name)
+    def __post_init__(self) -> None:
+        self.code_key = fold(self.code) if self.code else None
+        self.pn_key = fold(self.producer), fold(self.name)
+        self.producer_key = self.pn_key[0], fold(self.commune)
 
 
 class RowReader:
@@ -143,47 +145,70 @@ class RowReader:
         self.table, self.context = table, context
         self.present = list(table.positions)  # in the file's column order
         self.positions = list(table.positions.items())
+        self.limits = {key: col.limit for key, col in table.columns.items()}
+        # per column, the text of a text cell already found right (yes/no, sets, communes repeat)
+        self.texts: dict[str, dict[str, str]] = {key: {} for key in self.present}
+        self.communes: dict[str, str | None] = {}  # a commune as written -> its name in the plan (None: not one)
+        self.pre = [(col.key, col.header) for col in context.pre_assessment_columns]
+        self.items = [col.key for col in ITEM_COLUMNS if col.key in self.present]
 
     def values(self, raw: Sequence[Any]) -> dict[str, Any] | None:
         """The row's cells by column key (blank text as None); None for an empty row."""
         n = len(raw)
         values = {}
+        empty = True
         for key, i in self.positions:
             value = raw[i] if i < n else None
-            if isinstance(value, str) and not value.strip():
-                value = None
+            if value is not None:
+                if isinstance(value, str) and not value.strip():
+                    value = None
+                else:
+                    empty = False
             values[key] = value
-        return values if any(v is not None for v in values.values()) else None
+        return None if empty else values
 
     def read(self, number: int, cells: dict[str, Any]) -> tuple[ParsedRegistration | None, list[str]]:
         """A row's registration (``cells`` from :meth:`values`), or its problems."""
         problems: list[str] = []
         where = self.table.where
-        columns = self.table.columns
+        text: dict[str, str] = {}  # each cell's text (cell_text): NFC, trimmed, so folding it is casefold()
+        limits, texts = self.limits, self.texts
         for key, value in cells.items():
-            if value is not None and (problem := cell_problem(where(number, key), value, columns[key].limit)):
-                problems.append(problem)
+            if value is None:
+                text[key] = ""
+                continue
+            if type(value) is str and (known := texts[key].get(value)) is not None:
+                text[key] = known
+                continue
+            text[key], fault = checked_text(value, limits[key])
+            if fault is not None:
+                problems.append(f"{where(number, key)}: {fault}")
+            elif type(value) is str and len(texts[key]) < TEXTS_KEPT:
+                texts[key][value] = text[key]
         if problems:
             return None, problems
-        text = {key: cell_text(value) for key, value in cells.items()}
         for col in (NAME, SET, PRODUCER, TYPE, COMMUNE):
-            if col.key in self.present and not text[col.key]:
+            if col.key in text and not text[col.key]:
                 problems.append(f"{where(number, col.key)}: ô trống, cần {col.header.lower()}.")
         ctx = self.context
-        set_code = ctx.sets.get(fold(text.get(SET.key, ""))) if text.get(SET.key) else None
-        if text.get(SET.key) and not set_code:
+        set_text = text.get(SET.key, "")
+        set_code = ctx.sets.get(set_text.casefold()) if set_text else None
+        if set_text and not set_code:
             ambiguous = set_code == ""
             problems.append(bad_value(
-                where(number, SET.key), text[SET.key],
+                where(number, SET.key), set_text,
                 "có nhiều phương án, cần ghi rõ mã bộ (ví dụ 26a hoặc 26b)" if ambiguous else
                 f"không phải bộ sản phẩm của {ctx.edition}, cần mã bộ (ví dụ 1, 07, 26a) hoặc tên bộ"))
-        producer_type = PRODUCER_TYPES.get(fold(text.get(TYPE.key, "")).split(" - ")[0])
-        if text.get(TYPE.key) and producer_type is None:
-            problems.append(bad_value(where(number, TYPE.key), text[TYPE.key],
-                                      "không hợp lệ, cần DN, HTX, THT hoặc HKD"))
+        type_text = text.get(TYPE.key, "")
+        producer_type = PRODUCER_TYPES.get(type_text.casefold().split(" - ")[0])
+        if type_text and producer_type is None:
+            problems.append(bad_value(where(number, TYPE.key), type_text, "không hợp lệ, cần DN, HTX, THT hoặc HKD"))
         commune = text.get(COMMUNE.key, "")
         if commune and ctx.communes:
-            canonical = next((ctx.communes[k] for k in commune_keys(commune) if k in ctx.communes), None)
+            if commune not in self.communes:
+                self.communes[commune] = next((ctx.communes[k] for k in commune_keys(commune) if k in ctx.communes),
+                                              None)
+            canonical = self.communes[commune]
             if canonical is None:
                 problems.append(bad_value(where(number, COMMUNE.key), commune, f"không phải {ctx.place}, cần một tên "
                                           "trong danh sách xã của kế hoạch"))
@@ -199,17 +224,17 @@ class RowReader:
             return None, problems
         producer = {"kind": producer_type}
         for col, attr in ((ADDRESS, "address"), (REPRESENTATIVE, "representative"), (PHONE, "phone")):
-            if col.key in self.present:
+            if col.key in text:
                 producer[attr] = text[col.key]
-        if PHONE.key in self.present and re.fullmatch(r"[1-9]\d{8}", text[PHONE.key]):
+        if PHONE.key in text and _MOBILE.fullmatch(text[PHONE.key]):
             producer["phone"] = "0" + text[PHONE.key]  # a mobile number typed as a number lost its 0
         return ParsedRegistration(number, text.get(CODE.key) or None, text.get(NAME.key, ""),
                                   text.get(PRODUCER.key, ""), commune, reg, producer), []
 
     def _yes_no(self, number: int, key: str, text: dict[str, str], problems: list[str]) -> bool | None:
-        if key not in self.present:
+        if key not in text:
             return None
-        value = parse_yes_no(text[key])
+        value = _YES_NO.get(text[key].casefold())  # parse_yes_no of a cell's text
         if value is None and not text[key] and key != CONFIRMED.key:
             return False
         if value is None:
@@ -219,13 +244,13 @@ class RowReader:
     def _optional(self, number: int, text: dict[str, str], cells: dict[str, Any], reg: dict[str, Any],
                   problems: list[str]) -> None:
         where = self.table.where
-        if KIND.key in self.present:
-            kind = KINDS.get(fold(text[KIND.key])) if text[KIND.key] else FIRST
+        if KIND.key in text:
+            kind = KINDS.get(text[KIND.key].casefold()) if text[KIND.key] else FIRST
             if kind is None:
                 problems.append(bad_value(where(number, KIND.key), text[KIND.key],
                                           "không hợp lệ, cần 'Lần đầu', 'Nâng hạng' hoặc 'Đánh giá lại'"))
             reg["kind"] = kind
-        if CERT_NUMBER.key in self.present:
+        if CERT_NUMBER.key in text:
             reg["certificate_number"] = text[CERT_NUMBER.key] or None
         ctx = self.context
         first, last = ctx.registered
@@ -233,9 +258,9 @@ class RowReader:
                                      "đã có, không sau hạn đánh giá của kế hoạch"),
                      REGISTERED_ON.key: (first, last, "ngày đăng ký trong năm của kế hoạch hoặc năm trước")}
         for col, attr in ((CERT_DATE, "certificate_date"), (REGISTERED_ON, "registered_on")):
-            if col.key in self.present:
+            if col.key in text:
                 value = cells[col.key]
-                parsed = parse_date(value) if value is not None else None
+                parsed = parse_date(text[col.key] if isinstance(value, str) else value) if value is not None else None
                 low, high, what = plausible[col.key]
                 if value is not None and parsed is None:
                     problems.append(bad_value(where(number, col.key), text[col.key],
@@ -245,22 +270,26 @@ class RowReader:
                                               f"không hợp lý, cần {what} (từ {present.date_short(low)} đến "
                                               f"{present.date_short(high)})"))
                 reg[attr] = parsed
-        if CERT_STARS.key in self.present:
-            m = _STARS.match(fold(text[CERT_STARS.key]))
+        if CERT_STARS.key in text:
+            m = _STARS.match(text[CERT_STARS.key].casefold())
             if text[CERT_STARS.key] and (m is None or int(m.group(1)) < 3):
                 problems.append(bad_value(where(number, CERT_STARS.key), text[CERT_STARS.key],
                                           "không hợp lệ, cần số sao từ 3 đến 5"))
             reg["certificate_stars"] = int(m.group(1)) if m else None
-        pre = [(col.key, col.header) for col in ctx.pre_assessment_columns]
-        if pre:
+        if self.pre:
             met = {}
-            for key, criterion in pre:
-                value = _MET.get(fold(text.get(key, "")))
+            for key, criterion in self.pre:
+                value = _MET.get(text.get(key, "").casefold())
                 if value is None:
                     problems.append(bad_value(where(number, key), text.get(key, ""),
                                               "cần 'Đạt' hoặc 'Không đạt' (kết quả đánh giá sơ bộ của UBND xã)"))
                 met[criterion] = bool(value)
             reg["pre_assessment"] = met
-        items = [col.key for col in ITEM_COLUMNS if col.key in self.present]
-        if items:
-            reg["dossier"] = {key: self._yes_no(number, key, text, problems) for key in items}
+        if self.items:  # _yes_no of each item, a Có or Không looked up here (eleven cells a row)
+            dossier = {}
+            for key in self.items:
+                value = _YES_NO.get(text[key].casefold())
+                if value is None:  # blank (not submitted) or a problem: _yes_no says which
+                    value = self._yes_no(number, key, text, problems)
+                dossier[key] = value
+            reg["dossier"] = dossier

@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Row, func, insert, select, update
+from sqlalchemy import Row, bindparam, func, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from ocop.errors import CorrectionError
@@ -33,6 +33,19 @@ RESET: dict[str, object] = {"status": "registered", "reason": "", "missing": [],
 def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
     for i in range(0, len(items), size):
         yield items[i:i + size]
+
+
+def update_by_id(session: Session, model: Any, rows: Sequence[dict[str, Any]]) -> None:
+    """Set the values of ``rows`` ({"id": …, column: value…}) in their rows of ``model``'s table:
+    one Core executemany per set of columns and chunk. The ORM's bulk update by primary key costs
+    several times as much per row, and makes a statement of each run of rows alike."""
+    table = model.__table__
+    alike: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        alike.setdefault(tuple(row), []).append({("row_id" if k == "id" else k): v for k, v in row.items()})
+    for group in alike.values():
+        for part in chunks(group):
+            session.execute(update(table).where(table.c.id == bindparam("row_id")), list(part))
 
 
 @dataclass(slots=True)
@@ -70,6 +83,9 @@ class Store:
         self.by_code: dict[str, Entry] = {}
         self.by_pn: dict[tuple[str, str], list[Entry]] = {}
         self.by_product: dict[int, Entry] = {}
+        self.written_products: set[int] = set()  # registered products (ids) whose rows apply() wrote
+        self.written_producers: set[int] = set()  # producers whose rows apply() wrote
+        self.new_producers: set[int] = set()  # producers apply() added
         rows = session.execute(
             select(Registration.id, Registration.product_id, Registration.source, Product.code, Product.name,
                    Producer.name, Producer.commune, *(getattr(Registration, f) for f in REG_FIELDS))
@@ -116,6 +132,7 @@ class Store:
         matching registered products change is checked, logged and reported (``corrections``)."""
         known = {m.product_id for _, m in items if m is not None and m.product_id is not None}
         before = corrections.snapshot(self.session, self.campaign, known)
+        self.written_products, self.written_producers = set(), set()
         producers = self._producers([i for i, _ in items], self._renamed(items, before))
         products = self._products(items, producers, file)
         counts = Counts()
@@ -136,6 +153,7 @@ class Store:
                     values["dossier"] = {**(entry.values.get("dossier") or {}), **values["dossier"]}
                 diff = {k: v for k, v in values.items() if entry.values.get(k) != v}
                 if diff:
+                    self.written_products.add(product_id)
                     changed.append({"id": entry.reg_id, "source": source, **diff, **RESET})
                     entry.values.update(diff)
                     entry.source = source
@@ -146,19 +164,17 @@ class Store:
                 entry.code_key = entry.code_key or item.code_key
             self._add(entry)
         if new_rows:
-            reg_ids = self._insert(
-                Registration, new_rows, lambda r: (r["product_id"],),
-                lambda part: select(Registration.id, Registration.product_id).where(
-                    Registration.campaign_id == self.campaign.id,
-                    Registration.product_id.in_([r["product_id"] for r in part])))
+            reg_ids = self._insert(Registration, new_rows, "campaign_id", "product_id")
             for row, reg_id in zip(new_rows, reg_ids, strict=True):
                 self.by_product[row["product_id"]].reg_id = reg_id
         if changed:
-            for part in chunks(changed):
-                self.session.execute(update(Registration), list(part))
-        if before:
+            update_by_id(self.session, Registration, changed)
+        if before:  # what the rows written changed in registered products (the others are as they were)
             self.session.flush()
-            diff = corrections.changes(before, corrections.snapshot(self.session, self.campaign, before))
+            written = self.written_products | {pid for pid, old in before.items()
+                                               if old.producer_id in self.written_producers}
+            diff = corrections.changes(before, corrections.snapshot(self.session, self.campaign,
+                                                                    written & before.keys()))
             corrections.check(self.session, self.campaign, before, diff, self.reason)
             corrections.record(self.session, self.campaign, diff, self.reason, file)
             counts.changes = [c for pid in sorted(diff, key=lambda p: before[p].code) for c in diff[pid]]
@@ -173,7 +189,7 @@ class Store:
             old = before.get(matched.product_id) if matched is not None and matched.product_id is not None else None
             if old is None:
                 continue
-            key = (fold(item.producer), fold(item.commune))
+            key = item.producer_key
             if key != (fold(old.fields["producer"]), fold(old.fields["commune"])):
                 moving.setdefault(old.producer_id, {})[old.product_id] = key
         owners: dict[tuple[str, str], list[int]] = {}
@@ -188,7 +204,7 @@ class Store:
                    renamed: dict[tuple[str, str], int] | None = None) -> dict[tuple[str, str], int]:
         wanted: dict[tuple[str, str], ParsedRegistration] = {}
         for item in items:
-            wanted[(fold(item.producer), fold(item.commune))] = item
+            wanted[item.producer_key] = item
         found: dict[tuple[str, str], Row[int, str, str, str, str, str, str]] = {}
         names = sorted({k[0] for k in wanted})
         for part in chunks(names):
@@ -213,25 +229,42 @@ class Store:
             diff = {k: v for k, v in item.producer_values.items() if getattr(row, k) != v}
             if diff:
                 changed.append({"id": row.id, **diff})
-        new_ids = self._insert(Producer, new, lambda r: (r["name_key"], r["commune"]), lambda part: (
-            select(Producer.id, Producer.name_key, Producer.commune)
-            .where(Producer.name_key.in_({r["name_key"] for r in part}))))
+        new_ids = self._insert(Producer, new, "name_key", "commune")
         ids.update(((r["name_key"], fold(r["commune"])), i) for r, i in zip(new, new_ids, strict=True))
-        for part in chunks(changed):
-            self.session.execute(update(Producer), list(part))
+        self.new_producers = set(new_ids)
+        self.written_producers.update(row["id"] for row in (*changed, *renames))
+        update_by_id(self.session, Producer, changed)
         for rename in renames:
-            self.session.execute(update(Producer), [rename])
+            update_by_id(self.session, Producer, [rename])
         return ids
 
-    def _insert(self, model: Any, rows: list[dict[str, Any]], key: Any, lookup: Any) -> list[int]:
-        """Insert ``rows`` (one executemany per chunk), then read their ids back by their unique
-        key: ``lookup(chunk)`` selects (id, *key) of at least those rows. Cheaper than RETURNING,
-        whose ordered form re-splices the results of every page."""
-        found: dict[tuple[object, ...], int] = {}
+    def _insert(self, model: Any, rows: list[dict[str, Any]], *key: str) -> list[int]:
+        """Insert ``rows`` (one executemany per chunk and set of columns), then read their ids back
+        by their unique ``key`` (columns): the rows above the table's highest id before the insert
+        (ids only grow; a row another transaction added has another key). Cheaper than RETURNING,
+        whose ordered form re-splices the results of every page, or than looking the keys up (a
+        5,000-value IN list to render per chunk). A Core insert of the table: the ORM's bulk insert
+        costs as much again per row, and leaves a None out, so it makes one statement of each run
+        of rows alike in their Nones (a certificate number or not)."""
+        if not rows:
+            return []
+        table = model.__table__
+        highest = self.session.scalar(select(func.max(table.c.id))) or 0
         for part in chunks(rows):
-            self.session.execute(insert(model), list(part))
-            found.update((tuple(r[1:]), r[0]) for r in self.session.execute(lookup(part)))
-        return [found[key(r)] for r in rows]
+            alike: dict[tuple[str, ...], list[dict[str, Any]]] = {}  # one statement per set of columns
+            for row in part:
+                alike.setdefault(tuple(row), []).append(row)
+            for group in alike.values():
+                self.session.execute(insert(table), group)
+        columns = [table.c[k] for k in key]
+        found = {tuple(r[1:]): r[0] for r in self.session.execute(
+            select(table.c.id, *columns).where(table.c.id > highest))}
+        keys = [tuple(r[k] for k in key) for r in rows]
+        lost = [k for k in keys if k not in found]  # given lower ids (a sequence behind the table's ids)
+        for part in chunks(lost):
+            found.update((tuple(r[1:]), r[0]) for r in self.session.execute(
+                select(table.c.id, *columns).where(tuple_(*columns).in_(part))))
+        return [found[k] for k in keys]
 
     def _products(self, items: list[tuple[ParsedRegistration, Entry | None]],
                   producers: dict[tuple[str, str], int], file: str) -> list[int]:
@@ -246,7 +279,7 @@ class Store:
             rows = self.session.execute(select(*columns).where(Product.code.in_(part)))
             by_code.update((fold(r.code), r) for r in rows)
         by_name: dict[tuple[int, str], _ProductRow] = {}
-        for part in chunks(sorted(set(producers.values()))):
+        for part in chunks(sorted(set(producers.values()) - self.new_producers)):  # a new producer has no product
             for stored in self.session.execute(select(*columns).where(Product.producer_id.in_(part))):
                 by_name[(stored.producer_id, stored.name_key)] = stored
         result: list[int] = []
@@ -254,8 +287,8 @@ class Store:
         pending: dict[tuple[int, str], int] = {}  # rows of ``new`` by (producer, name) key
         changed: dict[int, dict[str, Any]] = {}
         for item, matched in items:
-            producer_id = producers[(fold(item.producer), fold(item.commune))]
-            name_key = fold(item.name)
+            producer_id = producers[item.producer_key]
+            name_key = item.pn_key[1]
             row = by_id.get(matched.product_id) if matched is not None and matched.product_id is not None else None
             row = row or (by_code.get(item.code_key) if item.code_key else None) or by_name.get((producer_id, name_key))
             if row is None:
@@ -277,10 +310,8 @@ class Store:
             if diff:
                 changed[row.id] = {"id": row.id, **wanted}
             result.append(row.id)
-        ids = self._insert(Product, new, lambda r: (r["producer_id"], r["name_key"]), lambda part: (
-            select(Product.id, Product.producer_id, Product.name_key)
-            .where(Product.producer_id.in_({r["producer_id"] for r in part}))))
+        ids = self._insert(Product, new, "producer_id", "name_key")
         codes_for_new = [{"id": i, "code": f"SP{i:06d}"} for i, r in zip(ids, new, strict=True) if not r["code"]]
-        for part in chunks(list(changed.values()) + codes_for_new):
-            self.session.execute(update(Product), list(part))
+        self.written_products.update(changed)
+        update_by_id(self.session, Product, list(changed.values()) + codes_for_new)
         return [ids[-1 - r] if r < 0 else r for r in result]

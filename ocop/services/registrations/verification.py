@@ -7,16 +7,18 @@ decisions that changed; the summary gives the lists for the council and a count 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ocop import present
+from ocop.batches import many_rows
 from ocop.errors import NotFoundError
 from ocop.inputs import text_argument
+from ocop.persistence.db import JsonValues, json_text
 from ocop.persistence.models import Campaign, FieldInspection, Producer, Product, Registration
 from ocop.rules import limits
 from ocop.rules.criteria import load_sets
@@ -32,7 +34,7 @@ from ocop.rules.dossier import (
     supplement_due,
 )
 from ocop.rules.editions import get_edition
-from ocop.services.registrations.store import chunks
+from ocop.services.registrations.store import update_by_id
 from ocop.text import ascii_key
 
 COMMUNE_KEYS = ("registered", ELIGIBLE, SUPPLEMENT, INELIGIBLE)
@@ -126,21 +128,29 @@ def _inspections(session: Session, campaign: Campaign) -> dict[int, Inspection]:
 
 def verify(session: Session, campaign: Campaign) -> VerifySummary:
     """Decide every registration; only decisions that changed are written."""
+    with many_rows():
+        return _verify(session, campaign)
+
+
+def _verify(session: Session, campaign: Campaign) -> VerifySummary:
     rules, policy = dossier_rules(campaign.edition_code), policy_of(campaign)
     sets = load_sets(get_edition(campaign.edition_code).criteria_dir)
     due = due_date(campaign)
     inspections = _inspections(session, campaign)
-    result = session.execute(
-        select(Registration.id, Registration.set_code, Registration.commune_confirmed, Registration.dossier,
-               Registration.pre_assessment, Registration.kind, Registration.certificate_number,
-               Registration.certificate_date,
-               Registration.certificate_stars, Registration.registered_on, Registration.status,
-               Registration.reason, Registration.missing, Registration.due_on, Registration.late,
-               Product.code, Product.name, Producer.name.label("producer"), Producer.kind.label("producer_kind"),
-               Producer.commune)
-        .join(Product, Product.id == Registration.product_id).join(Producer, Producer.id == Product.producer_id)
-        .where(Registration.campaign_id == campaign.id))
-    rows = sorted(result, key=lambda r: (ascii_key(r.commune), r.commune, r.code or ""))  # same order on every database
+    tables = Registration.__table__, Product.__table__, Producer.__table__
+    reg, product, producer = (t.c for t in tables)
+    decoded = JsonValues()
+    result = session.execute(  # Core (table columns): the ORM's row handling would cost as much as the query
+        select(reg.id, reg.set_code, reg.commune_confirmed, json_text(reg.dossier), json_text(reg.pre_assessment),
+               reg.kind, reg.certificate_number, reg.certificate_date, reg.certificate_stars, reg.registered_on,
+               reg.status, reg.reason, json_text(reg.missing), reg.due_on, reg.late, product.code, product.name,
+               producer.name.label("producer"), producer.kind.label("producer_kind"), producer.commune)
+        .select_from(tables[0].join(tables[1], product.id == reg.product_id)
+                     .join(tables[2], producer.id == product.producer_id))
+        .where(reg.campaign_id == campaign.id))
+    fetched = result.tuples().all()  # fetchall: iterating the result fetches one row at a time
+    keys = {commune: ascii_key(commune) for commune in {r[-1] for r in fetched}}
+    rows = sorted(fetched, key=lambda r: (keys[r[-1]], r[-1], r[15] or ""))  # commune, code: as on every database
     changes: list[dict[str, Any]] = []
     counts: Counter[str] = Counter()
     by_commune: dict[str, Counter[str]] = {}
@@ -148,34 +158,36 @@ def verify(session: Session, campaign: Campaign) -> VerifySummary:
     supplement: list[Checked] = []
     ineligible: list[Ineligible] = []
     late: list[Late] = []
-    for r in rows:
-        decision = decide(Facts(r.set_code, r.producer_kind, r.commune_confirmed, r.dossier or {}, r.kind,
-                                r.certificate_number, r.certificate_date, r.certificate_stars, r.registered_on,
-                                inspections.get(r.id), r.pre_assessment or {}), rules, policy)
-        reason = decision.reason
-        criteria = sets.get(r.set_code)
+    for (reg_id, set_code, confirmed, dossier, pre_assessment, kind, number, issued, stars, registered_on, status,
+         reason, missing, due_on, was_late, code, name, producer_name, producer_kind, commune) in rows:
+        decision = decide(Facts(set_code, producer_kind, confirmed, decoded(dossier) or {}, kind, number, issued,
+                                stars, registered_on, inspections.get(reg_id), decoded(pre_assessment) or {}),
+                          rules, policy)
+        note = decision.reason
+        criteria = sets.get(set_code)
         if decision.status == ELIGIBLE and criteria is not None and not criteria.verified:
-            reason = " ".join(filter(None, [reason, f"Bộ tiêu chí {criteria.code} chưa được kiểm chứng; "
-                                                    "chưa thể chấm điểm."]))
-        new = {"status": decision.status, "reason": reason, "missing": list(decision.missing),
-               "due_on": due if decision.status == SUPPLEMENT else None, "late": decision.late}
-        if any(getattr(r, k) != v for k, v in new.items()):
-            changes.append({"id": r.id, **new})
+            note = " ".join(filter(None, [note, f"Bộ tiêu chí {criteria.code} chưa được kiểm chứng; "
+                                                "chưa thể chấm điểm."]))
+        new = (decision.status, note, list(decision.missing), due if decision.status == SUPPLEMENT else None,
+               decision.late)
+        if (status, reason, decoded(missing), due_on, was_late) != new:
+            changes.append(dict(zip(("id", "status", "reason", "missing", "due_on", "late"), (reg_id, *new),
+                                    strict=True)))
         counts[decision.status] += 1
-        commune = by_commune.setdefault(r.commune, Counter(dict.fromkeys(COMMUNE_KEYS, 0)))
-        commune["registered"] += 1
-        commune[decision.status] += 1
-        item = Checked(r.code or "", r.name, r.producer, r.commune, r.set_code, r.kind, reason)
+        if commune not in by_commune:
+            by_commune[commune] = Counter(dict.fromkeys(COMMUNE_KEYS, 0))
+        by_commune[commune]["registered"] += 1
+        by_commune[commune][decision.status] += 1
         if decision.status == INELIGIBLE:
-            ineligible.append(Ineligible(r.code or "", r.name, reason))
+            ineligible.append(Ineligible(code or "", name, note))
         elif decision.status == SUPPLEMENT:
-            supplement.append(replace(item, missing=tuple(decision.missing), due=due))
+            supplement.append(Checked(code or "", name, producer_name, commune, set_code, kind, note,
+                                      tuple(decision.missing), due))
         else:
-            eligible.append(item)
+            eligible.append(Checked(code or "", name, producer_name, commune, set_code, kind, note))
         if decision.late:
-            late.append(Late(r.code or "", r.name, r.registered_on))
-    for part in chunks(changes):
-        session.execute(update(Registration), list(part))
+            late.append(Late(code or "", name, registered_on))
+    update_by_id(session, Registration, changes)
     return VerifySummary(
         counts=dict(counts), changed=len(changes),
         by_commune={k: CommuneCounts(**v) for k, v in by_commune.items()}, ineligible=tuple(ineligible),

@@ -18,8 +18,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ocop import present
-from ocop.documents.staging import save_workbook
-from ocop.inputs import Column, Table, iter_rows, text_cell, xlsx_value
+from ocop.documents.staging import save_workbook, write_atomic
+from ocop.documents.table_workbook import table_workbook
+from ocop.inputs import FORMULA_LIKE, Column, Table, iter_rows, text_cell, xlsx_value
 from ocop.persistence.models import Campaign
 from ocop.rules.certificates import RENEWAL_MONTHS, renewal_horizon
 from ocop.rules.dossier import ITEMS, REEVALUATION, DossierRules, dossier_rules
@@ -255,7 +256,13 @@ def error_path(path: Path) -> Path:
 
 def _cell(ws: Any, value: Any) -> Any:
     """A cell of a written workbook: a date formatted dd/mm/yyyy, a text that looks like a formula
-    kept as text (a formula cell of the input stays the formula it was)."""
+    kept as text (a formula cell of the input stays the formula it was). A number, or a text that
+    neither looks like a formula nor holds a character XML cannot carry, is the value itself
+    (openpyxl makes the same cell of it, for half the time)."""
+    kind = type(value)
+    if value is None or kind is int or kind is float or (
+            kind is str and not value.startswith(FORMULA_LIKE) and xlsx_value(value) is value):
+        return value
     cell = text_cell(WriteOnlyCell(ws, value=xlsx_value(value)))
     if isinstance(value, (date, datetime)):
         cell.number_format = DATE_FORMAT
@@ -282,11 +289,7 @@ def write_errors(path: Path, table: Table, bad: dict[int, list[str]], out: Path)
 
 
 def write_lists(path: Path, sections: Mapping[str, tuple[Sequence[str], Iterable[Sequence[Any]]]]) -> Path:
-    """One sheet per section (title -> header, rows): the verify stage's lists for the council."""
-    wb = Workbook(write_only=True)
-    for title, (header, rows) in sections.items():
-        ws = wb.create_sheet(title)
-        ws.append([_cell(ws, v) for v in header])
-        for row in rows:
-            ws.append([_cell(ws, v) for v in row])
-    return save_workbook(wb, path)  # rewritten whole by each run: a killed run leaves no half file
+    """One sheet per section (title -> header, rows): the verify stage's lists for the council
+    (a row per registration: written as text, ocop.documents.table_workbook)."""
+    write_atomic(path, table_workbook(sections))  # rewritten whole by each run: a killed run leaves no half file
+    return path
