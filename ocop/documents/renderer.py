@@ -29,6 +29,7 @@ import io
 import re
 import unicodedata
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -55,6 +56,7 @@ from markupsafe import Markup
 
 from ocop import present
 from ocop.documents import decree30
+from ocop.documents.slots import SlotEngine, SlotStats, frame_env, frame_parts
 from ocop.documents.staging import write_atomic
 from ocop.errors import DocumentError
 
@@ -197,9 +199,10 @@ class _Loop:
 
 @dataclass
 class _FastPart:
-    """A part rendered per document: zip member name and compiled template."""
+    """A part rendered per document: zip member name, compiled template and its patched source."""
     name: str
     template: jinja2.Template
+    source: str
 
 
 @dataclass
@@ -210,6 +213,8 @@ class _Fast:
     core_name: str                      # docProps/core.xml, rewritten per document
     core_xml: bytes
     static_problem: str | None = None   # a left-over tag in a part without Jinja tags
+    slots: SlotEngine | None = None     # frames for batches (render_many), made on first use
+    cores: dict[tuple[Any, ...], bytes] = field(default_factory=dict)  # docProps/core.xml by its values
 
 
 @dataclass
@@ -388,23 +393,39 @@ _STRICT = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_
 
 
 class Renderer:
-    def __init__(self, templates_dir: Path, *, fast: bool = True) -> None:
-        """``fast=False`` renders every template with docxtpl (reference path, tests, bench)."""
+    def __init__(self, templates_dir: Path, *, fast: bool = True, slots: bool = True) -> None:
+        """``fast=False`` renders every template with docxtpl (reference path, tests, bench);
+        ``slots=False`` keeps ``render_many`` from frames (every document rendered in full)."""
         self.templates_dir = Path(templates_dir)
-        self.fast = fast
+        self.fast, self.slots = fast, slots
         self._cache: dict[str, tuple[tuple[int, int], _Prepared]] = {}
 
     # -- public API ------------------------------------------------------------------------------
     def render(self, template: str, context: Mapping[str, Any], out: Path) -> str:
-        """Render one document to ``out`` atomically; return the sha256 hex of the file."""
+        """Render one document to ``out`` atomically (fsynced); return the sha256 hex of the file.
+        Always the full rendering (the reference the slot path is held to)."""
         return self._render(self._prepare(template), context, Path(out))
 
-    def render_many(self, template: str, items: Iterable[tuple[Mapping[str, Any], Path]]
-                    ) -> Iterator[tuple[Path, str]]:
+    def render_many(self, template: str, items: Iterable[tuple[Mapping[str, Any], Path]], *,
+                    durable: bool = True) -> Iterator[tuple[Path, str]]:
+        """Render a batch: each document written atomically, yielded with its sha256 hex.
+
+        Documents of one shape come from one frame (``ocop.documents.slots``), byte for byte what
+        ``render`` writes. ``durable=False`` skips the fsync of each file: the caller makes the
+        batch durable at once before relying on it (``Staging.sync`` before the commit)."""
         prepared = self._prepare(template)
+        engine = self._slot_engine(prepared) if self.slots else None
         for context, out in items:
             out = Path(out)
-            yield out, self._render(prepared, context, out)
+            yield out, self._render(prepared, context, out, engine, durable=durable)
+
+    def slot_stats(self, template: str) -> SlotStats:
+        """How ``render_many`` rendered the template's documents so far (frames, fallbacks and why)."""
+        prepared = self._prepare(template)
+        engine = prepared.fast.slots if prepared.fast is not None else None
+        if engine is None:
+            return SlotStats(reasons=Counter({prepared.fallback or "no batch rendered yet": 0}))
+        return engine.stats
 
     def undeclared(self, template: str, context: Mapping[str, Any]) -> set[str]:
         prepared = self._prepare(template)
@@ -494,7 +515,7 @@ class Renderer:
                 return
             patched = _LISTING.patch_xml(etree.tostring(root, encoding="unicode"))
             if part is doc.part or any(m in patched for m in _JINJA_MARKS):
-                rendered.append(_FastPart(name, _compile(prepared.env, patched, lines=False)))
+                rendered.append(_FastPart(name, _compile(prepared.env, patched, lines=False), patched))
             elif static_problem is None:
                 static_problem = _leftover(root)
         dynamic = {p.name for p in rendered} | {str(core.partname).lstrip("/")}
@@ -508,19 +529,46 @@ class Renderer:
                               zin.read(str(core.partname).lstrip("/")), static_problem)
         prepared.parts.update({p.name: p.template for p in rendered})
 
-    def _render(self, prepared: _Prepared, context: Mapping[str, Any], out: Path) -> str:
+    @staticmethod
+    def _slot_engine(prepared: _Prepared) -> SlotEngine | None:
+        fast = prepared.fast
+        if fast is None:
+            return None
+        if fast.slots is None:
+            env = frame_env(prepared.env, _nfc)
+            try:
+                parts, why_not = frame_parts(env, ((p.name, p.source) for p in fast.parts),
+                                             functools.partial(_compile, lines=False))
+            except jinja2.TemplateError as exc:      # compiled in the main environment already
+                parts, why_not = [], f"{type(exc).__name__}: {exc}"
+            fast.slots = SlotEngine(parts, why_not, _nfc, _braces_back, _XML_DECL)
+        return fast.slots
+
+    def _render(self, prepared: _Prepared, context: Mapping[str, Any], out: Path,
+                slots: SlotEngine | None = None, *, durable: bool = True) -> str:
         if prepared.fast is not None:
-            data = self._render_fast(prepared, context)
+            data = self._render_fast(prepared, context, slots)
         else:
             data = self._render_docxtpl(prepared, context)
-        write_atomic(out, data)
+        write_atomic(out, data, durable=durable)
         return hashlib.sha256(data).hexdigest()
 
-    def _render_fast(self, prepared: _Prepared, context: Mapping[str, Any]) -> bytes:
+    def _render_fast(self, prepared: _Prepared, context: Mapping[str, Any],
+                     slots: SlotEngine | None = None) -> bytes:
         fast, name = prepared.fast, prepared.name
         assert fast is not None, "_render takes the fast path only when it is built"
         if fast.static_problem is not None:
             raise _leftover_error(name, fast.static_problem)
+        outputs = slots.render(context) if slots is not None else None
+        if outputs is None:
+            outputs = self._render_parts(prepared, context)
+        return self._package(prepared, context, outputs)
+
+    @staticmethod
+    def _render_parts(prepared: _Prepared, context: Mapping[str, Any]) -> list[tuple[str, bytes]]:
+        """The tagged parts rendered in full: Jinja, _post, well-formedness, left-over tags."""
+        fast, name = prepared.fast, prepared.name
+        assert fast is not None, "only on the fast path"
         ctx = dict(context)
         outputs: list[tuple[str, bytes]] = []
         for part in fast.parts:
@@ -540,11 +588,25 @@ class Renderer:
                 if text is not None:
                     raise _leftover_error(name, text)
             outputs.append((part.name, _braces_back(data)))
-        core = cast(CT_CoreProperties, parse_xml(fast.core_xml))     # the parser's class for cp:coreProperties
-        self._set_properties(CoreProperties(core), prepared, context)
-        outputs.append((fast.core_name, serialize_part_xml(core)))
+        return outputs
+
+    def _package(self, prepared: _Prepared, context: Mapping[str, Any], outputs: list[tuple[str, bytes]]) -> bytes:
+        """The DOCX: the prebuilt zip of the static parts, the rendered ones and docProps/core.xml."""
+        fast = prepared.fast
+        assert fast is not None, "only on the fast path"
+        when = _stamp(context)
+        values = (*_property_values(context), when)
+        core_xml = fast.cores.get(values)
+        if core_xml is None:
+            core = cast(CT_CoreProperties, parse_xml(fast.core_xml))     # the parser's class for cp:coreProperties
+            self._set_properties(CoreProperties(core), prepared, context, when)
+            core_xml = serialize_part_xml(core)
+            if len(fast.cores) >= 256:
+                fast.cores.clear()
+            fast.cores[values] = core_xml
+        outputs = [*outputs, (fast.core_name, core_xml)]
         buf = io.BytesIO(fast.prefix)
-        stamp = _zip_date(_stamp(context))
+        stamp = _zip_date(when)
         with zipfile.ZipFile(buf, "a") as z:
             for part_name, data in outputs:
                 z.writestr(_zipinfo(part_name, stamp), data, compresslevel=_COMPRESS_LEVEL)
@@ -583,23 +645,30 @@ class Renderer:
                 blob_part._blob = _braces_back(blob_part._blob)
 
     @staticmethod
-    def _set_properties(cp: CoreProperties, prepared: _Prepared, context: Mapping[str, Any]) -> None:
+    def _set_properties(cp: CoreProperties, prepared: _Prepared, context: Mapping[str, Any],
+                        when: datetime | None = None) -> None:
         docx.oxml.ns.nsmap["cp"] = CP_NS          # in case docxcompose was imported meanwhile
-
-        def value(key: str) -> str:
-            v = context.get(key)
-            return unicodedata.normalize("NFC", " ".join(str(v).split())) if v else ""
-
-        trich_yeu = value("trich_yeu")
+        trich_yeu, subject, author, identifier = _property_values(context)
         cp.title = f"{prepared.category}: {trich_yeu}" if trich_yeu else prepared.title
-        cp.subject = value("ten_hoi_dong") or prepared.title
-        cp.author = value("co_quan_ban_hanh")
-        cp.identifier = value("so_ky_hieu")
+        cp.subject = subject or prepared.title
+        cp.author = author
+        cp.identifier = identifier
         cp.language = "vi-VN"
         cp.keywords, cp.comments, cp.last_modified_by = "OCOP", "", "ocop"
         cp.category = prepared.category
-        cp.created = cp.modified = _stamp(context)
+        cp.created = cp.modified = when or _stamp(context)
         cp.revision = 1
+
+
+_PROPERTY_KEYS = ("trich_yeu", "ten_hoi_dong", "co_quan_ban_hanh", "so_ky_hieu")
+
+
+def _property_values(context: Mapping[str, Any]) -> tuple[str, ...]:
+    """The context's values the core properties show: title (trích yếu), subject, author, identifier."""
+    def value(key: str) -> str:
+        v = context.get(key)
+        return unicodedata.normalize("NFC", " ".join(str(v).split())) if v else ""
+    return tuple(value(k) for k in _PROPERTY_KEYS)
 
 
 def _stamp(context: Mapping[str, Any]) -> datetime:
