@@ -27,8 +27,10 @@ import functools
 import hashlib
 import io
 import re
+import struct
 import unicodedata
 import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -74,6 +76,7 @@ _XML_DECL = "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
 _JINJA_MARKS = ("{{", "{%", "{#", "{_{", "}_}", "{_%", "%_}", "\n", "\t", "\a", "\f")
 _FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 _COMPRESS_LEVEL = 1               # 3x faster than zlib's default 6; document.xml ~25 % larger
+_SMALL_ZIP = 1 << 30              # far from ZIP64 (zipfile's own writer beyond)
 
 # template features that need docxtpl + python-docx at render time -> fallback, with the reason
 _NEEDS_DOCXTPL = (
@@ -214,6 +217,7 @@ class _Fast:
     core_xml: bytes
     static_problem: str | None = None   # a left-over tag in a part without Jinja tags
     slots: SlotEngine | None = None     # frames for batches (render_many), made on first use
+    tail: _ZipTail | None = None        # appends the rendered parts to ``prefix`` (None: zipfile does)
     cores: dict[tuple[Any, ...], bytes] = field(default_factory=dict)  # docProps/core.xml by its values
 
 
@@ -525,8 +529,9 @@ class Renderer:
                 if info.filename not in dynamic and not info.is_dir():
                     z.writestr(_zipinfo(info.filename, info.date_time), zin.read(info),
                                compresslevel=_COMPRESS_LEVEL)
-        prepared.fast = _Fast(buf.getvalue(), rendered, str(core.partname).lstrip("/"),
-                              zin.read(str(core.partname).lstrip("/")), static_problem)
+        core_name = str(core.partname).lstrip("/")
+        prepared.fast = _Fast(buf.getvalue(), rendered, core_name, zin.read(core_name), static_problem)
+        prepared.fast.tail = _ZipTail.checked(prepared.fast.prefix, [p.name for p in rendered] + [core_name])
         prepared.parts.update({p.name: p.template for p in rendered})
 
     @staticmethod
@@ -605,12 +610,9 @@ class Renderer:
                 fast.cores.clear()
             fast.cores[values] = core_xml
         outputs = [*outputs, (fast.core_name, core_xml)]
-        buf = io.BytesIO(fast.prefix)
-        stamp = _zip_date(when)
-        with zipfile.ZipFile(buf, "a") as z:
-            for part_name, data in outputs:
-                z.writestr(_zipinfo(part_name, stamp), data, compresslevel=_COMPRESS_LEVEL)
-        return buf.getvalue()
+        if fast.tail is not None and sum(len(data) for _, data in outputs) < _SMALL_ZIP:
+            return fast.tail.append(outputs, _zip_date(when))
+        return _append_zipfile(fast.prefix, outputs, _zip_date(when))
 
     def _render_docxtpl(self, prepared: _Prepared, context: Mapping[str, Any]) -> bytes:
         name = prepared.name
@@ -692,6 +694,75 @@ def _restamp(data: bytes, date_time: ZipDate) -> bytes:
         for info in zin.infolist():
             zout.writestr(_zipinfo(info.filename, date_time), zin.read(info), compresslevel=_COMPRESS_LEVEL)
     return out.getvalue()
+
+
+def _append_zipfile(prefix: bytes, outputs: list[tuple[str, bytes]], date_time: ZipDate) -> bytes:
+    """``prefix`` (a zip) with ``outputs`` appended, by zipfile."""
+    buf = io.BytesIO(prefix)
+    with zipfile.ZipFile(buf, "a") as z:
+        for part_name, data in outputs:
+            z.writestr(_zipinfo(part_name, date_time), data, compresslevel=_COMPRESS_LEVEL)
+    return buf.getvalue()
+
+
+# ZIP records (PKWARE APPNOTE 4.3.12, 4.3.16): central directory header, end of central directory
+_CENTRAL, _CENTRAL_SIGNATURE = "<4s4B4HL2L5H2L", b"PK\x01\x02"
+_END, _END_SIGNATURE = "<4s4H2LH", b"PK\x05\x06"
+
+
+@dataclass
+class _ZipTail:
+    """What zipfile writes when parts are appended to a prebuilt zip, without parsing that zip again
+    for each document: its entries and central directory records are kept as bytes, the new entries'
+    local headers and records are made with zipfile's own ZipInfo, the end record after them. Used
+    for a template only when it writes, for sample parts, the very bytes zipfile does (``checked``)."""
+
+    body: bytes        # the prebuilt zip's entries
+    central: bytes     # their central directory records
+    count: int
+
+    @classmethod
+    def checked(cls, prefix: bytes, names: list[str]) -> _ZipTail | None:
+        end = prefix[-22:]
+        signature, disk, cd_disk, count, total, size, offset, comment = struct.unpack(_END, end)
+        if signature != _END_SIGNATURE or comment or disk or cd_disk or count != total:
+            return None
+        tail = cls(prefix[:offset], prefix[offset:offset + size], count)
+        for sample in (b"", b"<w:document>\xc3\xa1</w:document>" * 300):
+            outputs = [(name, sample + name.encode()) for name in names]
+            for when in ((2020, 1, 2, 3, 4, 5), (2107, 12, 31, 23, 59, 58)):
+                if tail.append(outputs, when) != _append_zipfile(prefix, outputs, when):
+                    return None
+        return tail
+
+    def append(self, outputs: list[tuple[str, bytes]], date_time: ZipDate) -> bytes:
+        pieces, central = [self.body], [self.central]
+        offset = len(self.body)
+        dt = date_time
+        dosdate, dostime = (dt[0] - 1980) << 9 | dt[1] << 5 | dt[2], dt[3] << 11 | dt[4] << 5 | (dt[5] // 2)
+        for name, data in outputs:
+            info = _zipinfo(name, date_time)
+            packer = zlib.compressobj(_COMPRESS_LEVEL, zlib.DEFLATED, -15)
+            compressed = packer.compress(data) + packer.flush()
+            info.file_size, info.compress_size, info.CRC = len(data), len(compressed), zlib.crc32(data)
+            info.flag_bits, info.header_offset = 0, offset
+            header = info.FileHeader(False)
+            try:                                     # zipfile's flag for a UTF-8 name
+                filename, flag_bits = name.encode("ascii"), info.flag_bits
+            except UnicodeEncodeError:
+                filename, flag_bits = name.encode("utf-8"), info.flag_bits | 0x800
+            central.append(struct.pack(
+                _CENTRAL, _CENTRAL_SIGNATURE, info.create_version, info.create_system,
+                info.extract_version, info.reserved, flag_bits, info.compress_type, dostime, dosdate, info.CRC,
+                info.compress_size, info.file_size, len(filename), len(info.extra), len(info.comment), 0,
+                info.internal_attr, info.external_attr, offset) + filename + info.extra + info.comment)
+            pieces += (header, compressed)
+            offset += len(header) + len(compressed)
+        directory = b"".join(central)
+        count = self.count + len(outputs)
+        pieces += (directory, struct.pack(_END, _END_SIGNATURE, 0, 0, count, count,
+                                          len(directory), offset, 0))
+        return b"".join(pieces)
 
 
 def _zipinfo(name: str, date_time: ZipDate) -> zipfile.ZipInfo:

@@ -176,7 +176,7 @@ def _template(tmp_path: Path, *paragraphs: str) -> Path:
     for text in paragraphs:
         doc.add_paragraph(text)
     folder = tmp_path / "tpl"
-    folder.mkdir(exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
     doc.save(str(folder / "thu.docx"))
     return folder
 
@@ -242,6 +242,36 @@ def test_templates_using_values_render_the_same(tmp_path, case):
         assert stats.slot > 0, stats                     # values only printed still come from frames
 
 
+def _raw_template(tmp_path: Path, paragraph_xml: str) -> Path:
+    """A template whose one paragraph is ``paragraph_xml`` as it is (attributes, comments)."""
+    import re
+    import zipfile
+
+    folder = _template(tmp_path, "MARKER")
+    path = folder / "thu.docx"
+    with zipfile.ZipFile(path) as z:
+        parts = {i.filename: z.read(i) for i in z.infolist()}
+    xml = parts["word/document.xml"].decode()
+    parts["word/document.xml"] = re.sub(r"<w:p>(?:(?!</w:p>).)*MARKER.*?</w:p>", paragraph_xml, xml).encode()
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return folder
+
+
+def test_values_in_attributes_and_comments(tmp_path):
+    attribute = ('<w:p><w:bookmarkStart w:id="0" w:name="{{ x }}"/><w:r><w:t xml:space="preserve">{{ y }}</w:t>'
+                 '</w:r><w:bookmarkEnd w:id="0"/></w:p>')
+    contexts = [{"x": x, "y": y} for x, y in [("a", "1"), ("b\"'&<>", NASTY), ("", ""), (NFD, "]]"), ("c", ">")]]
+    full, batch, renderer = _both(_raw_template(tmp_path / "a", attribute), "thu", contexts, tmp_path / "a")
+    assert _differing(full, batch) == [] and renderer.slot_stats("thu").slot == len(contexts) - 1
+    comment = '<w:p><!-- {{ x }} --><w:r><w:t>{{ y }}</w:t></w:r></w:p>'
+    full, batch, renderer = _both(_raw_template(tmp_path / "c", comment), "thu", contexts, tmp_path / "c")
+    assert _differing(full, batch) == []
+    stats = renderer.slot_stats("thu")
+    assert stats.slot == 0 and stats.reasons["frame: a value inside an XML comment"] == 1
+
+
 def test_escaping_filters_that_break_the_xml_fail_on_both_paths(tmp_path):
     folder = _template(tmp_path, "{{ x|safe }} {{ y }}")
     contexts = [{"x": "<b>", "y": "1"}, {"x": "<b>", "y": "2"}]
@@ -286,3 +316,18 @@ def test_sync_all_reports_a_write_error(tmp_path, monkeypatch):
     monkeypatch.setattr(staging, "_syncfs", lambda: failing)
     with pytest.raises(OSError, match="syncfs"):
         staging.sync_all(tmp_path, [])
+
+
+# --- the zip written without zipfile ----------------------------------------------------------------
+@pytest.mark.parametrize("name", FAST)
+def test_the_zip_tail_writes_what_zipfile_writes(name, tmp_path):
+    from ocop.documents import renderer as r
+
+    prepared = Renderer(TEMPLATES)._prepare(name)
+    fast = prepared.fast
+    assert fast.tail is not None                            # checked against zipfile when prepared
+    outputs = Renderer._render_parts(prepared, {**sample(name), DATE_KEY: "2021-03-04"})
+    outputs.append((fast.core_name, b"<core/>" * 40))
+    for when in ((2021, 3, 4, 0, 0, 0), (2026, 10, 20, 17, 45, 31)):
+        assert fast.tail.append(outputs, when) == r._append_zipfile(fast.prefix, outputs, when)
+    assert r._ZipTail.checked(fast.prefix + b"x", [n for n, _ in outputs]) is None   # not a plain zip end
