@@ -75,6 +75,9 @@ _BLIND_TESTS = frozenset({"defined", "undefined", "callable", "mapping"})
 _STRUCTURAL = frozenset({"length", "count", "first", "last", "default", "d", "list", "reverse", "batch",
                          "slice", "join", "map", "select", "reject", "selectattr", "rejectattr", "sort",
                          "unique", "min", "max", "sum", "dictsort", "groupby", "items", "attr"})
+# Jinja's filters of a string alone, with no other argument: ``x|upper`` prints, per document, the
+# filter's own result for the value (a derived marker), instead of making the value static
+_TEXTUAL = frozenset({"upper", "lower", "title", "capitalize", "trim"})
 MAX_FRAMES = 64          # frames per template; beyond, documents of new shapes go the full way
 MAX_ATTEMPTS = 24        # renderings of one frame while values turn out static
 _ENCODED_MAX = 200_000   # encoded values kept per template
@@ -96,34 +99,50 @@ _ANY = "*"           # a list position in a path pattern
 _STATIC = "static"   # a trie leaf: the value at this path pattern is part of the frame's key
 
 
+Chain = tuple[Callable[[Any], Any], ...]   # filters a derived marker's value goes through
+
+
 class _Probe(threading.local):
-    """The frame being rendered in this thread: markers touched and printed."""
+    """The frame being rendered in this thread: markers touched and printed, derived markers."""
 
     touched: set[int]
     printed: int
     captured: bool
+    values: int                                  # markers of the context's values
+    derived: dict[tuple[int, Chain], _Slot]      # (value, filters) -> its marker
 
     def __init__(self) -> None:
         self.reset()
 
-    def reset(self) -> None:
-        self.touched, self.printed, self.captured = set(), 0, False
+    def reset(self, values: int = 0) -> None:
+        self.touched, self.printed, self.captured, self.values, self.derived = set(), 0, False, values, {}
+
+    def derive(self, slot: _Slot, func: Callable[[Any], Any]) -> _Slot:
+        """The marker of ``func`` applied to what ``slot`` stands for."""
+        key = (slot.base, (*slot.chain, func))
+        derived = self.derived.get(key)
+        if derived is None:
+            derived = self.derived[key] = _Slot(self.values + len(self.derived), slot.base, key[1])
+        return derived
 
 
 _probe = _Probe()
 
 
 class _Slot:
-    """Stands for a value while a frame is rendered; any use but printing touches it."""
+    """Stands for a value while a frame is rendered; any use but printing touches it. A derived
+    marker stands for a value passed through textual filters (``chain``), ``base`` that value's
+    marker."""
 
-    __slots__ = ("index", "token")
+    __slots__ = ("base", "chain", "index", "token")
 
-    def __init__(self, index: int) -> None:
+    def __init__(self, index: int, base: int | None = None, chain: Chain = ()) -> None:
         self.index, self.token = index, f"{OPEN}{index}{CLOSE}"
+        self.base, self.chain = index if base is None else base, chain
 
     def _touch(self, *_: Any, **__: Any) -> NoReturn:
-        _probe.touched.add(self.index)
-        raise _Touched(self.index)
+        _probe.touched.add(self.base)
+        raise _Touched(self.base)
 
     __getattr__ = __str__ = __repr__ = __format__ = __bool__ = __len__ = __iter__ = _touch
     __reversed__ = __contains__ = __getitem__ = __hash__ = _touch
@@ -145,7 +164,7 @@ def _touch_in(values: Iterable[Any], *, deep: bool) -> None:
         v = stack.pop()
         t = type(v)
         if t is _Slot:
-            _probe.touched.add(v.index)
+            _probe.touched.add(v.base)
             found = True
         elif deep and t is dict:
             stack.extend(v.values())
@@ -165,6 +184,25 @@ def _guard(func: Callable[..., Any], *, deep: bool) -> Callable[..., Any]:
         _touch_in((*args, *kwargs.values()), deep=deep)
         return func(*args, **kwargs)
     return guarded
+
+
+def _textual(func: Callable[[Any], Any]) -> Callable[..., Any]:
+    """A filter of a value alone (``x|upper``): on a marker, the derived marker of its result."""
+    @functools.wraps(func)
+    def textual(*args: Any, **kwargs: Any) -> Any:
+        if len(args) == 1 and not kwargs and type(args[0]) is _Slot:
+            return _probe.derive(args[0], func)
+        _touch_in((*args, *kwargs.values()), deep=True)
+        return func(*args, **kwargs)
+    return textual
+
+
+def _frame_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
+    if func is not FILTERS.get(name):                  # the project's own filters, or replaced ones
+        return _guard(func, deep=True)
+    if name in _TEXTUAL:
+        return _textual(func)
+    return _guard(func, deep=name not in _STRUCTURAL)
 
 
 def frame_env(base: jinja2.Environment, finalize: Callable[[Any], Any]) -> jinja2.Environment:
@@ -195,8 +233,7 @@ def frame_env(base: jinja2.Environment, finalize: Callable[[Any], Any]) -> jinja
 
     env: jinja2.Environment = FrameEnv(autoescape=base.autoescape, undefined=base.undefined,
                                        finalize=print_value)
-    env.filters = {k: _guard(cast(Callable[..., Any], f), deep=k not in _STRUCTURAL or f is not FILTERS.get(k))
-                   for k, f in base.filters.items()}
+    env.filters = {k: _frame_filter(k, cast(Callable[..., Any], f)) for k, f in base.filters.items()}
     env.tests = {k: f if k in _BLIND_TESTS and f is TESTS.get(k) else _guard(cast(Callable[..., Any], f), deep=True)
                  for k, f in base.tests.items()}
     env.globals = dict(base.globals)
@@ -383,6 +420,7 @@ class _PartFrame:
 class Frame:
     extract: Callable[[Any], list[Any] | None]
     parts: list[_PartFrame]
+    derived: list[tuple[int, Chain]] = field(default_factory=list)   # (value, filters) per derived marker
 
 
 @dataclass
@@ -494,6 +532,9 @@ class Encoded(dict[str, bytes]):
 
 def assemble(frame: Frame, values: list[Any], encoded: Encoded) -> list[tuple[str, bytes]]:
     """Each part of the frame with ``values`` in place of its tokens."""
+    if frame.derived:
+        values = [*values, *(functools.reduce(lambda v, f: f(v), chain, values[base])
+                             for base, chain in frame.derived)]
     get: Callable[[Any], bytes] = encoded.__getitem__        # a str value: encoded once per template
     if not _STR_ONLY.issuperset(map(type, values)):
         get = functools.partial(_encode_any, encoded)
@@ -533,6 +574,7 @@ class SlotEngine:
         self.encoded = Encoded(finalize, braces_back)
         self.stats = SlotStats()
         self._lock = threading.Lock()
+        self._firsts = 0                                # documents that were the first of their shape
 
     def render(self, context: Mapping[str, Any]) -> list[tuple[str, bytes]] | None:
         """The rendered parts of ``context`` from a frame, or None: render it the full way."""
@@ -571,6 +613,10 @@ class SlotEngine:
                     if len(self.seen) > 4 * MAX_FRAMES:
                         self.seen.clear()
                     self.seen.add(hash(key))
+                    self._firsts += 1
+                    if self._firsts >= MAX_FRAMES and self.stats.slot < self._firsts:
+                        self.why_not = (f"shapes seldom repeat ({self._firsts} first documents of their shape, "
+                                        f"{self.stats.slot} from frames)")     # no more shape keys
                     return "first document of its shape"
                 if len(self.frames) >= MAX_FRAMES:
                     return f"more than {MAX_FRAMES} shapes"
@@ -594,7 +640,7 @@ class SlotEngine:
             except Unsupported as exc:
                 self.stats.reasons[f"frame: {exc}"] += 1
                 return None
-            _probe.reset()
+            _probe.reset(len(ex.patterns))
             raws: list[str] = []
             failed: BaseException | None = None
             try:
@@ -603,6 +649,7 @@ class SlotEngine:
             except Exception as exc:  # any failure: no frame, the full path reports it
                 failed = exc
             touched, printed, captured = _probe.touched, _probe.printed, _probe.captured
+            derived = [(slot.base, slot.chain) for slot in _probe.derived.values()]
             _probe.reset()
             if captured:
                 self.stats.reasons["frame: printed output captured"] += 1
@@ -617,7 +664,8 @@ class SlotEngine:
             parts: list[_PartFrame] = []
             for (name, _template), raw in zip(self.parts, raws, strict=True):
                 problem = _bad_frame(raw)
-                part = problem or split_part(name, self.xml_decl + raw, len(ex.patterns), self.braces_back)
+                part = problem or split_part(name, self.xml_decl + raw, len(ex.patterns) + len(derived),
+                                             self.braces_back)
                 if isinstance(part, str):
                     self.stats.reasons[f"frame: {part}"] += 1
                     return None
@@ -626,7 +674,7 @@ class SlotEngine:
                 self.stats.reasons["frame: printed values and tokens differ"] += 1
                 return None
             self.stats.frames += 1
-            return Frame(ex.function(ctx), parts)
+            return Frame(ex.function(ctx), parts, derived)
         self.stats.reasons["frame: too many static values learnt"] += 1
         return None
 

@@ -215,6 +215,11 @@ CASES = {
                         [{"d": d, "n": n, "s": s, "y": y} for d, n, s, y in
                          [(date(2021, 3, 4), 3.5, "Điều 1", "a"), (date(2021, 3, 4), 3.5, "Điều 1", "b"),
                           (date(2022, 1, 2), 7, "Điều 2.", "c"), (date(2021, 3, 4), 3.5, "Điều 1", "&")]]),
+    "textual filters": (["{{ x|upper }} {{ x|lower|title }} [{{ x|trim }}] {{ y|capitalize }} {{ y|upper }}"],
+                        [{"x": x, "y": y} for x, y in
+                         [(" ab ", "đà lạt"), ("Straße ǆ", NFD), (" &<> ", "ﬁ ǉ"), ("", ""), (NASTY, "x\u0301")]]),
+    "textual filters tested": (["{% if x|upper == 'AB' %}yes{% endif %} {{ x|upper|length }} {{ x|upper }}"],
+                               [{"x": x} for x in ["ab", "AB", "cd", "ab", "Ab"]]),
     "captured output": (["{% set y %}{{ x }}{% endset %}{{ y|upper }} {{ y }}"],
                         [{"x": x} for x in ["ab", "cd", "ab", NFD]]),
     "macro": (["{% macro m(a) %}[{{ a }}]{% endmacro %}{{ m(x)|upper }} {{ m(x) }}"],
@@ -238,7 +243,7 @@ def test_templates_using_values_render_the_same(tmp_path, case):
     assert stats.slot + stats.full == len(contexts)
     if case in ("captured output", "macro"):
         assert stats.slot == 0 and any("capture printed output" in r for r in stats.reasons)
-    if case in ("compare", "printed only", "rows", "several paragraphs", "filters"):
+    if case in ("compare", "printed only", "rows", "several paragraphs", "filters", "textual filters"):
         assert stats.slot > 0, stats                     # values only printed still come from frames
 
 
@@ -270,6 +275,17 @@ def test_values_in_attributes_and_comments(tmp_path):
     assert _differing(full, batch) == []
     stats = renderer.slot_stats("thu")
     assert stats.slot == 0 and stats.reasons["frame: a value inside an XML comment"] == 1
+
+
+def test_a_template_whose_shapes_never_repeat_stops_looking_for_frames(tmp_path):
+    folder = _template(tmp_path, "{{ x|length }} {{ x }}")
+    contexts = [{"x": "a" * (i + 1)} for i in range(slots.MAX_FRAMES + 6)]
+    full, batch, renderer = _both(folder, "thu", contexts, tmp_path)
+    assert _differing(full, batch) == []
+    stats = renderer.slot_stats("thu")
+    # the second document makes the frame that finds x static; then every document is a shape of its own
+    assert stats.slot == 1 and stats.reasons["first document of its shape"] == slots.MAX_FRAMES
+    assert sum(n for why, n in stats.reasons.items() if "seldom repeat" in why) == 5
 
 
 def test_escaping_filters_that_break_the_xml_fail_on_both_paths(tmp_path):
