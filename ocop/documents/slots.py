@@ -100,6 +100,7 @@ _STATIC = "static"   # a trie leaf: the value at this path pattern is part of th
 
 
 Chain = tuple[Callable[[Any], Any], ...]   # filters a derived marker's value goes through
+Extract = Callable[[Any], tuple[list[Any], bool] | None]   # a context's values (all str?), or None
 
 
 class _Probe(threading.local):
@@ -390,20 +391,22 @@ class _Extractor:
             return
         out.append(f"{pad}v({var})")
 
-    def function(self, value: Any) -> Callable[[Any], list[Any] | None]:
+    def function(self, value: Any) -> Extract:
         """The extractor of contexts shaped like ``value`` (the context frame_value was given)."""
         lines = ["def extract(c):", " S = []; s = S.append; sx = S.extend",
                  " V = []; v = V.append; vx = V.extend"]
         self._code(value, "c", self.trie, " ", lines)
         lines += [" if S != statics or list(map(type, S)) != static_types: return None",
-                  " if not scalars.issuperset(map(type, V)): return None",
-                  " return V"]
+                  " types = set(map(type, V))",
+                  " if not scalars.issuperset(types): return None",
+                  " return V, types <= str_only"]
         namespace: dict[str, Any] = {**self.consts, "statics": self.static_values, "_freeze": _freeze,
                                      "static_types": list(map(type, self.static_values)), "scalars": _SCALARS,
+                                     "str_only": _STR_ONLY,
                                      "__builtins__": {"type": type, "tuple": tuple, "len": len, "map": map,
-                                                      "dict": dict, "list": list}}
+                                                      "dict": dict, "list": list, "set": set}}
         exec(compile("\n".join(lines), "<slot extractor>", "exec"), namespace)  # our own code, from the context's shape
-        extract: Callable[[Any], list[Any] | None] = namespace["extract"]
+        extract: Extract = namespace["extract"]
         return extract
 
 
@@ -418,7 +421,7 @@ class _PartFrame:
 
 @dataclass
 class Frame:
-    extract: Callable[[Any], list[Any] | None]
+    extract: Extract
     parts: list[_PartFrame]
     derived: list[tuple[int, Chain]] = field(default_factory=list)   # (value, filters) per derived marker
 
@@ -530,13 +533,13 @@ class Encoded(dict[str, bytes]):
         return data
 
 
-def assemble(frame: Frame, values: list[Any], encoded: Encoded) -> list[tuple[str, bytes]]:
-    """Each part of the frame with ``values`` in place of its tokens."""
-    if frame.derived:
+def assemble(frame: Frame, values: list[Any], str_only: bool, encoded: Encoded) -> list[tuple[str, bytes]]:
+    """Each part of the frame with ``values`` (``str_only``: all of type str) in place of its tokens."""
+    if frame.derived:                  # the textual filters' results: str
         values = [*values, *(functools.reduce(lambda v, f: f(v), chain, values[base])
                              for base, chain in frame.derived)]
     get: Callable[[Any], bytes] = encoded.__getitem__        # a str value: encoded once per template
-    if not _STR_ONLY.issuperset(map(type, values)):
+    if not str_only:
         get = functools.partial(_encode_any, encoded)
     out = []
     for part in frame.parts:
@@ -547,7 +550,7 @@ def assemble(frame: Frame, values: list[Any], encoded: Encoded) -> list[tuple[st
     return out
 
 
-def _extract(frame: Frame, ctx: dict[str, Any]) -> list[Any] | None:
+def _extract(frame: Frame, ctx: dict[str, Any]) -> tuple[list[Any], bool] | None:
     try:
         return frame.extract(ctx)
     except Unsupported:        # a static value of the frame's shape that cannot be compared
@@ -592,14 +595,14 @@ class SlotEngine:
         self.stats.reasons[found] += 1
         return None
 
-    def _find(self, ctx: dict[str, Any]) -> tuple[Frame, list[Any]] | str:
+    def _find(self, ctx: dict[str, Any]) -> tuple[Frame, list[Any], bool] | str:
         """The frame of ``ctx`` and its values, or why there is none."""
         if self.why_not is not None:
             return self.why_not
         frame = self.last
         values = _extract(frame, ctx) if frame is not None else None
         if frame is not None and values is not None:
-            return frame, values
+            return frame, *values
         with self._lock:                 # frames and static paths are learnt one thread at a time
             try:
                 key = shape_key(ctx, self.trie)
@@ -628,7 +631,7 @@ class SlotEngine:
         if values is None:
             return "context unlike its frame"
         self.last = frame
-        return frame, values
+        return frame, *values
 
     def _frame(self, ctx: dict[str, Any]) -> Frame | None:
         """A frame made from ``ctx``: rendered with markers, static paths learnt while they are
