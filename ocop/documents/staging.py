@@ -59,22 +59,31 @@ def _syncfs() -> Callable[[int], int] | None:
     return func
 
 
+def _sync_file_system(folder: Path) -> bool:
+    """One syncfs(2) of the file system holding ``folder``: False where the system has none; OSError
+    when the data could not be written."""
+    func = _syncfs()
+    if func is None:
+        return False
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        if func(fd) == 0:
+            return True
+        code = ctypes.get_errno()
+    finally:
+        os.close(fd)
+    if code in (errno.ENOSYS, errno.EPERM):           # no syncfs in this kernel or sandbox
+        return False
+    raise OSError(code, f"syncfs: {os.strerror(code)}", str(folder))
+
+
 def sync_all(folder: Path, files: Iterable[Path]) -> None:
     """Make ``files`` (written without fsync) and their folder entries durable, all at once: one
     syncfs(2) of the file system holding ``folder`` (the data and metadata of every file on it),
     or, where the system has none, an fsync of each file and of each folder holding one. Raises
     OSError when the data could not be written (the commit must not happen)."""
-    func = _syncfs()
-    if func is not None:
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            if func(fd) == 0:
-                return
-            code = ctypes.get_errno()
-        finally:
-            os.close(fd)
-        if code not in (errno.ENOSYS, errno.EPERM):   # no syncfs in this kernel or sandbox
-            raise OSError(code, f"syncfs: {os.strerror(code)}", str(folder))
+    if _sync_file_system(folder):
+        return
     folders = set()
     for path in files:
         try:
@@ -162,10 +171,20 @@ class Staging:
             sync_all(self.dir, self.pending.values())
 
     def publish(self) -> None:
-        """After the commit: every staged file to its place, then the staging folder removed."""
+        """After the commit: every staged file to its place, the moves made durable at once (one
+        syncfs, or an fsync of each folder receiving a file, and of the folders above it up to the
+        campaign's), then the staging folder removed — only then: a move lost in a power cut leaves
+        its file staged, for the next stage to settle."""
+        folders: set[Path] = set()
         for final, staged in self.pending.items():
             if staged.exists():
-                place(staged, final)
+                final.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(staged, final)
+                faults.reach("place")
+                folders.add(final.parent)
+        if folders and not _sync_file_system(self.root):
+            for folder in {p for f in folders for p in (f, *f.parents) if p == self.root or self.root in p.parents}:
+                fsync_dir(folder)
         self.pending.clear()
         self.close()
 

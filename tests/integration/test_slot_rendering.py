@@ -347,3 +347,25 @@ def test_the_zip_tail_writes_what_zipfile_writes(name, tmp_path):
     for when in ((2021, 3, 4, 0, 0, 0), (2026, 10, 20, 17, 45, 31)):
         assert fast.tail.append(outputs, when) == r._append_zipfile(fast.prefix, outputs, when)
     assert r._ZipTail.checked(fast.prefix + b"x", [n for n, _ in outputs]) is None   # not a plain zip end
+
+
+@pytest.mark.parametrize("syncfs", [True, False], ids=["syncfs", "fsync-each"])
+def test_staged_files_are_synced_then_placed_and_the_moves_made_durable(tmp_path, monkeypatch, syncfs):
+    root = tmp_path / "campaign"
+    work = staging.Staging(root)
+    finals = [root / "03-phieu" / "BN-1" / "a.docx", root / "03-phieu" / "BN-1" / "b.docx", root / "x" / "c.docx"]
+    for i, final in enumerate(finals):
+        staging.write_atomic(work.path(final), b"%d" % i, durable=False)
+    if not syncfs:
+        monkeypatch.setattr(staging, "_syncfs", lambda: None)
+    synced: list[int] = []
+    real_fsync = staging.os.fsync
+    monkeypatch.setattr(staging.os, "fsync", lambda fd: synced.append(fd) or real_fsync(fd))
+    work.sync()
+    assert len(synced) == (0 if syncfs else 3 + 2)          # each staged file and each staging folder
+    synced.clear()
+    work.publish()
+    assert [f.read_bytes() for f in finals] == [b"0", b"1", b"2"]
+    assert not (root / staging.STAGING).exists()
+    # fsync-each: the folders receiving a file and the ones above them, up to the campaign's
+    assert len(synced) == (0 if syncfs else 4)               # BN-1, 03-phieu, x, the campaign
