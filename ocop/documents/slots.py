@@ -80,7 +80,7 @@ _STRUCTURAL = frozenset({"length", "count", "first", "last", "default", "d", "li
 _TEXTUAL = frozenset({"upper", "lower", "title", "capitalize", "trim"})
 MAX_FRAMES = 64          # frames per template; beyond, documents of new shapes go the full way
 MAX_ATTEMPTS = 24        # renderings of one frame while values turn out static
-_ENCODED_MAX = 200_000   # encoded values kept per template
+_ENCODED_MAX = 100_000   # encoded values kept per template (then forgotten at once)
 
 
 class Unsupported(Exception):
