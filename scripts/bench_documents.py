@@ -1,7 +1,7 @@
 """Documents per second on one core: score sheets and certificates through the project's renderer,
 beside the floor measured in the same run.
 
-    python scripts/bench_documents.py [--count 1000] [--docxtpl-count 100] [--out DIR]
+    python scripts/bench_documents.py [--count 1000] [--rounds 3] [--docxtpl-count 100] [--out DIR]
 
 Score sheets (``phieu_danh_gia``) are those of a 148/2023 campaign as the register makes them:
 per product, the 7 members' blank sheets then their filled ones (random options), products in
@@ -20,8 +20,11 @@ folder of its own:
   with deflate level 1 by zipfile to the prebuilt zip of the template's other parts and written
   (open, write, close), without fsync and with an fsync per file.
 
-It prints wall seconds, documents per second (wall), CPU ms per document and documents per CPU
-second, why documents left the slot path, then one line per kind, e.g.
+The slot path, the full path of certificates and the floor run ``--rounds`` times, in turn (slots,
+floor, slots, floor, …: a burst of the machine's other work hits both alike), each round into new
+files; the best round of each counts. It prints wall seconds, documents per second (wall), CPU ms
+per document and documents per CPU second, why documents left the slot path, then one line per
+kind, e.g.
 
     score sheets: docs_per_s=1250 cpu_docs_per_s=1600 floor_no_fsync=1600 floor_fsync=690 target=1000
 
@@ -172,28 +175,41 @@ def floor(contexts: list[dict[str, Any]], folder: Path, *, fsync: bool) -> tuple
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--count", type=int, default=1000, help="documents per kind and method")
+    ap.add_argument("--rounds", type=int, default=3, help="rounds of the fast methods (the best counts)")
     ap.add_argument("--docxtpl-count", type=int, default=100, help="documents rendered by plain docxtpl (slow)")
     ap.add_argument("--out", type=Path, help="output directory (default: a temporary one, removed)")
     args = ap.parse_args(argv)
     out = args.out or Path(tempfile.mkdtemp(prefix="ocop-bench-"))
     sheets, certificates = sheet_contexts(args.count), certificate_contexts(args.count)
-    rows: list[tuple[str, str, int, float, float]] = []
+    best: dict[tuple[str, str], tuple[float, float]] = {}     # (template, method) -> wall, CPU seconds
     stats = {}
+
+    def keep(key: tuple[str, str], wall: float, cpu: float) -> None:
+        if key not in best or wall < best[key][0]:
+            best[key] = (wall, cpu)
+
     try:
+        for r in range(max(1, args.rounds)):
+            for name, contexts in ((SHEET, sheets), (CERTIFICATE, certificates)):
+                for label, slots in (("slots", True), ("full", False)):
+                    if label == "full" and name == SHEET and r:
+                        continue                                  # 4 ms a sheet: one round is plenty
+                    renderer, wall, cpu = project(name, contexts, out / name / f"{label}-{r}", slots=slots)
+                    keep((name, label), wall, cpu)
+                    if slots:
+                        stats[name] = renderer.slot_stats(name)
+            for label, fsync in (("floor, no fsync", False), ("floor, fsync each", True)):
+                keep((SHEET, label), *floor(sheets, out / SHEET / f"{label.replace(', ', '-')}-{r}", fsync=fsync))
         for name, contexts in ((SHEET, sheets), (CERTIFICATE, certificates)):
-            for label, slots in (("slots", True), ("full", False)):
-                renderer, wall, cpu = project(name, contexts, out / name / label, slots=slots)
-                rows.append((name, label, len(contexts), wall, cpu))
-                if slots:
-                    stats[name] = renderer.slot_stats(name)
             few = contexts[:args.docxtpl_count]
-            rows.append((name, "docxtpl", len(few), *docxtpl(name, few, out / name / "docxtpl")))
-        for label, fsync in (("floor, no fsync", False), ("floor, fsync each", True)):
-            folder = out / SHEET / label.replace(", ", "-")
-            rows.append((SHEET, label, len(sheets), *floor(sheets, folder, fsync=fsync)))
+            keep((name, "docxtpl"), *docxtpl(name, few, out / name / "docxtpl"))
     finally:
         if args.out is None:
             shutil.rmtree(out, ignore_errors=True)
+    order = ["slots", "full", "docxtpl", "floor, no fsync", "floor, fsync each"]
+    counts = {"docxtpl": min(args.docxtpl_count, args.count)}
+    rows = [(t, m, counts.get(m, args.count), w, c)
+            for (t, m), (w, c) in sorted(best.items(), key=lambda kv: (kv[0][0] != SHEET, order.index(kv[0][1])))]
 
     head = ("template", "method", "docs", "seconds", "docs/s", "CPU ms/doc", "docs/CPU s")
     table = [head] + [(t, m, str(n), f"{w:.2f}", f"{n / w:.0f}", f"{c / n * 1000:.2f}", f"{n / c:.0f}")

@@ -29,7 +29,8 @@ The frame is proven equivalent to a full rendering, or not used:
   that would change that (a line break, a tab, a control character, a lone surrogate) is
   rendered the full way.
 
-Everything else — the first document of a shape (a frame is made from the second one), a context
+Everything else — the first document of a shape (a frame is made from the second one, or from the
+first once the template's frames have written more documents than first ones), a context
 with values of other kinds, a template the frame cannot cover — goes the full way, counted with
 its reason in :class:`SlotStats`. ``tests/integration/test_slot_rendering.py`` holds the slot
 path to byte-identical DOCX files against the full one.
@@ -612,7 +613,8 @@ class SlotEngine:
             if frame is None:
                 if key in self.frames:
                     return "no frame for this shape"
-                if hash(key) not in self.seen:
+                if hash(key) not in self.seen and self.stats.slot <= self._firsts:
+                    # a frame is made from a shape's second document, unless frames have paid already
                     if len(self.seen) > 4 * MAX_FRAMES:
                         self.seen.clear()
                     self.seen.add(hash(key))
