@@ -10,15 +10,19 @@ Two ways to produce a document, chosen per template (and per template file versi
   holding tags — is patched (docxtpl's ``patch_xml``) and compiled ONCE; per document only the
   XML strings are rendered, checked (well-formed XML, no tag left behind) and appended, with a
   freshly written ``docProps/core.xml``, to a prebuilt zip holding every other part of the
-  template. Same text as docxtpl; a filled score sheet takes ~3 ms of CPU (written, fsynced)
-  instead of ~35 ms with plain per-document docxtpl (scripts/bench_documents.py).
+  template. Same text as docxtpl; a filled score sheet takes ~3.5 ms of CPU instead of ~32 ms
+  with plain per-document docxtpl — and ~0.7 ms in a batch (``render_many``), where documents
+  of one shape come from one frame (``ocop.documents.slots``), byte for byte the same
+  (scripts/bench_documents.py).
 * **docxtpl** (fallback): templates whose features need python-docx at render time —
   ``{%tc %}`` column loops (docxtpl's ``fix_tables`` plus our column-width fix), ``{% colspan %}``
   / ``{% hm %}`` (grid changes), ``{{p }}`` sub-documents, pictures (``wp:docPr`` renumbering),
   no core-properties part — are rendered by docxtpl with the compiled Jinja template cached.
 
-``Renderer.engine(name)`` tells which one a template uses and why. ``render_many`` streams
-documents without keeping them in memory.
+``Renderer.engine(name)`` tells which one a template uses and why, ``Renderer.slot_stats(name)``
+how many documents came from frames and why the others did not. ``render_many`` streams
+documents without keeping them in memory; with ``durable=False`` it does not fsync each file
+(the register syncs the batch before its commit: ``Staging.sync``).
 """
 
 from __future__ import annotations
