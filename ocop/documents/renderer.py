@@ -10,15 +10,19 @@ Two ways to produce a document, chosen per template (and per template file versi
   holding tags — is patched (docxtpl's ``patch_xml``) and compiled ONCE; per document only the
   XML strings are rendered, checked (well-formed XML, no tag left behind) and appended, with a
   freshly written ``docProps/core.xml``, to a prebuilt zip holding every other part of the
-  template. Same text as docxtpl; a filled score sheet takes ~3 ms of CPU (written, fsynced)
-  instead of ~35 ms with plain per-document docxtpl (scripts/bench_documents.py).
+  template. Same text as docxtpl; a filled score sheet takes ~3.5 ms of CPU instead of ~32 ms
+  with plain per-document docxtpl — and ~0.7 ms in a batch (``render_many``), where documents
+  of one shape come from one frame (``ocop.documents.slots``), byte for byte the same
+  (scripts/bench_documents.py).
 * **docxtpl** (fallback): templates whose features need python-docx at render time —
   ``{%tc %}`` column loops (docxtpl's ``fix_tables`` plus our column-width fix), ``{% colspan %}``
   / ``{% hm %}`` (grid changes), ``{{p }}`` sub-documents, pictures (``wp:docPr`` renumbering),
   no core-properties part — are rendered by docxtpl with the compiled Jinja template cached.
 
-``Renderer.engine(name)`` tells which one a template uses and why. ``render_many`` streams
-documents without keeping them in memory.
+``Renderer.engine(name)`` tells which one a template uses and why, ``Renderer.slot_stats(name)``
+how many documents came from frames and why the others did not. ``render_many`` streams
+documents without keeping them in memory; with ``durable=False`` it does not fsync each file
+(the register syncs the batch before its commit: ``Staging.sync``).
 """
 
 from __future__ import annotations
@@ -27,8 +31,11 @@ import functools
 import hashlib
 import io
 import re
+import struct
 import unicodedata
 import zipfile
+import zlib
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -55,6 +62,7 @@ from markupsafe import Markup
 
 from ocop import present
 from ocop.documents import decree30
+from ocop.documents.slots import SlotEngine, SlotStats, frame_env, frame_parts
 from ocop.documents.staging import write_atomic
 from ocop.errors import DocumentError
 
@@ -72,6 +80,7 @@ _XML_DECL = "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
 _JINJA_MARKS = ("{{", "{%", "{#", "{_{", "}_}", "{_%", "%_}", "\n", "\t", "\a", "\f")
 _FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 _COMPRESS_LEVEL = 1               # 3x faster than zlib's default 6; document.xml ~25 % larger
+_SMALL_ZIP = 1 << 30              # far from ZIP64 (zipfile's own writer beyond)
 
 # template features that need docxtpl + python-docx at render time -> fallback, with the reason
 _NEEDS_DOCXTPL = (
@@ -197,9 +206,10 @@ class _Loop:
 
 @dataclass
 class _FastPart:
-    """A part rendered per document: zip member name and compiled template."""
+    """A part rendered per document: zip member name, compiled template and its patched source."""
     name: str
     template: jinja2.Template
+    source: str
 
 
 @dataclass
@@ -210,6 +220,9 @@ class _Fast:
     core_name: str                      # docProps/core.xml, rewritten per document
     core_xml: bytes
     static_problem: str | None = None   # a left-over tag in a part without Jinja tags
+    slots: SlotEngine | None = None     # frames for batches (render_many), made on first use
+    tail: _ZipTail | None = None        # appends the rendered parts to ``prefix`` (None: zipfile does)
+    cores: dict[tuple[Any, ...], bytes] = field(default_factory=dict)  # docProps/core.xml by its values
 
 
 @dataclass
@@ -388,23 +401,39 @@ _STRICT = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_
 
 
 class Renderer:
-    def __init__(self, templates_dir: Path, *, fast: bool = True) -> None:
-        """``fast=False`` renders every template with docxtpl (reference path, tests, bench)."""
+    def __init__(self, templates_dir: Path, *, fast: bool = True, slots: bool = True) -> None:
+        """``fast=False`` renders every template with docxtpl (reference path, tests, bench);
+        ``slots=False`` keeps ``render_many`` from frames (every document rendered in full)."""
         self.templates_dir = Path(templates_dir)
-        self.fast = fast
+        self.fast, self.slots = fast, slots
         self._cache: dict[str, tuple[tuple[int, int], _Prepared]] = {}
 
     # -- public API ------------------------------------------------------------------------------
     def render(self, template: str, context: Mapping[str, Any], out: Path) -> str:
-        """Render one document to ``out`` atomically; return the sha256 hex of the file."""
+        """Render one document to ``out`` atomically (fsynced); return the sha256 hex of the file.
+        Always the full rendering (the reference the slot path is held to)."""
         return self._render(self._prepare(template), context, Path(out))
 
-    def render_many(self, template: str, items: Iterable[tuple[Mapping[str, Any], Path]]
-                    ) -> Iterator[tuple[Path, str]]:
+    def render_many(self, template: str, items: Iterable[tuple[Mapping[str, Any], Path]], *,
+                    durable: bool = True) -> Iterator[tuple[Path, str]]:
+        """Render a batch: each document written atomically, yielded with its sha256 hex.
+
+        Documents of one shape come from one frame (``ocop.documents.slots``), byte for byte what
+        ``render`` writes. ``durable=False`` skips the fsync of each file: the caller makes the
+        batch durable at once before relying on it (``Staging.sync`` before the commit)."""
         prepared = self._prepare(template)
+        engine = self._slot_engine(prepared) if self.slots else None
         for context, out in items:
             out = Path(out)
-            yield out, self._render(prepared, context, out)
+            yield out, self._render(prepared, context, out, engine, durable=durable)
+
+    def slot_stats(self, template: str) -> SlotStats:
+        """How ``render_many`` rendered the template's documents so far (frames, fallbacks and why)."""
+        prepared = self._prepare(template)
+        engine = prepared.fast.slots if prepared.fast is not None else None
+        if engine is None:
+            return SlotStats(reasons=Counter({prepared.fallback or "no batch rendered yet": 0}))
+        return engine.stats
 
     def undeclared(self, template: str, context: Mapping[str, Any]) -> set[str]:
         prepared = self._prepare(template)
@@ -494,7 +523,7 @@ class Renderer:
                 return
             patched = _LISTING.patch_xml(etree.tostring(root, encoding="unicode"))
             if part is doc.part or any(m in patched for m in _JINJA_MARKS):
-                rendered.append(_FastPart(name, _compile(prepared.env, patched, lines=False)))
+                rendered.append(_FastPart(name, _compile(prepared.env, patched, lines=False), patched))
             elif static_problem is None:
                 static_problem = _leftover(root)
         dynamic = {p.name for p in rendered} | {str(core.partname).lstrip("/")}
@@ -504,23 +533,51 @@ class Renderer:
                 if info.filename not in dynamic and not info.is_dir():
                     z.writestr(_zipinfo(info.filename, info.date_time), zin.read(info),
                                compresslevel=_COMPRESS_LEVEL)
-        prepared.fast = _Fast(buf.getvalue(), rendered, str(core.partname).lstrip("/"),
-                              zin.read(str(core.partname).lstrip("/")), static_problem)
+        core_name = str(core.partname).lstrip("/")
+        prepared.fast = _Fast(buf.getvalue(), rendered, core_name, zin.read(core_name), static_problem)
+        prepared.fast.tail = _ZipTail.checked(prepared.fast.prefix, [p.name for p in rendered] + [core_name])
         prepared.parts.update({p.name: p.template for p in rendered})
 
-    def _render(self, prepared: _Prepared, context: Mapping[str, Any], out: Path) -> str:
+    @staticmethod
+    def _slot_engine(prepared: _Prepared) -> SlotEngine | None:
+        fast = prepared.fast
+        if fast is None:
+            return None
+        if fast.slots is None:
+            env = frame_env(prepared.env, _nfc)
+            try:
+                parts, why_not = frame_parts(env, ((p.name, p.source) for p in fast.parts),
+                                             functools.partial(_compile, lines=False))
+            except jinja2.TemplateError as exc:      # compiled in the main environment already
+                parts, why_not = [], f"{type(exc).__name__}: {exc}"
+            fast.slots = SlotEngine(parts, why_not, _nfc, _braces_back, _XML_DECL)
+        return fast.slots
+
+    def _render(self, prepared: _Prepared, context: Mapping[str, Any], out: Path,
+                slots: SlotEngine | None = None, *, durable: bool = True) -> str:
         if prepared.fast is not None:
-            data = self._render_fast(prepared, context)
+            data = self._render_fast(prepared, context, slots)
         else:
             data = self._render_docxtpl(prepared, context)
-        write_atomic(out, data)
+        write_atomic(out, data, durable=durable)
         return hashlib.sha256(data).hexdigest()
 
-    def _render_fast(self, prepared: _Prepared, context: Mapping[str, Any]) -> bytes:
+    def _render_fast(self, prepared: _Prepared, context: Mapping[str, Any],
+                     slots: SlotEngine | None = None) -> bytes:
         fast, name = prepared.fast, prepared.name
         assert fast is not None, "_render takes the fast path only when it is built"
         if fast.static_problem is not None:
             raise _leftover_error(name, fast.static_problem)
+        outputs = slots.render(context) if slots is not None else None
+        if outputs is None:
+            outputs = self._render_parts(prepared, context)
+        return self._package(prepared, context, outputs)
+
+    @staticmethod
+    def _render_parts(prepared: _Prepared, context: Mapping[str, Any]) -> list[tuple[str, bytes]]:
+        """The tagged parts rendered in full: Jinja, _post, well-formedness, left-over tags."""
+        fast, name = prepared.fast, prepared.name
+        assert fast is not None, "only on the fast path"
         ctx = dict(context)
         outputs: list[tuple[str, bytes]] = []
         for part in fast.parts:
@@ -540,15 +597,26 @@ class Renderer:
                 if text is not None:
                     raise _leftover_error(name, text)
             outputs.append((part.name, _braces_back(data)))
-        core = cast(CT_CoreProperties, parse_xml(fast.core_xml))     # the parser's class for cp:coreProperties
-        self._set_properties(CoreProperties(core), prepared, context)
-        outputs.append((fast.core_name, serialize_part_xml(core)))
-        buf = io.BytesIO(fast.prefix)
-        stamp = _zip_date(_stamp(context))
-        with zipfile.ZipFile(buf, "a") as z:
-            for part_name, data in outputs:
-                z.writestr(_zipinfo(part_name, stamp), data, compresslevel=_COMPRESS_LEVEL)
-        return buf.getvalue()
+        return outputs
+
+    def _package(self, prepared: _Prepared, context: Mapping[str, Any], outputs: list[tuple[str, bytes]]) -> bytes:
+        """The DOCX: the prebuilt zip of the static parts, the rendered ones and docProps/core.xml."""
+        fast = prepared.fast
+        assert fast is not None, "only on the fast path"
+        when = _stamp(context)
+        values = (*_property_values(context), when)
+        core_xml = fast.cores.get(values)
+        if core_xml is None:
+            core = cast(CT_CoreProperties, parse_xml(fast.core_xml))     # the parser's class for cp:coreProperties
+            self._set_properties(CoreProperties(core), prepared, context, when)
+            core_xml = serialize_part_xml(core)
+            if len(fast.cores) >= 256:
+                fast.cores.clear()
+            fast.cores[values] = core_xml
+        outputs = [*outputs, (fast.core_name, core_xml)]
+        if fast.tail is not None and sum(len(data) for _, data in outputs) < _SMALL_ZIP:
+            return fast.tail.append(outputs, _zip_date(when))
+        return _append_zipfile(fast.prefix, outputs, _zip_date(when))
 
     def _render_docxtpl(self, prepared: _Prepared, context: Mapping[str, Any]) -> bytes:
         name = prepared.name
@@ -583,23 +651,30 @@ class Renderer:
                 blob_part._blob = _braces_back(blob_part._blob)
 
     @staticmethod
-    def _set_properties(cp: CoreProperties, prepared: _Prepared, context: Mapping[str, Any]) -> None:
+    def _set_properties(cp: CoreProperties, prepared: _Prepared, context: Mapping[str, Any],
+                        when: datetime | None = None) -> None:
         docx.oxml.ns.nsmap["cp"] = CP_NS          # in case docxcompose was imported meanwhile
-
-        def value(key: str) -> str:
-            v = context.get(key)
-            return unicodedata.normalize("NFC", " ".join(str(v).split())) if v else ""
-
-        trich_yeu = value("trich_yeu")
+        trich_yeu, subject, author, identifier = _property_values(context)
         cp.title = f"{prepared.category}: {trich_yeu}" if trich_yeu else prepared.title
-        cp.subject = value("ten_hoi_dong") or prepared.title
-        cp.author = value("co_quan_ban_hanh")
-        cp.identifier = value("so_ky_hieu")
+        cp.subject = subject or prepared.title
+        cp.author = author
+        cp.identifier = identifier
         cp.language = "vi-VN"
         cp.keywords, cp.comments, cp.last_modified_by = "OCOP", "", "ocop"
         cp.category = prepared.category
-        cp.created = cp.modified = _stamp(context)
+        cp.created = cp.modified = when or _stamp(context)
         cp.revision = 1
+
+
+_PROPERTY_KEYS = ("trich_yeu", "ten_hoi_dong", "co_quan_ban_hanh", "so_ky_hieu")
+
+
+def _property_values(context: Mapping[str, Any]) -> tuple[str, ...]:
+    """The context's values the core properties show: title (trích yếu), subject, author, identifier."""
+    def value(key: str) -> str:
+        v = context.get(key)
+        return unicodedata.normalize("NFC", " ".join(str(v).split())) if v else ""
+    return tuple(value(k) for k in _PROPERTY_KEYS)
 
 
 def _stamp(context: Mapping[str, Any]) -> datetime:
@@ -623,6 +698,75 @@ def _restamp(data: bytes, date_time: ZipDate) -> bytes:
         for info in zin.infolist():
             zout.writestr(_zipinfo(info.filename, date_time), zin.read(info), compresslevel=_COMPRESS_LEVEL)
     return out.getvalue()
+
+
+def _append_zipfile(prefix: bytes, outputs: list[tuple[str, bytes]], date_time: ZipDate) -> bytes:
+    """``prefix`` (a zip) with ``outputs`` appended, by zipfile."""
+    buf = io.BytesIO(prefix)
+    with zipfile.ZipFile(buf, "a") as z:
+        for part_name, data in outputs:
+            z.writestr(_zipinfo(part_name, date_time), data, compresslevel=_COMPRESS_LEVEL)
+    return buf.getvalue()
+
+
+# ZIP records (PKWARE APPNOTE 4.3.12, 4.3.16): central directory header, end of central directory
+_CENTRAL, _CENTRAL_SIGNATURE = "<4s4B4HL2L5H2L", b"PK\x01\x02"
+_END, _END_SIGNATURE = "<4s4H2LH", b"PK\x05\x06"
+
+
+@dataclass
+class _ZipTail:
+    """What zipfile writes when parts are appended to a prebuilt zip, without parsing that zip again
+    for each document: its entries and central directory records are kept as bytes, the new entries'
+    local headers and records are made with zipfile's own ZipInfo, the end record after them. Used
+    for a template only when it writes, for sample parts, the very bytes zipfile does (``checked``)."""
+
+    body: bytes        # the prebuilt zip's entries
+    central: bytes     # their central directory records
+    count: int
+
+    @classmethod
+    def checked(cls, prefix: bytes, names: list[str]) -> _ZipTail | None:
+        end = prefix[-22:]
+        signature, disk, cd_disk, count, total, size, offset, comment = struct.unpack(_END, end)
+        if signature != _END_SIGNATURE or comment or disk or cd_disk or count != total:
+            return None
+        tail = cls(prefix[:offset], prefix[offset:offset + size], count)
+        for sample in (b"", b"<w:document>\xc3\xa1</w:document>" * 300):
+            outputs = [(name, sample + name.encode()) for name in names]
+            for when in ((2020, 1, 2, 3, 4, 5), (2107, 12, 31, 23, 59, 58)):
+                if tail.append(outputs, when) != _append_zipfile(prefix, outputs, when):
+                    return None
+        return tail
+
+    def append(self, outputs: list[tuple[str, bytes]], date_time: ZipDate) -> bytes:
+        pieces, central = [self.body], [self.central]
+        offset = len(self.body)
+        dt = date_time
+        dosdate, dostime = (dt[0] - 1980) << 9 | dt[1] << 5 | dt[2], dt[3] << 11 | dt[4] << 5 | (dt[5] // 2)
+        for name, data in outputs:
+            info = _zipinfo(name, date_time)
+            packer = zlib.compressobj(_COMPRESS_LEVEL, zlib.DEFLATED, -15)
+            compressed = packer.compress(data) + packer.flush()
+            info.file_size, info.compress_size, info.CRC = len(data), len(compressed), zlib.crc32(data)
+            info.flag_bits, info.header_offset = 0, offset
+            header = info.FileHeader(False)
+            try:                                     # zipfile's flag for a UTF-8 name
+                filename, flag_bits = name.encode("ascii"), info.flag_bits
+            except UnicodeEncodeError:
+                filename, flag_bits = name.encode("utf-8"), info.flag_bits | 0x800
+            central.append(struct.pack(
+                _CENTRAL, _CENTRAL_SIGNATURE, info.create_version, info.create_system,
+                info.extract_version, info.reserved, flag_bits, info.compress_type, dostime, dosdate, info.CRC,
+                info.compress_size, info.file_size, len(filename), len(info.extra), len(info.comment), 0,
+                info.internal_attr, info.external_attr, offset) + filename + info.extra + info.comment)
+            pieces += (header, compressed)
+            offset += len(header) + len(compressed)
+        directory = b"".join(central)
+        count = self.count + len(outputs)
+        pieces += (directory, struct.pack(_END, _END_SIGNATURE, 0, 0, count, count,
+                                          len(directory), offset, 0))
+        return b"".join(pieces)
 
 
 def _zipinfo(name: str, date_time: ZipDate) -> zipfile.ZipInfo:

@@ -1,11 +1,14 @@
 """Crash-safe placement of the files a unit of work writes.
 
 A stage writes its files into a staging folder of its own inside the campaign's documents folder,
-``<out>/<campaign>/.dang-ghi/<token>/`` (same file system: a move is a rename), each file fsynced;
-the register rows naming them are committed; only then is each file moved into its place
-(``os.replace``). A process killed at any instant leaves either its staging folder (the files of
-rows that were, or were not, committed) or files in place whose rows are committed — never a file
-in place that the register does not know.
+``<out>/<campaign>/.dang-ghi/<token>/`` (same file system: a move is a rename); just before the
+register rows naming them are committed, the staged files and their folder entries are made durable
+(:meth:`Staging.sync`: one ``syncfs`` of the file system for the whole unit of work, or an fsync of
+each file where ``syncfs`` is missing — the renderer writes a batch without fsyncing each file);
+only after the commit is each file moved into its place (``os.replace``). A process killed at
+any instant leaves either its staging folder (the files of rows that were, or were not,
+committed) or files in place whose rows are committed — never a file in place that the register
+does not know.
 
 Each staging folder is owned through a lock file beside it, ``<token>.khoa``, held (``flock``)
 while its process lives: the kernel releases it when the process dies, however it dies. The next
@@ -17,12 +20,15 @@ folder and its lock file.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import errno
 import fcntl
+import functools
 import io
 import os
 import secrets
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +46,57 @@ def fsync_dir(path: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+@functools.cache
+def _syncfs() -> Callable[[int], int] | None:
+    """libc's syncfs(2) (Linux), if there is one."""
+    try:
+        func = ctypes.CDLL(None, use_errno=True).syncfs
+    except (OSError, AttributeError):
+        return None
+    func.argtypes, func.restype = [ctypes.c_int], ctypes.c_int
+    return func
+
+
+def _sync_file_system(folder: Path) -> bool:
+    """One syncfs(2) of the file system holding ``folder``: False where the system has none; OSError
+    when the data could not be written."""
+    func = _syncfs()
+    if func is None:
+        return False
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        if func(fd) == 0:
+            return True
+        code = ctypes.get_errno()
+    finally:
+        os.close(fd)
+    if code in (errno.ENOSYS, errno.EPERM):           # no syncfs in this kernel or sandbox
+        return False
+    raise OSError(code, f"syncfs: {os.strerror(code)}", str(folder))
+
+
+def sync_all(folder: Path, files: Iterable[Path]) -> None:
+    """Make ``files`` (written without fsync) and their folder entries durable, all at once: one
+    syncfs(2) of the file system holding ``folder`` (the data and metadata of every file on it),
+    or, where the system has none, an fsync of each file and of each folder holding one. Raises
+    OSError when the data could not be written (the commit must not happen)."""
+    if _sync_file_system(folder):
+        return
+    folders = set()
+    for path in files:
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except FileNotFoundError:
+            continue
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        folders.add(path.parent)
+    for parent in folders:
+        fsync_dir(parent)
 
 
 def save_workbook(workbook: Any, path: Path) -> Path:
@@ -109,15 +166,25 @@ class Staging:
             return
 
     def sync(self) -> None:
-        """Before the commit: the staged files' folder entries are durable (the files were fsynced)."""
-        for folder in {staged.parent for staged in self.pending.values()}:
-            fsync_dir(folder)
+        """Before the commit: every staged file, and its folder entry, durable (``sync_all``)."""
+        if self.dir is not None:
+            sync_all(self.dir, self.pending.values())
 
     def publish(self) -> None:
-        """After the commit: every staged file to its place, then the staging folder removed."""
+        """After the commit: every staged file to its place, the moves made durable at once (one
+        syncfs, or an fsync of each folder receiving a file, and of the folders above it up to the
+        campaign's), then the staging folder removed — only then: a move lost in a power cut leaves
+        its file staged, for the next stage to settle."""
+        folders: set[Path] = set()
         for final, staged in self.pending.items():
             if staged.exists():
-                place(staged, final)
+                final.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(staged, final)
+                faults.reach("place")
+                folders.add(final.parent)
+        if folders and not _sync_file_system(self.root):
+            for folder in {p for f in folders for p in (f, *f.parents) if p == self.root or self.root in p.parents}:
+                fsync_dir(folder)
         self.pending.clear()
         self.close()
 
@@ -203,16 +270,20 @@ def _files(folder: Path) -> Iterator[Path]:
             yield Path(dirpath) / name
 
 
-def write_atomic(out: Path, data: bytes) -> None:
-    """Write ``data`` to ``out`` whole or not at all: a temporary file beside it, fsynced, then renamed."""
+def write_atomic(out: Path, data: bytes, *, durable: bool = True) -> None:
+    """Write ``data`` to ``out`` whole or not at all: a temporary file beside it, fsynced, then renamed.
+
+    ``durable=False`` skips the fsync: for a file in a staging folder, made durable with the rest of
+    its unit of work's files by :meth:`Staging.sync` before the commit."""
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.parent / f".{out.name}.{secrets.token_hex(6)}.tmp"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)   # honours the umask
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.replace(tmp, out)
         faults.reach("write")
     except BaseException:

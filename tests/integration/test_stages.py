@@ -216,8 +216,8 @@ def test_a_failed_render_leaves_no_register_entry_and_no_file(sample_campaign, m
     stages.score(sample_campaign, CODE, SAMPLE / "scores.csv")
     real = Renderer.render_many
 
-    def fail_after_three(self, template, items):
-        for i, done in enumerate(real(self, template, items)):
+    def fail_after_three(self, template, items, **options):
+        for i, done in enumerate(real(self, template, items, **options)):
             if i == 3:
                 raise DocumentError("hỏng giữa chừng")
             yield done

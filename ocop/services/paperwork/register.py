@@ -323,7 +323,7 @@ class Register:
                               **self._replacing(doc)}, path))
                 doc.draft_path = stored(self.out_dir, path)
             staged = ((context, self.staging.path(path)) for context, path in jobs)
-            for _ in self.renderer.render_many(kind, staged):
+            for _ in self.renderer.render_many(kind, staged, durable=False):   # synced before the commit
                 pass
 
     def _replacing(self, doc: Document) -> dict[str, str]:
@@ -378,7 +378,8 @@ class Register:
             jobs.setdefault(doc.kind, []).append((doc, context, path))
         self._refuse_known([p for entries in jobs.values() for _, _, p in entries])
         for kind, entries in jobs.items():
-            rendered = self.renderer.render_many(kind, ((c, self.staging.path(p)) for _, c, p in entries))
+            rendered = self.renderer.render_many(kind, ((c, self.staging.path(p)) for _, c, p in entries),
+                                                 durable=False)                    # synced before the commit
             for (doc, _, path), (_, sha) in zip(entries, rendered, strict=True):
                 self._adopt(doc, path, sha)
                 doc.size, doc.mtime_ns = file_stat(self.readable(path))

@@ -217,27 +217,53 @@ def invitation(session: Session, campaign: Campaign) -> DocSpec:
     )
 
 
-def sheet_rows(criteria: CriteriaSet, chosen: dict[str, int] | None) -> list[dict[str, str]]:
-    """The rows of a score sheet: parts, groups, criteria and their option boxes."""
-    rows: list[dict[str, str]] = []
+# the rows of a blank sheet of each criteria set (load_sets keeps one object per set), with the code of
+# the criterion each row scores and, on an option's row, the option's points
+_BLANK_ROWS: dict[int, tuple[CriteriaSet, list[tuple[dict[str, str], str, int | None]]]] = {}
+
+
+def _blank_rows(criteria: CriteriaSet) -> list[tuple[dict[str, str], str, int | None]]:
+    cached = _BLANK_ROWS.get(id(criteria))
+    if cached is not None and cached[0] is criteria:
+        return cached[1]
+    rows: list[tuple[dict[str, str], str, int | None]] = []
+    group_max: dict[int, int] = {}
+    for c in criteria.criteria:
+        group_max[c.group] = group_max.get(c.group, 0) + c.max_points
     for part, points in criteria.parts.items():
-        rows.append({"loai": "phan", "ma": part, "noi_dung": f"Phần {part}: {criteria.part_titles[part].upper()}",
-                     "diem_toi_da": str(points), "o": "", "diem": "", "bat_buoc": ""})
+        rows.append(({"loai": "phan", "ma": part, "noi_dung": f"Phần {part}: {criteria.part_titles[part].upper()}",
+                      "diem_toi_da": str(points), "o": "", "diem": "", "bat_buoc": ""}, "", None))
         group = None
         for c in criteria.part_criteria(part):
             if c.group != group:
                 group = c.group
-                group_max = sum(x.max_points for x in criteria.criteria if x.group == group)
-                rows.append({"loai": "nhom", "ma": str(group), "noi_dung": c.group_title,
-                             "diem_toi_da": str(group_max), "o": "", "diem": "", "bat_buoc": ""})
-            got = None if chosen is None else chosen.get(c.code)
-            rows.append({"loai": "tieu_chi", "ma": c.code, "noi_dung": c.title, "diem_toi_da": str(c.max_points),
-                         "o": "", "diem": "" if got is None else str(got), "bat_buoc": ""})
+                rows.append(({"loai": "nhom", "ma": str(group), "noi_dung": c.group_title,
+                              "diem_toi_da": str(group_max[group]), "o": "", "diem": "", "bat_buoc": ""}, "", None))
+            rows.append(({"loai": "tieu_chi", "ma": c.code, "noi_dung": c.title, "diem_toi_da": str(c.max_points),
+                          "o": "", "diem": "", "bat_buoc": ""}, c.code, None))
             for o in c.options:
-                box = "☐" if chosen is None or got != o.points else "☒"
                 star = c.mandatory_from(o.points)
-                rows.append({"loai": "lua_chon", "ma": "", "noi_dung": o.label, "diem_toi_da": str(o.points),
-                             "o": box, "diem": "", "bat_buoc": "" if star is None else present.mandatory_mark(star)})
+                rows.append(({"loai": "lua_chon", "ma": "", "noi_dung": o.label, "diem_toi_da": str(o.points),
+                              "o": "☐", "diem": "",
+                              "bat_buoc": "" if star is None else present.mandatory_mark(star)}, c.code, o.points))
+    if len(_BLANK_ROWS) >= 256:
+        _BLANK_ROWS.clear()
+    _BLANK_ROWS[id(criteria)] = (criteria, rows)
+    return rows
+
+
+def sheet_rows(criteria: CriteriaSet, chosen: dict[str, int] | None) -> list[dict[str, str]]:
+    """The rows of a score sheet: parts, groups, criteria and their option boxes (☒ the one chosen)."""
+    rows: list[dict[str, str]] = []
+    for blank, code, points in _blank_rows(criteria):
+        row = dict(blank)
+        if code and chosen is not None:
+            got = chosen.get(code)
+            if points is None:
+                row["diem"] = "" if got is None else str(got)
+            elif got == points:
+                row["o"] = "☒"
+        rows.append(row)
     return rows
 
 
