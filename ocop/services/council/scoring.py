@@ -19,7 +19,7 @@ from ocop.persistence.models import Campaign, Person, Registration, ScoreChange,
 from ocop.present import quoted  # "present" names the members present in set_attendance
 from ocop.rules import limits
 from ocop.rules.campaign import end_before_start
-from ocop.rules.criteria import CriteriaSet, load_sets
+from ocop.rules.criteria import CriteriaSet, Criterion, load_sets
 from ocop.rules.editions import get_edition
 from ocop.services.campaigns import council
 from ocop.services.results import freeze
@@ -90,47 +90,69 @@ class _Reader:
         self.problems: list[str] = []
         self.sets, self.members, self.regs = known.sets, known.members, known.regs
         self.sheets: dict[tuple[int, int], SheetIn] = {}
+        # what a product code or a member's name as written resolves to, and what is wrong with it:
+        # every row of a sheet repeats them
+        self._products: dict[str, tuple[Registration | None, str]] = {}
+        self._people: dict[str, tuple[Person | None, str]] = {}
+        self._criteria: dict[str, dict[str, Criterion]] = {}  # by set code, then by criterion code
 
     def add(self, row: Row) -> None:
         reg, member = self._registration(row), self._member(row)
         if reg is None or member is None:
             return
         criteria = self.sets[reg.set_code]
-        sheet = self.sheets.setdefault((reg.id, member.id), SheetIn(reg, member, row.number))
-        if row.text(CRITERION.key):
-            self._criterion_row(row, criteria, sheet)
+        sheet = self.sheets.get((reg.id, member.id))
+        if sheet is None:
+            sheet = self.sheets[(reg.id, member.id)] = SheetIn(reg, member, row.number)
+        if code := row.text(CRITERION.key):
+            self._criterion_row(row, criteria, sheet, code)
         else:
             self._parts_row(row, criteria, sheet)
 
     def _registration(self, row: Row) -> Registration | None:
-        code = row.text(PRODUCT.key)
+        raw = row.values.get(PRODUCT.key)
+        found = self._products.get(raw) if isinstance(raw, str) else None
+        if found is None:
+            found = self._product(row.text(PRODUCT.key))
+            if isinstance(raw, str):
+                self._products[raw] = found
+        reg, why = found
+        if why:
+            self.problems.append(f"{where(self.path, row.number, PRODUCT, row.sheet)}: {why}")
+        return reg
+
+    def _product(self, code: str) -> tuple[Registration | None, str]:
         reg = self.regs.get(fold(code))
         if reg is None:
-            self.problems.append(f"{where(self.path, row.number, PRODUCT, row.sheet)}: mã '{code}' không có trong danh "
-                                 "sách đăng ký.")
-        elif reg.status != "eligible":
-            self.problems.append(f"{where(self.path, row.number, PRODUCT, row.sheet)}: sản phẩm '{code}' không đủ điều "
-                                 f"kiện đưa ra Hội đồng ({reg.reason or reg.status}).")
-        else:
-            try:
-                self.sets[reg.set_code].require_verified()
-                return reg
-            except RulesError as exc:
-                self.problems.append(f"{where(self.path, row.number, PRODUCT, row.sheet)}: {exc}")
-        return None
+            return None, f"mã '{code}' không có trong danh sách đăng ký."
+        if reg.status != "eligible":
+            return None, f"sản phẩm '{code}' không đủ điều kiện đưa ra Hội đồng ({reg.reason or reg.status})."
+        try:
+            self.sets[reg.set_code].require_verified()
+        except RulesError as exc:
+            return None, str(exc)
+        return reg, ""
 
     def _member(self, row: Row) -> Person | None:
-        name = row.text(MEMBER.key)
+        raw = row.values.get(MEMBER.key)
+        found = self._people.get(raw) if isinstance(raw, str) else None
+        if found is None:
+            found = self._person(row.text(MEMBER.key))
+            if isinstance(raw, str):
+                self._people[raw] = found
+        member, why = found
+        if why:
+            self.problems.append(f"{where(self.path, row.number, MEMBER, row.sheet)}: {why}")
+        return member
+
+    def _person(self, name: str) -> tuple[Person | None, str]:
         member = self.members.get(fold(name))
         if member is None:
             names = ", ".join(p.name for p in self.members.values())
-            self.problems.append(f"{where(self.path, row.number, MEMBER, row.sheet)}: '{name}' không phải thành viên "
-                                 f"Hội đồng (thành viên: {names}).")
-        elif not member.attended:
-            self.problems.append(f"{where(self.path, row.number, MEMBER, row.sheet)}: '{member.name}' vắng mặt tại "
-                                 "phiên họp, phiếu không được tính.")
-            return None
-        return member
+            return None, f"'{name}' không phải thành viên Hội đồng (thành viên: {names})."
+        if not member.attended:
+            return None, f"'{member.name}' vắng mặt tại phiên họp, phiếu không được tính."
+        return member, ""
 
     def _int(self, row: Row, column: Column) -> int | None:
         """A whole-number cell; a problem is recorded otherwise."""
@@ -142,11 +164,12 @@ class _Reader:
                                  bad_value(at, raw, "không phải số nguyên"))
         return value
 
-    def _criterion_row(self, row: Row, criteria: CriteriaSet, sheet: SheetIn) -> None:
-        code = row.text(CRITERION.key)
-        try:
-            criterion = criteria.criterion(code)
-        except RulesError:
+    def _criterion_row(self, row: Row, criteria: CriteriaSet, sheet: SheetIn, code: str) -> None:
+        index = self._criteria.get(sheet.registration.set_code)
+        if index is None:
+            index = self._criteria[sheet.registration.set_code] = {c.code: c for c in criteria.criteria}
+        criterion = index.get(code)
+        if criterion is None:
             self.problems.append(f"{where(self.path, row.number, CRITERION, row.sheet)}: bộ {criteria.code} không có "
                                  f"tiêu chí '{code}'.")
             return
