@@ -275,21 +275,25 @@ def blank_score_sheets(session: Session, campaign: Campaign) -> Iterator[DocSpec
                               layout=layout)
 
 
-def score_sheets(session: Session, campaign: Campaign) -> Iterator[DocSpec]:
+def scored_products(session: Session, campaign: Campaign) -> set[int]:
+    """The products every present member has submitted a sheet for: those whose filled sheets print."""
+    attending = [p.id for p in council(campaign) if p.attended]
+    return set(session.scalars(
+        select(ScoreSheet.product_id).where(ScoreSheet.campaign_id == campaign.id, ScoreSheet.member_id.in_(attending))
+        .group_by(ScoreSheet.product_id).having(func.count() == len(attending))))
+
+
+def score_sheets(session: Session, campaign: Campaign, complete: set[int]) -> Iterator[DocSpec]:
     """One filled Phiếu đánh giá per member per product, in agenda order (not numbered).
 
     Independence: a product's filled sheets are printed only once every present member has
-    submitted one, so no document shows a member's points while others are still scoring.
-    While no product is complete (members' files still coming in) nothing else is read; the
-    sheets are read with their items as plain rows, a batch of products at a time.
+    submitted one (``complete``: :func:`scored_products`), so no document shows a member's points
+    while others are still scoring. The sheets are read with their items as plain rows, a batch
+    of products at a time.
     """
-    attending = sorted((p for p in council(campaign) if p.attended), key=lambda p: p.sort_order)
-    complete = set(session.scalars(
-        select(ScoreSheet.product_id).where(ScoreSheet.campaign_id == campaign.id,
-                                            ScoreSheet.member_id.in_([p.id for p in attending]))
-        .group_by(ScoreSheet.product_id).having(func.count() == len(attending))))
     if not complete:
         return
+    attending = sorted((p for p in council(campaign) if p.attended), key=lambda p: p.sort_order)
     edition = get_edition(campaign.edition_code)
     sets = load_sets(edition.criteria_dir)
     layouts: dict[str, SheetLayout] = {}
