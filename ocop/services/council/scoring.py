@@ -269,13 +269,22 @@ class _Stored:
 
 
 @dataclass(frozen=True, slots=True)
+class _Replaced:
+    """What a replacement keeps of the stored sheet (not its items: they are no longer needed)."""
+
+    id: int
+    total: int
+    revision: int
+
+
+@dataclass(frozen=True, slots=True)
 class _Write:
     """A sheet of the file that changes what is stored: new (``old`` None) or replacing ``old``."""
 
     sheet: SheetIn
     totals: _Totals
     source: str
-    old: _Stored | None
+    old: _Replaced | None
 
     @property
     def key(self) -> tuple[int, int]:
@@ -346,9 +355,10 @@ def store_rows(session: Session, campaign: Campaign, path: Path, rows: list[Row]
                 raise ScoringError(f"Phiên họp đã kết thúc: không nhận phiếu mới của '{sheet.member.name}' "
                                    f"cho sản phẩm '{sheet.registration.product.code}'.")
             else:
-                writes.append(_Write(sheet, totals, f"{path.name}:{sheet.first_row}", old))
+                writes.append(_Write(sheet, totals, f"{path.name}:{sheet.first_row}",
+                                     None if old is None else _Replaced(old.id, old.total, old.revision)))
     # before anything is written: products whose sheets change
-    freeze.refuse_score_change(session, campaign, {w.sheet.registration.product_id for w in writes})
+    freeze.refuse_score_change(session, campaign, {w.key[0] for w in writes})
     for part in _chunked(writes):
         _write(session, campaign, part, reason)
     _forget(session, writes)
