@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from ocop.errors import InputError, ScoringError
 from ocop.persistence.db import unit_of_work
-from ocop.persistence.models import Person, Product, ScoreSheet
+from ocop.persistence.models import Person, Product, ScoreChange, ScoreSheet
 from ocop.services import stages
 from tests.conftest import SAMPLE, docx_text
 
@@ -117,6 +117,31 @@ def test_no_document_or_status_shows_scores_before_every_present_member_has_subm
     assert {f.name for f in fields(status["LN-01"])} == {"code", "name", "submitted", "present", "missing"}  # no points
     with pytest.raises(ScoringError, match="thiếu phiếu của Đỗ Văn Quyết"):
         stages.rank(sample_campaign, CODE)
+
+
+def test_members_files_arrive_one_at_a_time_and_a_corrected_file_replaces_only_the_changed_sheet(
+        sample_campaign, tmp_path: Path) -> None:
+    rows = _rows()
+    members = list(dict.fromkeys(r[1] for r in rows[1:]))
+    files = [_write(tmp_path / f"phieu-{i}.csv", [rows[0]] + [r for r in rows[1:] if r[1] == name])
+             for i, name in enumerate(members)]
+    for i, path in enumerate(files):
+        got = stages.score(sample_campaign, CODE, path)
+        assert (got.new, got.replaced, got.unchanged) == (11, 0, 0)
+        assert stages.issue_score_sheets(sample_campaign, CODE).issued == (77 if path == files[-1] else 0), i
+    again = stages.score(sample_campaign, CODE, files[0])  # the others' files left the first member's sheets alone
+    assert (again.new, again.replaced, again.unchanged) == (0, 0, 11)
+
+    mine = [rows[0]] + [r for r in rows[1:] if r[1] == members[0]]
+    row = next(r for r in mine[1:] if r[0] == "LN-02")
+    row[3] = "1" if row[3] != "1" else "2"
+    fixed = stages.score(sample_campaign, CODE, _write(tmp_path / "sua.csv", mine))
+    assert (fixed.new, fixed.replaced, fixed.unchanged) == (0, 1, 10)
+    printed = stages.issue_score_sheets(sample_campaign, CODE)
+    assert (printed.issued, printed.replaced, printed.unchanged) == (1, 1, 76)  # LN-02's sheet of that member
+    with unit_of_work(sample_campaign.database_url) as s:
+        changes = s.scalars(select(ScoreChange)).all()
+        assert [(c.product.code, c.member.name, c.kind) for c in changes] == [("LN-02", members[0], "replace")]
 
 
 def test_flags_reach_the_summary_table(sample_campaign) -> None:

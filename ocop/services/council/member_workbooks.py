@@ -21,7 +21,16 @@ from ocop.persistence.models import Campaign, Person
 from ocop.rules.criteria import Criterion, load_sets
 from ocop.rules.editions import get_edition
 from ocop.services.campaigns import council
-from ocop.services.council.scoring import CRITERION, MEMBER, POINTS, PRODUCT, ScoresSummary, _Reader, store_rows
+from ocop.services.council.scoring import (
+    CRITERION,
+    MEMBER,
+    POINTS,
+    PRODUCT,
+    Known,
+    ScoresSummary,
+    _Reader,
+    store_rows,
+)
 from ocop.services.paperwork.specs import agenda, set_label
 from ocop.text import ascii_key, fold
 
@@ -158,8 +167,9 @@ def import_member_workbook(session: Session, campaign: Campaign, path: Path, rea
     if not sheets:
         raise InputError(f"{path.name}: chưa có sheet nào được chấm.")
     problems: list[str] = []
+    known = Known.of(session, campaign)  # read once: a workbook has a sheet per product
     for title, rows in sheets.items():
-        reader = _Reader(session, campaign, Path(f"{path.name}, sheet '{title}'"))
+        reader = _Reader(known, Path(f"{path.name}, sheet '{title}'"))
         for row in rows:
             reader.add(row)
         try:
@@ -168,4 +178,4 @@ def import_member_workbook(session: Session, campaign: Campaign, path: Path, rea
             problems += exc.problems or [str(exc)]
     if problems:
         raise InputError(f"{path.name}: {len(problems)} lỗi, không lưu phiếu nào.", problems)
-    return store_rows(session, campaign, path, [r for rows in sheets.values() for r in rows], reason)
+    return store_rows(session, campaign, path, [r for rows in sheets.values() for r in rows], reason, known)

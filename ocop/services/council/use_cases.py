@@ -223,9 +223,14 @@ def reopen(settings: Settings, code: str | None, by: str, reason: str, on: date 
 
 
 def issue_score_sheets(settings: Settings, code: str | None) -> DocumentsSummary:
+    """The filled sheets of every product all present members have scored; nothing at all (no
+    register, no documents read) while no product has all its sheets: members' files still coming in."""
     with unit_of_work(settings.database_url) as s:
         campaign = get_campaign(s, code)
+        complete = specs.scored_products(s, campaign)
+        if not complete:
+            return DocumentsSummary()
         sheets = count_rows(s, campaign, ScoreSheet)  # an upper bound: sheets of products not fully scored wait
-        summary = register_for(settings, s, campaign).produce(specs.score_sheets(s, campaign), sheets,
+        summary = register_for(settings, s, campaign).produce(specs.score_sheets(s, campaign, complete), sheets,
                                                               "Phiếu đánh giá đã chấm")
         return merge_summaries(summary)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from ocop import present
 from ocop.documents.decree30 import EFFECT_CLAUSE, place_date, signature_lines
-from ocop.persistence.models import Campaign, Person, Product, Registration, ScoreSheet
+from ocop.persistence.models import Campaign, Person, Product, Registration, ScoreItem, ScoreSheet
 from ocop.rules.campaign import Signer
 from ocop.rules.criteria import CriteriaSet, load_sets
 from ocop.rules.editions import Edition, get_edition
@@ -217,54 +217,47 @@ def invitation(session: Session, campaign: Campaign) -> DocSpec:
     )
 
 
-# the rows of a blank sheet of each criteria set (load_sets keeps one object per set), with the code of
-# the criterion each row scores and, on an option's row, the option's points
-_BLANK_ROWS: dict[int, tuple[CriteriaSet, list[tuple[dict[str, str], str, int | None]]]] = {}
+class SheetLayout:
+    """The rows of a set's score sheet (parts, groups, criteria and their option boxes), laid out once:
+    :meth:`rows` fills in one member's choices."""
 
+    def __init__(self, criteria: CriteriaSet) -> None:
+        # each row as printed blank, with the criterion it gives points to ("" for a part or group
+        # heading) and the points of its box (None for a criterion's own row)
+        self._rows: list[tuple[dict[str, str], str, int | None]] = []
 
-def _blank_rows(criteria: CriteriaSet) -> list[tuple[dict[str, str], str, int | None]]:
-    cached = _BLANK_ROWS.get(id(criteria))
-    if cached is not None and cached[0] is criteria:
-        return cached[1]
-    rows: list[tuple[dict[str, str], str, int | None]] = []
-    group_max: dict[int, int] = {}
-    for c in criteria.criteria:
-        group_max[c.group] = group_max.get(c.group, 0) + c.max_points
-    for part, points in criteria.parts.items():
-        rows.append(({"loai": "phan", "ma": part, "noi_dung": f"Phần {part}: {criteria.part_titles[part].upper()}",
-                      "diem_toi_da": str(points), "o": "", "diem": "", "bat_buoc": ""}, "", None))
-        group = None
-        for c in criteria.part_criteria(part):
-            if c.group != group:
-                group = c.group
-                rows.append(({"loai": "nhom", "ma": str(group), "noi_dung": c.group_title,
-                              "diem_toi_da": str(group_max[group]), "o": "", "diem": "", "bat_buoc": ""}, "", None))
-            rows.append(({"loai": "tieu_chi", "ma": c.code, "noi_dung": c.title, "diem_toi_da": str(c.max_points),
-                          "o": "", "diem": "", "bat_buoc": ""}, c.code, None))
-            for o in c.options:
-                star = c.mandatory_from(o.points)
-                rows.append(({"loai": "lua_chon", "ma": "", "noi_dung": o.label, "diem_toi_da": str(o.points),
-                              "o": "☐", "diem": "",
-                              "bat_buoc": "" if star is None else present.mandatory_mark(star)}, c.code, o.points))
-    if len(_BLANK_ROWS) >= 256:
-        _BLANK_ROWS.clear()
-    _BLANK_ROWS[id(criteria)] = (criteria, rows)
-    return rows
+        def add(loai: str, ma: str, noi_dung: str, most: int, code: str = "", points: int | None = None,
+                box: str = "", mark: str = "") -> None:
+            self._rows.append(({"loai": loai, "ma": ma, "noi_dung": noi_dung, "diem_toi_da": str(most), "o": box,
+                                "diem": "", "bat_buoc": mark}, code, points))
 
+        for part, points in criteria.parts.items():
+            add("phan", part, f"Phần {part}: {criteria.part_titles[part].upper()}", points)
+            group = None
+            for c in criteria.part_criteria(part):
+                if c.group != group:
+                    group = c.group
+                    add("nhom", str(group), c.group_title,
+                        sum(x.max_points for x in criteria.criteria if x.group == group))
+                add("tieu_chi", c.code, c.title, c.max_points, c.code)
+                for o in c.options:
+                    star = c.mandatory_from(o.points)
+                    add("lua_chon", "", o.label, o.points, c.code, o.points, "☐",
+                        "" if star is None else present.mandatory_mark(star))
 
-def sheet_rows(criteria: CriteriaSet, chosen: dict[str, int] | None) -> list[dict[str, str]]:
-    """The rows of a score sheet: parts, groups, criteria and their option boxes (☒ the one chosen)."""
-    rows: list[dict[str, str]] = []
-    for blank, code, points in _blank_rows(criteria):
-        row = dict(blank)
-        if code and chosen is not None:
-            got = chosen.get(code)
-            if points is None:
-                row["diem"] = "" if got is None else str(got)
-            elif got == points:
-                row["o"] = "☒"
-        rows.append(row)
-    return rows
+    def rows(self, chosen: dict[str, int] | None) -> list[dict[str, str]]:
+        if chosen is None:
+            return [dict(row) for row, _, _ in self._rows]
+        out = []
+        for row, code, points in self._rows:
+            got = chosen.get(code) if code else None
+            if got is None:
+                out.append(dict(row))  # a heading, or a criterion without a choice
+            elif points is None:
+                out.append({**row, "diem": str(got)})
+            else:
+                out.append({**row, "o": "☒" if got == points else "☐"})
+        return out
 
 
 def blank_score_sheets(session: Session, campaign: Campaign) -> Iterator[DocSpec]:
@@ -273,44 +266,73 @@ def blank_score_sheets(session: Session, campaign: Campaign) -> Iterator[DocSpec
     sets = load_sets(edition.criteria_dir)
     on = campaign.meeting_date or campaign.deadline_evaluation
     members = council(campaign)
+    layouts: dict[str, SheetLayout] = {}
     for reg in agenda(session, campaign):
         criteria = sets[reg.set_code]
+        layout = layouts.get(reg.set_code) or layouts.setdefault(reg.set_code, SheetLayout(criteria))
         for member in members:
-            yield _sheet_spec(campaign, edition, criteria, set_label(sets, reg.set_code), reg, member, on)
+            yield _sheet_spec(campaign, edition, criteria, set_label(sets, reg.set_code), reg, member, on,
+                              layout=layout)
 
 
-def score_sheets(session: Session, campaign: Campaign) -> Iterator[DocSpec]:
+def scored_products(session: Session, campaign: Campaign) -> set[int]:
+    """The products every present member has submitted a sheet for: those whose filled sheets print."""
+    attending = [p.id for p in council(campaign) if p.attended]
+    return set(session.scalars(
+        select(ScoreSheet.product_id).where(ScoreSheet.campaign_id == campaign.id, ScoreSheet.member_id.in_(attending))
+        .group_by(ScoreSheet.product_id).having(func.count() == len(attending))))
+
+
+def score_sheets(session: Session, campaign: Campaign, complete: set[int]) -> Iterator[DocSpec]:
     """One filled Phiếu đánh giá per member per product, in agenda order (not numbered).
 
     Independence: a product's filled sheets are printed only once every present member has
-    submitted one, so no document shows a member's points while others are still scoring.
+    submitted one (``complete``: :func:`scored_products`), so no document shows a member's points
+    while others are still scoring. The sheets are read with their items as plain rows, a batch
+    of products at a time.
     """
+    if not complete:
+        return
+    attending = sorted((p for p in council(campaign) if p.attended), key=lambda p: p.sort_order)
     edition = get_edition(campaign.edition_code)
     sets = load_sets(edition.criteria_dir)
+    layouts: dict[str, SheetLayout] = {}
     on = campaign.meeting_date or campaign.deadline_evaluation
-    present = [p.id for p in council(campaign) if p.attended]
-    complete = set(session.scalars(
-        select(ScoreSheet.product_id).where(ScoreSheet.campaign_id == campaign.id,
-                                            ScoreSheet.member_id.in_(present))
-        .group_by(ScoreSheet.product_id).having(func.count() == len(present))))
-    regs = {r.product_id: r for r in agenda(session, campaign) if r.product_id in complete}
-    ids = list(regs)
-    for start in range(0, len(ids), SHEETS_PER_QUERY):
-        chunk = ids[start:start + SHEETS_PER_QUERY]
-        order = {pid: i for i, pid in enumerate(chunk)}
-        sheets = session.scalars(
-            select(ScoreSheet).where(ScoreSheet.campaign_id == campaign.id, ScoreSheet.product_id.in_(chunk),
-                                     ScoreSheet.member_id.in_(present))
-            .options(joinedload(ScoreSheet.items), joinedload(ScoreSheet.member))
-        ).unique().all()
-        for sheet in sorted(sheets, key=lambda s: (order[s.product_id], s.member.sort_order)):
-            reg = regs[sheet.product_id]
-            yield _score_sheet(campaign, edition, sets[reg.set_code], set_label(sets, reg.set_code), reg, sheet, on)
+    regs = [r for r in agenda(session, campaign) if r.product_id in complete]
+    for start in range(0, len(regs), SHEETS_PER_QUERY):
+        chunk = regs[start:start + SHEETS_PER_QUERY]
+        sheets = _filled(session, campaign, [r.product_id for r in chunk], [p.id for p in attending])
+        for reg in chunk:
+            criteria = sets[reg.set_code]
+            layout = layouts.get(reg.set_code) or layouts.setdefault(reg.set_code, SheetLayout(criteria))
+            for member in attending:
+                mode, totals, chosen = sheets[(reg.product_id, member.id)]
+                yield _sheet_spec(campaign, edition, criteria, set_label(sets, reg.set_code), reg, member, on,
+                                  chosen if mode == "criteria" else None, totals, layout)
+
+
+def _filled(session: Session, campaign: Campaign, product_ids: list[int], member_ids: list[int]
+            ) -> dict[tuple[int, int], tuple[str, dict[str, int], dict[str, int]]]:
+    """These products' sheets by (product, member): mode, part totals and chosen points, in one query."""
+    out: dict[tuple[int, int], tuple[str, dict[str, int], dict[str, int]]] = {}
+    for row in session.execute(
+        select(ScoreSheet.product_id, ScoreSheet.member_id, ScoreSheet.mode, ScoreSheet.part_a, ScoreSheet.part_b,
+               ScoreSheet.part_c, ScoreItem.criterion_code, ScoreItem.points)
+        .outerjoin(ScoreItem, ScoreItem.sheet_id == ScoreSheet.id)
+        .where(ScoreSheet.campaign_id == campaign.id, ScoreSheet.product_id.in_(product_ids),
+               ScoreSheet.member_id.in_(member_ids))
+    ):
+        key = (row.product_id, row.member_id)
+        if key not in out:
+            out[key] = (row.mode, {"A": row.part_a, "B": row.part_b, "C": row.part_c}, {})
+        if row.criterion_code is not None:
+            out[key][2][row.criterion_code] = row.points
+    return out
 
 
 def _sheet_context(campaign: Campaign, edition: Edition, criteria: CriteriaSet, label: str, reg: Registration,
                    member: Person, chosen: dict[str, int] | None, totals: dict[str, int] | None,
-                   on: date) -> dict[str, Any]:
+                   on: date, layout: SheetLayout | None = None) -> dict[str, Any]:
     product = reg.product
     return {
         **_header(campaign, "council", on),
@@ -320,7 +342,7 @@ def _sheet_context(campaign: Campaign, edition: Edition, criteria: CriteriaSet, 
         "dia_chi": present.producer_address(product.producer.commune, campaign.district, campaign.province),
         "bo_san_pham": label,
         "thanh_vien": _person(member),
-        "dong": sheet_rows(criteria, chosen),
+        "dong": (layout or SheetLayout(criteria)).rows(chosen),
         "chu_thich_bat_buoc": present.MANDATORY_LEGEND if any(c.requirements for c in criteria.criteria) else "",
         "tong_phan": [{"phan": p, "ten": criteria.part_titles[p], "toi_da": str(criteria.parts[p]),
                        "diem": "" if totals is None else str(totals[p])} for p in criteria.parts],
@@ -329,16 +351,9 @@ def _sheet_context(campaign: Campaign, edition: Edition, criteria: CriteriaSet, 
     }
 
 
-def _score_sheet(campaign: Campaign, edition: Edition, criteria: CriteriaSet, label: str,
-                 reg: Registration, sheet: ScoreSheet, on: date) -> DocSpec:
-    chosen = {i.criterion_code: i.points for i in sheet.items} if sheet.mode == "criteria" else None
-    totals = {"A": sheet.part_a, "B": sheet.part_b, "C": sheet.part_c}
-    return _sheet_spec(campaign, edition, criteria, label, reg, sheet.member, on, chosen, totals)
-
-
 def _sheet_spec(campaign: Campaign, edition: Edition, criteria: CriteriaSet, label: str, reg: Registration,
                 member: Person, on: date, chosen: dict[str, int] | None = None,
-                totals: dict[str, int] | None = None) -> DocSpec:
+                totals: dict[str, int] | None = None, layout: SheetLayout | None = None) -> DocSpec:
     """A Phiếu đánh giá: blank for printing (no totals) or as the member filled it."""
     product, blank = reg.product, totals is None
     return DocSpec(
@@ -349,7 +364,7 @@ def _sheet_spec(campaign: Campaign, edition: Edition, criteria: CriteriaSet, lab
                 else f"03-phieu-danh-gia/{product.code}"),
         issuer=campaign.council_name, series=campaign.council_code, type_code=None, numbered=False,
         issued_on=on, signer_name=member.name, signer_title=member.position,
-        context=_sheet_context(campaign, edition, criteria, label, reg, member, chosen, totals, on),
+        context=_sheet_context(campaign, edition, criteria, label, reg, member, chosen, totals, on, layout),
     )
 
 
