@@ -1,12 +1,10 @@
-"""PDF copies of rendered DOCX files (LibreOffice headless) and merged PDFs (pypdf).
+"""PDF copies of rendered DOCX files (LibreOffice headless).
 
 * ``to_pdf(paths)``: the files shared among ``processes()`` LibreOffice processes running at once
   (``OCOP_PDF_PROCESSES``, default one per core up to 4), one ``soffice --headless --convert-to
   pdf`` call per batch of up to ``BATCH`` files (≈ 1 s start-up, then ≈ 0.1 s per page), each with
   a private, throw-away profile so concurrent conversions never hand their files to each other;
   the PDFs land next to their DOCX files (or in ``out_dir``) only once every file converted.
-* ``merge(pdfs, out)``: one PDF from several, in the given order — e.g. one file per council
-  member with all of that member's blank score sheets in agenda order.
 
 Fonts: the templates ask for Times New Roman. Where it is not installed fontconfig substitutes a
 metric-compatible serif. Checked on Debian 12 (LibreOffice 7.4, fonts-liberation2):
@@ -24,7 +22,6 @@ breaks and page count match Word's. A licensed Times New Roman dropped into a fo
 from __future__ import annotations
 
 import contextlib
-import io
 import os
 import shutil
 import signal
@@ -33,7 +30,6 @@ import tempfile
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
 
 from ocop import faults
 from ocop.documents.staging import write_atomic
@@ -179,65 +175,3 @@ def _move_atomic(src: Path, dst: Path) -> None:
         os.replace(src, dst)                            # same file system: atomic rename
     except OSError:
         write_atomic(dst, src.read_bytes())            # temp file next to dst + os.replace
-
-
-def merge(pdfs: Sequence[Path], out: Path) -> Path:
-    """Concatenate ``pdfs`` in order into ``out`` (written atomically); return ``out``.
-
-    A merged file is a working copy (a print pack): the digital signatures of the signed PDFs it
-    gathers stay with those files — copied here they would no longer match and a reader would
-    show them as broken — so their fields are left out."""
-    try:
-        from pypdf import PdfReader, PdfWriter
-        from pypdf.errors import PyPdfError
-    except ImportError as exc:            # pragma: no cover - pypdf is a dependency
-        raise DocumentError("Thiếu thư viện pypdf để gộp tệp PDF (pip install pypdf).") from exc
-    paths = [Path(p) for p in pdfs]
-    if not paths:
-        raise DocumentError(f"Không có tệp PDF nào để gộp vào '{out}'.")
-    missing = [str(p) for p in paths if not p.is_file()]
-    if missing:
-        raise DocumentError("Không tìm thấy tệp PDF cần gộp: " + ", ".join(missing) + ".")
-    writer = PdfWriter()
-    for p in paths:
-        try:
-            writer.append(PdfReader(p))
-        except (PyPdfError, OSError, ValueError) as exc:
-            raise DocumentError(f"Tệp PDF '{p}' hỏng, không gộp được: {exc}.") from exc
-    _drop_signatures(writer)
-    buf = io.BytesIO()
-    writer.write(buf)
-    out = Path(out)
-    write_atomic(out, buf.getvalue())
-    return out
-
-
-def _drop_signatures(writer: Any) -> None:
-    """Remove signature fields (and their widgets) that appending signed PDFs copied into ``writer``."""
-    from pypdf.generic import ArrayObject, NameObject
-
-    def is_signature(annotation: Any) -> bool:
-        field = annotation.get_object()
-        while field is not None:
-            if field.get("/FT") == "/Sig":
-                return True
-            parent = field.get("/Parent")
-            field = parent.get_object() if parent is not None else None
-        return False
-
-    for page in writer.pages:
-        annotations = page.get("/Annots")
-        if annotations is None:
-            continue
-        kept = [a for a in annotations.get_object() if not is_signature(a)]
-        if kept:
-            page[NameObject("/Annots")] = ArrayObject(kept)
-        else:
-            del page["/Annots"]
-    form = writer.root_object.get("/AcroForm")
-    if form is not None:
-        fields = [f for f in form.get_object().get("/Fields", []) if not is_signature(f)]
-        if fields:
-            form.get_object()[NameObject("/Fields")] = ArrayObject(fields)
-        else:
-            del writer.root_object["/AcroForm"]

@@ -78,27 +78,6 @@ def test_out_dir_and_concurrent_calls_use_private_profiles(converted, tmp_path, 
     assert list(scratch.iterdir()) == []
 
 
-@needs_soffice
-def test_merge_adds_pages_up(converted, tmp_path):
-    a, b = converted["phieu_danh_gia"], converted["qd_thanh_lap_hoi_dong"]
-    out = pdf.merge([a, b, a], tmp_path / "thanh_vien_1.pdf")
-    assert out == tmp_path / "thanh_vien_1.pdf"
-    assert pages(out) == 2 * pages(a) + pages(b)
-    assert [p.name for p in tmp_path.iterdir()] == ["thanh_vien_1.pdf"]   # no temp file left
-
-
-def test_merge_errors(tmp_path):
-    with pytest.raises(DocumentError, match="Không có tệp PDF"):
-        pdf.merge([], tmp_path / "x.pdf")
-    with pytest.raises(DocumentError, match="Không tìm thấy tệp PDF"):
-        pdf.merge([tmp_path / "khong_co.pdf"], tmp_path / "x.pdf")
-    bad = tmp_path / "hong.pdf"
-    bad.write_bytes(b"not a pdf")
-    with pytest.raises(DocumentError, match=r"hong\.pdf"):
-        pdf.merge([bad], tmp_path / "x.pdf")
-    assert not (tmp_path / "x.pdf").exists()
-
-
 def test_missing_libreoffice_raises_pdf_unavailable(monkeypatch, tmp_path):
     monkeypatch.setenv("OCOP_SOFFICE", str(tmp_path / "khong-co" / "soffice"))
     assert pdf.soffice() is None

@@ -308,12 +308,6 @@ def test_signing_and_checking_work_where_an_event_loop_is_running(unsigned: Path
     assert asyncio.run(inside()).ok
 
 
-@needs_soffice
-def test_print_packs_of_signed_pdfs_carry_no_broken_signature(signed: Path, tmp_path: Path) -> None:
-    pack = pdf.merge([signed, signed], tmp_path / "in-phieu.pdf")
-    assert signing.check_signature(pack, _roots()).problem == "chưa được ký số"
-
-
 # --- the register signs what it issues ----------------------------------------------------------------
 
 def _stage_env(monkeypatch: pytest.MonkeyPatch, certificate: bool) -> None:
