@@ -13,7 +13,7 @@ from ocop.persistence.db import engine_for, unit_of_work
 from ocop.persistence.models import Base, Document, Registration, ScoreItem, ScoreSheet
 from ocop.services import stages
 from ocop.services.paperwork.register import take_number
-from tests.conftest import SAMPLE
+from tests.conftest import BACKENDS, PG_URL, SAMPLE
 
 CODE = "luc-nam-2020"
 
@@ -35,6 +35,39 @@ def test_migrations_match_the_models(db_url: str) -> None:
 
     with engine_for(db_url).connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+
+
+def _migrate_in_child(url: str) -> str:
+    from ocop.persistence.db import current_revision, migrate
+
+    migrate(url)
+    return str(current_revision(url))
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_fresh_database_found_by_several_processes_at_once_is_migrated_once(backend: str, tmp_path: Path) -> None:
+    """Campaigns submitted together to a new server: each flow run migrates the database on first use."""
+    import multiprocessing
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    from ocop.persistence.db import head_revision
+
+    if backend == "sqlite":
+        urls, schema = [f"sqlite:///{tmp_path / 'ocop.db'}"], ""
+    else:  # an empty schema of its own (conftest's pg_schema_url gives a migrated one)
+        schema = f"t_{uuid.uuid4().hex[:12]}"
+        with create_engine(PG_URL).begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        urls = [f"{PG_URL}{'&' if '?' in PG_URL else '?'}options=-csearch_path%3D{schema}"]
+    try:
+        with multiprocessing.get_context("spawn").Pool(4) as pool:
+            assert pool.map(_migrate_in_child, urls * 4) == [head_revision()] * 4
+    finally:
+        if schema:
+            with create_engine(PG_URL).begin() as conn:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
 
 
 def test_setting_up_twice_changes_nothing(settings) -> None:
