@@ -182,13 +182,17 @@ class Outcome:
     documents: int
     peak_mb: float
     load: str
+    cpu_seconds: float  # the server's, workers' and runs' CPU time, from the server's start to its stop
+    machine_busy: float  # share of the machine's CPU time busy (anyone's) while the runs ran
+    at_once: int  # most runs running at the same time
     problems: list[str]
 
     def line(self) -> str:
         return (f"provinces: workers={self.workers} limit={self.limit} provinces={self.provinces} "
                 f"products={self.products} completed={self.states['COMPLETED']} failed={self.states['FAILED']} "
                 f"crashed={self.states['CRASHED']} seconds={self.seconds:.1f} "
-                f"products_per_s={self.products / self.seconds:.2f} errors={self.errors + self.file_errors} "
+                f"products_per_s={self.products / self.seconds:.2f} cpu_s={self.cpu_seconds:.0f} "
+                f"errors={self.errors + self.file_errors} "
                 f"locked={self.locked + self.file_locked} registers_equal={'yes' if self.registers_equal else 'NO'}")
 
 
@@ -243,13 +247,12 @@ def registers(database_url: str, codes: list[str]) -> tuple[bool, int, list[str]
     from ocop.persistence.models import Campaign, Document
 
     with unit_of_work(database_url) as s:
-        rows = s.execute(select(Campaign.code, Document.kind, Document.subject, Document.number, Document.status)
+        rows = s.execute(select(Campaign.code, Document.kind, Document.number, Document.status)
                          .join(Campaign, Campaign.id == Document.campaign_id)).all()
-    by_code: dict[str, Counter[tuple[str, str, int | None, str]]] = {c: Counter() for c in codes}
-    for code, kind, subject, number, status in rows:
-        if code in by_code:
-            # a producer's notice is about its row id, which differs between provinces: the kind and number count
-            by_code[code][(kind, "" if kind.startswith("thong_bao") else subject, number, status)] += 1
+    by_code: dict[str, Counter[tuple[str, int | None, str]]] = {c: Counter() for c in codes}
+    for code, kind, number, status in rows:
+        if code in by_code:  # subjects name the province's own products and producers: kinds and numbers compare
+            by_code[code][(kind, number, status)] += 1
     first = by_code[codes[0]]
     for code in codes[1:]:
         if by_code[code] != first:
@@ -275,6 +278,28 @@ def wait_all(ids: list[Any], timeout: float) -> list[Any]:
             time.sleep(2)
 
 
+def machine_busy(since: tuple[int, int, float] | None = None) -> tuple[int, int, float]:
+    """(busy ticks, all ticks, busy share since ``since``) of the whole machine, from /proc/stat."""
+    with open("/proc/stat", encoding="ascii") as fh:
+        ticks = [int(x) for x in fh.readline().split()[1:]]
+    idle, total = ticks[3] + ticks[4], sum(ticks[:8])
+    busy = total - idle
+    if since is None:
+        return busy, total, 0.0
+    return busy, total, (busy - since[0]) / max(1, total - since[1])
+
+
+def at_once(runs: list[Any]) -> int:
+    """The most runs that were running at the same instant."""
+    edges = sorted([(r.start_time, 1) for r in runs if r.start_time and r.end_time]
+                   + [(r.end_time, -1) for r in runs if r.start_time and r.end_time])
+    running = most = 0
+    for _, step in edges:
+        running += step
+        most = max(most, running)
+    return most
+
+
 def load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
@@ -285,6 +310,7 @@ def run_once(provinces: list[Province], products: int, workers: int, limit: int,
 
     from ocop.persistence.db import engine_for
 
+    cpu = os.times()
     logs = folder / f"logs-{workers}"
     logs.mkdir(parents=True)
     out = folder / f"out-{workers}"
@@ -307,11 +333,13 @@ def run_once(provinces: list[Province], products: int, workers: int, limit: int,
         print(f"  server, pool, deployments and {workers} worker(s) (limit {limit}) up in "
               f"{time.monotonic() - started:.1f} s; load {load()}", flush=True)
         memory = stack.enter_context(TreeMemory())
+        busy = machine_busy()
         submitted = datetime.now(UTC)
         runs = [run_deployment(CAMPAIGN, parameters={"files": p.files.model_dump()}, timeout=0) for p in provinces]
         print(f"  {len(runs)} runs submitted in {(datetime.now(UTC) - submitted).total_seconds():.1f} s", flush=True)
         ids = [r.id for r in runs]
         finished = wait_all(ids, timeout)
+        busy = machine_busy(busy)
         ends = [r.end_time for r in finished if r.end_time is not None]
         seconds = ((max(ends) if ends else datetime.now(UTC)) - submitted).total_seconds()
         states = Counter(r.state.type.value for r in finished if r.state is not None)
@@ -323,11 +351,13 @@ def run_once(provinces: list[Province], products: int, workers: int, limit: int,
         peak = memory.peak / 2**20
         equal, documents, differs = registers(project_url, [p.code for p in provinces])
         stack.callback(engine_for(project_url).dispose)
-    # everything stopped: the files are complete
+    # everything stopped and waited for: their CPU time is in this process's children's
+    after = os.times()
+    cpu_seconds = after.children_user + after.children_system - cpu.children_user - cpu.children_system
     file_errors, file_locked, file_shown = read_files(logs)
     return Outcome(workers, limit, len(provinces), products * len(provinces), states, seconds, run_seconds, waited,
-                   errors, locked, file_errors, file_locked, equal, documents, peak, load(),
-                   problems + shown + file_shown + differs)
+                   errors, locked, file_errors, file_locked, equal, documents, peak, load(), cpu_seconds,
+                   busy[2], at_once(finished), problems + shown + file_shown + differs)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -360,7 +390,11 @@ def main(argv: list[str] | None = None) -> int:
             runs = sorted(outcome.run_seconds)
             print(f"  runs: {statistics.median(runs):.1f} s median ({runs[0]:.1f}-{runs[-1]:.1f}); last started "
                   f"{max(outcome.waited):.1f} s after submission; peak memory of server, workers and runs "
-                  f"{outcome.peak_mb:.0f} MB; {outcome.documents} documents; load {outcome.load}")
+                  f"{outcome.peak_mb:.0f} MB; {outcome.documents} documents")
+            print(f"  at most {outcome.at_once} runs at once; CPU of server, workers and runs "
+                  f"{outcome.cpu_seconds:.0f} s "
+                  f"({outcome.cpu_seconds / outcome.seconds:.2f} cores over the wall time); the machine "
+                  f"{outcome.machine_busy:.0%} busy meanwhile (anyone's work); load {outcome.load}")
             for problem in outcome.problems:
                 print(f"  ! {problem}")
             print(outcome.line(), flush=True)
