@@ -113,15 +113,20 @@ def communes_for(n: int) -> list[str]:
     return REAL_COMMUNES + [f"Thử Nghiệm {i}" for i in range(1, count - len(REAL_COMMUNES) + 1)]
 
 
-def write_campaign(folder: Path, communes: list[str]) -> Path:
+def write_campaign(folder: Path, communes: list[str], code: str = CODE, province: str = "") -> Path:
+    """The sample's plan with its own code, communes and commune signers; ``province`` (another name
+    than Bắc Ninh) makes it that province's plan: its People's Committee, council and meeting place."""
     text = (SAMPLE / "campaign.toml").read_text(encoding="utf-8")
-    text = text.replace('code = "bac-ninh-2026"', f'code = "{CODE}"')
+    text = text.replace('code = "bac-ninh-2026"', f'code = "{code}"')
+    if province:
+        text = text.replace("Bắc Ninh", province)
     head, _, _signers = text.partition("[commune_signers]")
     start = head.index("communes = [")
     end = head.index("]", start) + 1
     head = head[:start] + "communes = [" + ", ".join(f'"{c}"' for c in communes) + "]" + head[end:]
     signers = "\n".join(f'"{c}" = "Nguyễn Văn Chủ Tịch {i}"' for i, c in enumerate(communes, 1))
     path = folder / "campaign.toml"
+    folder.mkdir(parents=True, exist_ok=True)
     path.write_text(f"{head}[commune_signers]\n{signers}\n", encoding="utf-8")
     return path
 
@@ -133,7 +138,11 @@ class Made:
     scores: list[Path]
 
 
-def make_inputs(folder: Path, n: int, seed: int = 15) -> Made:
+def make_inputs(folder: Path, n: int, seed: int = 15, prefix: str = "QG", producers: str = "",
+                one_score_file: bool = False) -> Made:
+    """N products' registrations (a workbook per commune) and the 7 members' itemised scores: a CSV per
+    member, or all in one (``one_score_file``: what the whole-plan flow takes). ``prefix`` starts the
+    product codes and ``producers`` ends the producers' names: campaigns sharing a database need their own."""
     edition = get_edition(EDITION)
     sets = load_sets(edition.criteria_dir)
     set_codes = sorted((c for c, s in sets.items() if c.isdigit() and s.verified), key=int)
@@ -145,12 +154,12 @@ def make_inputs(folder: Path, n: int, seed: int = 15) -> Made:
     by_commune: dict[str, list[list[object]]] = {}
     products: list[tuple[str, str, float]] = []
     for i in range(n):
-        code, set_code, commune = f"QG-{i + 1:05d}", set_codes[i % len(set_codes)], communes[i % len(communes)]
+        code, set_code, commune = f"{prefix}-{i + 1:05d}", set_codes[i % len(set_codes)], communes[i % len(communes)]
         refused = rng.random() < 0.02
         target = 0.0 if refused else round(rng.uniform(32, 97), 1)
         products.append((code, set_code, target))
         row: list[object] = [code, f"Sản phẩm thử nghiệm số {i + 1}", set_code,
-                             f"Chủ thể thử nghiệm số {i // 2 + 1}", KINDS[i % 4], commune,
+                             f"Chủ thể thử nghiệm số {i // 2 + 1}{producers}", KINDS[i % 4], commune,
                              "Không" if refused else "Có", "Lần đầu", None, None, None, f"{1 + i % 19:02d}/06/2026"]
         failed = rng.randrange(len(pre)) if refused else -1
         row += ["Không đạt" if j == failed else "Đạt" for j in range(len(pre))]
@@ -162,12 +171,13 @@ def make_inputs(folder: Path, n: int, seed: int = 15) -> Made:
         for r in rows:
             ws.append(r)
         wb.save(lists / f"{k:04d}.xlsx")
-    scores = []
+    scores: list[Path] = []
     for m, member in enumerate(MEMBERS):
-        path = folder / f"phieu-{m + 1}.csv"
-        with path.open("w", encoding="utf-8", newline="") as fh:
+        path = folder / ("phieu-danh-gia.csv" if one_score_file else f"phieu-{m + 1}.csv")
+        with path.open("a" if one_score_file and m else "w", encoding="utf-8", newline="") as fh:
             out = csv.writer(fh)
-            out.writerow(["Mã sản phẩm", "Thành viên", "Tiêu chí", "Điểm"])
+            if not (one_score_file and m):
+                out.writerow(["Mã sản phẩm", "Thành viên", "Tiêu chí", "Điểm"])
             for code, set_code, target in products:
                 if not target:
                     continue
@@ -178,7 +188,8 @@ def make_inputs(folder: Path, n: int, seed: int = 15) -> Made:
                     points = min(options, key=lambda p, want=share * c.max_points: (abs(p - want), -p))
                     points = max(points, min((p for p in options if p >= c.required_for(star)), default=points))
                     out.writerow([code, member, c.code, points])
-        scores.append(path)
+        if path not in scores:
+            scores.append(path)
     return Made(products, lists, scores)
 
 

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# PostgreSQL advisory lock key held while migrating (any 64-bit number the application owns: "ocop" in ASCII)
+MIGRATION_LOCK = 0x6F636F70
 
 
 def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
@@ -112,6 +114,12 @@ def migrate(url: str, out_dir: Path | None = None) -> tuple[str, ...]:
 
     engine = engine_for(url)
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # Several flow runs may find a fresh database at once (34 provinces submitted together): one
+            # migrates, the others wait here, then find the head revision inside the lock and do nothing.
+            # (Without it the second CREATE TABLE fails on PostgreSQL's catalog. SQLite's writers already
+            # queue: BEGIN IMMEDIATE.)
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         cfg = alembic_config(url)
         cfg.attributes["connection"] = conn
         if out_dir is not None:

@@ -198,3 +198,25 @@ def test_the_province_workbook_asks_each_commune_for_its_four_criteria(sqlite_se
     assert stages.collect(sqlite_settings, CODE, path).new == 1
     verified = stages.verify(sqlite_settings, CODE)
     assert verified.counts.get("eligible") == 1
+
+
+def test_communes_of_the_same_name_in_two_provinces_keep_two_registers(settings: Settings, tmp_path: Path) -> None:
+    """Two provinces in one database, their communes named alike (many real ones are): each commune's report
+    is 01/BC-UBND in its own register, not 01 in one province and 02 in the other."""
+    other = tmp_path / "lang-son"
+    (other / "danh-sach-xa").mkdir(parents=True)
+    (other / "campaign.toml").write_text((PROVINCE / "campaign.toml").read_text(encoding="utf-8").replace(
+        "bac-ninh-2026", "lang-son-2026").replace("Bắc Ninh", "Lạng Sơn"), encoding="utf-8")
+    for path in LISTS.glob("*.csv"):  # the same communes; the province's own products and producers
+        rows = list(csv.reader(path.open(encoding="utf-8")))
+        for row in rows[1:]:
+            row[0], row[3] = row[0].replace("BN-", "LS-"), f"{row[3]} Lạng Sơn"
+        with (other / "danh-sach-xa" / path.name).open("w", encoding="utf-8", newline="") as fh:
+            csv.writer(fh).writerows(rows)
+    for folder, code in ((PROVINCE, CODE), (other, "lang-son-2026")):
+        stages.set_up(settings, folder / "campaign.toml")
+        stages.collect(settings, code, folder / "danh-sach-xa")
+        assert stages.pre_assess(settings, code).documents.issued == 15
+    for code in (CODE, "lang-son-2026"):
+        reports = [d for d in stages.documents(settings, code) if d.kind == "bao_cao_danh_gia_so_bo"]
+        assert len(reports) == 15 and {d.symbol for d in reports} == {"01/BC-UBND"}, code

@@ -13,7 +13,7 @@ from ocop.persistence.db import engine_for, unit_of_work
 from ocop.persistence.models import Base, Document, Registration, ScoreItem, ScoreSheet
 from ocop.services import stages
 from ocop.services.paperwork.register import take_number
-from tests.conftest import SAMPLE
+from tests.conftest import BACKENDS, PG_URL, SAMPLE
 
 CODE = "luc-nam-2020"
 
@@ -35,6 +35,39 @@ def test_migrations_match_the_models(db_url: str) -> None:
 
     with engine_for(db_url).connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+
+
+def _migrate_in_child(url: str) -> str:
+    from ocop.persistence.db import current_revision, migrate
+
+    migrate(url)
+    return str(current_revision(url))
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_fresh_database_found_by_several_processes_at_once_is_migrated_once(backend: str, tmp_path: Path) -> None:
+    """Campaigns submitted together to a new server: each flow run migrates the database on first use."""
+    import multiprocessing
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    from ocop.persistence.db import head_revision
+
+    if backend == "sqlite":
+        urls, schema = [f"sqlite:///{tmp_path / 'ocop.db'}"], ""
+    else:  # an empty schema of its own (conftest's pg_schema_url gives a migrated one)
+        schema = f"t_{uuid.uuid4().hex[:12]}"
+        with create_engine(PG_URL).begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        urls = [f"{PG_URL}{'&' if '?' in PG_URL else '?'}options=-csearch_path%3D{schema}"]
+    try:
+        with multiprocessing.get_context("spawn").Pool(4) as pool:
+            assert pool.map(_migrate_in_child, urls * 4) == [head_revision()] * 4
+    finally:
+        if schema:
+            with create_engine(PG_URL).begin() as conn:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
 
 
 def test_setting_up_twice_changes_nothing(settings) -> None:
@@ -207,6 +240,39 @@ def test_a_register_from_before_series_owners_keeps_its_numbers(tmp_path: Path) 
     with unit_of_work(url) as s:
         assert take_number(s, "UBND huyện D", "UBND", 2020) == 20
         assert take_number(s, "UBND huyện D › Phòng NN", "NN", 2020) == 5
+
+
+def test_commune_registers_named_by_the_committee_alone_move_within_their_province(tmp_path: Path) -> None:
+    """Migration 0011: two provinces' communes of one name had numbered in one register (01 and 02); each
+    now continues its own, after its highest number."""
+    from alembic import command
+
+    from ocop.persistence.db import alembic_config, engine_for, migrate
+    from ocop.persistence.models import NumberSeries
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    commune, a, b = "Ủy ban nhân dân xã Tân Thành", "Ủy ban nhân dân tỉnh A", "Ủy ban nhân dân tỉnh B"
+    with engine_for(url).begin() as conn:
+        cfg = alembic_config(url)
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0010")
+        insert_row(conn, "campaign", id=1, code="a", issuing_body=a, settings={})
+        insert_row(conn, "campaign", id=2, code="b", issuing_body=b, settings={})
+        for i, (campaign, issuer, owner, code, number) in enumerate([
+                (1, commune, commune, "UBND", 1), (2, commune, commune, "UBND", 2), (1, a, a, "UBND", 413),
+                (2, "Sở NN", f"{b} › Sở NN", "SNN", 7)]):
+            insert_row(conn, "document", id=i + 1, campaign_id=campaign, subject=str(i), issuer_code=code,
+                       issuer=issuer, series_owner=owner, year=2026, number=number, numbered=True, status="issued")
+        for owner, code, number in [(commune, "UBND", 2), (a, "UBND", 413), (f"{b} › Sở NN", "SNN", 7)]:
+            insert_row(conn, "number_series", owner=owner, issuer_code=code, year=2026, last_number=number)
+    migrate(url)
+    with unit_of_work(url) as s:
+        owners = dict(s.execute(select(Document.id, Document.series_owner)).all())
+        assert owners == {1: f"{a} › {commune}", 2: f"{b} › {commune}", 3: a, 4: f"{b} › Sở NN"}
+        assert s.get(NumberSeries, (commune, "UBND", 2026)) is None
+        assert take_number(s, f"{a} › {commune}", "UBND", 2026) == 2
+        assert take_number(s, f"{b} › {commune}", "UBND", 2026) == 3
+        assert take_number(s, a, "UBND", 2026) == 414 and take_number(s, f"{b} › Sở NN", "SNN", 2026) == 8
 
 
 def test_a_failed_render_leaves_no_register_entry_and_no_file(sample_campaign, monkeypatch) -> None:

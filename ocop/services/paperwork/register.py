@@ -46,7 +46,6 @@ if TYPE_CHECKING:
     from ocop.documents.renderer import Renderer  # python-docx: imported by those who render
     from ocop.documents.signing import OfficeSigner  # cryptography: imported by those who sign
 
-PEOPLES_COMMITTEE = "Ủy ban nhân dân "
 BATCH = 500  # documents rendered and registered per batch; bounds memory at national scale
 OPEN = ("draft", "approved", "issued")  # statuses of the current version of a document
 # forms a numbered document attaches (the Tờ trình sends the summary table): a PDF like numbered ones
@@ -90,11 +89,10 @@ class IssueSummary:
 
 
 def series_owner(campaign: Campaign, issuer: str) -> str:
-    """Whose register a number comes from: the organ, within the body it belongs to; a People's Committee
-    (the campaign's own, or a commune's reporting to it under 1489) keeps its own register."""
-    if issuer == campaign.issuing_body or issuer.startswith(PEOPLES_COMMITTEE):
-        return issuer
-    return f"{campaign.issuing_body} › {issuer}"
+    """Whose register a number comes from: the campaign's own body, or an organ within it. A commune's People's
+    Committee reporting under 1489 keeps its own register, named within the province's: communes of the same
+    name in two provinces (many are) keep two registers (migration 0011)."""
+    return issuer if issuer == campaign.issuing_body else f"{campaign.issuing_body} › {issuer}"
 
 
 def take_number(session: Session, owner: str, series: str, year: int, start: int = 1) -> int:
