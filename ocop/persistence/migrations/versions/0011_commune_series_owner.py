@@ -8,7 +8,7 @@ issued keep their numbers; each series continues after its highest one.
 
 Revision ID: 0011
 Revises: 0010
-Create Date: 2026-12-01
+Create Date: 2026-11-30
 """
 
 from alembic import op
