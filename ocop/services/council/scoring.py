@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
@@ -109,17 +109,22 @@ class _Reader:
         else:
             self._parts_row(row, criteria, sheet)
 
-    def _registration(self, row: Row) -> Registration | None:
-        raw = row.values.get(PRODUCT.key)
-        found = self._products.get(raw) if isinstance(raw, str) else None
+    def _resolved(self, row: Row, column: Column, known: dict[str, tuple[T, str]],
+                  resolve: Callable[[str], tuple[T, str]]) -> T:
+        """The cell's value resolved once per text as written (``known``), its problem noted at each row."""
+        raw = row.values.get(column.key)
+        found = known.get(raw) if isinstance(raw, str) else None
         if found is None:
-            found = self._product(row.text(PRODUCT.key))
+            found = resolve(row.text(column.key))
             if isinstance(raw, str):
-                self._products[raw] = found
-        reg, why = found
+                known[raw] = found
+        value, why = found
         if why:
-            self.problems.append(f"{where(self.path, row.number, PRODUCT, row.sheet)}: {why}")
-        return reg
+            self.problems.append(f"{where(self.path, row.number, column, row.sheet)}: {why}")
+        return value
+
+    def _registration(self, row: Row) -> Registration | None:
+        return self._resolved(row, PRODUCT, self._products, self._product)
 
     def _product(self, code: str) -> tuple[Registration | None, str]:
         reg = self.regs.get(fold(code))
@@ -134,16 +139,7 @@ class _Reader:
         return reg, ""
 
     def _member(self, row: Row) -> Person | None:
-        raw = row.values.get(MEMBER.key)
-        found = self._people.get(raw) if isinstance(raw, str) else None
-        if found is None:
-            found = self._person(row.text(MEMBER.key))
-            if isinstance(raw, str):
-                self._people[raw] = found
-        member, why = found
-        if why:
-            self.problems.append(f"{where(self.path, row.number, MEMBER, row.sheet)}: {why}")
-        return member
+        return self._resolved(row, MEMBER, self._people, self._person)
 
     def _person(self, name: str) -> tuple[Person | None, str]:
         member = self.members.get(fold(name))
