@@ -29,31 +29,30 @@ _ROW = re.compile(r", dòng (\d+)(?=[,:])")
 
 
 def same_on_rows(problems: list[str]) -> list[str]:
-    """The same problem on consecutive rows said once: "x.csv, dòng 12–40, cột 'Mã sản phẩm': …" rather than
-    29 identical lines (a product of an unverified criteria sheet scored on every criterion, a column left empty
-    all the way down)."""
-    out: list[str] = []
-    run: tuple[str, int, int] | None = None  # the problem with its row as {}, first and last row
-
-    def flush() -> None:
-        if run is not None:
-            shape, first, last = run
-            out.append(shape.replace("\0", f"{first}–{last}" if last > first else str(first), 1))
-
+    """The same problem on several rows said once, where it first appears, naming the rows:
+    "x.csv, dòng 12–40, 45, cột 'Mã sản phẩm': …" rather than one identical line per row (a product of an
+    unverified criteria sheet scored on every criterion, an unknown code on every row of a file)."""
+    order: list[str] = []                   # each problem's shape (its row as NUL), or the problem itself
+    rows: dict[str, list[int]] = {}
     for problem in problems:
         m = _ROW.search(problem)
-        if m is None:
-            flush()
-            run = None
-            out.append(problem)
-            continue
-        shape, row = problem[:m.start(1)] + "\0" + problem[m.end(1):], int(m.group(1))
-        if run is not None and run[0] == shape and row == run[2] + 1:
-            run = (shape, run[1], row)
-            continue
-        flush()
-        run = (shape, row, row)
-    flush()
+        shape = problem if m is None else problem[:m.start(1)] + "\0" + problem[m.end(1):]
+        if shape not in rows:
+            order.append(shape)
+            rows[shape] = []
+        if m is not None:
+            rows[shape].append(int(m.group(1)))
+    out = []
+    for shape in order:
+        numbers = sorted(set(rows[shape]))
+        spans: list[list[int]] = []
+        for n in numbers:
+            if spans and n == spans[-1][1] + 1:
+                spans[-1][1] = n
+            else:
+                spans.append([n, n])
+        said = ", ".join(f"{a}–{b}" if b > a else str(a) for a, b in spans)
+        out.append(shape.replace("\0", said, 1) if numbers else shape)
     return out
 
 
